@@ -1,0 +1,2 @@
+# doc/: man pages and architecture notes.
+EXTRA_DIST += doc/architecture.md

@@ -1,0 +1,1 @@
+# recipes/: shipped recipes (examples per op, regression scenarios).

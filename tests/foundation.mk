@@ -1,0 +1,10 @@
+# Foundation: error chains, kernel config, kernel cache, ktcon kernel args.
+check_PROGRAMS += tests/unit/test_err
+tests_unit_test_err_SOURCES = tests/unit/test_err.c
+tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_err_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_kconfig
+tests_unit_test_kconfig_SOURCES = tests/unit/test_kconfig.c
+tests_unit_test_kconfig_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kconfig_LDADD = $(UNIT_LDADD)

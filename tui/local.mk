@@ -1,0 +1,8 @@
+# tui/: the ktcon command, one file per subcommand.
+bin_PROGRAMS += ktcon
+ktcon_SOURCES = \
+	tui/main.c \
+	tui/cmd.h tui/cmd-table.c \
+	tui/cmd-kernel.c
+ktcon_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
+ktcon_LDADD = $(VMM_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)
