@@ -8,3 +8,13 @@ check_PROGRAMS += tests/unit/test_kconfig
 tests_unit_test_kconfig_SOURCES = tests/unit/test_kconfig.c
 tests_unit_test_kconfig_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kconfig_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_kcache
+tests_unit_test_kcache_SOURCES = tests/unit/test_kcache.c
+tests_unit_test_kcache_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kcache_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_cmd_kernel
+tests_unit_test_cmd_kernel_SOURCES = tests/unit/test_cmd_kernel.c tui/cmd-kernel.c
+tests_unit_test_cmd_kernel_CFLAGS = $(UNIT_CFLAGS) -DKTCON_UNIT_TEST
+tests_unit_test_cmd_kernel_LDADD = $(UNIT_LDADD)

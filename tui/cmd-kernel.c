@@ -1,12 +1,198 @@
 /* cmd-kernel.c - `ktcon kernel build|list|path`. */
-#include "tui/cmd.h"
+#include "tui/cmd-kernel.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/util.h"
+#include "tui/cmd.h"
+#include "vmm/kbuild.h"
+#include "vmm/kcache.h"
+#include "vmm/paths.h"
+
+struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
+{
+	static const struct { const char *name; enum kernel_action act; } actions[] = {
+		{ "build", KERNEL_BUILD }, { "list", KERNEL_LIST },
+		{ "path", KERNEL_PATH }, { "help", KERNEL_HELP },
+		{ "--help", KERNEL_HELP }, { "-h", KERNEL_HELP },
+	};
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	if (argc < 2)
+		return kterr_hint(kterr_new(EINVAL, "kernel: missing action"),
+				  "use build, list or path");
+	for (i = 0; i < (int)ARRAY_SIZE(actions); i++)
+		if (!strcmp(argv[1], actions[i].name))
+			break;
+	if (i == (int)ARRAY_SIZE(actions))
+		return kterr_hint(kterr_new(EINVAL, "kernel: unknown action '%s'", argv[1]),
+				  "use build, list or path");
+	a->action = actions[i].act;
+
+	for (i = 2; i < argc; i++) {
+		const char *o = argv[i];
+		bool build = a->action == KERNEL_BUILD, path = a->action == KERNEL_PATH;
+
+		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			a->action = KERNEL_HELP;
+		} else if (build && !strcmp(o, "--force")) {
+			a->force = true;
+		} else if (build && (!strcmp(o, "--source") || !strcmp(o, "--jobs") ||
+				     !strcmp(o, "-j"))) {
+			if (i + 1 >= argc)
+				return kterr_new(EINVAL, "kernel build: %s needs a value", o);
+			const char *v = argv[++i];
+			if (!strcmp(o, "--source")) {
+				a->source = v;
+			} else {
+				char *end;
+				long n = strtol(v, &end, 10);
+
+				if (*end || n < 1 || n > 1024)
+					return kterr_new(EINVAL, "kernel build: %s '%s' is not a "
+							 "number of jobs (1-1024)", o, v);
+				a->jobs = (int)n;
+			}
+		} else if (path && !strcmp(o, "--vmlinux")) {
+			a->what = KPATH_VMLINUX;
+		} else if (path && !strcmp(o, "--dir")) {
+			a->what = KPATH_DIR;
+		} else {
+			return kterr_hint(kterr_new(EINVAL, "kernel %s: unknown option '%s'",
+						    argv[1], o),
+					  "see `ktcon kernel --help`");
+		}
+	}
+	return NULL;
+}
+
+#ifndef KTCON_UNIT_TEST
+static const char usage_text[] =
+	"usage: ktcon kernel build [--source DIR] [--jobs N] [--force]\n"
+	"       ktcon kernel list\n"
+	"       ktcon kernel path [--vmlinux | --dir]\n"
+	"\n"
+	"build  build the guest kernel (Debian's linux-source-6.12, or DIR) with\n"
+	"       guest/kernel.config and the sched_ext schedulers into the cache\n"
+	"list   the cached kernels, newest (the default) first\n"
+	"path   the default kernel's bzImage (or vmlinux, or its directory)\n"
+	"\n"
+	"cache: ${XDG_CACHE_HOME:-~/.cache}/ktcon/kernels\n";
+
+static int fail(struct kterr *e, const char *what)
+{
+	char *s = kterr_strdup(e);
+
+	fprintf(stderr, "ktcon kernel %s: %s\n", what, s ? s : "error");
+	free(s);
+	kterr_free(e);
+	return KTCMD_FAIL;
+}
+
+static int do_build(const struct kernel_args *a)
+{
+	struct kbuild_opts o = {
+		.source = a->source, .jobs = a->jobs, .force = a->force, .out = stderr,
+	};
+	struct kbuild_result r;
+	char *frag = NULL;
+	struct kterr *e = paths_data("guest/kernel.config", &frag);
+	char dur[32];
+
+	if (e)
+		return fail(e, "build");
+	o.fragment = frag;
+	e = kbuild_run(&o, &r);
+	free(frag);
+	if (e)
+		return fail(e, "build");
+	if (r.cached)
+		fprintf(stderr, "kernel %s is already built (use --force to rebuild)\n",
+			r.entry.name);
+	else
+		fprintf(stderr, "built %s in %s (%lu files compiled)\n", r.entry.name,
+			kt_fmt_duration(r.build_ns, dur, sizeof(dur)), r.files);
+	printf("%s/%s\n", r.entry.dir, KCACHE_BZIMAGE);
+	kbuild_result_free(&r);
+	return KTCMD_OK;
+}
+
+static int do_list(void)
+{
+	char *root;
+	struct kcache_entry *v;
+	size_t n;
+	struct kterr *e = kcache_root(&root);
+
+	if (!e)
+		e = kcache_list(root, &v, &n);
+	if (e)
+		return fail(e, "list");
+	if (!n)
+		printf("no kernels in %s; `ktcon kernel build` makes one\n", root);
+	for (size_t i = 0; i < n; i++) {
+		char when[32];
+		struct tm tm;
+
+		localtime_r(&v[i].built, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		printf("%s %-40s %s  %s\n", i == 0 ? "*" : " ", v[i].name, when, v[i].dir);
+	}
+	kcache_entries_free(v, n);
+	free(root);
+	return KTCMD_OK;
+}
+
+static int do_path(const struct kernel_args *a)
+{
+	static const char *const file[] = {
+		[KPATH_BZIMAGE] = KCACHE_BZIMAGE, [KPATH_VMLINUX] = KCACHE_VMLINUX,
+		[KPATH_DIR] = NULL,
+	};
+	char *root;
+	struct kcache_entry ent;
+	struct kterr *e = kcache_root(&root);
+
+	if (!e)
+		e = kcache_default(root, &ent);
+	free(root);
+	if (e)
+		return fail(e, "path");
+	if (file[a->what])
+		printf("%s/%s\n", ent.dir, file[a->what]);
+	else
+		printf("%s\n", ent.dir);
+	kcache_entry_free(&ent);
+	return KTCMD_OK;
+}
 
 static int cmd_kernel_exec(int argc, char **argv)
 {
-	fprintf(stderr, "ktcon kernel: not yet\n");
-	return KTCMD_NOT_YET;
+	struct kernel_args a;
+	struct kterr *e = kernel_parse_args(argc, argv, &a);
+
+	if (e) {
+		fail(e, argc > 1 ? argv[1] : "");
+		fputs(usage_text, stderr);
+		return KTCMD_USAGE;
+	}
+	switch (a.action) {
+	case KERNEL_BUILD:
+		return do_build(&a);
+	case KERNEL_LIST:
+		return do_list();
+	case KERNEL_PATH:
+		return do_path(&a);
+	case KERNEL_HELP:
+		fputs(usage_text, stdout);
+		return KTCMD_OK;
+	}
+	return KTCMD_FAIL;
 }
 
 const struct ktcmd_entry ktcmd_kernel_entry = {
@@ -15,3 +201,4 @@ const struct ktcmd_entry ktcmd_kernel_entry = {
 	.summary = "build, list and locate guest kernels and their schedulers",
 	.exec = cmd_kernel_exec,
 };
+#endif

@@ -2,5 +2,10 @@
 noinst_LIBRARIES += libvmm.a
 libvmm_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 libvmm_a_SOURCES = \
-	vmm/kconfig.c vmm/kconfig.h
+	vmm/kconfig.c vmm/kconfig.h \
+	vmm/kcache.c vmm/kcache.h \
+	vmm/kbuild.c vmm/kbuild.h \
+	vmm/paths.c vmm/paths.h \
+	vmm/progress.c vmm/progress.h \
+	vmm/spawn.c vmm/spawn.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
