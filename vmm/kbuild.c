@@ -232,17 +232,28 @@ static struct kterr *phase_schedulers(struct kb *b)
 	char *tools = kt_path_join(b->src, "tools/sched_ext");
 	char *odir = kt_strfmt("O=%s/sched_ext", b->out);
 	char *btf = kt_strfmt("VMLINUX_BTF=%s/vmlinux", b->out);
+	char *libbpf = kt_strfmt("%s/sched_ext/build/obj/libbpf/libbpf.a", b->out);
+	char *bpftool = kt_strfmt("%s/sched_ext/build/sbin/bpftool", b->out);
 	struct kterr *e;
 
 	progress_phase(&b->prog, "schedulers");
-	/* Linked statically so the guest needs no shared libraries for them. */
-	const char *argv[] = { "make", "-C", tools, odir, btf, "-j", b->jobs,
-			       "LLVM=-19", "LDFLAGS=-static -lelf -lz -lzstd -lpthread",
-			       "scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL };
-	e = run(b, argv, NULL, count_compile, b);
+	/* Two passes: libbpf and bpftool first with their own LDFLAGS, then
+	 * the schedulers linked statically (so the guest needs no shared
+	 * libraries for them). A single pass would leak -static into the
+	 * libbpf.so link, which fails. */
+	const char *tools_argv[] = { "make", "-C", tools, odir, btf, "-j", b->jobs,
+				     "LLVM=-19", libbpf, bpftool, NULL };
+	const char *sched_argv[] = { "make", "-C", tools, odir, btf, "-j", b->jobs,
+				     "LLVM=-19", "LDFLAGS=-static -lelf -lz -lpthread",
+				     "scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL };
+	e = run(b, tools_argv, NULL, count_compile, b);
+	if (!e)
+		e = run(b, sched_argv, NULL, count_compile, b);
 	free(tools);
 	free(odir);
 	free(btf);
+	free(libbpf);
+	free(bpftool);
 	return kterr_wrap(e, "build tools/sched_ext with clang-19");
 }
 
