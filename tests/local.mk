@@ -17,6 +17,7 @@ include tests/foundation.mk
 include tests/engine.mk
 include tests/machine.mk
 include tests/guest.mk
+include tests/vmm.mk
 
 TESTS += $(check_PROGRAMS) $(INT_TESTS)
 EXTRA_DIST += $(INT_TESTS)

@@ -7,5 +7,10 @@ libvmm_a_SOURCES = \
 	vmm/kbuild.c vmm/kbuild.h \
 	vmm/paths.c vmm/paths.h \
 	vmm/progress.c vmm/progress.h \
-	vmm/spawn.c vmm/spawn.h
+	vmm/spawn.c vmm/spawn.h \
+	vmm/accel.c vmm/accel.h \
+	vmm/tsc.c vmm/tsc.h \
+	vmm/topology.c vmm/topology.h \
+	vmm/guestmem.c vmm/guestmem.h \
+	vmm/qemu-argv.c vmm/qemu-argv.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)

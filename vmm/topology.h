@@ -1,0 +1,36 @@
+/*
+ * topology.h - the guest's CPU topology and memory, from a recipe's `vm`
+ * line or `ktcon boot` options: `cpus=N` or
+ * `topology=NUMA,LLCS,CORES,THREADS` (nodes, LLCs per node, cores per
+ * LLC, threads per core), and `memory=MiB`.
+ */
+#ifndef KTCON_VMM_TOPOLOGY_H
+#define KTCON_VMM_TOPOLOGY_H
+
+#include "engine/err.h"
+
+#define TOPO_MAX_CPUS 64	/* CONFIG_NR_CPUS of the guest kernel */
+#define TOPO_MIN_MEMORY_MIB 128
+#define TOPO_MAX_MEMORY_MIB (64 * 1024)
+
+struct topology {
+	unsigned numa, llcs, cores, threads;	/* all >= 1 */
+	unsigned memory_mib;
+};
+
+/* 2 CPUs (one node, one LLC, 2 cores, 1 thread) and 512 MiB. */
+void topology_default(struct topology *t);
+
+unsigned topology_cpus(const struct topology *t);
+
+/* cpus=N: one node, one LLC, N cores. */
+struct kterr *topology_set_cpus(struct topology *t, const char *n);
+/* "NUMA,LLCS,CORES,THREADS". */
+struct kterr *topology_parse(struct topology *t, const char *spec);
+struct kterr *topology_set_memory(struct topology *t, const char *mib);
+
+/* Whether this machine can give the guest that topology; an error says
+ * what is out of range. */
+struct kterr *topology_check(const struct topology *t);
+
+#endif
