@@ -2,4 +2,21 @@
 noinst_LIBRARIES += libengine.a
 libengine_a_SOURCES = \
 	engine/err.c engine/err.h \
-	engine/util.c engine/util.h
+	engine/util.c engine/util.h \
+	engine/cpuset.h engine/cpuset-spec.c \
+	engine/hold.h engine/hold.c \
+	engine/ktarget.h engine/ktarget.c \
+	engine/form.h engine/form.c engine/argtype.c \
+	engine/op.h engine/op-table.c \
+	engine/recipe.h engine/recipe-lex.h engine/recipe-lex.c \
+	engine/recipe-parse.c engine/recipe-print.c \
+	engine/lint.h engine/recipe-lint.c \
+	engine/header.h engine/header.c \
+	engine/link.h engine/host.h \
+	engine/scenario.h engine/scenario.c \
+	engine/events.h engine/events.c \
+	engine/results.h engine/results-json.c engine/results-tap.c \
+	engine/executor.h engine/op-exec.h engine/executor.c \
+	engine/ops-common.c engine/ops-cgroup.c engine/ops-workers.c \
+	engine/ops-payload.c engine/ops-kernel.c engine/ops-sched.c \
+	engine/expect.h engine/expect.c

@@ -3,6 +3,7 @@ bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
 	tui/main.c \
 	tui/cmd.h tui/cmd-table.c \
-	tui/cmd-kernel.c tui/cmd-kernel.h
+	tui/cmd-kernel.c tui/cmd-kernel.h \
+	tui/cmd-check.c
 ktcon_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
 ktcon_LDADD = $(VMM_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

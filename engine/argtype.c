@@ -1,0 +1,361 @@
+/* argtype.c - the argument types of form.h: metavar, syntax check, choices. */
+#include "engine/form.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/cpuset.h"
+#include "engine/hold.h"
+#include "engine/ktarget.h"
+#include "engine/util.h"
+
+static const char *const work_choices[] = {
+	"spin", "yield", "mixed", "io-sync", "bursty", "pipe-io", "futex-ping-pong",
+	"cache-pressure", "fork-exit", "nice-sweep", "affinity-churn", "page-fault-churn",
+	"mutex-contention", "net-traffic", NULL,
+};
+
+static const char *const policy_choices[] = {
+	"normal", "batch", "idle", "fifo:PRIO", "rr:PRIO", NULL,
+};
+
+static const char *const affinity_choices[] = {
+	"inherit", "random-subset", "llc-aligned", "cross-cgroup", "single-cpu", "exact:LIST", NULL,
+};
+
+static const char *const width_choices[] = { "u8", "u16", "u32", "u64", "bytes:N", NULL };
+static const char *const cmp_choices[] = { "==", "!=", "<", "<=", ">", ">=", NULL };
+static const char *const bool_choices[] = { "0", "1", NULL };
+static const char *const state_choices[] = { "enabled", "disabled", NULL };
+static const char *const check_choices[] = { "progress", "isolation", "fairness<=RATIO", NULL };
+static const char *const var_choices[] = { "var", NULL };
+static const char *const kernel_choices[] = { "default", NULL };
+
+static bool in_list(const char *const *list, const char *v)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, v))
+			return true;
+	return false;
+}
+
+static struct kterr *check_any(const char *v)
+{
+	return NULL;
+}
+
+static struct kterr *check_name(const char *v)
+{
+	/* Empty is a rule of the op that needs the name (validators), so
+	 * that `expect error` can catch it; here only the spelling. */
+	if (v[0] == '/' || strstr(v, "..") || strpbrk(v, " \t\n\"'\\#=@") ||
+	    (*v && v[strlen(v) - 1] == '/') || strstr(v, "//"))
+		return kterr_hint(kterr_new(0, "bad cgroup name '%s'", v),
+				  "a cgroup name is relative to the managed parent: letters, digits, "
+				  "-_. and / between levels (e.g. workers or bg/hot)");
+	return NULL;
+}
+
+static struct kterr *check_cg_or_runner(const char *v)
+{
+	if (!strcmp(v, "@runner"))
+		return NULL;
+	if (v[0] == '@')
+		return kterr_hint(kterr_new(0, "unknown placement '%s'", v),
+				  "write @runner for the runner's own cgroup, or a cgroup name");
+	return check_name(v);
+}
+
+static struct kterr *check_tag(const char *v)
+{
+	if (strpbrk(v, " \t\n"))
+		return kterr_hint(kterr_new(0, "bad tag '%s'", v),
+				  "a tag is one word (letters, digits, _-.)");
+	return NULL;
+}
+
+static struct kterr *check_uint(const char *v)
+{
+	uint64_t u;
+
+	if (!kt_parse_u64(v, &u) || u > 0xffffffffULL)
+		return kterr_hint(kterr_new(0, "'%s' is not a number", v),
+				  "write a whole number such as 4");
+	return NULL;
+}
+
+static struct kterr *check_int(const char *v)
+{
+	int64_t i;
+
+	if (!kt_parse_i64(v, &i))
+		return kterr_hint(kterr_new(0, "'%s' is not a number", v),
+				  "write a whole number such as -1, 0 or 42");
+	return NULL;
+}
+
+static struct kterr *check_cpu(const char *v)
+{
+	uint64_t u;
+
+	if (!kt_parse_u64(v, &u) || u >= KT_MAX_CPUS)
+		return kterr_hint(kterr_new(0, "'%s' is not a CPU number", v),
+				  "write a CPU number 0..%d", KT_MAX_CPUS - 1);
+	return NULL;
+}
+
+static struct kterr *check_choice(const char *v, const char *const *list, const char *what)
+{
+	char all[256] = "";
+
+	if (in_list(list, v))
+		return NULL;
+	for (size_t i = 0; list[i]; i++) {
+		strncat(all, i ? ", " : "", sizeof(all) - strlen(all) - 1);
+		strncat(all, list[i], sizeof(all) - strlen(all) - 1);
+	}
+	return kterr_hint(kterr_new(0, "unknown %s '%s'", what, v), "write one of %s", all);
+}
+
+static struct kterr *check_cpuset(const char *v)
+{
+	return kt_cpuset_spec_check(v);
+}
+
+static struct kterr *check_work(const char *v)
+{
+	return check_choice(v, work_choices, "work type");
+}
+
+/* PRIO of fifo:/rr: is 1..99, the SCHED_FIFO/SCHED_RR range. */
+static struct kterr *check_policy(const char *v)
+{
+	const char *colon = strchr(v, ':');
+	uint64_t prio;
+
+	if (!colon)
+		return check_choice(v, policy_choices, "policy");
+	if ((strncmp(v, "fifo:", 5) && strncmp(v, "rr:", 3)) || !kt_parse_u64(colon + 1, &prio) ||
+	    prio < 1 || prio > 99)
+		return kterr_hint(kterr_new(0, "bad policy '%s'", v),
+				  "write normal, batch, idle, fifo:PRIO or rr:PRIO with PRIO 1..99");
+	return NULL;
+}
+
+static struct kterr *check_affinity(const char *v)
+{
+	struct kt_cpuset s;
+	struct kterr *e;
+
+	if (!strncmp(v, "exact:", 6)) {
+		e = kt_cpulist_parse(v + 6, &s);
+		return e ? kterr_hint(kterr_wrap(e, "affinity '%s'", v),
+				      "write exact:LIST with a CPU list, e.g. exact:0-1,4") : NULL;
+	}
+	if (!strcmp(v, "exact:LIST"))
+		return check_choice("", affinity_choices, "affinity");
+	return check_choice(v, affinity_choices, "affinity");
+}
+
+static struct kterr *check_target(const char *v)
+{
+	struct kt_ktarget t;
+
+	return kt_ktarget_parse(v, &t);
+}
+
+static struct kterr *check_width(const char *v)
+{
+	struct kt_kwidth w;
+
+	return kt_kwidth_parse(v, &w);
+}
+
+static struct kterr *check_symbol(const char *v)
+{
+	struct kt_ktarget t;
+
+	if (kt_ktarget_parse(v, &t) == NULL && t.symbol[0] && t.cpu < 0 && !t.offset)
+		return NULL;
+	kterr_free(kt_ktarget_parse(v, &t));
+	return kterr_hint(kterr_new(0, "bad symbol '%s'", v),
+			  "write a vmlinux symbol as `nm vmlinux` prints it, e.g. jiffies_64");
+}
+
+static struct kterr *check_duration(const char *v)
+{
+	uint64_t ns;
+
+	return kt_duration_parse(v, &ns);
+}
+
+static struct kterr *check_hold(const char *v)
+{
+	struct kt_hold h;
+
+	return kt_hold_parse(v, &h);
+}
+
+static struct kterr *check_path(const char *v)
+{
+	if (!*v)
+		return kterr_hint(kterr_new(0, "empty path"), "write the path of the binary");
+	return NULL;
+}
+
+static struct kterr *check_kernel(const char *v)
+{
+	return check_path(v);
+}
+
+static struct kterr *check_topology(const char *v)
+{
+	struct kt_topology t;
+
+	return kt_topology_parse(v, &t);
+}
+
+static struct kterr *check_cmpop(const char *v)
+{
+	return check_choice(v, cmp_choices, "comparison");
+}
+
+static struct kterr *check_bool01(const char *v)
+{
+	return check_choice(v, bool_choices, "value (0 or 1)");
+}
+
+static struct kterr *check_state(const char *v)
+{
+	return check_choice(v, state_choices, "scheduler state");
+}
+
+/* fairness<=RATIO: the largest worker runtime over the smallest. */
+static struct kterr *check_worker_check(const char *v)
+{
+	char *end;
+	double r;
+
+	if (!strncmp(v, "fairness<=", 10)) {
+		r = strtod(v + 10, &end);
+		if (v[10] && !*end && r >= 1.0)
+			return NULL;
+		return kterr_hint(kterr_new(0, "bad fairness bound '%s'", v),
+				  "write fairness<=RATIO with RATIO >= 1, e.g. fairness<=1.5");
+	}
+	if (!strcmp(v, "fairness<=RATIO"))
+		return check_choice("", check_choices, "worker check");
+	return check_choice(v, check_choices, "worker check");
+}
+
+static struct kterr *check_var(const char *v)
+{
+	return check_choice(v, var_choices, "word");
+}
+
+static struct kterr *check_value(const char *v)
+{
+	uint64_t u;
+	int64_t i;
+
+	if (kt_parse_u64(v, &u) || kt_parse_i64(v, &i))
+		return NULL;
+	/* Wider than 64 bits: the hex bytes of a bytes:N read. */
+	if (!strncmp(v, "0x", 2) && v[2] && strspn(v + 2, "0123456789abcdefABCDEF") == strlen(v + 2))
+		return NULL;
+	return kterr_hint(kterr_new(0, "bad value '%s'", v),
+			  "write a number (42, -1, 0x2a) or, for bytes:N reads, 0x and the hex bytes");
+}
+
+static struct kterr *check_max_or(const char *v, struct kterr *(*num)(const char *), const char *eg)
+{
+	struct kterr *e;
+
+	if (!strcmp(v, "max"))
+		return NULL;
+	e = num(v);
+	if (!e)
+		return NULL;
+	kterr_free(e);
+	return kterr_hint(kterr_new(0, "bad limit '%s'", v), "write max or %s", eg);
+}
+
+/* cpu.max: QUOTA or QUOTA/PERIOD in microseconds, as cgroup v2 takes it
+ * ("QUOTA PERIOD" there; the slash keeps it one word). */
+static struct kterr *check_cpumax_num(const char *v)
+{
+	const char *slash = strchr(v, '/');
+	char q[32];
+
+	if (!slash)
+		return check_uint(v);
+	if ((size_t)(slash - v) >= sizeof(q))
+		return kterr_new(0, "too long");
+	memcpy(q, v, slash - v);
+	q[slash - v] = '\0';
+	if (!strcmp(q, "max"))
+		return check_uint(slash + 1);
+	struct kterr *e = check_uint(q);
+	return e ? e : check_uint(slash + 1);
+}
+
+static struct kterr *check_cpumax(const char *v)
+{
+	return check_max_or(v, check_cpumax_num, "QUOTA[/PERIOD] in microseconds, e.g. 50000/100000");
+}
+
+static struct kterr *check_memnum(const char *v)
+{
+	char buf[32];
+	size_t n = strlen(v);
+
+	if (!n || n >= sizeof(buf))
+		return kterr_new(0, "bad size");
+	memcpy(buf, v, n + 1);
+	if (strchr("KMGkmg", buf[n - 1]))
+		buf[n - 1] = '\0';
+	return check_uint(buf);
+}
+
+static struct kterr *check_memmax(const char *v)
+{
+	return check_max_or(v, check_memnum, "a size such as 512M");
+}
+
+static struct kterr *check_maxuint(const char *v)
+{
+	return check_max_or(v, check_uint, "a number such as 64");
+}
+
+const struct kt_argtype_def kt_argtypes[KT_T__COUNT] = {
+	[KT_T_NAME] = { "NAME", check_name, NULL },
+	[KT_T_CGROUP_OR_RUNNER] = { "CGROUP|@runner", check_cg_or_runner, NULL },
+	[KT_T_TAG] = { "TAG", check_tag, NULL },
+	[KT_T_STRING] = { "TEXT", check_any, NULL },
+	[KT_T_UINT] = { "N", check_uint, NULL },
+	[KT_T_CPU] = { "CPU", check_cpu, NULL },
+	[KT_T_CPUSET] = { "SPEC", check_cpuset, NULL },
+	[KT_T_WORK] = { "TYPE", check_work, work_choices },
+	[KT_T_POLICY] = { "POLICY", check_policy, policy_choices },
+	[KT_T_AFFINITY] = { "KIND", check_affinity, affinity_choices },
+	[KT_T_TARGET] = { "TARGET", check_target, NULL },
+	[KT_T_WIDTH] = { "WIDTH", check_width, width_choices },
+	[KT_T_SYMBOL] = { "SYMBOL", check_symbol, NULL },
+	[KT_T_DURATION] = { "TIME", check_duration, NULL },
+	[KT_T_HOLD] = { "HOLD", check_hold, NULL },
+	[KT_T_PATH] = { "PATH", check_path, NULL },
+	[KT_T_KERNEL] = { "default|PATH", check_kernel, kernel_choices },
+	[KT_T_TOPOLOGY] = { "NUMA,LLCS,CORES,THREADS", check_topology, NULL },
+	[KT_T_CMPOP] = { "OP", check_cmpop, cmp_choices },
+	[KT_T_BOOL01] = { "0|1", check_bool01, bool_choices },
+	[KT_T_SCHED_STATE] = { "enabled|disabled", check_state, state_choices },
+	[KT_T_WORKER_CHECK] = { "progress|isolation|fairness<=RATIO", check_worker_check,
+				check_choices },
+	[KT_T_VAR] = { "var", check_var, var_choices },
+	[KT_T_VALUE] = { "VALUE", check_value, NULL },
+	[KT_T_INT] = { "N", check_int, NULL },
+	[KT_T_CPUMAX] = { "max|QUOTA[/PERIOD]", check_cpumax, NULL },
+	[KT_T_MEMMAX] = { "max|BYTES", check_memmax, NULL },
+	[KT_T_MAXUINT] = { "max|N", check_maxuint, NULL },
+	[KT_T_FLAG] = { "", check_any, NULL },
+};

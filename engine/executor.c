@@ -1,0 +1,801 @@
+/* executor.c - the scenario executor; see executor.h. */
+#include "engine/executor.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/expect.h"
+#include "engine/header.h"
+#include "engine/hold.h"
+#include "engine/op-exec.h"
+#include "engine/op.h"
+#include "engine/util.h"
+
+/* Holds sleep in slices this long so a cancel or a guest event is seen
+ * promptly. */
+#define HOLD_SLICE_NS 20000000ULL
+
+struct gev_node {
+	struct kt_guest_event ev;
+	char *name, *text;
+	struct gev_node *next;
+};
+
+struct kt_exec {
+	const struct kt_recipe *r;
+	struct kt_header hdr;
+	struct kt_link link;
+	struct kt_host host;
+	struct kt_clock clock;
+	struct kt_events *events;
+	struct kt_scenario s;
+	struct kt_results res;
+	struct kt_stmt_result console_res;	/* for kt_exec_apply */
+	atomic_bool cancel;
+	struct kterr *first_err;	/* what run() returns */
+	int step;			/* 0 backdrop, N the Nth step */
+	/* The statement being applied and its batch. */
+	struct kt_stmt_result *cur;
+	const struct kt_stmt *batch[64];
+	size_t nbatch;
+	pthread_t thread;
+	bool started;
+	struct kterr *thread_err;
+	pthread_mutex_t qlock;
+	struct gev_node *qhead, *qtail;
+};
+
+static uint64_t real_now(void *ctx)
+{
+	return kt_now_ns();
+}
+
+static void real_sleep(void *ctx, uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000ULL, .tv_nsec = ns % 1000000000ULL };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static const struct kt_clock real_clock = { real_now, real_sleep, NULL };
+
+struct kt_exec *kt_exec_new(const struct kt_recipe *r, const struct kt_exec_config *cfg)
+{
+	struct kt_exec *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	x->r = r;
+	kt_header_read(r, &x->hdr);
+	x->link = cfg->link;
+	x->host = cfg->host;
+	x->clock = cfg->clock ? *cfg->clock : real_clock;
+	x->events = cfg->events;
+	kt_scn_init(&x->s);
+	x->s.in_backdrop = true;
+	x->s.sched_attached = x->hdr.boot_scheduler != NULL;
+	if (x->hdr.boot_scheduler)
+		x->s.sched_name = strdup(x->hdr.boot_scheduler);
+	x->res.file = r ? r->file : NULL;
+	x->res.n = r ? r->nstmts : 0;
+	x->res.v = calloc(x->res.n + 1, sizeof(*x->res.v));
+	if (!x->res.v) {
+		kt_scn_free(&x->s);
+		free(x);
+		return NULL;
+	}
+	for (size_t i = 0; i < x->res.n; i++)
+		x->res.v[i].stmt = &r->stmts[i];
+	atomic_init(&x->cancel, false);
+	pthread_mutex_init(&x->qlock, NULL);
+	return x;
+}
+
+static void clear_result(struct kt_stmt_result *r)
+{
+	free(r->error);
+	free(r->captured);
+	r->error = r->captured = NULL;
+}
+
+void kt_exec_free(struct kt_exec *x)
+{
+	if (!x)
+		return;
+	if (x->started)
+		kterr_free(kt_exec_join(x));
+	for (size_t i = 0; i < x->res.n; i++)
+		clear_result(&x->res.v[i]);
+	clear_result(&x->console_res);
+	for (size_t i = 0; i < x->res.nteardown; i++)
+		free(x->res.teardown_errors[i]);
+	free(x->res.teardown_errors);
+	free(x->res.v);
+	while (x->qhead) {
+		struct gev_node *n = x->qhead;
+
+		x->qhead = n->next;
+		free(n->name);
+		free(n->text);
+		free(n);
+	}
+	kterr_free(x->first_err);
+	kt_scn_free(&x->s);
+	pthread_mutex_destroy(&x->qlock);
+	free(x);
+}
+
+/* ---- what op hooks see (op-exec.h) ---- */
+
+struct kt_scenario *kt_exec_state(struct kt_exec *x)
+{
+	return &x->s;
+}
+
+const struct kt_recipe *kt_exec_recipe(const struct kt_exec *x)
+{
+	return x->r;
+}
+
+const struct kt_header *kt_exec_header(const struct kt_exec *x)
+{
+	return &x->hdr;
+}
+
+const struct kt_host *kt_exec_host(const struct kt_exec *x)
+{
+	return &x->host;
+}
+
+const struct kt_results *kt_exec_results(const struct kt_exec *x)
+{
+	return &x->res;
+}
+
+const struct kt_scenario *kt_exec_scenario(const struct kt_exec *x)
+{
+	return &x->s;
+}
+
+struct kterr *kt_exec_guest(struct kt_exec *x, struct kt_greq *req, struct kt_greply *reply)
+{
+	memset(reply, 0, sizeof(*reply));
+	if (!x->link.ops || !x->link.ops->request)
+		return kterr_hint(kterr_new(ENOTCONN, "%s: no guest link", kt_greq_name(req)),
+				  "guest-side ops need a booted guest (`ktcon run` or the console)");
+	return x->link.ops->request(x->link.ctx, req, reply, &x->cancel);
+}
+
+struct kterr *kt_exec_guest_simple(struct kt_exec *x, enum kt_op_kind op, const char *cgroup)
+{
+	struct kt_greq req = { .verb = KT_GREQ_OP, .op = op, .cgroup = cgroup };
+	struct kt_greply reply;
+	struct kterr *e = kt_exec_guest(x, &req, &reply);
+
+	kt_greply_clear(&reply);
+	return e;
+}
+
+const struct kt_stmt *const *kt_exec_batch(const struct kt_exec *x, size_t *n)
+{
+	*n = x->nbatch;
+	return x->batch;
+}
+
+static void emit(struct kt_exec *x, struct kt_event ev)
+{
+	ev.step = x->step;
+	kt_events_emit(x->events, &ev);
+}
+
+void kt_exec_warn(struct kt_exec *x, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (x->cur) {
+		x->cur->status = KT_RES_WARN;
+		free(x->cur->error);
+		x->cur->error = msg;
+	}
+	emit(x, (struct kt_event){ .kind = KT_EV_WARN, .stmt = x->cur ? x->cur->stmt : NULL,
+				   .text = msg ? msg : "warning" });
+	if (!x->cur)
+		free(msg);
+}
+
+void kt_exec_captured(struct kt_exec *x, const char *fmt, ...)
+{
+	va_list ap;
+	char *v = NULL;
+
+	if (!x->cur)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&v, fmt, ap) < 0)
+		v = NULL;
+	va_end(ap);
+	free(x->cur->captured);
+	x->cur->captured = v;
+}
+
+/* ---- guest events ---- */
+
+void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
+{
+	struct gev_node *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return;
+	n->ev = *ev;
+	n->name = ev->name ? strdup(ev->name) : NULL;
+	n->text = ev->text ? strdup(ev->text) : NULL;
+	n->ev.name = n->name;
+	n->ev.text = n->text;
+	pthread_mutex_lock(&x->qlock);
+	if (x->qtail)
+		x->qtail->next = n;
+	else
+		x->qhead = n;
+	x->qtail = n;
+	pthread_mutex_unlock(&x->qlock);
+}
+
+static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
+{
+	char text[512];
+	struct kt_capture *c;
+
+	switch (ev->kind) {
+	case KT_GEV_WORKER_EXIT:
+		snprintf(text, sizeof(text), "worker %d exited with status %d", ev->pid, ev->status);
+		break;
+	case KT_GEV_PAYLOAD_EXIT:
+		for (size_t i = 0; i < x->s.npayloads; i++)
+			if (x->s.payloads[i].handle == ev->handle)
+				x->s.payloads[i].exit_status = ev->status;
+		snprintf(text, sizeof(text), "payload %s exited with status %d",
+			 ev->name ? ev->name : "?", ev->status);
+		break;
+	case KT_GEV_SCHED_EXIT:
+		/* The scheduler is gone: detach/restart/replace now have
+		 * nothing to act on, exactly as after a detach. */
+		x->s.sched_attached = false;
+		snprintf(text, sizeof(text), "scheduler %s exited: %s", ev->name ? ev->name : "?",
+			 ev->text ? ev->text : "");
+		break;
+	case KT_GEV_WATCH_FIRE:
+		c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
+		if (c)
+			c->snap = ev->snap;
+		snprintf(text, sizeof(text), "watch on %s fired: snapshot %s",
+			 ev->name ? ev->name : "?", ev->name ? ev->name : "?");
+		break;
+	case KT_GEV_LOG:
+	default:
+		snprintf(text, sizeof(text), "%s", ev->text ? ev->text : "");
+		break;
+	}
+	emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = text });
+}
+
+static void drain_guest_events(struct kt_exec *x)
+{
+	struct gev_node *n;
+
+	pthread_mutex_lock(&x->qlock);
+	n = x->qhead;
+	x->qhead = x->qtail = NULL;
+	pthread_mutex_unlock(&x->qlock);
+	while (n) {
+		struct gev_node *next = n->next;
+
+		apply_guest_event(x, &n->ev);
+		free(n->name);
+		free(n->text);
+		free(n);
+		n = next;
+	}
+}
+
+void kt_exec_cancel(struct kt_exec *x)
+{
+	atomic_store(&x->cancel, true);
+}
+
+/* ---- applying statements ---- */
+
+static void keep_failure(struct kt_exec *x, struct kterr *e)
+{
+	if (!x->first_err)
+		x->first_err = e;
+	else
+		kterr_free(e);
+}
+
+static void set_result(struct kt_stmt_result *res, enum kt_status st, const struct kterr *e,
+		       uint64_t ns)
+{
+	/* A warning set while applying stays unless the op then failed. */
+	if (!(res->status == KT_RES_WARN && st == KT_RES_PASS)) {
+		res->status = st;
+		if (e) {
+			free(res->error);
+			res->error = kterr_strdup(e);
+		}
+	}
+	res->runs++;
+	res->ns = ns;
+}
+
+/* Validate, then exec: the same rules `ktcon check` ran, now as an op
+ * failure that `expect error` can catch. */
+static struct kterr *apply_one(struct kt_exec *x, const struct kt_stmt *st)
+{
+	struct kterr *e = NULL;
+
+	if (st->form->validate)
+		e = st->form->validate(st, x->r);
+	if (!e && st->form->exec)
+		e = st->form->exec(x, st);
+	if (!e && atomic_load(&x->cancel))
+		e = kterr_new(ECANCELED, "cancelled");
+	atomic_store(&x->cancel, false);
+	return e;
+}
+
+/* The chain the operator reads: where, what, then why. */
+static struct kterr *wrap_stmt(struct kt_exec *x, const struct kt_stmt *st, struct kterr *e)
+{
+	char *text = kt_stmt_print(st);
+
+	if (st->line)
+		e = kterr_wrap(e, "%s:%d: %s", x->r ? x->r->file : "<console>", st->line,
+			       text ? text : st->form->name);
+	else
+		e = kterr_wrap(e, "%s", text ? text : st->form->name);
+	free(text);
+	return e;
+}
+
+static struct kt_stmt_result *result_of(struct kt_exec *x, const struct kt_stmt *st)
+{
+	if (x->r && st >= x->r->stmts && st < x->r->stmts + x->r->nstmts)
+		return &x->res.v[st - x->r->stmts];
+	return &x->console_res;	/* kt_exec_apply reset it */
+}
+
+/* An expectation: a failure is recorded and the step goes on. */
+static void run_expect(struct kt_exec *x, const struct kt_stmt *st)
+{
+	struct kt_stmt_result *res = result_of(x, st);
+	uint64_t t0 = x->clock.now_ns(x->clock.ctx);
+	struct kterr *e;
+
+	x->cur = res;
+	e = apply_one(x, st);
+	x->cur = NULL;
+	set_result(res, e ? KT_RES_FAIL : KT_RES_PASS, e, x->clock.now_ns(x->clock.ctx) - t0);
+	emit(x, (struct kt_event){ .kind = KT_EV_EXPECT, .stmt = st, .ok = !e, .err = e });
+	if (e)
+		keep_failure(x, wrap_stmt(x, st, e));
+}
+
+/*
+ * An op (or a batch of merged cold writes) and the `expect error` after it,
+ * if any. Returns false when the step must stop: the op failed and no
+ * expect error wanted that failure.
+ */
+static bool run_op(struct kt_exec *x, const struct kt_stmt *const *batch, size_t n,
+		   const struct kt_stmt *xerr)
+{
+	const struct kt_stmt *st = batch[0];
+	uint64_t t0 = x->clock.now_ns(x->clock.ctx), ns;
+	const char *want = xerr ? kt_stmt_posval(xerr, 0) : NULL;
+	struct kterr *e;
+	bool caught;
+	char *text = kt_stmt_print(st);
+
+	memcpy(x->batch, batch, n * sizeof(*batch));
+	x->nbatch = n;
+	x->cur = result_of(x, st);
+	e = apply_one(x, st);
+	x->cur = NULL;
+	x->nbatch = 0;
+	ns = x->clock.now_ns(x->clock.ctx) - t0;
+	if (e)
+		e = wrap_stmt(x, st, e);
+	caught = e && xerr && (!want || !*want || kterr_contains(e, want));
+	for (size_t i = 0; i < n; i++)
+		set_result(result_of(x, batch[i]), !e ? KT_RES_PASS : caught ? KT_RES_XFAIL
+									  : KT_RES_FAIL, e, ns);
+	emit(x, (struct kt_event){ .kind = e ? KT_EV_OP_FAILED : KT_EV_OP_APPLIED, .stmt = st,
+				   .text = text, .err = e, .expected = caught, .ns = ns });
+	if (!e)
+		emit(x, (struct kt_event){ .kind = KT_EV_STATE, .stmt = st });
+	free(text);
+	/* The op's own chain is the run's error before any expectation's. */
+	if (e && !caught)
+		keep_failure(x, e);
+	if (xerr) {
+		struct kt_stmt_result *xr = result_of(x, xerr);
+		struct kterr *why = NULL;
+
+		if (!e)
+			why = kterr_hint(kterr_new(0, "expect error: the op before succeeded"),
+					 "the op was expected to fail; check the recipe or the guest");
+		else if (!caught)
+			why = kterr_new(0, "expect error \"%s\": the op failed with something else",
+					want);
+		set_result(xr, why ? KT_RES_FAIL : KT_RES_PASS, why, 0);
+		emit(x, (struct kt_event){ .kind = KT_EV_EXPECT, .stmt = xerr, .ok = !why,
+					   .err = why });
+		if (why)
+			keep_failure(x, wrap_stmt(x, xerr, why));
+	}
+	if (e && !caught)
+		return false;
+	kterr_free(e);
+	return true;
+}
+
+/* Statements [a, b) of a section in order. rerun: a loop iteration, which
+ * repeats ops and expectations but not the setup lines. Returns false when
+ * an op failed the step; the statements not run are marked skipped. */
+static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
+{
+	const struct kt_stmt *st = x->r->stmts;
+
+	for (size_t k = a; k < b; k++) {
+		const struct kt_stmt *batch[64];
+		size_t n = 0, end = k;
+
+		drain_guest_events(x);
+		if (st[k].form == &kt_expect_error || (rerun && st[k].kind == KT_STMT_CGROUP))
+			continue;
+		if (st[k].kind == KT_STMT_EXPECT) {
+			run_expect(x, &st[k]);
+			continue;
+		}
+		/* The seed's pre-pass: adjacent cold writes are one freeze. */
+		do
+			batch[n++] = &st[end++];
+		while (st[k].form == &kt_op_write_kernel_cold && end < b && n < 64 &&
+		       st[end].form == &kt_op_write_kernel_cold);
+		if (!run_op(x, batch, n,
+			    end < b && st[end].form == &kt_expect_error ? &st[end] : NULL)) {
+			for (size_t j = end; j < b; j++)
+				if (x->res.v[j].status == KT_RES_NOT_RUN)
+					x->res.v[j].status = KT_RES_SKIP;
+			return false;
+		}
+		k = end - 1;
+	}
+	drain_guest_events(x);
+	return true;
+}
+
+/* Sleep ns in slices, minding cancel and guest events. */
+static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
+{
+	uint64_t end = x->clock.now_ns(x->clock.ctx) + ns;
+
+	for (;;) {
+		uint64_t now = x->clock.now_ns(x->clock.ctx);
+
+		drain_guest_events(x);
+		if (atomic_exchange(&x->cancel, false))
+			return kterr_new(ECANCELED, "step %d: hold cancelled", x->step);
+		if (now >= end)
+			return NULL;
+		x->clock.sleep_ns(x->clock.ctx, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
+	}
+}
+
+/* ---- teardown ---- */
+
+static void teardown_error(struct kt_exec *x, struct kterr *e)
+{
+	char **nt;
+	char *s;
+
+	if (!e)
+		return;
+	e = kterr_wrap(e, "teardown of %s", x->step ? "a step" : "the backdrop");
+	s = kterr_strdup(e);
+	emit(x, (struct kt_event){ .kind = KT_EV_OP_FAILED, .text = s, .err = e });
+	nt = realloc(x->res.teardown_errors, (x->res.nteardown + 1) * sizeof(*nt));
+	if (nt && s) {
+		x->res.teardown_errors = nt;
+		nt[x->res.nteardown++] = s;
+	} else {
+		if (nt)
+			x->res.teardown_errors = nt;
+		free(s);
+	}
+	kterr_free(e);
+}
+
+/*
+ * Tear down what owner o holds, in the order that cannot hang: thaw frozen
+ * cgroups first (a frozen task cannot exit when its worker is stopped),
+ * stop workers, drain payloads, then remove cgroups children first.
+ */
+static void teardown(struct kt_exec *x, enum kt_owner o)
+{
+	struct kt_scenario *s = &x->s;
+	size_t *idx = malloc((s->ncgs + 1) * sizeof(*idx));
+	size_t n;
+	char **names;
+
+	atomic_store(&x->cancel, false);
+	if (!idx)
+		return;
+	n = o == KT_OWN_STEP ? kt_scn_step_cgroups(s, idx) : kt_scn_backdrop_cgroups(s, idx);
+	for (size_t i = 0; i < n; i++) {
+		if (!s->cgs[idx[i]].frozen)
+			continue;
+		teardown_error(x, kt_exec_guest_simple(x, KT_OP_UNFREEZE_CGROUP,
+						       s->cgs[idx[i]].name));
+		s->cgs[idx[i]].frozen = false;
+	}
+	for (size_t i = 0; i < s->nworkers;) {
+		if (s->workers[i].owner != o) {
+			i++;
+			continue;
+		}
+		teardown_error(x, kt_exec_guest_simple(x, KT_OP_STOP_CGROUP, s->workers[i].cgroup));
+		kt_scn_drop_workers(s, s->workers[i].cgroup);
+	}
+	for (size_t i = 0; i < s->npayloads; i++) {
+		struct kt_payload *p = &s->payloads[i];
+		struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_KILL_PAYLOAD,
+				       .name = p->name, .cgroup = p->cgroup, .handle = p->handle };
+		struct kt_greply reply;
+
+		if (p->owner != o || p->state != KT_PAYLOAD_LIVE)
+			continue;
+		teardown_error(x, kt_exec_guest(x, &req, &reply));
+		p->state = KT_PAYLOAD_CONSUMED;
+		p->exit_status = reply.exit_status;
+		kt_greply_clear(&reply);
+	}
+	/* Removing shifts s->cgs: take the names first. */
+	names = calloc(n + 1, sizeof(*names));
+	for (size_t i = 0; names && i < n; i++)
+		names[i] = strdup(s->cgs[idx[i]].name);
+	for (size_t i = 0; names && i < n; i++) {
+		if (!names[i])
+			continue;
+		teardown_error(x, kt_exec_guest_simple(x, KT_OP_REMOVE_CGROUP, names[i]));
+		kt_scn_remove_cgroup(s, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	free(idx);
+	if (o == KT_OWN_BACKDROP && s->npinned) {
+		struct kt_greq req = { .verb = KT_GREQ_UNPIN_BPF_MAPS };
+		struct kt_greply reply;
+
+		teardown_error(x, kt_exec_guest(x, &req, &reply));
+		kt_greply_clear(&reply);
+	}
+	emit(x, (struct kt_event){ .kind = KT_EV_STATE });
+}
+
+/* ---- the whole recipe ---- */
+
+struct section {
+	size_t begin, end;	/* statements after the section line */
+	const struct kt_stmt *head;
+};
+
+static void skip_from(struct kt_exec *x, size_t from)
+{
+	for (size_t j = from; j < x->res.n; j++)
+		if (x->res.v[j].status == KT_RES_NOT_RUN &&
+		    x->res.v[j].stmt->kind != KT_STMT_SECTION &&
+		    x->res.v[j].stmt->kind != KT_STMT_DIRECTIVE)
+			x->res.v[j].status = KT_RES_SKIP;
+}
+
+struct kterr *kt_exec_run(struct kt_exec *x)
+{
+	const struct kt_recipe *r = x->r;
+	struct section *secs = calloc(r->nstmts + 1, sizeof(*secs));
+	struct kt_hold *holds = calloc(r->nstmts + 1, sizeof(*holds));
+	uint64_t *hold_ns = calloc(r->nstmts + 1, sizeof(*hold_ns));
+	size_t nsec = 0, nsteps = 0;
+	bool have_backdrop = false, ok = true;
+	uint64_t t0 = x->clock.now_ns(x->clock.ctx);
+	struct kterr *e;
+
+	if (!secs || !holds || !hold_ns) {
+		free(secs);
+		free(holds);
+		free(hold_ns);
+		return kterr_new(ENOMEM, "running %s", r->file);
+	}
+	if (r->ndiags) {
+		e = kterr_hint(kterr_new(0, "%s has %zu error%s", r->file, r->ndiags,
+					 r->ndiags > 1 ? "s" : ""), "run `ktcon check %s`", r->file);
+		goto out;
+	}
+	for (size_t i = 0; i < r->nstmts; i++) {
+		const struct kt_stmt *st = &r->stmts[i];
+
+		if (st->kind == KT_STMT_SECTION) {
+			secs[nsec++] = (struct section){ i + 1, i + 1, st };
+			if (st->form == &kt_sec_backdrop) {
+				have_backdrop = true;
+				continue;
+			}
+			const char *h = kt_stmt_get(st, "hold");
+
+			if (h)
+				kterr_free(kt_hold_parse(h, &holds[nsteps]));
+			nsteps++;
+		} else if (nsec) {
+			secs[nsec - 1].end = i + 1;
+		}
+	}
+	e = kt_hold_plan(holds, nsteps, x->hdr.duration_ns, hold_ns);
+	if (e)
+		goto out;
+
+	emit(x, (struct kt_event){ .kind = KT_EV_SCENARIO_BEGIN });
+	x->step = 0;
+	x->s.in_backdrop = true;
+	if (have_backdrop) {
+		emit(x, (struct kt_event){ .kind = KT_EV_STEP_BEGIN, .stmt = secs[0].head });
+		ok = run_section(x, secs[0].begin, secs[0].end, false);
+		emit(x, (struct kt_event){ .kind = KT_EV_STEP_END, .stmt = secs[0].head, .ok = ok });
+		if (!ok)
+			skip_from(x, secs[0].end);
+	}
+	x->s.in_backdrop = false;
+	for (size_t i = have_backdrop; ok && i < nsec; i++) {
+		size_t si = i - have_backdrop;
+		const struct kt_hold *h = &holds[si];
+
+		x->step = si + 1;
+		emit(x, (struct kt_event){ .kind = KT_EV_STEP_BEGIN, .stmt = secs[i].head });
+		ok = run_section(x, secs[i].begin, secs[i].end, false);
+		if (ok) {
+			uint64_t until = x->clock.now_ns(x->clock.ctx) + hold_ns[si];
+
+			emit(x, (struct kt_event){ .kind = KT_EV_HOLD, .stmt = secs[i].head,
+						   .ns = hold_ns[si] });
+			if (h->kind != KT_HOLD_LOOP) {
+				e = hold_for(x, hold_ns[si]);
+			} else {
+				/* Repeat the step's ops every interval until its
+				 * share of the duration is over. */
+				e = NULL;
+				while (ok && !e && x->clock.now_ns(x->clock.ctx) + h->interval_ns <= until) {
+					e = hold_for(x, h->interval_ns);
+					if (!e)
+						ok = run_section(x, secs[i].begin, secs[i].end, true);
+				}
+				if (ok && !e && x->clock.now_ns(x->clock.ctx) < until)
+					e = hold_for(x, until - x->clock.now_ns(x->clock.ctx));
+			}
+			if (e) {
+				keep_failure(x, e);
+				e = NULL;
+				ok = false;
+			}
+		}
+		teardown(x, KT_OWN_STEP);
+		emit(x, (struct kt_event){ .kind = KT_EV_STEP_END, .stmt = secs[i].head, .ok = ok });
+		if (!ok)
+			skip_from(x, secs[i].end);
+	}
+	x->step = 0;
+	teardown(x, KT_OWN_BACKDROP);
+	x->res.passed = !x->first_err && !x->res.nteardown;
+	x->res.ns = x->clock.now_ns(x->clock.ctx) - t0;
+	emit(x, (struct kt_event){ .kind = KT_EV_SCENARIO_END, .ok = x->res.passed,
+				   .err = x->first_err, .ns = x->res.ns });
+	e = x->first_err;
+	x->first_err = NULL;
+	if (!e && x->res.nteardown)
+		e = kterr_new(0, "teardown: %s", x->res.teardown_errors[0]);
+out:
+	free(secs);
+	free(holds);
+	free(hold_ns);
+	return e;
+}
+
+static void *run_thread(void *arg)
+{
+	struct kt_exec *x = arg;
+
+	x->thread_err = kt_exec_run(x);
+	return NULL;
+}
+
+struct kterr *kt_exec_start(struct kt_exec *x)
+{
+	int rc;
+
+	if (x->started)
+		return kterr_new(EBUSY, "the executor is already running");
+	rc = pthread_create(&x->thread, NULL, run_thread, x);
+	if (rc)
+		return kterr_new(rc, "starting the executor thread");
+	x->started = true;
+	return NULL;
+}
+
+struct kterr *kt_exec_join(struct kt_exec *x)
+{
+	struct kterr *e;
+
+	if (!x->started)
+		return kterr_new(EINVAL, "the executor was not started");
+	pthread_join(x->thread, NULL);
+	x->started = false;
+	e = x->thread_err;
+	x->thread_err = NULL;
+	return e;
+}
+
+/* ---- console ---- */
+
+struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st)
+{
+	const struct kt_stmt *batch[1] = { st };
+	struct kterr *e;
+
+	clear_result(&x->console_res);
+	memset(&x->console_res, 0, sizeof(x->console_res));
+	x->console_res.stmt = st;
+	if (st->kind == KT_STMT_EXPECT) {
+		run_expect(x, st);
+	} else if (st->kind == KT_STMT_OP || st->kind == KT_STMT_CGROUP) {
+		run_op(x, batch, 1, NULL);
+	} else {
+		return kterr_hint(kterr_new(0, "'%s' is not applied statement by statement",
+					    st->form->name),
+				  "at the console, `step` starts a new step; header lines belong "
+				  "in a recipe");
+	}
+	e = x->first_err;
+	x->first_err = NULL;
+	return e;
+}
+
+struct kterr *kt_exec_next_step(struct kt_exec *x)
+{
+	if (!x->s.in_backdrop)
+		teardown(x, KT_OWN_STEP);
+	x->s.in_backdrop = false;
+	x->step++;
+	emit(x, (struct kt_event){ .kind = KT_EV_STEP_BEGIN });
+	return NULL;
+}
+
+struct kterr *kt_exec_finish(struct kt_exec *x)
+{
+	size_t before = x->res.nteardown;
+
+	if (!x->s.in_backdrop)
+		teardown(x, KT_OWN_STEP);
+	teardown(x, KT_OWN_BACKDROP);
+	if (x->res.nteardown > before)
+		return kterr_new(0, "teardown: %s", x->res.teardown_errors[before]);
+	return NULL;
+}

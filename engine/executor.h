@@ -1,0 +1,98 @@
+/*
+ * executor.h - running a recipe (or console statements) against a guest.
+ *
+ * The executor owns the scenario state (scenario.h) and walks the recipe:
+ * the backdrop pass, then each step: its setup (cgroup lines) and ops in
+ * file order, its hold, its teardown (auto-unfreeze, stop workers, drain
+ * payloads, remove step-local cgroups deepest first); finally the backdrop's
+ * teardown. An op that fails fails its step: the rest of the step and every
+ * later step are skipped, teardown runs, and the run fails with the op's
+ * whole error chain, unless the next line is `expect error` and matches.
+ * Adjacent write-kernel-cold ops are merged into one batch (one freeze).
+ *
+ * It talks to the world only through a guest link (link.h), host
+ * introspection (host.h) and a clock; it reports through events (events.h)
+ * and results (results.h). It can run on its own thread; kt_exec_cancel()
+ * aborts the op in flight or the hold, from any thread.
+ */
+#ifndef KTCON_EXECUTOR_H
+#define KTCON_EXECUTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/err.h"
+#include "engine/events.h"
+#include "engine/host.h"
+#include "engine/link.h"
+#include "engine/recipe.h"
+#include "engine/results.h"
+#include "engine/scenario.h"
+
+struct kt_clock {
+	uint64_t (*now_ns)(void *ctx);
+	void (*sleep_ns)(void *ctx, uint64_t ns);
+	void *ctx;
+};
+
+struct kt_exec_config {
+	struct kt_link link;
+	struct kt_host host;
+	const struct kt_clock *clock;	/* NULL: the real monotonic clock */
+	struct kt_events *events;	/* NULL: nobody listens */
+};
+
+/* Asynchronous news from the guest or the VMM, delivered by the link. */
+enum kt_guest_event_kind {
+	KT_GEV_WORKER_EXIT,	/* pid, status */
+	KT_GEV_PAYLOAD_EXIT,	/* name, handle, status */
+	KT_GEV_SCHED_EXIT,	/* name, text: the exit reason */
+	KT_GEV_WATCH_FIRE,	/* name: the symbol; snap: the capture */
+	KT_GEV_LOG,		/* text */
+};
+
+struct kt_guest_event {
+	enum kt_guest_event_kind kind;
+	const char *name;
+	const char *text;
+	int pid;
+	int status;
+	uint64_t handle;
+	uint64_t snap;
+};
+
+struct kt_exec;
+
+/* r must outlive the executor. */
+struct kt_exec *kt_exec_new(const struct kt_recipe *r, const struct kt_exec_config *cfg);
+void kt_exec_free(struct kt_exec *x);
+
+/* Run the whole recipe on this thread. NULL when every op that was not
+ * expected to fail succeeded and every expectation held; otherwise the
+ * first failure's chain (the results say the rest). */
+struct kterr *kt_exec_run(struct kt_exec *x);
+
+/* The same on a new thread; join returns what run returned. */
+struct kterr *kt_exec_start(struct kt_exec *x);
+struct kterr *kt_exec_join(struct kt_exec *x);
+
+/* Abort the op in flight (the link sees its cancel flag) or the current
+ * hold; the op fails with ECANCELED and the step tears down. */
+void kt_exec_cancel(struct kt_exec *x);
+
+/* Thread-safe: queue a guest event; the executor applies it to the state
+ * and emits it between statements and during holds. */
+void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev);
+
+/* Console use: apply one statement now in the current pass (the backdrop
+ * until kt_exec_next_step). */
+struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st);
+/* Close the current pass (tearing down a step) and begin a new step. */
+struct kterr *kt_exec_next_step(struct kt_exec *x);
+/* Tear everything down (step, then backdrop). */
+struct kterr *kt_exec_finish(struct kt_exec *x);
+
+const struct kt_results *kt_exec_results(const struct kt_exec *x);
+const struct kt_scenario *kt_exec_scenario(const struct kt_exec *x);
+
+#endif

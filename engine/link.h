@@ -1,0 +1,115 @@
+/*
+ * link.h - the guest link: how the engine asks the guest agent to do
+ * something and hears back.
+ *
+ * One request, one reply: the engine fills a struct kt_greq and calls
+ * link->ops->request(); the implementation (the VMM's control channel, or a
+ * fake in tests/unit/fake_link.c) sends it, waits for the reply and returns
+ * NULL for ok or the guest's error chain (op -> argument -> cgroup path ->
+ * file -> errno). Results (pids, a payload handle, an exit status, reports)
+ * go into *reply; what the implementation allocates there it allocates with
+ * malloc, and the engine frees with kt_greply_clear().
+ *
+ * Cancellation: *cancel turns true when the operator aborts the op in flight
+ * (Ctrl-C at the console). A request that blocks (wait-payload has no
+ * timeout) must poll it and return an ECANCELED error promptly.
+ *
+ * Asynchronous guest events (a worker or payload exited, the scheduler
+ * exited) are not replies: the implementation hands them to
+ * kt_exec_guest_event() (executor.h) from any thread.
+ */
+#ifndef KTCON_LINK_H
+#define KTCON_LINK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/cpuset.h"
+#include "engine/err.h"
+#include "engine/op.h"
+
+/* What a request asks for. Ops are one verb; the rest are what the engine
+ * needs to tear down and to check expectations. */
+enum kt_greq_verb {
+	KT_GREQ_OP,		/* apply .op (a guest-side op kind) */
+	KT_GREQ_QUERY_CGROUP,	/* fill reply->cgroup for .cgroup */
+	KT_GREQ_QUERY_SCHED,	/* fill reply->sched */
+	KT_GREQ_QUERY_WORKERS,	/* fill reply->workers for .cgroup's workers */
+	KT_GREQ_UNPIN_BPF_MAPS,	/* scenario teardown: drop every pinned map fd */
+};
+
+/* A cgroup definition: add-cgroup-def and `cgroup` setup lines. Knob
+ * values are passed through as the recipe wrote them (after checking). */
+struct kt_cgroup_def {
+	const char *name;
+	bool has_cpus;
+	struct kt_cpuset cpus;		/* resolved cpuset= */
+	unsigned workers;		/* 0: none spawned */
+	const char *work;		/* work=, NULL: spin */
+	const char *policy;
+	const char *affinity;
+	const char *cpu_weight, *cpu_max, *memory_max, *io_weight, *pids_max;
+	bool swappable;
+};
+
+struct kt_greq {
+	enum kt_greq_verb verb;
+	enum kt_op_kind op;
+	/* The cgroup acted on, relative to the managed parent; "" is the
+	 * runner's own cgroup (spawn @runner, move-all-tasks @runner ...). */
+	const char *cgroup;
+	const char *cgroup2;		/* move-all-tasks TO, swap-cpusets B */
+	const char *name;		/* payload, scheduler or map name */
+	const char *path;		/* staged binary for run-payload / schedulers */
+	const char *args;		/* extra argv, one string as the recipe wrote it */
+	struct kt_cpuset cpus;		/* set-cpuset */
+	const struct kt_cgroup_def *def;	/* add-cgroup-def */
+	unsigned workers;		/* spawn */
+	const char *work;		/* spawn */
+	const char *affinity;		/* set-affinity KIND */
+	uint64_t handle;		/* wait/kill-payload: from run-payload */
+	unsigned irq, cpu;		/* steer-irq */
+};
+
+struct kt_worker_report {
+	int pid;
+	uint64_t iterations;		/* work loops completed */
+	uint64_t runtime_ns;		/* CPU time */
+	struct kt_cpuset cpus_used;	/* CPUs it ran on */
+};
+
+struct kt_greply {
+	int *pids;			/* spawn, capture-cgroup-procs */
+	size_t npids;
+	uint64_t handle;		/* run-payload */
+	int exit_status;		/* wait/kill-payload */
+	struct {
+		bool frozen, populated, has_cpus;
+		struct kt_cpuset cpus;	/* effective cpuset */
+	} cgroup;
+	struct {
+		bool enabled;
+		char ops[64];		/* sched_ext ops name when enabled */
+	} sched;
+	struct kt_worker_report *workers;
+	size_t nworkers;
+};
+
+struct kt_link_ops {
+	struct kterr *(*request)(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
+				 const atomic_bool *cancel);
+};
+
+struct kt_link {
+	const struct kt_link_ops *ops;
+	void *ctx;
+};
+
+void kt_greply_clear(struct kt_greply *r);
+
+/* "add-cgroup", "query-cgroup", ...: for logs and fakes. */
+const char *kt_greq_name(const struct kt_greq *req);
+
+#endif

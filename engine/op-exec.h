@@ -1,0 +1,44 @@
+/*
+ * op-exec.h - what an op's exec hook (form.h) may use of the executor.
+ *
+ * The hooks in ops-*.c and expect.c build a guest request or a host call,
+ * apply the scenario rules, and record what they captured; they never see
+ * the executor's internals.
+ */
+#ifndef KTCON_OP_EXEC_H
+#define KTCON_OP_EXEC_H
+
+#include <stddef.h>
+
+#include "engine/executor.h"
+#include "engine/header.h"
+
+struct kt_scenario *kt_exec_state(struct kt_exec *x);
+const struct kt_recipe *kt_exec_recipe(const struct kt_exec *x);
+const struct kt_header *kt_exec_header(const struct kt_exec *x);
+const struct kt_host *kt_exec_host(const struct kt_exec *x);
+
+/* Send a guest request (honouring cancellation); *reply is zeroed first
+ * and the caller clears it with kt_greply_clear(). */
+struct kterr *kt_exec_guest(struct kt_exec *x, struct kt_greq *req, struct kt_greply *reply);
+/* A guest op on one cgroup, no results: the common case. */
+struct kterr *kt_exec_guest_simple(struct kt_exec *x, enum kt_op_kind op, const char *cgroup);
+
+/* The statements of the batch being applied: more than one when the
+ * executor merged adjacent write-kernel-cold ops. */
+const struct kt_stmt *const *kt_exec_batch(const struct kt_exec *x, size_t *n);
+
+/* Mark the statement being applied as applied-with-a-warning. */
+void kt_exec_warn(struct kt_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record captured data (a JSON value) for the statement being applied. */
+void kt_exec_captured(struct kt_exec *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A cgroup name argument as the state keys it: @runner is "". */
+const char *kt_cgroup_key(const char *arg);
+
+/* Rules shared by validators: an empty name or tag (the empty argument
+ * `""`) is rejected naming what is missing. */
+struct kterr *kt_need_nonempty(const struct kt_stmt *st, size_t pos, const char *what);
+
+#endif

@@ -1,0 +1,52 @@
+/* ops-common.c - helpers the op hooks share; see op-exec.h and link.h. */
+#include "engine/op-exec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+
+const char *kt_cgroup_key(const char *arg)
+{
+	/* @runner and the empty string both name the runner's cgroup: the
+	 * seed keys RunnerCgroup handles under "". */
+	return arg && strcmp(arg, "@runner") ? arg : KT_RUNNER;
+}
+
+struct kterr *kt_need_nonempty(const struct kt_stmt *st, size_t pos, const char *what)
+{
+	const char *v = kt_stmt_posval(st, pos);
+	char *text;
+	struct kterr *e;
+
+	if (!v || *v)
+		return NULL;
+	text = kt_stmt_print(st);
+	e = kterr_hint(kterr_new(0, "%s: empty %s rejected", st->form->name, what),
+		       "give the %s a name: the empty argument \"\" in `%s` names nothing", what,
+		       text ? text : st->form->name);
+	free(text);
+	return e;
+}
+
+void kt_greply_clear(struct kt_greply *r)
+{
+	free(r->pids);
+	free(r->workers);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *kt_greq_name(const struct kt_greq *req)
+{
+	static const char *const verbs[] = {
+		[KT_GREQ_OP] = NULL,
+		[KT_GREQ_QUERY_CGROUP] = "query-cgroup",
+		[KT_GREQ_QUERY_SCHED] = "query-sched",
+		[KT_GREQ_QUERY_WORKERS] = "query-workers",
+		[KT_GREQ_UNPIN_BPF_MAPS] = "unpin-bpf-maps",
+	};
+
+	if ((unsigned)req->verb >= ARRAY_SIZE(verbs))
+		return "?";
+	return verbs[req->verb] ? verbs[req->verb] : kt_op_name(req->op);
+}

@@ -1,0 +1,35 @@
+/* exec_harness.h - run recipe text through the executor against the fake
+ * link, the fake host and a fake clock (holds take no real time). */
+#ifndef KTCON_EXEC_HARNESS_H
+#define KTCON_EXEC_HARNESS_H
+
+#include <stdint.h>
+
+#include "engine/executor.h"
+#include "fake_host.h"
+#include "fake_link.h"
+
+struct harness {
+	struct kt_recipe *r;
+	struct kt_exec *x;
+	struct fake_link link;
+	struct fake_host host;
+	uint64_t now;
+	struct kt_clock clock;
+	struct kt_events *events;
+	struct kterr *err;
+	char *errstr;
+	bool no_host;
+	bool no_snapshots;
+};
+
+void harness_init(struct harness *h);
+/* Parse (failing the test on any diagnostic) and build the executor. */
+void harness_load(struct harness *h, const char *text);
+/* load + run; h->err / h->errstr hold the run's error. */
+void harness_run(struct harness *h, const char *text);
+/* The result of the statement on a 1-based line. */
+const struct kt_stmt_result *harness_line(const struct harness *h, int line);
+void harness_free(struct harness *h);
+
+#endif

@@ -1,0 +1,114 @@
+/* fake_link.c - see fake_link.h. */
+#include "fake_link.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/util.h"
+
+void fake_link_init(struct fake_link *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->next_pid = 100;
+	f->next_handle = 1;
+	f->procs_count = -1;
+}
+
+void fake_link_free(struct fake_link *f)
+{
+	for (int i = 0; i < f->nlog; i++)
+		free(f->log[i]);
+	f->nlog = 0;
+}
+
+struct kt_link fake_link_of(struct fake_link *f)
+{
+	return (struct kt_link){ &fake_link_ops, f };
+}
+
+int fake_link_find(const struct fake_link *f, const char *prefix, int from)
+{
+	for (int i = from < 0 ? 0 : from; i < f->nlog; i++)
+		if (!strncmp(f->log[i], prefix, strlen(prefix)))
+			return i;
+	return -1;
+}
+
+int fake_link_count(const struct fake_link *f, const char *prefix)
+{
+	int n = 0;
+
+	for (int i = 0; i < f->nlog; i++)
+		n += !strncmp(f->log[i], prefix, strlen(prefix));
+	return n;
+}
+
+static char *describe(const struct kt_greq *req)
+{
+	const char *cg = req->cgroup ? (*req->cgroup ? req->cgroup : "@runner") : "";
+
+	if (req->cgroup2)
+		return kt_strfmt("%s %s -> %s", kt_greq_name(req), cg,
+				 *req->cgroup2 ? req->cgroup2 : "@runner");
+	if (req->name)
+		return kt_strfmt("%s %s%s%s", kt_greq_name(req), req->name, *cg ? " in " : "", cg);
+	if (req->op == KT_OP_SPAWN && req->verb == KT_GREQ_OP)
+		return kt_strfmt("%s %s workers=%u", kt_greq_name(req), cg, req->workers);
+	return kt_strfmt("%s%s%s", kt_greq_name(req), *cg ? " " : "", cg);
+}
+
+static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
+			     const atomic_bool *cancel)
+{
+	struct fake_link *f = ctx;
+	char *line = describe(req);
+	unsigned n;
+
+	if (f->nlog < FAKE_LOG_MAX)
+		f->log[f->nlog++] = line;
+	if (f->fail_prefix && line && !strncmp(line, f->fail_prefix, strlen(f->fail_prefix)))
+		return kterr_new(f->fail_errno, "%s", f->fail_msg ? f->fail_msg : "fake failure");
+	if (f->block_wait && req->op == KT_OP_WAIT_PAYLOAD && req->verb == KT_GREQ_OP) {
+		struct timespec ts = { 0, 1000000 };
+
+		/* The real link polls the same flag between reads. */
+		while (!atomic_load(cancel))
+			nanosleep(&ts, NULL);
+		return kterr_new(ECANCELED, "wait-payload %s: interrupted", req->name);
+	}
+	switch (req->verb) {
+	case KT_GREQ_QUERY_CGROUP:
+	case KT_GREQ_QUERY_SCHED:
+		*reply = f->query;
+		reply->pids = NULL;
+		reply->workers = NULL;
+		return NULL;
+	case KT_GREQ_QUERY_WORKERS:
+		reply->workers = calloc(f->nworkers + 1, sizeof(*reply->workers));
+		memcpy(reply->workers, f->workers, f->nworkers * sizeof(*f->workers));
+		reply->nworkers = f->nworkers;
+		return NULL;
+	default:
+		break;
+	}
+	n = req->op == KT_OP_SPAWN ? req->workers
+	    : req->op == KT_OP_ADD_CGROUP_DEF && req->def ? req->def->workers
+	    : req->op == KT_OP_CAPTURE_CGROUP_PROCS ? (unsigned)(f->procs_count >= 0 ? f->procs_count : 0)
+	    : 0;
+	if (n) {
+		reply->pids = calloc(n, sizeof(int));
+		for (unsigned i = 0; i < n; i++)
+			reply->pids[i] = f->next_pid++;
+		reply->npids = n;
+	}
+	if (req->op == KT_OP_RUN_PAYLOAD)
+		reply->handle = f->next_handle++;
+	if (req->op == KT_OP_WAIT_PAYLOAD || req->op == KT_OP_KILL_PAYLOAD)
+		reply->exit_status = f->exit_status;
+	return NULL;
+}
+
+const struct kt_link_ops fake_link_ops = { .request = request };

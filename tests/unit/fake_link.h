@@ -1,0 +1,42 @@
+/*
+ * fake_link.h - a guest link for unit tests: records every request as a
+ * line of text ("add-cgroup workers", "move-all-tasks a -> b"), answers
+ * with made-up pids and handles, and fails the requests a test scripts.
+ */
+#ifndef KTCON_FAKE_LINK_H
+#define KTCON_FAKE_LINK_H
+
+#include <stdbool.h>
+
+#include "engine/link.h"
+
+#define FAKE_LOG_MAX 256
+
+struct fake_link {
+	char *log[FAKE_LOG_MAX];
+	int nlog;
+	/* Fail the request whose logged text starts with fail_prefix
+	 * (fail_count times; 0 = always) with fail_errno and fail_msg. */
+	const char *fail_prefix;
+	int fail_errno;
+	const char *fail_msg;
+	int next_pid;
+	uint64_t next_handle;
+	int exit_status;		/* wait/kill-payload */
+	bool block_wait;		/* wait-payload blocks until cancelled */
+	struct kt_greply query;		/* copied into query replies */
+	struct kt_worker_report workers[8];
+	size_t nworkers;
+	int procs_count;		/* pids capture-cgroup-procs returns */
+};
+
+extern const struct kt_link_ops fake_link_ops;
+
+void fake_link_init(struct fake_link *f);
+void fake_link_free(struct fake_link *f);
+struct kt_link fake_link_of(struct fake_link *f);
+/* Index of the first log line starting with prefix at or after from, -1. */
+int fake_link_find(const struct fake_link *f, const char *prefix, int from);
+int fake_link_count(const struct fake_link *f, const char *prefix);
+
+#endif

@@ -1,0 +1,766 @@
+/* test_executor.c - the seed's engine-side rules, through the executor,
+ * against the fake guest link and the fake host. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <pthread.h>
+#include <cmocka.h>
+
+#include "engine/executor.h"
+#include "exec_harness.h"
+
+#define RUN(h, text) \
+	struct harness h; \
+	harness_init(&h); \
+	harness_run(&h, text)
+
+static void assert_contains(const char *s, const char *what)
+{
+	if (!s || !strstr(s, what))
+		fail_msg("expected \"%s\" in \"%s\"", what, s ? s : "(null)");
+}
+
+static void test_move_all_tasks_rejects_self_move(void **state)
+{
+	RUN(h, "step\n"
+	       "  cgroup a workers=1\n"
+	       "  move-all-tasks a a\n");
+	assert_non_null(h.err);
+	assert_contains(h.errstr, "self-move from 'a' to 'a'");
+	assert_contains(h.errstr, "t.recipe:3: move-all-tasks a a");
+	assert_int_equal(fake_link_count(&h.link, "move-all-tasks"), 0);
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_FAIL);
+	harness_free(&h);
+}
+
+static void test_move_all_tasks_rejects_runner_to_runner_self_move(void **state)
+{
+	RUN(h, "step\n"
+	       "  spawn @runner workers=2\n"
+	       "  move-all-tasks @runner \"\"\n");
+	assert_non_null(h.err);
+	assert_contains(h.errstr, "self-move from '@runner' to '@runner'");
+	assert_int_equal(fake_link_count(&h.link, "move-all-tasks"), 0);
+	harness_free(&h);
+}
+
+static void test_move_backdrop_to_step_local_rejected_naming_pair_and_fixes(void **state)
+{
+	RUN(h, "backdrop\n"
+	       "  add-cgroup bg\n"
+	       "  spawn bg workers=2\n"
+	       "step\n"
+	       "  add-cgroup s\n"
+	       "  move-all-tasks bg s\n");
+	assert_non_null(h.err);
+	assert_contains(h.errstr, "backdrop 'bg' to step-local 's' rejected");
+	assert_contains(h.errstr, "declare 's' in the backdrop too");
+	assert_contains(h.errstr, "move the tasks into a backdrop-owned cgroup");
+	assert_int_equal(fake_link_count(&h.link, "move-all-tasks"), 0);
+	harness_free(&h);
+}
+
+static void test_move_inside_backdrop_setup_is_exempt(void **state)
+{
+	RUN(h, "backdrop\n"
+	       "  add-cgroup a\n"
+	       "  add-cgroup b\n"
+	       "  spawn a workers=1\n"
+	       "  move-all-tasks a b\n"
+	       "step\n"
+	       "  move-all-tasks b a\n");
+	assert_null(h.err);
+	assert_int_equal(fake_link_count(&h.link, "move-all-tasks"), 2);
+	harness_free(&h);
+}
+
+static void test_move_step_local_to_backdrop_keeps_workers_past_step(void **state)
+{
+	int rm_w, stop_bg;
+
+	RUN(h, "backdrop\n"
+	       "  add-cgroup bg\n"
+	       "step\n"
+	       "  cgroup w workers=2\n"
+	       "  move-all-tasks w bg\n"
+	       "step\n"
+	       "  stop-cgroup bg\n");
+	assert_null(h.err);
+	/* Step 1's teardown stops no workers (they moved to the backdrop)
+	 * and removes w; bg's workers are stopped by step 2's op. */
+	rm_w = fake_link_find(&h.link, "remove-cgroup w", 0);
+	stop_bg = fake_link_find(&h.link, "stop-cgroup bg", 0);
+	assert_true(rm_w >= 0 && stop_bg > rm_w);
+	assert_int_equal(fake_link_count(&h.link, "stop-cgroup"), 1);
+	harness_free(&h);
+}
+
+static void test_runner_workers_rekeyed_by_move(void **state)
+{
+	RUN(h, "step\n"
+	       "  cgroup w\n"
+	       "  spawn @runner workers=3\n"
+	       "  move-all-tasks @runner w\n");
+	assert_null(h.err);
+	/* Teardown stops w's workers, not the runner's: they were re-keyed. */
+	assert_int_equal(fake_link_count(&h.link, "stop-cgroup w"), 1);
+	assert_int_equal(fake_link_count(&h.link, "stop-cgroup @runner"), 0);
+	harness_free(&h);
+}
+
+static void test_remove_backdrop_cgroup_drops_tracking_so_it_can_be_readded(void **state)
+{
+	RUN(h, "backdrop\n"
+	       "  add-cgroup bg\n"
+	       "step\n"
+	       "  remove-cgroup bg\n"
+	       "  add-cgroup bg\n");
+	assert_null(h.err);
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup bg"), 2);
+	harness_free(&h);
+}
+
+static void test_add_cgroup_of_tracked_backdrop_name_is_rejected(void **state)
+{
+	RUN(h, "backdrop\n"
+	       "  add-cgroup bg\n"
+	       "step\n"
+	       "  add-cgroup bg\n");
+	assert_contains(h.errstr, "cgroup 'bg' already exists (backdrop)");
+	harness_free(&h);
+}
+
+static void test_add_cgroup_def_collides_with_backdrop_def(void **state)
+{
+	RUN(h, "backdrop\n"
+	       "  cgroup bg workers=1\n"
+	       "step\n"
+	       "  add-cgroup-def bg cpuset=0\n");
+	assert_contains(h.errstr, "cgroup definition 'bg' collides with the backdrop cgroup "
+				  "definition 'bg'");
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup-def"), 1);
+	harness_free(&h);
+}
+
+static void test_add_cgroup_def_collides_with_step_local_def(void **state)
+{
+	RUN(h, "step\n"
+	       "  cgroup w cpuset=0-1\n"
+	       "  add-cgroup-def w workers=2\n");
+	assert_contains(h.errstr, "collides with the step-local cgroup definition 'w'");
+	harness_free(&h);
+}
+
+static void test_spawn_rejects_workers_pct_for_runner_placement(void **state)
+{
+	RUN(h, "step\n"
+	       "  spawn @runner workers-pct=50\n");
+	assert_contains(h.errstr, "workers-pct is rejected for runner placement");
+	assert_int_equal(fake_link_count(&h.link, "spawn"), 0);
+	harness_free(&h);
+}
+
+static void test_spawn_workers_pct_counts_cgroup_cpuset(void **state)
+{
+	RUN(h, "vm cpus=8\n"
+	       "step\n"
+	       "  cgroup w cpuset=0-3\n"
+	       "  spawn w workers-pct=50\n");
+	assert_null(h.err);
+	assert_true(fake_link_find(&h.link, "spawn w workers=2", 0) >= 0);
+	harness_free(&h);
+}
+
+static void test_spawn_into_missing_cgroup_names_it(void **state)
+{
+	RUN(h, "step\n"
+	       "  spawn nowhere workers=1\n");
+	assert_contains(h.errstr, "cgroup 'nowhere' does not exist");
+	harness_free(&h);
+}
+
+static void test_run_payload_rejects_scheduler_kind_payload(void **state)
+{
+	RUN(h, "stage-scheduler mysched /bin/mysched\n"
+	       "step\n"
+	       "  run-payload mysched\n");
+	assert_contains(h.errstr, "'mysched' is a scheduler-kind payload");
+	assert_contains(h.errstr, "attach-scheduler mysched");
+	assert_int_equal(fake_link_count(&h.link, "run-payload"), 0);
+	harness_free(&h);
+}
+
+static const char payloads_hdr[] = "stage-payload stress /usr/bin/stress-ng args=\"--cpu 1\"\n";
+
+static void test_wait_payload_without_cgroup_is_ambiguous_with_two_live(void **state)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "%sstep\n"
+		 "  cgroup a\n  cgroup b\n"
+		 "  run-payload stress cgroup=a\n"
+		 "  run-payload stress cgroup=b\n"
+		 "  wait-payload stress\n", payloads_hdr);
+	RUN(h, text);
+	assert_contains(h.errstr, "ambiguous — specify cgroup");
+	assert_contains(h.errstr, "wait-payload stress cgroup=a");
+	assert_int_equal(fake_link_count(&h.link, "wait-payload"), 0);
+	harness_free(&h);
+}
+
+static void test_wait_payload_by_name_and_cgroup_consumes_it(void **state)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "%sstep\n"
+		 "  cgroup a\n  cgroup b\n"
+		 "  run-payload stress cgroup=a args=\"--timeout 1s\"\n"
+		 "  run-payload stress cgroup=b\n"
+		 "  wait-payload stress cgroup=a\n"
+		 "  expect payload stress cgroup=a exit=3\n"
+		 "  wait-payload stress\n", payloads_hdr);
+	{
+		struct harness h;
+
+		harness_init(&h);
+		h.link.exit_status = 3;
+		harness_run(&h, text);
+		assert_null(h.err);
+		assert_int_equal(fake_link_count(&h.link, "wait-payload stress in a"), 1);
+		/* The unique live copy left is b's. */
+		assert_int_equal(fake_link_count(&h.link, "wait-payload stress in b"), 1);
+		/* Nothing left to drain at teardown. */
+		assert_int_equal(fake_link_count(&h.link, "kill-payload"), 0);
+		harness_free(&h);
+	}
+}
+
+static void test_wait_payload_consumed_pair_is_an_error(void **state)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "%sstep\n"
+		 "  run-payload stress\n"
+		 "  kill-payload stress\n"
+		 "  wait-payload stress\n", payloads_hdr);
+	RUN(h, text);
+	assert_contains(h.errstr, "already consumed");
+	harness_free(&h);
+}
+
+static void test_kill_payload_unknown_pair_is_an_error(void **state)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "%sstep\n"
+		 "  cgroup a\n"
+		 "  run-payload stress cgroup=a\n"
+		 "  kill-payload stress cgroup=b\n", payloads_hdr);
+	RUN(h, text);
+	assert_contains(h.errstr, "kill-payload stress (cgroup 'b'): unknown payload");
+	assert_contains(h.errstr, "run-payload stress cgroup=b");
+	harness_free(&h);
+}
+
+static void test_unconsumed_payload_drained_at_step_teardown(void **state)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "%sstep\n  run-payload stress\nstep\n  add-cgroup x\n",
+		 payloads_hdr);
+	RUN(h, text);
+	assert_null(h.err);
+	assert_true(fake_link_find(&h.link, "kill-payload stress", 0) <
+		    fake_link_find(&h.link, "add-cgroup x", 0));
+	harness_free(&h);
+}
+
+static void test_capture_cgroup_procs_rejects_empty_tag(void **state)
+{
+	RUN(h, "step\n"
+	       "  cgroup w\n"
+	       "  capture-cgroup-procs \"\" w\n");
+	assert_contains(h.errstr, "capture-cgroup-procs: empty tag rejected");
+	assert_int_equal(fake_link_count(&h.link, "capture-cgroup-procs"), 0);
+	harness_free(&h);
+}
+
+static void test_capture_snapshot_rejects_empty_tag(void **state)
+{
+	RUN(h, "step\n"
+	       "  capture-snapshot \"\"\n");
+	assert_contains(h.errstr, "capture-snapshot: empty tag rejected");
+	assert_int_equal(h.host.captures, 0);
+	harness_free(&h);
+}
+
+static void test_fourth_watch_is_rejected(void **state)
+{
+	RUN(h, "step\n"
+	       "  watch-snapshot jiffies_64\n"
+	       "  watch-snapshot scx_watchdog_timestamp\n"
+	       "  watch-snapshot nr_cpu_ids\n"
+	       "  watch-snapshot max_pfn\n");
+	assert_contains(h.errstr, "a 4th watch is over the cap of 3");
+	assert_int_equal(h.host.narmed, 3);
+	assert_int_equal(h.host.armed[2], 2);
+	assert_int_equal(harness_line(&h, 5)->status, KT_RES_FAIL);
+	harness_free(&h);
+}
+
+static void test_adjacent_cold_writes_merge_into_one_freeze(void **state)
+{
+	RUN(h, "step\n"
+	       "  write-kernel-cold jiffies_64 u64=1\n"
+	       "  write-kernel-cold runqueues@0+8 u32=2 runqueues@1+8 u32=2\n"
+	       "  write-kernel-cold 0xffffffff81000000 bytes:2=beef\n"
+	       "  add-cgroup x\n"
+	       "  write-kernel-cold jiffies_64 u64=5\n"
+	       "  write-kernel-hot jiffies_64 u64=6\n"
+	       "  write-kernel-hot jiffies_64 u64=7\n");
+	assert_null(h.err);
+	/* Three adjacent lines, four pairs: one freeze; the line after
+	 * add-cgroup is not adjacent: a second. Hot writes never merge. */
+	assert_int_equal(h.host.cold_calls, 2);
+	assert_int_equal(h.host.hot_calls, 2);
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_PASS);
+	assert_string_equal(harness_line(&h, 2)->captured, "{\"merged_ops\": 3, \"writes\": 4}");
+	harness_free(&h);
+}
+
+static void test_op_failure_fails_step_and_skips_to_teardown_with_chain(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.fail_prefix = "freeze-cgroup w";
+	h.link.fail_errno = ENOENT;
+	h.link.fail_msg = "open /sys/fs/cgroup/ktcon/w/cgroup.freeze";
+	harness_run(&h, "step\n"
+			"  cgroup w workers=2\n"
+			"  freeze-cgroup w\n"
+			"  add-cgroup never\n"
+			"step\n"
+			"  add-cgroup later\n");
+	assert_non_null(h.err);
+	assert_contains(h.errstr, "t.recipe:3: freeze-cgroup w: open /sys/fs/cgroup/ktcon/w/"
+				  "cgroup.freeze: No such file or directory");
+	assert_int_equal(kterr_errno_of(h.err), ENOENT);
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_SKIP);
+	assert_int_equal(harness_line(&h, 6)->status, KT_RES_SKIP);
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup never"), 0);
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup later"), 0);
+	/* Teardown still ran. */
+	assert_true(fake_link_find(&h.link, "stop-cgroup w", 0) >= 0);
+	assert_true(fake_link_find(&h.link, "remove-cgroup w", 0) >= 0);
+	assert_false(kt_exec_results(h.x)->passed);
+	harness_free(&h);
+}
+
+static void test_expect_error_turns_failure_into_pass(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.fail_prefix = "freeze-cgroup ghost";
+	h.link.fail_errno = ENOENT;
+	h.link.fail_msg = "open /sys/fs/cgroup/ktcon/ghost/cgroup.freeze";
+	harness_run(&h, "step\n"
+			"  freeze-cgroup ghost\n"
+			"  expect error \"cgroup.freeze\"\n"
+			"  add-cgroup after\n");
+	assert_null(h.err);
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_XFAIL);
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_PASS);
+	assert_true(kt_exec_results(h.x)->passed);
+	harness_free(&h);
+}
+
+static void test_expect_error_fails_when_the_op_succeeds(void **state)
+{
+	RUN(h, "step\n"
+	       "  add-cgroup fine\n"
+	       "  expect error\n");
+	assert_contains(h.errstr, "expect error: the op before succeeded");
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_FAIL);
+	harness_free(&h);
+}
+
+static void test_expect_error_with_other_text_fails_the_step(void **state)
+{
+	RUN(h, "step\n"
+	       "  move-all-tasks a a\n"
+	       "  expect error \"ambiguous\"\n"
+	       "  add-cgroup skipped\n");
+	assert_contains(h.errstr, "self-move");
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_FAIL);
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_FAIL);
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_SKIP);
+	harness_free(&h);
+}
+
+static void test_capture_snapshot_without_backend_warns_and_continues(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.no_snapshots = true;
+	harness_run(&h, "step\n"
+			"  capture-snapshot before\n"
+			"  add-cgroup next\n");
+	assert_null(h.err);
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_WARN);
+	assert_contains(harness_line(&h, 2)->error, "no snapshot backend");
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	harness_free(&h);
+}
+
+static void test_step_teardown_thaws_stops_drains_then_removes_deepest_first(void **state)
+{
+	char text[512];
+	int thaw, stop, kill, rm_child, rm_parent;
+
+	snprintf(text, sizeof(text), "%sstep\n"
+		 "  cgroup a workers=1\n"
+		 "  add-cgroup a/b\n"
+		 "  run-payload stress cgroup=a/b\n"
+		 "  freeze-cgroup a\n", payloads_hdr);
+	RUN(h, text);
+	assert_null(h.err);
+	thaw = fake_link_find(&h.link, "unfreeze-cgroup a", 0);
+	stop = fake_link_find(&h.link, "stop-cgroup a", 0);
+	kill = fake_link_find(&h.link, "kill-payload stress in a/b", 0);
+	rm_child = fake_link_find(&h.link, "remove-cgroup a/b", 0);
+	rm_parent = fake_link_find(&h.link, "remove-cgroup a", rm_child + 1);
+	assert_true(thaw >= 0 && thaw < stop && stop < kill && kill < rm_child &&
+		    rm_child < rm_parent);
+	harness_free(&h);
+}
+
+static void test_backdrop_torn_down_at_scenario_end(void **state)
+{
+	RUN(h, "backdrop\n"
+	       "  add-cgroup bg\n"
+	       "  spawn bg workers=1\n"
+	       "  pin-bpf-map qmap.bss\n"
+	       "step hold=1s\n"
+	       "  add-cgroup s\n"
+	       "step\n"
+	       "  add-cgroup t\n");
+	assert_null(h.err);
+	/* bg outlives both steps. */
+	assert_true(fake_link_find(&h.link, "remove-cgroup bg", 0) >
+		    fake_link_find(&h.link, "remove-cgroup t", 0));
+	assert_true(fake_link_find(&h.link, "stop-cgroup bg", 0) >
+		    fake_link_find(&h.link, "add-cgroup t", 0));
+	assert_true(fake_link_find(&h.link, "unpin-bpf-maps", 0) >= 0);
+	harness_free(&h);
+}
+
+static void test_hold_fixed_and_fraction_take_their_time(void **state)
+{
+	uint64_t t0;
+	struct harness h;
+
+	harness_init(&h);
+	t0 = h.now;
+	harness_run(&h, "duration 10s\nstep hold=2s\n  add-cgroup a\nstep hold=0.3\n  add-cgroup b\n");
+	assert_null(h.err);
+	assert_true(h.now - t0 >= 5000000000ULL && h.now - t0 < 5100000000ULL);
+	harness_free(&h);
+}
+
+static void test_hold_loop_repeats_ops_until_share_ends(void **state)
+{
+	RUN(h, "duration 1s\n"
+	       "step hold=loop:200ms\n"
+	       "  cgroup w\n"
+	       "  capture-cgroup-procs t w\n");
+	assert_null(h.err);
+	/* Once, then every 200ms of the 1s share: 5 more times. */
+	assert_int_equal(fake_link_count(&h.link, "capture-cgroup-procs"), 6);
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup-def"), 1);
+	assert_int_equal(harness_line(&h, 4)->runs, 6);
+	harness_free(&h);
+}
+
+static void test_detach_scheduler_with_none_attached_fails(void **state)
+{
+	RUN(h, "step\n"
+	       "  detach-scheduler\n");
+	assert_contains(h.errstr, "detach-scheduler: no scheduler is attached");
+	assert_int_equal(fake_link_count(&h.link, "detach-scheduler"), 0);
+	harness_free(&h);
+}
+
+static void test_replace_needs_attached_and_restart_uses_boot_scheduler(void **state)
+{
+	RUN(h, "scheduler scx_simple\n"
+	       "stage-scheduler qmap /bin/scx_qmap\n"
+	       "step\n"
+	       "  replace-scheduler qmap\n"
+	       "  restart-scheduler\n"
+	       "  detach-scheduler\n"
+	       "  replace-scheduler qmap\n"
+	       "  expect error \"no scheduler is attached\"\n"
+	       "  attach-scheduler qmap\n");
+	assert_null(h.err);
+	assert_int_equal(fake_link_count(&h.link, "replace-scheduler qmap"), 1);
+	assert_int_equal(fake_link_count(&h.link, "attach-scheduler qmap"), 1);
+	assert_true(kt_exec_scenario(h.x)->sched_attached);
+	harness_free(&h);
+}
+
+static void test_pin_bpf_map_twice_is_a_noop(void **state)
+{
+	RUN(h, "step\n"
+	       "  pin-bpf-map qmap.bss\n"
+	       "  pin-bpf-map qmap.bss\n");
+	assert_null(h.err);
+	assert_int_equal(fake_link_count(&h.link, "pin-bpf-map"), 1);
+	harness_free(&h);
+}
+
+static void test_steer_irq_to_offline_cpu_names_it(void **state)
+{
+	RUN(h, "vm cpus=2\nstep\n  steer-irq 24 5\n");
+	assert_contains(h.errstr, "CPU 5 is not online (the guest has 2 CPUs)");
+	assert_int_equal(fake_link_count(&h.link, "steer-irq"), 0);
+	harness_free(&h);
+}
+
+static void test_expect_procs_counts_captured_pids(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.procs_count = 4;
+	harness_run(&h, "step\n"
+			"  cgroup w workers=4\n"
+			"  capture-cgroup-procs after_spawn w\n"
+			"  expect procs after_spawn count=4\n"
+			"  expect procs after_spawn count=3\n"
+			"  expect procs never count=1\n");
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 5)->status, KT_RES_FAIL);
+	assert_contains(harness_line(&h, 5)->error, "4 pids in cgroup w, expected count=3");
+	assert_contains(harness_line(&h, 6)->error, "nothing captured under 'never'");
+	assert_string_equal(harness_line(&h, 3)->captured, "[104,105,106,107]");
+	/* A failed expectation fails the run but not the step. */
+	assert_non_null(h.err);
+	assert_true(fake_link_find(&h.link, "remove-cgroup w", 0) >= 0);
+	harness_free(&h);
+}
+
+static void test_expect_read_and_snapshot_compare(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.host.read_value = 42;
+	h.host.var_value = 4;
+	harness_run(&h, "step\n"
+			"  read-kernel-cold j jiffies_64 u64\n"
+			"  expect read j == 42\n"
+			"  expect read j > 0x2a\n"
+			"  capture-snapshot s\n"
+			"  expect snapshot s var nr_cpus_onln >= 2\n"
+			"  expect snapshot s var nr_cpus_onln < 2\n");
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_FAIL);
+	assert_int_equal(harness_line(&h, 6)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 7)->status, KT_RES_FAIL);
+	assert_string_equal(harness_line(&h, 2)->captured, "\"0x2a\"");
+	harness_free(&h);
+}
+
+static void test_expect_cgroup_sched_and_workers(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.query.cgroup.frozen = true;
+	h.link.query.cgroup.has_cpus = true;
+	kt_cpuset_set(&h.link.query.cgroup.cpus, 0);
+	kt_cpuset_set(&h.link.query.cgroup.cpus, 1);
+	h.link.query.sched.enabled = true;
+	strcpy(h.link.query.sched.ops, "simple");
+	h.link.nworkers = 2;
+	h.link.workers[0] = (struct kt_worker_report){ .pid = 1, .iterations = 5, .runtime_ns = 100 };
+	h.link.workers[1] = (struct kt_worker_report){ .pid = 2, .iterations = 0, .runtime_ns = 300 };
+	kt_cpuset_set(&h.link.workers[0].cpus_used, 0);
+	kt_cpuset_set(&h.link.workers[1].cpus_used, 3);
+	harness_run(&h, "vm cpus=4\nstep\n"
+			"  cgroup w cpuset=0-1 workers=2\n"
+			"  expect cgroup w frozen=1 cpuset=0-1\n"
+			"  expect cgroup w cpuset=llc:0\n"
+			"  expect sched state=enabled ops=simple\n"
+			"  expect workers w progress\n"
+			"  expect workers w isolation\n"
+			"  expect workers w fairness<=2\n"
+			"  expect workers w fairness<=3.5\n");
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 5)->status, KT_RES_FAIL);
+	assert_int_equal(harness_line(&h, 6)->status, KT_RES_PASS);
+	assert_contains(harness_line(&h, 7)->error, "worker 2 made no progress");
+	assert_contains(harness_line(&h, 8)->error, "worker 2 ran on CPUs 3, outside 0-1");
+	assert_int_equal(harness_line(&h, 9)->status, KT_RES_FAIL);
+	assert_int_equal(harness_line(&h, 10)->status, KT_RES_PASS);
+	harness_free(&h);
+}
+
+struct ev_count {
+	int kinds[16];
+};
+
+static void count_event(void *ctx, const struct kt_event *ev)
+{
+	((struct ev_count *)ctx)->kinds[ev->kind]++;
+}
+
+static void test_events_report_steps_ops_and_expectations(void **state)
+{
+	struct ev_count c = { { 0 } };
+	struct harness h;
+
+	harness_init(&h);
+	kt_events_subscribe(h.events, count_event, &c);
+	harness_run(&h, "backdrop\n  add-cgroup bg\nstep\n  add-cgroup a\n  move-all-tasks a a\n"
+			"  expect error \"self-move\"\n");
+	assert_null(h.err);
+	assert_int_equal(c.kinds[KT_EV_SCENARIO_BEGIN], 1);
+	assert_int_equal(c.kinds[KT_EV_SCENARIO_END], 1);
+	assert_int_equal(c.kinds[KT_EV_STEP_BEGIN], 2);
+	assert_int_equal(c.kinds[KT_EV_STEP_END], 2);
+	assert_int_equal(c.kinds[KT_EV_OP_APPLIED], 2);
+	assert_int_equal(c.kinds[KT_EV_OP_FAILED], 1);
+	assert_int_equal(c.kinds[KT_EV_EXPECT], 1);
+	harness_free(&h);
+}
+
+static void test_guest_events_update_state_between_statements(void **state)
+{
+	struct harness h;
+	struct kt_guest_event ev = { .kind = KT_GEV_SCHED_EXIT, .name = "scx_simple",
+				     .text = "runnable task stall" };
+
+	harness_init(&h);
+	harness_load(&h, "scheduler scx_simple\nstep\n  add-cgroup a\n  detach-scheduler\n");
+	kt_exec_guest_event(h.x, &ev);
+	h.err = kt_exec_run(h.x);
+	/* The scheduler died before detach: detach now has nothing to do. */
+	assert_non_null(h.err);
+	assert_true(kterr_contains(h.err, "no scheduler is attached"));
+	harness_free(&h);
+}
+
+static void *cancel_soon(void *arg)
+{
+	struct timespec ts = { 0, 20000000 };
+
+	nanosleep(&ts, NULL);
+	kt_exec_cancel(arg);
+	return NULL;
+}
+
+static void test_cancel_aborts_wait_payload_in_flight(void **state)
+{
+	char text[512];
+	struct harness h;
+	pthread_t t;
+
+	harness_init(&h);
+	h.link.block_wait = true;
+	snprintf(text, sizeof(text), "%sstep\n  run-payload stress\n  wait-payload stress\n",
+		 payloads_hdr);
+	harness_load(&h, text);
+	assert_null(kt_exec_start(h.x));
+	pthread_create(&t, NULL, cancel_soon, h.x);
+	h.err = kt_exec_join(h.x);
+	pthread_join(t, NULL);
+	assert_non_null(h.err);
+	assert_int_equal(kterr_errno_of(h.err), ECANCELED);
+	/* Teardown still drained the payload. */
+	assert_int_equal(fake_link_count(&h.link, "kill-payload stress"), 1);
+	harness_free(&h);
+}
+
+static void test_console_apply_and_next_step(void **state)
+{
+	struct harness h;
+	struct kt_stmt st;
+
+	harness_init(&h);
+	harness_load(&h, "");
+	assert_null(kt_stmt_parse_line("add-cgroup bg", 0, &st));
+	assert_null(kt_exec_apply(h.x, &st));
+	kt_stmt_clear(&st);
+	assert_null(kt_exec_next_step(h.x));
+	assert_null(kt_stmt_parse_line("add-cgroup s", 1, &st));
+	assert_null(kt_exec_apply(h.x, &st));
+	kt_stmt_clear(&st);
+	assert_null(kt_stmt_parse_line("move-all-tasks bg s", 1, &st));
+	assert_non_null(h.err = kt_exec_apply(h.x, &st));
+	kt_stmt_clear(&st);
+	assert_true(kterr_contains(h.err, "rejected"));
+	assert_null(kt_exec_finish(h.x));
+	assert_int_equal(kt_exec_scenario(h.x)->ncgs, 0);
+	harness_free(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_move_all_tasks_rejects_self_move),
+		cmocka_unit_test(test_move_all_tasks_rejects_runner_to_runner_self_move),
+		cmocka_unit_test(test_move_backdrop_to_step_local_rejected_naming_pair_and_fixes),
+		cmocka_unit_test(test_move_inside_backdrop_setup_is_exempt),
+		cmocka_unit_test(test_move_step_local_to_backdrop_keeps_workers_past_step),
+		cmocka_unit_test(test_runner_workers_rekeyed_by_move),
+		cmocka_unit_test(test_remove_backdrop_cgroup_drops_tracking_so_it_can_be_readded),
+		cmocka_unit_test(test_add_cgroup_of_tracked_backdrop_name_is_rejected),
+		cmocka_unit_test(test_add_cgroup_def_collides_with_backdrop_def),
+		cmocka_unit_test(test_add_cgroup_def_collides_with_step_local_def),
+		cmocka_unit_test(test_spawn_rejects_workers_pct_for_runner_placement),
+		cmocka_unit_test(test_spawn_workers_pct_counts_cgroup_cpuset),
+		cmocka_unit_test(test_spawn_into_missing_cgroup_names_it),
+		cmocka_unit_test(test_run_payload_rejects_scheduler_kind_payload),
+		cmocka_unit_test(test_wait_payload_without_cgroup_is_ambiguous_with_two_live),
+		cmocka_unit_test(test_wait_payload_by_name_and_cgroup_consumes_it),
+		cmocka_unit_test(test_wait_payload_consumed_pair_is_an_error),
+		cmocka_unit_test(test_kill_payload_unknown_pair_is_an_error),
+		cmocka_unit_test(test_unconsumed_payload_drained_at_step_teardown),
+		cmocka_unit_test(test_capture_cgroup_procs_rejects_empty_tag),
+		cmocka_unit_test(test_capture_snapshot_rejects_empty_tag),
+		cmocka_unit_test(test_fourth_watch_is_rejected),
+		cmocka_unit_test(test_adjacent_cold_writes_merge_into_one_freeze),
+		cmocka_unit_test(test_op_failure_fails_step_and_skips_to_teardown_with_chain),
+		cmocka_unit_test(test_expect_error_turns_failure_into_pass),
+		cmocka_unit_test(test_expect_error_fails_when_the_op_succeeds),
+		cmocka_unit_test(test_expect_error_with_other_text_fails_the_step),
+		cmocka_unit_test(test_capture_snapshot_without_backend_warns_and_continues),
+		cmocka_unit_test(test_step_teardown_thaws_stops_drains_then_removes_deepest_first),
+		cmocka_unit_test(test_backdrop_torn_down_at_scenario_end),
+		cmocka_unit_test(test_hold_fixed_and_fraction_take_their_time),
+		cmocka_unit_test(test_hold_loop_repeats_ops_until_share_ends),
+		cmocka_unit_test(test_detach_scheduler_with_none_attached_fails),
+		cmocka_unit_test(test_replace_needs_attached_and_restart_uses_boot_scheduler),
+		cmocka_unit_test(test_pin_bpf_map_twice_is_a_noop),
+		cmocka_unit_test(test_steer_irq_to_offline_cpu_names_it),
+		cmocka_unit_test(test_expect_procs_counts_captured_pids),
+		cmocka_unit_test(test_expect_read_and_snapshot_compare),
+		cmocka_unit_test(test_expect_cgroup_sched_and_workers),
+		cmocka_unit_test(test_events_report_steps_ops_and_expectations),
+		cmocka_unit_test(test_guest_events_update_state_between_statements),
+		cmocka_unit_test(test_cancel_aborts_wait_payload_in_flight),
+		cmocka_unit_test(test_console_apply_and_next_step),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
