@@ -10,6 +10,7 @@ struct kterr {
 	char *msg;
 	int errnum;
 	char *hint;
+	char *notes;
 	struct kterr *cause;
 	bool is_static;
 };
@@ -89,6 +90,30 @@ struct kterr *kterr_hint(struct kterr *e, const char *fmt, ...)
 	return e;
 }
 
+struct kterr *kterr_note(struct kterr *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *n, *all;
+
+	if (!e || e->is_static)
+		return e;
+	va_start(ap, fmt);
+	n = vfmt(fmt, ap);
+	va_end(ap);
+	if (!n)
+		return e;
+	if (e->notes && asprintf(&all, "%s\n%s", e->notes, n) >= 0) {
+		free(n);
+		free(e->notes);
+		e->notes = all;
+	} else if (!e->notes) {
+		e->notes = n;
+	} else {
+		free(n);
+	}
+	return e;
+}
+
 int kterr_errno_of(const struct kterr *e)
 {
 	int n = 0;
@@ -132,8 +157,20 @@ const char *kterr_str(const struct kterr *e, char *buf, size_t size)
 			off += n;
 		}
 	}
-	if (hint)
-		snprintf(buf + off, size - off, " (hint: %s)", hint);
+	if (hint) {
+		int n = snprintf(buf + off, size - off, " (hint: %s)", hint);
+		if (n < 0 || (size_t)n >= size - off)
+			return buf;
+		off += n;
+	}
+	for (const struct kterr *f = e; f; f = f->cause) {
+		if (f->notes) {
+			int n = snprintf(buf + off, size - off, "\n%s", f->notes);
+			if (n < 0 || (size_t)n >= size - off)
+				return buf;
+			off += n;
+		}
+	}
 	return buf;
 }
 
@@ -142,7 +179,8 @@ char *kterr_strdup(const struct kterr *e)
 	size_t need = 64;
 
 	for (const struct kterr *f = e; f; f = f->cause)
-		need += strlen(f->msg) + 64 + (f->hint ? strlen(f->hint) + 16 : 0);
+		need += strlen(f->msg) + 64 + (f->hint ? strlen(f->hint) + 16 : 0) +
+			(f->notes ? strlen(f->notes) + 2 : 0);
 	char *s = malloc(need);
 	if (!s)
 		return NULL;
@@ -167,6 +205,7 @@ void kterr_free(struct kterr *e)
 			return;
 		free(e->msg);
 		free(e->hint);
+		free(e->notes);
 		free(e);
 		e = c;
 	}

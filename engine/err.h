@@ -39,6 +39,12 @@ struct kterr *kterr_wrap(struct kterr *cause, const char *fmt, ...)
 struct kterr *kterr_hint(struct kterr *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Evidence for the user (a console tail, a tool's stderr), printed on
+ * its own lines after the chain and the hint. Several notes accumulate in
+ * the order given. */
+struct kterr *kterr_note(struct kterr *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* The innermost errno in the chain, 0 when none. */
 int kterr_errno_of(const struct kterr *e);
 

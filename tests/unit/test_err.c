@@ -52,6 +52,23 @@ static void test_truncation_never_overflows(void **state)
 	kterr_free(e);
 }
 
+static void test_notes_follow_chain_and_hint(void **state)
+{
+	struct kterr *e = kterr_new(0, "qemu exited with status 1");
+	char buf[256];
+
+	e = kterr_hint(e, "check the kernel");
+	e = kterr_note(e, "qemu stderr:\nbad option");
+	e = kterr_note(e, "console:\nKernel panic");
+	assert_string_equal(kterr_str(e, buf, sizeof(buf)),
+			    "qemu exited with status 1 (hint: check the kernel)\n"
+			    "qemu stderr:\nbad option\nconsole:\nKernel panic");
+	e = kterr_wrap(e, "boot");
+	assert_true(kterr_contains(e, "boot: qemu exited"));
+	assert_true(kterr_contains(e, "Kernel panic"));
+	kterr_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -59,6 +76,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_of_null_is_success),
 		cmocka_unit_test(test_hint_is_shown_after_chain),
 		cmocka_unit_test(test_truncation_never_overflows),
+		cmocka_unit_test(test_notes_follow_chain_and_hint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
