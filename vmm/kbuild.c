@@ -152,14 +152,32 @@ static struct kterr *phase_extract(struct kb *b)
 			return kterr_errno("kernel source %s", b->o->source);
 		return NULL;
 	}
-	progress_phase(&b->prog, "extract");
 	b->src = kt_path_join(b->work, "src");
-	e = kt_mkdir_p(b->src, 0755);
-	if (e)
-		return e;
-	const char *argv[] = { "tar", "-xf", tarball, "-C", b->src,
-			       "--strip-components=1", NULL };
-	return kterr_wrap(run(b, argv, NULL, NULL, NULL), "extract %s", tarball);
+	char *done = kt_path_join(b->work, "extracted");
+	if (!b->src || !done) {
+		free(done);
+		return kterr_new(ENOMEM, "extract");
+	}
+	/* A resumed build reuses a complete extraction (the marker is
+	 * written after tar succeeds); a partial one is redone. */
+	if (kt_exists(done)) {
+		progress_note(&b->prog, "resuming the interrupted build in %s", b->work);
+		free(done);
+		return NULL;
+	}
+	progress_phase(&b->prog, "extract");
+	e = kt_rm_rf(b->src);
+	if (!e)
+		e = kt_mkdir_p(b->src, 0755);
+	if (!e) {
+		const char *argv[] = { "tar", "-xf", tarball, "-C", b->src,
+				       "--strip-components=1", NULL };
+		e = kterr_wrap(run(b, argv, NULL, NULL, NULL), "extract %s", tarball);
+	}
+	if (!e)
+		e = kt_write_file(done, "", 0);
+	free(done);
+	return e;
 }
 
 static struct kterr *phase_configure(struct kb *b, const struct kconfig_frag *frag)
@@ -237,6 +255,10 @@ static struct kterr *phase_schedulers(struct kb *b)
 	struct kterr *e;
 
 	progress_phase(&b->prog, "schedulers");
+	/* tools/ makefiles insist that O= exists */
+	e = kt_mkdir_p(odir + 2, 0755);
+	if (e)
+		goto out;
 	/* Two passes: libbpf and bpftool first with their own LDFLAGS, then
 	 * the schedulers linked statically (so the guest needs no shared
 	 * libraries for them). A single pass would leak -static into the
@@ -249,6 +271,7 @@ static struct kterr *phase_schedulers(struct kb *b)
 	e = run(b, tools_argv, NULL, count_compile, b);
 	if (!e)
 		e = run(b, sched_argv, NULL, count_compile, b);
+out:
 	free(tools);
 	free(odir);
 	free(btf);
@@ -304,7 +327,9 @@ static struct kterr *phase_stage(struct kb *b, const char *release, const char *
 	struct kterr *e;
 
 	progress_phase(&b->prog, "install");
-	e = kt_mkdir_p(s_sch, 0755);
+	e = kt_rm_rf(b->stage);	/* a resumed build's half stage */
+	if (!e)
+		e = kt_mkdir_p(s_sch, 0755);
 	if (!e)
 		e = copy_file(b, p_bz, s_bz);
 	if (!e)
@@ -436,8 +461,8 @@ struct kterr *kbuild_run(const struct kbuild_opts *o, struct kbuild_result *res)
 			goto out;
 		}
 	}
-	if (kcache_gc(b.root))
-		progress_note(&b.prog, "removed the leftovers of an interrupted build");
+	if (kcache_gc(b.root, key))
+		progress_note(&b.prog, "removed the leftovers of other interrupted builds");
 
 	b.work = kt_strfmt("%s/.work-%s", b.root, key);
 	b.out = b.work ? kt_path_join(b.work, "out") : NULL;

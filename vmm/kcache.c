@@ -305,7 +305,7 @@ out:
 	return e;
 }
 
-int kcache_gc(const char *root)
+int kcache_gc(const char *root, const char *keep_key)
 {
 	DIR *d = opendir(root);
 	struct dirent *de;
@@ -315,6 +315,9 @@ int kcache_gc(const char *root)
 		return 0;
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, ".work-", 6) && strncmp(de->d_name, ".old-", 5))
+			continue;
+		if (keep_key && !strncmp(de->d_name, ".work-", 6) &&
+		    !strcmp(de->d_name + 6, keep_key))
 			continue;
 		char *p = kt_path_join(root, de->d_name);
 		struct kterr *e = p ? kt_rm_rf(p) : NULL;

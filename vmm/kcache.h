@@ -66,9 +66,12 @@ void kcache_unlock(int fd);
  * of that name exists it is replaced (old moved aside, then removed). */
 struct kterr *kcache_commit(const char *root, const char *staged, const char *name);
 
-/* Remove .work-* and .old-* directories. Call with the lock held: then no
- * build can be using them. Returns how many were removed. */
-int kcache_gc(const char *root);
+/* Remove .work-* and .old-* directories, except .work-<keep_key> (NULL:
+ * keep none), which a build of that key resumes: kbuild writes a target's
+ * .cmd file only after the target is complete, so an interrupted make
+ * redoes exactly what was cut short. Call with the lock held: then no build
+ * can be using them. Returns how many were removed. */
+int kcache_gc(const char *root, const char *keep_key);
 
 /* Parse "key=value" lines of a meta file; value of KEY malloc'd or NULL. */
 char *kcache_meta_get(const char *meta_text, const char *key);
