@@ -12,5 +12,7 @@ libvmm_a_SOURCES = \
 	vmm/tsc.c vmm/tsc.h \
 	vmm/topology.c vmm/topology.h \
 	vmm/guestmem.c vmm/guestmem.h \
-	vmm/qemu-argv.c vmm/qemu-argv.h
+	vmm/qemu-argv.c vmm/qemu-argv.h \
+	vmm/json.c vmm/json.h \
+	vmm/qmp.c vmm/qmp.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
