@@ -14,5 +14,6 @@ libvmm_a_SOURCES = \
 	vmm/guestmem.c vmm/guestmem.h \
 	vmm/qemu-argv.c vmm/qemu-argv.h \
 	vmm/json.c vmm/json.h \
-	vmm/qmp.c vmm/qmp.h
+	vmm/qmp.c vmm/qmp.h \
+	vmm/gdbstub.c vmm/gdbstub.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
