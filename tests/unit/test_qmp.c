@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,7 +471,11 @@ static void test_client_reports_errors_and_runs_monitor_commands(void **state)
 	reply = qmp_event_pop(q);
 	assert_int_equal(reply->event_kind, QMP_EV_SHUTDOWN);
 	qmp_msg_free(reply);
-	/* after QEMU closed, the pump says so once, and nothing blocks */
+	/* QEMU closes after quit: the fd turns readable, and the pump says
+	 * it is closed */
+	struct pollfd pfd = { .fd = qmp_fd(q), .events = POLLIN };
+
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
 	e = qmp_pump(q);
 	assert_int_equal(kterr_errno_of(e), ECONNRESET);
 	kterr_free(e);
