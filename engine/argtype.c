@@ -175,9 +175,11 @@ static struct kterr *check_symbol(const char *v)
 {
 	struct kt_ktarget t;
 
-	if (kt_ktarget_parse(v, &t) == NULL && t.symbol[0] && t.cpu < 0 && !t.offset)
+	struct kterr *e = kt_ktarget_parse(v, &t);
+
+	if (!e && t.symbol[0] && t.cpu < 0 && !t.offset)
 		return NULL;
-	kterr_free(kt_ktarget_parse(v, &t));
+	kterr_free(e);
 	return kterr_hint(kterr_new(0, "bad symbol '%s'", v),
 			  "write a vmlinux symbol as `nm vmlinux` prints it, e.g. jiffies_64");
 }

@@ -174,12 +174,13 @@ static void schema_diag(void *ctx, const struct kt_stmt *st, const struct kt_arg
 	kt_recipe_diag(ps->r, ps->src, ps->line, col, a ? a->len : 1, hint, "%s", msg);
 }
 
-/* The line with its first word replaced, as a "write: ..." hint. */
-static char *rewrite_head(const char *src, const struct kt_arg *head, const char *with)
+/* The statement with one word replaced, as a "write: ..." hint. */
+static char *rewrite_head(const char *src, const struct kt_arg *word, const char *with)
 {
-	const char *rest = src + head->col - 1 + head->len;
+	const char *start = src + strspn(src, " \t");
+	const char *rest = src + word->col - 1 + word->len;
 
-	return kt_strfmt("write: %s%s", with, rest);
+	return kt_strfmt("write: %.*s%s%s", (int)(src + word->col - 1 - start), start, with, rest);
 }
 
 static void unknown_head(struct parse_state *ps, const struct kt_arg *head)

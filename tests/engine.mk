@@ -10,3 +10,46 @@ check_PROGRAMS += tests/unit/test_executor
 tests_unit_test_executor_SOURCES = tests/unit/test_executor.c $(ENGINE_FAKES)
 tests_unit_test_executor_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_executor_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_recipe
+tests_unit_test_recipe_SOURCES = tests/unit/test_recipe.c
+tests_unit_test_recipe_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_recipe_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_recipe_corpus
+tests_unit_test_recipe_corpus_SOURCES = tests/unit/test_recipe_corpus.c
+tests_unit_test_recipe_corpus_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_recipe_corpus_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_cpuset
+tests_unit_test_cpuset_SOURCES = tests/unit/test_cpuset.c
+tests_unit_test_cpuset_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cpuset_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_hold
+tests_unit_test_hold_SOURCES = tests/unit/test_hold.c
+tests_unit_test_hold_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hold_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_ktarget
+tests_unit_test_ktarget_SOURCES = tests/unit/test_ktarget.c
+tests_unit_test_ktarget_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ktarget_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_op_table
+tests_unit_test_op_table_SOURCES = tests/unit/test_op_table.c
+tests_unit_test_op_table_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_op_table_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_scenario
+tests_unit_test_scenario_SOURCES = tests/unit/test_scenario.c
+tests_unit_test_scenario_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_scenario_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_results
+tests_unit_test_results_SOURCES = tests/unit/test_results.c $(ENGINE_FAKES)
+tests_unit_test_results_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_results_LDADD = $(ENGINE_TEST_LDADD)
+
+# The recipes the corpus test reads.
+EXTRA_DIST += tests/data/recipes recipes
