@@ -13,6 +13,8 @@ libvmm_a_SOURCES = \
 	vmm/topology.c vmm/topology.h \
 	vmm/guestmem.c vmm/guestmem.h \
 	vmm/qemu-argv.c vmm/qemu-argv.h \
+	vmm/console.c vmm/console.h \
+	vmm/machine.c vmm/machine.h \
 	vmm/json.c vmm/json.h \
 	vmm/qmp.c vmm/qmp.h \
 	vmm/gdbstub.c vmm/gdbstub.h
