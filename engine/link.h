@@ -84,7 +84,7 @@ struct kt_greply {
 	int *pids;			/* spawn, capture-cgroup-procs */
 	size_t npids;
 	uint64_t handle;		/* run-payload */
-	int exit_status;		/* wait/kill-payload */
+	int exit_status;		/* wait/kill-payload: exit code, or -SIGNAL if killed */
 	struct {
 		bool frozen, populated, has_cpus;
 		struct kt_cpuset cpus;	/* effective cpuset */
