@@ -1,2 +1,15 @@
-# guest/: the agent that runs as PID 1 in the guest, and the kernel fragment.
+# guest/: the agent that runs as PID 1 in the guest, the wire format it
+# shares with the host, and the kernel fragment.
 dist_pkgdata_DATA += guest/kernel.config
+
+# The agent is static (PID 1 of an initramfs with no libraries of its own)
+# and never built with sanitizers, which cannot link statically.
+pkglibexec_PROGRAMS += ktcon-guest
+ktcon_guest_SOURCES = \
+	guest/agent.h guest/agent-main.c guest/agent-ops.c guest/agent-sh.c \
+	guest/agent-chan.c guest/agent-mounts.c guest/agent-reap.c \
+	guest/agent-power.c guest/agent-shell.c guest/agent-util.c \
+	guest/wire.c guest/wire.h \
+	engine/err.c engine/util.c
+ktcon_guest_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
+ktcon_guest_LDFLAGS = $(STATIC_LDFLAGS)

@@ -2,6 +2,7 @@
 noinst_LIBRARIES += libvmm.a
 libvmm_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 libvmm_a_SOURCES = \
+	guest/wire.c guest/wire.h \
 	vmm/kconfig.c vmm/kconfig.h \
 	vmm/kcache.c vmm/kcache.h \
 	vmm/kbuild.c vmm/kbuild.h \
@@ -15,6 +16,7 @@ libvmm_a_SOURCES = \
 	vmm/qemu-argv.c vmm/qemu-argv.h \
 	vmm/console.c vmm/console.h \
 	vmm/machine.c vmm/machine.h \
+	vmm/agentlink.c vmm/agentlink.h \
 	vmm/json.c vmm/json.h \
 	vmm/qmp.c vmm/qmp.h \
 	vmm/gdbstub.c vmm/gdbstub.h

@@ -22,7 +22,7 @@ static void draw(struct progress *p, bool force)
 	if (p->tty)
 		fputs("\r\033[K", p->out);
 	fprintf(p->out, "[%s] %-10s", p->what, p->phase ? p->phase : "");
-	if (p->count && p->expect)
+	if (p->count && p->expect && p->count <= p->expect)
 		fprintf(p->out, " %lu/~%lu files", p->count, p->expect);
 	else if (p->count)
 		fprintf(p->out, " %lu files", p->count);

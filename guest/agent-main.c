@@ -1,0 +1,225 @@
+/*
+ * agent-main.c - ktcon-guest: PID 1 of a ktcon guest.
+ *
+ * Order matters: mounts first (everything else reads /proc and /sys), then
+ * the cgroup subtree, then the control port and HELLO, which tells the
+ * host the guest is ready. After that, a loop answers requests and reaps.
+ */
+#include "guest/agent.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+
+static void cmdline_flags(struct agent *a)
+{
+	char buf[4096];
+	struct kterr *e = agent_read_file("/proc/cmdline", buf, sizeof(buf));
+
+	if (e) {
+		kterr_free(e);
+		return;
+	}
+	for (char *save, *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (!strcmp(tok, "ktcon.shell=1"))
+			a->shell = true;
+}
+
+static unsigned count_cpus(const char *list)
+{
+	unsigned n = 0;
+
+	/* "0-3,6" */
+	for (const char *p = list; *p; ) {
+		char *end;
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+
+		if (end == p)
+			break;
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		if (hi >= lo)
+			n += hi - lo + 1;
+		p = *end == ',' ? end + 1 : end;
+		if (*end != ',')
+			break;
+	}
+	return n;
+}
+
+static struct kterr *send_hello(struct agent *a)
+{
+	struct wire_buf b;
+	struct utsname u;
+	char online[256] = "", up[64] = "0", scx[32], ctrl[128] = "";
+	struct kterr *e;
+
+	uname(&u);
+	kterr_free(agent_read_file("/sys/devices/system/cpu/online", online, sizeof(online)));
+	kterr_free(agent_read_file("/proc/uptime", up, sizeof(up)));
+	kterr_free(agent_read_file(AGENT_CGROUP_MANAGED "/cgroup.controllers", ctrl, sizeof(ctrl)));
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_HELLO, 0);
+	wire_put_str(&b, "agent", AGENT_VERSION);
+	wire_put_str(&b, "release", u.release);
+	wire_put_str(&b, "cpus_online", online);
+	wire_put_u64(&b, "cpus", count_cpus(online));
+	wire_put_str(&b, "sched_ext", agent_scx_state(scx, sizeof(scx)));
+	/* /proc/uptime's first field: seconds since the kernel started. */
+	wire_put_u64(&b, "uptime_ms", (uint64_t)(strtod(up, NULL) * 1000));
+	wire_put_str(&b, "controllers", ctrl);
+	wire_put_str(&b, "mount_errors", a->mount_errors);
+	wire_put_str(&b, "features", "sh poweroff");
+	e = agent_send(a, &b);
+	wire_buf_free(&b);
+	return e;
+}
+
+static void answer(struct agent *a, const struct wire_msg *req)
+{
+	const char *name = wire_get(req, "op");
+	const struct agent_op *op = NULL;
+	struct wire_buf reply, res;
+	struct kterr *e;
+
+	for (size_t i = 0; name && agent_ops[i].name; i++)
+		if (!strcmp(agent_ops[i].name, name))
+			op = &agent_ops[i];
+	/* Results are built apart, then appended after "ok"/"error", so a
+	 * handler never has to know the reply's framing. */
+	wire_buf_init(&res);
+	wire_begin(&res, WIRE_OP_REPLY, req->seq);
+	if (!op)
+		e = kterr_hint(kterr_new(ENOSYS, "unknown op '%s'", name ? name : "(none)"),
+			       "this agent (%s) answers: see its HELLO features", AGENT_VERSION);
+	else
+		e = op->run(a, req, &res);
+	wire_buf_init(&reply);
+	wire_begin(&reply, WIRE_OP_REPLY, req->seq);
+	if (e) {
+		char *s = kterr_strdup(e);
+
+		wire_put_str(&reply, "error", s ? s : "error");
+		wire_put_u64(&reply, "errno", kterr_errno_of(e));
+		free(s);
+		kterr_free(e);
+	} else {
+		wire_put_str(&reply, "ok", "1");
+	}
+	if (!res.failed && res.len > WIRE_HDR_SIZE) {
+		/* append the result fields */
+		size_t extra = res.len - WIRE_HDR_SIZE;
+		uint8_t *n = realloc(reply.data, reply.len + extra);
+
+		if (n) {
+			reply.data = n;
+			reply.cap = reply.len + extra;
+			memcpy(reply.data + reply.len, res.data + WIRE_HDR_SIZE, extra);
+			reply.len += extra;
+		}
+	}
+	e = agent_send(a, &reply);
+	if (e) {
+		char buf[256];
+
+		agent_console("reply to %s: %s", name ? name : "?", kterr_str(e, buf, sizeof(buf)));
+		kterr_free(e);
+	}
+	wire_buf_free(&reply);
+	wire_buf_free(&res);
+}
+
+static void serve(struct agent *a)
+{
+	char buf[65536], why[160];
+
+	for (;;) {
+		struct pollfd pfd = { .fd = a->port_fd, .events = POLLIN };
+		int r = poll(&pfd, 1, 250);
+		int st;
+
+		agent_reap();
+		if (a->shell && a->shell_pid > 0 && agent_wait_child(a->shell_pid, 0, &st)) {
+			agent_console("shell exited; powering off");
+			agent_power_off();
+		}
+		if (r <= 0)
+			continue;
+		ssize_t n = read(a->port_fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* Host not connected (yet, or any more): wait for it. */
+			usleep(50 * 1000);
+			continue;
+		}
+		wire_feed(&a->dec, buf, n);
+		for (;;) {
+			enum wire_status s = wire_next(&a->dec, a->msg, why, sizeof(why));
+
+			if (s == WIRE_NEED_MORE)
+				break;
+			if (s == WIRE_BAD) {
+				agent_console("bad frame from host: %s", why);
+				agent_send_log(a, "agent: skipped a bad frame from the host: %s", why);
+				continue;
+			}
+			if (a->msg->type == WIRE_OP_REQ)
+				answer(a, a->msg);
+			else
+				agent_send_log(a, "agent: ignored a %s frame (seq %u)",
+					       wire_type_name(a->msg->type), a->msg->seq);
+			if (a->poweroff)
+				agent_power_off();
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct agent a = { .port_fd = -1 };
+	struct kterr *e;
+
+	if (getpid() != 1)
+		fprintf(stderr, "ktcon-guest: not PID 1; running anyway (for tests)\n");
+	/* PID 1 must not die of a stray signal. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
+
+	agent_mount_all(&a);
+	agent_cgroup_setup(&a);
+	cmdline_flags(&a);
+	wire_decoder_init(&a.dec);
+	a.msg = malloc(sizeof(*a.msg));
+	if (!a.msg) {
+		agent_console("out of memory");
+		agent_power_off();
+	}
+	e = agent_chan_open(&a, 3000);
+	if (e) {
+		char buf[256];
+
+		agent_console("%s; powering off", kterr_str(e, buf, sizeof(buf)));
+		agent_power_off();
+	}
+	e = send_hello(&a);
+	if (e) {
+		char buf[256];
+
+		agent_console("HELLO: %s", kterr_str(e, buf, sizeof(buf)));
+	}
+	agent_console("ready (agent %s, control port %s)", AGENT_VERSION, a.port_path);
+	if (a.shell)
+		agent_shell_start(&a);
+	serve(&a);
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* agent-reap.c - PID 1 reaps everything; ops wait for their own children
+ * through a small table of exits the reaper has collected. */
+#include "guest/agent.h"
+
+#include <errno.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+
+#define EXITS 64
+
+static struct { pid_t pid; int status; } exits[EXITS];
+static unsigned next_slot;
+
+void agent_reap(void)
+{
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		/* Ring of recent exits: an op looks its child up here. */
+		exits[next_slot % EXITS].pid = pid;
+		exits[next_slot % EXITS].status = st;
+		next_slot++;
+	}
+}
+
+static bool take_exit(pid_t pid, int *status)
+{
+	for (int i = 0; i < EXITS; i++) {
+		if (exits[i].pid == pid) {
+			*status = exits[i].status;
+			exits[i].pid = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool agent_wait_child(pid_t pid, int timeout_ms, int *status)
+{
+	uint64_t end = kt_now_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ULL;
+
+	for (;;) {
+		agent_reap();
+		if (take_exit(pid, status))
+			return true;
+		if (timeout_ms >= 0 && kt_now_ns() >= end)
+			return false;
+		usleep(2000);
+	}
+}

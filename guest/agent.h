@@ -1,0 +1,78 @@
+/*
+ * agent.h - ktcon-guest, the agent that runs as the guest's PID 1.
+ *
+ * It mounts what a scheduler test needs, prepares the managed cgroup
+ * subtree, opens the ktcon.0 virtio-serial port, says HELLO, and answers
+ * OP_REQ frames through a table of ops (agent-ops.c), one file per domain.
+ * As PID 1 it also reaps every orphan; children an op is waiting for are
+ * reaped by the same loop and their status handed over (agent_wait_child),
+ * so the reaper never steals an op's child.
+ */
+#ifndef KTCON_GUEST_AGENT_H
+#define KTCON_GUEST_AGENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "engine/err.h"
+#include "guest/wire.h"
+
+#define AGENT_VERSION "0.1.0"
+#define AGENT_CGROUP_ROOT "/sys/fs/cgroup"
+#define AGENT_CGROUP_MANAGED "/sys/fs/cgroup/ktcon"
+#define AGENT_CONTROLLERS "+cpuset +cpu +memory +io +pids"
+
+struct agent {
+	int port_fd;			/* ktcon.0 */
+	char port_path[64];
+	struct wire_decoder dec;
+	struct wire_msg *msg;		/* reused for every frame */
+	char mount_errors[1024];	/* reported in HELLO, never ignored */
+	bool shell;			/* ktcon.shell=1: a shell on hvc0 */
+	pid_t shell_pid;
+	bool poweroff;			/* set by the poweroff op */
+};
+
+/* One op: name, handler. The handler reads its arguments from req and
+ * adds result fields to reply (after "ok" is added by the dispatcher);
+ * an error becomes the reply's "error" field with the whole chain. */
+struct agent_op {
+	const char *name;
+	struct kterr *(*run)(struct agent *a, const struct wire_msg *req,
+			     struct wire_buf *reply);
+};
+
+extern const struct agent_op agent_ops[];
+
+/* Mounts and cgroups (agent-mounts.c). Problems go to a->mount_errors. */
+void agent_mount_all(struct agent *a);
+void agent_cgroup_setup(struct agent *a);
+
+/* The control port (agent-chan.c). */
+struct kterr *agent_chan_open(struct agent *a, int timeout_ms);
+struct kterr *agent_send(struct agent *a, struct wire_buf *b);
+void agent_send_log(struct agent *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Children (agent-reap.c). */
+void agent_reap(void);
+/* Wait for pid to exit, up to timeout_ms (<0: forever); true when it
+ * did, with its wait status. */
+bool agent_wait_child(pid_t pid, int timeout_ms, int *status);
+
+/* The interactive shell on hvc0 (agent-shell.c). */
+void agent_shell_start(struct agent *a);
+
+/* sched_ext state text ("enabled", "disabled", ...) or "absent". */
+const char *agent_scx_state(char *buf, size_t size);
+
+/* Power off (agent-power.c): detach sched_ext, sync, reset. Never returns. */
+void agent_power_off(void) __attribute__((noreturn));
+
+/* Small file helpers (agent-util.c). */
+struct kterr *agent_write_file(const char *path, const char *text);
+struct kterr *agent_read_file(const char *path, char *buf, size_t size);
+void agent_console(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

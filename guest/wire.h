@@ -1,0 +1,129 @@
+/*
+ * wire.h - the control channel's frames, shared by the host (vmm/) and the
+ * agent (guest/). One header, compiled by both sides.
+ *
+ * A frame is a fixed little-endian header and a body:
+ *
+ *   magic   u32  "KTCN" (0x4e43544b)
+ *   version u16  WIRE_VERSION
+ *   type    u16  enum wire_type
+ *   seq     u32  a request's sequence; its reply carries the same
+ *   len     u32  body length, at most WIRE_MAX_BODY
+ *   crc     u32  CRC-32C of the header (crc field zero) and the body
+ *
+ * The body is a list of key/value fields, each
+ *
+ *   klen u8, key[klen], vlen u32, val[vlen]
+ *
+ * with text values for text and decimal for numbers, so any op can carry
+ * its arguments and results without a new frame layout. Neither side
+ * trusts the other: lengths are bounded before use, a bad frame is skipped
+ * and the decoder resyncs on the next magic, and nothing here can crash on
+ * arbitrary bytes (tests/fuzz/fuzz_wire.c).
+ *
+ * No allocation in the decoder's hot path beyond its own buffer; no libc
+ * beyond string.h/stdlib.h, so the static agent carries it cheaply.
+ */
+#ifndef KTCON_WIRE_H
+#define KTCON_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_MAGIC 0x4e43544bu	/* "KTCN" little-endian */
+#define WIRE_VERSION 1
+#define WIRE_HDR_SIZE 20
+#define WIRE_MAX_BODY (1u << 20)
+#define WIRE_MAX_FIELDS 4096
+#define WIRE_MAX_KEY 255
+
+enum wire_type {
+	WIRE_HELLO = 1,		/* agent -> host: ready; release, cpus, ... */
+	WIRE_OP_REQ = 2,	/* host -> agent: run an op ("op" names it) */
+	WIRE_OP_REPLY = 3,	/* agent -> host: "ok"=1, or "error" chain */
+	WIRE_EVENT = 4,		/* agent -> host: something happened */
+	WIRE_STATE = 5,		/* agent -> host: cgroup tree, sched_ext state */
+	WIRE_LOG = 6,		/* agent -> host: a line for the log */
+	WIRE_TYPE_MAX = 6,
+};
+
+const char *wire_type_name(uint16_t type);
+
+/* ---- building ---- */
+
+struct wire_buf {
+	uint8_t *data;
+	size_t len, cap;
+	bool failed;		/* OOM or a field too big: do not send */
+};
+
+void wire_buf_init(struct wire_buf *b);
+void wire_buf_free(struct wire_buf *b);
+
+/* Start a frame (resets b); add fields; then finish it. */
+void wire_begin(struct wire_buf *b, uint16_t type, uint32_t seq);
+void wire_put(struct wire_buf *b, const char *key, const void *val, size_t len);
+void wire_put_str(struct wire_buf *b, const char *key, const char *val);
+void wire_put_u64(struct wire_buf *b, const char *key, uint64_t v);
+void wire_put_i64(struct wire_buf *b, const char *key, int64_t v);
+/* Fill in length and CRC. False when the frame cannot be sent (failed, or
+ * the body exceeds WIRE_MAX_BODY). */
+bool wire_finish(struct wire_buf *b);
+
+/* ---- decoding ---- */
+
+struct wire_field {
+	const char *key;	/* NUL-terminated, points into the frame */
+	const char *val;	/* NUL-terminated copy-free view; may contain NULs */
+	size_t len;
+};
+
+/* Large (about 1.1 MiB): allocate one per reader and reuse it. */
+struct wire_msg {
+	uint16_t type;
+	uint32_t seq;
+	size_t n;
+	struct wire_field fields[WIRE_MAX_FIELDS];
+	/* The frame's bytes, rewritten so keys and values are NUL-terminated. */
+	uint8_t body[WIRE_MAX_BODY + 2 * WIRE_MAX_FIELDS];
+};
+
+enum wire_status {
+	WIRE_NEED_MORE,		/* nothing complete yet */
+	WIRE_OK,		/* *msg holds a frame */
+	WIRE_BAD,		/* a bad frame was skipped; why says why */
+};
+
+struct wire_decoder {
+	uint8_t *buf;
+	size_t len, cap;
+	uint64_t skipped;	/* bytes dropped while resyncing */
+	uint64_t bad;		/* bad frames */
+};
+
+void wire_decoder_init(struct wire_decoder *d);
+void wire_decoder_free(struct wire_decoder *d);
+
+/* Append received bytes; false on OOM (the bytes are dropped). */
+bool wire_feed(struct wire_decoder *d, const void *data, size_t len);
+
+/* Take the next frame out of what was fed. On WIRE_BAD, why (may be NULL)
+ * gets a reason and the caller may call again at once. */
+enum wire_status wire_next(struct wire_decoder *d, struct wire_msg *msg,
+			   char *why, size_t why_size);
+
+/* Decode one frame from a complete buffer (the fuzzer's entry point). */
+enum wire_status wire_decode(const uint8_t *data, size_t len, struct wire_msg *msg,
+			     size_t *used, char *why, size_t why_size);
+
+/* Field lookup: the first field named key, or NULL / false. */
+const struct wire_field *wire_field(const struct wire_msg *m, const char *key);
+const char *wire_get(const struct wire_msg *m, const char *key);
+bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v);
+bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v);
+
+/* CRC-32C (Castagnoli), chainable from 0. */
+uint32_t wire_crc32c(uint32_t crc, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,260 @@
+/* test_wire.c - control channel frames: round trips and every way a frame
+ * can arrive broken. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "guest/wire.h"
+
+static struct wire_msg *msg;
+
+static int setup(void **state)
+{
+	msg = malloc(sizeof(*msg));
+	return msg ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	free(msg);
+	return 0;
+}
+
+/* A HELLO with a few fields, finished. */
+static void hello(struct wire_buf *b, uint32_t seq)
+{
+	wire_buf_init(b);
+	wire_begin(b, WIRE_HELLO, seq);
+	wire_put_str(b, "release", "6.12.117-ktcon");
+	wire_put_u64(b, "cpus", 4);
+	wire_put_i64(b, "delta", -5);
+	wire_put(b, "blob", "a\0b", 3);
+	wire_put_str(b, "empty", "");
+	assert_true(wire_finish(b));
+}
+
+static void test_round_trip_keeps_fields(void **state)
+{
+	struct wire_buf b;
+	struct wire_decoder d;
+	uint64_t u;
+	int64_t i;
+	char why[128];
+
+	hello(&b, 7);
+	wire_decoder_init(&d);
+	assert_true(wire_feed(&d, b.data, b.len));
+	assert_int_equal(wire_next(&d, msg, why, sizeof(why)), WIRE_OK);
+	assert_int_equal(msg->type, WIRE_HELLO);
+	assert_int_equal(msg->seq, 7);
+	assert_int_equal(msg->n, 5);
+	assert_string_equal(wire_get(msg, "release"), "6.12.117-ktcon");
+	assert_true(wire_get_u64(msg, "cpus", &u));
+	assert_int_equal(u, 4);
+	assert_true(wire_get_i64(msg, "delta", &i));
+	assert_int_equal(i, -5);
+	assert_false(wire_get_u64(msg, "delta", &u));
+	assert_int_equal(wire_field(msg, "blob")->len, 3);
+	assert_memory_equal(wire_field(msg, "blob")->val, "a\0b", 3);
+	assert_string_equal(wire_get(msg, "empty"), "");
+	assert_null(wire_get(msg, "missing"));
+	assert_int_equal(wire_next(&d, msg, why, sizeof(why)), WIRE_NEED_MORE);
+	wire_decoder_free(&d);
+	wire_buf_free(&b);
+}
+
+static void test_split_byte_by_byte(void **state)
+{
+	struct wire_buf b;
+	struct wire_decoder d;
+	int frames = 0;
+
+	hello(&b, 1);
+	wire_decoder_init(&d);
+	for (size_t i = 0; i < b.len; i++) {
+		assert_true(wire_feed(&d, b.data + i, 1));
+		enum wire_status st = wire_next(&d, msg, NULL, 0);
+		assert_int_not_equal(st, WIRE_BAD);
+		frames += st == WIRE_OK;
+		assert_int_equal(frames, i + 1 == b.len);
+	}
+	wire_decoder_free(&d);
+	wire_buf_free(&b);
+}
+
+static void test_flipped_bit_is_skipped_and_next_frame_decodes(void **state)
+{
+	struct wire_buf a, b;
+	struct wire_decoder d;
+	char why[128];
+
+	hello(&a, 1);
+	hello(&b, 2);
+	a.data[WIRE_HDR_SIZE + 3] ^= 0x10;	/* body corrupt: CRC fails */
+	wire_decoder_init(&d);
+	wire_feed(&d, a.data, a.len);
+	wire_feed(&d, b.data, b.len);
+	assert_int_equal(wire_next(&d, msg, why, sizeof(why)), WIRE_BAD);
+	assert_non_null(strstr(why, "CRC mismatch"));
+	assert_int_equal(wire_next(&d, msg, why, sizeof(why)), WIRE_OK);
+	assert_int_equal(msg->seq, 2);
+	assert_int_equal(d.bad, 1);
+	wire_decoder_free(&d);
+	wire_buf_free(&a);
+	wire_buf_free(&b);
+}
+
+static void test_garbage_before_magic_is_skipped_once(void **state)
+{
+	struct wire_buf b;
+	struct wire_decoder d;
+	const char junk[] = "hello from a confused console KTC\n";
+	char why[128];
+
+	hello(&b, 9);
+	wire_decoder_init(&d);
+	wire_feed(&d, junk, sizeof(junk) - 1);
+	wire_feed(&d, b.data, b.len);
+	assert_int_equal(wire_next(&d, msg, why, sizeof(why)), WIRE_BAD);
+	assert_non_null(strstr(why, "bad magic"));
+	assert_int_equal(wire_next(&d, msg, why, sizeof(why)), WIRE_OK);
+	assert_int_equal(msg->seq, 9);
+	assert_int_equal(d.skipped, sizeof(junk) - 1);
+	wire_decoder_free(&d);
+	wire_buf_free(&b);
+}
+
+static void test_oversize_length_is_rejected_without_waiting(void **state)
+{
+	struct wire_buf b;
+	struct wire_decoder d;
+	char why[128];
+
+	hello(&b, 3);
+	b.data[12] = 0xff;
+	b.data[13] = 0xff;
+	b.data[14] = 0xff;
+	b.data[15] = 0x7f;	/* 2 GiB body */
+	wire_decoder_init(&d);
+	wire_feed(&d, b.data, b.len);
+	/* Not NEED_MORE: a lying length must not stall the channel. */
+	assert_int_equal(wire_next(&d, msg, why, sizeof(why)), WIRE_BAD);
+	assert_non_null(strstr(why, "exceeds"));
+	wire_decoder_free(&d);
+	wire_buf_free(&b);
+}
+
+static void test_truncated_frame_waits(void **state)
+{
+	struct wire_buf b;
+	struct wire_decoder d;
+
+	hello(&b, 4);
+	wire_decoder_init(&d);
+	wire_feed(&d, b.data, b.len - 1);
+	assert_int_equal(wire_next(&d, msg, NULL, 0), WIRE_NEED_MORE);
+	wire_feed(&d, b.data + b.len - 1, 1);
+	assert_int_equal(wire_next(&d, msg, NULL, 0), WIRE_OK);
+	wire_decoder_free(&d);
+	wire_buf_free(&b);
+}
+
+static void test_wrong_version_and_unknown_type(void **state)
+{
+	struct wire_buf b;
+	size_t used;
+	char why[128];
+
+	wire_buf_init(&b);
+	wire_begin(&b, 99, 1);
+	assert_true(wire_finish(&b));
+	assert_int_equal(wire_decode(b.data, b.len, msg, &used, why, sizeof(why)), WIRE_BAD);
+	assert_non_null(strstr(why, "unknown frame type 99"));
+	assert_int_equal(used, b.len);	/* the whole (well-formed) frame is dropped */
+
+	hello(&b, 1);
+	b.data[4] = 2;
+	assert_int_equal(wire_decode(b.data, b.len, msg, &used, why, sizeof(why)), WIRE_BAD);
+	assert_non_null(strstr(why, "version 2"));
+	wire_buf_free(&b);
+}
+
+/* Rebuild a frame's CRC after editing its body. */
+static void refresh_crc(struct wire_buf *b)
+{
+	memset(b->data + 16, 0, 4);
+	uint32_t crc = wire_crc32c(0, b->data, b->len);
+	memcpy(b->data + 16, &crc, 4);	/* x86 is little-endian, as the wire */
+}
+
+static void test_field_lengths_are_not_trusted(void **state)
+{
+	struct wire_buf b;
+	size_t used;
+	char why[128];
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_LOG, 1);
+	wire_put_str(&b, "line", "x");
+	assert_true(wire_finish(&b));
+	/* value length says 1000, body has 1 byte left */
+	b.data[WIRE_HDR_SIZE + 1 + 4] = 0xe8;
+	b.data[WIRE_HDR_SIZE + 1 + 4 + 1] = 0x03;
+	refresh_crc(&b);
+	assert_int_equal(wire_decode(b.data, b.len, msg, &used, why, sizeof(why)), WIRE_BAD);
+	assert_non_null(strstr(why, "value length 1000 overruns"));
+	/* key length 0 */
+	wire_begin(&b, WIRE_LOG, 1);
+	wire_put_str(&b, "line", "x");
+	assert_true(wire_finish(&b));
+	b.data[WIRE_HDR_SIZE] = 0;
+	refresh_crc(&b);
+	assert_int_equal(wire_decode(b.data, b.len, msg, &used, why, sizeof(why)), WIRE_BAD);
+	wire_buf_free(&b);
+}
+
+static void test_builder_refuses_bad_keys_and_huge_bodies(void **state)
+{
+	struct wire_buf b;
+	char *big = calloc(1, WIRE_MAX_BODY);
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_LOG, 1);
+	wire_put_str(&b, "", "x");
+	assert_false(wire_finish(&b));
+	wire_begin(&b, WIRE_LOG, 1);
+	wire_put(&b, "big", big, WIRE_MAX_BODY);	/* + key overhead: too big */
+	assert_false(wire_finish(&b));
+	wire_begin(&b, WIRE_LOG, 1);
+	wire_put_str(&b, "ok", "fine");
+	assert_true(wire_finish(&b));
+	wire_buf_free(&b);
+	free(big);
+}
+
+static void test_crc32c_known_value(void **state)
+{
+	/* The standard check value of CRC-32C. */
+	assert_int_equal(wire_crc32c(0, "123456789", 9), 0xe3069283);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_keeps_fields),
+		cmocka_unit_test(test_split_byte_by_byte),
+		cmocka_unit_test(test_flipped_bit_is_skipped_and_next_frame_decodes),
+		cmocka_unit_test(test_garbage_before_magic_is_skipped_once),
+		cmocka_unit_test(test_oversize_length_is_rejected_without_waiting),
+		cmocka_unit_test(test_truncated_frame_waits),
+		cmocka_unit_test(test_wrong_version_and_unknown_type),
+		cmocka_unit_test(test_field_lengths_are_not_trusted),
+		cmocka_unit_test(test_builder_refuses_bad_keys_and_huge_bodies),
+		cmocka_unit_test(test_crc32c_known_value),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

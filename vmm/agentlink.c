@@ -1,0 +1,261 @@
+/* agentlink.c - host end of the control channel; see agentlink.h. */
+#include "vmm/agentlink.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+
+/* How often a wait wakes up to look at the machine's health. */
+#define HEALTH_POLL_MS 100
+
+struct kterr *agentlink_init(struct agentlink *l, int fd,
+			     struct kterr *(*health)(void *), void *health_ctx)
+{
+	memset(l, 0, sizeof(*l));
+	l->fd = fd;
+	l->next_seq = 1;
+	l->health = health;
+	l->health_ctx = health_ctx;
+	wire_decoder_init(&l->dec);
+	l->msg = malloc(sizeof(*l->msg));
+	return l->msg ? NULL : kterr_new(ENOMEM, "control channel");
+}
+
+void agentlink_release(struct agentlink *l)
+{
+	wire_decoder_free(&l->dec);
+	free(l->msg);
+	l->msg = NULL;
+}
+
+static void copy_field(const struct wire_msg *m, const char *key, char *dst, size_t size)
+{
+	const char *v = wire_get(m, key);
+
+	snprintf(dst, size, "%s", v ? v : "");
+}
+
+static void take_hello(struct agentlink *l, const struct wire_msg *m)
+{
+	struct agent_hello *h = &l->hello;
+	uint64_t v;
+
+	memset(h, 0, sizeof(*h));
+	copy_field(m, "agent", h->agent, sizeof(h->agent));
+	copy_field(m, "release", h->release, sizeof(h->release));
+	copy_field(m, "cpus_online", h->cpus_online, sizeof(h->cpus_online));
+	copy_field(m, "sched_ext", h->sched_ext, sizeof(h->sched_ext));
+	copy_field(m, "controllers", h->controllers, sizeof(h->controllers));
+	copy_field(m, "mount_errors", h->mount_errors, sizeof(h->mount_errors));
+	copy_field(m, "features", h->features, sizeof(h->features));
+	if (wire_get_u64(m, "cpus", &v))
+		h->cpus = (unsigned)v;
+	if (wire_get_u64(m, "uptime_ms", &v))
+		h->uptime_ms = v;
+	l->have_hello = true;
+	l->hello_ns = kt_now_ns();
+}
+
+/* Handle a frame that is not the one being waited for. */
+static void side_frame(struct agentlink *l, const struct wire_msg *m)
+{
+	if (m->type == WIRE_HELLO)
+		take_hello(l, m);
+	else if (m->type == WIRE_LOG && l->on_log)
+		l->on_log(wire_get(m, "line") ? wire_get(m, "line") : "", l->log_ctx);
+	/* EVENT and STATE get their consumers with the ops that send them. */
+}
+
+/* Read and decode until want(msg) holds, the deadline passes, the guest
+ * dies, or cancel is set. */
+static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct wire_msg *, void *),
+				void *wctx, int timeout_ms, const atomic_bool *cancel,
+				const char *what)
+{
+	uint64_t end = kt_now_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ULL;
+	char why[160];
+
+	for (;;) {
+		enum wire_status st;
+
+		while ((st = wire_next(&l->dec, l->msg, why, sizeof(why))) != WIRE_NEED_MORE) {
+			if (st == WIRE_BAD) {
+				l->bad_frames++;
+				if (l->on_log) {
+					char line[256];
+
+					snprintf(line, sizeof(line), "ktcon: skipped a bad frame from the guest: %s", why);
+					l->on_log(line, l->log_ctx);
+				}
+				continue;
+			}
+			if (want(l->msg, wctx))
+				return NULL;
+			side_frame(l, l->msg);
+		}
+		if (cancel && atomic_load(cancel))
+			return kterr_new(ECANCELED, "%s: cancelled", what);
+		if (l->health) {
+			struct kterr *e = l->health(l->health_ctx);
+			if (e)
+				return kterr_wrap(e, "%s: the guest stopped answering", what);
+		}
+		int left = HEALTH_POLL_MS;
+		if (timeout_ms >= 0) {
+			uint64_t now = kt_now_ns();
+
+			if (now >= end)
+				return kterr_new(ETIMEDOUT, "%s: no answer within %d ms", what, timeout_ms);
+			if ((end - now) / 1000000 < (uint64_t)left)
+				left = (int)((end - now) / 1000000) + 1;
+		}
+		struct pollfd p = { .fd = l->fd, .events = POLLIN };
+		int r = poll(&p, 1, left);
+		if (r < 0 && errno != EINTR)
+			return kterr_errno("%s: poll the control channel", what);
+		if (r <= 0)
+			continue;
+		char buf[65536];
+		ssize_t n = read(l->fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kterr_errno("%s: read the control channel", what);
+		if (n == 0) {
+			struct kterr *e = l->health ? l->health(l->health_ctx) : NULL;
+
+			return e ? kterr_wrap(e, "%s: control channel closed", what)
+				 : kterr_new(ECONNRESET, "%s: control channel closed", what);
+		}
+		if (!wire_feed(&l->dec, buf, n))
+			return kterr_new(ENOMEM, "%s: control channel buffer", what);
+	}
+}
+
+static bool is_hello(const struct wire_msg *m, void *ctx)
+{
+	return m->type == WIRE_HELLO;
+}
+
+struct kterr *agentlink_wait_hello(struct agentlink *l, int timeout_ms)
+{
+	struct kterr *e;
+
+	if (l->have_hello)
+		return NULL;
+	e = pump_until(l, is_hello, NULL, timeout_ms, NULL, "wait for the agent's HELLO");
+	if (!e)
+		take_hello(l, l->msg);
+	return e;
+}
+
+struct reply_want {
+	uint32_t seq;
+};
+
+static bool is_reply(const struct wire_msg *m, void *ctx)
+{
+	const struct reply_want *w = ctx;
+
+	return m->type == WIRE_OP_REPLY && m->seq == w->seq;
+}
+
+static struct kterr *send_all(struct agentlink *l, const struct wire_buf *b)
+{
+	size_t off = 0;
+
+	while (off < b->len) {
+		ssize_t w = write(l->fd, b->data + off, b->len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return kterr_errno("write to the control channel");
+		off += w;
+	}
+	return NULL;
+}
+
+struct kterr *agentlink_request(struct agentlink *l, const char *op,
+				void (*fill)(struct wire_buf *, void *), void *ctx,
+				int timeout_ms, const atomic_bool *cancel,
+				const struct wire_msg **reply)
+{
+	struct wire_buf b;
+	struct reply_want w = { .seq = l->next_seq++ };
+	struct kterr *e;
+
+	if (reply)
+		*reply = NULL;
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REQ, w.seq);
+	wire_put_str(&b, "op", op);
+	if (fill)
+		fill(&b, ctx);
+	if (!wire_finish(&b)) {
+		wire_buf_free(&b);
+		return kterr_new(EMSGSIZE, "%s: request too large (over %u bytes)", op, WIRE_MAX_BODY);
+	}
+	e = send_all(l, &b);
+	wire_buf_free(&b);
+	if (!e)
+		e = pump_until(l, is_reply, &w, timeout_ms, cancel, op);
+	if (e)
+		return e;
+	if (wire_get(l->msg, "error")) {
+		uint64_t en = 0;
+
+		wire_get_u64(l->msg, "errno", &en);
+		/* The guest's chain is already whole; errno kept for callers. */
+		e = kterr_new(0, "%s", wire_get(l->msg, "error"));
+		(void)en;
+		return e;
+	}
+	if (reply)
+		*reply = l->msg;
+	return NULL;
+}
+
+struct sh_args {
+	const char *cmd;
+	int timeout_ms;
+};
+
+static void fill_sh(struct wire_buf *b, void *ctx)
+{
+	struct sh_args *a = ctx;
+
+	wire_put_str(b, "cmd", a->cmd);
+	wire_put_u64(b, "timeout_ms", a->timeout_ms > 0 ? a->timeout_ms : 0);
+}
+
+struct kterr *agentlink_sh(struct agentlink *l, const char *cmd, int timeout_ms,
+			   int *status, char **output)
+{
+	struct sh_args a = { cmd, timeout_ms };
+	const struct wire_msg *r;
+	const struct wire_field *out;
+	uint64_t st = 0;
+	/* The guest enforces the timeout; we allow it a margin to say so. */
+	struct kterr *e = agentlink_request(l, "sh", fill_sh, &a,
+					    timeout_ms > 0 ? timeout_ms + 5000 : -1, NULL, &r);
+
+	*output = NULL;
+	if (e)
+		return kterr_wrap(e, "sh %s", cmd);
+	out = wire_field(r, "output");
+	*output = out ? strndup(out->val, out->len) : strdup("");
+	wire_get_u64(r, "status", &st);
+	*status = (int)st;
+	return NULL;
+}
+
+struct kterr *agentlink_poweroff(struct agentlink *l, int timeout_ms)
+{
+	return agentlink_request(l, "poweroff", NULL, NULL, timeout_ms, NULL, NULL);
+}

@@ -1,0 +1,73 @@
+/*
+ * agentlink.h - the host's end of the control channel to ktcon-guest.
+ *
+ * Frames (guest/wire.h) over the ktcon.0 socket: wait for HELLO, send an
+ * OP_REQ and wait for the OP_REPLY with its sequence, pass LOG frames to a
+ * callback and queue EVENT/STATE frames for whoever polls. Every wait is
+ * bounded and checks the machine's health on the way (QEMU gone, kernel
+ * panic), so a dead guest is an error with evidence, never a hang.
+ *
+ * One thread drives a link.
+ */
+#ifndef KTCON_VMM_AGENTLINK_H
+#define KTCON_VMM_AGENTLINK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/err.h"
+#include "guest/wire.h"
+
+struct agent_hello {
+	char agent[32];
+	char release[128];
+	unsigned cpus;
+	char cpus_online[128];
+	char sched_ext[32];		/* "enabled", "disabled", "absent" */
+	uint64_t uptime_ms;		/* guest uptime when the agent said hello */
+	char controllers[128];		/* of the managed cgroup parent */
+	char mount_errors[1024];
+	char features[256];
+};
+
+struct agentlink {
+	int fd;
+	struct wire_decoder dec;
+	struct wire_msg *msg;
+	uint32_t next_seq;
+	bool have_hello;
+	struct agent_hello hello;
+	uint64_t hello_ns;		/* kt_now_ns() when HELLO arrived */
+	uint64_t bad_frames;
+	/* Why the guest might not answer: NULL while healthy. */
+	struct kterr *(*health)(void *ctx);
+	void *health_ctx;
+	void (*on_log)(const char *line, void *ctx);
+	void *log_ctx;
+};
+
+struct kterr *agentlink_init(struct agentlink *l, int fd,
+			     struct kterr *(*health)(void *), void *health_ctx);
+void agentlink_release(struct agentlink *l);
+
+/* Wait for HELLO (the guest is ready). */
+struct kterr *agentlink_wait_hello(struct agentlink *l, int timeout_ms);
+
+/* Send one OP_REQ built by fill() and wait for its reply. The reply's
+ * "error" becomes the returned error (the guest's whole chain); on success
+ * *reply points at the link's message buffer, valid until the next call.
+ * timeout_ms < 0 waits forever (still checking health and cancel). */
+struct kterr *agentlink_request(struct agentlink *l, const char *op,
+				void (*fill)(struct wire_buf *b, void *ctx), void *ctx,
+				int timeout_ms, const atomic_bool *cancel,
+				const struct wire_msg **reply);
+
+/* `sh CMD`: run a command in the guest; its output is malloc'd. */
+struct kterr *agentlink_sh(struct agentlink *l, const char *cmd, int timeout_ms,
+			   int *status, char **output);
+
+/* Ask the guest to power off; returns once it has acknowledged. */
+struct kterr *agentlink_poweroff(struct agentlink *l, int timeout_ms);
+
+#endif
