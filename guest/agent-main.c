@@ -76,7 +76,16 @@ static struct kterr *send_hello(struct agent *a)
 	wire_put_u64(&b, "uptime_ms", (uint64_t)(strtod(up, NULL) * 1000));
 	wire_put_str(&b, "controllers", ctrl);
 	wire_put_str(&b, "mount_errors", a->mount_errors);
-	wire_put_str(&b, "features", "sh poweroff");
+	{
+		char feat[1024] = "";
+		size_t used = 0;
+
+		for (size_t t = 0; agent_op_tables[t]; t++)
+			for (const struct agent_op *op = agent_op_tables[t]; op->name; op++)
+				used += snprintf(feat + used, used < sizeof(feat) ? sizeof(feat) - used : 0,
+						 "%s%s", used ? " " : "", op->name);
+		wire_put_str(&b, "features", feat);
+	}
 	e = agent_send(a, &b);
 	wire_buf_free(&b);
 	return e;
@@ -85,13 +94,10 @@ static struct kterr *send_hello(struct agent *a)
 static void answer(struct agent *a, const struct wire_msg *req)
 {
 	const char *name = wire_get(req, "op");
-	const struct agent_op *op = NULL;
+	const struct agent_op *op = agent_find_op(name);
 	struct wire_buf reply, res;
 	struct kterr *e;
 
-	for (size_t i = 0; name && agent_ops[i].name; i++)
-		if (!strcmp(agent_ops[i].name, name))
-			op = &agent_ops[i];
 	/* Results are built apart, then appended after "ok"/"error", so a
 	 * handler never has to know the reply's framing. */
 	wire_buf_init(&res);

@@ -27,3 +27,16 @@ const struct agent_op agent_ops[] = {
 	{ "poweroff", op_poweroff },
 	{ NULL, NULL },
 };
+
+const struct agent_op *const agent_op_tables[] = {
+	agent_ops, agent_cgroup_ops, agent_irq_ops, NULL,
+};
+
+const struct agent_op *agent_find_op(const char *name)
+{
+	for (size_t t = 0; name && agent_op_tables[t]; t++)
+		for (const struct agent_op *op = agent_op_tables[t]; op->name; op++)
+			if (!strcmp(op->name, name))
+				return op;
+	return NULL;
+}

@@ -43,7 +43,14 @@ struct agent_op {
 			     struct wire_buf *reply);
 };
 
+/* The op tables, one per domain, each ending with a NULL name; the
+ * dispatcher searches them in order (agent-ops.c lists them). */
 extern const struct agent_op agent_ops[];
+extern const struct agent_op agent_cgroup_ops[];
+extern const struct agent_op agent_irq_ops[];
+extern const struct agent_op *const agent_op_tables[];
+
+const struct agent_op *agent_find_op(const char *name);
 
 /* Mounts and cgroups (agent-mounts.c). Problems go to a->mount_errors. */
 void agent_mount_all(struct agent *a);

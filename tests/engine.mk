@@ -56,9 +56,8 @@ EXTRA_DIST += tests/data/recipes recipes
 
 # libFuzzer target for the parser, built from the engine sources so the
 # fuzzer sees their coverage (./configure --enable-fuzz CC=clang). It is an
-# EXTRA_PROGRAM that `all` depends on under FUZZ, so this file need not be
-# the one that first sets noinst_PROGRAMS.
-EXTRA_PROGRAMS = tests/fuzz/fuzz_recipe
+# EXTRA_PROGRAM that `all` depends on under FUZZ.
+EXTRA_PROGRAMS += tests/fuzz/fuzz_recipe
 CLEANFILES += tests/fuzz/fuzz_recipe$(EXEEXT)
 if FUZZ
 all-local: tests/fuzz/fuzz_recipe$(EXEEXT)

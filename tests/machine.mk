@@ -17,10 +17,6 @@ tests_unit_test_gdbstub_SOURCES = tests/unit/test_gdbstub.c
 tests_unit_test_gdbstub_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gdbstub_LDADD = $(UNIT_LDADD)
 
-# noinst_PROGRAMS is first set here: move the "=" to Makefile.am when
-# another area needs it.
-noinst_PROGRAMS =
-
 # vmmprobe drives a real QEMU with both clients: the worker of
 # qmp_gdb.int, and the recorder of the transcripts above. Not a
 # check_PROGRAM: those all run as tests, and it needs a QEMU.

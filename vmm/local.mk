@@ -17,6 +17,7 @@ libvmm_a_SOURCES = \
 	vmm/console.c vmm/console.h \
 	vmm/machine.c vmm/machine.h \
 	vmm/agentlink.c vmm/agentlink.h \
+	vmm/guestlink.c vmm/guestlink.h \
 	vmm/json.c vmm/json.h \
 	vmm/qmp.c vmm/qmp.h \
 	vmm/gdbstub.c vmm/gdbstub.h

@@ -1,0 +1,324 @@
+/*
+ * agent-cgroup.c - the cgroup ops, on the real cgroup v2 files under the
+ * managed parent (/sys/fs/cgroup/ktcon). Names are relative to it and may
+ * nest ("a/b"). Every error names the file it was about and keeps errno,
+ * so the host shows "freeze-cgroup x: open /sys/fs/cgroup/ktcon/x/
+ * cgroup.freeze: No such file or directory".
+ */
+#include "guest/agent.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+
+#define FREEZE_WAIT_MS 5000
+#define CGROUP_PATH_MAX 512
+
+struct kterr *agent_cgroup_path(const char *name, char *path, size_t size);
+
+/* Resolve NAME under the managed parent, refusing escapes. */
+struct kterr *agent_cgroup_path(const char *name, char *path, size_t size)
+{
+	if (!name || !*name)
+		return kterr_new(EINVAL, "empty cgroup name");
+	if (name[0] == '/' || strstr(name, "..") || strstr(name, "//"))
+		return kterr_new(EINVAL, "cgroup name '%s' must be relative, without '..'", name);
+	if ((size_t)snprintf(path, size, "%s/%s", AGENT_CGROUP_MANAGED, name) >= size)
+		return kterr_new(ENAMETOOLONG, "cgroup name '%s'", name);
+	return NULL;
+}
+
+static struct kterr *need_cgroup(const struct wire_msg *req, const char *key, char *path)
+{
+	const char *name = wire_get(req, key);
+	struct kterr *e = agent_cgroup_path(name, path, CGROUP_PATH_MAX);
+
+	if (e)
+		return e;
+	if (!kt_is_dir(path))
+		return kterr_hint(kterr_new(ENOENT, "cgroup %s: %s does not exist", name, path),
+				  "create it first (add-cgroup, add-cgroup-def, or a `cgroup` line)");
+	return NULL;
+}
+
+static struct kterr *cg_write(const char *dir, const char *file, const char *val)
+{
+	char p[CGROUP_PATH_MAX + 64];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	return agent_write_file(p, val);
+}
+
+static struct kterr *cg_read(const char *dir, const char *file, char *buf, size_t size)
+{
+	char p[CGROUP_PATH_MAX + 64];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	return agent_read_file(p, buf, size);
+}
+
+/* "frozen 1" / "populated 0" out of cgroup.events. */
+static int events_field(const char *dir, const char *key)
+{
+	char buf[256];
+	struct kterr *e = cg_read(dir, "cgroup.events", buf, sizeof(buf));
+	size_t kl = strlen(key);
+
+	if (e) {
+		kterr_free(e);
+		return -1;
+	}
+	for (char *l = buf; l && *l; ) {
+		if (!strncmp(l, key, kl) && l[kl] == ' ')
+			return atoi(l + kl + 1);
+		l = strchr(l, '\n');
+		if (l)
+			l++;
+	}
+	return -1;
+}
+
+static struct kterr *op_add_cgroup(struct agent *a, const struct wire_msg *req,
+				   struct wire_buf *reply)
+{
+	const char *name = wire_get(req, "cgroup");
+	char path[CGROUP_PATH_MAX];
+	struct kterr *e = agent_cgroup_path(name, path, sizeof(path));
+
+	if (e)
+		return e;
+	if (kt_is_dir(path))
+		return kterr_hint(kterr_new(EEXIST, "cgroup %s already exists (%s)", name, path),
+				  "remove-cgroup it first, or use another name");
+	/* Each new level below the managed parent needs the controllers
+	 * enabled in its parent for the child to get its knobs. */
+	for (char *s = path + strlen(AGENT_CGROUP_MANAGED) + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			e = kterr_errno("mkdir %s", path);
+			*s = c;
+			return e;
+		}
+		if (c == '/') {
+			e = cg_write(path, "cgroup.subtree_control", AGENT_CONTROLLERS);
+			if (e) {
+				*s = c;
+				return kterr_wrap(e, "enable controllers for the children of %s", path);
+			}
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	return NULL;
+}
+
+/* Move every process of dir to the root cgroup (the managed parent holds
+ * none: it has controllers enabled for its children). */
+static struct kterr *drain(const char *dir)
+{
+	char buf[65536];
+	struct kterr *e = cg_read(dir, "cgroup.procs", buf, sizeof(buf));
+
+	if (e)
+		return e;
+	for (char *save, *tok = strtok_r(buf, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+		e = agent_write_file(AGENT_CGROUP_ROOT "/cgroup.procs", tok);
+		/* a task that exited meanwhile is fine */
+		if (e && kterr_errno_of(e) != ESRCH)
+			return kterr_wrap(e, "move pid %s out of %s", tok, dir);
+		kterr_free(e);
+	}
+	return NULL;
+}
+
+/* Remove dir and its children, deepest first. */
+static struct kterr *remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct kterr *e = NULL;
+
+	if (!d)
+		return kterr_errno("open %s", dir);
+	while (!e && (de = readdir(d))) {
+		char sub[CGROUP_PATH_MAX + 256];
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+		e = remove_tree(sub);
+	}
+	closedir(d);
+	if (e)
+		return e;
+	/* Auto-unfreeze before draining: a frozen task moved to an unfrozen
+	 * cgroup thaws (cgroup_freezer_migrate_task). */
+	kterr_free(cg_write(dir, "cgroup.freeze", "0"));
+	e = drain(dir);
+	if (!e && rmdir(dir) < 0)
+		e = kterr_errno("rmdir %s", dir);
+	return e;
+}
+
+static struct kterr *op_remove_cgroup(struct agent *a, const struct wire_msg *req,
+				      struct wire_buf *reply)
+{
+	char path[CGROUP_PATH_MAX];
+	struct kterr *e = need_cgroup(req, "cgroup", path);
+
+	return e ? e : remove_tree(path);
+}
+
+static struct kterr *op_set_cpuset(struct agent *a, const struct wire_msg *req,
+				   struct wire_buf *reply)
+{
+	char path[CGROUP_PATH_MAX];
+	const char *cpus = wire_get(req, "cpus");
+	struct kterr *e = need_cgroup(req, "cgroup", path);
+
+	if (!e && !cpus)
+		e = kterr_new(EINVAL, "set-cpuset: no cpus");
+	if (!e)
+		e = cg_write(path, "cpuset.cpus", cpus);
+	if (e && kterr_errno_of(e) == EINVAL)
+		e = kterr_hint(e, "the CPUs must be online and allowed by the parent's cpuset");
+	return e;
+}
+
+static struct kterr *op_clear_cpuset(struct agent *a, const struct wire_msg *req,
+				     struct wire_buf *reply)
+{
+	char path[CGROUP_PATH_MAX];
+	struct kterr *e = need_cgroup(req, "cgroup", path);
+
+	/* An empty cpuset.cpus means "inherit the parent's": all CPUs. */
+	return e ? e : cg_write(path, "cpuset.cpus", "");
+}
+
+static struct kterr *op_swap_cpusets(struct agent *a, const struct wire_msg *req,
+				     struct wire_buf *reply)
+{
+	char pa[CGROUP_PATH_MAX], pb[CGROUP_PATH_MAX], ca[1024], cb[1024];
+	struct kterr *e = need_cgroup(req, "cgroup", pa);
+
+	if (!e)
+		e = need_cgroup(req, "cgroup2", pb);
+	/* Read both first: a half-done swap must not lose either set. */
+	if (!e)
+		e = cg_read(pa, "cpuset.cpus", ca, sizeof(ca));
+	if (!e)
+		e = cg_read(pb, "cpuset.cpus", cb, sizeof(cb));
+	if (!e)
+		e = cg_write(pa, "cpuset.cpus", cb);
+	if (!e) {
+		e = cg_write(pb, "cpuset.cpus", ca);
+		if (e)
+			kterr_free(cg_write(pa, "cpuset.cpus", ca));	/* undo */
+	}
+	return e;
+}
+
+static struct kterr *set_frozen(const struct wire_msg *req, bool freeze)
+{
+	char path[CGROUP_PATH_MAX];
+	struct kterr *e = need_cgroup(req, "cgroup", path);
+
+	if (!e)
+		e = cg_write(path, "cgroup.freeze", freeze ? "1" : "0");
+	if (e || !freeze)
+		return e;
+	/* The freeze is asynchronous; it is done when every task parked. */
+	for (int waited = 0; waited < FREEZE_WAIT_MS; waited += 10) {
+		if (events_field(path, "frozen") == 1)
+			return NULL;
+		usleep(10 * 1000);
+	}
+	char procs[1024] = "";
+	kterr_free(cg_read(path, "cgroup.procs", procs, sizeof(procs)));
+	for (char *c = procs; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	return kterr_new(ETIMEDOUT, "%s did not report frozen within %d ms; tasks: %s",
+			 path, FREEZE_WAIT_MS, procs[0] ? procs : "(none)");
+}
+
+static struct kterr *op_freeze(struct agent *a, const struct wire_msg *req, struct wire_buf *r)
+{
+	return set_frozen(req, true);
+}
+
+static struct kterr *op_unfreeze(struct agent *a, const struct wire_msg *req, struct wire_buf *r)
+{
+	return set_frozen(req, false);
+}
+
+static struct kterr *op_capture_procs(struct agent *a, const struct wire_msg *req,
+				      struct wire_buf *reply)
+{
+	char path[CGROUP_PATH_MAX], buf[65536];
+	const char *name = wire_get(req, "cgroup");
+	struct kterr *e = agent_cgroup_path(name, path, sizeof(path));
+
+	if (!e)
+		e = cg_read(path, "cgroup.procs", buf, sizeof(buf));
+	if (e)
+		return kterr_hint(e, "cgroup %s must exist: add-cgroup it first", name ? name : "");
+	for (char *c = buf; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	wire_put_str(reply, "pids", buf);
+	return NULL;
+}
+
+static struct kterr *op_query_cgroup(struct agent *a, const struct wire_msg *req,
+				     struct wire_buf *reply)
+{
+	char path[CGROUP_PATH_MAX], cpus[1024] = "";
+	struct kterr *e = need_cgroup(req, "cgroup", path);
+
+	if (e)
+		return e;
+	wire_put_i64(reply, "frozen", events_field(path, "frozen"));
+	wire_put_i64(reply, "populated", events_field(path, "populated"));
+	e = cg_read(path, "cpuset.cpus.effective", cpus, sizeof(cpus));
+	kterr_free(e);
+	wire_put_str(reply, "cpus", cpus);
+	return NULL;
+}
+
+static struct kterr *op_query_sched(struct agent *a, const struct wire_msg *req,
+				    struct wire_buf *reply)
+{
+	char st[32], ops[64] = "";
+
+	agent_scx_state(st, sizeof(st));
+	kterr_free(agent_read_file("/sys/kernel/sched_ext/root/ops", ops, sizeof(ops)));
+	wire_put_str(reply, "state", st);
+	wire_put_str(reply, "ops", ops);
+	return NULL;
+}
+
+const struct agent_op agent_cgroup_ops[] = {
+	{ "add-cgroup", op_add_cgroup },
+	{ "remove-cgroup", op_remove_cgroup },
+	{ "set-cpuset", op_set_cpuset },
+	{ "clear-cpuset", op_clear_cpuset },
+	{ "swap-cpusets", op_swap_cpusets },
+	{ "freeze-cgroup", op_freeze },
+	{ "unfreeze-cgroup", op_unfreeze },
+	{ "capture-cgroup-procs", op_capture_procs },
+	{ "query-cgroup", op_query_cgroup },
+	{ "query-sched", op_query_sched },
+	{ NULL, NULL },
+};

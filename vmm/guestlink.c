@@ -1,0 +1,153 @@
+/* guestlink.c - engine/link.h over the agent link; see guestlink.h. */
+#include "vmm/guestlink.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put_def(struct wire_buf *b, const struct kt_cgroup_def *d)
+{
+	char cpus[4096];
+
+	if (d->has_cpus)
+		wire_put_str(b, "cpus", kt_cpulist_format(&d->cpus, cpus, sizeof(cpus)));
+	if (d->workers)
+		wire_put_u64(b, "workers", d->workers);
+	static const struct { const char *key; size_t off; } knobs[] = {
+		{ "work", offsetof(struct kt_cgroup_def, work) },
+		{ "policy", offsetof(struct kt_cgroup_def, policy) },
+		{ "affinity", offsetof(struct kt_cgroup_def, affinity) },
+		{ "cpu.weight", offsetof(struct kt_cgroup_def, cpu_weight) },
+		{ "cpu.max", offsetof(struct kt_cgroup_def, cpu_max) },
+		{ "memory.max", offsetof(struct kt_cgroup_def, memory_max) },
+		{ "io.weight", offsetof(struct kt_cgroup_def, io_weight) },
+		{ "pids.max", offsetof(struct kt_cgroup_def, pids_max) },
+	};
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		const char *v = *(const char *const *)((const char *)d + knobs[i].off);
+
+		if (v)
+			wire_put_str(b, knobs[i].key, v);
+	}
+}
+
+static void fill(struct wire_buf *b, void *ctx)
+{
+	const struct kt_greq *r = ctx;
+	char cpus[4096];
+
+	if (r->cgroup)
+		wire_put_str(b, "cgroup", r->cgroup);
+	if (r->cgroup2)
+		wire_put_str(b, "cgroup2", r->cgroup2);
+	if (r->name)
+		wire_put_str(b, "name", r->name);
+	if (r->path)
+		wire_put_str(b, "path", r->path);
+	if (r->args)
+		wire_put_str(b, "args", r->args);
+	if (r->verb == KT_GREQ_OP && r->op == KT_OP_SET_CPUSET)
+		wire_put_str(b, "cpus", kt_cpulist_format(&r->cpus, cpus, sizeof(cpus)));
+	if (r->def)
+		put_def(b, r->def);
+	if (r->workers)
+		wire_put_u64(b, "workers", r->workers);
+	if (r->work)
+		wire_put_str(b, "work", r->work);
+	if (r->affinity)
+		wire_put_str(b, "affinity", r->affinity);
+	if (r->handle)
+		wire_put_u64(b, "handle", r->handle);
+	if (r->verb == KT_GREQ_OP && r->op == KT_OP_STEER_IRQ) {
+		wire_put_u64(b, "irq", r->irq);
+		wire_put_u64(b, "cpu", r->cpu);
+	}
+}
+
+/* "12 34 56" -> pids */
+static struct kterr *parse_pids(const char *s, struct kt_greply *out)
+{
+	size_t cap = 0;
+
+	for (const char *p = s; p && *p; ) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (out->npids == cap) {
+			cap = cap ? cap * 2 : 16;
+			int *n = realloc(out->pids, cap * sizeof(*n));
+			if (!n)
+				return kterr_new(ENOMEM, "pids");
+			out->pids = n;
+		}
+		out->pids[out->npids++] = (int)v;
+		p = end;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	return NULL;
+}
+
+static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
+{
+	const char *v;
+	int64_t i;
+	uint64_t u;
+
+	if ((v = wire_get(m, "pids"))) {
+		struct kterr *e = parse_pids(v, out);
+		if (e)
+			return e;
+	}
+	if (wire_get_u64(m, "handle", &u))
+		out->handle = u;
+	if (wire_get_i64(m, "exit_status", &i))
+		out->exit_status = (int)i;
+	if (wire_get_i64(m, "frozen", &i))
+		out->cgroup.frozen = i == 1;
+	if (wire_get_i64(m, "populated", &i))
+		out->cgroup.populated = i == 1;
+	if ((v = wire_get(m, "cpus")) && *v) {
+		struct kterr *e = kt_cpulist_parse(v, &out->cgroup.cpus);
+		if (e)
+			return kterr_wrap(e, "the guest's cpuset '%s'", v);
+		out->cgroup.has_cpus = true;
+	}
+	if ((v = wire_get(m, "state")))
+		out->sched.enabled = !strcmp(v, "enabled");
+	if ((v = wire_get(m, "ops")))
+		snprintf(out->sched.ops, sizeof(out->sched.ops), "%s", v);
+	return NULL;
+}
+
+static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
+			     const atomic_bool *cancel)
+{
+	struct agentlink *l = ctx;
+	const char *op = req->verb == KT_GREQ_OP ? kt_op_name(req->op) : kt_greq_name(req);
+	const struct wire_msg *m;
+	struct kterr *e;
+	/* wait-payload has no timeout (the seed's rule); it stays cancellable. */
+	int timeout = req->verb == KT_GREQ_OP && req->op == KT_OP_WAIT_PAYLOAD ? -1
+										: GUESTLINK_TIMEOUT_MS;
+
+	memset(reply, 0, sizeof(*reply));
+	e = agentlink_request(l, op, fill, (void *)req, timeout, cancel, &m);
+	if (e)
+		return e;
+	e = take_reply(m, reply);
+	if (e)
+		kt_greply_clear(reply);
+	return e ? kterr_wrap(e, "%s: reply", op) : NULL;
+}
+
+static const struct kt_link_ops ops = { .request = request };
+
+struct kt_link guestlink_make(struct agentlink *l)
+{
+	return (struct kt_link){ .ops = &ops, .ctx = l };
+}

@@ -1,0 +1,19 @@
+/*
+ * guestlink.h - the engine's guest link (engine/link.h) over the control
+ * channel: a kt_greq becomes an OP_REQ whose "op" is the op's recipe name
+ * (or a query verb) and whose fields are the request's arguments; the
+ * OP_REPLY's fields fill the kt_greply.
+ */
+#ifndef KTCON_VMM_GUESTLINK_H
+#define KTCON_VMM_GUESTLINK_H
+
+#include "engine/link.h"
+#include "vmm/agentlink.h"
+
+/* Requests a guest op may take at most (wait-payload: none, cancellable). */
+#define GUESTLINK_TIMEOUT_MS 120000
+
+/* A link whose ctx is the agentlink. */
+struct kt_link guestlink_make(struct agentlink *l);
+
+#endif
