@@ -66,6 +66,12 @@ struct kterr *kt_hold_parse(const char *s, struct kt_hold *out)
 		return NULL;
 	}
 	out->kind = KT_HOLD_FIXED;
+	/* A zero hold is the seed's HoldSpec::fixed(Duration::ZERO): the step
+	 * tears down as soon as its ops are done. */
+	if (!strcmp(s, "0s") || !strcmp(s, "0ms") || !strcmp(s, "0us")) {
+		out->ns = 0;
+		return NULL;
+	}
 	e = kt_duration_parse(s, &out->ns);
 	return e ? kterr_hint(kterr_wrap(e, "bad hold '%s'", s),
 			      "write hold=2s, hold=500ms, hold=0.3 (fraction of duration) "

@@ -84,12 +84,16 @@ static int events_field(const char *dir, const char *key)
 	return -1;
 }
 
-static struct kterr *op_add_cgroup(struct agent *a, const struct wire_msg *req,
-				   struct wire_buf *reply)
+static struct kterr *remove_tree(const char *dir);
+
+static struct kterr *remove_tree_quiet(const char *dir)
 {
-	const char *name = wire_get(req, "cgroup");
-	char path[CGROUP_PATH_MAX];
-	struct kterr *e = agent_cgroup_path(name, path, sizeof(path));
+	return kt_is_dir(dir) ? remove_tree(dir) : NULL;
+}
+
+static struct kterr *create_cgroup(const char *name, char *path)
+{
+	struct kterr *e = agent_cgroup_path(name, path, CGROUP_PATH_MAX);
 
 	if (e)
 		return e;
@@ -119,6 +123,62 @@ static struct kterr *op_add_cgroup(struct agent *a, const struct wire_msg *req,
 		*s = c;
 		if (!c)
 			break;
+	}
+	return NULL;
+}
+
+static struct kterr *op_add_cgroup(struct agent *a, const struct wire_msg *req,
+				   struct wire_buf *reply)
+{
+	char path[CGROUP_PATH_MAX];
+
+	return create_cgroup(wire_get(req, "cgroup"), path);
+}
+
+/* Knobs of a cgroup definition: the recipe key, the file, and how the
+ * value is written (cpu.max is QUOTA/PERIOD in a recipe, "QUOTA PERIOD"
+ * in the file). */
+static const struct { const char *key, *file; bool slash_to_space; } knobs[] = {
+	{ "cpu.weight", "cpu.weight", false },
+	{ "cpu.max", "cpu.max", true },
+	{ "memory.max", "memory.max", false },
+	{ "io.weight", "io.weight", false },
+	{ "pids.max", "pids.max", false },
+};
+
+static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *req,
+				       struct wire_buf *reply)
+{
+	const char *name = wire_get(req, "cgroup");
+	char path[CGROUP_PATH_MAX];
+	uint64_t workers = 0;
+	struct kterr *e;
+
+	if (wire_get_u64(req, "workers", &workers) && workers)
+		return kterr_hint(kterr_new(ENOSYS, "add-cgroup-def %s: workers=%llu: this agent "
+					    "cannot spawn workers yet", name ? name : "",
+					    (unsigned long long)workers),
+				  "workers arrive with the guest ops of issue 5");
+	e = create_cgroup(name, path);
+	if (!e && wire_get(req, "cpus"))
+		e = cg_write(path, "cpuset.cpus", wire_get(req, "cpus"));
+	for (size_t i = 0; !e && i < ARRAY_SIZE(knobs); i++) {
+		const char *v = wire_get(req, knobs[i].key);
+		char val[128];
+
+		if (!v)
+			continue;
+		snprintf(val, sizeof(val), "%s", v);
+		if (knobs[i].slash_to_space)
+			for (char *c = val; *c; c++)
+				if (*c == '/')
+					*c = ' ';
+		e = cg_write(path, knobs[i].file, val);
+	}
+	if (e) {
+		/* Half a definition is worse than none. */
+		kterr_free(remove_tree_quiet(path));
+		return kterr_wrap(e, "add-cgroup-def %s", name ? name : "");
 	}
 	return NULL;
 }
@@ -202,8 +262,9 @@ static struct kterr *op_clear_cpuset(struct agent *a, const struct wire_msg *req
 	char path[CGROUP_PATH_MAX];
 	struct kterr *e = need_cgroup(req, "cgroup", path);
 
-	/* An empty cpuset.cpus means "inherit the parent's": all CPUs. */
-	return e ? e : cg_write(path, "cpuset.cpus", "");
+	/* An empty cpuset.cpus means "inherit the parent's": all CPUs. It
+	 * takes a newline: kernfs ignores a zero-length write. */
+	return e ? e : cg_write(path, "cpuset.cpus", "\n");
 }
 
 static struct kterr *op_swap_cpusets(struct agent *a, const struct wire_msg *req,
@@ -311,6 +372,7 @@ static struct kterr *op_query_sched(struct agent *a, const struct wire_msg *req,
 
 const struct agent_op agent_cgroup_ops[] = {
 	{ "add-cgroup", op_add_cgroup },
+	{ "add-cgroup-def", op_add_cgroup_def },
 	{ "remove-cgroup", op_remove_cgroup },
 	{ "set-cpuset", op_set_cpuset },
 	{ "clear-cpuset", op_clear_cpuset },

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,10 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	const struct ktcmd_entry *c;
+
+	/* A guest that dies closes its sockets under us: that is an error to
+	 * report (EPIPE), not a reason for ktcon to die. */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 			  !strcmp(argv[1], "help"))) {

@@ -45,6 +45,13 @@ static void test_hold_kinds(void **state)
 	e = kt_hold_parse("loop:fast", &h);
 	assert_non_null(e);
 	kterr_free(e);
+	/* a zero fixed hold is allowed; a zero loop interval is not */
+	assert_null(kt_hold_parse("0ms", &h));
+	assert_int_equal(h.kind, KT_HOLD_FIXED);
+	assert_int_equal(h.ns, 0);
+	e = kt_hold_parse("loop:0ms", &h);
+	assert_non_null(e);
+	kterr_free(e);
 }
 
 static void test_plan_divides_duration_between_fractions_and_loops(void **state)
