@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "guest/layout.h"
 
 static void cmdline_flags(struct agent *a)
 {
@@ -199,7 +200,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
-	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
+	/* Everything the agent starts inherits these: staged binaries on the
+	 * PATH, staged payloads' libraries where their loader looks. */
+	setenv("PATH", KT_GUEST_PATH, 1);
+	setenv("LD_LIBRARY_PATH", KT_GUEST_LIBDIR, 1);
 
 	agent_mount_all(&a);
 	agent_cgroup_setup(&a);

@@ -29,7 +29,6 @@ void agent_shell_start(struct agent *a)
 		dup2(fd, 2);
 		if (fd > 2)
 			close(fd);
-		setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin:/staging/bin", 1);
 		setenv("HOME", "/root", 1);
 		setenv("TERM", "linux", 0);
 		setenv("PS1", "ktcon:\\w# ", 1);

@@ -10,7 +10,7 @@ ktcon_guest_SOURCES = \
 	guest/agent-chan.c guest/agent-mounts.c guest/agent-reap.c \
 	guest/agent-power.c guest/agent-shell.c guest/agent-util.c \
 	guest/agent-cgroup.c guest/agent-irq.c \
-	guest/wire.c guest/wire.h \
+	guest/wire.c guest/wire.h guest/layout.h \
 	engine/err.c engine/util.c
 ktcon_guest_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
 ktcon_guest_LDFLAGS = $(STATIC_LDFLAGS)

@@ -8,3 +8,40 @@ check_PROGRAMS += tests/unit/test_wire
 tests_unit_test_wire_SOURCES = tests/unit/test_wire.c
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_wire_LDADD = $(UNIT_LDADD)
+
+INT_TESTS += tests/integration/boot.int tests/integration/shell.int
+EXTRA_DIST += tests/integration/lib.sh
+
+# Benchmarks: built by `make bench`, never part of `make check` timings.
+EXTRA_PROGRAMS += tests/bench/bench-boot
+tests_bench_bench_boot_SOURCES = tests/bench/bench-boot.c
+tests_bench_bench_boot_LDADD = $(VMM_LIBS)
+CLEANFILES += tests/bench/bench-boot
+bench: tests/bench/bench-boot
+	./tests/bench/bench-boot -n 10 --cpus 2
+.PHONY: bench
+INT_TESTS += tests/integration/recipes.int
+EXTRA_DIST += tests/data/run
+
+# libFuzzer target for the frame decoder both sides run.
+if FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_wire
+tests_fuzz_fuzz_wire_SOURCES = tests/fuzz/fuzz_wire.c guest/wire.c
+tests_fuzz_fuzz_wire_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_wire_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz_wire.c
+
+# The initramfs: cpio writer, DT_NEEDED closure, the assembled archive.
+check_PROGRAMS += tests/unit/test_cpio tests/unit/test_elfdeps tests/unit/test_initramfs
+tests_unit_test_cpio_SOURCES = tests/unit/test_cpio.c tests/unit/newc_reader.c \
+	tests/unit/newc_reader.h
+tests_unit_test_cpio_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cpio_LDADD = $(UNIT_LDADD)
+tests_unit_test_elfdeps_SOURCES = tests/unit/test_elfdeps.c
+tests_unit_test_elfdeps_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_elfdeps_LDADD = $(UNIT_LDADD)
+tests_unit_test_initramfs_SOURCES = tests/unit/test_initramfs.c tests/unit/newc_reader.c \
+	tests/unit/newc_reader.h
+tests_unit_test_initramfs_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_initramfs_LDADD = $(UNIT_LDADD)

@@ -4,6 +4,9 @@ ktcon_SOURCES = \
 	tui/main.c \
 	tui/cmd.h tui/cmd-table.c \
 	tui/cmd-kernel.c tui/cmd-kernel.h \
-	tui/cmd-check.c
+	tui/cmd-check.c \
+	tui/cmd-boot.c \
+	tui/cmd-console.c \
+	tui/cmd-run.c
 ktcon_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
 ktcon_LDADD = $(VMM_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

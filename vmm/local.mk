@@ -18,6 +18,11 @@ libvmm_a_SOURCES = \
 	vmm/machine.c vmm/machine.h \
 	vmm/agentlink.c vmm/agentlink.h \
 	vmm/guestlink.c vmm/guestlink.h \
+	vmm/cpio.c vmm/cpio.h \
+	vmm/elfdeps.c vmm/elfdeps.h \
+	vmm/initramfs.c vmm/initramfs.h \
+	vmm/session.c vmm/session.h \
+	vmm/freeze.c vmm/freeze.h \
 	vmm/json.c vmm/json.h \
 	vmm/qmp.c vmm/qmp.h \
 	vmm/gdbstub.c vmm/gdbstub.h

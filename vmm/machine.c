@@ -16,6 +16,7 @@
 
 #include "engine/util.h"
 #include "vmm/qemu-argv.h"
+#include "vmm/gdbstub.h"
 #include "vmm/qmp.h"
 #include "vmm/tsc.h"
 
@@ -317,6 +318,10 @@ void machine_stop(struct machine *m, int grace_ms)
 			kill(m->pid, SIGKILL);
 			machine_wait_exit(m, 5000);
 		}
+	}
+	if (m->gdb) {
+		gdb_close(m->gdb);
+		m->gdb = NULL;
 	}
 	if (m->qmp) {
 		qmp_close(m->qmp);

@@ -25,6 +25,7 @@
 #include "vmm/topology.h"
 
 struct qmp;
+struct gdb;
 
 struct machine_opts {
 	struct topology topo;
@@ -55,6 +56,7 @@ struct machine {
 	char *cmdline;		/* the QEMU command line, for the record */
 	struct guestmem ram;
 	struct qmp *qmp;
+	struct gdb *gdb;		/* connected at the first freeze (freeze.h) */
 	struct console console;
 	int hvc_fd;		/* hvc0, the guest's interactive console */
 	int ctl_fd;		/* ktcon.0, the agent's control channel */

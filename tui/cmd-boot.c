@@ -1,0 +1,302 @@
+/*
+ * cmd-boot.c - `ktcon boot`: boot a guest to its agent, print the timings,
+ * and power it off (or give an interactive shell on hvc0 with --shell, the
+ * way virtme-ng does).
+ */
+#include "tui/cmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+#include "vmm/freeze.h"
+#include "vmm/session.h"
+
+static const char usage_text[] =
+	"usage: ktcon boot [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
+	"                  [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--timeout SEC]\n"
+	"                  [--stage-payload NAME=PATH]... [--shell] [--sh CMD] [--verbose]\n"
+	"\n"
+	"Boots a guest to its agent's HELLO, prints the timings and powers it off.\n"
+	"--shell    an interactive busybox shell on the guest (exit or Ctrl-] ends it)\n"
+	"--sh CMD   run CMD in the guest once it is up; print its output; exit with\n"
+	"           its status\n"
+	"--stage-payload NAME=PATH\n"
+	"           put the host binary PATH in the guest as\n"
+	"           /staging/payloads/NAME/, with the libraries it needs\n"
+	"--verbose  copy the guest's kernel console to stderr\n";
+
+#define BOOT_MAX_PAYLOADS 16
+
+struct boot_args {
+	struct session_opts so;
+	bool verbose;
+	bool freeze;
+	const char *sh;
+	struct initramfs_item payloads[BOOT_MAX_PAYLOADS];
+	char payload_names[BOOT_MAX_PAYLOADS][INITRAMFS_NAME_MAX + 1];
+};
+
+/* NAME=PATH; the name is checked by the initramfs builder. */
+static struct kterr *add_payload(struct boot_args *a, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t i = a->so.n_payloads;
+
+	if (!eq || eq == arg || !eq[1])
+		return kterr_new(EINVAL, "--stage-payload '%s' is not NAME=PATH", arg);
+	if (i == BOOT_MAX_PAYLOADS)
+		return kterr_new(E2BIG, "more than %d --stage-payload options", BOOT_MAX_PAYLOADS);
+	if ((size_t)(eq - arg) > INITRAMFS_NAME_MAX)
+		return kterr_new(EINVAL, "--stage-payload name '%.*s' is longer than %d bytes",
+				 (int)(eq - arg), arg, INITRAMFS_NAME_MAX);
+	memcpy(a->payload_names[i], arg, (size_t)(eq - arg));
+	a->payload_names[i][eq - arg] = '\0';
+	a->payloads[i] = (struct initramfs_item){ .name = a->payload_names[i], .path = eq + 1 };
+	a->so.n_payloads = i + 1;
+	a->so.payloads = a->payloads;
+	return NULL;
+}
+
+static void print_console(const char *line, void *ctx)
+{
+	fprintf(stderr, "[console] %s\n", line);
+}
+
+static void print_log(const char *line, void *ctx)
+{
+	fprintf(stderr, "[agent] %s\n", line);
+}
+
+static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *help)
+{
+	static const struct option opts[] = {
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "shell", no_argument, NULL, 's' },
+		{ "sh", required_argument, NULL, 'x' },
+		{ "freeze", no_argument, NULL, 'F' },
+		{ "stage-payload", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	topology_default(&a->so.topo);
+	*help = false;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:vh", opts, NULL)) != -1) {
+		struct kterr *e = NULL;
+
+		switch (c) {
+		case 'c': e = topology_set_cpus(&a->so.topo, optarg); break;
+		case 't': e = topology_parse(&a->so.topo, optarg); break;
+		case 'm': e = topology_set_memory(&a->so.topo, optarg); break;
+		case 'k': a->so.kernel = optarg; break;
+		case 'a': e = accel_parse(optarg, &a->so.accel); break;
+		case 'T': {
+			char *end;
+			long s = strtol(optarg, &end, 10);
+
+			if (*end || s < 1 || s > 3600)
+				e = kterr_new(EINVAL, "--timeout '%s' is not 1..3600 seconds", optarg);
+			a->so.boot_timeout_ms = (int)s * 1000;
+			break;
+		}
+		case 's': a->so.shell = true; break;
+		case 'x': a->sh = optarg; break;
+		case 'F': a->freeze = true; break;
+		case 'P': e = add_payload(a, optarg); break;
+		case 'v': a->verbose = true; break;
+		case 'h': *help = true; break;
+		default:
+			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+		if (e)
+			return e;
+	}
+	if (optind < argc)
+		return kterr_new(EINVAL, "unexpected argument '%s'", argv[optind]);
+	return topology_check(&a->so.topo);
+}
+
+/* Relay the terminal and hvc0 until the guest goes away or Ctrl-]. */
+static void relay_shell(struct session *s)
+{
+	struct termios saved, raw;
+	bool tty = tcgetattr(0, &saved) == 0;
+
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(0, TCSANOW, &raw);
+	}
+	fprintf(stderr, "[ktcon] shell on the guest; exit or Ctrl-] to end it\r\n");
+	for (;;) {
+		struct pollfd p[2] = { { .fd = 0, .events = POLLIN },
+				       { .fd = s->m.hvc_fd, .events = POLLIN } };
+		char buf[4096];
+		ssize_t n;
+
+		if (poll(p, 2, 200) < 0 && errno != EINTR)
+			break;
+		if (machine_exited(&s->m))
+			break;
+		if (p[1].revents & (POLLIN | POLLHUP)) {
+			n = read(s->m.hvc_fd, buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			if (write(1, buf, n) < 0)
+				break;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			n = read(0, buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			if (memchr(buf, 0x1d, n))	/* Ctrl-] */
+				break;
+			if (write(s->m.hvc_fd, buf, n) < 0)
+				break;
+		}
+	}
+	if (tty)
+		tcsetattr(0, TCSANOW, &saved);
+	fprintf(stderr, "\n");
+}
+
+/* Park every vCPU, read each one's registers, resume; then prove the guest
+ * still answers. */
+static int freeze_once(struct session *s)
+{
+	struct freeze f;
+	struct kterr *e = freeze_begin(&s->m, &f);
+
+	if (!e) {
+		for (size_t i = 0; i < f.nvcpus && !e; i++) {
+			struct gdb_x86_regs r;
+			char tid[32];
+
+			e = gdb_read_regs(s->m.gdb, f.vcpus[i], &r);
+			gdb_format_tid(f.vcpus[i], tid, sizeof(tid));
+			if (!e)
+				printf("  vcpu %-6s rip=0x%016llx cr3=0x%llx\n", tid,
+				       (unsigned long long)r.rip, (unsigned long long)r.cr3);
+		}
+		struct kterr *e2 = freeze_end(&s->m, &f);
+		if (!e)
+			e = e2;
+		else
+			kterr_free(e2);
+	}
+	if (!e) {
+		int st;
+		char *out = NULL;
+
+		e = agentlink_sh(&s->link, "true", 10000, &st, &out);
+		free(out);
+	}
+	if (e) {
+		char *m = kterr_strdup(e);
+		fprintf(stderr, "ktcon boot: freeze: %s\n", m ? m : "failed");
+		free(m);
+		kterr_free(e);
+		return -1;
+	}
+	printf("  froze %zu vCPUs for %llu us; the guest answers after resume\n", f.nvcpus,
+	       (unsigned long long)(f.paused_ns / 1000));
+	return 0;
+}
+
+static int cmd_boot_exec(int argc, char **argv)
+{
+	struct boot_args a;
+	struct session s;
+	bool help;
+	char d1[32], d2[32], d3[32];
+	struct kterr *e = parse(argc, argv, &a, &help);
+
+	if (e || help) {
+		if (e) {
+			char *m = kterr_strdup(e);
+			fprintf(stderr, "ktcon boot: %s\n", m ? m : "bad arguments");
+			free(m);
+			kterr_free(e);
+		}
+		fputs(usage_text, e ? stderr : stdout);
+		return e ? KTCMD_USAGE : KTCMD_OK;
+	}
+	if (a.verbose)
+		a.so.on_console = print_console;
+	a.so.on_log = print_log;
+	e = session_boot(&a.so, &s);
+	if (e) {
+		char *m = kterr_strdup(e);
+		fprintf(stderr, "ktcon boot: %s\n", m ? m : "failed");
+		free(m);
+		kterr_free(e);
+		return KTCMD_FAIL;
+	}
+	const struct agent_hello *h = &s.link.hello;
+	printf("guest: %s, %u CPUs (%s), %u MiB, %s (%s)\n", h->release, h->cpus,
+	       h->cpus_online, a.so.topo.memory_mib, accel_name(s.m.accel), s.m.accel_why);
+	printf("  initramfs built    %8s\n",
+	       kt_fmt_duration(s.t.initramfs_ns - s.t.start_ns, d1, sizeof(d1)));
+	printf("  qemu started       %8s\n", kt_fmt_duration(s.t.qemu_ns - s.t.start_ns, d1, sizeof(d1)));
+	printf("  kernel to /init    %8s  (guest uptime when the agent started)\n",
+	       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
+	printf("  agent HELLO        %8s\n", kt_fmt_duration(s.t.hello_ns - s.t.start_ns, d3, sizeof(d3)));
+	if (h->mount_errors[0])
+		printf("  warning: the guest could not mount: %s\n", h->mount_errors);
+	if (strcmp(h->controllers, "cpuset cpu io memory pids"))
+		printf("  warning: managed cgroup controllers are '%s'\n", h->controllers);
+	fflush(stdout);
+	int rc = KTCMD_OK;
+	if (a.freeze && freeze_once(&s) != 0)
+		rc = KTCMD_FAIL;
+	if (a.sh) {
+		int status;
+		char *out = NULL;
+
+		e = agentlink_sh(&s.link, a.sh, 0, &status, &out);
+		if (e) {
+			char *m = kterr_strdup(e);
+			fprintf(stderr, "ktcon boot: %s\n", m ? m : "sh failed");
+			free(m);
+			kterr_free(e);
+			rc = KTCMD_FAIL;
+		} else {
+			fputs(out, stdout);
+			printf("  sh exit status     %8d\n", status);
+			rc = status ? KTCMD_FAIL : KTCMD_OK;
+		}
+		free(out);
+	}
+	if (a.so.shell)
+		relay_shell(&s);
+	uint64_t t0 = kt_now_ns();
+	bool was_up = !machine_exited(&s.m);
+	session_shutdown(&s, 10000);
+	if (was_up)
+		printf("  powered off        %8s\n", kt_fmt_duration(kt_now_ns() - t0, d1, sizeof(d1)));
+	return rc;
+}
+
+const struct ktcmd_entry ktcmd_boot_entry = {
+	.name = "boot",
+	.usage = "boot [--cpus N | --topology N,L,C,T] [--memory MiB] [--kernel PATH] [--accel auto|kvm|tcg] [--shell]",
+	.summary = "boot a guest, print its timings, and exit (or give a shell)",
+	.exec = cmd_boot_exec,
+};

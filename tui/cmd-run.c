@@ -1,0 +1,474 @@
+/*
+ * cmd-run.c - `ktcon run`: replay recipes headless, one fresh guest per
+ * recipe, one line per statement, a summary, optional TAP and JSON.
+ *
+ * A recipe that needs what this build cannot do yet (an op the guest agent
+ * does not list in its HELLO, or host introspection) is reported PENDING
+ * with what it needs, and never counted as passing.
+ */
+#include "tui/cmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/executor.h"
+#include "engine/form.h"
+#include "engine/header.h"
+#include "engine/util.h"
+#include "vmm/guestlink.h"
+#include "vmm/session.h"
+
+static const char usage_text[] =
+	"usage: ktcon run [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
+	"                 [-j N] [--allow-pending] [--verbose] RECIPE...\n"
+	"\n"
+	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
+	"summary. Exit 0 only when every expectation held and no op failed\n"
+	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
+	"yet are listed as PENDING and do not make the run fail.\n";
+
+enum outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR };
+static const char *const outcome_names[] = { "PASS", "FAIL", "PENDING", "ERROR" };
+
+struct run_opts {
+	const char *kernel;
+	const char *json;
+	enum accel accel;
+	bool tap, allow_pending, verbose;
+	int jobs;
+};
+
+struct job {
+	const char *path;
+	const struct run_opts *o;
+	enum outcome outcome;
+	char *why;		/* pending: what is missing; error: the chain */
+	char *json;		/* this recipe's results as JSON */
+	char *tap;
+	uint64_t ns;
+	size_t npass, nfail;
+};
+
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void say(const struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&out_lock);
+	if (j->o->jobs > 1)
+		printf("[%s] ", j->path);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	pthread_mutex_unlock(&out_lock);
+}
+
+/* ---- what a statement needs ---- */
+
+#define HOST_NEED "host introspection (snapshots, kernel reads and writes, watches: issue 6)"
+
+static const char *expect_needs(const struct kt_stmt *st)
+{
+	static const struct { const char *kind, *need; } t[] = {
+		{ "snapshot", HOST_NEED }, { "read", HOST_NEED },
+		{ "cgroup", "query-cgroup" }, { "sched", "query-sched" },
+		{ "workers", "query-workers" }, { "payload", "run-payload" },
+		{ "procs", "capture-cgroup-procs" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		if (!strcmp(st->form->name, t[i].kind))
+			return t[i].need;
+	return NULL;
+}
+
+static bool has_word(const char *words, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (const char *p = words; p && *p; ) {
+		const char *sp = strchr(p, ' ');
+		size_t l = sp ? (size_t)(sp - p) : strlen(p);
+
+		if (l == wl && !strncmp(p, w, l))
+			return true;
+		p = sp ? sp + 1 : NULL;
+	}
+	return false;
+}
+
+/* The first thing st needs that this build cannot do: host introspection,
+ * or an op the guest agent does not answer (features: the ops its HELLO
+ * listed; NULL when no guest has said hello yet, then only the host side
+ * is judged). */
+static const char *missing(const struct kt_stmt *st, const char *features)
+{
+	const char *need[3] = { 0 };
+	size_t n = 0;
+
+	switch (st->kind) {
+	case KT_STMT_OP:
+		need[n++] = st->form->side == KT_SIDE_HOST ? HOST_NEED : st->form->name;
+		if (kt_stmt_get(st, "workers") || kt_stmt_get(st, "workers-pct"))
+			need[n++] = "spawn";
+		break;
+	case KT_STMT_CGROUP:
+		need[n++] = "add-cgroup-def";
+		if (kt_stmt_get(st, "workers"))
+			need[n++] = "spawn";
+		break;
+	case KT_STMT_EXPECT:
+		need[n++] = expect_needs(st);
+		break;
+	case KT_STMT_DIRECTIVE:
+		if (!strcmp(st->form->name, "scheduler") || !strcmp(st->form->name, "stage-scheduler"))
+			need[n++] = "attach-scheduler";
+		else if (!strcmp(st->form->name, "stage-payload"))
+			need[n++] = "run-payload";
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!need[i])
+			continue;
+		if (need[i] == (const char *)HOST_NEED)
+			return need[i];	/* no host introspection in this build yet */
+		if (features && !has_word(features, need[i]))
+			return need[i];
+	}
+	return NULL;
+}
+
+static char *pending_reason(const struct kt_recipe *r, const char *features)
+{
+	for (size_t i = 0; i < r->nstmts; i++) {
+		const char *m = missing(&r->stmts[i], features);
+
+		if (m)
+			return kt_strfmt("line %d needs %s", r->stmts[i].line, m);
+	}
+	return NULL;
+}
+
+/* The first guest's HELLO features, so later recipes that need what the
+ * agent lacks are judged without booting a guest just to ask. */
+static char *known_features;
+static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *pending_before_boot(const struct kt_recipe *r)
+{
+	char *why;
+
+	pthread_mutex_lock(&known_lock);
+	why = pending_reason(r, known_features);
+	pthread_mutex_unlock(&known_lock);
+	return why;
+}
+
+static void remember_features(const char *features)
+{
+	pthread_mutex_lock(&known_lock);
+	if (!known_features)
+		known_features = strdup(features);
+	pthread_mutex_unlock(&known_lock);
+}
+
+/* ---- events: one line per statement ---- */
+
+static void on_event(void *ctx, const struct kt_event *ev)
+{
+	struct job *j = ctx;
+	char d[32];
+
+	switch (ev->kind) {
+	case KT_EV_STEP_BEGIN:
+		if (ev->step > 0)
+			say(j, "step %d\n", ev->step);
+		break;
+	case KT_EV_OP_APPLIED:
+		say(j, "  ok     %4d  %s  (%s)\n", ev->stmt ? ev->stmt->line : 0,
+		    ev->text ? ev->text : "", kt_fmt_duration(ev->ns, d, sizeof(d)));
+		break;
+	case KT_EV_OP_FAILED: {
+		char *m = ev->err ? kterr_strdup(ev->err) : NULL;
+
+		say(j, "  %-6s %4d  %s\n", ev->expected ? "xfail" : "FAIL",
+		    ev->stmt ? ev->stmt->line : 0, m ? m : (ev->text ? ev->text : ""));
+		free(m);
+		break;
+	}
+	case KT_EV_EXPECT: {
+		char *m = ev->err ? kterr_strdup(ev->err) : NULL;
+		char *st = ev->stmt ? kt_stmt_print(ev->stmt) : NULL;
+
+		say(j, "  %-6s %4d  %s%s%s\n", ev->ok ? "ok" : "FAIL", ev->stmt ? ev->stmt->line : 0,
+		    st ? st : (ev->text ? ev->text : "expect"), m ? ": " : "", m ? m : "");
+		free(st);
+		free(m);
+		break;
+	}
+	case KT_EV_WARN:
+		say(j, "  warn         %s\n", ev->text ? ev->text : "");
+		break;
+	case KT_EV_GUEST:
+		say(j, "  guest        %s\n", ev->text ? ev->text : "");
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_guest_log(const char *line, void *ctx)
+{
+	struct job *j = ctx;
+
+	if (j->o->verbose)
+		say(j, "  [agent] %s\n", line);
+}
+
+static char *capture(void (*write)(const struct kt_results *, FILE *), const struct kt_results *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	write(r, f);
+	fclose(f);
+	return buf;
+}
+
+static void run_one(struct job *j)
+{
+	struct kt_recipe *r = NULL;
+	struct kt_header h;
+	struct session_opts so = { 0 };
+	struct session s;
+	struct kterr *e;
+	uint64_t t0 = kt_now_ns();
+
+	say(j, "== %s\n", j->path);
+	e = kt_recipe_load(j->path, &r);
+	if (!e && r->ndiags) {
+		pthread_mutex_lock(&out_lock);
+		kt_recipe_print_diags(r, stdout);
+		pthread_mutex_unlock(&out_lock);
+		e = kterr_new(EINVAL, "%zu error%s in %s", r->ndiags, r->ndiags > 1 ? "s" : "", j->path);
+	}
+	if (e)
+		goto out;
+	/* What this build cannot do at all needs no guest to find out. */
+	j->why = pending_before_boot(r);
+	if (j->why) {
+		j->outcome = OUT_PENDING;
+		goto out;
+	}
+	kt_header_read(r, &h);
+	topology_default(&so.topo);
+	so.topo.numa = h.topo.numa;
+	so.topo.llcs = h.topo.llcs;
+	so.topo.cores = h.topo.cores;
+	so.topo.threads = h.topo.threads;
+	so.topo.memory_mib = h.memory_mib;
+	so.accel = j->o->accel;
+	so.kernel = j->o->kernel ? j->o->kernel :
+		    (h.kernel && strcmp(h.kernel, "default") ? h.kernel : NULL);
+	so.on_log = on_guest_log;
+	so.ctx = j;
+	e = session_boot(&so, &s);
+	if (e)
+		goto out;
+	remember_features(s.link.hello.features);
+	j->why = pending_reason(r, s.link.hello.features);
+	if (j->why) {
+		j->outcome = OUT_PENDING;
+		session_shutdown(&s, 10000);
+		goto out;
+	}
+	struct kt_events *ev = kt_events_new();
+	struct kt_exec_config cfg = { .link = guestlink_make(&s.link), .events = ev };
+	kt_events_subscribe(ev, on_event, j);
+	struct kt_exec *x = kt_exec_new(r, &cfg);
+	e = kt_exec_run(x);
+	const struct kt_results *res = kt_exec_results(x);
+	j->json = capture(kt_results_json, res);
+	j->tap = capture(kt_results_tap, res);
+	j->npass = kt_results_count(res, KT_RES_PASS) + kt_results_count(res, KT_RES_XFAIL);
+	j->nfail = kt_results_count(res, KT_RES_FAIL);
+	j->outcome = res->passed && !e ? OUT_PASS : OUT_FAIL;
+	for (size_t i = 0; i < res->nteardown; i++)
+		say(j, "  teardown: %s\n", res->teardown_errors[i]);
+	kt_exec_free(x);
+	kt_events_free(ev);
+	session_shutdown(&s, 10000);
+out:
+	if (e) {
+		j->why = kterr_strdup(e);
+		if (j->outcome != OUT_FAIL)
+			j->outcome = OUT_ERROR;
+		kterr_free(e);
+	}
+	j->ns = kt_now_ns() - t0;
+	kt_recipe_free(r);
+}
+
+struct pool {
+	struct job *jobs;
+	size_t n, next;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			return NULL;
+		run_one(&p->jobs[i]);
+	}
+}
+
+static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "json", required_argument, NULL, 'J' },
+		{ "tap", no_argument, NULL, 't' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "allow-pending", no_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->jobs = 1;
+	*help = false;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "k:a:J:tj:Pvh", opts, NULL)) != -1) {
+		struct kterr *e = NULL;
+
+		switch (c) {
+		case 'k': o->kernel = optarg; break;
+		case 'a': e = accel_parse(optarg, &o->accel); break;
+		case 'J': o->json = optarg; break;
+		case 't': o->tap = true; break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 1 || n > 64)
+				e = kterr_new(EINVAL, "-j '%s' is not a number of guests (1-64)", optarg);
+			o->jobs = (int)n;
+			break;
+		}
+		case 'P': o->allow_pending = true; break;
+		case 'v': o->verbose = true; break;
+		case 'h': *help = true; break;
+		default:
+			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+		if (e)
+			return e;
+	}
+	if (optind >= argc && !*help)
+		return kterr_new(EINVAL, "no recipe given");
+	return NULL;
+}
+
+static int cmd_run_exec(int argc, char **argv)
+{
+	struct run_opts o;
+	bool help;
+	struct kterr *e = parse(argc, argv, &o, &help);
+	size_t counts[4] = { 0 };
+	char d[32];
+
+	if (e || help) {
+		if (e) {
+			char *m = kterr_strdup(e);
+			fprintf(stderr, "ktcon run: %s\n", m ? m : "bad arguments");
+			free(m);
+			kterr_free(e);
+		}
+		fputs(usage_text, e ? stderr : stdout);
+		return e ? KTCMD_USAGE : KTCMD_OK;
+	}
+	struct pool p = { .n = argc - optind, .lock = PTHREAD_MUTEX_INITIALIZER };
+	p.jobs = calloc(p.n, sizeof(*p.jobs));
+	if (!p.jobs)
+		return KTCMD_FAIL;
+	for (size_t i = 0; i < p.n; i++) {
+		p.jobs[i].path = argv[optind + i];
+		p.jobs[i].o = &o;
+	}
+	int nthreads = o.jobs < (int)p.n ? o.jobs : (int)p.n;
+	pthread_t th[64];
+	for (int i = 0; i < nthreads; i++)
+		pthread_create(&th[i], NULL, worker, &p);
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(th[i], NULL);
+
+	FILE *jf = NULL;
+	if (o.json && !(jf = fopen(o.json, "w")))
+		fprintf(stderr, "ktcon run: cannot write %s: %s\n", o.json, strerror(errno));
+	if (jf)
+		fputs("[\n", jf);
+	printf("\nsummary\n");
+	for (size_t i = 0; i < p.n; i++) {
+		struct job *j = &p.jobs[i];
+
+		counts[j->outcome]++;
+		printf("  %-7s %s (%s)%s%s\n", outcome_names[j->outcome], j->path,
+		       kt_fmt_duration(j->ns, d, sizeof(d)), j->why ? ": " : "", j->why ? j->why : "");
+		if (o.tap && j->tap)
+			fputs(j->tap, stdout);
+		if (jf) {
+			fprintf(jf, "%s{\"recipe\": ", i ? ",\n" : "");
+			kt_json_string(jf, j->path);
+			fprintf(jf, ", \"outcome\": \"%s\", \"why\": ", outcome_names[j->outcome]);
+			if (j->why)
+				kt_json_string(jf, j->why);
+			else
+				fputs("null", jf);
+			fprintf(jf, ", \"results\": %s}", j->json ? j->json : "null");
+		}
+		free(j->why);
+		free(j->json);
+		free(j->tap);
+	}
+	if (jf) {
+		fputs("\n]\n", jf);
+		fclose(jf);
+	}
+	printf("  %zu passed, %zu failed, %zu pending, %zu errors\n", counts[OUT_PASS],
+	       counts[OUT_FAIL], counts[OUT_PENDING], counts[OUT_ERROR]);
+	free(p.jobs);
+	if (counts[OUT_FAIL] || counts[OUT_ERROR])
+		return KTCMD_FAIL;
+	if (counts[OUT_PENDING] && !o.allow_pending)
+		return KTCMD_FAIL;
+	return KTCMD_OK;
+}
+
+const struct ktcmd_entry ktcmd_run_entry = {
+	.name = "run",
+	.usage = "run [--kernel PATH] [--json FILE] [--tap] [-j N] [--allow-pending] RECIPE...",
+	.summary = "replay recipes headless on fresh guests and report",
+	.exec = cmd_run_exec,
+};

@@ -1,0 +1,228 @@
+/* session.c - boot a guest to its agent's HELLO; see session.h. */
+#include "vmm/session.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+#include "vmm/kbuild.h"
+#include "vmm/kcache.h"
+#include "vmm/paths.h"
+
+static struct kterr *health(void *ctx)
+{
+	return machine_health(ctx);
+}
+
+/* The kernel, and what sits beside it in a cache entry. */
+static struct kterr *pick_kernel(const struct session_opts *o, struct session *s)
+{
+	char *dir;
+
+	if (o->kernel) {
+		char *copy = strdup(o->kernel);
+
+		if (!copy)
+			return kterr_new(ENOMEM, "kernel path");
+		s->kernel = strdup(o->kernel);
+		dir = strdup(dirname(copy));
+		free(copy);
+		if (!kt_exists(s->kernel)) {
+			free(dir);
+			return kterr_hint(kterr_errno("kernel %s", o->kernel),
+					  "give the path of a bzImage (`ktcon kernel path` prints one)");
+		}
+	} else {
+		char *root;
+		struct kcache_entry ent;
+		struct kterr *e = kcache_root(&root);
+
+		if (!e)
+			e = kcache_default(root, &ent);
+		free(root);
+		if (e)
+			return e;
+		s->kernel = kt_path_join(ent.dir, KCACHE_BZIMAGE);
+		dir = strdup(ent.dir);
+		kcache_entry_free(&ent);
+	}
+	if (!dir || !s->kernel) {
+		free(dir);
+		return kterr_new(ENOMEM, "kernel path");
+	}
+	s->vmlinux = kt_path_join(dir, KCACHE_VMLINUX);
+	s->schedulers_dir = kt_path_join(dir, KCACHE_SCHEDULERS);
+	if (s->vmlinux && !kt_exists(s->vmlinux)) {
+		free(s->vmlinux);
+		s->vmlinux = NULL;
+	}
+	if (s->schedulers_dir && !kt_is_dir(s->schedulers_dir)) {
+		free(s->schedulers_dir);
+		s->schedulers_dir = NULL;
+	}
+	free(dir);
+	return NULL;
+}
+
+static bool staged_by_user(const struct session_opts *o, const char *name)
+{
+	for (size_t i = 0; i < o->n_schedulers; i++)
+		if (o->schedulers[i].name && !strcmp(o->schedulers[i].name, name))
+			return true;
+	return false;
+}
+
+/* The kernel's sample schedulers (by name, when it has them), the user's
+ * staged schedulers and payloads, into a fresh file for QEMU. */
+static struct kterr *build_initrd(const struct session_opts *o, struct session *s)
+{
+	size_t nk = 0, cap = o->n_schedulers;
+	struct initramfs_item *sched;
+	char **paths;
+	size_t n = 0, size;
+	char *agent = NULL;
+	char tmpl[] = "/tmp/ktcon-initrd-XXXXXX";
+	struct kterr *e;
+	int fd;
+
+	while (kbuild_schedulers[nk])
+		nk++;
+	cap += nk;
+	sched = calloc(cap ? cap : 1, sizeof(*sched));
+	paths = calloc(nk ? nk : 1, sizeof(*paths));
+	if (!sched || !paths) {
+		e = kterr_new(ENOMEM, "list of schedulers");
+		goto out;
+	}
+	e = paths_libexec("ktcon-guest", &agent);
+	if (e) {
+		e = kterr_wrap(e, "find the guest agent");
+		goto out;
+	}
+	for (size_t i = 0; s->schedulers_dir && i < nk; i++) {
+		const char *name = kbuild_schedulers[i];
+		char *p = staged_by_user(o, name) ? NULL : kt_path_join(s->schedulers_dir, name);
+
+		if (p && kt_exists(p)) {
+			paths[i] = p;
+			sched[n++] = (struct initramfs_item){ .name = name, .path = p };
+		} else {
+			free(p);
+		}
+	}
+	for (size_t i = 0; i < o->n_schedulers; i++)
+		sched[n++] = o->schedulers[i];
+	fd = mkstemp(tmpl);
+	if (fd < 0) {
+		e = kterr_errno("create %s", tmpl);
+		goto out;
+	}
+	close(fd);
+	s->initrd = strdup(tmpl);
+	if (!s->initrd) {
+		unlink(tmpl);
+		e = kterr_new(ENOMEM, "initrd path");
+		goto out;
+	}
+	struct initramfs_spec spec = {
+		.agent = agent,
+		.schedulers = sched,
+		.n_schedulers = n,
+		.payloads = o->payloads,
+		.n_payloads = o->n_payloads,
+		.boot_scheduler = o->boot_scheduler,
+	};
+	e = initramfs_build(&spec, s->initrd, &size);
+out:
+	for (size_t i = 0; paths && i < nk; i++)
+		free(paths[i]);
+	free(paths);
+	free(sched);
+	free(agent);
+	return e ? kterr_wrap(e, "build the initramfs") : NULL;
+}
+
+struct kterr *session_boot(const struct session_opts *o, struct session *s)
+{
+	struct machine_opts mo = { 0 };
+	struct kterr *e;
+
+	memset(s, 0, sizeof(*s));
+	s->t.start_ns = kt_now_ns();
+	e = pick_kernel(o, s);
+	if (!e)
+		e = build_initrd(o, s);
+	if (e)
+		goto fail;
+	s->t.initramfs_ns = kt_now_ns();
+
+	mo.topo = o->topo;
+	mo.accel = o->accel;
+	mo.kernel = s->kernel;
+	mo.initrd = s->initrd;
+	mo.append_extra = o->shell ? "ktcon.shell=1" : NULL;
+	mo.on_console = o->on_console;
+	mo.ctx = o->ctx;
+	e = machine_start(&mo, &s->m);
+	/* QEMU has loaded the initramfs into guest memory by now. */
+	unlink(s->initrd);
+	if (e)
+		goto fail;
+	s->t.qemu_ns = s->m.t.ready_ns;
+	e = agentlink_init(&s->link, s->m.ctl_fd, health, &s->m);
+	if (e)
+		goto fail_machine;
+	s->link.on_log = o->on_log;
+	s->link.log_ctx = o->ctx;
+	e = agentlink_wait_hello(&s->link, o->boot_timeout_ms > 0 ? o->boot_timeout_ms
+								 : SESSION_BOOT_TIMEOUT_MS);
+	if (e) {
+		/* A guest that never says hello: the console tells why. */
+		if (!kterr_contains(e, "guest console")) {
+			char *tail = console_tail(&s->m.console, 20);
+
+			e = kterr_note(e, "guest console, last lines:\n%s", tail ? tail : "");
+			free(tail);
+		}
+		goto fail_link;
+	}
+	s->t.hello_ns = s->link.hello_ns;
+	s->t.kernel_init_ms = s->link.hello.uptime_ms;
+	s->up = true;
+	return NULL;
+fail_link:
+	agentlink_release(&s->link);
+fail_machine:
+	machine_stop(&s->m, 0);
+fail:
+	if (s->initrd)
+		unlink(s->initrd);
+	free(s->kernel);
+	free(s->vmlinux);
+	free(s->schedulers_dir);
+	free(s->initrd);
+	s->kernel = s->vmlinux = s->schedulers_dir = s->initrd = NULL;
+	return kterr_wrap(e, "boot the guest");
+}
+
+void session_shutdown(struct session *s, int grace_ms)
+{
+	if (s->up && !machine_exited(&s->m)) {
+		struct kterr *e = agentlink_poweroff(&s->link, grace_ms);
+
+		if (!e)
+			machine_wait_exit(&s->m, grace_ms);
+		kterr_free(e);
+	}
+	if (s->up)
+		agentlink_release(&s->link);
+	machine_stop(&s->m, grace_ms);
+	free(s->kernel);
+	free(s->vmlinux);
+	free(s->schedulers_dir);
+	free(s->initrd);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,61 @@
+/*
+ * session.h - a booted guest ready for ops: the kernel chosen, the
+ * initramfs built, the machine started, and the agent's HELLO received.
+ * `ktcon boot`, `ktcon run` and the console all start guests through here.
+ */
+#ifndef KTCON_VMM_SESSION_H
+#define KTCON_VMM_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/err.h"
+#include "vmm/agentlink.h"
+#include "vmm/initramfs.h"
+#include "vmm/machine.h"
+
+#define SESSION_BOOT_TIMEOUT_MS 60000
+
+struct session_opts {
+	struct topology topo;
+	enum accel accel;
+	const char *kernel;		/* bzImage; NULL: the newest cached kernel */
+	bool shell;			/* an interactive shell on hvc0 */
+	/* Staged beside the kernel's own schedulers (a staged scheduler with
+	 * the name of one of those replaces it), and payloads. */
+	const struct initramfs_item *schedulers;
+	size_t n_schedulers;
+	const struct initramfs_item *payloads;
+	size_t n_payloads;
+	const char *boot_scheduler;	/* attached at boot, or NULL */
+	int boot_timeout_ms;		/* 0: SESSION_BOOT_TIMEOUT_MS */
+	void (*on_console)(const char *line, void *ctx);
+	void (*on_log)(const char *line, void *ctx);	/* agent LOG frames */
+	void *ctx;
+};
+
+struct session_times {
+	uint64_t start_ns;		/* session_boot called */
+	uint64_t initramfs_ns;		/* initramfs written */
+	uint64_t qemu_ns;		/* QEMU up, vCPUs released */
+	uint64_t kernel_init_ms;	/* guest uptime when the agent started */
+	uint64_t hello_ns;		/* HELLO received */
+};
+
+struct session {
+	struct machine m;
+	struct agentlink link;
+	char *kernel;			/* the bzImage booted */
+	char *vmlinux;			/* beside it, when present */
+	char *schedulers_dir;		/* the kernel's schedulers/, when present */
+	char *initrd;
+	struct session_times t;
+	bool up;
+};
+
+struct kterr *session_boot(const struct session_opts *o, struct session *s);
+
+/* Power off through the agent (grace_ms), then stop the machine. */
+void session_shutdown(struct session *s, int grace_ms);
+
+#endif
