@@ -259,3 +259,10 @@ char *kt_strtrim(char *s)
 		*--e = '\0';
 	return s;
 }
+
+const char *kt_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && t[0] == '/' ? t : "/tmp";
+}

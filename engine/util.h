@@ -51,6 +51,9 @@ uint64_t kt_now_ns(void);
 /* "1m02s", "850ms", "3.2s": human durations for progress and summaries. */
 const char *kt_fmt_duration(uint64_t ns, char *buf, size_t size);
 
+/* $TMPDIR when it is set and absolute, else /tmp. */
+const char *kt_tmpdir(void);
+
 /* Strip leading and trailing whitespace in place; returns s advanced. */
 char *kt_strtrim(char *s);
 

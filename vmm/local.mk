@@ -16,6 +16,7 @@ libvmm_a_SOURCES = \
 	vmm/qemu-argv.c vmm/qemu-argv.h \
 	vmm/console.c vmm/console.h \
 	vmm/machine.c vmm/machine.h \
+	vmm/teardown.c vmm/teardown.h \
 	vmm/agentlink.c vmm/agentlink.h \
 	vmm/guestlink.c vmm/guestlink.h \
 	vmm/cpio.c vmm/cpio.h \

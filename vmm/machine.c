@@ -18,6 +18,7 @@
 #include "vmm/qemu-argv.h"
 #include "vmm/gdbstub.h"
 #include "vmm/qmp.h"
+#include "vmm/teardown.h"
 #include "vmm/tsc.h"
 
 #define QMP_CONNECT_MS 15000
@@ -212,16 +213,34 @@ static struct kterr *wait_qmp(struct machine *m)
 	return e;
 }
 
+/* Everything a killed ktcon must not leave behind (teardown.h). */
+static void register_teardown(struct machine *m, const struct machine_opts *o)
+{
+	static const char *const names[] = { QEMU_SOCK_QMP, QEMU_SOCK_GDB, QEMU_SOCK_SERIAL,
+					     QEMU_SOCK_HVC, QEMU_SOCK_CTL, "console.log" };
+	char *paths[8] = { 0 };
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		paths[n++] = kt_path_join(m->rundir, names[i]);
+	paths[n++] = m->ram.path ? strdup(m->ram.path) : NULL;
+	if (o->initrd_temp && o->initrd)
+		paths[n++] = strdup(o->initrd);
+	m->td_slot = teardown_register(m->pid, m->rundir, (const char *const *)paths, n);
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+}
+
 struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 {
 	struct qemu_spec spec = { 0 };
 	char **argv = NULL;
-	char tmpl[] = "/tmp/ktcon-run-XXXXXX";
+	char *tmpl = kt_strfmt("%s/ktcon-run-XXXXXX", kt_tmpdir());
 	struct kterr *e;
 	int fd;
 
 	memset(m, 0, sizeof(*m));
-	m->hvc_fd = m->ctl_fd = m->err_fd = -1;
+	m->hvc_fd = m->ctl_fd = m->err_fd = m->td_slot = -1;
 	m->ram.fd = -1;
 	console_init_detached(&m->console);
 
@@ -233,9 +252,14 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	if (!kt_exists(o->kernel))
 		return kterr_hint(kterr_errno("guest kernel %s", o->kernel),
 				  "build one with `ktcon kernel build` or pass --kernel PATH");
-	if (!mkdtemp(tmpl))
-		return kterr_errno("create run directory %s", tmpl);
-	m->rundir = strdup(tmpl);
+	if (!tmpl)
+		return kterr_new(ENOMEM, "run directory");
+	if (!mkdtemp(tmpl)) {
+		e = kterr_errno("create run directory %s", tmpl);
+		free(tmpl);
+		return e;
+	}
+	m->rundir = tmpl;
 	e = guestmem_create(&m->ram, o->shm_dir ? o->shm_dir : "/dev/shm",
 			    (uint64_t)o->topo.memory_mib << 20);
 	if (e)
@@ -258,11 +282,18 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	qemu_argv_free(argv);
 	if (e)
 		goto fail;
+	register_teardown(m, o);
 	e = wait_qmp(m);
 	if (e)
 		goto fail;
-	/* QEMU has the RAM file open: its name can go. */
+	/* QEMU has the RAM file open and the initramfs loaded: their names
+	 * can go. */
+	teardown_forget_file(m->td_slot, m->ram.path);
 	guestmem_unlink(&m->ram);
+	if (o->initrd_temp) {
+		teardown_forget_file(m->td_slot, o->initrd);
+		unlink(o->initrd);
+	}
 
 	fd = connect_in(m, QEMU_SOCK_SERIAL, &e);
 	if (fd < 0)
@@ -341,6 +372,8 @@ void machine_stop(struct machine *m, int grace_ms)
 		free(m->rundir);
 		m->rundir = NULL;
 	}
+	teardown_unregister(m->td_slot);
+	m->td_slot = -1;
 	free(m->cmdline);
 	m->cmdline = NULL;
 }

@@ -33,6 +33,7 @@ struct machine_opts {
 	const char *qemu;		/* NULL: the configured qemu-system-x86_64 */
 	const char *kernel;		/* bzImage */
 	const char *initrd;		/* initramfs file */
+	bool initrd_temp;		/* ours: removed once QEMU has loaded it */
 	const char *append_extra;	/* more kernel command line, or NULL */
 	const char *shm_dir;		/* NULL: /dev/shm */
 	/* Console lines as they arrive (may be NULL); runs on the reader
@@ -61,6 +62,7 @@ struct machine {
 	int hvc_fd;		/* hvc0, the guest's interactive console */
 	int ctl_fd;		/* ktcon.0, the agent's control channel */
 	int err_fd;		/* QEMU's stderr pipe */
+	int td_slot;		/* teardown.h registration, -1 when none */
 	char err_tail[4096];	/* last bytes QEMU wrote to stderr */
 	size_t err_len;
 	struct machine_times t;

@@ -84,7 +84,7 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 	char **paths;
 	size_t n = 0, size;
 	char *agent = NULL;
-	char tmpl[] = "/tmp/ktcon-initrd-XXXXXX";
+	char *tmpl = NULL;
 	struct kterr *e;
 	int fd;
 
@@ -115,18 +115,19 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 	}
 	for (size_t i = 0; i < o->n_schedulers; i++)
 		sched[n++] = o->schedulers[i];
-	fd = mkstemp(tmpl);
-	if (fd < 0) {
-		e = kterr_errno("create %s", tmpl);
-		goto out;
-	}
-	close(fd);
-	s->initrd = strdup(tmpl);
-	if (!s->initrd) {
-		unlink(tmpl);
+	tmpl = kt_strfmt("%s/ktcon-initrd-XXXXXX", kt_tmpdir());
+	if (!tmpl) {
 		e = kterr_new(ENOMEM, "initrd path");
 		goto out;
 	}
+	fd = mkstemp(tmpl);
+	if (fd < 0) {
+		e = kterr_errno("create %s", tmpl);
+		free(tmpl);
+		goto out;
+	}
+	close(fd);
+	s->initrd = tmpl;
 	struct initramfs_spec spec = {
 		.agent = agent,
 		.schedulers = sched,
@@ -163,12 +164,11 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	mo.accel = o->accel;
 	mo.kernel = s->kernel;
 	mo.initrd = s->initrd;
+	mo.initrd_temp = true;
 	mo.append_extra = o->shell ? "ktcon.shell=1" : NULL;
 	mo.on_console = o->on_console;
 	mo.ctx = o->ctx;
 	e = machine_start(&mo, &s->m);
-	/* QEMU has loaded the initramfs into guest memory by now. */
-	unlink(s->initrd);
 	if (e)
 		goto fail;
 	s->t.qemu_ns = s->m.t.ready_ns;

@@ -25,7 +25,7 @@ need_guest() {
 
 # Run a command, keeping stdout and stderr apart, and its status in $rc.
 run() {
-	out=$(mktemp) err=$(mktemp)
+	out="$TEST_DIR/out" err="$TEST_DIR/err"
 	"$@" >"$out" 2>"$err"
 	rc=$?
 }
@@ -34,18 +34,35 @@ show() {
 	echo "--- stdout"; cat "$out"; echo "--- stderr"; cat "$err"; echo "---"
 }
 
-# No QEMU and no guest RAM file may outlive a test.
+# Each test gets a TMPDIR of its own, so its run directories, initramfs
+# files and QEMUs can be told from those of tests running beside it.
+# A test that needs cleanup of its own defines test_cleanup.
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ktcon-int-XXXXXX") || exit 99
+TEST_TMP="$TEST_DIR/tmp"
+mkdir "$TEST_TMP" || exit 99
+export TMPDIR="$TEST_TMP"
+test_cleanup() { :; }
+trap 'test_cleanup; rm -rf "$TEST_DIR"' EXIT
+
+# No QEMU, guest RAM file, run directory or initramfs may outlive a test.
+# RAM files are named for the ktcon that made them: one whose ktcon is gone
+# is a leftover (one whose ktcon lives belongs to a test running beside).
 check_no_leftovers() {
-	if pgrep -f "qemu-system-x86_64.*ktcon-run-" >/dev/null; then
-		pgrep -af qemu-system-x86_64 >&2
+	if pgrep -f "qemu-system-x86_64.*$TEST_TMP/" >/dev/null; then
+		pgrep -af "qemu-system-x86_64.*$TEST_TMP/" >&2
 		fail "a QEMU process was left running"
 	fi
-	if ls /dev/shm/ktcon-*.ram >/dev/null 2>&1; then
-		ls -la /dev/shm/ktcon-*.ram >&2
-		fail "guest RAM files were left in /dev/shm"
-	fi
-	if ls /tmp/ktcon-initrd-* >/dev/null 2>&1; then
-		ls -la /tmp/ktcon-initrd-* >&2
-		fail "initramfs files were left in /tmp"
+	for f in /dev/shm/ktcon-*.ram; do
+		[ -e "$f" ] || continue
+		pid=${f#/dev/shm/ktcon-}
+		pid=${pid%%-*}
+		if ! kill -0 "$pid" 2>/dev/null; then
+			ls -la "$f" >&2
+			fail "a guest RAM file was left in /dev/shm"
+		fi
+	done
+	if [ -n "$(ls -A "$TEST_TMP")" ]; then
+		ls -la "$TEST_TMP" >&2
+		fail "files were left in TMPDIR"
 	fi
 }
