@@ -6,6 +6,8 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -245,38 +247,143 @@ static struct kterr *phase_release(struct kb *b, char **release)
 	return e;
 }
 
-static struct kterr *phase_schedulers(struct kb *b)
+/* tools/sched_ext's arguments: its tree, O= and the vmlinux it reads BTF
+ * from (tools/ makefiles insist that O= exists). */
+struct sched_make {
+	char *tools, *odir, *btf, *libbpf, *bpftool;
+};
+
+static struct kterr *sched_make_init(struct kb *b, struct sched_make *sm)
 {
-	char *tools = kt_path_join(b->src, "tools/sched_ext");
-	char *odir = kt_strfmt("O=%s/sched_ext", b->out);
-	char *btf = kt_strfmt("VMLINUX_BTF=%s/vmlinux", b->out);
-	char *libbpf = kt_strfmt("%s/sched_ext/build/obj/libbpf/libbpf.a", b->out);
-	char *bpftool = kt_strfmt("%s/sched_ext/build/sbin/bpftool", b->out);
+	sm->tools = kt_path_join(b->src, "tools/sched_ext");
+	sm->odir = kt_strfmt("O=%s/sched_ext", b->out);
+	sm->btf = kt_strfmt("VMLINUX_BTF=%s/vmlinux", b->out);
+	sm->libbpf = kt_strfmt("%s/sched_ext/build/obj/libbpf/libbpf.a", b->out);
+	sm->bpftool = kt_strfmt("%s/sched_ext/build/sbin/bpftool", b->out);
+	if (!sm->tools || !sm->odir || !sm->btf || !sm->libbpf || !sm->bpftool)
+		return kterr_new(ENOMEM, "tools/sched_ext");
+	return kt_mkdir_p(sm->odir + 2, 0755);
+}
+
+static void sched_make_free(struct sched_make *sm)
+{
+	free(sm->tools);
+	free(sm->odir);
+	free(sm->btf);
+	free(sm->libbpf);
+	free(sm->bpftool);
+}
+
+/*
+ * The schedulers' tools (libbpf and bpftool) do not need the kernel, so
+ * they build on a thread of their own, one job, while the kernel compiles:
+ * they use the core the kernel's serial link steps leave idle. Their
+ * output goes to a log of their own so the two never interleave.
+ *
+ * bpftool's own skeletons want a vmlinux BTF while the kernel's does not
+ * exist yet; they are CO-RE, so the host's BTF serves. A host without
+ * /sys/kernel/btf/vmlinux builds the tools after the kernel instead.
+ */
+#define HOST_BTF "/sys/kernel/btf/vmlinux"
+
+struct tools_job {
+	struct kb *b;
+	struct sched_make sm;
+	const char *btf;	/* VMLINUX_BTF=... for this pass */
+	pthread_t thread;
+	bool started, deferred;
+	struct kterr *err;
+	atomic_ulong files;
+};
+
+static void count_tools(const char *line, void *ctx)
+{
+	struct tools_job *t = ctx;
+
+	if (progress_is_kbuild_compile(line))
+		atomic_fetch_add(&t->files, 1);
+}
+
+static void *tools_thread(void *arg)
+{
+	struct tools_job *t = arg;
+	char *log = kt_path_join(t->b->work, "tools.log");
+	int fd = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+	/* Two passes in all: these tools first with their own LDFLAGS, then
+	 * (phase_schedulers) the schedulers linked statically, so the guest
+	 * needs no shared libraries for them. One pass would leak -static
+	 * into the libbpf.so link, which fails. */
+	const char *argv[] = { "make", "-C", t->sm.tools, t->sm.odir, t->btf, "-j", "1",
+			       "LLVM=-19", t->sm.libbpf, t->sm.bpftool, NULL };
+	struct spawn_opts so = { .log_fd = fd, .on_line = count_tools, .ctx = t };
+
+	t->err = spawn_run(argv, &so);
+	if (t->err)
+		t->err = kterr_hint(t->err, "the full log is %s", log ? log : "tools.log");
+	if (fd >= 0)
+		close(fd);
+	free(log);
+	return NULL;
+}
+
+static struct kterr *tools_start(struct kb *b, struct tools_job *t)
+{
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	t->b = b;
+	struct kterr *e = sched_make_init(b, &t->sm);
+
+	if (e)
+		return kterr_wrap(e, "prepare the tools/sched_ext build");
+	if (!kt_exists(HOST_BTF)) {
+		t->deferred = true;
+		t->btf = t->sm.btf;
+		return NULL;
+	}
+	t->btf = "VMLINUX_BTF=" HOST_BTF;
+	r = pthread_create(&t->thread, NULL, tools_thread, t);
+	if (r)
+		return kterr_new(r, "start the tools/sched_ext build");
+	t->started = true;
+	return NULL;
+}
+
+static struct kterr *tools_join(struct tools_job *t)
+{
+	struct kterr *e;
+
+	if (!t->started)
+		return NULL;
+	pthread_join(t->thread, NULL);
+	t->started = false;
+	t->b->files += atomic_load(&t->files);
+	e = t->err;
+	t->err = NULL;
+	return e ? kterr_wrap(e, "build libbpf and bpftool for tools/sched_ext") : NULL;
+}
+
+static struct kterr *phase_schedulers(struct kb *b, struct tools_job *t)
+{
 	struct kterr *e;
 
 	progress_phase(&b->prog, "schedulers");
-	/* tools/ makefiles insist that O= exists */
-	e = kt_mkdir_p(odir + 2, 0755);
+	if (t->deferred) {
+		t->deferred = false;
+		tools_thread(t);
+		t->b->files += atomic_load(&t->files);
+		e = t->err ? kterr_wrap(t->err, "build libbpf and bpftool for tools/sched_ext")
+			   : NULL;
+		t->err = NULL;
+	} else {
+		e = tools_join(t);
+	}
 	if (e)
-		goto out;
-	/* Two passes: libbpf and bpftool first with their own LDFLAGS, then
-	 * the schedulers linked statically (so the guest needs no shared
-	 * libraries for them). A single pass would leak -static into the
-	 * libbpf.so link, which fails. */
-	const char *tools_argv[] = { "make", "-C", tools, odir, btf, "-j", b->jobs,
-				     "LLVM=-19", libbpf, bpftool, NULL };
-	const char *sched_argv[] = { "make", "-C", tools, odir, btf, "-j", b->jobs,
-				     "LLVM=-19", "LDFLAGS=-static -lelf -lz -lpthread",
-				     "scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL };
-	e = run(b, tools_argv, NULL, count_compile, b);
-	if (!e)
-		e = run(b, sched_argv, NULL, count_compile, b);
-out:
-	free(tools);
-	free(odir);
-	free(btf);
-	free(libbpf);
-	free(bpftool);
+		return e;
+	const char *argv[] = { "make", "-C", t->sm.tools, t->sm.odir, t->sm.btf, "-j", b->jobs,
+			       "LLVM=-19", "LDFLAGS=-static -lelf -lz -lpthread",
+			       "scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL };
+	e = run(b, argv, NULL, count_compile, b);
 	return kterr_wrap(e, "build tools/sched_ext with clang-19");
 }
 
@@ -488,12 +595,18 @@ struct kterr *kbuild_run(const struct kbuild_opts *o, struct kbuild_result *res)
 	e = phase_extract(&b);
 	if (!e)
 		e = phase_configure(&b, &frag);
+	struct tools_job tools = { 0 };
+	if (!e)
+		e = tools_start(&b, &tools);
 	if (!e)
 		e = phase_compile(&b);
 	if (!e)
 		e = phase_release(&b, &release);
 	if (!e)
-		e = phase_schedulers(&b);
+		e = phase_schedulers(&b, &tools);
+	/* On any failure, wait for the tools thread before cleaning up. */
+	kterr_free(tools_join(&tools));
+	sched_make_free(&tools.sm);
 	if (!e)
 		e = phase_stage(&b, release, key);
 	if (!e) {
