@@ -20,7 +20,7 @@ CLEANFILES += tests/bench/bench-boot
 bench: tests/bench/bench-boot
 	./tests/bench/bench-boot -n 10 --cpus 2
 .PHONY: bench
-INT_TESTS += tests/integration/recipes.int
+INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run.

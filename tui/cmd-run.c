@@ -19,6 +19,7 @@
 #include "engine/form.h"
 #include "engine/header.h"
 #include "engine/util.h"
+#include "tui/run-status.h"
 #include "vmm/guestlink.h"
 #include "vmm/session.h"
 
@@ -51,9 +52,11 @@ struct job {
 	char *tap;
 	uint64_t ns;
 	size_t npass, nfail;
+	int slot;		/* on the status line */
 };
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct run_status *status;	/* NULL unless stderr is a terminal */
 
 static void say(const struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(const struct job *j, const char *fmt, ...)
@@ -61,12 +64,14 @@ static void say(const struct job *j, const char *fmt, ...)
 	va_list ap;
 
 	pthread_mutex_lock(&out_lock);
+	run_status_pause(status);
 	if (j->o->jobs > 1)
 		printf("[%s] ", j->path);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	fflush(stdout);
+	run_status_resume(status);
 	pthread_mutex_unlock(&out_lock);
 }
 
@@ -188,7 +193,11 @@ static void on_event(void *ctx, const struct kt_event *ev)
 	char d[32];
 
 	switch (ev->kind) {
+	case KT_EV_HOLD:
+		run_status_hold(status, j->slot, ev->ns);
+		break;
 	case KT_EV_STEP_BEGIN:
+		run_status_step(status, j->slot, ev->step);
 		if (ev->step > 0)
 			say(j, "step %d\n", ev->step);
 		break;
@@ -255,6 +264,7 @@ static void run_one(struct job *j)
 	struct kterr *e;
 	uint64_t t0 = kt_now_ns();
 
+	j->slot = run_status_add(status, j->path);
 	say(j, "== %s\n", j->path);
 	e = kt_recipe_load(j->path, &r);
 	if (!e && r->ndiags) {
@@ -271,6 +281,7 @@ static void run_one(struct job *j)
 		j->outcome = OUT_PENDING;
 		goto out;
 	}
+	run_status_phase(status, j->slot, "booting");
 	kt_header_read(r, &h);
 	topology_default(&so.topo);
 	so.topo.numa = h.topo.numa;
@@ -308,6 +319,7 @@ static void run_one(struct job *j)
 		say(j, "  teardown: %s\n", res->teardown_errors[i]);
 	kt_exec_free(x);
 	kt_events_free(ev);
+	run_status_phase(status, j->slot, "powering off");
 	session_shutdown(&s, 10000);
 out:
 	if (e) {
@@ -317,6 +329,7 @@ out:
 		kterr_free(e);
 	}
 	j->ns = kt_now_ns() - t0;
+	run_status_remove(status, j->slot);
 	kt_recipe_free(r);
 }
 
@@ -419,10 +432,13 @@ static int cmd_run_exec(int argc, char **argv)
 	}
 	int nthreads = o.jobs < (int)p.n ? o.jobs : (int)p.n;
 	pthread_t th[64];
+	status = run_status_start(2);
 	for (int i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, worker, &p);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(th[i], NULL);
+	run_status_stop(status);
+	status = NULL;
 
 	FILE *jf = NULL;
 	if (o.json && !(jf = fopen(o.json, "w")))

@@ -23,6 +23,7 @@
 
 #include "engine/util.h"
 #include "vmm/accel.h"
+#include "vmm/cpio.h"
 #include "vmm/kcache.h"
 #include "vmm/session.h"
 #include "vmm/tsc.h"
@@ -45,18 +46,36 @@ static double median_ms(uint64_t *v, int n)
 	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1e6;
 }
 
-/* A cpio with /init (a busybox script) and /bin/busybox, via cpio(1). */
+/* A cpio with /init (a busybox script), /bin/busybox and /dev/console,
+ * written with ktcon's own cpio writer (no cpio(1) needed). */
 static int make_bare_initrd(const char *dir, char *out, size_t size)
 {
-	char cmd[1024];
+	static const char init[] = "#!/bin/busybox sh\n/bin/busybox echo " BARE_LINE "\n"
+				   "/bin/busybox reboot -f\n";
+	struct cpio c;
+	struct kterr *e;
 
 	snprintf(out, size, "%s/bare.cpio", dir);
-	snprintf(cmd, sizeof(cmd),
-		 "set -e; cd %s; mkdir -p root/bin; cp /bin/busybox root/bin/;"
-		 "printf '#!/bin/busybox sh\\n/bin/busybox echo %s\\n/bin/busybox reboot -f\\n' > root/init;"
-		 "chmod +x root/init; cd root; find . | cpio -o -H newc >%s 2>/dev/null",
-		 dir, BARE_LINE, out);
-	return system(cmd) == 0 ? 0 : -1;
+	cpio_init(&c);
+	e = cpio_add_chardev(&c, "/dev/console", 0600, 5, 1);
+	if (!e)
+		e = cpio_add_host_file(&c, "/bin/busybox", "/bin/busybox");
+	if (!e)
+		e = cpio_add_file(&c, "/init", 0755, init, sizeof(init) - 1);
+	if (!e)
+		e = cpio_finish(&c);
+	if (!e)
+		e = kt_write_file(out, c.buf, c.len);
+	cpio_free(&c);
+	if (e) {
+		char *m = kterr_strdup(e);
+
+		fprintf(stderr, "bench-boot: %s\n", m ? m : "bare initramfs");
+		free(m);
+		kterr_free(e);
+		return -1;
+	}
+	return 0;
 }
 
 /* Fork QEMU with the serial console on a pipe; ns until BARE_LINE. */
@@ -116,6 +135,19 @@ static int bare_boot(const char *kernel, const char *initrd, int cpus, uint64_t 
 	return ok;
 }
 
+/* Console lines that precede trouble without being an oops themselves
+ * (the TSC falling back is what led to the int3 oops under TCG). */
+static int warnings;
+static void watch_console(const char *line, void *ctx)
+{
+	(void)ctx;
+	if (strstr(line, "WARNING:") || strstr(line, "TSC unstable") ||
+	    strstr(line, "could not calculate TSC")) {
+		warnings++;
+		fprintf(stderr, "\nconsole: %s\n", line);
+	}
+}
+
 enum fail_kind { F_HELLO_TIMEOUT, F_OOPS, F_PANIC, F_QEMU_EXIT, F_OTHER, F_KINDS };
 static const char *const fail_names[F_KINDS] = {
 	"no HELLO in time", "oops", "panic", "qemu exited", "other",
@@ -173,7 +205,7 @@ int main(int argc, char **argv)
 	bare = calloc(n, sizeof(*bare));
 	printf("boot benchmark: %s, %d vCPUs, %d rounds\n", ent.name, cpus, n);
 	for (int i = 0; i < n; i++) {
-		struct session_opts o = { .accel = ACCEL_AUTO };
+		struct session_opts o = { .accel = ACCEL_AUTO, .on_console = watch_console };
 		struct session s;
 
 		if (!ktcon_only) {
@@ -198,6 +230,14 @@ int main(int argc, char **argv)
 			kterr_free(e);
 			continue;
 		}
+		/* A guest that said hello after an oops is a failed boot too. */
+		char line[256];
+		if (console_alarm(&s.m.console, line, sizeof(line)) != CONSOLE_OK) {
+			fails[F_OOPS]++;
+			fprintf(stderr, "round %d: the guest console says: %s\n", i + 1, line);
+			session_shutdown(&s, 10000);
+			continue;
+		}
 		kt[nkt++] = s.t.hello_ns - s.t.start_ns;
 		session_shutdown(&s, 10000);
 		fprintf(stderr, "\rround %d/%d", i + 1, n);
@@ -213,6 +253,7 @@ int main(int argc, char **argv)
 		       bare_fails);
 		printf("  ratio ktcon/bare      %.2f\n", mb > 0 ? mk / mb : 0);
 	}
+	printf("  console warnings      %d\n", warnings);
 	printf("  failed ktcon boots    %d of %d", failed, n);
 	for (int k = 0; k < F_KINDS; k++)
 		if (fails[k])
