@@ -85,6 +85,8 @@ struct kt_greply {
 	size_t npids;
 	uint64_t handle;		/* run-payload */
 	int exit_status;		/* wait/kill-payload: exit code, or -SIGNAL if killed */
+	uint64_t runtime_ns;		/* wait/kill-payload: from start to exit */
+	char *output;			/* wait/kill-payload: the tail of its output */
 	struct {
 		bool frozen, populated, has_cpus;
 		struct kt_cpuset cpus;	/* effective cpuset */

@@ -33,6 +33,7 @@ void kt_greply_clear(struct kt_greply *r)
 {
 	free(r->pids);
 	free(r->workers);
+	free(r->output);
 	memset(r, 0, sizeof(*r));
 }
 

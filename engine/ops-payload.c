@@ -6,6 +6,7 @@
 
 #include "engine/op-exec.h"
 #include "engine/op.h"
+#include "engine/results.h"
 #include "engine/util.h"
 
 #define OPT (KT_ARG_KEY | KT_ARG_OPT)
@@ -91,6 +92,24 @@ static struct kterr *need_payload_name(const struct kt_stmt *st, const struct kt
 	return kt_need_nonempty(st, 0, "payload name");
 }
 
+/* {"exit": N, "runtime_ns": T, "output": "tail"} for the results. */
+static void captured_exit(struct kt_exec *x, const struct kt_greply *r)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&json, &len);
+
+	if (!f)
+		return;
+	fprintf(f, "{\"exit\": %d, \"runtime_ns\": %llu, \"output\": ", r->exit_status,
+		(unsigned long long)r->runtime_ns);
+	kt_json_string(f, r->output ? r->output : "");
+	fputc('}', f);
+	fclose(f);
+	kt_exec_captured(x, "%s", json);
+	free(json);
+}
+
 /* wait and kill: look up by (name, cgroup), ask the guest, consume. */
 static struct kterr *finish_payload(struct kt_exec *x, const struct kt_stmt *st)
 {
@@ -109,7 +128,7 @@ static struct kterr *finish_payload(struct kt_exec *x, const struct kt_stmt *st)
 	if (!e) {
 		p->state = KT_PAYLOAD_CONSUMED;
 		p->exit_status = reply.exit_status;
-		kt_exec_captured(x, "{\"exit\": %d}", reply.exit_status);
+		captured_exit(x, &reply);
 	}
 	kt_greply_clear(&reply);
 	return e;

@@ -20,7 +20,6 @@
 #define FREEZE_WAIT_MS 5000
 #define CGROUP_PATH_MAX 512
 
-struct kterr *agent_cgroup_path(const char *name, char *path, size_t size);
 
 /* Resolve NAME under the managed parent, refusing escapes. */
 struct kterr *agent_cgroup_path(const char *name, char *path, size_t size)

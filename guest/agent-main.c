@@ -55,6 +55,19 @@ static unsigned count_cpus(const char *list)
 	return n;
 }
 
+/* Every op this agent answers, space-separated. */
+static const char *features(char *feat, size_t size)
+{
+	size_t used = 0;
+
+	feat[0] = '\0';
+	for (size_t t = 0; agent_op_tables[t]; t++)
+		for (const struct agent_op *op = agent_op_tables[t]; op->name; op++)
+			used += snprintf(feat + used, used < size ? size - used : 0, "%s%s",
+					 used ? " " : "", op->name);
+	return feat;
+}
+
 static struct kterr *send_hello(struct agent *a)
 {
 	struct wire_buf b;
@@ -78,38 +91,22 @@ static struct kterr *send_hello(struct agent *a)
 	wire_put_str(&b, "controllers", ctrl);
 	wire_put_str(&b, "mount_errors", a->mount_errors);
 	{
-		char feat[1024] = "";
-		size_t used = 0;
+		char feat[1024];
 
-		for (size_t t = 0; agent_op_tables[t]; t++)
-			for (const struct agent_op *op = agent_op_tables[t]; op->name; op++)
-				used += snprintf(feat + used, used < sizeof(feat) ? sizeof(feat) - used : 0,
-						 "%s%s", used ? " " : "", op->name);
-		wire_put_str(&b, "features", feat);
+		wire_put_str(&b, "features", features(feat, sizeof(feat)));
 	}
 	e = agent_send(a, &b);
 	wire_buf_free(&b);
 	return e;
 }
 
-static void answer(struct agent *a, const struct wire_msg *req)
+void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *e,
+		 struct wire_buf *res)
 {
-	const char *name = wire_get(req, "op");
-	const struct agent_op *op = agent_find_op(name);
-	struct wire_buf reply, res;
-	struct kterr *e;
+	struct wire_buf reply;
 
-	/* Results are built apart, then appended after "ok"/"error", so a
-	 * handler never has to know the reply's framing. */
-	wire_buf_init(&res);
-	wire_begin(&res, WIRE_OP_REPLY, req->seq);
-	if (!op)
-		e = kterr_hint(kterr_new(ENOSYS, "unknown op '%s'", name ? name : "(none)"),
-			       "this agent (%s) answers: see its HELLO features", AGENT_VERSION);
-	else
-		e = op->run(a, req, &res);
 	wire_buf_init(&reply);
-	wire_begin(&reply, WIRE_OP_REPLY, req->seq);
+	wire_begin(&reply, WIRE_OP_REPLY, seq);
 	if (e) {
 		char *s = kterr_strdup(e);
 
@@ -120,15 +117,15 @@ static void answer(struct agent *a, const struct wire_msg *req)
 	} else {
 		wire_put_str(&reply, "ok", "1");
 	}
-	if (!res.failed && res.len > WIRE_HDR_SIZE) {
+	if (res && !res->failed && res->len > WIRE_HDR_SIZE) {
 		/* append the result fields */
-		size_t extra = res.len - WIRE_HDR_SIZE;
+		size_t extra = res->len - WIRE_HDR_SIZE;
 		uint8_t *n = realloc(reply.data, reply.len + extra);
 
 		if (n) {
 			reply.data = n;
 			reply.cap = reply.len + extra;
-			memcpy(reply.data + reply.len, res.data + WIRE_HDR_SIZE, extra);
+			memcpy(reply.data + reply.len, res->data + WIRE_HDR_SIZE, extra);
 			reply.len += extra;
 		}
 	}
@@ -140,6 +137,28 @@ static void answer(struct agent *a, const struct wire_msg *req)
 		kterr_free(e);
 	}
 	wire_buf_free(&reply);
+}
+
+static void answer(struct agent *a, const struct wire_msg *req)
+{
+	const char *name = wire_get(req, "op");
+	const struct agent_op *op = agent_find_op(name);
+	struct wire_buf res;
+	struct kterr *e;
+
+	/* Results are built apart, then appended after "ok"/"error", so a
+	 * handler never has to know the reply's framing. */
+	wire_buf_init(&res);
+	wire_begin(&res, WIRE_OP_REPLY, req->seq);
+	a->deferred = false;
+	if (!op)
+		e = kterr_hint(kterr_new(ENOSYS, "unknown op '%s'", name ? name : "(none)"),
+			       "this agent (%s) answers: see its HELLO features", AGENT_VERSION);
+	else
+		e = op->run(a, req, &res);
+	/* A handler that answers later (wait-payload) has kept the seq. */
+	if (!a->deferred || e)
+		agent_reply(a, req->seq, name, e, &res);
 	wire_buf_free(&res);
 }
 
@@ -149,10 +168,13 @@ static void serve(struct agent *a)
 
 	for (;;) {
 		struct pollfd pfd = { .fd = a->port_fd, .events = POLLIN };
-		int r = poll(&pfd, 1, 250);
+		/* Short naps while a payload is being waited for, so its
+		 * exit is answered within a few ms of happening. */
+		int r = poll(&pfd, 1, agent_payloads_waiting() ? 5 : 250);
 		int st;
 
 		agent_reap();
+		agent_payloads_poll(a);
 		if (a->shell && a->shell_pid > 0 && agent_wait_child(a->shell_pid, 0, &st)) {
 			agent_console("shell exited; powering off");
 			agent_power_off();
@@ -194,6 +216,13 @@ int main(int argc, char **argv)
 	static struct agent a = { .port_fd = -1 };
 	struct kterr *e;
 
+	/* The host asks what this build answers before it boots anything. */
+	if (argc == 2 && !strcmp(argv[1], "--features")) {
+		char feat[1024];
+
+		puts(features(feat, sizeof(feat)));
+		return 0;
+	}
 	if (getpid() != 1)
 		fprintf(stderr, "ktcon-guest: not PID 1; running anyway (for tests)\n");
 	/* PID 1 must not die of a stray signal. */

@@ -32,6 +32,7 @@ struct agent {
 	bool shell;			/* ktcon.shell=1: a shell on hvc0 */
 	pid_t shell_pid;
 	bool poweroff;			/* set by the poweroff op */
+	bool deferred;			/* the op in hand replies later itself */
 };
 
 /* One op: name, handler. The handler reads its arguments from req and
@@ -48,9 +49,23 @@ struct agent_op {
 extern const struct agent_op agent_ops[];
 extern const struct agent_op agent_cgroup_ops[];
 extern const struct agent_op agent_irq_ops[];
+extern const struct agent_op agent_payload_ops[];
 extern const struct agent_op *const agent_op_tables[];
 
 const struct agent_op *agent_find_op(const char *name);
+
+/* Send the reply to request SEQ: "ok" or the error chain (E is freed),
+ * then RES's fields when given. Ops that set a->deferred call this
+ * themselves once they have their answer. */
+void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *e,
+		 struct wire_buf *res);
+
+/* Payloads (agent-payload.c): exits noticed, deferred waits answered. */
+void agent_payloads_poll(struct agent *a);
+bool agent_payloads_waiting(void);
+
+/* NAME under the managed parent, refusing escapes (agent-cgroup.c). */
+struct kterr *agent_cgroup_path(const char *name, char *path, size_t size);
 
 /* Mounts and cgroups (agent-mounts.c). Problems go to a->mount_errors. */
 void agent_mount_all(struct agent *a);

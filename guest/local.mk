@@ -9,7 +9,7 @@ ktcon_guest_SOURCES = \
 	guest/agent.h guest/agent-main.c guest/agent-ops.c guest/agent-sh.c \
 	guest/agent-chan.c guest/agent-mounts.c guest/agent-reap.c \
 	guest/agent-power.c guest/agent-shell.c guest/agent-util.c \
-	guest/agent-cgroup.c guest/agent-irq.c \
+	guest/agent-cgroup.c guest/agent-irq.c guest/agent-payload.c \
 	guest/wire.c guest/wire.h guest/layout.h \
 	engine/err.c engine/util.c
 ktcon_guest_CFLAGS = -std=gnu11 $(WARN_CFLAGS)

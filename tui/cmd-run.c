@@ -19,8 +19,10 @@
 #include "engine/form.h"
 #include "engine/header.h"
 #include "engine/util.h"
+#include "tui/recipe-boot.h"
 #include "tui/run-status.h"
 #include "vmm/guestlink.h"
+#include "vmm/paths.h"
 #include "vmm/session.h"
 
 static const char usage_text[] =
@@ -177,6 +179,30 @@ static char *pending_before_boot(const struct kt_recipe *r)
 	return why;
 }
 
+/* The agent says what it answers without a guest: `ktcon-guest
+ * --features`. A guest's HELLO may still say less (and then wins). */
+static void agent_features(void)
+{
+	char *agent = NULL, *cmd, line[1024];
+	struct kterr *e = paths_libexec("ktcon-guest", &agent);
+	FILE *f;
+
+	if (e) {
+		kterr_free(e);
+		return;
+	}
+	cmd = kt_strfmt("'%s' --features", agent);
+	f = cmd ? popen(cmd, "r") : NULL;
+	if (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		known_features = strdup(line);
+	}
+	if (f)
+		pclose(f);
+	free(cmd);
+	free(agent);
+}
+
 static void remember_features(const char *features)
 {
 	pthread_mutex_lock(&known_lock);
@@ -258,7 +284,7 @@ static char *capture(void (*write)(const struct kt_results *, FILE *), const str
 static void run_one(struct job *j)
 {
 	struct kt_recipe *r = NULL;
-	struct kt_header h;
+	struct recipe_boot rb = { 0 };
 	struct session_opts so = { 0 };
 	struct session s;
 	struct kterr *e;
@@ -282,16 +308,11 @@ static void run_one(struct job *j)
 		goto out;
 	}
 	run_status_phase(status, j->slot, "booting");
-	kt_header_read(r, &h);
-	topology_default(&so.topo);
-	so.topo.numa = h.topo.numa;
-	so.topo.llcs = h.topo.llcs;
-	so.topo.cores = h.topo.cores;
-	so.topo.threads = h.topo.threads;
-	so.topo.memory_mib = h.memory_mib;
 	so.accel = j->o->accel;
-	so.kernel = j->o->kernel ? j->o->kernel :
-		    (h.kernel && strcmp(h.kernel, "default") ? h.kernel : NULL);
+	so.kernel = j->o->kernel;
+	e = recipe_boot_opts(r, &so, &rb);
+	if (e)
+		goto out;
 	so.on_log = on_guest_log;
 	so.ctx = j;
 	e = session_boot(&so, &s);
@@ -330,6 +351,7 @@ out:
 	}
 	j->ns = kt_now_ns() - t0;
 	run_status_remove(status, j->slot);
+	recipe_boot_free(&rb);
 	kt_recipe_free(r);
 }
 
@@ -432,6 +454,7 @@ static int cmd_run_exec(int argc, char **argv)
 	}
 	int nthreads = o.jobs < (int)p.n ? o.jobs : (int)p.n;
 	pthread_t th[64];
+	agent_features();
 	status = run_status_start(2);
 	for (int i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, worker, &p);

@@ -1,0 +1,337 @@
+/*
+ * agent-payload.c - run-payload, wait-payload, kill-payload.
+ *
+ * A payload is a staged binary (/staging/payloads/NAME/BINARY) started in
+ * the background by /bin/sh -c "exec BINARY ARGS", so ARGS split and quote
+ * the way the recipe's author would expect from a shell. The child places
+ * itself in its cgroup (writes 0 to cgroup.procs) before it execs, so not
+ * one instruction of the payload runs elsewhere; a failure to place or to
+ * exec comes back through a close-on-exec pipe as the op's error.
+ *
+ * Output (stdout and stderr) goes to a file in /tmp; its tail is returned
+ * with the exit. wait-payload has no timeout: its reply is deferred (the
+ * agent keeps serving other requests) and sent when the payload exits.
+ * A record is forgotten once its exit has been handed over (a wait's
+ * reply, or a kill); a cancelled wait leaves it for a later kill.
+ */
+#include "guest/agent.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+#include "guest/layout.h"
+
+#define PAYLOADS 64
+#define PAYLOAD_TAIL 2048	/* bytes of output returned */
+#define KILL_WAIT_MS 5000
+
+struct payload {
+	bool used;
+	uint64_t handle;
+	char name[80];
+	char cgroup[256];
+	pid_t pid;
+	uint64_t start_ns, end_ns;
+	bool exited;
+	int status;		/* wait status */
+	bool waiting;		/* a deferred wait-payload reply is owed */
+	uint32_t wait_seq;
+	char out[64];		/* output file */
+};
+
+static struct payload payloads[PAYLOADS];
+static uint64_t next_handle = 1;
+
+/* The one binary in /staging/payloads/NAME (besides its args file). */
+static struct kterr *find_binary(const char *name, char *path, size_t size)
+{
+	char dir[256];
+
+	if (!name || !*name || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
+		return kterr_new(EINVAL, "bad payload name '%s'", name ? name : "");
+	snprintf(dir, sizeof(dir), KT_GUEST_PAYLOADS "/%s", name);
+	if (!kt_is_dir(dir))
+		return kterr_hint(kterr_new(ENOENT, "payload %s is not staged in the guest (%s)",
+					    name, dir),
+				  "stage it in the recipe header: stage-payload %s /path/to/binary",
+				  name);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return kterr_errno("open %s", dir);
+	path[0] = '\0';
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && strcmp(de->d_name, KT_GUEST_ARGS_FILE))
+			snprintf(path, size, "%s/%s", dir, de->d_name);
+	closedir(d);
+	if (!path[0])
+		return kterr_new(ENOENT, "payload %s: no binary in %s", name, dir);
+	return NULL;
+}
+
+static struct payload *find_handle(uint64_t h)
+{
+	for (int i = 0; i < PAYLOADS; i++)
+		if (payloads[i].used && payloads[i].handle == h)
+			return &payloads[i];
+	return NULL;
+}
+
+/* A payload whose exit has been handed to the host is forgotten. */
+static void forget(struct payload *p)
+{
+	unlink(p->out);
+	p->used = false;
+}
+
+/* exit code, or -SIGNAL when killed by one */
+static int exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return -WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void put_exit(struct wire_buf *b, const struct payload *p)
+{
+	char tail[PAYLOAD_TAIL + 1] = "";
+	int fd = open(p->out, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		off_t end = lseek(fd, 0, SEEK_END);
+		off_t from = end > PAYLOAD_TAIL ? end - PAYLOAD_TAIL : 0;
+		ssize_t n = pread(fd, tail, PAYLOAD_TAIL, from);
+
+		tail[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	wire_put_i64(b, "exit_status", exit_code(p->status));
+	if (WIFSIGNALED(p->status))
+		wire_put_u64(b, "signal", WTERMSIG(p->status));
+	wire_put_u64(b, "runtime_ns", p->end_ns - p->start_ns);
+	wire_put_str(b, "output", tail);
+}
+
+/* Child side: into the cgroup, output to the file, exec through sh. On
+ * failure write "errno message" to ERRFD and exit. */
+static void __attribute__((noreturn)) child(const char *cgdir, const char *out,
+					    const char *cmd, int errfd)
+{
+	char msg[512];
+	int fd;
+
+	setsid();
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (cgdir) {
+		char procs[320];
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgdir);
+		fd = open(procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0\n", 2) != 2) {
+			int err = errno;
+			snprintf(msg, sizeof(msg), "%d place the payload in %s", err, procs);
+			if (write(errfd, msg, strlen(msg)) < 0)
+				_exit(126);
+			_exit(126);
+		}
+		close(fd);
+	}
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int nul = open("/dev/null", O_RDONLY);
+	if (fd < 0 || nul < 0) {
+		snprintf(msg, sizeof(msg), "%d open %s", errno, out);
+		if (write(errfd, msg, strlen(msg)) < 0)
+			_exit(126);
+		_exit(126);
+	}
+	dup2(nul, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	snprintf(msg, sizeof(msg), "%d exec /bin/sh", errno);
+	if (write(errfd, msg, strlen(msg)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+static struct kterr *op_run(struct agent *a, const struct wire_msg *req, struct wire_buf *reply)
+{
+	const char *name = wire_get(req, "name"), *cg = wire_get(req, "cgroup");
+	const char *args = wire_get(req, "args");
+	char bin[512], cgdir[256] = "", *cmd;
+	struct payload *p = NULL;
+	int pfd[2];
+	struct kterr *e = find_binary(name, bin, sizeof(bin));
+
+	if (e)
+		return kterr_wrap(e, "run-payload %s", name ? name : "");
+	if (cg && *cg) {
+		e = agent_cgroup_path(cg, cgdir, sizeof(cgdir));
+		if (!e && !kt_is_dir(cgdir))
+			e = kterr_hint(kterr_new(ENOENT, "cgroup %s: %s does not exist", cg, cgdir),
+				       "create it first (add-cgroup, add-cgroup-def, or a `cgroup` "
+				       "line)");
+		if (e)
+			return kterr_wrap(e, "run-payload %s", name);
+	}
+	for (int i = 0; i < PAYLOADS && !p; i++)
+		if (!payloads[i].used)
+			p = &payloads[i];
+	if (!p)
+		return kterr_hint(kterr_new(EAGAIN, "run-payload %s: %d payloads are already "
+					    "tracked", name, PAYLOADS),
+				  "wait for or kill earlier payloads");
+	cmd = kt_strfmt("exec %s %s", bin, args ? args : "");
+	if (!cmd)
+		return kterr_new(ENOMEM, "run-payload %s", name);
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		free(cmd);
+		return kterr_errno("run-payload %s: pipe", name);
+	}
+	memset(p, 0, sizeof(*p));
+	p->handle = next_handle++;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->cgroup, sizeof(p->cgroup), "%s", cg ? cg : "");
+	snprintf(p->out, sizeof(p->out), "/tmp/ktcon-payload-%llu.out",
+		 (unsigned long long)p->handle);
+	p->start_ns = kt_now_ns();
+	p->pid = fork();
+	if (p->pid < 0) {
+		e = kterr_errno("run-payload %s: fork", name);
+		close(pfd[0]);
+		close(pfd[1]);
+		free(cmd);
+		return e;
+	}
+	if (p->pid == 0) {
+		close(pfd[0]);
+		child(cgdir[0] ? cgdir : NULL, p->out, cmd, pfd[1]);
+	}
+	free(cmd);
+	close(pfd[1]);
+	/* EOF: the exec happened. Anything else is the child's last word. */
+	char msg[512];
+	ssize_t n = read(pfd[0], msg, sizeof(msg) - 1);
+	close(pfd[0]);
+	if (n > 0) {
+		int st, err;
+
+		msg[n] = '\0';
+		err = atoi(msg);
+		agent_wait_child(p->pid, 2000, &st);
+		unlink(p->out);
+		const char *what = strchr(msg, ' ');
+
+		return kterr_new(err, "run-payload %s: %s", name, what ? what + 1 : msg);
+	}
+	p->used = true;
+	wire_put_u64(reply, "handle", p->handle);
+	wire_put_u64(reply, "pid", (uint64_t)p->pid);
+	return NULL;
+}
+
+static struct kterr *need_payload(const struct wire_msg *req, const char *op, struct payload **out)
+{
+	uint64_t h;
+
+	if (!wire_get_u64(req, "handle", &h))
+		return kterr_new(EINVAL, "%s: no payload handle", op);
+	*out = find_handle(h);
+	if (!*out)
+		return kterr_new(ENOENT, "%s %s: the guest has no payload with handle %llu", op,
+				 wire_get(req, "name") ? wire_get(req, "name") : "",
+				 (unsigned long long)h);
+	return NULL;
+}
+
+/* Exits are collected here, every turn of the agent's loop. */
+void agent_payloads_poll(struct agent *a)
+{
+	for (int i = 0; i < PAYLOADS; i++) {
+		struct payload *p = &payloads[i];
+		struct wire_buf res;
+
+		if (!p->used || p->exited || !agent_wait_child(p->pid, 0, &p->status))
+			continue;
+		p->exited = true;
+		p->end_ns = kt_now_ns();
+		if (!p->waiting)
+			continue;
+		p->waiting = false;
+		wire_buf_init(&res);
+		wire_begin(&res, WIRE_OP_REPLY, p->wait_seq);
+		put_exit(&res, p);
+		agent_reply(a, p->wait_seq, "wait-payload", NULL, &res);
+		wire_buf_free(&res);
+		forget(p);
+	}
+}
+
+bool agent_payloads_waiting(void)
+{
+	for (int i = 0; i < PAYLOADS; i++)
+		if (payloads[i].used && payloads[i].waiting)
+			return true;
+	return false;
+}
+
+static struct kterr *op_wait(struct agent *a, const struct wire_msg *req, struct wire_buf *reply)
+{
+	struct payload *p;
+	struct kterr *e = need_payload(req, "wait-payload", &p);
+
+	if (e)
+		return e;
+	if (p->exited) {
+		put_exit(reply, p);
+		forget(p);
+		return NULL;
+	}
+	/* A second wait for the same payload replaces the first (its host
+	 * side gave up on it: the only way to send another). */
+	p->waiting = true;
+	p->wait_seq = req->seq;
+	a->deferred = true;
+	return NULL;
+}
+
+static struct kterr *op_kill(struct agent *a, const struct wire_msg *req, struct wire_buf *reply)
+{
+	struct payload *p;
+	struct kterr *e = need_payload(req, "kill-payload", &p);
+
+	if (e)
+		return e;
+	if (!p->exited) {
+		kill(p->pid, SIGKILL);
+		if (!agent_wait_child(p->pid, KILL_WAIT_MS, &p->status))
+			return kterr_new(ETIMEDOUT, "kill-payload %s: pid %d did not die within "
+					 "%d ms of SIGKILL", p->name, (int)p->pid, KILL_WAIT_MS);
+		p->exited = true;
+		p->end_ns = kt_now_ns();
+	}
+	/* A wait still owed was abandoned by the host (cancelled): the kill
+	 * is the answer now. */
+	p->waiting = false;
+	put_exit(reply, p);
+	forget(p);
+	return NULL;
+}
+
+const struct agent_op agent_payload_ops[] = {
+	{ "run-payload", op_run },
+	{ "wait-payload", op_wait },
+	{ "kill-payload", op_kill },
+	{ NULL, NULL },
+};
