@@ -8,11 +8,13 @@
 #include "engine/hold.h"
 #include "engine/ktarget.h"
 #include "engine/util.h"
+#include "engine/work.h"
 
+/* For completion; the spelling rules are engine/work.c's. */
 static const char *const work_choices[] = {
-	"spin", "yield", "mixed", "io-sync", "bursty", "pipe-io", "futex-ping-pong",
-	"cache-pressure", "fork-exit", "nice-sweep", "affinity-churn", "page-fault-churn",
-	"mutex-contention", "net-traffic", NULL,
+	"spin", "yield", "mixed", "io-sync", "bursty", "bursty:BURST_MS/SLEEP_MS",
+	"pipe-pingpong", "futex-pingpong", "cache-pressure", "sleep", "sleep:MS", "fork-exit",
+	"page-fault-churn", NULL,
 };
 
 static const char *const policy_choices[] = {
@@ -124,22 +126,16 @@ static struct kterr *check_cpuset(const char *v)
 
 static struct kterr *check_work(const char *v)
 {
-	return check_choice(v, work_choices, "work type");
+	struct kt_work w;
+
+	return kt_work_parse(v, &w);
 }
 
-/* PRIO of fifo:/rr: is 1..99, the SCHED_FIFO/SCHED_RR range. */
 static struct kterr *check_policy(const char *v)
 {
-	const char *colon = strchr(v, ':');
-	uint64_t prio;
+	struct kt_policy p;
 
-	if (!colon)
-		return check_choice(v, policy_choices, "policy");
-	if ((strncmp(v, "fifo:", 5) && strncmp(v, "rr:", 3)) || !kt_parse_u64(colon + 1, &prio) ||
-	    prio < 1 || prio > 99)
-		return kterr_hint(kterr_new(0, "bad policy '%s'", v),
-				  "write normal, batch, idle, fifo:PRIO or rr:PRIO with PRIO 1..99");
-	return NULL;
+	return kt_policy_parse(v, &p);
 }
 
 static struct kterr *check_affinity(const char *v)

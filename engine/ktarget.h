@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "engine/err.h"
+#include "engine/util.h"
 
 #define KT_SYMBOL_MAX 128
 #define KT_BYTES_MAX 256
@@ -53,8 +54,5 @@ const char *kt_ktarget_format(const struct kt_ktarget *t, char *buf, size_t size
 /* "0x2a" or hex bytes "deadbeef". */
 const char *kt_kvalue_format(const struct kt_kvalue *v, char *buf, size_t size);
 
-/* A number as recipes write it: decimal or 0x hex, optional '-'. */
-bool kt_parse_i64(const char *s, int64_t *out);
-bool kt_parse_u64(const char *s, uint64_t *out);
 
 #endif

@@ -77,6 +77,10 @@ struct kt_worker_report {
 	int pid;
 	uint64_t iterations;		/* work loops completed */
 	uint64_t runtime_ns;		/* CPU time */
+	uint64_t nvcsw, nivcsw;		/* voluntary / involuntary switches */
+	uint64_t migrations;		/* CPU changes seen between iterations */
+	uint64_t max_gap_ns;		/* longest time between two iterations */
+	uint64_t max_wake_ns;		/* worst wakeup lateness */
 	struct kt_cpuset cpus_used;	/* CPUs it ran on */
 };
 
@@ -95,7 +99,7 @@ struct kt_greply {
 		bool enabled;
 		char ops[64];		/* sched_ext ops name when enabled */
 	} sched;
-	struct kt_worker_report *workers;
+	struct kt_worker_report *workers;	/* query-workers, stop-cgroup */
 	size_t nworkers;
 };
 

@@ -7,6 +7,7 @@ libengine_a_SOURCES = \
 	engine/hold.h engine/hold.c \
 	engine/ktarget.h engine/ktarget.c \
 	engine/form.h engine/form.c engine/argtype.c \
+	engine/work.h engine/work.c \
 	engine/op.h engine/op-table.c \
 	engine/recipe.h engine/recipe-lex.h engine/recipe-lex.c \
 	engine/recipe-parse.c engine/recipe-print.c \

@@ -39,6 +39,9 @@ const char *kt_cgroup_key(const char *arg);
 
 /* Rules shared by validators: an empty name or tag (the empty argument
  * `""`) is rejected naming what is missing. */
+/* N workers of WORK (NULL: spin) are possible: ping-pong types need an
+ * even count. The error names the statement. */
+struct kterr *kt_need_worker_count(const struct kt_stmt *st, const char *work, unsigned n);
 struct kterr *kt_need_nonempty(const struct kt_stmt *st, size_t pos, const char *what);
 
 #endif

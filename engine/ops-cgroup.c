@@ -59,6 +59,15 @@ const struct kt_form kt_op_add_cgroup = {
 
 /* ---- add-cgroup-def and cgroup lines ---- */
 
+static struct kterr *validate_def(const struct kt_stmt *st, const struct kt_recipe *r)
+{
+	struct kterr *e = need_name(st, r);
+	const char *n = kt_stmt_get(st, "workers");
+
+	return e || !n ? e : kt_need_worker_count(st, kt_stmt_get(st, "work"),
+						  (unsigned)strtoul(n, NULL, 0));
+}
+
 static struct kterr *def_from_stmt(struct kt_exec *x, const struct kt_stmt *st,
 				   struct kt_cgroup_def *d)
 {
@@ -118,7 +127,7 @@ const struct kt_form kt_op_add_cgroup_def = {
 		"workers) in one op, like a cgroup setup line. A name that collides with a backdrop "
 		"or step-local definition is rejected.",
 	.args = { CGROUP_DEF_ARGS },
-	.validate = need_name,
+	.validate = validate_def,
 	.exec = exec_cgroup_def,
 };
 
@@ -127,7 +136,7 @@ const struct kt_form kt_cgroup_form = {
 	.help = "A setup line: the cgroup this step (or the backdrop) defines before its ops run. "
 		"After an op, write add-cgroup-def instead.",
 	.args = { CGROUP_DEF_ARGS },
-	.validate = need_name,
+	.validate = validate_def,
 	.exec = exec_cgroup_def,
 };
 

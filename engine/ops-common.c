@@ -1,5 +1,6 @@
 /* ops-common.c - helpers the op hooks share; see op-exec.h and link.h. */
 #include "engine/op-exec.h"
+#include "engine/work.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,4 +51,14 @@ const char *kt_greq_name(const struct kt_greq *req)
 	if ((unsigned)req->verb >= ARRAY_SIZE(verbs))
 		return "?";
 	return verbs[req->verb] ? verbs[req->verb] : kt_op_name(req->op);
+}
+
+struct kterr *kt_need_worker_count(const struct kt_stmt *st, const char *work, unsigned n)
+{
+	struct kt_work w;
+	struct kterr *e = kt_work_parse(work, &w);
+
+	if (!e)
+		e = kt_work_check_count(&w, n);
+	return e ? kterr_wrap(e, "%s %s", st->form->name, kt_stmt_posval(st, 0)) : NULL;
 }

@@ -5,6 +5,7 @@
 
 #include "engine/op-exec.h"
 #include "engine/op.h"
+#include "engine/work.h"
 
 #define OPT (KT_ARG_KEY | KT_ARG_OPT)
 
@@ -39,7 +40,8 @@ static struct kterr *validate_spawn(const struct kt_stmt *st, const struct kt_re
 	if (pct && (strtoul(pct, NULL, 0) == 0 || strtoul(pct, NULL, 0) > 1000))
 		return kterr_hint(kterr_new(0, "spawn %s: workers-pct=%s out of range", where, pct),
 				  "write a percentage of the cgroup's CPUs, 1..1000");
-	return NULL;
+	return n ? kt_need_worker_count(st, kt_stmt_get(st, "work"),
+					(unsigned)strtoul(n, NULL, 0)) : NULL;
 }
 
 static struct kterr *exec_spawn(struct kt_exec *x, const struct kt_stmt *st)
@@ -67,6 +69,14 @@ static struct kterr *exec_spawn(struct kt_exec *x, const struct kt_stmt *st)
 		req.workers = (unsigned)((p * cpus + 99) / 100);
 		if (!req.workers)
 			req.workers = 1;
+		/* Pairs: round up to an even count rather than fail on a
+		 * cpuset size the recipe cannot see. */
+		struct kt_work w;
+		struct kterr *we = kt_work_parse(req.work, &w);
+
+		if (!we && kt_work_info[w.type].pairs && req.workers % 2)
+			req.workers++;
+		kterr_free(we);
 	} else {
 		req.workers = (unsigned)strtoul(n, NULL, 0);
 	}
@@ -96,13 +106,45 @@ const struct kt_form kt_op_spawn = {
 
 /* ---- stop-cgroup ---- */
 
+/* The final reports as the results' captured JSON. */
+static void capture_reports(struct kt_exec *x, const struct kt_greply *r)
+{
+	size_t cap = 64 + r->nworkers * 1280, off = 0;
+	char *json = malloc(cap), cpus[1024];
+
+	if (!json)
+		return;
+	off += (size_t)snprintf(json + off, cap - off, "{\"workers\": [");
+	for (size_t i = 0; i < r->nworkers; i++) {
+		const struct kt_worker_report *w = &r->workers[i];
+
+		off += (size_t)snprintf(json + off, cap - off,
+			"%s{\"pid\": %d, \"iterations\": %llu, \"cpu_ns\": %llu, \"nvcsw\": %llu, "
+			"\"nivcsw\": %llu, \"migrations\": %llu, \"max_gap_ns\": %llu, "
+			"\"max_wake_ns\": %llu, \"cpus\": \"%s\"}", i ? ", " : "", w->pid,
+			(unsigned long long)w->iterations, (unsigned long long)w->runtime_ns,
+			(unsigned long long)w->nvcsw, (unsigned long long)w->nivcsw,
+			(unsigned long long)w->migrations, (unsigned long long)w->max_gap_ns,
+			(unsigned long long)w->max_wake_ns,
+			kt_cpulist_format(&w->cpus_used, cpus, sizeof(cpus)));
+	}
+	snprintf(json + off, cap - off, "]}");
+	kt_exec_captured(x, "%s", json);
+	free(json);
+}
+
 static struct kterr *exec_stop_cgroup(struct kt_exec *x, const struct kt_stmt *st)
 {
 	const char *cg = kt_stmt_posval(st, 0);
-	struct kterr *e = kt_exec_guest_simple(x, KT_OP_STOP_CGROUP, cg);
+	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_STOP_CGROUP, .cgroup = cg };
+	struct kt_greply reply;
+	struct kterr *e = kt_exec_guest(x, &req, &reply);
 
-	if (!e)
+	if (!e) {
+		capture_reports(x, &reply);
 		kt_scn_drop_workers(kt_exec_state(x), cg);
+	}
+	kt_greply_clear(&reply);
 	return e;
 }
 

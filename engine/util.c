@@ -266,3 +266,33 @@ const char *kt_tmpdir(void)
 
 	return t && t[0] == '/' ? t : "/tmp";
 }
+
+bool kt_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	/* strtoull reads "010" as octal; recipes mean ten. */
+	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+		*out = strtoull(s, &end, 10);
+	return !errno && *end == '\0';
+}
+
+bool kt_parse_i64(const char *s, int64_t *out)
+{
+	uint64_t u;
+
+	if (*s == '-') {
+		if (!kt_parse_u64(s + 1, &u) || u > (uint64_t)INT64_MAX + 1)
+			return false;
+		*out = (int64_t)(0 - u);
+		return true;
+	}
+	if (!kt_parse_u64(s, &u) || u > INT64_MAX)
+		return false;
+	*out = (int64_t)u;
+	return true;
+}

@@ -57,4 +57,9 @@ const char *kt_tmpdir(void);
 /* Strip leading and trailing whitespace in place; returns s advanced. */
 char *kt_strtrim(char *s);
 
+/* A number as recipes write it: decimal or 0x hex ("010" is ten), optional
+ * '-' for the signed one. */
+bool kt_parse_i64(const char *s, int64_t *out);
+bool kt_parse_u64(const char *s, uint64_t *out);
+
 #endif

@@ -153,11 +153,6 @@ static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *r
 	uint64_t workers = 0;
 	struct kterr *e;
 
-	if (wire_get_u64(req, "workers", &workers) && workers)
-		return kterr_hint(kterr_new(ENOSYS, "add-cgroup-def %s: workers=%llu: this agent "
-					    "cannot spawn workers yet", name ? name : "",
-					    (unsigned long long)workers),
-				  "workers arrive with the guest ops of issue 5");
 	e = create_cgroup(name, path);
 	if (!e && wire_get(req, "cpus"))
 		e = cg_write(path, "cpuset.cpus", wire_get(req, "cpus"));
@@ -174,6 +169,9 @@ static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *r
 					*c = ' ';
 		e = cg_write(path, knobs[i].file, val);
 	}
+	/* Workers last: they are placed into the finished cgroup. */
+	if (!e && wire_get_u64(req, "workers", &workers) && workers)
+		e = agent_workers_spawn(name, req, reply);
 	if (e) {
 		/* Half a definition is worse than none. */
 		kterr_free(remove_tree_quiet(path));
@@ -236,6 +234,10 @@ static struct kterr *op_remove_cgroup(struct agent *a, const struct wire_msg *re
 	char path[CGROUP_PATH_MAX];
 	struct kterr *e = need_cgroup(req, "cgroup", path);
 
+	/* Stop the workers first (theirs and their children's): a worker
+	 * drained to the root would outlive its cgroup. */
+	if (!e)
+		e = agent_workers_stop(wire_get(req, "cgroup"), true, reply);
 	return e ? e : remove_tree(path);
 }
 

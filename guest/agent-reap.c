@@ -9,7 +9,8 @@
 
 #include "engine/util.h"
 
-#define EXITS 64
+/* Room for every worker of a big stop-cgroup exiting at once. */
+#define EXITS 4096
 
 static struct { pid_t pid; int status; } exits[EXITS];
 static unsigned next_slot;

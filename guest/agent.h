@@ -48,6 +48,7 @@ struct agent_op {
  * dispatcher searches them in order (agent-ops.c lists them). */
 extern const struct agent_op agent_ops[];
 extern const struct agent_op agent_cgroup_ops[];
+extern const struct agent_op agent_worker_ops[];
 extern const struct agent_op agent_irq_ops[];
 extern const struct agent_op agent_payload_ops[];
 extern const struct agent_op *const agent_op_tables[];
@@ -63,6 +64,15 @@ void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *
 /* Payloads (agent-payload.c): exits noticed, deferred waits answered. */
 void agent_payloads_poll(struct agent *a);
 bool agent_payloads_waiting(void);
+
+/* Workers (agent-worker.c). Spawn req's workers=N work= policy= affinity=
+ * into CGROUP ("" the runner's), replying "pids"; stop the workers of
+ * CGROUP (and of its descendants when subtree), replying their final
+ * reports as "workers" when reply is given; count those in CGROUP. */
+struct kterr *agent_workers_spawn(const char *cgroup, const struct wire_msg *req,
+				  struct wire_buf *reply);
+struct kterr *agent_workers_stop(const char *cgroup, bool subtree, struct wire_buf *reply);
+unsigned agent_workers_in(const char *cgroup);
 
 /* NAME under the managed parent, refusing escapes (agent-cgroup.c). */
 struct kterr *agent_cgroup_path(const char *name, char *path, size_t size);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/util.h"
+
 static void put_def(struct wire_buf *b, const struct kt_cgroup_def *d)
 {
 	char cpus[4096];
@@ -92,6 +94,68 @@ static struct kterr *parse_pids(const char *s, struct kt_greply *out)
 	return NULL;
 }
 
+/* One "workers" line: "pid=P iter=N ... cpus=LIST" (guest/agent-worker.c). */
+static struct kterr *parse_worker(char *line, struct kt_worker_report *w)
+{
+	static const struct { const char *key; size_t off; } nums[] = {
+		{ "iter", offsetof(struct kt_worker_report, iterations) },
+		{ "cpu_ns", offsetof(struct kt_worker_report, runtime_ns) },
+		{ "nvcsw", offsetof(struct kt_worker_report, nvcsw) },
+		{ "nivcsw", offsetof(struct kt_worker_report, nivcsw) },
+		{ "migrations", offsetof(struct kt_worker_report, migrations) },
+		{ "max_gap_ns", offsetof(struct kt_worker_report, max_gap_ns) },
+		{ "max_wake_ns", offsetof(struct kt_worker_report, max_wake_ns) },
+	};
+
+	memset(w, 0, sizeof(*w));
+	for (char *save, *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(t, '=');
+		uint64_t v;
+
+		if (!eq)
+			return kterr_new(EPROTO, "worker report field '%s' has no '='", t);
+		*eq++ = '\0';
+		if (!strcmp(t, "cpus")) {
+			struct kterr *e = kt_cpulist_parse(eq, &w->cpus_used);
+
+			if (e)
+				return kterr_wrap(e, "worker report cpus");
+			continue;
+		}
+		if (!kt_parse_u64(eq, &v))
+			return kterr_new(EPROTO, "worker report %s='%s' is not a number", t, eq);
+		if (!strcmp(t, "pid")) {
+			w->pid = (int)v;
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+			if (!strcmp(t, nums[i].key))
+				*(uint64_t *)((char *)w + nums[i].off) = v;
+	}
+	return w->pid > 0 ? NULL : kterr_new(EPROTO, "worker report without a pid");
+}
+
+static struct kterr *parse_workers(const char *s, struct kt_greply *out)
+{
+	char *copy = strdup(s);
+	size_t n = 0;
+	struct kterr *e = NULL;
+
+	if (!copy)
+		return kterr_new(ENOMEM, "worker reports");
+	for (const char *c = s; *c; c++)
+		n += *c == '\n';
+	out->workers = calloc(n + 1, sizeof(*out->workers));
+	if (!out->workers) {
+		free(copy);
+		return kterr_new(ENOMEM, "worker reports");
+	}
+	for (char *save, *l = strtok_r(copy, "\n", &save); l && !e; l = strtok_r(NULL, "\n", &save))
+		e = parse_worker(l, &out->workers[out->nworkers++]);
+	free(copy);
+	return e;
+}
+
 static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
 {
 	const char *v;
@@ -102,6 +166,11 @@ static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
 		struct kterr *e = parse_pids(v, out);
 		if (e)
 			return e;
+	}
+	if ((v = wire_get(m, "workers"))) {
+		struct kterr *e = parse_workers(v, out);
+		if (e)
+			return kterr_wrap(e, "the guest's worker reports");
 	}
 	if (wire_get_u64(m, "handle", &u))
 		out->handle = u;

@@ -1,0 +1,394 @@
+/*
+ * agent-worker.c - the worker ops: spawn, stop-cgroup, set-affinity,
+ * move-all-tasks, query-workers, and the workers of add-cgroup-def.
+ *
+ * The agent keeps every group it forked with the cgroup it is in ("" is
+ * the runner's own cgroup, the root, where the agent itself lives). A
+ * spawn into a cgroup writes each pid to its cgroup.procs while the
+ * workers wait at their gate; a spawn at the runner issues no cgroup
+ * write at all (the seed's RunnerCgroup rule). Reports go back as one
+ * "workers" field, a line per worker of key=value pairs:
+ *
+ *   pid=P iter=N cpu_ns=N nvcsw=N nivcsw=N migrations=N max_gap_ns=N
+ *   max_wake_ns=N cpus=LIST
+ */
+#include "guest/agent.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+#include "guest/worker.h"
+
+#define STOP_WAIT_MS 3000
+#define PATH_MAX_CG 512
+
+struct agent_wgroup {
+	char cgroup[256];
+	struct worker_group g;
+};
+
+static struct agent_wgroup *groups;
+static size_t ngroups;
+
+static bool in_cgroup(const struct agent_wgroup *w, const char *cg, bool subtree)
+{
+	size_t l = strlen(cg);
+
+	if (!strcmp(w->cgroup, cg))
+		return true;
+	return subtree && *cg && !strncmp(w->cgroup, cg, l) && w->cgroup[l] == '/';
+}
+
+/* The directory of cgroup CG: the managed child, or the root for "". */
+static struct kterr *cg_dir(const char *cg, char *path, size_t size)
+{
+	if (!*cg) {
+		snprintf(path, size, "%s", AGENT_CGROUP_ROOT);
+		return NULL;
+	}
+	return agent_cgroup_path(cg, path, size);
+}
+
+static const char *show(const char *cg)
+{
+	return *cg ? cg : "@runner";
+}
+
+unsigned agent_workers_in(const char *cgroup)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < ngroups; i++)
+		if (in_cgroup(&groups[i], cgroup, false))
+			n += groups[i].g.n;
+	return n;
+}
+
+/* ---- reports ---- */
+
+static void put_reports(struct wire_buf *reply, const char *cg, bool subtree)
+{
+	size_t cap = 4096, len = 0;
+	char *text = malloc(cap);
+
+	if (!text)
+		return;
+	text[0] = '\0';
+	for (size_t k = 0; k < ngroups; k++) {
+		const struct agent_wgroup *w = &groups[k];
+
+		if (!in_cgroup(w, cg, subtree))
+			continue;
+		for (unsigned i = 0; i < w->g.n; i++) {
+			struct worker_report r;
+			struct kt_cpuset cpus;
+			char list[1024];
+
+			worker_group_report(&w->g, i, &r);
+			worker_report_cpus(&r, &cpus);
+			if (cap - len < 2048) {
+				char *n = realloc(text, cap *= 2);
+
+				if (!n)
+					break;
+				text = n;
+			}
+			len += (size_t)snprintf(text + len, cap - len,
+				"pid=%d iter=%llu cpu_ns=%llu nvcsw=%llu nivcsw=%llu migrations=%llu "
+				"max_gap_ns=%llu max_wake_ns=%llu cpus=%s\n", (int)w->g.pids[i],
+				(unsigned long long)r.iterations, (unsigned long long)r.cpu_ns,
+				(unsigned long long)r.nvcsw, (unsigned long long)r.nivcsw,
+				(unsigned long long)r.migrations, (unsigned long long)r.max_gap_ns,
+				(unsigned long long)r.max_wake_ns,
+				kt_cpulist_format(&cpus, list, sizeof(list)));
+		}
+	}
+	wire_put_str(reply, "workers", text);
+	free(text);
+}
+
+/* ---- affinity ---- */
+
+static struct kterr *read_cpus(const char *path, struct kt_cpuset *out)
+{
+	char buf[1024];
+	struct kterr *e = agent_read_file(path, buf, sizeof(buf));
+
+	if (e)
+		return e;
+	buf[strcspn(buf, "\n")] = '\0';
+	e = kt_cpulist_parse(buf, out);
+	return e ? kterr_wrap(e, "%s", path) : NULL;
+}
+
+static struct kterr *apply_affinity(struct agent_wgroup *w, const struct worker_affinity *a)
+{
+	char dir[PATH_MAX_CG], p[PATH_MAX_CG + 64];
+	struct worker_topo t = { .sysfs_root = "/sys", .seed = kt_now_ns() };
+	struct kterr *e = cg_dir(w->cgroup, dir, sizeof(dir));
+
+	if (!e) {
+		snprintf(p, sizeof(p), "%s/cpuset.cpus.effective", dir);
+		e = read_cpus(p, &t.effective);
+	}
+	if (!e)
+		e = read_cpus("/sys/devices/system/cpu/online", &t.online);
+	for (unsigned i = 0; !e && i < w->g.n; i++) {
+		struct kt_cpuset mask;
+
+		e = worker_affinity_mask(a, &t, i, &mask);
+		if (!e)
+			e = worker_set_affinity(w->g.pids[i], &mask);
+		if (e)
+			e = kterr_wrap(e, "worker %d of %s", (int)w->g.pids[i], show(w->cgroup));
+	}
+	return e;
+}
+
+/* ---- spawn ---- */
+
+static struct kterr *place(struct agent_wgroup *w)
+{
+	char dir[PATH_MAX_CG], p[PATH_MAX_CG + 64], pid[16];
+	struct kterr *e;
+
+	if (!*w->cgroup)
+		return NULL;	/* the runner: zero cgroup ops */
+	if ((e = agent_cgroup_path(w->cgroup, dir, sizeof(dir))))
+		return e;
+	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	for (unsigned i = 0; i < w->g.n; i++) {
+		snprintf(pid, sizeof(pid), "%d", (int)w->g.pids[i]);
+		if ((e = agent_write_file(p, pid)))
+			return kterr_wrap(e, "place worker %s", pid);
+	}
+	return NULL;
+}
+
+struct kterr *agent_workers_spawn(const char *cg, const struct wire_msg *req,
+				  struct wire_buf *reply)
+{
+	struct worker_spec spec = { .label = *cg ? cg : "runner" };
+	struct worker_affinity aff;
+	const char *affinity = wire_get(req, "affinity");
+	struct agent_wgroup *w, *n;
+	uint64_t count = 0;
+	char dir[PATH_MAX_CG], *text;
+	size_t len = 0;
+	struct kterr *e = NULL;
+
+	if (!wire_get_u64(req, "workers", &count) || !count || count > 4096)
+		return kterr_hint(kterr_new(EINVAL, "workers=%s", wire_get(req, "workers") ?
+					    wire_get(req, "workers") : "(missing)"),
+				  "ask for 1..4096 workers");
+	spec.n = (unsigned)count;
+	e = kt_work_parse(wire_get(req, "work"), &spec.work);
+	if (!e)
+		e = kt_policy_parse(wire_get(req, "policy"), &spec.policy);
+	if (!e)
+		e = worker_affinity_parse(affinity, &aff);
+	if (!e && (e = cg_dir(cg, dir, sizeof(dir))) == NULL && !kt_is_dir(dir))
+		e = kterr_hint(kterr_new(ENOENT, "cgroup %s: %s does not exist", cg, dir),
+			       "create it first (add-cgroup, add-cgroup-def, or a `cgroup` line)");
+	if (e)
+		return e;
+	n = realloc(groups, (ngroups + 1) * sizeof(*groups));
+	if (!n)
+		return kterr_new(ENOMEM, "worker groups");
+	groups = n;
+	w = &groups[ngroups];
+	memset(w, 0, sizeof(*w));
+	snprintf(w->cgroup, sizeof(w->cgroup), "%s", cg);
+	e = worker_group_fork(&w->g, &spec, agent_wait_child);
+	if (e)
+		return kterr_wrap(e, "spawn %u %s workers", spec.n, kt_work_info[spec.work.type].name);
+	ngroups++;
+	e = place(w);
+	if (!e && affinity)
+		e = apply_affinity(w, &aff);
+	if (e) {
+		/* Half a group is worse than none: nothing ran yet. */
+		kterr_free(worker_group_kill(&w->g, agent_wait_child, STOP_WAIT_MS));
+		worker_group_free(&w->g);
+		ngroups--;
+		return e;
+	}
+	worker_group_start(&w->g);
+	text = malloc((size_t)w->g.n * 12 + 1);
+	if (!text)
+		return kterr_new(ENOMEM, "the pids of %u workers (they run)", w->g.n);
+	text[0] = '\0';
+	for (unsigned i = 0; i < w->g.n; i++)
+		len += (size_t)sprintf(text + len, "%s%d", i ? " " : "", (int)w->g.pids[i]);
+	wire_put_str(reply, "pids", text);
+	free(text);
+	return NULL;
+}
+
+/* ---- stop ---- */
+
+struct kterr *agent_workers_stop(const char *cg, bool subtree, struct wire_buf *reply)
+{
+	struct kterr *first = NULL;
+
+	for (size_t k = 0; k < ngroups; k++) {
+		if (!in_cgroup(&groups[k], cg, subtree))
+			continue;
+		struct kterr *e = worker_group_kill(&groups[k].g, agent_wait_child, STOP_WAIT_MS);
+
+		if (e && !first)
+			first = kterr_wrap(e, "stop the workers of %s", show(groups[k].cgroup));
+		else
+			kterr_free(e);
+	}
+	/* The reports after the kill are the final ones. */
+	if (reply)
+		put_reports(reply, cg, subtree);
+	for (size_t k = 0; k < ngroups; ) {
+		if (!in_cgroup(&groups[k], cg, subtree)) {
+			k++;
+			continue;
+		}
+		worker_group_free(&groups[k].g);
+		groups[k] = groups[--ngroups];
+	}
+	return first;
+}
+
+static struct kterr *op_spawn(struct agent *a, const struct wire_msg *req, struct wire_buf *reply)
+{
+	const char *cg = wire_get(req, "cgroup");
+
+	return agent_workers_spawn(cg ? cg : "", req, reply);
+}
+
+static struct kterr *op_stop_cgroup(struct agent *a, const struct wire_msg *req,
+				    struct wire_buf *reply)
+{
+	const char *cg = wire_get(req, "cgroup");
+	char dir[PATH_MAX_CG];
+	struct kterr *e;
+
+	cg = cg ? cg : "";
+	if ((e = cg_dir(cg, dir, sizeof(dir))))
+		return e;
+	if (*cg && !kt_is_dir(dir) && !agent_workers_in(cg))
+		return kterr_hint(kterr_new(ENOENT, "cgroup %s: %s does not exist", cg, dir),
+				  "create it first (add-cgroup, add-cgroup-def, or a `cgroup` line)");
+	return agent_workers_stop(cg, false, reply);
+}
+
+static struct kterr *op_query_workers(struct agent *a, const struct wire_msg *req,
+				      struct wire_buf *reply)
+{
+	const char *cg = wire_get(req, "cgroup");
+
+	put_reports(reply, cg ? cg : "", false);
+	return NULL;
+}
+
+static struct kterr *op_set_affinity(struct agent *a, const struct wire_msg *req,
+				     struct wire_buf *reply)
+{
+	const char *cg = wire_get(req, "cgroup"), *kind = wire_get(req, "affinity");
+	struct worker_affinity aff;
+	struct kterr *e = worker_affinity_parse(kind, &aff);
+	bool any = false;
+
+	cg = cg ? cg : "";
+	if (!e && !kind)
+		e = kterr_new(EINVAL, "no affinity kind");
+	for (size_t k = 0; !e && k < ngroups; k++) {
+		if (!in_cgroup(&groups[k], cg, false))
+			continue;
+		any = true;
+		e = apply_affinity(&groups[k], &aff);
+	}
+	if (!e && !any)
+		e = kterr_hint(kterr_new(ENOENT, "set-affinity %s: no ktcon workers in %s", show(cg),
+					 show(cg)),
+			       "spawn %s workers=N first (or give the cgroup workers=N)", show(cg));
+	return e;
+}
+
+/* ---- move-all-tasks ---- */
+
+/* One pid at a time through TO's cgroup.procs; the first failure stops
+ * the move and names the pid. From the runner, only its workers move: the
+ * root cgroup also holds the agent and the kernel's threads. */
+static struct kterr *op_move_all(struct agent *a, const struct wire_msg *req,
+				 struct wire_buf *reply)
+{
+	const char *from = wire_get(req, "cgroup"), *to = wire_get(req, "cgroup2");
+	char fdir[PATH_MAX_CG], tdir[PATH_MAX_CG], procs[PATH_MAX_CG + 64], *list = NULL;
+	size_t moved = 0;
+	struct kterr *e;
+
+	from = from ? from : "";
+	to = to ? to : "";
+	if (!strcmp(from, to))
+		return kterr_new(EINVAL, "move-all-tasks: self-move from '%s' to '%s'", show(from),
+				 show(to));
+	if ((e = cg_dir(from, fdir, sizeof(fdir))) || (e = cg_dir(to, tdir, sizeof(tdir))))
+		return e;
+	if (!kt_is_dir(tdir))
+		return kterr_hint(kterr_new(ENOENT, "cgroup %s: %s does not exist", to, tdir),
+				  "create it first (add-cgroup %s)", to);
+	if (*from) {
+		static char buf[65536];
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", fdir);
+		if ((e = agent_read_file(procs, buf, sizeof(buf))))
+			return kterr_hint(e, "cgroup %s must exist", from);
+		list = buf;
+	}
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", tdir);
+	if (list) {
+		for (char *save, *t = strtok_r(list, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+			e = agent_write_file(procs, t);
+			if (e && kterr_errno_of(e) == ESRCH) {	/* it exited meanwhile */
+				kterr_free(e);
+				e = NULL;
+				continue;
+			}
+			if (e)
+				return kterr_wrap(e, "move pid %s from %s to %s (%zu moved before it)",
+						  t, show(from), show(to), moved);
+			moved++;
+		}
+	} else {
+		for (size_t k = 0; k < ngroups; k++) {
+			if (!in_cgroup(&groups[k], "", false))
+				continue;
+			for (unsigned i = 0; i < groups[k].g.n; i++) {
+				char pid[16];
+
+				if (groups[k].g.exited[i])
+					continue;
+				snprintf(pid, sizeof(pid), "%d", (int)groups[k].g.pids[i]);
+				if ((e = agent_write_file(procs, pid)))
+					return kterr_wrap(e, "move pid %s from @runner to %s (%zu "
+							  "moved before it)", pid, show(to), moved);
+				moved++;
+			}
+		}
+	}
+	/* The workers now live in TO: their records follow them. */
+	for (size_t k = 0; k < ngroups; k++)
+		if (in_cgroup(&groups[k], from, false))
+			snprintf(groups[k].cgroup, sizeof(groups[k].cgroup), "%s", to);
+	wire_put_u64(reply, "moved", moved);
+	return NULL;
+}
+
+const struct agent_op agent_worker_ops[] = {
+	{ "spawn", op_spawn },
+	{ "stop-cgroup", op_stop_cgroup },
+	{ "set-affinity", op_set_affinity },
+	{ "move-all-tasks", op_move_all },
+	{ "query-workers", op_query_workers },
+	{ NULL, NULL },
+};

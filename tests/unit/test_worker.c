@@ -1,0 +1,269 @@
+/* test_worker.c - the worker library on the host: work types and policies
+ * parse as the checker says, affinity kinds resolve against a fixture
+ * topology, and real workers hold at the gate, work, report, and die. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+#include "guest/worker.h"
+
+static bool wait_child(pid_t pid, int timeout_ms, int *status)
+{
+	for (int waited = 0;; waited++) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return true;
+		if (r < 0 || waited >= timeout_ms)
+			return false;
+		usleep(1000);
+	}
+}
+
+static void must_fail(struct kterr *e, const char *needle)
+{
+	char buf[1024];
+	const char *hint;
+
+	assert_non_null(e);
+	kterr_str(e, buf, sizeof(buf));
+	hint = kterr_hint_of(e);
+	if (!strstr(buf, needle) && !(hint && strstr(hint, needle)))
+		fail_msg("'%s' not in '%s' (hint: %s)", needle, buf, hint ? hint : "none");
+	kterr_free(e);
+}
+
+static void test_work_parse(void **state)
+{
+	struct kt_work w;
+
+	assert_null(kt_work_parse(NULL, &w));
+	assert_int_equal(w.type, KT_WORK_SPIN);
+	assert_null(kt_work_parse("bursty", &w));
+	assert_int_equal(w.type, KT_WORK_BURSTY);
+	assert_int_equal(w.param[0], 5);
+	assert_int_equal(w.param[1], 5);
+	assert_null(kt_work_parse("bursty:3/7", &w));
+	assert_int_equal(w.param[0], 3);
+	assert_int_equal(w.param[1], 7);
+	assert_null(kt_work_parse("sleep:20", &w));
+	assert_int_equal(w.param[0], 20);
+	must_fail(kt_work_parse("bursty:0/5", &w), "bad parameter '0'");
+	must_fail(kt_work_parse("bursty:3", &w), "missing parameter");
+	must_fail(kt_work_parse("sleep:x", &w), "bad parameter 'x'");
+	must_fail(kt_work_parse("spin:3", &w), "takes no parameters");
+	must_fail(kt_work_parse("spinn", &w), "pipe-pingpong");
+	assert_null(kt_work_parse("futex-pingpong", &w));
+	must_fail(kt_work_check_count(&w, 3), "3 workers is odd");
+	assert_null(kt_work_check_count(&w, 4));
+}
+
+static void test_policy_parse(void **state)
+{
+	struct kt_policy p;
+
+	assert_null(kt_policy_parse(NULL, &p));
+	assert_int_equal(p.kind, KT_POLICY_NORMAL);
+	assert_null(kt_policy_parse("fifo:50", &p));
+	assert_int_equal(p.kind, KT_POLICY_FIFO);
+	assert_int_equal(p.prio, 50);
+	assert_null(kt_policy_parse("idle", &p));
+	assert_int_equal(p.kind, KT_POLICY_IDLE);
+	must_fail(kt_policy_parse("fifo:0", &p), "PRIO 1..99");
+	must_fail(kt_policy_parse("rr", &p), "bad policy 'rr'");
+	must_fail(kt_policy_parse("batch:3", &p), "bad policy");
+	must_fail(kt_policy_parse("deadline", &p), "bad policy");
+}
+
+static void mask_is(const struct worker_affinity *a, const struct worker_topo *t, unsigned i,
+		    const char *want)
+{
+	struct kt_cpuset m;
+	char buf[256];
+
+	assert_null(worker_affinity_mask(a, t, i, &m));
+	assert_string_equal(kt_cpulist_format(&m, buf, sizeof(buf)), want);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_affinity(void **state)
+{
+	char root[] = "/tmp/kt-worker-sysfs-XXXXXX", dir[256], cmd[320];
+	struct worker_topo t = { .seed = 42 };
+	struct worker_affinity a;
+	struct kt_cpuset m, sub;
+
+	assert_non_null(mkdtemp(root));
+	t.sysfs_root = root;
+	/* cpu2 shares its L3 (index3) with cpu3; index2 is per-core */
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/devices/system/cpu/cpu2/cache/index2 "
+		 "%s/devices/system/cpu/cpu2/cache/index3", root, root);
+	assert_int_equal(system(cmd), 0);
+	snprintf(dir, sizeof(dir), "%s/devices/system/cpu/cpu2/cache/index3/shared_cpu_list", root);
+	write_file(dir, "2-3\n");
+	snprintf(dir, sizeof(dir), "%s/devices/system/cpu/cpu2/cache/index2/shared_cpu_list", root);
+	write_file(dir, "2\n");
+	assert_null(kt_cpulist_parse("2-5", &t.effective));
+	assert_null(kt_cpulist_parse("0-7", &t.online));
+
+	assert_null(worker_affinity_parse("inherit", &a));
+	mask_is(&a, &t, 0, "2-5");
+	assert_null(worker_affinity_parse("cross-cgroup", &a));
+	mask_is(&a, &t, 0, "0-7");
+	assert_null(worker_affinity_parse("single-cpu", &a));
+	mask_is(&a, &t, 0, "2");
+	mask_is(&a, &t, 5, "3");
+	assert_null(worker_affinity_parse("llc-aligned", &a));
+	mask_is(&a, &t, 0, "2-3");
+	assert_null(worker_affinity_parse("exact:1,3,9", &a));
+	mask_is(&a, &t, 0, "1,3");
+	assert_null(worker_affinity_parse("exact:9", &a));
+	must_fail(worker_affinity_mask(&a, &t, 0, &m), "names no online CPU");
+	assert_null(worker_affinity_parse("random-subset", &a));
+	for (unsigned i = 0; i < 16; i++) {
+		assert_null(worker_affinity_mask(&a, &t, i, &sub));
+		assert_true(kt_cpuset_count(&sub) >= 1);
+		assert_true(kt_cpuset_subset(&sub, &t.effective));
+	}
+	must_fail(worker_affinity_parse("everywhere", &a), "unknown affinity 'everywhere'");
+	/* no cache info: the CPU is its own LLC */
+	assert_null(kt_cpulist_parse("4-5", &t.effective));
+	assert_null(worker_affinity_parse("llc-aligned", &a));
+	mask_is(&a, &t, 0, "4");
+	kt_cpuset_zero(&t.effective);
+	assert_null(worker_affinity_parse("inherit", &a));
+	must_fail(worker_affinity_mask(&a, &t, 0, &m), "no effective CPUs");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static struct worker_spec spec_of(const char *work, unsigned n)
+{
+	struct worker_spec s = { .n = n, .label = "test" };
+
+	assert_null(kt_work_parse(work, &s.work));
+	return s;
+}
+
+static void test_gate_holds_then_work(void **state)
+{
+	struct worker_spec spec = spec_of("spin", 2);
+	struct worker_group g;
+	struct worker_report r;
+	struct kt_cpuset cpus;
+
+	assert_null(worker_group_fork(&g, &spec, wait_child));
+	assert_int_equal(g.n, 2);
+	usleep(100 * 1000);
+	for (unsigned i = 0; i < g.n; i++) {
+		worker_group_report(&g, i, &r);
+		assert_int_equal(r.ready, 1);
+		assert_int_equal(r.iterations, 0);	/* held at the gate */
+	}
+	worker_group_start(&g);
+	usleep(300 * 1000);
+	for (unsigned i = 0; i < g.n; i++) {
+		worker_group_report(&g, i, &r);
+		assert_true(r.iterations > 0);
+		assert_true(r.cpu_ns > 0);
+		worker_report_cpus(&r, &cpus);
+		assert_true(kt_cpuset_count(&cpus) >= 1);
+		assert_true(r.max_gap_ns > 0);
+	}
+	assert_null(worker_group_kill(&g, wait_child, 2000));
+	for (unsigned i = 0; i < g.n; i++) {
+		assert_true(g.exited[i]);
+		assert_true(WIFSIGNALED(g.status[i]));
+		assert_int_equal(WTERMSIG(g.status[i]), SIGKILL);
+		assert_int_equal(kill(g.pids[i], 0), -1);
+	}
+	worker_group_report(&g, 0, &r);
+	assert_true(r.iterations > 0);	/* readable after the kill */
+	worker_group_free(&g);
+}
+
+/* Every work type does real work: each of its workers advances. */
+static void test_every_type_progresses(void **state)
+{
+	for (unsigned t = 0; t < KT_WORK_NTYPES; t++) {
+		struct worker_spec spec = spec_of(kt_work_info[t].name, 2);
+		struct worker_group g;
+		struct worker_report r;
+
+		assert_null(worker_group_fork(&g, &spec, wait_child));
+		worker_group_start(&g);
+		usleep(250 * 1000);
+		for (unsigned i = 0; i < g.n; i++) {
+			worker_group_report(&g, i, &r);
+			if (!r.iterations)
+				fail_msg("work %s: worker %u made no progress", kt_work_info[t].name, i);
+			if ((t == KT_WORK_SLEEP || t == KT_WORK_PIPE_PINGPONG ||
+			     t == KT_WORK_FUTEX_PINGPONG) && !r.max_wake_ns)
+				fail_msg("work %s: no wake latency measured", kt_work_info[t].name);
+		}
+		assert_null(worker_group_kill(&g, wait_child, 2000));
+		worker_group_free(&g);
+	}
+}
+
+static void test_pairs_need_even(void **state)
+{
+	struct worker_spec spec = spec_of("pipe-pingpong", 3);
+	struct worker_group g;
+
+	must_fail(worker_group_fork(&g, &spec, wait_child), "3 workers is odd");
+	spec = spec_of("spin", 0);
+	must_fail(worker_group_fork(&g, &spec, wait_child), "no workers");
+}
+
+/* A worker that died before the stop (and was reaped elsewhere) does not
+ * make the stop wait or fail. */
+static void test_kill_after_death(void **state)
+{
+	struct worker_spec spec = spec_of("sleep:1", 2);
+	struct worker_group g;
+	int st;
+
+	assert_null(worker_group_fork(&g, &spec, wait_child));
+	worker_group_start(&g);
+	kill(g.pids[1], SIGKILL);
+	assert_true(wait_child(g.pids[1], 2000, &st));
+	assert_null(worker_group_kill(&g, wait_child, 2000));
+	assert_true(g.exited[0] && g.exited[1]);
+	worker_group_free(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_work_parse),
+		cmocka_unit_test(test_policy_parse),
+		cmocka_unit_test(test_affinity),
+		cmocka_unit_test(test_gate_holds_then_work),
+		cmocka_unit_test(test_every_type_progresses),
+		cmocka_unit_test(test_pairs_need_even),
+		cmocka_unit_test(test_kill_after_death),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
