@@ -117,6 +117,9 @@ void kt_exec_free(struct kt_exec *x)
 	for (size_t i = 0; i < x->res.nteardown; i++)
 		free(x->res.teardown_errors[i]);
 	free(x->res.teardown_errors);
+	for (size_t i = 0; i < x->res.nfinal_workers; i++)
+		free(x->res.final_workers[i]);
+	free(x->res.final_workers);
 	free(x->res.v);
 	while (x->qhead) {
 		struct gev_node *n = x->qhead;
@@ -527,6 +530,26 @@ static void teardown_error(struct kt_exec *x, struct kterr *e)
 	kterr_free(e);
 }
 
+/* Stop a cgroup's workers and keep their last reports in the results. */
+static struct kterr *stop_workers(struct kt_exec *x, const char *cgroup)
+{
+	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_STOP_CGROUP, .cgroup = cgroup };
+	struct kt_greply reply;
+	struct kterr *e = kt_exec_guest(x, &req, &reply);
+	char *json = e ? NULL : kt_workers_json(cgroup, &reply);
+	char **n = json ? realloc(x->res.final_workers,
+				  (x->res.nfinal_workers + 1) * sizeof(*n)) : NULL;
+
+	if (n) {
+		x->res.final_workers = n;
+		n[x->res.nfinal_workers++] = json;
+	} else {
+		free(json);
+	}
+	kt_greply_clear(&reply);
+	return e;
+}
+
 /*
  * Tear down what owner o holds, in the order that cannot hang: thaw frozen
  * cgroups first (a frozen task cannot exit when its worker is stopped),
@@ -555,7 +578,7 @@ static void teardown(struct kt_exec *x, enum kt_owner o)
 			i++;
 			continue;
 		}
-		teardown_error(x, kt_exec_guest_simple(x, KT_OP_STOP_CGROUP, s->workers[i].cgroup));
+		teardown_error(x, stop_workers(x, s->workers[i].cgroup));
 		kt_scn_drop_workers(s, s->workers[i].cgroup);
 	}
 	for (size_t i = 0; i < s->npayloads; i++) {
@@ -576,8 +599,11 @@ static void teardown(struct kt_exec *x, enum kt_owner o)
 	for (size_t i = 0; names && i < n; i++)
 		names[i] = strdup(s->cgs[idx[i]].name);
 	for (size_t i = 0; names && i < n; i++) {
-		if (!names[i])
+		/* gone with a parent removed before it */
+		if (!names[i] || !kt_scn_cgroup(s, names[i])) {
+			free(names[i]);
 			continue;
+		}
 		teardown_error(x, kt_exec_guest_simple(x, KT_OP_REMOVE_CGROUP, names[i]));
 		kt_scn_remove_cgroup(s, names[i]);
 		free(names[i]);

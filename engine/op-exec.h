@@ -39,6 +39,10 @@ const char *kt_cgroup_key(const char *arg);
 
 /* Rules shared by validators: an empty name or tag (the empty argument
  * `""`) is rejected naming what is missing. */
+/* {"cgroup": CG, "workers": [reports]} as JSON, malloc'd (NULL on OOM). */
+struct kt_greply;
+char *kt_workers_json(const char *cgroup, const struct kt_greply *r);
+
 /* N workers of WORK (NULL: spin) are possible: ping-pong types need an
  * even count. The error names the statement. */
 struct kterr *kt_need_worker_count(const struct kt_stmt *st, const char *work, unsigned n);

@@ -106,15 +106,18 @@ const struct kt_form kt_op_spawn = {
 
 /* ---- stop-cgroup ---- */
 
-/* The final reports as the results' captured JSON. */
-static void capture_reports(struct kt_exec *x, const struct kt_greply *r)
+char *kt_workers_json(const char *cgroup, const struct kt_greply *r)
 {
-	size_t cap = 64 + r->nworkers * 1280, off = 0;
+	size_t cap = 128 + strlen(cgroup) * 6 + r->nworkers * 1280, off = 0;
 	char *json = malloc(cap), cpus[1024];
 
 	if (!json)
-		return;
-	off += (size_t)snprintf(json + off, cap - off, "{\"workers\": [");
+		return NULL;
+	off += (size_t)snprintf(json + off, cap - off, "{\"cgroup\": \"");
+	for (const char *c = *cgroup ? cgroup : "@runner"; *c; c++)	/* names: no quotes */
+		if (*c != '"' && *c != '\\' && (unsigned char)*c >= 0x20)
+			json[off++] = *c;
+	off += (size_t)snprintf(json + off, cap - off, "\", \"workers\": [");
 	for (size_t i = 0; i < r->nworkers; i++) {
 		const struct kt_worker_report *w = &r->workers[i];
 
@@ -129,8 +132,7 @@ static void capture_reports(struct kt_exec *x, const struct kt_greply *r)
 			kt_cpulist_format(&w->cpus_used, cpus, sizeof(cpus)));
 	}
 	snprintf(json + off, cap - off, "]}");
-	kt_exec_captured(x, "%s", json);
-	free(json);
+	return json;
 }
 
 static struct kterr *exec_stop_cgroup(struct kt_exec *x, const struct kt_stmt *st)
@@ -141,7 +143,11 @@ static struct kterr *exec_stop_cgroup(struct kt_exec *x, const struct kt_stmt *s
 	struct kterr *e = kt_exec_guest(x, &req, &reply);
 
 	if (!e) {
-		capture_reports(x, &reply);
+		char *json = kt_workers_json(cg, &reply);
+
+		if (json)
+			kt_exec_captured(x, "%s", json);
+		free(json);
 		kt_scn_drop_workers(kt_exec_state(x), cg);
 	}
 	kt_greply_clear(&reply);

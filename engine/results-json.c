@@ -74,5 +74,8 @@ void kt_results_json(const struct kt_results *r, FILE *f)
 		fputs(i ? ", " : "", f);
 		kt_json_string(f, r->teardown_errors[i]);
 	}
+	fputs("], \"final_workers\": [", f);
+	for (size_t i = 0; i < r->nfinal_workers; i++)
+		fprintf(f, "%s%s", i ? ",\n  " : "\n  ", r->final_workers[i]);
 	fputs("]}\n", f);
 }

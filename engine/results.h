@@ -37,6 +37,8 @@ struct kt_results {
 	size_t n;
 	char **teardown_errors;		/* teardown keeps going and reports */
 	size_t nteardown;
+	char **final_workers;		/* JSON objects: workers' last reports at teardown */
+	size_t nfinal_workers;
 	bool passed;
 	uint64_t ns;
 };
@@ -46,7 +48,8 @@ const char *kt_status_name(enum kt_status s);
 size_t kt_results_count(const struct kt_results *r, enum kt_status s);
 
 /* One JSON object: file, passed, duration_ns, statements[] with line,
- * statement, status, runs, duration_ns, error, captured. */
+ * statement, status, runs, duration_ns, error, captured; teardown_errors[];
+ * final_workers[] (each {"cgroup", "workers": [reports]}). */
 void kt_results_json(const struct kt_results *r, FILE *f);
 /* TAP 13: one test point per op, cgroup line and expectation; skips as
  * `# SKIP`, the error chain in a YAML block. */

@@ -128,16 +128,39 @@ struct kterr *kt_scn_add_cgroup(struct kt_scenario *s, const char *name, bool fr
 	return NULL;
 }
 
+/* NAME itself or a cgroup nested below it ("a/b" is below "a"). */
+static bool in_subtree(const char *cg, const char *name)
+{
+	size_t l = strlen(name);
+
+	return !strncmp(cg, name, l) && (cg[l] == '\0' || cg[l] == '/');
+}
+
+/* The guest removes a cgroup with everything nested in it; so does this. */
 void kt_scn_remove_cgroup(struct kt_scenario *s, const char *name)
 {
-	struct kt_cg *cg = kt_scn_cgroup(s, name);
+	char *copy = strdup(name);
 
-	kt_scn_drop_workers(s, name);
-	if (!cg)
+	if (!copy)
 		return;
-	free(cg->name);
-	memmove(cg, cg + 1, (s->cgs + s->ncgs - cg - 1) * sizeof(*cg));
-	s->ncgs--;
+	for (size_t i = 0; i < s->nworkers;)
+		if (*copy && in_subtree(s->workers[i].cgroup, copy))
+			kt_scn_drop_workers(s, s->workers[i].cgroup);
+		else
+			i++;
+	kt_scn_drop_workers(s, copy);
+	for (size_t i = 0; i < s->ncgs;) {
+		struct kt_cg *cg = &s->cgs[i];
+
+		if (!in_subtree(cg->name, copy)) {
+			i++;
+			continue;
+		}
+		free(cg->name);
+		memmove(cg, cg + 1, (s->cgs + s->ncgs - cg - 1) * sizeof(*cg));
+		s->ncgs--;
+	}
+	free(copy);
 }
 
 /* The owner of what sits in a cgroup: the cgroup's, or for the runner key

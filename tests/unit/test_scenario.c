@@ -82,6 +82,28 @@ static void test_remove_cgroup_forgets_it_and_its_workers(void **state)
 	kt_scn_free(&s);
 }
 
+/* The guest removes a subtree; the scenario forgets the same one, and
+ * only it: "ab" is not below "a". */
+static void test_remove_cgroup_takes_its_subtree(void **state)
+{
+	struct kt_scenario s;
+	int pids[] = { 7 };
+
+	kt_scn_init(&s);
+	add(&s, "a", false);
+	add(&s, "a/b", false);
+	add(&s, "a/b/c", false);
+	add(&s, "ab", false);
+	assert_null(kt_scn_add_workers(&s, "a/b", pids, 1));
+	kt_scn_remove_cgroup(&s, "a");
+	assert_null(kt_scn_cgroup(&s, "a"));
+	assert_null(kt_scn_cgroup(&s, "a/b"));
+	assert_null(kt_scn_cgroup(&s, "a/b/c"));
+	assert_null(kt_scn_workers(&s, "a/b"));
+	assert_non_null(kt_scn_cgroup(&s, "ab"));
+	kt_scn_free(&s);
+}
+
 static void test_payload_lookup_by_name_and_cgroup(void **state)
 {
 	struct kt_scenario s;
@@ -176,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_payload_lookup_by_name_and_cgroup),
 		cmocka_unit_test(test_watch_cap_is_three),
 		cmocka_unit_test(test_step_cgroups_deepest_first),
+		cmocka_unit_test(test_remove_cgroup_takes_its_subtree),
 		cmocka_unit_test(test_captures_append_and_first_tag_wins),
 	};
 
