@@ -115,8 +115,14 @@ static struct kterr *create_cgroup(const char *name, char *path)
 		if (c == '/') {
 			e = cg_write(path, "cgroup.subtree_control", AGENT_CONTROLLERS);
 			if (e) {
+				e = kterr_wrap(e, "enable controllers for the children of %s", path);
 				*s = c;
-				return kterr_wrap(e, "enable controllers for the children of %s", path);
+				/* cgroup v2: a cgroup with tasks cannot hand its
+				 * controllers down (no internal processes). */
+				return kterr_errno_of(e) == EBUSY ?
+					kterr_hint(e, "it holds tasks, and cgroup v2 lets only a "
+						   "cgroup without tasks have children with "
+						   "controllers: put workers in the leaves") : e;
 			}
 		}
 		*s = c;

@@ -28,7 +28,7 @@ struct agent_hello {
 	uint64_t uptime_ms;		/* guest uptime when the agent said hello */
 	char controllers[128];		/* of the managed cgroup parent */
 	char mount_errors[1024];
-	char features[256];
+	char features[4096];		/* every op name: grows with the agent */
 };
 
 struct agentlink {
