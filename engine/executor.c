@@ -591,6 +591,7 @@ static void teardown(struct kt_exec *x, enum kt_owner o)
 			continue;
 		teardown_error(x, kt_exec_guest(x, &req, &reply));
 		p->state = KT_PAYLOAD_CONSUMED;
+		p->by_teardown = true;
 		p->exit_status = reply.exit_status;
 		kt_greply_clear(&reply);
 	}

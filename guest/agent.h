@@ -87,6 +87,15 @@ struct kterr *agent_send(struct agent *a, struct wire_buf *b);
 void agent_send_log(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Staged binaries (agent-spawn.c): the one binary in DIR/NAME besides its
+ * args file; and starting one, in cgroup directory CGDIR (NULL: the
+ * agent's), output to OUT (appended or truncated), through `sh -c "exec
+ * BIN ARGS"`. An error before the exec is the child's own, with errno. */
+struct kterr *agent_staged_binary(const char *dir, const char *kind, const char *name,
+				  char *path, size_t size);
+struct kterr *agent_spawn(const char *cgdir, const char *out, bool append, const char *bin,
+			  const char *args, pid_t *pid);
+
 /* Children (agent-reap.c). */
 void agent_reap(void);
 /* Wait for pid to exit, up to timeout_ms (<0: forever); true when it
