@@ -117,6 +117,9 @@ void kt_exec_free(struct kt_exec *x)
 	for (size_t i = 0; i < x->res.nteardown; i++)
 		free(x->res.teardown_errors[i]);
 	free(x->res.teardown_errors);
+	for (size_t i = 0; i < x->res.nguest_failures; i++)
+		free(x->res.guest_failures[i]);
+	free(x->res.guest_failures);
 	for (size_t i = 0; i < x->res.nfinal_workers; i++)
 		free(x->res.final_workers[i]);
 	free(x->res.final_workers);
@@ -277,6 +280,15 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		x->s.sched_attached = false;
 		snprintf(text, sizeof(text), "scheduler %s exited: %s", ev->name ? ev->name : "?",
 			 ev->text ? ev->text : "");
+		/* Nobody asked it to go (detach turns the monitor off): the
+		 * run fails, with the kernel's reason. */
+		char **n = realloc(x->res.guest_failures,
+				   (x->res.nguest_failures + 1) * sizeof(*n));
+		if (n) {
+			x->res.guest_failures = n;
+			if ((n[x->res.nguest_failures] = strdup(text)))
+				x->res.nguest_failures++;
+		}
 		break;
 	case KT_GEV_WATCH_FIRE:
 		c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
@@ -731,7 +743,8 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 	}
 	x->step = 0;
 	teardown(x, KT_OWN_BACKDROP);
-	x->res.passed = !x->first_err && !x->res.nteardown;
+	drain_guest_events(x);
+	x->res.passed = !x->first_err && !x->res.nteardown && !x->res.nguest_failures;
 	x->res.ns = x->clock.now_ns(x->clock.ctx) - t0;
 	emit(x, (struct kt_event){ .kind = KT_EV_SCENARIO_END, .ok = x->res.passed,
 				   .err = x->first_err, .ns = x->res.ns });
@@ -739,6 +752,8 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 	x->first_err = NULL;
 	if (!e && x->res.nteardown)
 		e = kterr_new(0, "teardown: %s", x->res.teardown_errors[0]);
+	if (!e && x->res.nguest_failures)
+		e = kterr_new(0, "guest: %s", x->res.guest_failures[0]);
 out:
 	free(secs);
 	free(holds);

@@ -98,6 +98,8 @@ struct kt_greply {
 	struct {
 		bool enabled;
 		char ops[64];		/* sched_ext ops name when enabled */
+		char replaced[64];	/* replace-scheduler: the one it replaced */
+		uint64_t window_ns;	/* replace-scheduler: time without a scheduler */
 	} sched;
 	struct kt_worker_report *workers;	/* query-workers, stop-cgroup */
 	size_t nworkers;

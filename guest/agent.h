@@ -49,6 +49,8 @@ struct agent_op {
 extern const struct agent_op agent_ops[];
 extern const struct agent_op agent_cgroup_ops[];
 extern const struct agent_op agent_worker_ops[];
+extern const struct agent_op agent_sched_ops[];
+extern const struct agent_op agent_bpf_ops[];
 extern const struct agent_op agent_irq_ops[];
 extern const struct agent_op agent_payload_ops[];
 extern const struct agent_op *const agent_op_tables[];
@@ -60,6 +62,13 @@ const struct agent_op *agent_find_op(const char *name);
  * themselves once they have their answer. */
 void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *e,
 		 struct wire_buf *res);
+
+/* Schedulers (agent-sched.c): start the boot scheduler (/scheduler) if
+ * there is one and wait until it is enabled; the attached one's name ("":
+ * none of ours); forward its output and report an unasked-for exit. */
+struct kterr *agent_sched_boot(void);
+const char *agent_sched_name(void);
+void agent_sched_poll(struct agent *a);
 
 /* Payloads (agent-payload.c): exits noticed, deferred waits answered. */
 void agent_payloads_poll(struct agent *a);

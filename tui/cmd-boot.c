@@ -21,7 +21,8 @@
 static const char usage_text[] =
 	"usage: ktcon boot [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
 	"                  [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--timeout SEC]\n"
-	"                  [--stage-payload NAME=PATH]... [--shell] [--sh CMD] [--verbose]\n"
+	"                  [--stage-payload NAME=PATH]... [--scheduler NAME [--sched-args ARGS]]\n"
+	"                  [--shell] [--sh CMD] [--verbose]\n"
 	"\n"
 	"Boots a guest to its agent's HELLO, prints the timings and powers it off.\n"
 	"--shell    an interactive busybox shell on the guest (exit or Ctrl-] ends it)\n"
@@ -30,6 +31,10 @@ static const char usage_text[] =
 	"--stage-payload NAME=PATH\n"
 	"           put the host binary PATH in the guest as\n"
 	"           /staging/payloads/NAME/, with the libraries it needs\n"
+	"--scheduler NAME\n"
+	"           boot under one of the kernel's sched_ext schedulers (scx_simple,\n"
+	"           scx_qmap, scx_central, scx_flatcg): the guest is ready once it is\n"
+	"           enabled\n"
 	"--verbose  copy the guest's kernel console to stderr\n";
 
 #define BOOT_MAX_PAYLOADS 16
@@ -87,6 +92,8 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		{ "sh", required_argument, NULL, 'x' },
 		{ "freeze", no_argument, NULL, 'F' },
 		{ "stage-payload", required_argument, NULL, 'P' },
+		{ "scheduler", required_argument, NULL, 'S' },
+		{ "sched-args", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -98,7 +105,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:S:A:vh", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -120,6 +127,8 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		case 'x': a->sh = optarg; break;
 		case 'F': a->freeze = true; break;
 		case 'P': e = add_payload(a, optarg); break;
+		case 'S': a->so.boot_scheduler = optarg; break;
+		case 'A': a->so.boot_scheduler_args = optarg; break;
 		case 'v': a->verbose = true; break;
 		case 'h': *help = true; break;
 		default:
@@ -258,6 +267,8 @@ static int cmd_boot_exec(int argc, char **argv)
 	printf("  kernel to /init    %8s  (guest uptime when the agent started)\n",
 	       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
 	printf("  agent HELLO        %8s\n", kt_fmt_duration(s.t.hello_ns - s.t.start_ns, d3, sizeof(d3)));
+	if (h->scheduler[0])
+		printf("  sched_ext          %s under %s\n", h->sched_ext, h->scheduler);
 	if (h->mount_errors[0])
 		printf("  warning: the guest could not mount: %s\n", h->mount_errors);
 	if (strcmp(h->controllers, "cpuset cpu io memory pids"))

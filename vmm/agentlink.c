@@ -52,6 +52,8 @@ static void take_hello(struct agentlink *l, const struct wire_msg *m)
 	copy_field(m, "sched_ext", h->sched_ext, sizeof(h->sched_ext));
 	copy_field(m, "controllers", h->controllers, sizeof(h->controllers));
 	copy_field(m, "mount_errors", h->mount_errors, sizeof(h->mount_errors));
+	copy_field(m, "scheduler", h->scheduler, sizeof(h->scheduler));
+	copy_field(m, "scheduler_error", h->scheduler_error, sizeof(h->scheduler_error));
 	copy_field(m, "features", h->features, sizeof(h->features));
 	if (wire_get_u64(m, "cpus", &v))
 		h->cpus = (unsigned)v;
@@ -68,7 +70,8 @@ static void side_frame(struct agentlink *l, const struct wire_msg *m)
 		take_hello(l, m);
 	else if (m->type == WIRE_LOG && l->on_log)
 		l->on_log(wire_get(m, "line") ? wire_get(m, "line") : "", l->log_ctx);
-	/* EVENT and STATE get their consumers with the ops that send them. */
+	else if (m->type == WIRE_EVENT && l->on_event)
+		l->on_event(m, l->event_ctx);
 }
 
 /* Read and decode until want(msg) holds, the deadline passes, the guest

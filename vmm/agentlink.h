@@ -28,6 +28,8 @@ struct agent_hello {
 	uint64_t uptime_ms;		/* guest uptime when the agent said hello */
 	char controllers[128];		/* of the managed cgroup parent */
 	char mount_errors[1024];
+	char scheduler[64];		/* the boot scheduler, enabled; "" none */
+	char scheduler_error[2048];	/* why the boot scheduler failed */
 	char features[4096];		/* every op name: grows with the agent */
 };
 
@@ -45,6 +47,10 @@ struct agentlink {
 	void *health_ctx;
 	void (*on_log)(const char *line, void *ctx);
 	void *log_ctx;
+	/* EVENT frames (a scheduler exited, ...): the frame, valid during
+	 * the call. */
+	void (*on_event)(const struct wire_msg *m, void *ctx);
+	void *event_ctx;
 };
 
 struct kterr *agentlink_init(struct agentlink *l, int fd,

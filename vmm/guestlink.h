@@ -16,4 +16,8 @@
 /* A link whose ctx is the agentlink. */
 struct kt_link guestlink_make(struct agentlink *l);
 
+/* Hand the guest's EVENT frames to X (kt_exec_guest_event); NULL stops. */
+struct kt_exec;
+void guestlink_route_events(struct agentlink *l, struct kt_exec *x);
+
 #endif
