@@ -1,1 +1,13 @@
 # tests for the guest area
+# The agent's state stream: /proc/interrupts, the cgroup walk, and the
+# STATE frame from the agent's builder to the host's struct kt_gstate.
+check_PROGRAMS += tests/unit/test_state_irqs tests/unit/test_state_cgroups
+tests_unit_test_state_irqs_SOURCES = tests/unit/test_state_irqs.c guest/state-irqs.c \
+	guest/state-irqs.h
+tests_unit_test_state_irqs_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_state_irqs_LDADD = $(UNIT_LDADD)
+tests_unit_test_state_cgroups_SOURCES = tests/unit/test_state_cgroups.c guest/state-cgroups.c \
+	guest/state-cgroups.h
+tests_unit_test_state_cgroups_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_state_cgroups_LDADD = $(UNIT_LDADD)
+EXTRA_DIST += tests/data/interrupts
