@@ -10,6 +10,9 @@ ktcon_guest_SOURCES = \
 	guest/agent-chan.c guest/agent-mounts.c guest/agent-reap.c \
 	guest/agent-power.c guest/agent-shell.c guest/agent-util.c \
 	guest/agent-cgroup.c guest/agent-irq.c guest/agent-payload.c \
+	guest/agent-state.c guest/agent-stream.c \
+	guest/state-cgroups.c guest/state-cgroups.h \
+	guest/state-irqs.c guest/state-irqs.h guest/wire-state.h \
 	guest/wire.c guest/wire.h guest/layout.h \
 	engine/err.c engine/util.c
 ktcon_guest_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
