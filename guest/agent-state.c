@@ -232,7 +232,7 @@ static void put_irqs(struct wire_buf *b, const char *path, size_t fields)
 	if (join_u64(ids, t.ncpus, vals, vsize))
 		wire_put_str(b, "irq.cpus", vals);
 	if (join_u64(t.cpu_total, t.ncpus, vals, vsize))
-		wire_put_str(b, "irq.total", vals);
+		wire_put_str(b, "irq.cpu_totals", vals);
 	for (size_t r = 0; r < t.nrows; r++) {
 		const struct irq_row *row = &t.rows[r];
 		size_t mark = b->len;
@@ -243,12 +243,14 @@ static void put_irqs(struct wire_buf *b, const char *path, size_t fields)
 		}
 		snprintf(k, sizeof(k), "irq.%zu.name", n);
 		wire_put_str(b, k, row->name);
-		snprintf(k, sizeof(k), "irq.%zu.counts", n);
-		if (row->per_cpu)
+		if (row->per_cpu) {
+			snprintf(k, sizeof(k), "irq.%zu.counts", n);
 			join_u64(irq_row_counts(&t, r), t.ncpus, vals, vsize);
-		else
-			snprintf(vals, vsize, "%llu", (unsigned long long)row->total);
-		wire_put_str(b, k, vals);
+			wire_put_str(b, k, vals);
+		} else {
+			snprintf(k, sizeof(k), "irq.%zu.total", n);
+			wire_put_u64(b, k, row->total);
+		}
 		snprintf(k, sizeof(k), "irq.%zu.desc", n);
 		wire_put_str(b, k, row->desc);
 		if (b->len > WIRE_STATE_MAX_FRAME - TAIL_RESERVE) {

@@ -26,14 +26,14 @@
  *   sched.switch_all, sched.nr_rejected, sched.hotplug_seq, sched.enable_seq
  *                     the 6.12 counters, each only when its file exists
  *   irq.cpus          the CPU of each /proc/interrupts column: "0 1 2 3"
- *   irq.total         per column, the sum of every per-CPU row: "812 640 ..."
+ *   irq.cpu_totals    per column, the sum of every per-CPU row: "812 640 ..."
  *   irq.n             rows of /proc/interrupts
  *   irq.truncated     "1" when there were more than fit
  *   irq.skipped       lines that were neither a per-CPU nor a global row
  *   irq.error         why /proc/interrupts could not be read, when it could not
  *   irq.I.name        "0", "24", "LOC", "ERR"
- *   irq.I.counts      one count per column, or one count for a global row
- *                     (ERR, MIS)
+ *   irq.I.counts      a per-CPU row's counts, one per column: "40 0 3 1"
+ *   irq.I.total       instead of counts, a global row's one count (ERR, MIS)
  *   irq.I.desc        the rest of the line: "IO-APIC 2-edge timer"
  *   uptime_ms         guest CLOCK_BOOTTIME when the frame was built
  *   skipped_rounds    frames the agent did not send because the port was

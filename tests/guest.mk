@@ -11,3 +11,8 @@ tests_unit_test_state_cgroups_SOURCES = tests/unit/test_state_cgroups.c guest/st
 tests_unit_test_state_cgroups_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_state_cgroups_LDADD = $(UNIT_LDADD)
 EXTRA_DIST += tests/data/interrupts
+check_PROGRAMS += tests/unit/test_gstate_wire
+tests_unit_test_gstate_wire_SOURCES = tests/unit/test_gstate_wire.c guest/agent-state.c \
+	guest/agent-util.c guest/state-cgroups.c guest/state-irqs.c
+tests_unit_test_gstate_wire_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gstate_wire_LDADD = $(UNIT_LDADD)
