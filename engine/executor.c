@@ -49,6 +49,12 @@ struct kt_exec {
 	struct kterr *thread_err;
 	pthread_mutex_t qlock;
 	struct gev_node *qhead, *qtail;
+	/* The guest's latest state: written on the executor's thread,
+	 * read by kt_exec_gstate from any, under glock. */
+	pthread_mutex_t glock;
+	struct kt_gstate gstate;
+	uint64_t gstate_gen;		/* the link's count of the one we have */
+	bool poll_broken;		/* the link's poll failed: sleep instead */
 };
 
 static uint64_t real_now(void *ctx)
@@ -95,6 +101,8 @@ struct kt_exec *kt_exec_new(const struct kt_recipe *r, const struct kt_exec_conf
 		x->res.v[i].stmt = &r->stmts[i];
 	atomic_init(&x->cancel, false);
 	pthread_mutex_init(&x->qlock, NULL);
+	pthread_mutex_init(&x->glock, NULL);
+	kt_gstate_init(&x->gstate);
 	return x;
 }
 
@@ -135,6 +143,8 @@ void kt_exec_free(struct kt_exec *x)
 	kterr_free(x->first_err);
 	kt_scn_free(&x->s);
 	pthread_mutex_destroy(&x->qlock);
+	kt_gstate_clear(&x->gstate);
+	pthread_mutex_destroy(&x->glock);
 	free(x);
 }
 
@@ -170,13 +180,74 @@ const struct kt_scenario *kt_exec_scenario(const struct kt_exec *x)
 	return &x->s;
 }
 
+static void emit(struct kt_exec *x, struct kt_event ev);
+
+/* Let the link drain for up to ns and take a newer guest state. False
+ * when it cannot (no poll, or it broke): the caller sleeps instead. */
+static bool poll_link(struct kt_exec *x, uint64_t ns)
+{
+	struct kt_gstate fresh;
+	uint64_t gen = x->gstate_gen;
+	struct kterr *e;
+
+	if (!x->link.ops || !x->link.ops->poll || x->poll_broken)
+		return false;
+	kt_gstate_init(&fresh);
+	e = x->link.ops->poll(x->link.ctx, ns, &gen, &fresh);
+	if (gen != x->gstate_gen && fresh.valid) {
+		pthread_mutex_lock(&x->glock);
+		kt_gstate_clear(&x->gstate);
+		x->gstate = fresh;
+		pthread_mutex_unlock(&x->glock);
+		x->gstate_gen = gen;
+	} else {
+		kt_gstate_clear(&fresh);
+	}
+	if (e) {
+		char *s;
+
+		e = kterr_wrap(e, "guest link");
+		s = kterr_strdup(e);
+		/* Said once; the next request fails with the evidence. */
+		x->poll_broken = true;
+		emit(x, (struct kt_event){ .kind = KT_EV_WARN, .text = s ? s : "guest link broke" });
+		free(s);
+		kterr_free(e);
+		return false;
+	}
+	return true;
+}
+
 struct kterr *kt_exec_guest(struct kt_exec *x, struct kt_greq *req, struct kt_greply *reply)
 {
+	struct kterr *e;
+
 	memset(reply, 0, sizeof(*reply));
 	if (!x->link.ops || !x->link.ops->request)
 		return kterr_hint(kterr_new(ENOTCONN, "%s: no guest link", kt_greq_name(req)),
 				  "guest-side ops need a booted guest (`ktcon run` or the console)");
-	return x->link.ops->request(x->link.ctx, req, reply, &x->cancel);
+	e = x->link.ops->request(x->link.ctx, req, reply, &x->cancel);
+	/* States that came in while the request waited. */
+	poll_link(x, 0);
+	return e;
+}
+
+void kt_exec_pump(struct kt_exec *x, uint64_t ns)
+{
+	if (!poll_link(x, ns))
+		x->clock.sleep_ns(x->clock.ctx, ns);
+}
+
+bool kt_exec_gstate(struct kt_exec *x, struct kt_gstate *out)
+{
+	struct kterr *e;
+
+	kt_gstate_init(out);
+	pthread_mutex_lock(&x->glock);
+	e = x->gstate.valid ? kt_gstate_copy(out, &x->gstate) : NULL;
+	pthread_mutex_unlock(&x->glock);
+	kterr_free(e);		/* out of memory: out stays empty */
+	return out->valid;
 }
 
 struct kterr *kt_exec_guest_simple(struct kt_exec *x, enum kt_op_kind op, const char *cgroup)
@@ -501,7 +572,9 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 	return true;
 }
 
-/* Sleep ns in slices, minding cancel and guest events. */
+/* Wait ns in slices, minding cancel and guest events; each slice is
+ * spent draining the link when it can, so the guest's state keeps
+ * arriving through long holds, else asleep. */
 static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 {
 	uint64_t end = x->clock.now_ns(x->clock.ctx) + ns;
@@ -514,7 +587,7 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 			return kterr_new(ECANCELED, "step %d: hold cancelled", x->step);
 		if (now >= end)
 			return NULL;
-		x->clock.sleep_ns(x->clock.ctx, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
+		kt_exec_pump(x, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
 	}
 }
 

@@ -175,11 +175,15 @@ static void serve(struct agent *a)
 
 	for (;;) {
 		struct pollfd pfd = { .fd = a->port_fd, .events = POLLIN };
-		/* Short naps while a payload is being waited for, so its
-		 * exit is answered within a few ms of happening. */
-		int r = poll(&pfd, 1, agent_payloads_waiting() ? 5 : 250);
-		int st;
+		/* Wake for the next STATE sample, and take short naps while
+		 * a payload is being waited for, so its exit is answered
+		 * within a few ms of happening. */
+		int timeout = agent_stream_timeout_ms(a);
+		int r, st;
 
+		if (agent_payloads_waiting() && timeout > 5)
+			timeout = 5;
+		r = poll(&pfd, 1, timeout);
 		agent_reap();
 		agent_payloads_poll(a);
 		agent_sched_poll(a);
@@ -187,6 +191,7 @@ static void serve(struct agent *a)
 			agent_console("shell exited; powering off");
 			agent_power_off();
 		}
+		agent_stream_tick(a);
 		if (r <= 0)
 			continue;
 		ssize_t n = read(a->port_fd, buf, sizeof(buf));
@@ -208,8 +213,11 @@ static void serve(struct agent *a)
 				agent_send_log(a, "agent: skipped a bad frame from the host: %s", why);
 				continue;
 			}
-			if (a->msg->type == WIRE_OP_REQ)
+			if (a->msg->type == WIRE_OP_REQ) {
 				answer(a, a->msg);
+				/* Show the op's effect right after its reply. */
+				agent_stream_poke(a);
+			}
 			else
 				agent_send_log(a, "agent: ignored a %s frame (seq %u)",
 					       wire_type_name(a->msg->type), a->msg->seq);

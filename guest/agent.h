@@ -22,6 +22,20 @@
 #define AGENT_CGROUP_ROOT "/sys/fs/cgroup"
 #define AGENT_CGROUP_MANAGED "/sys/fs/cgroup/ktcon"
 #define AGENT_CONTROLLERS "+cpuset +cpu +memory +io +pids"
+/* How often the state stream looks for a change (agent-stream.c). */
+#define AGENT_STATE_SAMPLE_MS 100
+
+/* The STATE stream's memory (agent-stream.c). */
+struct agent_stream {
+	struct wire_buf b;		/* the frame being built, reused */
+	uint8_t *last;			/* cg.* and sched.* of the last frame sent */
+	size_t last_len, last_cap;
+	uint32_t gen;			/* frames sent; the next frame's seq is gen + 1 */
+	uint64_t next_sample_ns;	/* kt_now_ns() of the next look */
+	uint64_t last_sent_ns;
+	uint64_t skipped;		/* rounds skipped: the port was not writable */
+	bool said_error;		/* a write error was told on the console once */
+};
 
 struct agent {
 	int port_fd;			/* ktcon.0 */
@@ -33,6 +47,7 @@ struct agent {
 	pid_t shell_pid;
 	bool poweroff;			/* set by the poweroff op */
 	bool deferred;			/* the op in hand replies later itself */
+	struct agent_stream stream;
 };
 
 /* One op: name, handler. The handler reads its arguments from req and
@@ -116,6 +131,29 @@ void agent_shell_start(struct agent *a);
 
 /* sched_ext state text ("enabled", "disabled", ...) or "absent". */
 const char *agent_scx_state(char *buf, size_t size);
+
+/* Where a STATE frame's parts are read from: the live guest, or fixtures
+ * in tests (agent-state.c; the layout is guest/wire-state.h). */
+struct agent_state_src {
+	const char *cgroups;		/* the managed parent */
+	const char *interrupts;		/* /proc/interrupts */
+	const char *sched_ext;		/* /sys/kernel/sched_ext */
+};
+extern const struct agent_state_src agent_state_live;
+
+/* Begin a STATE frame (seq gen) with its cg.* and sched.* fields; *fields
+ * counts them for agent_state_end, which adds the IRQ table, the uptime
+ * and the skipped-rounds count. wire_finish() then closes the frame. */
+void agent_state_begin(struct wire_buf *b, uint32_t gen, const struct agent_state_src *src,
+		       size_t *fields);
+void agent_state_end(struct wire_buf *b, const struct agent_state_src *src, size_t fields,
+		     uint64_t uptime_ms, uint64_t skipped_rounds);
+
+/* The STATE stream (agent-stream.c): tick whenever the serve loop wakes;
+ * sleep no longer than timeout_ms; poke after an op to sample at once. */
+void agent_stream_tick(struct agent *a);
+int agent_stream_timeout_ms(const struct agent *a);
+void agent_stream_poke(struct agent *a);
 
 /* Power off (agent-power.c): detach sched_ext, sync, reset. Never returns. */
 void agent_power_off(void) __attribute__((noreturn));

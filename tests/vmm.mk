@@ -45,3 +45,9 @@ tests_unit_test_initramfs_SOURCES = tests/unit/test_initramfs.c tests/unit/newc_
 	tests/unit/newc_reader.h
 tests_unit_test_initramfs_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_initramfs_LDADD = $(UNIT_LDADD)
+
+# The host keeps the guest's latest STATE (agentlink over a socketpair).
+check_PROGRAMS += tests/unit/test_agentlink_state
+tests_unit_test_agentlink_state_SOURCES = tests/unit/test_agentlink_state.c
+tests_unit_test_agentlink_state_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_agentlink_state_LDADD = $(UNIT_LDADD)

@@ -2,6 +2,7 @@
 #include "vmm/guestlink.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,7 +224,28 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	return e ? kterr_wrap(e, "%s: reply", op) : NULL;
 }
 
-static const struct kt_link_ops ops = { .request = request };
+/* Drain the channel through the executor's holds; hand over a newer
+ * state. Rounded up to whole ms, the channel's granularity. */
+static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
+			       struct kt_gstate *state)
+{
+	struct agentlink *l = ctx;
+	uint64_t ms = (timeout_ns + 999999) / 1000000;
+	struct kterr *e = agentlink_pump(l, ms > INT_MAX ? INT_MAX : (int)ms);
+
+	if (l->nstates != *gen && l->state.valid) {
+		struct kterr *ce = kt_gstate_copy(state, &l->state);
+
+		/* Out of memory: keep the old one; the next poll tries again. */
+		if (ce)
+			kterr_free(ce);
+		else
+			*gen = l->nstates;
+	}
+	return e;
+}
+
+static const struct kt_link_ops ops = { .request = request, .poll = link_poll };
 
 /* EVENT frames as the executor's guest events. */
 static void on_event(const struct wire_msg *m, void *ctx)
