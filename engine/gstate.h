@@ -39,7 +39,7 @@ struct kt_gstate_cgroup {
 	long nprocs;				/* -1 unknown */
 	bool has_knob[KT_GSTATE_NKNOBS];
 	char knobs[KT_GSTATE_NKNOBS][KT_GSTATE_KNOB_MAX];	/* as the guest read them */
-	/* workers: the agent's worker count, once guest/agent-worker.c reports it */
+	long workers;				/* ktcon workers in it; -1 unknown */
 };
 
 struct kt_gstate_sched {

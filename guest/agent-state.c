@@ -26,19 +26,13 @@
 #include "guest/state-irqs.h"
 #include "guest/wire-state.h"
 
-const struct agent_state_src agent_state_live = {
-	.cgroups = AGENT_CGROUP_MANAGED,
-	.interrupts = "/proc/interrupts",
-	.sched_ext = "/sys/kernel/sched_ext",
-};
-
 /* The cgroups may take this much of a frame; the IRQ table the rest,
  * less room for the last few fields. */
 #define CG_BUDGET (WIRE_STATE_MAX_FRAME * 5 / 8)
 #define TAIL_RESERVE 256
 /* Well under the decoder's WIRE_MAX_FIELDS. */
 #define MAX_FIELDS 3500
-#define CG_FIELDS (5 + CG_NKNOBS)
+#define CG_FIELDS (6 + CG_NKNOBS)
 #define IRQ_FIELDS 3
 #define INTERRUPTS_MAX (256 * 1024)
 
@@ -46,6 +40,7 @@ struct cg_out {
 	struct wire_buf *b;
 	size_t n;
 	size_t *fields;
+	const struct agent_state_src *src;
 };
 
 static bool put_cgroup(const struct cg_state *cg, void *ctx)
@@ -67,7 +62,8 @@ static bool put_cgroup(const struct cg_state *cg, void *ctx)
 	for (int i = 0; i < CG_NKNOBS; i++)
 		if (cg->has_knob[i])
 			wire_put_str(b, KEY(cg_knob_files[i]), cg->knob[i]);
-	/* cg.I.workers goes here with agent-worker.c's table. */
+	if (o->src->workers)
+		wire_put_u64(b, KEY("workers"), o->src->workers(cg->path));
 #undef KEY
 	if (b->len > CG_BUDGET) {
 		b->len = mark;	/* this row does not fit: cut the list here */
@@ -78,9 +74,10 @@ static bool put_cgroup(const struct cg_state *cg, void *ctx)
 	return true;
 }
 
-static void put_cgroups(struct wire_buf *b, const char *root, size_t *fields)
+static void put_cgroups(struct wire_buf *b, const struct agent_state_src *src, size_t *fields)
 {
-	struct cg_out o = { b, 0, fields };
+	const char *root = src->cgroups;
+	struct cg_out o = { b, 0, fields, src };
 	bool stopped = false;
 	struct kterr *e = cg_walk(root, put_cgroup, &o, &stopped);
 
@@ -133,7 +130,7 @@ void agent_state_begin(struct wire_buf *b, uint32_t gen, const struct agent_stat
 {
 	*fields = 0;
 	wire_begin(b, WIRE_STATE, gen);
-	put_cgroups(b, src->cgroups, fields);
+	put_cgroups(b, src, fields);
 	put_sched(b, src->sched_ext, fields);
 }
 

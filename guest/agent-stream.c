@@ -27,6 +27,14 @@
 #include "engine/util.h"
 #include "guest/wire-state.h"
 
+/* The live guest: what agent-state.c reads, and the worker table. */
+const struct agent_state_src agent_state_live = {
+	.cgroups = AGENT_CGROUP_MANAGED,
+	.interrupts = "/proc/interrupts",
+	.sched_ext = "/sys/kernel/sched_ext",
+	.workers = agent_workers_in,
+};
+
 #define NS_PER_MS 1000000ULL
 
 static uint64_t uptime_ms(void)

@@ -138,6 +138,8 @@ struct agent_state_src {
 	const char *cgroups;		/* the managed parent */
 	const char *interrupts;		/* /proc/interrupts */
 	const char *sched_ext;		/* /sys/kernel/sched_ext */
+	/* ktcon workers in a cgroup ("a/b"); NULL: not reported */
+	unsigned (*workers)(const char *cgroup);
 };
 extern const struct agent_state_src agent_state_live;
 

@@ -33,8 +33,6 @@ struct cg_state {
 	long nprocs;			/* lines of cgroup.procs; -1 unknown */
 	bool has_knob[CG_NKNOBS];
 	char knob[CG_NKNOBS][CG_STATE_KNOB_MAX];	/* as read, "; " for newlines */
-	/* workers: the agent's worker count for this cgroup goes here once
-	 * guest/agent-worker.c's table is merged. */
 };
 
 /* Called for each cgroup; return false to stop the walk. */

@@ -19,8 +19,7 @@
  *   cg.I.nprocs       lines of cgroup.procs
  *   cg.I.<knob>       cpu.weight, cpu.max, memory.max, io.weight, pids.max
  *                     as read (newlines become "; "), absent when the file is
- *                     (a per-cgroup "workers" count joins these with the
- *                     worker table of guest/agent-worker.c)
+ *   cg.I.workers      ktcon workers the agent placed in it
  *   sched.state       /sys/kernel/sched_ext/state, or "absent"
  *   sched.ops         root/ops, present while a scheduler is attached
  *   sched.switch_all, sched.nr_rejected, sched.hotplug_seq, sched.enable_seq

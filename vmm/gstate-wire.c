@@ -115,14 +115,19 @@ static struct kterr *cgroup_field(struct kt_gstate *s, const char *key, uint64_t
 	} else if (!strcmp(sub, "cpus")) {
 		copy(c->cpus_effective, sizeof(c->cpus_effective), v);
 		c->has_cpus = true;
-	} else if (!strcmp(sub, "populated") || !strcmp(sub, "frozen") || !strcmp(sub, "nprocs")) {
-		if (!parse_num(v, true, &x) || x < -1 || (x > 1 && strcmp(sub, "nprocs")))
+	} else if (!strcmp(sub, "populated") || !strcmp(sub, "frozen") || !strcmp(sub, "nprocs") ||
+		   !strcmp(sub, "workers")) {
+		bool count = !strcmp(sub, "nprocs") || !strcmp(sub, "workers");
+
+		if (!parse_num(v, true, &x) || x < -1 || (x > 1 && !count))
 			return kterr_new(EINVAL, "STATE field %s: '%.40s' is not %s", key, v,
-					 strcmp(sub, "nprocs") ? "-1, 0 or 1" : "a count");
+					 count ? "a count" : "-1, 0 or 1");
 		if (!strcmp(sub, "populated"))
 			c->populated = (int)x;
 		else if (!strcmp(sub, "frozen"))
 			c->frozen = (int)x;
+		else if (!strcmp(sub, "workers"))
+			c->workers = (long)x;
 		else
 			c->nprocs = (long)x;
 	} else {
@@ -280,7 +285,8 @@ static struct kterr *parse(const struct wire_msg *m, struct kt_gstate *s, bool *
 	s->ncgroups = ncg;
 	s->nirqs = nirq;
 	for (size_t i = 0; i < ncg; i++)
-		s->cgroups[i].populated = s->cgroups[i].frozen = -1, s->cgroups[i].nprocs = -1;
+		s->cgroups[i].populated = s->cgroups[i].frozen = -1, s->cgroups[i].nprocs = -1,
+			s->cgroups[i].workers = -1;
 	for (size_t f = 0; f < m->n; f++) {
 		const char *key = m->fields[f].key, *v = m->fields[f].val, *sub;
 		uint64_t i;

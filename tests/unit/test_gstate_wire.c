@@ -41,6 +41,11 @@ static void mk(const char *dir, const char *rel)
 	free(p);
 }
 
+static unsigned fake_workers(const char *cgroup)
+{
+	return strcmp(cgroup, "workers") ? 0 : 2;
+}
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -67,7 +72,7 @@ static int setup(void **state)
 	put(f->scx, "nr_rejected", "0\n");
 	put(f->scx, "switch_all", "1\n");
 	put(f->scx, "hotplug_seq", "0\n");
-	f->src = (struct agent_state_src){ f->cgroups, f->interrupts, f->scx };
+	f->src = (struct agent_state_src){ f->cgroups, f->interrupts, f->scx, fake_workers };
 	f->msg = malloc(sizeof(*f->msg));
 	kt_gstate_init(&f->st);
 	*state = f;
@@ -142,6 +147,8 @@ static void test_round_trip_carries_cgroups_sched_and_irqs(void **state)
 	assert_int_equal(bg->populated, 0);
 	assert_false(bg->has_cpus);
 	assert_int_equal(in->nprocs, -1);	/* no cgroup.procs in the fixture */
+	assert_int_equal(w->workers, 2);	/* the agent's worker table, faked */
+	assert_int_equal(bg->workers, 0);
 	assert_string_equal(f->st.sched.state, "enabled");
 	assert_string_equal(f->st.sched.ops, "simple");
 	assert_int_equal(f->st.sched.enable_seq, 3);
