@@ -7,7 +7,7 @@ ktcon_SOURCES = \
 	tui/cmd-check.c \
 	tui/cmd-boot.c \
 	tui/cmd-console.c \
-	tui/cmd-run.c \
+	tui/cmd-run.c tui/cmd-help.c \
 	tui/run-status.c tui/run-status.h \
 	tui/recipe-boot.c tui/recipe-boot.h
 ktcon_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
