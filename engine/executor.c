@@ -55,6 +55,9 @@ struct kt_exec {
 	struct kt_gstate gstate;
 	uint64_t gstate_gen;		/* the link's count of the one we have */
 	bool poll_broken;		/* the link's poll failed: sleep instead */
+	/* The guest is gone (the link said EHOSTDOWN): nothing more is sent,
+	 * the step fails with why, teardown has nothing left to ask. */
+	char *gone;
 };
 
 static uint64_t real_now(void *ctx)
@@ -128,6 +131,7 @@ void kt_exec_free(struct kt_exec *x)
 	for (size_t i = 0; i < x->res.nguest_failures; i++)
 		free(x->res.guest_failures[i]);
 	free(x->res.guest_failures);
+	free(x->gone);
 	for (size_t i = 0; i < x->res.nfinal_workers; i++)
 		free(x->res.final_workers[i]);
 	free(x->res.final_workers);
@@ -184,6 +188,18 @@ static void emit(struct kt_exec *x, struct kt_event ev);
 
 /* Let the link drain for up to ns and take a newer guest state. False
  * when it cannot (no poll, or it broke): the caller sleeps instead. */
+/* After a failed call: is the guest gone for good? Remember why, once. */
+static void note_gone(struct kt_exec *x, const struct kterr *e)
+{
+	const char *why;
+
+	if (!e || x->gone || !x->link.ops || !x->link.ops->gone)
+		return;
+	why = x->link.ops->gone(x->link.ctx);
+	if (why)
+		x->gone = strdup(why);
+}
+
 static bool poll_link(struct kt_exec *x, uint64_t ns)
 {
 	struct kt_gstate fresh;
@@ -202,6 +218,11 @@ static bool poll_link(struct kt_exec *x, uint64_t ns)
 		x->gstate_gen = gen;
 	} else {
 		kt_gstate_clear(&fresh);
+	}
+	note_gone(x, e);
+	if (e && x->gone) {
+		kterr_free(e);		/* the hold fails with it */
+		return false;
 	}
 	if (e) {
 		char *s;
@@ -223,12 +244,16 @@ struct kterr *kt_exec_guest(struct kt_exec *x, struct kt_greq *req, struct kt_gr
 	struct kterr *e;
 
 	memset(reply, 0, sizeof(*reply));
+	if (x->gone)
+		return kterr_new(0, "%s: not sent: the guest is gone", kt_greq_name(req));
 	if (!x->link.ops || !x->link.ops->request)
 		return kterr_hint(kterr_new(ENOTCONN, "%s: no guest link", kt_greq_name(req)),
 				  "guest-side ops need a booted guest (`ktcon run` or the console)");
 	e = x->link.ops->request(x->link.ctx, req, reply, &x->cancel);
+	note_gone(x, e);
 	/* States that came in while the request waited. */
-	poll_link(x, 0);
+	if (!x->gone)
+		poll_link(x, 0);
 	return e;
 }
 
@@ -583,6 +608,9 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 		uint64_t now = x->clock.now_ns(x->clock.ctx);
 
 		drain_guest_events(x);
+		if (x->gone)
+			return kterr_new(0, "step %d: the guest died during the hold: %s", x->step,
+					 x->gone);
 		if (atomic_exchange(&x->cancel, false))
 			return kterr_new(ECANCELED, "step %d: hold cancelled", x->step);
 		if (now >= end)
@@ -648,8 +676,11 @@ static void teardown(struct kt_exec *x, enum kt_owner o)
 	char **names;
 
 	atomic_store(&x->cancel, false);
-	if (!idx)
+	/* A dead guest has nothing to tear down: its failure said why. */
+	if (!idx || x->gone) {
+		free(idx);
 		return;
+	}
 	n = o == KT_OWN_STEP ? kt_scn_step_cgroups(s, idx) : kt_scn_backdrop_cgroups(s, idx);
 	for (size_t i = 0; i < n; i++) {
 		if (!s->cgs[idx[i]].frozen)
@@ -810,6 +841,8 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 			}
 		}
 		teardown(x, KT_OWN_STEP);
+		if (x->gone)
+			ok = false;
 		emit(x, (struct kt_event){ .kind = KT_EV_STEP_END, .stmt = secs[i].head, .ok = ok });
 		if (!ok)
 			skip_from(x, secs[i].end);

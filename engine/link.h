@@ -112,6 +112,9 @@ struct kt_greply {
 };
 
 struct kt_link_ops {
+	/* Why the guest is gone for good (it panicked, QEMU exited), or NULL
+	 * while it lives. Optional. The executor stops sending once it is. */
+	const char *(*gone)(void *ctx);
 	struct kterr *(*request)(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
 				 const atomic_bool *cancel);
 	/*

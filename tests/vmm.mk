@@ -21,7 +21,7 @@ bench: tests/bench/bench-boot
 	./tests/bench/bench-boot -n 10 --cpus 2
 .PHONY: bench
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
-INT_TESTS += tests/integration/docs.int
+INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run.

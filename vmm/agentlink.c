@@ -30,10 +30,28 @@ struct kterr *agentlink_init(struct agentlink *l, int fd,
 
 void agentlink_release(struct agentlink *l)
 {
+	free(l->gone);
+	l->gone = NULL;
 	wire_decoder_free(&l->dec);
 	free(l->msg);
 	l->msg = NULL;
 	kt_gstate_clear(&l->state);
+}
+
+/* The guest is gone (panic, QEMU exit, channel closed): remember why, once,
+ * so every later call fails at once instead of with a stray EPIPE. E is
+ * returned as it is: the first failure carries the evidence. */
+static struct kterr *mark_gone(struct agentlink *l, struct kterr *e)
+{
+	if (!l->gone)
+		l->gone = kterr_strdup(e);
+	return e;
+}
+
+static struct kterr *already_gone(struct agentlink *l, const char *what)
+{
+	return kterr_new(EHOSTDOWN, "%s: not sent: the guest is gone (the first failure says why)",
+			 what);
 }
 
 static void say(struct agentlink *l, const char *line)
@@ -121,6 +139,8 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 	 * a reply already in the socket is not a timeout. */
 	bool drained = false;
 
+	if (l->gone)
+		return already_gone(l, what);
 	for (;;) {
 		enum wire_status st;
 
@@ -142,7 +162,8 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 		if (l->health) {
 			struct kterr *e = l->health(l->health_ctx);
 			if (e)
-				return kterr_wrap(e, "%s: the guest stopped answering", what);
+				return mark_gone(l, kterr_wrap(e, "%s: the guest stopped answering",
+							       what));
 		}
 		int left = HEALTH_POLL_MS;
 		if (timeout_ms >= 0) {
@@ -172,10 +193,16 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 		if (n < 0)
 			return kterr_errno("%s: read the control channel", what);
 		if (n == 0) {
-			struct kterr *e = l->health ? l->health(l->health_ctx) : NULL;
+			struct kterr *e = NULL;
 
-			return e ? kterr_wrap(e, "%s: control channel closed", what)
-				 : kterr_new(ECONNRESET, "%s: control channel closed", what);
+			/* The channel closes a moment before QEMU's exit can be
+			 * collected: give the evidence a second to arrive. */
+			for (int i = 0; l->health && i < 50 && !(e = l->health(l->health_ctx)); i++)
+				usleep(20 * 1000);
+
+			return mark_gone(l, e ? kterr_wrap(e, "%s: control channel closed", what)
+					      : kterr_new(ECONNRESET, "%s: control channel closed",
+							  what));
 		}
 		if (!wire_feed(&l->dec, buf, n))
 			return kterr_new(ENOMEM, "%s: control channel buffer", what);
@@ -219,6 +246,13 @@ static struct kterr *send_all(struct agentlink *l, const struct wire_buf *b)
 
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EPIPE) {
+			/* The other end closed: say why, not just EPIPE. */
+			struct kterr *e = l->health ? l->health(l->health_ctx) : NULL;
+
+			return mark_gone(l, e ? kterr_wrap(e, "write to the control channel")
+					      : kterr_errno("write to the control channel"));
+		}
 		if (w < 0)
 			return kterr_errno("write to the control channel");
 		off += w;
@@ -237,6 +271,8 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 
 	if (reply)
 		*reply = NULL;
+	if (l->gone)
+		return already_gone(l, op);
 	wire_buf_init(&b);
 	wire_begin(&b, WIRE_OP_REQ, w.seq);
 	wire_put_str(&b, "op", op);

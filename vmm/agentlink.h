@@ -49,6 +49,9 @@ struct agentlink {
 	struct agent_hello hello;
 	uint64_t hello_ns;		/* kt_now_ns() when HELLO arrived */
 	uint64_t bad_frames;
+	/* Why the guest is gone (panic, QEMU exit, closed channel), once it
+	 * is: every later call fails at once with EHOSTDOWN. */
+	char *gone;
 	/* The latest good STATE; nstates counts those taken, so a caller can
 	 * tell a newer one from the one it has. A bad STATE is logged and
 	 * counted in bad_states, and the previous one kept. */

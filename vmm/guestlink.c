@@ -245,7 +245,12 @@ static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 	return e;
 }
 
-static const struct kt_link_ops ops = { .request = request, .poll = link_poll };
+static const char *gone(void *ctx)
+{
+	return ((struct agentlink *)ctx)->gone;
+}
+
+static const struct kt_link_ops ops = { .request = request, .poll = link_poll, .gone = gone };
 
 /* EVENT frames as the executor's guest events. */
 static void on_event(const struct wire_msg *m, void *ctx)
