@@ -71,6 +71,10 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 
 	if (f->nlog < FAKE_LOG_MAX)
 		f->log[f->nlog++] = line;
+	if (f->die_at && line && !strncmp(line, f->die_at, strlen(f->die_at))) {
+		f->dead = true;
+		return kterr_new(ECONNRESET, "control channel closed: guest kernel panic");
+	}
 	if (f->fail_prefix && line && !strncmp(line, f->fail_prefix, strlen(f->fail_prefix)))
 		return kterr_new(f->fail_errno, "%s", f->fail_msg ? f->fail_msg : "fake failure");
 	if (f->block_wait && req->op == KT_OP_WAIT_PAYLOAD && req->verb == KT_GREQ_OP) {
@@ -113,7 +117,12 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	return NULL;
 }
 
-const struct kt_link_ops fake_link_ops = { .request = request };
+static const char *gone(void *ctx)
+{
+	return ((struct fake_link *)ctx)->dead ? "guest kernel panic (fake)" : NULL;
+}
+
+const struct kt_link_ops fake_link_ops = { .request = request, .gone = gone };
 
 static struct kterr *fake_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 			       struct kt_gstate *state)
@@ -136,4 +145,5 @@ static struct kterr *fake_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 	return NULL;
 }
 
-const struct kt_link_ops fake_link_poll_ops = { .request = request, .poll = fake_poll };
+const struct kt_link_ops fake_link_poll_ops = { .request = request, .poll = fake_poll,
+						 .gone = gone };

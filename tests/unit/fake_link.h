@@ -38,6 +38,10 @@ struct fake_link {
 	struct kt_gstate state;
 	uint64_t state_gen;
 	const char *poll_fail;
+	/* The request starting with die_at fails and the guest is gone from
+	 * then on (the link's gone hook says so). */
+	const char *die_at;
+	bool dead;
 };
 
 extern const struct kt_link_ops fake_link_ops;

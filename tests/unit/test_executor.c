@@ -629,6 +629,31 @@ static void test_replace_needs_attached_and_restart_uses_boot_scheduler(void **s
 	harness_free(&h);
 }
 
+/* Once the link says the guest is gone, nothing more is sent: the rest of
+ * the step and the later steps are skipped and teardown asks nothing. */
+static void test_a_dead_guest_stops_the_run(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.die_at = "freeze-cgroup";
+	harness_run(&h, "backdrop\n"
+			"  add-cgroup bg\n"
+			"step\n"
+			"  add-cgroup a\n"
+			"  freeze-cgroup a\n"
+			"  add-cgroup b\n"
+			"step\n"
+			"  add-cgroup c\n");
+	assert_contains(h.errstr, "guest kernel panic");
+	assert_int_equal(harness_line(&h, 6)->status, KT_RES_SKIP);
+	assert_int_equal(harness_line(&h, 8)->status, KT_RES_SKIP);
+	assert_int_equal(fake_link_find(&h.link, "freeze-cgroup", 0), h.link.nlog - 1);
+	assert_int_equal(kt_exec_results(h.x)->nteardown, 0);
+	assert_false(kt_exec_results(h.x)->passed);
+	harness_free(&h);
+}
+
 static void test_pin_bpf_map_twice_is_a_noop(void **state)
 {
 	RUN(h, "step\n"
@@ -868,6 +893,7 @@ int main(void)
 		cmocka_unit_test(test_detach_scheduler_with_none_attached_fails),
 		cmocka_unit_test(test_replace_needs_attached_and_restart_uses_boot_scheduler),
 		cmocka_unit_test(test_pin_bpf_map_twice_is_a_noop),
+		cmocka_unit_test(test_a_dead_guest_stops_the_run),
 		cmocka_unit_test(test_steer_irq_to_offline_cpu_names_it),
 		cmocka_unit_test(test_expect_procs_counts_captured_pids),
 		cmocka_unit_test(test_expect_read_and_snapshot_compare),
