@@ -603,6 +603,7 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 {
 	uint64_t end = x->clock.now_ns(x->clock.ctx) + ns;
+	size_t failures = x->res.nguest_failures;
 
 	for (;;) {
 		uint64_t now = x->clock.now_ns(x->clock.ctx);
@@ -611,6 +612,10 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 		if (x->gone)
 			return kterr_new(0, "step %d: the guest died during the hold: %s", x->step,
 					 x->gone);
+		/* A scheduler died: the step's outcome is known, stop waiting. */
+		if (x->res.nguest_failures > failures)
+			return kterr_new(0, "step %d: ended early: %s", x->step,
+					 x->res.guest_failures[failures]);
 		if (atomic_exchange(&x->cancel, false))
 			return kterr_new(ECANCELED, "step %d: hold cancelled", x->step);
 		if (now >= end)

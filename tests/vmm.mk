@@ -17,8 +17,13 @@ EXTRA_PROGRAMS += tests/bench/bench-boot
 tests_bench_bench_boot_SOURCES = tests/bench/bench-boot.c
 tests_bench_bench_boot_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-boot
-bench: tests/bench/bench-boot
+EXTRA_PROGRAMS += tests/bench/bench-ops
+tests_bench_bench_ops_SOURCES = tests/bench/bench-ops.c
+tests_bench_bench_ops_LDADD = $(VMM_LIBS)
+CLEANFILES += tests/bench/bench-ops
+bench: tests/bench/bench-boot tests/bench/bench-ops
 	./tests/bench/bench-boot -n 10 --cpus 2
+	./tests/bench/bench-ops -n 100 --cpus 2
 .PHONY: bench
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
