@@ -7,7 +7,9 @@
  * frame (agent-state.c) and sends the frame when that part differs from
  * the last one sent, or when WIRE_STATE_PERIOD_MS has passed since then.
  * After an op, agent_stream_poke() makes the next tick sample at once, so
- * the host sees an op's effect right after its reply.
+ * the host sees an op's effect right after its reply. An op that runs
+ * long ticks too (sh); the others block the loop for at most a few
+ * seconds (freeze-cgroup's wait), and the stream pauses meanwhile.
  *
  * It never blocks: a frame goes out only when the port polls writable, in
  * one write of at most WIRE_STATE_MAX_FRAME bytes with O_NONBLOCK set.
