@@ -16,3 +16,6 @@ tests_unit_test_gstate_wire_SOURCES = tests/unit/test_gstate_wire.c guest/agent-
 	guest/agent-util.c guest/state-cgroups.c guest/state-irqs.c
 tests_unit_test_gstate_wire_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gstate_wire_LDADD = $(UNIT_LDADD)
+
+# Boots a guest: the state stream end to end (ktcon boot --state).
+INT_TESTS += tests/integration/state.int
