@@ -4,6 +4,8 @@
  * It mounts what a scheduler test needs, prepares the managed cgroup
  * subtree, opens the ktcon.0 virtio-serial port, says HELLO, and answers
  * OP_REQ frames through a table of ops (agent-ops.c), one file per domain.
+ * Unasked, it streams the guest's state in STATE frames (agent-state.c
+ * builds them, agent-stream.c paces them; layout in guest/wire-state.h).
  * As PID 1 it also reaps every orphan; children an op is waiting for are
  * reaped by the same loop and their status handed over (agent_wait_child),
  * so the reaper never steals an op's child.
@@ -25,16 +27,19 @@
 /* How often the state stream looks for a change (agent-stream.c). */
 #define AGENT_STATE_SAMPLE_MS 100
 
+struct agent_state_src;
+
 /* The STATE stream's memory (agent-stream.c). */
 struct agent_stream {
 	struct wire_buf b;		/* the frame being built, reused */
 	uint8_t *last;			/* cg.* and sched.* of the last frame sent */
 	size_t last_len, last_cap;
 	uint32_t gen;			/* frames sent; the next frame's seq is gen + 1 */
-	uint64_t next_sample_ns;	/* kt_now_ns() of the next look */
+	uint64_t next_tick_ns;		/* kt_now_ns() of the next look; 0: now */
 	uint64_t last_sent_ns;
 	uint64_t skipped;		/* rounds skipped: the port was not writable */
 	bool said_error;		/* a write error was told on the console once */
+	const struct agent_state_src *src;	/* NULL: agent_state_live (tests set it) */
 };
 
 struct agent {
