@@ -25,3 +25,8 @@ tests_unit_test_agent_stream_SOURCES = tests/unit/test_agent_stream.c guest/agen
 	guest/agent-state.c guest/agent-util.c guest/state-cgroups.c guest/state-irqs.c
 tests_unit_test_agent_stream_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_agent_stream_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_state_print
+tests_unit_test_state_print_SOURCES = tests/unit/test_state_print.c tui/state-print.c
+tests_unit_test_state_print_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_state_print_LDADD = $(UNIT_LDADD)
