@@ -31,6 +31,7 @@ struct fx {
 	int frames;			/* STATE frames the host has read */
 	uint32_t last_seq;
 	uint64_t last_skipped;
+	uint64_t first_skipped;		/* skipped_rounds of the frame with seq 1 */
 	bool last_has_new;		/* the last frame listed cgroup "new" */
 };
 
@@ -115,13 +116,16 @@ static void host_read(struct fx *f)
 		f->frames++;
 		f->last_seq = f->msg->seq;
 		f->last_skipped = wire_get_u64(f->msg, "skipped_rounds", &v) ? v : 0;
+		if (f->last_seq == 1)
+			f->first_skipped = f->last_skipped;
 		f->last_has_new = wire_get(f->msg, "cg.0.path") &&
 				  !strcmp(wire_get(f->msg, "cg.0.path"), "new");
 	}
 }
 
 /* The serve loop's shape: sleep as the stream says, then tick. Returns
- * the wakeups, so a spin shows. */
+ * the wakeups, so a spin shows. A loaded machine oversleeps, so the
+ * tests bound counts from the side a stall cannot push them. */
 static int run_for(struct fx *f, int ms)
 {
 	uint64_t end = kt_now_ns() + (uint64_t)ms * 1000000;
@@ -154,10 +158,9 @@ static void test_first_frame_at_once_then_every_period(void **state)
 	assert_int_equal(f->last_seq, 1);
 	/* Nothing changes: frames come from the period alone. */
 	wakeups = run_for(f, 1000);
-	assert_in_range(f->frames, 1 + 1000 / WIRE_STATE_PERIOD_MS,
-			1 + 1000 / WIRE_STATE_PERIOD_MS + 1);
-	/* samples every AGENT_STATE_SAMPLE_MS, not a spin */
-	assert_in_range(wakeups, 1000 / AGENT_STATE_SAMPLE_MS - 2, 1000 / AGENT_STATE_SAMPLE_MS + 6);
+	assert_in_range(f->frames, 2, 1 + 1000 / WIRE_STATE_PERIOD_MS + 1);
+	/* a look every AGENT_STATE_SAMPLE_MS and at each period, not a spin */
+	assert_in_range(wakeups, 1, 1000 / AGENT_STATE_SAMPLE_MS + 1000 / WIRE_STATE_PERIOD_MS + 2);
 	assert_int_equal(f->last_seq, f->frames);
 }
 
@@ -168,11 +171,12 @@ static void test_a_change_goes_out_within_a_sample(void **state)
 	agent_stream_tick(&f->a);
 	host_read(f);
 	run_for(f, 30);
-	assert_int_equal(f->frames, 1);
+	assert_false(f->last_has_new);
 	mk(f->cgroups, "new");
-	/* well before the period, within a sample (and some slack) */
-	run_for(f, AGENT_STATE_SAMPLE_MS + 40);
-	assert_int_equal(f->frames, 2);
+	/* The next look is at most a sample away, and the loop looks
+	 * before it returns: the change is out before the period. */
+	run_for(f, AGENT_STATE_SAMPLE_MS + 10);
+	assert_true(f->frames >= 2);
 	assert_true(f->last_has_new);
 }
 
@@ -213,8 +217,8 @@ static void test_full_port_skips_rounds_without_blocking_or_spinning(void **stat
 	assert_int_equal(errno, EAGAIN);
 	fcntl(f->a.port_fd, F_SETFL, fl);
 	t0 = kt_now_ns();
-	wakeups = run_for(f, 600);
-	assert_true(kt_now_ns() - t0 < 800 * 1000000ULL);
+	wakeups = run_for(f, 5 * AGENT_STATE_SAMPLE_MS);
+	assert_true(kt_now_ns() - t0 < (5 * AGENT_STATE_SAMPLE_MS + 200) * 1000000ULL);
 	assert_true(wakeups < 20);
 	assert_true(f->a.stream.skipped >= 4);
 	assert_int_equal(f->a.stream.gen, 0);
@@ -223,8 +227,7 @@ static void test_full_port_skips_rounds_without_blocking_or_spinning(void **stat
 	run_for(f, 0);
 	run_for(f, 2 * AGENT_STATE_SAMPLE_MS);
 	assert_true(f->frames >= 1);
-	assert_true(f->last_skipped >= 4);
-	assert_int_equal(f->last_seq, 1);
+	assert_true(f->first_skipped >= 4);
 }
 
 int main(void)
