@@ -217,10 +217,10 @@ static void serve(struct agent *a)
 				answer(a, a->msg);
 				/* Show the op's effect right after its reply. */
 				agent_stream_poke(a);
-			}
-			else
+			} else {
 				agent_send_log(a, "agent: ignored a %s frame (seq %u)",
 					       wire_type_name(a->msg->type), a->msg->seq);
+			}
 			if (a->poweroff)
 				agent_power_off();
 		}

@@ -7,7 +7,9 @@
  * frame (agent-state.c) and sends the frame when that part differs from
  * the last one sent, or when WIRE_STATE_PERIOD_MS has passed since then.
  * After an op, agent_stream_poke() makes the next tick sample at once, so
- * the host sees an op's effect right after its reply.
+ * the host sees an op's effect right after its reply. An op that runs
+ * long ticks too (sh); the others block the loop for at most a few
+ * seconds (freeze-cgroup's wait), and the stream pauses meanwhile.
  *
  * It never blocks: a frame goes out only when the port polls writable, in
  * one write of at most WIRE_STATE_MAX_FRAME bytes with O_NONBLOCK set.
@@ -46,16 +48,9 @@ static uint64_t uptime_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / NS_PER_MS;
 }
 
-static uint64_t due_ns(const struct agent_stream *s)
-{
-	uint64_t period = s->last_sent_ns + WIRE_STATE_PERIOD_MS * NS_PER_MS;
-
-	return s->next_sample_ns < period ? s->next_sample_ns : period;
-}
-
 int agent_stream_timeout_ms(const struct agent *a)
 {
-	uint64_t now = kt_now_ns(), due = due_ns(&a->stream);
+	uint64_t now = kt_now_ns(), due = a->stream.next_tick_ns;
 
 	if (due <= now)
 		return 0;
@@ -64,7 +59,19 @@ int agent_stream_timeout_ms(const struct agent *a)
 
 void agent_stream_poke(struct agent *a)
 {
-	a->stream.next_sample_ns = 0;
+	a->stream.next_tick_ns = 0;
+}
+
+/* The next look: a sample period from now, or sooner when a frame falls
+ * due before that. A period already overdue (the last round was skipped)
+ * waits for the next sample: retrying at once would spin. */
+static void plan(struct agent_stream *s, uint64_t now)
+{
+	uint64_t period = s->last_sent_ns + WIRE_STATE_PERIOD_MS * NS_PER_MS;
+
+	s->next_tick_ns = now + AGENT_STATE_SAMPLE_MS * NS_PER_MS;
+	if (s->gen && period > now && period < s->next_tick_ns)
+		s->next_tick_ns = period;
 }
 
 /* Write the whole frame, or nothing when the port would block. */
@@ -123,14 +130,15 @@ static void remember(struct agent_stream *s, size_t stable_end)
 void agent_stream_tick(struct agent *a)
 {
 	struct agent_stream *s = &a->stream;
+	const struct agent_state_src *src = s->src ? s->src : &agent_state_live;
 	uint64_t now = kt_now_ns();
 	size_t fields, stable_end;
 	bool changed, due;
 
-	if (now < due_ns(s))
+	if (now < s->next_tick_ns)
 		return;
-	s->next_sample_ns = now + AGENT_STATE_SAMPLE_MS * NS_PER_MS;
-	agent_state_begin(&s->b, s->gen + 1, &agent_state_live, &fields);
+	plan(s, now);
+	agent_state_begin(&s->b, s->gen + 1, src, &fields);
 	if (s->b.failed)
 		return;
 	stable_end = s->b.len;
@@ -139,7 +147,7 @@ void agent_stream_tick(struct agent *a)
 	due = now >= s->last_sent_ns + WIRE_STATE_PERIOD_MS * NS_PER_MS;
 	if (!changed && !due)
 		return;
-	agent_state_end(&s->b, &agent_state_live, fields, uptime_ms(), s->skipped);
+	agent_state_end(&s->b, src, fields, uptime_ms(), s->skipped);
 	if (!wire_finish(&s->b)) {
 		if (!s->said_error)
 			agent_console("STATE frame could not be built (%zu bytes)", s->b.len);
@@ -153,4 +161,5 @@ void agent_stream_tick(struct agent *a)
 	s->gen++;
 	s->last_sent_ns = now;
 	remember(s, stable_end);
+	plan(s, now);
 }

@@ -23,3 +23,17 @@ tests_unit_test_gstate_wire_SOURCES = tests/unit/test_gstate_wire.c guest/agent-
 	guest/agent-util.c guest/state-cgroups.c guest/state-irqs.c
 tests_unit_test_gstate_wire_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gstate_wire_LDADD = $(UNIT_LDADD)
+
+# Boots a guest: the state stream end to end (ktcon boot --state).
+INT_TESTS += tests/integration/state.int
+
+check_PROGRAMS += tests/unit/test_agent_stream
+tests_unit_test_agent_stream_SOURCES = tests/unit/test_agent_stream.c guest/agent-stream.c \
+	guest/agent-state.c guest/agent-util.c guest/state-cgroups.c guest/state-irqs.c
+tests_unit_test_agent_stream_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_agent_stream_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_state_print
+tests_unit_test_state_print_SOURCES = tests/unit/test_state_print.c tui/state-print.c
+tests_unit_test_state_print_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_state_print_LDADD = $(UNIT_LDADD)

@@ -25,7 +25,7 @@ FUZZ_SECONDS = 60
 fuzz:
 	$(top_srcdir)/tests/fuzz/run-fuzz $(FUZZ_SECONDS)
 .PHONY: fuzz
-EXTRA_DIST += tests/fuzz/run-fuzz tests/fuzz/fuzz_state.c tests/data/fuzz
+EXTRA_DIST += tests/fuzz/run-fuzz tests/data/fuzz
 INT_TESTS += tests/integration/fuzz.int
 
 TESTS += $(check_PROGRAMS) $(INT_TESTS)

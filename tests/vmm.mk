@@ -57,3 +57,14 @@ check_PROGRAMS += tests/unit/test_agentlink_state
 tests_unit_test_agentlink_state_SOURCES = tests/unit/test_agentlink_state.c
 tests_unit_test_agentlink_state_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_agentlink_state_LDADD = $(UNIT_LDADD)
+
+# libFuzzer target for the host's STATE reader (valid frames of random
+# fields: random bytes would not pass the CRC).
+if FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_gstate
+tests_fuzz_fuzz_gstate_SOURCES = tests/fuzz/fuzz_gstate.c guest/wire.c vmm/gstate-wire.c \
+	engine/gstate.c engine/err.c engine/util.c
+tests_fuzz_fuzz_gstate_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_gstate_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz_gstate.c

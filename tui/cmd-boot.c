@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "tui/state-print.h"
 #include "vmm/freeze.h"
 #include "vmm/session.h"
 
@@ -22,12 +23,14 @@ static const char usage_text[] =
 	"usage: ktcon boot [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
 	"                  [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--timeout SEC]\n"
 	"                  [--stage-payload NAME=PATH]... [--scheduler NAME [--sched-args ARGS]]\n"
-	"                  [--shell] [--sh CMD] [--verbose]\n"
+	"                  [--shell] [--sh CMD] [--state] [--verbose]\n"
 	"\n"
 	"Boots a guest to its agent's HELLO, prints the timings and powers it off.\n"
 	"--shell    an interactive busybox shell on the guest (exit or Ctrl-] ends it)\n"
 	"--sh CMD   run CMD in the guest once it is up; print its output; exit with\n"
 	"           its status\n"
+	"--state    print the state the agent streams (cgroups below the managed\n"
+	"           parent, sched_ext, IRQ counts per CPU), read after --sh if given\n"
 	"--stage-payload NAME=PATH\n"
 	"           put the host binary PATH in the guest as\n"
 	"           /staging/payloads/NAME/, with the libraries it needs\n"
@@ -38,11 +41,15 @@ static const char usage_text[] =
 	"--verbose  copy the guest's kernel console to stderr\n";
 
 #define BOOT_MAX_PAYLOADS 16
+/* The agent streams at least every WIRE_STATE_PERIOD_MS; allow for a
+ * slow TCG guest. */
+#define BOOT_STATE_WAIT_MS 5000
 
 struct boot_args {
 	struct session_opts so;
 	bool verbose;
 	bool freeze;
+	bool state;
 	const char *sh;
 	struct initramfs_item payloads[BOOT_MAX_PAYLOADS];
 	char payload_names[BOOT_MAX_PAYLOADS][INITRAMFS_NAME_MAX + 1];
@@ -91,6 +98,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		{ "shell", no_argument, NULL, 's' },
 		{ "sh", required_argument, NULL, 'x' },
 		{ "freeze", no_argument, NULL, 'F' },
+		{ "state", no_argument, NULL, 'O' },
 		{ "stage-payload", required_argument, NULL, 'P' },
 		{ "scheduler", required_argument, NULL, 'S' },
 		{ "sched-args", required_argument, NULL, 'A' },
@@ -105,7 +113,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:S:A:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:S:A:Ovh", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -126,6 +134,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		case 's': a->so.shell = true; break;
 		case 'x': a->sh = optarg; break;
 		case 'F': a->freeze = true; break;
+		case 'O': a->state = true; break;
 		case 'P': e = add_payload(a, optarg); break;
 		case 'S': a->so.boot_scheduler = optarg; break;
 		case 'A': a->so.boot_scheduler_args = optarg; break;
@@ -184,6 +193,35 @@ static void relay_shell(struct session *s)
 	if (tty)
 		tcsetattr(0, TCSANOW, &saved);
 	fprintf(stderr, "\n");
+}
+
+/* The first STATE read after everything before it: frames already in the
+ * channel are drained first (they may be old, after a long --shell), and
+ * frames after --sh's reply were sampled after the command ran. */
+static int print_state(struct session *s)
+{
+	struct kterr *e = agentlink_pump(&s->link, 0);
+	uint64_t t0 = kt_now_ns();
+	char d[32];
+
+	if (!e)
+		e = agentlink_wait_state(&s->link, s->link.nstates, BOOT_STATE_WAIT_MS);
+	if (e) {
+		char *m = kterr_strdup(e);
+
+		fprintf(stderr, "ktcon boot: state: %s\n", m ? m : "failed");
+		free(m);
+		kterr_free(e);
+		return -1;
+	}
+	printf("  state after        %8s  (%llu STATE frames so far, the last %zu bytes)\n",
+	       kt_fmt_duration(kt_now_ns() - t0, d, sizeof(d)),
+	       (unsigned long long)s->link.nstates, s->link.state_bytes);
+	state_print(stdout, &s->link.state);
+	if (s->link.bad_states)
+		printf("  warning: %llu STATE frames from the guest were bad (see [agent] lines)\n",
+		       (unsigned long long)s->link.bad_states);
+	return 0;
 }
 
 /* Park every vCPU, read each one's registers, resume; then prove the guest
@@ -295,6 +333,9 @@ static int cmd_boot_exec(int argc, char **argv)
 		}
 		free(out);
 	}
+	fflush(stdout);
+	if (a.state && print_state(&s) != 0)
+		rc = KTCMD_FAIL;
 	if (a.so.shell)
 		relay_shell(&s);
 	uint64_t t0 = kt_now_ns();
@@ -307,7 +348,7 @@ static int cmd_boot_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_boot_entry = {
 	.name = "boot",
-	.usage = "boot [--cpus N | --topology N,L,C,T] [--memory MiB] [--kernel PATH] [--accel auto|kvm|tcg] [--shell]",
+	.usage = "boot [--cpus N | --topology N,L,C,T] [--memory MiB] [--kernel PATH] [--accel auto|kvm|tcg] [--shell] [--sh CMD] [--state]",
 	.summary = "boot a guest, print its timings, and exit (or give a shell)",
 	.exec = cmd_boot_exec,
 };

@@ -112,6 +112,9 @@ static void take_state(struct agentlink *l, const struct wire_msg *m)
 	kt_gstate_clear(&l->state);
 	l->state = st;
 	l->nstates++;
+	l->state_bytes = WIRE_HDR_SIZE;
+	for (size_t i = 0; i < m->n; i++)
+		l->state_bytes += 1 + strlen(m->fields[i].key) + 4 + m->fields[i].len;
 }
 
 /* Handle a frame that is not the one being waited for. */

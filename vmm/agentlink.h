@@ -58,6 +58,7 @@ struct agentlink {
 	struct kt_gstate state;
 	uint64_t nstates;
 	uint64_t bad_states;
+	size_t state_bytes;		/* size of the last STATE frame taken */
 	/* Why the guest might not answer: NULL while healthy. */
 	struct kterr *(*health)(void *ctx);
 	void *health_ctx;
