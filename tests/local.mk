@@ -26,7 +26,12 @@ fuzz:
 	$(top_srcdir)/tests/fuzz/run-fuzz $(FUZZ_SECONDS)
 .PHONY: fuzz
 EXTRA_DIST += tests/fuzz/run-fuzz tests/data/fuzz
-INT_TESTS += tests/integration/fuzz.int
+INT_TESTS += tests/integration/fuzz.int tests/integration/sanitizers.int
+
+# For tests/integration/sanitizers.int: the unit test programs.
+print-unit-tests:
+	@echo $(check_PROGRAMS)
+.PHONY: print-unit-tests
 
 TESTS += $(check_PROGRAMS) $(INT_TESTS)
 EXTRA_DIST += $(INT_TESTS)

@@ -72,7 +72,8 @@ static int setup(void **state)
 	mk(f->root, "cg");
 	mk(f->root, "scx");
 	put(f->scx, "state", "disabled\n");
-	f->src = (struct agent_state_src){ f->cgroups, f->interrupts, f->scx };
+	f->src = (struct agent_state_src){ .cgroups = f->cgroups, .interrupts = f->interrupts,
+					   .sched_ext = f->scx };
 	f->a.port_fd = sv[0];
 	snprintf(f->a.port_path, sizeof(f->a.port_path), "socketpair");
 	f->a.stream.src = &f->src;
