@@ -116,8 +116,10 @@ static struct kterr *await_ready(struct worker_group *g, worker_wait_fn wait)
 					 "0x%x)", i, g->pids[i], st);
 		}
 		if (kt_now_ns() > end)
-			return kterr_new(ETIMEDOUT, "worker %u (pid %d) not ready after %d ms",
-					 i, g->pids[i], READY_WAIT_MS);
+			return kterr_hint(kterr_new(ETIMEDOUT, "worker %u (pid %d) not ready after %d ms",
+						    i, g->pids[i], READY_WAIT_MS),
+					  "it never got to run its setup: a scheduler that does not "
+					  "run it (see /sys/kernel/sched_ext/state) or a starved guest");
 		usleep(1000);
 	}
 	return NULL;

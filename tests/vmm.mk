@@ -24,6 +24,8 @@ CLEANFILES += tests/bench/bench-ops
 bench: tests/bench/bench-boot tests/bench/bench-ops
 	./tests/bench/bench-boot -n 10 --cpus 2
 	./tests/bench/bench-ops -n 100 --cpus 2
+	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-replay
+EXTRA_DIST += tests/bench/bench-replay
 .PHONY: bench
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
