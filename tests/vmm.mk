@@ -45,3 +45,11 @@ tests_unit_test_initramfs_SOURCES = tests/unit/test_initramfs.c tests/unit/newc_
 	tests/unit/newc_reader.h
 tests_unit_test_initramfs_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_initramfs_LDADD = $(UNIT_LDADD)
+
+# Kernel memory from the host: vmlinux symbols (a small ELF the test
+# writes), page walks over tables built in a buffer, targets and accesses.
+check_PROGRAMS += tests/unit/test_kmem
+tests_unit_test_kmem_SOURCES = tests/unit/test_kmem.c tests/unit/mini_elf.c \
+	tests/unit/mini_elf.h
+tests_unit_test_kmem_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kmem_LDADD = $(UNIT_LDADD)

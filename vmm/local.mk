@@ -26,5 +26,8 @@ libvmm_a_SOURCES = \
 	vmm/freeze.c vmm/freeze.h \
 	vmm/json.c vmm/json.h \
 	vmm/qmp.c vmm/qmp.h \
-	vmm/gdbstub.c vmm/gdbstub.h
+	vmm/gdbstub.c vmm/gdbstub.h \
+	vmm/ksym.c vmm/ksym.h \
+	vmm/kva.c vmm/kva.h \
+	vmm/kmem.c vmm/kmem.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
