@@ -53,3 +53,4 @@ tests_unit_test_kmem_SOURCES = tests/unit/test_kmem.c tests/unit/mini_elf.c \
 	tests/unit/mini_elf.h
 tests_unit_test_kmem_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kmem_LDADD = $(UNIT_LDADD)
+INT_TESTS += tests/integration/kmem.int

@@ -3,8 +3,10 @@
  * recipe, one line per statement, a summary, optional TAP and JSON.
  *
  * A recipe that needs what this build cannot do yet (an op the guest agent
- * does not list in its HELLO, or host introspection) is reported PENDING
- * with what it needs, and never counted as passing.
+ * does not list in its HELLO) is reported PENDING with what it needs, and
+ * never counted as passing. Host-side ops (kernel memory, snapshots,
+ * watches) go to host introspection (vmm/intro.h) over the guest's RAM,
+ * its vmlinux and the gdbstub.
  */
 #include "tui/cmd.h"
 
@@ -22,6 +24,7 @@
 #include "tui/recipe-boot.h"
 #include "tui/run-status.h"
 #include "vmm/guestlink.h"
+#include "vmm/intro.h"
 #include "vmm/paths.h"
 #include "vmm/session.h"
 
@@ -55,6 +58,7 @@ struct job {
 	uint64_t ns;
 	size_t npass, nfail;
 	int slot;		/* on the status line */
+	struct kt_exec *x;	/* while the recipe runs: where watch fires go */
 };
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -79,12 +83,9 @@ static void say(const struct job *j, const char *fmt, ...)
 
 /* ---- what a statement needs ---- */
 
-#define HOST_NEED "host introspection (snapshots, kernel reads and writes, watches: issue 6)"
-
 static const char *expect_needs(const struct kt_stmt *st)
 {
 	static const struct { const char *kind, *need; } t[] = {
-		{ "snapshot", HOST_NEED }, { "read", HOST_NEED },
 		{ "cgroup", "query-cgroup" }, { "sched", "query-sched" },
 		{ "workers", "query-workers" }, { "payload", "run-payload" },
 		{ "procs", "capture-cgroup-procs" },
@@ -110,10 +111,10 @@ static bool has_word(const char *words, const char *w)
 	return false;
 }
 
-/* The first thing st needs that this build cannot do: host introspection,
- * or an op the guest agent does not answer (features: the ops its HELLO
- * listed; NULL when no guest has said hello yet, then only the host side
- * is judged). */
+/* The first thing st needs that this build cannot do: an op the guest
+ * agent does not answer (features: the ops its HELLO listed; NULL when no
+ * guest has said hello yet, then nothing is judged). Host-side ops need
+ * nothing of the agent. */
 static const char *missing(const struct kt_stmt *st, const char *features)
 {
 	const char *need[3] = { 0 };
@@ -121,7 +122,8 @@ static const char *missing(const struct kt_stmt *st, const char *features)
 
 	switch (st->kind) {
 	case KT_STMT_OP:
-		need[n++] = st->form->side == KT_SIDE_HOST ? HOST_NEED : st->form->name;
+		if (st->form->side != KT_SIDE_HOST)
+			need[n++] = st->form->name;
 		if (kt_stmt_get(st, "workers") || kt_stmt_get(st, "workers-pct"))
 			need[n++] = "spawn";
 		break;
@@ -145,8 +147,6 @@ static const char *missing(const struct kt_stmt *st, const char *features)
 	for (size_t i = 0; i < n; i++) {
 		if (!need[i])
 			continue;
-		if (need[i] == (const char *)HOST_NEED)
-			return need[i];	/* no host introspection in this build yet */
 		if (features && !has_word(features, need[i]))
 			return need[i];
 	}
@@ -268,6 +268,33 @@ static void on_guest_log(const char *line, void *ctx)
 		say(j, "  [agent] %s\n", line);
 }
 
+static void on_host_log(void *ctx, const char *line)
+{
+	struct job *j = ctx;
+
+	if (j->o->verbose)
+		say(j, "  [host] %s\n", line);
+}
+
+static void on_watch_fire(void *ctx, const struct intro_fire *f)
+{
+	struct job *j = ctx;
+	struct kt_guest_event ev = {
+		.kind = KT_GEV_WATCH_FIRE, .name = f->symbol, .text = f->text, .snap = f->snap,
+	};
+
+	if (j->x)
+		kt_exec_guest_event(j->x, &ev);
+}
+
+static bool uses_host(const struct kt_recipe *r)
+{
+	for (size_t i = 0; i < r->nstmts; i++)
+		if (r->stmts[i].kind == KT_STMT_OP && r->stmts[i].form->side == KT_SIDE_HOST)
+			return true;
+	return false;
+}
+
 static char *capture(void (*write)(const struct kt_results *, FILE *), const struct kt_results *r)
 {
 	char *buf = NULL;
@@ -325,10 +352,24 @@ static void run_one(struct job *j)
 		session_shutdown(&s, 10000);
 		goto out;
 	}
+	struct intro *in = NULL;
+	struct intro_opts io = { .on_log = on_host_log, .on_fire = on_watch_fire, .ctx = j };
+	e = intro_open(&s.m, s.vmlinux, &io, &in);
+	if (e && !uses_host(r)) {	/* nobody asks: not worth failing for */
+		kterr_free(e);
+		e = NULL;
+	}
+	if (e) {
+		session_shutdown(&s, 10000);
+		goto out;
+	}
 	struct kt_events *ev = kt_events_new();
 	struct kt_exec_config cfg = { .link = guestlink_make(&s.link), .events = ev };
+	if (in)
+		cfg.host = intro_host(in);
 	kt_events_subscribe(ev, on_event, j);
 	struct kt_exec *x = kt_exec_new(r, &cfg);
+	j->x = x;
 	e = kt_exec_run(x);
 	const struct kt_results *res = kt_exec_results(x);
 	j->json = capture(kt_results_json, res);
@@ -338,6 +379,8 @@ static void run_one(struct job *j)
 	j->outcome = res->passed && !e ? OUT_PASS : OUT_FAIL;
 	for (size_t i = 0; i < res->nteardown; i++)
 		say(j, "  teardown: %s\n", res->teardown_errors[i]);
+	intro_close(in);	/* no more fires: then the executor can go */
+	j->x = NULL;
 	kt_exec_free(x);
 	kt_events_free(ev);
 	run_status_phase(status, j->slot, "powering off");

@@ -29,5 +29,6 @@ libvmm_a_SOURCES = \
 	vmm/gdbstub.c vmm/gdbstub.h \
 	vmm/ksym.c vmm/ksym.h \
 	vmm/kva.c vmm/kva.h \
-	vmm/kmem.c vmm/kmem.h
+	vmm/kmem.c vmm/kmem.h \
+	vmm/intro.c vmm/intro.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
