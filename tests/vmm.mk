@@ -53,4 +53,10 @@ tests_unit_test_kmem_SOURCES = tests/unit/test_kmem.c tests/unit/mini_elf.c \
 	tests/unit/mini_elf.h
 tests_unit_test_kmem_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kmem_LDADD = $(UNIT_LDADD)
-INT_TESTS += tests/integration/kmem.int
+INT_TESTS += tests/integration/kmem.int tests/integration/snapshot.int
+
+# BTF lookups and rendering over types the test builds with libbpf.
+check_PROGRAMS += tests/unit/test_kbtf
+tests_unit_test_kbtf_SOURCES = tests/unit/test_kbtf.c
+tests_unit_test_kbtf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kbtf_LDADD = $(UNIT_LDADD)

@@ -9,18 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "engine/util.h"
 #include "vmm/freeze.h"
 #include "vmm/kmem.h"
 #include "vmm/ksym.h"
+#include "vmm/kstate.h"
+#include "vmm/snapshot.h"
+
+#define MAX_SNAPSHOTS 256	/* distinct tags kept; the oldest goes first */
 
 struct intro {
 	struct machine *m;
 	struct ksyms *syms;
+	struct btf *btf;		/* the kernel's, from vmlinux */
+	struct kstate_plan *plan;	/* NULL when the BTF has no struct rq */
+	char *plan_why;
 	struct kmem km;
 	struct intro_opts o;
-	pthread_mutex_t lock;	/* the gdb connection (freezes) */
+	pthread_mutex_t lock;	/* the gdb connection (freezes) and the snapshots */
 	uint64_t nfreezes;
+	uint64_t t0_ns;		/* intro_open: watch fire times count from here */
+	uint8_t *scratch;	/* snapshot.h: .data and .bss land here first */
+	size_t scratch_len;
+	struct snapshot *snaps[MAX_SNAPSHOTS];
+	size_t nsnaps;
+	uint64_t next_snap;
 };
 
 static void logf_(struct intro *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -155,9 +170,141 @@ static struct kterr *op_kernel_read(void *ctx, bool cold, const struct kt_ktarge
 	return e ? kterr_wrap(e, "%s", kt_ktarget_format(t, buf, sizeof(buf))) : NULL;
 }
 
+/* ---- snapshots ---- */
+
+static struct snapctx snapctx_of(struct intro *in)
+{
+	return (struct snapctx){ .gdb = in->m->gdb, .km = &in->km, .ks = in->syms,
+				 .plan = in->plan, .scratch = in->scratch,
+				 .scratch_len = in->scratch_len };
+}
+
+/* Keep s under its tag: one per tag (a later capture overwrites), at most
+ * MAX_SNAPSHOTS tags. Takes ownership. */
+static void keep_snapshot(struct intro *in, struct snapshot *s)
+{
+	for (size_t i = 0; i < in->nsnaps; i++) {
+		if (!strcmp(in->snaps[i]->tag, s->tag)) {
+			snapshot_free(in->snaps[i]);
+			free(in->snaps[i]);
+			in->snaps[i] = s;
+			return;
+		}
+	}
+	if (in->nsnaps == MAX_SNAPSHOTS) {
+		snapshot_free(in->snaps[0]);
+		free(in->snaps[0]);
+		memmove(in->snaps, in->snaps + 1, (MAX_SNAPSHOTS - 1) * sizeof(in->snaps[0]));
+		in->nsnaps--;
+	}
+	in->snaps[in->nsnaps++] = s;
+}
+
+static struct snapshot *find_snapshot(struct intro *in, uint64_t id)
+{
+	for (size_t i = 0; i < in->nsnaps; i++)
+		if (in->snaps[i]->id == id)
+			return in->snaps[i];
+	return NULL;
+}
+
+/* Inside a freeze (lock held): take the snapshot; the caller thaws, then
+ * finishes it with finish_capture. */
+static struct kterr *take(struct intro *in, const struct freeze *f, const char *tag,
+			  struct snapshot **out)
+{
+	struct snapctx c = snapctx_of(in);
+	struct snapshot *s = calloc(1, sizeof(*s));
+	struct kterr *e;
+
+	*out = NULL;
+	if (!s)
+		return kterr_new(ENOMEM, "snapshot %s", tag);
+	e = snapshot_take(s, &c, f, tag);
+	if (e) {
+		snapshot_free(s);
+		free(s);
+		return e;
+	}
+	s->id = ++in->next_snap;
+	*out = s;
+	return NULL;
+}
+
+static void finish_capture(struct intro *in, struct snapshot *s, const struct freeze *f)
+{
+	struct snapctx c = snapctx_of(in);
+
+	s->freeze_ns = f->paused_ns;
+	snapshot_finish(s, &c);
+	keep_snapshot(in, s);
+}
+
+static struct kterr *op_snapshot_capture(void *ctx, const char *tag, uint64_t *snap)
+{
+	struct intro *in = ctx;
+	struct snapshot *s = NULL;
+	struct freeze f;
+	struct kterr *e, *e2;
+
+	pthread_mutex_lock(&in->lock);
+	e = freeze(in, &f);
+	if (!e) {
+		e = take(in, &f, tag, &s);
+		e2 = thaw(in, &f, "capture-snapshot");
+		if (!e && e2) {
+			snapshot_free(s);
+			free(s);
+			s = NULL;
+			e = e2;
+		} else {
+			kterr_free(e2);
+		}
+	}
+	if (s) {
+		finish_capture(in, s, &f);
+		*snap = s->id;
+	}
+	pthread_mutex_unlock(&in->lock);
+	return e ? kterr_wrap(e, "capture-snapshot %s", tag) : NULL;
+}
+
+static struct kterr *op_snapshot_var(void *ctx, uint64_t snap, const char *var, uint64_t *value)
+{
+	struct intro *in = ctx;
+	struct snapctx c = snapctx_of(in);
+	struct snapshot *s;
+	struct kterr *e;
+
+	pthread_mutex_lock(&in->lock);
+	s = find_snapshot(in, snap);
+	e = s ? snapshot_var(s, &c, var, value)
+	      : kterr_new(ENOENT, "snapshot %llu is gone: a later capture under its tag "
+			  "replaced it", (unsigned long long)snap);
+	pthread_mutex_unlock(&in->lock);
+	return e;
+}
+
+static char *op_snapshot_json(void *ctx, uint64_t snap)
+{
+	struct intro *in = ctx;
+	struct snapshot *s;
+	char *json = NULL;
+
+	pthread_mutex_lock(&in->lock);
+	s = find_snapshot(in, snap);
+	if (s && s->json)
+		json = strdup(s->json);
+	pthread_mutex_unlock(&in->lock);
+	return json;
+}
+
 /* ---- the engine's interface ---- */
 
 static const struct kt_host_ops intro_ops = {
+	.snapshot_capture = op_snapshot_capture,
+	.snapshot_var = op_snapshot_var,
+	.snapshot_json = op_snapshot_json,
 	.kernel_write = op_kernel_write,
 	.kernel_read = op_kernel_read,
 };
@@ -191,10 +338,28 @@ struct kterr *intro_open(struct machine *m, const char *vmlinux, const struct in
 			       "vmlinux of the booted bzImage; put it beside the bzImage");
 	else if (!(e = ksyms_load(vmlinux, &in->syms)))
 		e = kmem_init(&in->km, &m->ram, in->syms);
+	if (!e && !(in->btf = btf__parse_elf(vmlinux, NULL)))
+		e = kterr_hint(kterr_new(errno, "no BTF in %s", vmlinux),
+			       "build the kernel with CONFIG_DEBUG_INFO_BTF=y (ktcon kernel build "
+			       "does)");
 	if (e) {
 		intro_close(in);
 		return kterr_wrap(e, "host introspection");
 	}
+	/* Without runqueues there is still a snapshot: registers and memory. */
+	e = kstate_plan_new(in->syms, in->btf, &in->plan);
+	if (e) {
+		in->plan_why = kterr_strdup(e);
+		logf_(in, "snapshots without kernel state: %s", in->plan_why);
+		kterr_free(e);
+	}
+	in->scratch_len = snapshot_scratch_size(in->syms);
+	in->scratch = in->scratch_len ? malloc(in->scratch_len) : NULL;
+	if (!in->scratch)
+		in->scratch_len = 0;
+	struct snapctx c = snapctx_of(in);
+	snapshot_prefault(&c);
+	in->t0_ns = kt_now_ns();
 	*out = in;
 	return NULL;
 }
@@ -203,6 +368,14 @@ void intro_close(struct intro *in)
 {
 	if (!in)
 		return;
+	for (size_t i = 0; i < in->nsnaps; i++) {
+		snapshot_free(in->snaps[i]);
+		free(in->snaps[i]);
+	}
+	kstate_plan_free(in->plan);
+	free(in->plan_why);
+	free(in->scratch);
+	btf__free(in->btf);
 	ksyms_free(in->syms);
 	pthread_mutex_destroy(&in->lock);
 	free(in);

@@ -30,5 +30,8 @@ libvmm_a_SOURCES = \
 	vmm/ksym.c vmm/ksym.h \
 	vmm/kva.c vmm/kva.h \
 	vmm/kmem.c vmm/kmem.h \
+	vmm/kbtf.c vmm/kbtf.h \
+	vmm/kstate.c vmm/kstate.h \
+	vmm/snapshot.c vmm/snapshot.h \
 	vmm/intro.c vmm/intro.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
