@@ -53,7 +53,8 @@ tests_unit_test_kmem_SOURCES = tests/unit/test_kmem.c tests/unit/mini_elf.c \
 	tests/unit/mini_elf.h
 tests_unit_test_kmem_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kmem_LDADD = $(UNIT_LDADD)
-INT_TESTS += tests/integration/kmem.int tests/integration/snapshot.int
+INT_TESTS += tests/integration/kmem.int tests/integration/snapshot.int \
+	tests/integration/watch.int
 
 # BTF lookups and rendering over types the test builds with libbpf.
 check_PROGRAMS += tests/unit/test_kbtf

@@ -59,6 +59,12 @@ struct job {
 	size_t npass, nfail;
 	int slot;		/* on the status line */
 	struct kt_exec *x;	/* while the recipe runs: where watch fires go */
+	struct fired {		/* per watch tag: how often, and the last capture */
+		char *tag, *json;
+		uint64_t n;
+	} *fired;
+	size_t nfired;
+	pthread_mutex_t fire_lock;
 };
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -285,6 +291,53 @@ static void on_watch_fire(void *ctx, const struct intro_fire *f)
 
 	if (j->x)
 		kt_exec_guest_event(j->x, &ev);
+	/* The results keep the last capture of each watch (they overwrite
+	 * under the tag, as the seed says) and count the fires. */
+	pthread_mutex_lock(&j->fire_lock);
+	size_t i;
+	for (i = 0; i < j->nfired && strcmp(j->fired[i].tag, f->symbol); i++)
+		;
+	if (i == j->nfired) {
+		struct fired *nf = realloc(j->fired, (j->nfired + 1) * sizeof(*nf));
+
+		if (nf && (nf[i].tag = strdup(f->symbol))) {
+			nf[i].json = NULL;
+			nf[i].n = 0;
+			j->nfired++;
+		}
+		if (nf)
+			j->fired = nf;
+	}
+	if (i < j->nfired) {
+		j->fired[i].n++;
+		free(j->fired[i].json);
+		j->fired[i].json = f->json ? strdup(f->json) : NULL;
+	}
+	pthread_mutex_unlock(&j->fire_lock);
+}
+
+/* "[{"tag": ..., "fires": N, "last": {...}}, ...]" into f (NULL: nowhere);
+ * frees them. */
+static void write_fires(FILE *f, struct job *j)
+{
+	if (f)
+		fputc('[', f);
+	for (size_t i = 0; i < j->nfired; i++) {
+		if (f) {
+			fputs(i ? ", {\"tag\": " : "{\"tag\": ", f);
+			kt_json_string(f, j->fired[i].tag);
+			fprintf(f, ", \"fires\": %llu, \"last\": %s}",
+				(unsigned long long)j->fired[i].n,
+				j->fired[i].json ? j->fired[i].json : "null");
+		}
+		free(j->fired[i].tag);
+		free(j->fired[i].json);
+	}
+	if (f)
+		fputc(']', f);
+	free(j->fired);
+	j->fired = NULL;
+	j->nfired = 0;
 }
 
 static bool uses_host(const struct kt_recipe *r)
@@ -353,7 +406,8 @@ static void run_one(struct job *j)
 		goto out;
 	}
 	struct intro *in = NULL;
-	struct intro_opts io = { .on_log = on_host_log, .on_fire = on_watch_fire, .ctx = j };
+	struct intro_opts io = { .exit_trigger = true, .on_log = on_host_log,
+				 .on_fire = on_watch_fire, .ctx = j };
 	e = intro_open(&s.m, s.vmlinux, &io, &in);
 	if (e && !uses_host(r)) {	/* nobody asks: not worth failing for */
 		kterr_free(e);
@@ -494,6 +548,7 @@ static int cmd_run_exec(int argc, char **argv)
 	for (size_t i = 0; i < p.n; i++) {
 		p.jobs[i].path = argv[optind + i];
 		p.jobs[i].o = &o;
+		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
 	}
 	int nthreads = o.jobs < (int)p.n ? o.jobs : (int)p.n;
 	pthread_t th[64];
@@ -528,11 +583,15 @@ static int cmd_run_exec(int argc, char **argv)
 				kt_json_string(jf, j->why);
 			else
 				fputs("null", jf);
-			fprintf(jf, ", \"results\": %s}", j->json ? j->json : "null");
+			fprintf(jf, ", \"results\": %s, \"watch_fires\": ", j->json ? j->json : "null");
+			write_fires(jf, j);
+			fputc('}', jf);
 		}
 		free(j->why);
 		free(j->json);
 		free(j->tap);
+		write_fires(NULL, j);	/* when there was no --json */
+		pthread_mutex_destroy(&j->fire_lock);
 	}
 	if (jf) {
 		fputs("\n]\n", jf);

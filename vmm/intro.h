@@ -9,7 +9,17 @@
  * - read-kernel-cold / write-kernel-cold: every target is resolved first
  *   (a bad symbol fails before anything stops), then ONE freeze for the
  *   whole batch;
- * - capture-snapshot and watch-snapshot: snapshot.h, watch.h.
+ * - capture-snapshot: snapshot.h; snapshots are kept by tag, and a tag
+ *   keeps its id: a later capture under it (a watch firing again)
+ *   overwrites the content, so any holder of the id reads the latest;
+ * - watch-snapshot: watch.h. A thread
+ *   waits for watch fires while the guest runs; a freeze that finds a fire
+ *   already waiting handles it first, in a window of its own;
+ * - the sched_ext exit trigger (exit_trigger): the reserved watch slot on
+ *   the exit kind (6.12: scx_exit_kind); a write of an error kind
+ *   (>= SCX_EXIT_ERROR) takes a failure dump tagged "sched_ext_exit" and
+ *   announces it through on_fire. Kernels that keep the exit kind
+ *   elsewhere (scx_root->exit_kind) are logged as having no trigger.
  *
  * Every freeze is counted and logged (on_log: "freeze #N write-kernel-cold:
  * 2 vCPUs parked 812 us"), so a test can see how many windows an op took.
@@ -32,10 +42,12 @@ struct intro;
 struct intro_fire {
 	const char *symbol;
 	uint64_t snap;		/* the capture, tagged with the symbol */
-	const char *text;	/* "vCPU 1 rip 0x... 0x2a -> 0x2b at +12.3 ms" */
+	const char *text;	/* "fire 3 on vCPU 1 at rip 0x...: 0x2a -> 0x2b at +12.3 ms" */
+	const char *json;	/* the capture as snapshot_json gives it */
 };
 
 struct intro_opts {
+	bool exit_trigger;		/* arm the sched_ext exit trigger at open */
 	void (*on_log)(void *ctx, const char *line);		/* may be NULL */
 	void (*on_fire)(void *ctx, const struct intro_fire *f);	/* may be NULL */
 	void *ctx;
@@ -45,7 +57,8 @@ struct intro_opts {
  * vmlinux is the image it runs. */
 struct kterr *intro_open(struct machine *m, const char *vmlinux, const struct intro_opts *o,
 			 struct intro **out);
-/* Disarms watches (the guest keeps running) and frees everything. */
+/* Stops the watch thread, disarms the watches (the guest keeps running)
+ * and frees everything. */
 void intro_close(struct intro *in);
 
 /* The engine's view: ops and ctx for kt_exec_config.host. */

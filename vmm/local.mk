@@ -33,5 +33,6 @@ libvmm_a_SOURCES = \
 	vmm/kbtf.c vmm/kbtf.h \
 	vmm/kstate.c vmm/kstate.h \
 	vmm/snapshot.c vmm/snapshot.h \
+	vmm/watch.c vmm/watch.h \
 	vmm/intro.c vmm/intro.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
