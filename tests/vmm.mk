@@ -61,3 +61,9 @@ check_PROGRAMS += tests/unit/test_kbtf
 tests_unit_test_kbtf_SOURCES = tests/unit/test_kbtf.c
 tests_unit_test_kbtf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kbtf_LDADD = $(UNIT_LDADD)
+
+# IDR / XArray walks over a synthetic tree (how the BPF maps are listed).
+check_PROGRAMS += tests/unit/test_kidr
+tests_unit_test_kidr_SOURCES = tests/unit/test_kidr.c
+tests_unit_test_kidr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kidr_LDADD = $(UNIT_LDADD)

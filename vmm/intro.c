@@ -19,6 +19,7 @@
 #include "vmm/kmem.h"
 #include "vmm/ksym.h"
 #include "vmm/kstate.h"
+#include "vmm/bpfsnap.h"
 #include "vmm/kbtf.h"
 #include "vmm/snapshot.h"
 #include "vmm/watch.h"
@@ -35,6 +36,7 @@ struct intro {
 	struct ksyms *syms;
 	struct btf *btf;		/* the kernel's, from vmlinux */
 	struct kstate_plan *plan;	/* NULL when the BTF has no struct rq */
+	struct bpfsnap_plan *bpf;	/* NULL when maps cannot be listed */
 	char *plan_why;
 	struct kmem km;
 	struct intro_opts o;
@@ -202,7 +204,7 @@ static struct kterr *op_kernel_read(void *ctx, bool cold, const struct kt_ktarge
 static struct snapctx snapctx_of(struct intro *in)
 {
 	return (struct snapctx){ .gdb = in->m->gdb, .km = &in->km, .ks = in->syms,
-				 .plan = in->plan, .scratch = in->scratch,
+				 .plan = in->plan, .bpf = in->bpf, .scratch = in->scratch,
 				 .scratch_len = in->scratch_len };
 }
 
@@ -634,6 +636,14 @@ struct kterr *intro_open(struct machine *m, const char *vmlinux, const struct in
 		logf_(in, "snapshots without kernel state: %s", in->plan_why);
 		kterr_free(e);
 	}
+	e = bpfsnap_plan_new(in->syms, in->btf, &in->bpf);
+	if (e) {
+		char *why = kterr_strdup(e);
+
+		logf_(in, "snapshots without BPF maps: %s", why ? why : "?");
+		free(why);
+		kterr_free(e);
+	}
 	in->scratch_len = snapshot_scratch_size(in->syms);
 	in->scratch = in->scratch_len ? malloc(in->scratch_len) : NULL;
 	if (!in->scratch)
@@ -663,6 +673,7 @@ void intro_close(struct intro *in)
 		free(in->snaps[i]);
 	}
 	kstate_plan_free(in->plan);
+	bpfsnap_plan_free(in->bpf);
 	free(in->plan_why);
 	free(in->scratch);
 	btf__free(in->btf);

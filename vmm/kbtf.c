@@ -288,6 +288,49 @@ static void json_scalar(FILE *f, const struct btf *btf, const struct kbtf_scalar
 		fprintf(f, "%" PRIu64, v);
 }
 
+bool kbtf_datasec_var(const struct btf *btf, uint32_t id, const char *name,
+		      struct kbtf_secvar *out)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_var_secinfo *vs;
+
+	if (!t || !btf_is_datasec(t))
+		return false;
+	vs = btf_var_secinfos(t);
+	for (unsigned i = 0; i < btf_vlen(t); i++, vs++) {
+		const struct btf_type *v = btf__type_by_id(btf, vs->type);
+		const char *vn = v && btf_is_var(v) ? btf__name_by_offset(btf, v->name_off) : NULL;
+
+		if (vn && !strcmp(vn, name)) {
+			*out = (struct kbtf_secvar){ vn, vs->offset, vs->size, v->type };
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A DATASEC's variables as an object; variables past size are left out. */
+static void json_datasec(FILE *f, const struct btf *btf, const struct btf_type *t,
+			 const uint8_t *data, size_t size, unsigned depth, unsigned max_elems)
+{
+	const struct btf_var_secinfo *vs = btf_var_secinfos(t);
+	bool first = true;
+
+	fputc('{', f);
+	for (unsigned i = 0; i < btf_vlen(t); i++, vs++) {
+		const struct btf_type *v = btf__type_by_id(btf, vs->type);
+
+		if (!v || !btf_is_var(v) || (uint64_t)vs->offset + vs->size > size)
+			continue;
+		fputs(first ? "" : ", ", f);
+		first = false;
+		kt_json_string(f, btf__name_by_offset(btf, v->name_off));
+		fputs(": ", f);
+		kbtf_json(f, btf, v->type, data + vs->offset, vs->size, depth, max_elems);
+	}
+	fputc('}', f);
+}
+
 void kbtf_json(FILE *f, const struct btf *btf, uint32_t id, const void *data, size_t size,
 	       unsigned depth, unsigned max_elems)
 {
@@ -298,6 +341,10 @@ void kbtf_json(FILE *f, const struct btf *btf, uint32_t id, const void *data, si
 
 	id = kbtf_skip_mods(btf, id);
 	t = btf__type_by_id(btf, id);
+	if (t && btf_is_datasec(t)) {	/* its size is the section's: check per variable */
+		json_datasec(f, btf, t, data, size, depth, max_elems);
+		return;
+	}
 	tsz = btf__resolve_size(btf, id);
 	if (!t || tsz < 0 || (size_t)tsz > size) {
 		fputs("null", f);

@@ -71,10 +71,21 @@ uint64_t kbtf_load(const void *p, uint32_t size, bool is_signed);
 /* A char array (or pointer-free byte array) that holds text? */
 bool kbtf_is_char_array(const struct btf *btf, uint32_t id, uint32_t *len);
 
+/* A variable of a DATASEC (a BPF program's .bss, .data, .rodata): its
+ * offset and size in the section and its type. False when the section
+ * has no variable by that name (or id is not a DATASEC). */
+struct kbtf_secvar {
+	const char *name;
+	uint32_t offset, size, type_id;
+};
+bool kbtf_datasec_var(const struct btf *btf, uint32_t id, const char *name,
+		      struct kbtf_secvar *out);
+
 /* Render data (size bytes, of type id) as a JSON value: numbers, enum
  * names as strings, char arrays as strings, arrays and structs as JSON
- * arrays and objects, at most max_elems elements per array and depth
- * levels deep (deeper: "..."); pointers as "0x..." strings. */
+ * arrays and objects, a DATASEC as an object of its variables by name, at
+ * most max_elems elements per array and depth levels deep (deeper:
+ * "..."); pointers as "0x..." strings. */
 void kbtf_json(FILE *f, const struct btf *btf, uint32_t id, const void *data, size_t size,
 	       unsigned depth, unsigned max_elems);
 

@@ -32,6 +32,8 @@ libvmm_a_SOURCES = \
 	vmm/kmem.c vmm/kmem.h \
 	vmm/kbtf.c vmm/kbtf.h \
 	vmm/kstate.c vmm/kstate.h \
+	vmm/kidr.c vmm/kidr.h \
+	vmm/bpfsnap.c vmm/bpfsnap.h \
 	vmm/snapshot.c vmm/snapshot.h \
 	vmm/watch.c vmm/watch.h \
 	vmm/intro.c vmm/intro.h

@@ -11,6 +11,7 @@
 
 #include "engine/results.h"
 #include "engine/util.h"
+#include "vmm/bpfsnap.h"
 
 static const char *const copied_sections[] = { ".data", ".bss" };
 
@@ -143,6 +144,11 @@ struct kterr *snapshot_take(struct snapshot *s, const struct snapctx *c, const s
 		else
 			s->have_kstate = true;
 	}
+	if (c->bpf) {
+		e = bpfsnap_take(c->bpf, c->km, &s->bpf);
+		if (e)
+			note_err(s, "BPF maps", e);
+	}
 	copy_kdata(s, c);
 	s->capture_ns = kt_now_ns() - t0;
 	return NULL;
@@ -182,6 +188,8 @@ void snapshot_finish(struct snapshot *s, const struct snapctx *c)
 	FILE *f = open_memstream(&buf, &len);
 
 	keep_kdata(s, c);
+	if (s->bpf && c->bpf)
+		bpfsnap_finish(c->bpf, c->km, s->bpf);
 	if (!f)
 		return;
 	fprintf(f, "{\"snapshot\": %" PRIu64 ", \"tag\": ", s->id);
@@ -196,6 +204,10 @@ void snapshot_finish(struct snapshot *s, const struct snapctx *c)
 	if (s->have_kstate && c->plan) {
 		fputs(", ", f);
 		kstate_json(f, c->plan, &s->ks);
+	}
+	if (s->bpf) {
+		fputs(", ", f);
+		bpfsnap_json(f, s->bpf);
 	}
 	fputs(", \"notes\": ", f);
 	if (s->notes)
@@ -279,6 +291,8 @@ struct kterr *snapshot_var(const struct snapshot *s, const struct snapctx *c, co
 		return why ? kterr_new(ENOENT, "%s: %s", name, why) : NULL;
 	if (reg_var(s, name, v, &absent))
 		return absent ? kterr_new(ENOENT, "%s was not read from the vCPU", name) : NULL;
+	if (s->bpf && bpfsnap_var(s->bpf, name, v, &why))
+		return why ? kterr_new(EINVAL, "BPF global %s: %s", name, why) : NULL;
 	if (kdata_var(s, c, name, v, &e))
 		return e;
 	return kterr_hint(kterr_new(ENOENT, "no variable %s in snapshot %s", name, s->tag),
@@ -294,6 +308,7 @@ void snapshot_free(struct snapshot *s)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(s->kdata); i++)
 		free(s->kdata[i].bytes);
+	bpfsnap_free(s->bpf);
 	free(s->tag);
 	free(s->notes);
 	free(s->json);

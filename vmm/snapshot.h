@@ -76,7 +76,8 @@ struct snapctx {
 	const struct kmem *km;
 	const struct ksyms *ks;
 	const struct kstate_plan *plan;		/* NULL: no kernel state */
-	const struct bpfsnap_plan *bpf;		/* NULL: no BPF maps */
+	struct bpfsnap_plan *bpf;		/* NULL: no BPF maps (its BTF cache
+						 * fills in snapshot_finish) */
 	/* Where .data and .bss are copied inside the window: memory already
 	 * faulted in (snapshot_scratch), so the copy is a warm memcpy; the
 	 * snapshot gets its own copy after the resume. NULL: no copy. */

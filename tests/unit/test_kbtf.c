@@ -1,8 +1,8 @@
 /*
  * test_kbtf.c - BTF lookups and rendering over types the test builds with
  * libbpf's writer: member paths through nested and anonymous structs,
- * bitfields, atomic_t-like structs as numbers, enum names, DATASEC-style
- * JSON of a struct with arrays, text and pointers.
+ * bitfields, atomic_t-like structs as numbers, enum names, JSON of a
+ * struct with arrays, text and pointers, a DATASEC's variables by name.
  */
 #include <bpf/btf.h>
 #include <errno.h>
@@ -218,6 +218,52 @@ static void test_json_renders_by_type(void **state)
 	btf__free(t.btf);
 }
 
+/* A BPF program's .bss as libbpf lays it out: a DATASEC of VARs. */
+static void test_datasec_vars_by_name_and_as_json(void **state)
+{
+	struct types t;
+	struct kbtf_secvar v;
+	uint8_t bss[24] = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int sec, nr, onln, name, arr;
+
+	(void)state;
+	build(&t);
+	nr = btf__add_var(t.btf, "nr_enqueued", BTF_VAR_GLOBAL_ALLOCATED, t.u64);
+	onln = btf__add_var(t.btf, "nr_cpus_onln", BTF_VAR_GLOBAL_ALLOCATED, t.s32);
+	arr = btf__add_array(t.btf, t.u32, t.chr, 8);
+	name = btf__add_var(t.btf, "tag", BTF_VAR_STATIC, arr);
+	sec = btf__add_datasec(t.btf, ".bss", 24);
+	btf__add_datasec_var_info(t.btf, nr, 0, 8);
+	btf__add_datasec_var_info(t.btf, onln, 8, 4);
+	btf__add_datasec_var_info(t.btf, name, 12, 8);
+	bss[0] = 42;
+	bss[8] = 2;
+	memcpy(bss + 12, "qmap", 5);
+
+	assert_true(kbtf_datasec_var(t.btf, sec, "nr_cpus_onln", &v));
+	assert_int_equal(v.offset, 8);
+	assert_int_equal(v.size, 4);
+	assert_false(kbtf_datasec_var(t.btf, sec, "nr_dispatched", &v));
+	assert_false(kbtf_datasec_var(t.btf, t.rq, "nr_running", &v));	/* not a DATASEC */
+
+	f = open_memstream(&out, &len);
+	kbtf_json(f, t.btf, sec, bss, sizeof(bss), 4, 8);
+	fclose(f);
+	assert_string_equal(out, "{\"nr_enqueued\": 42, \"nr_cpus_onln\": 2, \"tag\": \"qmap\"}");
+	free(out);
+	/* a short section leaves out what does not fit */
+	out = NULL;
+	f = open_memstream(&out, &len);
+	kbtf_json(f, t.btf, sec, bss, 12, 4, 8);
+	fclose(f);
+	assert_string_equal(out, "{\"nr_enqueued\": 42, \"nr_cpus_onln\": 2}");
+	free(out);
+	btf__free(t.btf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_bitfields_come_with_their_word),
 		cmocka_unit_test(test_scalars_atomics_enums_through_modifiers),
 		cmocka_unit_test(test_json_renders_by_type),
+		cmocka_unit_test(test_datasec_vars_by_name_and_as_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
