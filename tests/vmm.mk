@@ -17,8 +17,13 @@ EXTRA_PROGRAMS += tests/bench/bench-boot
 tests_bench_bench_boot_SOURCES = tests/bench/bench-boot.c
 tests_bench_bench_boot_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-boot
-bench: tests/bench/bench-boot
+EXTRA_PROGRAMS += tests/bench/bench-freeze
+tests_bench_bench_freeze_SOURCES = tests/bench/bench-freeze.c
+tests_bench_bench_freeze_LDADD = $(VMM_LIBS)
+CLEANFILES += tests/bench/bench-freeze
+bench: tests/bench/bench-boot tests/bench/bench-freeze
 	./tests/bench/bench-boot -n 10 --cpus 2
+	./tests/bench/bench-freeze -n 30 --cpus 2
 .PHONY: bench
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
 EXTRA_DIST += tests/data/run

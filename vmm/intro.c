@@ -42,6 +42,7 @@ struct intro {
 	struct intro_opts o;
 	pthread_mutex_t lock;	/* the gdb connection (freezes) and the snapshots */
 	uint64_t nfreezes;
+	uint64_t last_window_ns, last_capture_ns;
 	uint64_t t0_ns;		/* intro_open: watch fire times count from here */
 	uint8_t *scratch;	/* snapshot.h: .data and .bss land here first */
 	size_t scratch_len;
@@ -77,6 +78,8 @@ static struct kterr *thaw(struct intro *in, struct freeze *f, const char *what)
 	struct kterr *e = freeze_end(in->m, f);
 
 	in->nfreezes++;
+	in->last_window_ns = f->paused_ns;
+	in->last_capture_ns = 0;
 	if (!e)
 		logf_(in, "freeze #%" PRIu64 " %s: %zu vCPUs parked %" PRIu64 " us", in->nfreezes,
 		      what, f->nvcpus, f->paused_ns / 1000);
@@ -276,6 +279,7 @@ static void finish_capture(struct intro *in, struct snapshot *s, const struct fr
 	struct snapctx c = snapctx_of(in);
 
 	s->freeze_ns = f->paused_ns;
+	in->last_capture_ns = s->capture_ns;
 	snapshot_finish(s, &c);
 	keep_snapshot(in, s);
 }
@@ -600,6 +604,12 @@ struct kt_host intro_host(struct intro *in)
 uint64_t intro_freezes(const struct intro *in)
 {
 	return in->nfreezes;
+}
+
+void intro_last_freeze(const struct intro *in, uint64_t *window_ns, uint64_t *capture_ns)
+{
+	*window_ns = in->last_window_ns;
+	*capture_ns = in->last_capture_ns;
 }
 
 struct kterr *intro_open(struct machine *m, const char *vmlinux, const struct intro_opts *o,

@@ -67,4 +67,8 @@ struct kt_host intro_host(struct intro *in);
 /* Freezes so far (each cold op, snapshot and watch fire is one). */
 uint64_t intro_freezes(const struct intro *in);
 
+/* The last freeze's window (stop reply to continue) and, for a capture,
+ * the part of it spent reading, in ns. */
+void intro_last_freeze(const struct intro *in, uint64_t *window_ns, uint64_t *capture_ns);
+
 #endif
