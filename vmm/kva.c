@@ -159,7 +159,8 @@ static struct kterr *find_phys_base(struct kva *k, const struct ksyms *ks, uint6
 	k->phys_base = 0;
 	return kterr_hint(kterr_new(ENOENT, "cannot find where the kernel image is in guest "
 				    "memory: no phys_base that its page tables agree with"),
-			  "the kernel may not have booted far enough yet");
+			  "the kernel may not have booted far enough yet, or it runs with KASLR "
+			  "(boot it with nokaslr) or is not the vmlinux given");
 }
 
 struct kterr *kva_init(struct kva *k, const struct ksyms *ks, kva_read_fn read, void *ctx,

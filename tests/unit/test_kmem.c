@@ -1,8 +1,8 @@
 /*
  * test_kmem.c - kernel memory from the host: vmlinux symbols (ksym) from a
  * small ELF the test writes, page walks (kva) over page tables built in a
- * buffer, and target resolution and accesses (kmem) over a fake guest RAM
- * laid out like a booted kernel's.
+ * buffer, target resolution and accesses (kmem) over a fake guest RAM
+ * laid out like a booted kernel's, and the watch slot rules (watch).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -21,6 +21,7 @@
 #include "vmm/kmem.h"
 #include "vmm/ksym.h"
 #include "vmm/kva.h"
+#include "vmm/watch.h"
 
 /* ---- a fake guest: RAM in a buffer, page tables built in it ---- */
 
@@ -212,6 +213,7 @@ static void write_vmlinux(void)
 		{ "counter", 2, IMAGE_VA + 0x5010, 4, true, false },
 		{ "lonely", 2, IMAGE_VA + 0x5020, 4, true, false },
 		{ "lonely", 2, IMAGE_VA + 0x5028, 4, true, false },
+		{ "odd_flag", 2, IMAGE_VA + 0x5031, 1, false, false },
 	};
 	static const struct mini_seg segs[] = {
 		{ IMAGE_VA, IMAGE_PA, IMAGE_SIZE },
@@ -480,6 +482,59 @@ static void test_kmem_no_image_where_tables_disagree(void **state)
 	unlink(elf_path);
 }
 
+/* ---- watch slots ---- */
+
+static void test_watch_resolves_aligned_global_symbols_only(void **state)
+{
+	struct ksyms *ks;
+	uint64_t addr;
+	struct kterr *e;
+
+	(void)state;
+	write_vmlinux();
+	assert_null(ksyms_load(elf_path, &ks));
+	assert_null(watch_resolve(ks, "jiffies_64", &addr));
+	assert_int_equal(addr, IMAGE_VA + OFF_JIFFIES);
+	e = watch_resolve(ks, "odd_flag", &addr);
+	assert_int_equal(kterr_errno_of(e), EINVAL);
+	assert_true(kterr_contains(e, "odd_flag at 0xffffffff81005031 is not 4-byte aligned"));
+	kterr_free(e);
+	e = watch_resolve(ks, "runqueues", &addr);
+	assert_true(kterr_contains(e, "per-CPU"));
+	kterr_free(e);
+	e = watch_resolve(ks, "jiffies", &addr);
+	assert_true(kterr_contains(e, "no symbol 'jiffies'"));
+	kterr_free(e);
+	ksyms_free(ks);
+	unlink(elf_path);
+}
+
+static void test_watch_slots_keep_slot_0_for_the_trigger(void **state)
+{
+	struct watches ws = { 0 };
+	unsigned slot;
+	struct kterr *e;
+
+	(void)state;
+	assert_null(watch_user_slot(&ws, 0, &slot));
+	assert_int_equal(slot, 1);
+	assert_null(watch_user_slot(&ws, 2, &slot));
+	assert_int_equal(slot, 3);
+	e = watch_user_slot(&ws, 3, &slot);	/* a 4th user watch */
+	assert_int_equal(kterr_errno_of(e), ENOSPC);
+	kterr_free(e);
+	ws.w[1] = (struct watch){ .armed = true, .symbol = "jiffies_64", .addr = 0x1000 };
+	e = watch_user_slot(&ws, 0, &slot);
+	assert_true(kterr_contains(e, "watching jiffies_64 already"));
+	kterr_free(e);
+	ws.w[0] = (struct watch){ .armed = true, .trigger = true, .addr = 0x2000 };
+	assert_int_equal(watch_armed(&ws), 2);
+	/* a stop anywhere in the 4 watched bytes is that watch's */
+	assert_ptr_equal(watch_find(&ws, 0x1003), &ws.w[1]);
+	assert_ptr_equal(watch_find(&ws, 0x2000), &ws.w[0]);
+	assert_null(watch_find(&ws, 0x1004));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +551,8 @@ int main(void)
 		cmocka_unit_test(test_kmem_target_errors),
 		cmocka_unit_test(test_kmem_spans_scattered_pages),
 		cmocka_unit_test(test_kmem_no_image_where_tables_disagree),
+		cmocka_unit_test(test_watch_resolves_aligned_global_symbols_only),
+		cmocka_unit_test(test_watch_slots_keep_slot_0_for_the_trigger),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
