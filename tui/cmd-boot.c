@@ -16,15 +16,22 @@
 
 #include "engine/util.h"
 #include "vmm/freeze.h"
+#include "vmm/intro.h"
+#include "vmm/sampler.h"
 #include "vmm/session.h"
 
 static const char usage_text[] =
 	"usage: ktcon boot [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
 	"                  [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--timeout SEC]\n"
 	"                  [--stage-payload NAME=PATH]... [--shell] [--sh CMD] [--verbose]\n"
+	"                  [--sched-state MS]\n"
 	"\n"
 	"Boots a guest to its agent's HELLO, prints the timings and powers it off.\n"
 	"--shell    an interactive busybox shell on the guest (exit or Ctrl-] ends it)\n"
+	"--sched-state MS\n"
+	"           while --sh runs, read the sched_ext state and the runqueues from\n"
+	"           the host every MS ms without pausing the guest; print a line on\n"
+	"           stderr when it changes\n"
 	"--sh CMD   run CMD in the guest once it is up; print its output; exit with\n"
 	"           its status\n"
 	"--stage-payload NAME=PATH\n"
@@ -38,6 +45,7 @@ struct boot_args {
 	struct session_opts so;
 	bool verbose;
 	bool freeze;
+	unsigned sched_state_ms;	/* 0: no sampling */
 	const char *sh;
 	struct initramfs_item payloads[BOOT_MAX_PAYLOADS];
 	char payload_names[BOOT_MAX_PAYLOADS][INITRAMFS_NAME_MAX + 1];
@@ -69,6 +77,23 @@ static void print_console(const char *line, void *ctx)
 	fprintf(stderr, "[console] %s\n", line);
 }
 
+/* --sched-state: a line when the sampled state changes, on stderr (stdout
+ * is the command's output). */
+struct sched_lines {
+	char *last;
+};
+
+static void print_sched(void *ctx, const char *line)
+{
+	struct sched_lines *sl = ctx;
+
+	if (sl->last && !strcmp(sl->last, line))
+		return;
+	free(sl->last);
+	sl->last = strdup(line);
+	fprintf(stderr, "[sched] %s\n", line);
+}
+
 static void print_log(const char *line, void *ctx)
 {
 	fprintf(stderr, "[agent] %s\n", line);
@@ -86,6 +111,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		{ "shell", no_argument, NULL, 's' },
 		{ "sh", required_argument, NULL, 'x' },
 		{ "freeze", no_argument, NULL, 'F' },
+		{ "sched-state", required_argument, NULL, 'S' },
 		{ "stage-payload", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -98,7 +124,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FS:P:vh", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -119,6 +145,16 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		case 's': a->so.shell = true; break;
 		case 'x': a->sh = optarg; break;
 		case 'F': a->freeze = true; break;
+		case 'S': {
+			char *end;
+			long ms = strtol(optarg, &end, 10);
+
+			if (*end || ms < SAMPLER_MIN_MS || ms > 60000)
+				e = kterr_new(EINVAL, "--sched-state '%s' is not %d..60000 ms", optarg,
+					      SAMPLER_MIN_MS);
+			a->sched_state_ms = (unsigned)ms;
+			break;
+		}
 		case 'P': e = add_payload(a, optarg); break;
 		case 'v': a->verbose = true; break;
 		case 'h': *help = true; break;
@@ -266,6 +302,20 @@ static int cmd_boot_exec(int argc, char **argv)
 	int rc = KTCMD_OK;
 	if (a.freeze && freeze_once(&s) != 0)
 		rc = KTCMD_FAIL;
+	struct intro *in = NULL;
+	struct sched_lines sl = { .last = NULL };
+	if (a.sched_state_ms) {
+		e = intro_open(&s.m, s.vmlinux, NULL, &in);
+		if (!e)
+			e = intro_sample(in, a.sched_state_ms, print_sched, &sl);
+		if (e) {
+			char *m = kterr_strdup(e);
+			fprintf(stderr, "ktcon boot: --sched-state: %s\n", m ? m : "failed");
+			free(m);
+			kterr_free(e);
+			rc = KTCMD_FAIL;
+		}
+	}
 	if (a.sh) {
 		int status;
 		char *out = NULL;
@@ -284,6 +334,8 @@ static int cmd_boot_exec(int argc, char **argv)
 		}
 		free(out);
 	}
+	intro_close(in);	/* the sampler stops with it */
+	free(sl.last);
 	if (a.so.shell)
 		relay_shell(&s);
 	uint64_t t0 = kt_now_ns();

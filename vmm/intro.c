@@ -19,6 +19,7 @@
 #include "vmm/kmem.h"
 #include "vmm/ksym.h"
 #include "vmm/kstate.h"
+#include "vmm/sampler.h"
 #include "vmm/bpfsnap.h"
 #include "vmm/kbtf.h"
 #include "vmm/snapshot.h"
@@ -55,6 +56,9 @@ struct intro {
 	bool watcher_started;
 	atomic_bool stopping;
 	bool broken;		/* the gdb connection failed: no more fires */
+	struct sampler *sampler;
+	void (*sample_fn)(void *ctx, const char *line);
+	void *sample_ctx;
 };
 
 static void logf_(struct intro *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -606,6 +610,27 @@ uint64_t intro_freezes(const struct intro *in)
 	return in->nfreezes;
 }
 
+static void on_sample(void *ctx, const struct kstate *s, const char *line)
+{
+	struct intro *in = ctx;
+
+	(void)s;
+	in->sample_fn(in->sample_ctx, line);
+}
+
+struct kterr *intro_sample(struct intro *in, unsigned period_ms,
+			   void (*fn)(void *ctx, const char *line), void *ctx)
+{
+	if (in->sampler)
+		return kterr_new(EBUSY, "a sampler runs already");
+	if (!in->plan)
+		return kterr_new(ENOENT, "no scheduler state to sample: %s",
+				 in->plan_why ? in->plan_why : "no plan");
+	in->sample_fn = fn;
+	in->sample_ctx = ctx;
+	return sampler_start(in->plan, &in->km, period_ms, on_sample, in, &in->sampler);
+}
+
 void intro_last_freeze(const struct intro *in, uint64_t *window_ns, uint64_t *capture_ns)
 {
 	*window_ns = in->last_window_ns;
@@ -673,6 +698,7 @@ void intro_close(struct intro *in)
 {
 	if (!in)
 		return;
+	sampler_stop(in->sampler);
 	atomic_store(&in->stopping, true);
 	if (in->watcher_started)
 		pthread_join(in->watcher, NULL);

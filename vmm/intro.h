@@ -67,6 +67,12 @@ struct kt_host intro_host(struct intro *in);
 /* Freezes so far (each cold op, snapshot and watch fire is one). */
 uint64_t intro_freezes(const struct intro *in);
 
+/* Live scheduler state (sampler.h) every period_ms, without pausing the
+ * guest, until intro_close; one sampler per intro. fn runs on the
+ * sampler's thread. */
+struct kterr *intro_sample(struct intro *in, unsigned period_ms,
+			   void (*fn)(void *ctx, const char *line), void *ctx);
+
 /* The last freeze's window (stop reply to continue) and, for a capture,
  * the part of it spent reading, in ns. */
 void intro_last_freeze(const struct intro *in, uint64_t *window_ns, uint64_t *capture_ns);

@@ -36,5 +36,6 @@ libvmm_a_SOURCES = \
 	vmm/bpfsnap.c vmm/bpfsnap.h \
 	vmm/snapshot.c vmm/snapshot.h \
 	vmm/watch.c vmm/watch.h \
+	vmm/sampler.c vmm/sampler.h \
 	vmm/intro.c vmm/intro.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
