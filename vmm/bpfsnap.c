@@ -42,7 +42,7 @@ struct bpfsnap_plan {
 	struct fld m_type, m_key_size, m_value_size, m_max_entries, m_flags, m_id, m_name;
 	struct fld m_btf, m_key_tid, m_value_tid;
 	uint32_t map_type_enum;
-	int64_t t_array, t_hash, t_lru_hash;	/* -1: not in this kernel */
+	int64_t t_array, t_percpu_array, t_hash, t_lru_hash;	/* -1: not in this kernel */
 	bool have_array;
 	uint32_t array_size;
 	struct fld a_elem_size, a_value;
@@ -64,6 +64,7 @@ struct bmap {
 	uint32_t key_tid, value_tid;
 	uint8_t *data;		/* arrays: n elements of value_size; hash: key then value */
 	uint32_t n;
+	uint32_t ncpus;		/* per-CPU arrays: values per element */
 	bool hash, truncated;
 	char note[NOTE_MAX];
 	const struct btf *btf;	/* after finish, owned by the plan's cache */
@@ -193,6 +194,7 @@ struct kterr *bpfsnap_plan_new(const struct ksyms *ks, const struct btf *btf,
 	p->t_array = map_type(btf, "BPF_MAP_TYPE_ARRAY");
 	p->t_hash = map_type(btf, "BPF_MAP_TYPE_HASH");
 	p->t_lru_hash = map_type(btf, "BPF_MAP_TYPE_LRU_HASH");
+	p->t_percpu_array = map_type(btf, "BPF_MAP_TYPE_PERCPU_ARRAY");
 	if ((p->array_size = struct_size(btf, "bpf_array", &aid))) {
 		p->a_elem_size = field(btf, aid, "elem_size");
 		p->a_value = field(btf, aid, "value");
@@ -301,16 +303,39 @@ static void take_hash(struct take *t, struct bmap *m)
 	want = BPFSNAP_MAX_HASH * stride;
 	if (!budget(t->s, m, want))
 		return;
+	/* The bucket array is scanned in place, a page at a time (not a
+	 * read per bucket); a huge one only in part. */
+	if (nb * p->bucket_size > BPFSNAP_MAX_MAP_BYTES) {
+		nb = BPFSNAP_MAX_MAP_BYTES / p->bucket_size;
+		m->truncated = true;
+	}
 	m->data = malloc(want ? want : 1);
 	m->hash = true;
 	if (!m->data)
-		return;
+		goto done;
+	const uint8_t *page = NULL;
+	uint64_t page_va = 0;
+	size_t avail = 0;
 	for (uint64_t b = 0; b < nb && !e; b++) {
-		uint64_t node;
+		uint64_t at = buckets + b * p->bucket_size + p->bucket_first.off, node;
 		unsigned chain = 0;
 
-		e = kmem_read_uint(t->km, buckets + b * p->bucket_size + p->bucket_first.off, 8,
-				   &node);
+		if (!page || at < page_va || at + 8 > page_va + avail) {
+			/* map from here to the end of its page */
+			e = kmem_map(t->km, at, (size_t)(nb - b) * p->bucket_size, &page, &avail);
+			if (e)
+				break;
+			page_va = at;
+			if (avail < 8) {	/* the head straddles two pages */
+				page = NULL;
+				e = kmem_read_uint(t->km, at, 8, &node);
+				if (e)
+					break;
+				goto have_node;
+			}
+		}
+		node = kbtf_load(page + (at - page_va), 8, false);
+have_node:
 		/* hlist_nulls: a pointer with bit 0 set ends the chain */
 		while (!e && node && !(node & 1)) {
 			if (m->n == BPFSNAP_MAX_HASH || ++chain > m->max_entries) {
@@ -329,6 +354,47 @@ static void take_hash(struct take *t, struct bmap *m)
 	}
 done:
 	t->s->bytes += (size_t)m->n * stride;
+	if (!e)
+		return;
+fail:
+	kterr_str(e, m->note, sizeof(m->note));
+	kterr_free(e);
+}
+
+/* Per-CPU array: element i is a per-CPU pointer (bpf_array.pptrs[i]);
+ * each possible CPU's copy is copied, element-major. */
+static void take_percpu_array(struct take *t, struct bmap *m)
+{
+	const struct bpfsnap_plan *p = t->p;
+	unsigned ncpus = 0;
+	size_t want;
+	struct kterr *e = kmem_nr_cpu_ids(t->km, &ncpus);
+
+	if (e)
+		goto fail;
+	want = (size_t)m->max_entries * ncpus * m->value_size;
+	if (!want || !budget(t->s, m, want))
+		return;
+	m->data = malloc(want);
+	if (!m->data)
+		return;
+	m->ncpus = ncpus;
+	for (uint32_t i = 0; i < m->max_entries && !e; i++) {
+		uint64_t pptr;
+
+		e = kmem_read_uint(t->km, m->va + p->a_value.off + (uint64_t)i * 8, 8, &pptr);
+		for (unsigned c = 0; c < ncpus && !e; c++) {
+			uint64_t va;
+
+			e = kmem_percpu(t->km, pptr, c, &va);
+			if (!e)
+				e = kmem_read(t->km, va, m->data + ((size_t)i * ncpus + c) * m->value_size,
+					      m->value_size);
+		}
+		if (!e)
+			m->n++;
+	}
+	t->s->bytes += want;
 	if (!e)
 		return;
 fail:
@@ -375,6 +441,8 @@ static int visit(void *ctx, uint64_t index, uint64_t va)
 	}
 	if (p->have_array && (int64_t)m->type == p->t_array)
 		take_array(t, m);
+	else if (p->have_array && (int64_t)m->type == p->t_percpu_array)
+		take_percpu_array(t, m);
 	else if (p->have_htab && ((int64_t)m->type == p->t_hash ||
 				  (int64_t)m->type == p->t_lru_hash))
 		take_hash(t, m);
@@ -551,6 +619,19 @@ void bpfsnap_json(FILE *f, const struct bpfsnap *s)
 				fputc('}', f);
 			}
 			fprintf(f, "], \"truncated\": %s", m->truncated ? "true" : "false");
+		} else if (m->data && m->ncpus) {
+			fputs(", \"values_per_cpu\": [", f);
+			for (uint32_t k = 0; k < m->n && k < BPFSNAP_MAX_ARRAY_JSON; k++) {
+				fputs(k ? ", [" : "[", f);
+				for (uint32_t c = 0; c < m->ncpus; c++) {
+					fputs(c ? ", " : "", f);
+					json_value(f, m, m->value_tid,
+						   m->data + ((size_t)k * m->ncpus + c) * m->value_size,
+						   m->value_size);
+				}
+				fputc(']', f);
+			}
+			fputc(']', f);
 		} else if (m->data) {
 			fputs(", \"values\": [", f);
 			for (uint32_t k = 0; k < m->n && k < BPFSNAP_MAX_ARRAY_JSON; k++) {

@@ -2,7 +2,8 @@
  * bpfsnap.h - the guest's BPF maps, read from its memory by the host: the
  * kernel's map IDR (map_idr) walked (kidr.h), and for each map its id,
  * name, type, key and value sizes, max entries and flags; the values of
- * array maps; the entries of hash maps (bounded); and, through the map's
+ * array maps (per-CPU arrays: every possible CPU's copy); the entries of
+ * hash and LRU hash maps (bounded); and, through the map's
  * own BTF (read from guest memory and parsed with libbpf), the .bss,
  * .data and .rodata globals of a BPF program by name and type, so
  * `expect snapshot TAG var nr_enqueued > 0` reads scx_qmap's counter.

@@ -107,6 +107,16 @@ static struct kterr *chunk(const struct kmem *km, uint64_t va, size_t len, uint8
 	return NULL;
 }
 
+struct kterr *kmem_map(const struct kmem *km, uint64_t va, size_t len, const uint8_t **p,
+		       size_t *n)
+{
+	uint8_t *q = NULL;
+	struct kterr *e = chunk(km, va, len, &q, n);
+
+	*p = q;
+	return e;
+}
+
 static bool single_access(uint64_t va, size_t len)
 {
 	return (len == 1 || len == 2 || len == 4 || len == 8) && !(va & (len - 1));

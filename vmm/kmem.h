@@ -46,6 +46,12 @@ struct kterr *kmem_nr_cpu_ids(const struct kmem *km, unsigned *n);
 struct kterr *kmem_read(const struct kmem *km, uint64_t va, void *buf, size_t len);
 struct kterr *kmem_write(const struct kmem *km, uint64_t va, const void *buf, size_t len);
 
+/* Zero-copy: a host pointer to the guest bytes at va, *n of them (at
+ * most len, up to the end of va's page); for scanning big kernel arrays
+ * in place. The bytes may change under the reader while vCPUs run. */
+struct kterr *kmem_map(const struct kmem *km, uint64_t va, size_t len, const uint8_t **p,
+		       size_t *n);
+
 /* A global (not per-CPU) symbol's first len bytes. */
 struct kterr *kmem_read_sym(const struct kmem *km, const char *name, void *buf, size_t len);
 
