@@ -35,7 +35,7 @@ int mini_elf_write(const char *path, const struct mini_sec *secs, size_t nsecs,
 	Elf64_Sym *symv = calloc(nsyms + 1, sizeof(*symv));
 	Elf64_Phdr *phdr = calloc(nsegs ? nsegs : 1, sizeof(*phdr));
 	Elf64_Ehdr eh = { 0 };
-	size_t k = 1, first_global;
+	size_t k = 1, first_global = 1;
 	FILE *f;
 
 	if (!shdr || !symv || !phdr)

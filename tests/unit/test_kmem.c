@@ -146,7 +146,9 @@ static void test_walk_5level(void **state)
 	assert_null(kva_walk(fake_read, &f, f.root, 5, va + 8, &pa, NULL));
 	assert_int_equal(pa, 0x600008);
 	/* The same tables read as 4-level do not reach it. */
-	assert_non_null(kva_walk(fake_read, &f, f.root, 4, 0xffff800000007000ULL, &pa, NULL));
+	struct kterr *e = kva_walk(fake_read, &f, f.root, 4, 0xffff800000007000ULL, &pa, NULL);
+	assert_non_null(e);
+	kterr_free(e);
 	fake_free(&f);
 }
 
