@@ -390,8 +390,9 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
 		if (c)
 			c->snap = ev->snap;
-		snprintf(text, sizeof(text), "watch on %s fired: snapshot %s",
-			 ev->name ? ev->name : "?", ev->name ? ev->name : "?");
+		snprintf(text, sizeof(text), "watch on %s fired%s%s: snapshot %s",
+			 ev->name ? ev->name : "?", ev->text ? ": " : "", ev->text ? ev->text : "",
+			 ev->name ? ev->name : "?");
 		break;
 	case KT_GEV_LOG:
 	default:

@@ -28,6 +28,7 @@ static struct kterr *exec_capture_snapshot(struct kt_exec *x, const struct kt_st
 	const char *tag = kt_stmt_posval(st, 0);
 	struct kt_capture *c;
 	uint64_t snap;
+	char *json;
 	struct kterr *e;
 
 	/* The seed: with no snapshot bridge, warn and continue, so recipes
@@ -42,7 +43,12 @@ static struct kterr *exec_capture_snapshot(struct kt_exec *x, const struct kt_st
 	c = kt_scn_add_capture(kt_exec_state(x), tag, KT_CAP_SNAPSHOT);
 	if (c)
 		c->snap = snap;
-	kt_exec_captured(x, "{\"snapshot\": %llu}", (unsigned long long)snap);
+	json = h->ops->snapshot_json ? h->ops->snapshot_json(h->ctx, snap) : NULL;
+	if (json)
+		kt_exec_captured(x, "%s", json);
+	else
+		kt_exec_captured(x, "{\"snapshot\": %llu}", (unsigned long long)snap);
+	free(json);
 	return NULL;
 }
 

@@ -417,7 +417,16 @@ bool kt_scn_pin(struct kt_scenario *s, const char *map)
 struct kt_capture *kt_scn_add_capture(struct kt_scenario *s, const char *tag,
 				      enum kt_capture_kind kind)
 {
-	struct kt_capture *nc = grow(s->captures, &s->ncaptures, sizeof(*nc));
+	struct kt_capture *nc;
+
+	/* Snapshots are keyed by tag: a watch firing again overwrites its
+	 * capture (the seed's WatchSnapshot), so does capture-snapshot. */
+	if (kind == KT_CAP_SNAPSHOT) {
+		for (size_t i = 0; i < s->ncaptures; i++)
+			if (s->captures[i].kind == kind && !strcmp(s->captures[i].tag, tag))
+				return &s->captures[i];
+	}
+	nc = grow(s->captures, &s->ncaptures, sizeof(*nc));
 
 	if (!nc)
 		return NULL;

@@ -150,7 +150,9 @@ struct kterr *kt_scn_add_watch(struct kt_scenario *s, const char *symbol, unsign
 /* pin-bpf-map: true when newly pinned, false when already (a no-op). */
 bool kt_scn_pin(struct kt_scenario *s, const char *map);
 
-/* Captured data by tag; captures append, lookups return the first. */
+/* Captured data by tag; captures append, lookups return the first (the
+ * seed's cgroup-procs and reads), except snapshots: a snapshot under a tag
+ * already taken overwrites it (a watch fires many times under one tag). */
 struct kt_capture *kt_scn_add_capture(struct kt_scenario *s, const char *tag,
 				      enum kt_capture_kind kind);
 const struct kt_capture *kt_scn_capture(const struct kt_scenario *s, const char *tag,

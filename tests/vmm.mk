@@ -21,9 +21,14 @@ EXTRA_PROGRAMS += tests/bench/bench-ops
 tests_bench_bench_ops_SOURCES = tests/bench/bench-ops.c
 tests_bench_bench_ops_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-ops
-bench: tests/bench/bench-boot tests/bench/bench-ops
+EXTRA_PROGRAMS += tests/bench/bench-freeze
+tests_bench_bench_freeze_SOURCES = tests/bench/bench-freeze.c
+tests_bench_bench_freeze_LDADD = $(VMM_LIBS)
+CLEANFILES += tests/bench/bench-freeze
+bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze
 	./tests/bench/bench-boot -n 10 --cpus 2
 	./tests/bench/bench-ops -n 100 --cpus 2
+	./tests/bench/bench-freeze -n 30 --cpus 2
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-replay
 EXTRA_DIST += tests/bench/bench-replay
 .PHONY: bench
@@ -70,3 +75,25 @@ tests_fuzz_fuzz_gstate_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_gstate_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz_gstate.c
+
+# Kernel memory from the host: vmlinux symbols (a small ELF the test
+# writes), page walks over tables built in a buffer, targets and accesses.
+check_PROGRAMS += tests/unit/test_kmem
+tests_unit_test_kmem_SOURCES = tests/unit/test_kmem.c tests/unit/mini_elf.c \
+	tests/unit/mini_elf.h
+tests_unit_test_kmem_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kmem_LDADD = $(UNIT_LDADD)
+INT_TESTS += tests/integration/kmem.int tests/integration/snapshot.int \
+	tests/integration/watch.int
+
+# BTF lookups and rendering over types the test builds with libbpf.
+check_PROGRAMS += tests/unit/test_kbtf
+tests_unit_test_kbtf_SOURCES = tests/unit/test_kbtf.c
+tests_unit_test_kbtf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kbtf_LDADD = $(UNIT_LDADD)
+
+# IDR / XArray walks over a synthetic tree (how the BPF maps are listed).
+check_PROGRAMS += tests/unit/test_kidr
+tests_unit_test_kidr_SOURCES = tests/unit/test_kidr.c
+tests_unit_test_kidr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kidr_LDADD = $(UNIT_LDADD)

@@ -17,16 +17,22 @@
 #include "engine/util.h"
 #include "tui/state-print.h"
 #include "vmm/freeze.h"
+#include "vmm/intro.h"
+#include "vmm/sampler.h"
 #include "vmm/session.h"
 
 static const char usage_text[] =
 	"usage: ktcon boot [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
 	"                  [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--timeout SEC]\n"
 	"                  [--stage-payload NAME=PATH]... [--scheduler NAME [--sched-args ARGS]]\n"
-	"                  [--shell] [--sh CMD] [--state] [--verbose]\n"
+	"                  [--shell] [--sh CMD] [--state] [--sched-state MS] [--verbose]\n"
 	"\n"
 	"Boots a guest to its agent's HELLO, prints the timings and powers it off.\n"
 	"--shell    an interactive busybox shell on the guest (exit or Ctrl-] ends it)\n"
+	"--sched-state MS\n"
+	"           while --sh runs, read the sched_ext state and the runqueues from\n"
+	"           the host every MS ms without pausing the guest; print a line on\n"
+	"           stderr when it changes\n"
 	"--sh CMD   run CMD in the guest once it is up; print its output; exit with\n"
 	"           its status\n"
 	"--state    print the state the agent streams (cgroups below the managed\n"
@@ -50,6 +56,7 @@ struct boot_args {
 	bool verbose;
 	bool freeze;
 	bool state;
+	unsigned sched_state_ms;	/* 0: no sampling */
 	const char *sh;
 	struct initramfs_item payloads[BOOT_MAX_PAYLOADS];
 	char payload_names[BOOT_MAX_PAYLOADS][INITRAMFS_NAME_MAX + 1];
@@ -81,6 +88,23 @@ static void print_console(const char *line, void *ctx)
 	fprintf(stderr, "[console] %s\n", line);
 }
 
+/* --sched-state: a line when the sampled state changes, on stderr (stdout
+ * is the command's output). */
+struct sched_lines {
+	char *last;
+};
+
+static void print_sched(void *ctx, const char *line)
+{
+	struct sched_lines *sl = ctx;
+
+	if (sl->last && !strcmp(sl->last, line))
+		return;
+	free(sl->last);
+	sl->last = strdup(line);
+	fprintf(stderr, "[sched] %s\n", line);
+}
+
 static void print_log(const char *line, void *ctx)
 {
 	fprintf(stderr, "[agent] %s\n", line);
@@ -99,6 +123,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		{ "sh", required_argument, NULL, 'x' },
 		{ "freeze", no_argument, NULL, 'F' },
 		{ "state", no_argument, NULL, 'O' },
+		{ "sched-state", required_argument, NULL, 'Q' },
 		{ "stage-payload", required_argument, NULL, 'P' },
 		{ "scheduler", required_argument, NULL, 'S' },
 		{ "sched-args", required_argument, NULL, 'A' },
@@ -113,7 +138,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:S:A:Ovh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:S:A:OQ:vh", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -135,6 +160,16 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		case 'x': a->sh = optarg; break;
 		case 'F': a->freeze = true; break;
 		case 'O': a->state = true; break;
+		case 'Q': {
+			char *end;
+			long ms = strtol(optarg, &end, 10);
+
+			if (*end || ms < SAMPLER_MIN_MS || ms > 60000)
+				e = kterr_new(EINVAL, "--sched-state '%s' is not %d..60000 ms", optarg,
+					      SAMPLER_MIN_MS);
+			a->sched_state_ms = (unsigned)ms;
+			break;
+		}
 		case 'P': e = add_payload(a, optarg); break;
 		case 'S': a->so.boot_scheduler = optarg; break;
 		case 'A': a->so.boot_scheduler_args = optarg; break;
@@ -315,6 +350,20 @@ static int cmd_boot_exec(int argc, char **argv)
 	int rc = KTCMD_OK;
 	if (a.freeze && freeze_once(&s) != 0)
 		rc = KTCMD_FAIL;
+	struct intro *in = NULL;
+	struct sched_lines sl = { .last = NULL };
+	if (a.sched_state_ms) {
+		e = intro_open(&s.m, s.vmlinux, NULL, &in);
+		if (!e)
+			e = intro_sample(in, a.sched_state_ms, print_sched, &sl);
+		if (e) {
+			char *m = kterr_strdup(e);
+			fprintf(stderr, "ktcon boot: --sched-state: %s\n", m ? m : "failed");
+			free(m);
+			kterr_free(e);
+			rc = KTCMD_FAIL;
+		}
+	}
 	if (a.sh) {
 		int status;
 		char *out = NULL;
@@ -336,6 +385,8 @@ static int cmd_boot_exec(int argc, char **argv)
 	fflush(stdout);
 	if (a.state && print_state(&s) != 0)
 		rc = KTCMD_FAIL;
+	intro_close(in);	/* the sampler stops with it */
+	free(sl.last);
 	if (a.so.shell)
 		relay_shell(&s);
 	uint64_t t0 = kt_now_ns();

@@ -3,8 +3,10 @@
  * recipe, one line per statement, a summary, optional TAP and JSON.
  *
  * A recipe that needs what this build cannot do yet (an op the guest agent
- * does not list in its HELLO, or host introspection) is reported PENDING
- * with what it needs, and never counted as passing.
+ * does not list in its HELLO) is reported PENDING with what it needs, and
+ * never counted as passing. Host-side ops (kernel memory, snapshots,
+ * watches) go to host introspection (vmm/intro.h) over the guest's RAM,
+ * its vmlinux and the gdbstub.
  */
 #include "tui/cmd.h"
 
@@ -22,6 +24,7 @@
 #include "tui/recipe-boot.h"
 #include "tui/run-status.h"
 #include "vmm/guestlink.h"
+#include "vmm/intro.h"
 #include "vmm/paths.h"
 #include "vmm/session.h"
 
@@ -55,6 +58,13 @@ struct job {
 	uint64_t ns;
 	size_t npass, nfail;
 	int slot;		/* on the status line */
+	struct kt_exec *x;	/* while the recipe runs: where watch fires go */
+	struct fired {		/* per watch tag: how often, and the last capture */
+		char *tag, *json;
+		uint64_t n;
+	} *fired;
+	size_t nfired;
+	pthread_mutex_t fire_lock;
 };
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -79,12 +89,9 @@ static void say(const struct job *j, const char *fmt, ...)
 
 /* ---- what a statement needs ---- */
 
-#define HOST_NEED "host introspection (snapshots, kernel reads and writes, watches: issue 6)"
-
 static const char *expect_needs(const struct kt_stmt *st)
 {
 	static const struct { const char *kind, *need; } t[] = {
-		{ "snapshot", HOST_NEED }, { "read", HOST_NEED },
 		{ "cgroup", "query-cgroup" }, { "sched", "query-sched" },
 		{ "workers", "query-workers" }, { "payload", "run-payload" },
 		{ "procs", "capture-cgroup-procs" },
@@ -110,10 +117,10 @@ static bool has_word(const char *words, const char *w)
 	return false;
 }
 
-/* The first thing st needs that this build cannot do: host introspection,
- * or an op the guest agent does not answer (features: the ops its HELLO
- * listed; NULL when no guest has said hello yet, then only the host side
- * is judged). */
+/* The first thing st needs that this build cannot do: an op the guest
+ * agent does not answer (features: the ops its HELLO listed; NULL when no
+ * guest has said hello yet, then nothing is judged). Host-side ops need
+ * nothing of the agent. */
 static const char *missing(const struct kt_stmt *st, const char *features)
 {
 	const char *need[3] = { 0 };
@@ -121,7 +128,8 @@ static const char *missing(const struct kt_stmt *st, const char *features)
 
 	switch (st->kind) {
 	case KT_STMT_OP:
-		need[n++] = st->form->side == KT_SIDE_HOST ? HOST_NEED : st->form->name;
+		if (st->form->side != KT_SIDE_HOST)
+			need[n++] = st->form->name;
 		if (kt_stmt_get(st, "workers") || kt_stmt_get(st, "workers-pct"))
 			need[n++] = "spawn";
 		break;
@@ -145,8 +153,6 @@ static const char *missing(const struct kt_stmt *st, const char *features)
 	for (size_t i = 0; i < n; i++) {
 		if (!need[i])
 			continue;
-		if (need[i] == (const char *)HOST_NEED)
-			return need[i];	/* no host introspection in this build yet */
 		if (features && !has_word(features, need[i]))
 			return need[i];
 	}
@@ -268,6 +274,80 @@ static void on_guest_log(const char *line, void *ctx)
 		say(j, "  [agent] %s\n", line);
 }
 
+static void on_host_log(void *ctx, const char *line)
+{
+	struct job *j = ctx;
+
+	if (j->o->verbose)
+		say(j, "  [host] %s\n", line);
+}
+
+static void on_watch_fire(void *ctx, const struct intro_fire *f)
+{
+	struct job *j = ctx;
+	struct kt_guest_event ev = {
+		.kind = KT_GEV_WATCH_FIRE, .name = f->symbol, .text = f->text, .snap = f->snap,
+	};
+
+	if (j->x)
+		kt_exec_guest_event(j->x, &ev);
+	/* The results keep the last capture of each watch (they overwrite
+	 * under the tag, as the seed says) and count the fires. */
+	pthread_mutex_lock(&j->fire_lock);
+	size_t i;
+	for (i = 0; i < j->nfired && strcmp(j->fired[i].tag, f->symbol); i++)
+		;
+	if (i == j->nfired) {
+		struct fired *nf = realloc(j->fired, (j->nfired + 1) * sizeof(*nf));
+
+		if (nf && (nf[i].tag = strdup(f->symbol))) {
+			nf[i].json = NULL;
+			nf[i].n = 0;
+			j->nfired++;
+		}
+		if (nf)
+			j->fired = nf;
+	}
+	if (i < j->nfired) {
+		j->fired[i].n++;
+		free(j->fired[i].json);
+		j->fired[i].json = f->json ? strdup(f->json) : NULL;
+	}
+	pthread_mutex_unlock(&j->fire_lock);
+}
+
+/* "[{"tag": ..., "fires": N, "last": {...}}, ...]" into f (NULL: nowhere);
+ * frees them. */
+static void write_fires(FILE *f, struct job *j)
+{
+	if (f)
+		fputc('[', f);
+	for (size_t i = 0; i < j->nfired; i++) {
+		if (f) {
+			fputs(i ? ", {\"tag\": " : "{\"tag\": ", f);
+			kt_json_string(f, j->fired[i].tag);
+			fprintf(f, ", \"fires\": %llu, \"last\": %s}",
+				(unsigned long long)j->fired[i].n,
+				j->fired[i].json ? j->fired[i].json : "null");
+		}
+		free(j->fired[i].tag);
+		free(j->fired[i].json);
+	}
+	if (f)
+		fputc(']', f);
+	free(j->fired);
+	j->fired = NULL;
+	j->nfired = 0;
+}
+
+static bool uses_host(const struct kt_recipe *r)
+{
+	for (size_t i = 0; i < r->nstmts; i++)
+		if (r->stmts[i].kind == KT_STMT_OP && r->stmts[i].form->side == KT_SIDE_HOST)
+			return true;
+	return false;
+}
+
 static char *capture(void (*write)(const struct kt_results *, FILE *), const struct kt_results *r)
 {
 	char *buf = NULL;
@@ -325,11 +405,26 @@ static void run_one(struct job *j)
 		session_shutdown(&s, 10000);
 		goto out;
 	}
+	struct intro *in = NULL;
+	struct intro_opts io = { .exit_trigger = true, .on_log = on_host_log,
+				 .on_fire = on_watch_fire, .ctx = j };
+	e = intro_open(&s.m, s.vmlinux, &io, &in);
+	if (e && !uses_host(r)) {	/* nobody asks: not worth failing for */
+		kterr_free(e);
+		e = NULL;
+	}
+	if (e) {
+		session_shutdown(&s, 10000);
+		goto out;
+	}
 	struct kt_events *ev = kt_events_new();
 	struct kt_exec_config cfg = { .link = guestlink_make(&s.link), .events = ev };
+	if (in)
+		cfg.host = intro_host(in);
 	kt_events_subscribe(ev, on_event, j);
 	struct kt_exec *x = kt_exec_new(r, &cfg);
 	guestlink_route_events(&s.link, x);
+	j->x = x;
 	e = kt_exec_run(x);
 	guestlink_route_events(&s.link, NULL);
 	const struct kt_results *res = kt_exec_results(x);
@@ -340,6 +435,8 @@ static void run_one(struct job *j)
 	j->outcome = res->passed && !e ? OUT_PASS : OUT_FAIL;
 	for (size_t i = 0; i < res->nteardown; i++)
 		say(j, "  teardown: %s\n", res->teardown_errors[i]);
+	intro_close(in);	/* no more fires: then the executor can go */
+	j->x = NULL;
 	kt_exec_free(x);
 	kt_events_free(ev);
 	run_status_phase(status, j->slot, "powering off");
@@ -453,6 +550,7 @@ static int cmd_run_exec(int argc, char **argv)
 	for (size_t i = 0; i < p.n; i++) {
 		p.jobs[i].path = argv[optind + i];
 		p.jobs[i].o = &o;
+		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
 	}
 	int nthreads = o.jobs < (int)p.n ? o.jobs : (int)p.n;
 	pthread_t th[64];
@@ -487,11 +585,15 @@ static int cmd_run_exec(int argc, char **argv)
 				kt_json_string(jf, j->why);
 			else
 				fputs("null", jf);
-			fprintf(jf, ", \"results\": %s}", j->json ? j->json : "null");
+			fprintf(jf, ", \"results\": %s, \"watch_fires\": ", j->json ? j->json : "null");
+			write_fires(jf, j);
+			fputc('}', jf);
 		}
 		free(j->why);
 		free(j->json);
 		free(j->tap);
+		write_fires(NULL, j);	/* when there was no --json */
+		pthread_mutex_destroy(&j->fire_lock);
 	}
 	if (jf) {
 		fputs("\n]\n", jf);

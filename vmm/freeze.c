@@ -2,6 +2,7 @@
 #include "vmm/freeze.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,6 @@
 
 struct kterr *freeze_begin(struct machine *m, struct freeze *f)
 {
-	struct gdb_stop why;
 	struct kterr *e;
 
 	memset(f, 0, sizeof(*f));
@@ -24,12 +24,18 @@ struct kterr *freeze_begin(struct machine *m, struct freeze *f)
 		if (!path)
 			return kterr_new(ENOMEM, "freeze");
 		/* Connecting stops the guest: that is this freeze's stop. */
-		e = gdb_connect(path, kt_now_ns() + GDB_CONNECT_MS * 1000000ULL, NULL, &m->gdb);
+		const char *trace = getenv("KTCON_GDB_TRACE");
+		FILE *tr = trace ? fopen(trace, "we") : NULL;
+
+		e = gdb_connect(path, kt_now_ns() + GDB_CONNECT_MS * 1000000ULL, tr, &m->gdb);
 		free(path);
 		if (e)
 			return kterr_wrap(e, "freeze: connect to QEMU's gdbstub");
+		f->why.kind = GDB_STOP_SIGNAL;
+		f->why.code = 2;
+		f->why.core = -1;
 	} else {
-		e = gdb_interrupt(m->gdb, &why);
+		e = gdb_interrupt(m->gdb, &f->why);
 		if (e)
 			return kterr_wrap(e, "freeze: stop the vCPUs");
 	}

@@ -7,6 +7,9 @@
  * connection is made at the first freeze, because QEMU stops the guest as
  * soon as a debugger connects: the connect is that first freeze's stop.
  * Snapshots, cold kernel reads and writes, and watchpoints build on this.
+ *
+ * Debugging aid: KTCON_GDB_TRACE=FILE writes the gdb conversation in the
+ * tests/data/gdb transcript format (the file stays open while ktcon runs).
  */
 #ifndef KTCON_VMM_FREEZE_H
 #define KTCON_VMM_FREEZE_H
@@ -22,6 +25,7 @@
 struct freeze {
 	struct gdb_tid vcpus[FREEZE_MAX_VCPUS];
 	size_t nvcpus;
+	struct gdb_stop why;	/* the stop: ours, or a watchpoint that fired first */
 	uint64_t begin_ns;	/* when every vCPU was parked */
 	uint64_t paused_ns;	/* after freeze_end: how long they were */
 };

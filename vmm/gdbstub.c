@@ -936,6 +936,16 @@ static struct kterr *recv_packet(struct gdb *g, uint64_t deadline_ns, bool *none
 	}
 }
 
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool is_stop_reply(const char *p, size_t n)
+{
+	return n >= 3 && (p[0] == 'T' || p[0] == 'S') && is_hex(p[1]) && is_hex(p[2]);
+}
+
 /* Send a request and wait for its reply in g->reply. */
 static struct kterr *transact(struct gdb *g, const char *req)
 {
@@ -946,11 +956,19 @@ static struct kterr *transact(struct gdb *g, const char *req)
 		return kterr_hint(kterr_new(EBUSY, "gdb %s: \"%.20s\" needs the guest stopped",
 					    g->path, req), "interrupt first");
 	e = send_packet(g, req);
-	if (!e)
+	while (!e) {
 		e = recv_packet(g, deadline_of(g), &none);
-	if (!e && none)
-		e = kterr_new(ETIMEDOUT, "gdb %s: no reply to \"%.20s\" within %d ms",
-			      g->path, req, g->timeout_ms);
+		if (!e && none)
+			e = kterr_new(ETIMEDOUT, "gdb %s: no reply to \"%.20s\" within %d ms",
+				      g->path, req, g->timeout_ms);
+		/* QEMU announces the stop that a connecting client causes
+		 * ("T02thread:01;") on its own, before it answers the first
+		 * request: a stop is the reply to "?" only. */
+		if (e || !strcmp(req, "?") || !is_stop_reply(g->reply, g->reply_len))
+			break;
+		if (!gdb_parse_stop(g->reply, g->reply_len, &g->last_stop))
+			g->last_stop.stopped_ns = kt_now_ns();
+	}
 	return e;
 }
 

@@ -27,5 +27,16 @@ libvmm_a_SOURCES = \
 	vmm/freeze.c vmm/freeze.h \
 	vmm/json.c vmm/json.h \
 	vmm/qmp.c vmm/qmp.h \
-	vmm/gdbstub.c vmm/gdbstub.h
+	vmm/gdbstub.c vmm/gdbstub.h \
+	vmm/ksym.c vmm/ksym.h \
+	vmm/kva.c vmm/kva.h \
+	vmm/kmem.c vmm/kmem.h \
+	vmm/kbtf.c vmm/kbtf.h \
+	vmm/kstate.c vmm/kstate.h \
+	vmm/kidr.c vmm/kidr.h \
+	vmm/bpfsnap.c vmm/bpfsnap.h \
+	vmm/snapshot.c vmm/snapshot.h \
+	vmm/watch.c vmm/watch.h \
+	vmm/sampler.c vmm/sampler.h \
+	vmm/intro.c vmm/intro.h
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)

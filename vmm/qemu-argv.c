@@ -94,9 +94,11 @@ struct kterr *qemu_argv_build(const struct qemu_spec *s, char ***out)
 		 * IO-APIC timer check counts ticks in a busy loop, which a TCG
 		 * guest on a loaded host can miss ("IO-APIC + timer doesn't
 		 * work!" panic, seen here under load); virtual timers need no
-		 * such check. */
-		ADD(&b, "console=ttyS0 loglevel=4 reboot=t panic=-1 no_timer_check rdinit=/init%s%s%s",
-		    tsc,
+		 * such check. nokaslr: host introspection reads the kernel at its
+		 * vmlinux link addresses (vmm/kva.h); a user's kernel with
+		 * RANDOMIZE_BASE would move. */
+		ADD(&b, "console=ttyS0 loglevel=4 reboot=t panic=-1 no_timer_check nokaslr "
+		    "rdinit=/init%s%s%s", tsc,
 		    s->append_extra ? " " : "", s->append_extra ? s->append_extra : "");
 	}
 	/* kernel console: the 8250 UART */

@@ -762,6 +762,35 @@ static void test_client_replays_stop_regs_watch_continue(void **state)
 	fake_finish(&f);
 }
 
+/* Connecting to a running guest: QEMU stops it and says so (T02) before
+ * it answers qSupported; that stop is not the reply. */
+static void test_connect_to_a_running_guest_skips_the_announced_stop(void **state)
+{
+	struct gdb_x86_regs r;
+	struct gdb_tid tids[4];
+	struct gdb_stop why;
+	struct fake f;
+	struct gdb *g;
+	size_t n;
+
+	(void)state;
+	fake_start(&f, "connect-running.txt");
+	OK(gdb_connect(f.path, kt_now_ns() + 5000000000ull, NULL, &g));
+	gdb_set_timeout(g, 5000);
+	assert_true(gdb_is_stopped(g));
+	assert_non_null(gdb_tdesc_find(gdb_target(g), "cr3"));
+	OK(gdb_interrupt(g, &why));
+	assert_int_equal(why.code, 5);	/* the "?" reply */
+	OK(gdb_threads(g, tids, 4, &n));
+	assert_int_equal(n, 2);
+	OK(gdb_read_regs(g, tids[0], &r));
+	OK(gdb_read_regs(g, tids[1], &r));
+	assert_true(r.cr3 != 0);
+	OK(gdb_continue(g, NULL));
+	gdb_close(g);
+	fake_finish(&f);
+}
+
 static void test_connect_gives_up_at_the_deadline_with_a_hint(void **state)
 {
 	struct gdb *g;
@@ -792,6 +821,7 @@ int main(void)
 		cmocka_unit_test(test_g_layout_agrees_with_p),
 		cmocka_unit_test(test_xml_scanner_rejects_broken_markup),
 		cmocka_unit_test(test_client_replays_stop_regs_watch_continue),
+		cmocka_unit_test(test_connect_to_a_running_guest_skips_the_announced_stop),
 		cmocka_unit_test(test_connect_gives_up_at_the_deadline_with_a_hint),
 	};
 

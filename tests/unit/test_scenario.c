@@ -171,7 +171,7 @@ static void test_step_cgroups_deepest_first(void **state)
 	kt_scn_free(&s);
 }
 
-static void test_captures_append_and_first_tag_wins(void **state)
+static void test_captures_append_and_first_tag_wins_but_snapshots_overwrite(void **state)
 {
 	struct kt_scenario s;
 	struct kt_capture *c;
@@ -183,6 +183,13 @@ static void test_captures_append_and_first_tag_wins(void **state)
 	c->value.u = 2;
 	assert_int_equal(kt_scn_capture(&s, "t", KT_CAP_READ)->value.u, 1);
 	assert_null(kt_scn_capture(&s, "t", KT_CAP_PROCS));
+	/* snapshots overwrite: one capture per tag, the last */
+	c = kt_scn_add_capture(&s, "jiffies_64", KT_CAP_SNAPSHOT);
+	c->snap = 7;
+	c = kt_scn_add_capture(&s, "jiffies_64", KT_CAP_SNAPSHOT);
+	c->snap = 8;
+	assert_int_equal(kt_scn_capture(&s, "jiffies_64", KT_CAP_SNAPSHOT)->snap, 8);
+	assert_int_equal(s.ncaptures, 3);
 	assert_true(kt_scn_pin(&s, "m.bss"));
 	assert_false(kt_scn_pin(&s, "m.bss"));
 	kt_scn_free(&s);
@@ -199,7 +206,7 @@ int main(void)
 		cmocka_unit_test(test_watch_cap_is_three),
 		cmocka_unit_test(test_step_cgroups_deepest_first),
 		cmocka_unit_test(test_remove_cgroup_takes_its_subtree),
-		cmocka_unit_test(test_captures_append_and_first_tag_wins),
+		cmocka_unit_test(test_captures_append_and_first_tag_wins_but_snapshots_overwrite),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
