@@ -131,6 +131,9 @@ void kt_exec_free(struct kt_exec *x)
 	for (size_t i = 0; i < x->res.nguest_failures; i++)
 		free(x->res.guest_failures[i]);
 	free(x->res.guest_failures);
+	for (size_t i = 0; i < x->res.nfailure_dumps; i++)
+		free(x->res.failure_dumps[i]);
+	free(x->res.failure_dumps);
 	free(x->gone);
 	for (size_t i = 0; i < x->res.nfinal_workers; i++)
 		free(x->res.final_workers[i]);
@@ -354,6 +357,44 @@ void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
 	pthread_mutex_unlock(&x->qlock);
 }
 
+/* A scheduler died: capture what the kernel looks like now (the seed's
+ * failure dump) under the tag "sched-exit", keep it in the results, and
+ * say so at the end of TEXT. No snapshot backend: nothing to add. */
+static void failure_dump(struct kt_exec *x, char *text, size_t size)
+{
+	const struct kt_host *h = &x->host;
+	struct kt_capture *c;
+	struct kterr *e;
+	uint64_t snap;
+	size_t len = strlen(text);
+	char **n;
+
+	if (!h->ops || !h->ops->snapshot_capture || x->gone)
+		return;
+	e = h->ops->snapshot_capture(h->ctx, "sched-exit", &snap);
+	if (e) {
+		char *s = kterr_strdup(e);
+
+		snprintf(text + len, size - len, "; no failure dump: %s", s ? s : "capture failed");
+		free(s);
+		kterr_free(e);
+		return;
+	}
+	c = kt_scn_add_capture(&x->s, "sched-exit", KT_CAP_SNAPSHOT);
+	if (c)
+		c->snap = snap;
+	snprintf(text + len, size - len, "; failure dump: snapshot sched-exit");
+	n = realloc(x->res.failure_dumps, (x->res.nfailure_dumps + 1) * sizeof(*n));
+	if (!n)
+		return;
+	x->res.failure_dumps = n;
+	n[x->res.nfailure_dumps] = h->ops->snapshot_json ? h->ops->snapshot_json(h->ctx, snap)
+							 : kt_strfmt("{\"snapshot\": %llu}",
+								     (unsigned long long)snap);
+	if (n[x->res.nfailure_dumps])
+		x->res.nfailure_dumps++;
+}
+
 static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
 {
 	char text[512];
@@ -376,6 +417,7 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		x->s.sched_attached = false;
 		snprintf(text, sizeof(text), "scheduler %s exited: %s", ev->name ? ev->name : "?",
 			 ev->text ? ev->text : "");
+		failure_dump(x, text, sizeof(text));
 		/* Nobody asked it to go (detach turns the monitor off): the
 		 * run fails, with the kernel's reason. */
 		char **n = realloc(x->res.guest_failures,

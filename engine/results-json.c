@@ -79,6 +79,9 @@ void kt_results_json(const struct kt_results *r, FILE *f)
 		fputs(i ? ", " : "", f);
 		kt_json_string(f, r->guest_failures[i]);
 	}
+	fputs("], \"failure_dumps\": [", f);
+	for (size_t i = 0; i < r->nfailure_dumps; i++)
+		fprintf(f, "%s%s", i ? ",\n  " : "\n  ", r->failure_dumps[i]);
 	fputs("], \"final_workers\": [", f);
 	for (size_t i = 0; i < r->nfinal_workers; i++)
 		fprintf(f, "%s%s", i ? ",\n  " : "\n  ", r->final_workers[i]);

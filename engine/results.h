@@ -39,6 +39,8 @@ struct kt_results {
 	size_t nteardown;
 	char **guest_failures;		/* what the guest reported dying: a scheduler exit */
 	size_t nguest_failures;
+	char **failure_dumps;		/* JSON snapshots taken when a scheduler died */
+	size_t nfailure_dumps;
 	char **final_workers;		/* JSON objects: workers' last reports at teardown */
 	size_t nfinal_workers;
 	bool passed;
@@ -51,7 +53,8 @@ size_t kt_results_count(const struct kt_results *r, enum kt_status s);
 
 /* One JSON object: file, passed, duration_ns, statements[] with line,
  * statement, status, runs, duration_ns, error, captured; teardown_errors[];
- * guest_failures[]; final_workers[] (each {"cgroup", "workers": [reports]}). */
+ * guest_failures[]; failure_dumps[] (snapshots); final_workers[] (each
+ * {"cgroup", "workers": [reports]}). */
 void kt_results_json(const struct kt_results *r, FILE *f);
 /* TAP 13: one test point per op, cgroup line and expectation; skips as
  * `# SKIP`, the error chain in a YAML block. */

@@ -210,6 +210,19 @@ static struct kterr *op_kill(struct agent *a, const struct wire_msg *req, struct
 	if (e)
 		return e;
 	if (!p->exited) {
+		/* A payload that is a sched_ext scheduler: a SIGKILL would send
+		 * the kernel down the struct_ops unregister path that can stall
+		 * (the seed's detach note); disable through sysrq S first. */
+		if (agent_holds_struct_ops(p->pid)) {
+			e = agent_sched_disable(KILL_WAIT_MS);
+			if (e) {
+				char buf[256];
+
+				agent_send_log(a, "kill-payload %s: %s", p->name,
+					       kterr_str(e, buf, sizeof(buf)));
+				kterr_free(e);
+			}
+		}
 		kill(p->pid, SIGKILL);
 		if (!agent_wait_child(p->pid, KILL_WAIT_MS, &p->status))
 			return kterr_new(ETIMEDOUT, "kill-payload %s: pid %d did not die within "

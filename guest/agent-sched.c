@@ -20,6 +20,7 @@
  */
 #include "guest/agent.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -344,6 +345,50 @@ static struct kterr *op_replace(struct agent *a, const struct wire_msg *req,
 	wire_put_u64(reply, "detach_ns", t1 - t0);
 	wire_put_u64(reply, "window_ns", kt_now_ns() - t0);
 	put_state(reply);
+	return NULL;
+}
+
+/* ---- for the other ops ---- */
+
+bool agent_holds_struct_ops(pid_t pid)
+{
+	char dir[64];
+	struct dirent *de;
+	DIR *d;
+	bool found = false;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", (int)pid);
+	if (!(d = opendir(dir)))
+		return false;
+	while (!found && (de = readdir(d))) {
+		char p[352], info[1024];
+		struct kterr *e;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		e = agent_read_file(p, info, sizeof(info));
+		found = !e && strstr(info, "link_type:\tstruct_ops");
+		kterr_free(e);
+	}
+	closedir(d);
+	return found;
+}
+
+struct kterr *agent_sched_disable(int timeout_ms)
+{
+	uint64_t end = kt_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	char st[32];
+	struct kterr *e = agent_write_file("/proc/sysrq-trigger", "S");
+
+	if (e)
+		return kterr_wrap(e, "sysrq S (disable sched_ext)");
+	while (scx_state_is("enabled") || scx_state_is("disabling")) {
+		if (kt_now_ns() > end)
+			return kterr_new(ETIMEDOUT, "sched_ext still %s %d ms after sysrq S",
+					 agent_scx_state(st, sizeof(st)), timeout_ms);
+		usleep(10 * 1000);
+	}
 	return NULL;
 }
 

@@ -90,6 +90,10 @@ void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *
  * there is one and wait until it is enabled; the attached one's name ("":
  * none of ours); forward its output and report an unasked-for exit. */
 struct kterr *agent_sched_boot(void);
+/* PID holds a struct_ops BPF link: it is a sched_ext scheduler (started as
+ * a payload, say). Disable sched_ext through sysrq S and wait for it. */
+bool agent_holds_struct_ops(pid_t pid);
+struct kterr *agent_sched_disable(int timeout_ms);
 const char *agent_sched_name(void);
 void agent_sched_poll(struct agent *a);
 

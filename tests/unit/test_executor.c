@@ -794,6 +794,12 @@ static void test_guest_events_update_state_between_statements(void **state)
 	/* The scheduler died before detach: detach now has nothing to do. */
 	assert_non_null(h.err);
 	assert_true(kterr_contains(h.err, "no scheduler is attached"));
+	/* ...and the run has its failure dump, and fails for the exit too. */
+	assert_int_equal(h.host.captures, 1);
+	assert_int_equal(kt_exec_results(h.x)->nfailure_dumps, 1);
+	assert_int_equal(kt_exec_results(h.x)->nguest_failures, 1);
+	assert_non_null(strstr(kt_exec_results(h.x)->guest_failures[0],
+			       "failure dump: snapshot sched-exit"));
 	harness_free(&h);
 }
 
