@@ -875,6 +875,8 @@ struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st)
 	const struct kt_stmt *batch[1] = { st };
 	struct kterr *e;
 
+	/* A cancel that came while nothing was in flight is not this op's. */
+	atomic_store(&x->cancel, false);
 	clear_result(&x->console_res);
 	memset(&x->console_res, 0, sizeof(x->console_res));
 	x->console_res.stmt = st;

@@ -88,7 +88,8 @@ void kt_exec_cancel(struct kt_exec *x);
 void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev);
 
 /* Console use: apply one statement now in the current pass (the backdrop
- * until kt_exec_next_step). */
+ * until kt_exec_next_step). A kt_exec_cancel that came while nothing was
+ * in flight is dropped here, so it cannot cancel this op. */
 struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st);
 /* Close the current pass (tearing down a step) and begin a new step. */
 struct kterr *kt_exec_next_step(struct kt_exec *x);
