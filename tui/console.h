@@ -1,0 +1,102 @@
+/*
+ * console.h - the full-screen console: what its modules share.
+ *
+ * The UI thread (con-ui.c) owns this struct: it reads the terminal, feeds
+ * readline (con-prompt.h), runs what is typed (con-cmds.c: a console
+ * command, or a recipe statement handed to the engine thread,
+ * con-engine.h), takes finished jobs back (recording them, con-record.h,
+ * and moving a replay on, con-replay.h) and draws the panes from their
+ * models (con-tree, con-sched, con-caps, con-log, con-status) into an
+ * off-screen buffer that con-screen.c puts on the terminal.
+ *
+ * Only the log (its own lock) and the watch fires (fires_lock) are
+ * written from the engine's thread, by the event handler (con-events.c).
+ */
+#ifndef KTCON_TUI_CONSOLE_H
+#define KTCON_TUI_CONSOLE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/form.h"
+#include "engine/gstate.h"
+#include "engine/recipe.h"
+#include "tui/con-engine.h"
+#include "tui/con-layout.h"
+#include "tui/con-log.h"
+#include "tui/con-record.h"
+#include "tui/con-replay.h"
+#include "tui/con-scn.h"
+#include "tui/con-sched.h"
+
+#define CON_FIRES_MAX 64
+
+/* Where a job came from. */
+enum con_origin {
+	CON_FROM_TYPED,
+	CON_FROM_REPLAY,
+};
+
+struct ktconsole {
+	struct con_log *log;
+	struct con_engine *eng;
+	struct con_rec *rec;
+	struct kt_recipe *header;	/* what booted this guest; the executor's recipe */
+	char *header_text;		/* the same as recipe text, for the recording */
+	const char *record_path;	/* --record: start recording once booted */
+
+	struct con_replay replay;
+	bool continuing;		/* `continue` runs until the end or a failure */
+	uint64_t replay_hold_ns;	/* the replayed step's hold, taken before the next */
+	bool replay_wait;		/* a replay job is in flight */
+
+	/* The view. */
+	enum con_pane focus;
+	int zoom;			/* a pane, or -1 */
+	int scroll[CON_P__COUNT];
+	int scroll_max[CON_P__COUNT];	/* as the last draw found */
+	struct con_layout lay;
+	int rows, cols;
+	bool dirty;
+	uint64_t log_gen;
+
+	/* Models the panes render; refreshed on the UI thread. */
+	struct kt_gstate g;
+	struct con_sched sched;
+	struct con_scn scn;
+	pthread_mutex_t fires_lock;
+	char *fires[CON_FIRES_MAX];
+	size_t nfires;
+
+	int step;			/* 0: the backdrop */
+	bool booted, boot_failed;
+	bool quitting, done;
+	int exit_status;
+};
+
+/* A line typed at the prompt (NULL: end of input). */
+void console_line(struct ktconsole *c, const char *line);
+/* A key's command (con-keys.h). */
+void console_key(struct ktconsole *c, const char *command);
+/* A finished job from the engine. */
+void console_job_done(struct ktconsole *c, struct con_job *j);
+/* Begin powering off (quit, a signal, the terminal gone). */
+void console_quit(struct ktconsole *c);
+/* Completion candidates (con_prompt_ops.live). */
+size_t console_complete(struct ktconsole *c, const char *line, enum kt_argtype t,
+			const char *prefix, char **out, size_t max);
+
+/* The engine's events, as log lines (engine thread). */
+void console_on_event(void *ctx, const struct kt_event *ev);
+
+/* The UI loop: returns the exit status once the guest is off. */
+int console_ui_run(struct ktconsole *c);
+
+/* Submit a statement to the engine (ownership of st's contents passes). */
+void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt *st,
+		    enum con_origin origin);
+/* Replay: apply the next statement. */
+void console_replay_next(struct ktconsole *c);
+
+#endif
