@@ -18,6 +18,7 @@ include tests/engine.mk
 include tests/machine.mk
 include tests/guest.mk
 include tests/vmm.mk
+include tests/tui.mk
 
 TESTS += $(check_PROGRAMS) $(INT_TESTS)
 EXTRA_DIST += $(INT_TESTS)

@@ -1,0 +1,13 @@
+# tests for the console: pane models rendered to an off-screen buffer,
+# recording and replay (unit); the console driven in tmux (integration).
+CONSOLE_TEST_LDADD = libconsole.a libengine.a $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_con_panes
+tests_unit_test_con_panes_SOURCES = tests/unit/test_con_panes.c
+tests_unit_test_con_panes_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_panes_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_record
+tests_unit_test_con_record_SOURCES = tests/unit/test_con_record.c
+tests_unit_test_con_record_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_record_LDADD = $(CONSOLE_TEST_LDADD)
