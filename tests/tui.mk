@@ -1,5 +1,7 @@
 # tests for the console: pane models rendered to an off-screen buffer,
 # recording and replay (unit); the console driven in tmux (integration).
+INT_TESTS += tests/integration/console.int
+
 CONSOLE_TEST_LDADD = libconsole.a libengine.a $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_con_panes
