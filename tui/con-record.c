@@ -187,6 +187,13 @@ struct kterr *con_rec_applied(struct con_rec *r, const struct kt_stmt *st,
 
 	if (!text)
 		return kterr_new(ENOMEM, "recording");
+	/* Cancelled at the console: a replay would not cancel it, so the
+	 * op is kept as a comment, not as an op that must fail. */
+	if (failure && kterr_errno_of(failure) == ECANCELED) {
+		e = emitf(r, "  # %s  (cancelled at the console)\n", text);
+		free(text);
+		return e;
+	}
 	if (st->kind == KT_STMT_EXPECT && failure) {
 		char *m = kterr_strdup(failure);
 

@@ -11,7 +11,8 @@
  * What is written so that `ktcon run FILE` gives what the session gave:
  * - an op that failed is followed by `expect error "TEXT"`, TEXT being the
  *   failure's chain below the statement itself (no hint, no notes);
- * - an expectation that did not hold is kept as a comment, with why;
+ * - an expectation that did not hold is kept as a comment, with why, and
+ *   so is an op cancelled with C-c (a replay would not cancel it);
  * - a `cgroup` line typed after an op of the same section becomes
  *   `add-cgroup-def` with the same arguments (a setup line must come first);
  * - `step hold=...` is written as typed; a bare `step` gets the time the

@@ -213,10 +213,31 @@ static void test_status_line_says_guest_step_recording_and_op_in_flight(void **s
 
 	con_buf_init(&b, 1, 120);
 	con_status_render(&s, &b, &r);
-	assert_non_null(strstr(at(&b, 0), " ktcon | 6.12 2cpu tcg up | sched none disabled | "
+	assert_non_null(strstr(at(&b, 0), " 6.12 2cpu tcg up | sched none disabled | "
 			       "step 2 | running freeze-cgroup w 1.5s | REC s.recipe "));
 	assert_int_equal(strlen(row), 119);
 	assert_string_equal(row + 113, "? keys");
+	con_buf_free(&b);
+}
+
+static void test_status_line_at_80_columns_keeps_what_matters(void **state)
+{
+	struct con_buf b;
+	struct con_rect r = { 0, 0, 1, 80 };
+	struct con_status s = {
+		.gs = CON_G_UP, .guest = "6.12.117-ktcon 2cpu tcg", .sched = "none disabled",
+		.busy = "wait-payload sl", .busy_ns = 2000000000ULL, .record = "/tmp/s.recipe",
+	};
+
+	con_buf_init(&b, 1, 80);
+	con_status_render(&s, &b, &r);
+	assert_string_equal(at(&b, 0), " guest up | backdrop | running wait-payload sl 2.0s | "
+			    "REC /tmp/s.recipe");
+	s.busy = NULL;
+	con_buf_clear(&b);
+	con_status_render(&s, &b, &r);
+	assert_string_equal(at(&b, 0), " 6.12.117-ktcon 2cpu tcg up | sched none disabled | "
+			    "backdrop | REC /tmp/s.recipe");
 	con_buf_free(&b);
 }
 
@@ -275,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_tree_before_state_and_when_empty),
 		cmocka_unit_test(test_sched_shows_state_and_irq_rates_as_bars),
 		cmocka_unit_test(test_status_line_says_guest_step_recording_and_op_in_flight),
+		cmocka_unit_test(test_status_line_at_80_columns_keeps_what_matters),
 		cmocka_unit_test(test_layout_fits_80x24_and_zooms),
 		cmocka_unit_test(test_captures_say_how_to_capture_until_there_are_some),
 	};

@@ -1,6 +1,7 @@
 /* test_con_record.c - a console session recorded as a recipe, and that
  * recipe loaded for replay: what is written parses back to what was
  * applied, with the expectations a headless replay checks. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,6 +115,17 @@ static void test_error_text_drops_the_statement_hint_and_notes(void **state)
 	kt_stmt_clear(&st);
 }
 
+static void test_cancelled_op_is_kept_as_a_comment(void **state)
+{
+	struct con_rec *r = con_rec_new("", 0);
+
+	applied(r, "wait-payload sl", 0,
+		kterr_wrap(kterr_new(ECANCELED, "wait-payload: cancelled"), "wait-payload sl"), 1);
+	assert_string_equal(con_rec_text(r), "backdrop\n"
+			    "  # wait-payload sl  (cancelled at the console)\n");
+	con_rec_free(r);
+}
+
 static void test_record_writes_the_session_so_far_then_appends_and_patches(void **state)
 {
 	char path[] = "/tmp/ktcon-rec-XXXXXX";
@@ -210,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_session_becomes_a_recipe_that_checks_its_failures),
 		cmocka_unit_test(test_error_text_drops_the_statement_hint_and_notes),
+		cmocka_unit_test(test_cancelled_op_is_kept_as_a_comment),
 		cmocka_unit_test(test_record_writes_the_session_so_far_then_appends_and_patches),
 		cmocka_unit_test(test_replay_walks_ops_with_their_expect_error),
 		cmocka_unit_test(test_replay_refuses_a_recipe_with_errors),
