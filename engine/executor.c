@@ -872,6 +872,12 @@ struct kterr *kt_exec_join(struct kt_exec *x)
 
 struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st)
 {
+	return kt_exec_apply_expect(x, st, NULL);
+}
+
+struct kterr *kt_exec_apply_expect(struct kt_exec *x, const struct kt_stmt *st,
+				   const struct kt_stmt *xerr)
+{
 	const struct kt_stmt *batch[1] = { st };
 	struct kterr *e;
 
@@ -883,7 +889,7 @@ struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st)
 	if (st->kind == KT_STMT_EXPECT) {
 		run_expect(x, st);
 	} else if (st->kind == KT_STMT_OP || st->kind == KT_STMT_CGROUP) {
-		run_op(x, batch, 1, NULL);
+		run_op(x, batch, 1, xerr);
 	} else {
 		return kterr_hint(kterr_new(0, "'%s' is not applied statement by statement",
 					    st->form->name),

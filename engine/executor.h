@@ -91,6 +91,12 @@ void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev);
  * until kt_exec_next_step). A kt_exec_cancel that came while nothing was
  * in flight is dropped here, so it cannot cancel this op. */
 struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st);
+/* The same for an op with the `expect error` that follows it in a recipe
+ * (a replay at the console): a failure that matches is expected (NULL is
+ * returned, the events say xfail); a success, or another failure, is the
+ * error. */
+struct kterr *kt_exec_apply_expect(struct kt_exec *x, const struct kt_stmt *st,
+				   const struct kt_stmt *xerr);
 /* Close the current pass (tearing down a step) and begin a new step. */
 struct kterr *kt_exec_next_step(struct kt_exec *x);
 /* Tear everything down (step, then backdrop). */

@@ -1,6 +1,6 @@
 # tests for the console: pane models rendered to an off-screen buffer,
 # recording and replay (unit); the console driven in tmux (integration).
-INT_TESTS += tests/integration/console.int
+INT_TESTS += tests/integration/console.int tests/integration/console-replay.int
 
 CONSOLE_TEST_LDADD = libconsole.a libengine.a $(CMOCKA_LIBS)
 

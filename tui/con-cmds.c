@@ -270,6 +270,11 @@ static void cmd_replay(struct ktconsole *c, int argc, char **argv, const char *r
 		con_log_add(c->log, CON_A_ERROR, "replay: replay FILE");
 		return;
 	}
+	if (c->replay_wait) {
+		con_log_add(c->log, CON_A_ERROR, "replay: a statement of the replay is still running");
+		con_log_add(c->log, CON_A_HINT, "  hint: C-c cancels it");
+		return;
+	}
 	c->continuing = false;
 	e = con_replay_load(&c->replay, argv[1]);
 	if (e) {

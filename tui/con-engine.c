@@ -52,6 +52,7 @@ void con_job_free(struct con_job *j)
 	free(j->text);
 	free(j->out);
 	kterr_free(j->err);
+	kterr_free(j->xfail);
 	free(j);
 }
 
@@ -103,6 +104,14 @@ static void on_event(void *ctx, const struct kt_event *ev)
 
 	if (ev->kind == KT_EV_STATE || ev->kind == KT_EV_STEP_BEGIN)
 		publish_scn(g);
+	/* The failure an `expect error` wanted: the recording needs it (this
+	 * thread set cur; it reads it). */
+	if (ev->kind == KT_EV_OP_FAILED && ev->expected && ev->err && g->cur && !g->cur->xfail) {
+		char *m = kterr_strdup(ev->err);
+
+		g->cur->xfail = kterr_new(0, "%s", m ? m : "failed");
+		free(m);
+	}
 	if (g->o.on_event)
 		g->o.on_event(g->o.event_ctx, ev);
 	con_engine_wake(g);
@@ -152,7 +161,7 @@ static void run_job(struct con_engine *g, struct con_job *j)
 
 	switch (j->kind) {
 	case CON_JOB_APPLY:
-		j->err = g->x ? kt_exec_apply(g->x, &j->st) : no_guest();
+		j->err = g->x ? kt_exec_apply_expect(g->x, &j->st, j->xerr) : no_guest();
 		break;
 	case CON_JOB_STEP:
 		j->err = g->x ? kt_exec_next_step(g->x) : no_guest();

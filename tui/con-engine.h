@@ -41,11 +41,15 @@ enum con_job_kind {
 struct con_job {
 	enum con_job_kind kind;
 	struct kt_stmt st;	/* owned (kt_stmt_clear) */
+	/* APPLY: the `expect error` after st in a replayed recipe, or NULL;
+	 * borrowed: the recipe outlives the job. */
+	const struct kt_stmt *xerr;
 	char *text;		/* SH: the command; owned */
 	uint64_t ns;		/* HOLD */
 	int origin;		/* the submitter's tag (typed, replay) */
 	/* Results. */
 	struct kterr *err;
+	struct kterr *xfail;	/* APPLY: the failure that xerr wanted */
 	char *out;		/* SH: the output */
 	int status;		/* SH: the exit status */
 	uint64_t took_ns;
