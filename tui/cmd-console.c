@@ -201,8 +201,20 @@ static void on_console_line(const char *line, void *ctx)
 static void on_agent_log(const char *line, void *ctx)
 {
 	struct ktconsole *c = ctx;
+	char *text = kt_strfmt("[agent] %s", line);
+	const char *colon = text && !strncmp(line, "sched ", 6) ? strchr(text, ':') : NULL;
+	char key[128];
 
-	con_log_add(c->log, CON_A_GUEST, "[agent] %s", line);
+	if (!text)
+		return;
+	/* A scheduler's output comes every second: keep its latest line. */
+	if (colon && (size_t)(colon - text) < sizeof(key)) {
+		snprintf(key, sizeof(key), "%.*s", (int)(colon - text + 1), text);
+		con_log_update(c->log, CON_A_GUEST, key, text);
+	} else {
+		con_log_add(c->log, CON_A_GUEST, "%s", text);
+	}
+	free(text);
 }
 
 static int cmd_console_exec(int argc, char **argv)

@@ -578,6 +578,23 @@ size_t console_complete(struct ktconsole *c, const char *line, enum kt_argtype t
 			add(out, &n, max, "snapshot", prefix);
 		return n;
 	}
+	/* Names that are not cgroups: the staged binaries and the kernel's
+	 * own schedulers. */
+	if (t == KT_T_NAME && (!strcmp(first, "attach-scheduler") ||
+			       !strcmp(first, "replace-scheduler"))) {
+		for (size_t i = 0; kt_kernel_schedulers[i]; i++)
+			add(out, &n, max, kt_kernel_schedulers[i], prefix);
+		for (size_t i = 0; c->header && i < c->header->nstmts; i++)
+			if (c->header->stmts[i].form == &kt_dir_stage_scheduler)
+				add(out, &n, max, kt_stmt_posval(&c->header->stmts[i], 0), prefix);
+		return n;
+	}
+	if (t == KT_T_NAME && strstr(first, "-payload")) {
+		for (size_t i = 0; c->header && i < c->header->nstmts; i++)
+			if (c->header->stmts[i].form == &kt_dir_stage_payload)
+				add(out, &n, max, kt_stmt_posval(&c->header->stmts[i], 0), prefix);
+		return n;
+	}
 	switch (t) {
 	case KT_T_CGROUP_OR_RUNNER:
 		add(out, &n, max, "@runner", prefix);

@@ -249,7 +249,15 @@ static void *thread_main(void *arg)
 			if (g->x)
 				kt_exec_pump(g->x, IDLE_PUMP_NS);
 			if (g->up && g->gs == CON_G_UP && machine_exited(&g->s.m)) {
+				struct kt_event ev = {
+					.kind = KT_EV_WARN, .step = g->step,
+					.text = "the guest went down: QEMU exited (the log above says "
+						"what the kernel said last); `quit`",
+				};
+
 				set_guest(g, CON_G_DOWN);
+				if (g->o.on_event)
+					g->o.on_event(g->o.event_ctx, &ev);
 				con_engine_wake(g);
 			}
 			continue;

@@ -106,6 +106,28 @@ void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
 	free(s);
 }
 
+void con_log_update(struct con_log *l, enum con_attr a, const char *key, const char *text)
+{
+	struct line *last;
+	char *t;
+
+	if (!l)
+		return;
+	pthread_mutex_lock(&l->lock);
+	last = l->n ? &l->v[(l->head + l->n - 1) % l->cap] : NULL;
+	if (last && !strncmp(last->text, key, strlen(key)) && !strchr(text, '\n') &&
+	    (t = strdup(text))) {
+		free(last->text);
+		last->text = t;
+		last->a = a;
+		l->gen++;
+		pthread_mutex_unlock(&l->lock);
+		return;
+	}
+	pthread_mutex_unlock(&l->lock);
+	add_text(l, a, text);
+}
+
 void con_log_error(struct con_log *l, const char *prefix, const struct kterr *e)
 {
 	char *all = kterr_strdup(e), *nl, *h;

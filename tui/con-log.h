@@ -30,6 +30,11 @@ void con_log_free(struct con_log *l);
 void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A line that supersedes the newest one when both start with key (a
+ * scheduler's periodic stats: the log keeps the latest, not a flood);
+ * otherwise added like con_log_add. */
+void con_log_update(struct con_log *l, enum con_attr a, const char *key, const char *text);
+
 /* An error as the operator reads it: prefix then the whole chain in the
  * error colour, then its hint and its notes on their own lines. */
 void con_log_error(struct con_log *l, const char *prefix, const struct kterr *e);

@@ -62,6 +62,19 @@ static void test_log_wraps_and_keeps_the_newest_at_the_bottom(void **state)
 	con_log_free(l);
 }
 
+static void test_log_update_keeps_the_latest_of_a_periodic_line(void **state)
+{
+	struct con_log *l = con_log_new(10);
+
+	con_log_update(l, CON_A_GUEST, "sched a:", "sched a: n=1");
+	con_log_update(l, CON_A_GUEST, "sched a:", "sched a: n=2");
+	assert_int_equal(con_log_count(l), 1);
+	con_log_add(l, CON_A_OK, "ok    add-cgroup w");
+	con_log_update(l, CON_A_GUEST, "sched a:", "sched a: n=3");
+	assert_int_equal(con_log_count(l), 3);
+	con_log_free(l);
+}
+
 static void test_log_error_shows_chain_then_hint_then_notes(void **state)
 {
 	struct con_log *l = con_log_new(10);
@@ -291,6 +304,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_is_clipped_to_its_rectangle),
 		cmocka_unit_test(test_log_wraps_and_keeps_the_newest_at_the_bottom),
+		cmocka_unit_test(test_log_update_keeps_the_latest_of_a_periodic_line),
 		cmocka_unit_test(test_log_error_shows_chain_then_hint_then_notes),
 		cmocka_unit_test(test_tree_nests_and_tells_backdrop_from_step),
 		cmocka_unit_test(test_tree_before_state_and_when_empty),
