@@ -86,7 +86,10 @@ static void test_log_error_shows_chain_then_hint_then_notes(void **state)
 	con_buf_init(&b, 4, 80);
 	con_log_error(l, "FAIL  ", e);
 	/* A chain that came over the wire has its hint in its text. */
-	con_log_error(l, "FAIL  ", kterr_new(0, "freeze-cgroup g: no g (hint: create it first (add))"));
+	struct kterr *wire = kterr_new(0, "freeze-cgroup g: no g (hint: create it first (add))");
+
+	con_log_error(l, "FAIL  ", wire);
+	kterr_free(wire);
 	con_log_render(l, &b, &r, 0);
 	assert_string_equal(at(&b, 0), "  hint: create the parent");
 	assert_string_equal(at(&b, 1), "console said: boom");
