@@ -2,7 +2,7 @@
 # recording and replay (unit); the console driven in tmux (integration).
 INT_TESTS += tests/integration/console.int tests/integration/console-replay.int
 
-CONSOLE_TEST_LDADD = libconsole.a libengine.a $(CMOCKA_LIBS)
+CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_con_panes
 tests_unit_test_con_panes_SOURCES = tests/unit/test_con_panes.c

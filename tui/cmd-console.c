@@ -301,6 +301,7 @@ static int cmd_console_exec(int argc, char **argv)
 		       con_rec_file(c.rec), con_rec_file(c.rec));
 	printf("ktcon: the guest is powered off\n");
 out:
+	con_browse_free(c.browse);
 	con_rec_free(c.rec);
 	recipe_boot_free(&rb);
 	kt_recipe_free(c.header);

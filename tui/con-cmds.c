@@ -139,8 +139,9 @@ static void cmd_keys(struct ktconsole *c, int argc, char **argv, const char *res
 	for (const struct con_key *k = con_keys; k->seq; k++) {
 		if (last && !strcmp(last, k->command))
 			continue;	/* another spelling of the same key */
-		con_log_add(c->log, CON_A_NORMAL, "  %-8s %s%s", k->name, k->command,
-			    k->empty_line_only ? "  (on an empty line)" : "");
+		con_log_add(c->log, CON_A_NORMAL, "  %-8s %s%s%s", k->name, k->command,
+			    k->flags & CON_KEY_EMPTY_LINE ? "  (on an empty line)" : "",
+			    k->flags & CON_KEY_BROWSING ? "  (a snapshot open)" : "");
 		last = k->command;
 	}
 	con_log_add(c->log, CON_A_NORMAL, "  %-8s %s", "Tab", "complete ops, keys, cgroup names");
@@ -184,6 +185,15 @@ static void cmd_scroll(struct ktconsole *c, int argc, char **argv, const char *r
 
 	if (argc < 2) {
 		con_log_add(c->log, CON_A_ERROR, "scroll: up|down [N]|top|bottom");
+		return;
+	}
+	if (c->focus == CON_P_CAPS && c->browse) {
+		bool one = argc > 2;
+
+		con_browse_move(c->browse, !strcmp(argv[1], "up") ? (one ? CON_BR_UP : CON_BR_PAGE_UP)
+					   : !strcmp(argv[1], "down") ? (one ? CON_BR_DOWN
+									     : CON_BR_PAGE_DOWN)
+					   : !strcmp(argv[1], "top") ? CON_BR_TOP : CON_BR_BOTTOM, page);
 		return;
 	}
 	if (!strcmp(argv[1], "up"))
@@ -342,10 +352,48 @@ static void cmd_snapshots(struct ktconsole *c, int argc, char **argv, const char
 		con_log_add(c->log, CON_A_DIM, "no snapshots yet (capture-snapshot TAG takes one)");
 }
 
+/* Open a JSON text in the captures pane, zoomed. */
+static void browse_open(struct ktconsole *c, const char *title, const char *json, size_t len)
+{
+	struct con_browse *b;
+	struct kterr *e = con_browse_open(title, json, len, &b);
+
+	if (e) {
+		con_log_error(c->log, "show: ", e);
+		kterr_free(e);
+		return;
+	}
+	con_browse_free(c->browse);
+	c->browse = b;
+	c->focus = CON_P_CAPS;
+	c->zoom = CON_P_CAPS;
+	con_log_add(c->log, CON_A_DIM, "%s: Up/Down move, Enter or Right folds, /TEXT searches, "
+		    "q closes", title);
+}
+
+static void show_json(struct ktconsole *c, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct kterr *e = kt_read_file(path, 64u << 20, &text, &len);
+
+	if (e) {
+		con_log_error(c->log, "show: ", e);
+		kterr_free(e);
+		return;
+	}
+	browse_open(c, path, text, len);
+	free(text);
+}
+
 static void cmd_show(struct ktconsole *c, int argc, char **argv, const char *rest)
 {
+	if (argc == 3 && !strcmp(argv[1], "json")) {
+		show_json(c, argv[2]);
+		return;
+	}
 	if (argc != 3 || strcmp(argv[1], "snapshot")) {
-		con_log_add(c->log, CON_A_ERROR, "show: show snapshot TAG");
+		con_log_add(c->log, CON_A_ERROR, "show: show snapshot TAG | show json FILE");
 		return;
 	}
 	for (size_t i = 0; i < c->scn.ncaps; i++)
@@ -378,6 +426,50 @@ static void cmd_sh(struct ktconsole *c, int argc, char **argv, const char *rest)
 	con_engine_submit(c->eng, j);
 }
 
+static void cmd_browse(struct ktconsole *c, int argc, char **argv, const char *rest)
+{
+	static const struct { const char *word; enum con_browse_move m; } moves[] = {
+		{ "up", CON_BR_UP }, { "down", CON_BR_DOWN }, { "pgup", CON_BR_PAGE_UP },
+		{ "pgdn", CON_BR_PAGE_DOWN }, { "top", CON_BR_TOP }, { "bottom", CON_BR_BOTTOM },
+		{ "fold", CON_BR_TOGGLE }, { "open-all", CON_BR_OPEN_ALL },
+		{ "close-all", CON_BR_CLOSE_ALL },
+	};
+	int page = c->lay.pane[CON_P_CAPS].h > 2 ? c->lay.pane[CON_P_CAPS].h - 2 : 1;
+
+	if (!c->browse) {
+		con_log_add(c->log, CON_A_ERROR, "browse: nothing open");
+		con_log_add(c->log, CON_A_HINT, "  hint: show snapshot TAG, or show json FILE");
+		return;
+	}
+	if (argc < 2) {
+		con_log_add(c->log, CON_A_ERROR, "browse: up|down|pgup|pgdn|top|bottom|fold|"
+			    "open-all|close-all|close | browse find TEXT (or /TEXT)");
+		return;
+	}
+	if (!strcmp(argv[1], "close")) {
+		con_browse_free(c->browse);
+		c->browse = NULL;
+		if (c->zoom == CON_P_CAPS)
+			c->zoom = -1;
+		return;
+	}
+	if (!strcmp(argv[1], "find")) {
+		const char *text = rest + strlen("find");
+
+		text += strspn(text, " \t");
+		if (!con_browse_search(c->browse, text))
+			con_log_add(c->log, CON_A_WARN, "no '%s' in %s", text,
+				    con_browse_title(c->browse));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (!strcmp(argv[1], moves[i].word)) {
+			con_browse_move(c->browse, moves[i].m, page);
+			return;
+		}
+	con_log_add(c->log, CON_A_ERROR, "browse: no move '%s'", argv[1]);
+}
+
 static void cmd_quit(struct ktconsole *c, int argc, char **argv, const char *rest)
 {
 	console_quit(c);
@@ -399,7 +491,11 @@ static const struct con_cmd table[] = {
 	{ "continue", "continue", "apply the replay's statements to the end or the first failure "
 	  "(C-c stops)", cmd_continue },
 	{ "snapshots", "snapshots", "list the snapshots taken", cmd_snapshots },
-	{ "show", "show snapshot TAG", "show a capture", cmd_show },
+	{ "show", "show snapshot TAG | show json FILE", "open a snapshot (or any JSON file, "
+	  "e.g. ktcon run --json results) as a tree to browse in the captures pane", cmd_show },
+	{ "browse", "browse up|down|pgup|pgdn|top|bottom|fold|open-all|close-all|close | "
+	  "browse find TEXT", "move in the open snapshot (keys: Up, Down, Enter, q; /TEXT "
+	  "searches)", cmd_browse },
 	{ "sh", "sh COMMAND", "run a shell command in the guest; its output goes to the log",
 	  cmd_sh },
 	{ "focus", "focus next|tree|sched|captures|log", "move the focus (scroll and zoom act on "
@@ -516,7 +612,14 @@ void console_line(struct ktconsole *c, const char *line)
 		return;
 	char *s = kt_strtrim(t);
 
-	if (*s && *s != '#') {
+	/* With a snapshot open: Enter folds, /TEXT searches. */
+	if (c->browse && c->focus == CON_P_CAPS && !*s) {
+		con_browse_move(c->browse, CON_BR_TOGGLE, 1);
+	} else if (c->browse && *s == '/') {
+		if (!con_browse_search(c->browse, s + 1))
+			con_log_add(c->log, CON_A_WARN, "no '%s' in %s", s + 1,
+				    con_browse_title(c->browse));
+	} else if (*s && *s != '#') {
 		con_log_add(c->log, CON_A_CMD, "> %s", s);
 		if (!strcmp(s, "?"))
 			cmd_keys(c, 0, NULL, NULL);
@@ -527,10 +630,13 @@ void console_line(struct ktconsole *c, const char *line)
 	c->dirty = true;
 }
 
-void console_key(struct ktconsole *c, const char *command)
+bool console_key(struct ktconsole *c, const struct con_key *k)
 {
-	run(c, command);
+	if ((k->flags & CON_KEY_BROWSING) && !(c->browse && c->focus == CON_P_CAPS))
+		return false;
+	run(c, k->command);
 	c->dirty = true;
+	return true;
 }
 
 /* ---- completion ---- */
@@ -571,11 +677,15 @@ size_t console_complete(struct ktconsole *c, const char *line, enum kt_argtype t
 		return n;
 	}
 	if (!strcmp(first, "show")) {
+		if (strstr(line, "json "))
+			return CON_PROMPT_FILES;
 		if (strstr(line, "snapshot "))
 			for (size_t i = 0; i < c->scn.ncaps; i++)
 				add(out, &n, max, c->scn.caps[i].tag, prefix);
-		else
+		else {
 			add(out, &n, max, "snapshot", prefix);
+			add(out, &n, max, "json", prefix);
+		}
 		return n;
 	}
 	/* Names that are not cgroups: the staged binaries and the kernel's

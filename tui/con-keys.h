@@ -14,11 +14,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+enum {
+	/* Only on an empty line; otherwise the key does what readline
+	 * would (inserts itself, edits). */
+	CON_KEY_EMPTY_LINE = 1 << 0,
+	/* Only while a snapshot is open in the focused pane; otherwise
+	 * readline's (arrows walk the history). */
+	CON_KEY_BROWSING = 1 << 1,
+};
+
 struct con_key {
 	const char *seq;	/* the bytes the terminal sends */
 	const char *name;	/* as `?` shows it: "C-o", "PgUp" */
 	const char *command;	/* the console command it runs */
-	bool empty_line_only;	/* otherwise the key inserts itself */
+	unsigned flags;
 };
 
 extern const struct con_key con_keys[];	/* ends with seq NULL */

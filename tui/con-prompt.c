@@ -66,17 +66,23 @@ static void on_line(char *line)
 
 /* ---- keys ---- */
 
+/* What readline had on each key before the table took it. */
+static rl_command_func_t *defaults[64];
+
 static int key_dispatch(int count, int key)
 {
 	const struct con_key *k = con_key_find(rl_executing_keyseq, (size_t)rl_key_sequence_length);
+	rl_command_func_t *def;
 
 	if (!k)
 		return 0;
-	if (k->empty_line_only && rl_end > 0)
-		return rl_insert(count, key);
-	if (ops.key)
-		ops.key(ops.ctx, k->command);
-	return 0;
+	if ((!(k->flags & CON_KEY_EMPTY_LINE) || rl_end == 0) && ops.key && ops.key(ops.ctx, k))
+		return 0;
+	def = (size_t)(k - con_keys) < sizeof(defaults) / sizeof(defaults[0]) ? defaults[k - con_keys]
+										: NULL;
+	if (def && def != key_dispatch)
+		return def(count, key);
+	return k->seq[1] ? 0 : rl_insert(count, key);
 }
 
 /* ---- completion ---- */
@@ -206,8 +212,18 @@ void con_prompt_init(const struct con_prompt_ops *o, const char *prompt, const c
 		}
 		kterr_free(e);
 	}
-	for (const struct con_key *k = con_keys; k->seq; k++)
+	/* Readline's own bindings (arrows: history) first, so the keys the
+	 * table takes fall back to them. */
+	rl_initialize();
+	for (const struct con_key *k = con_keys; k->seq; k++) {
+		size_t i = (size_t)(k - con_keys);
+		int type = 0;
+		rl_command_func_t *f = rl_function_of_keyseq(k->seq, NULL, &type);
+
+		if (i < sizeof(defaults) / sizeof(defaults[0]) && type == ISFUNC)
+			defaults[i] = f;
 		rl_bind_keyseq(k->seq, key_dispatch);
+	}
 	rl_callback_handler_install(prompt, on_line);
 }
 

@@ -18,15 +18,19 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 #include "engine/form.h"
+#include "tui/con-keys.h"
 
 #define CON_PROMPT_FILES ((size_t)-1)
 
 struct con_prompt_ops {
 	/* A whole line (NULL: end of input, C-d on an empty line). */
 	void (*line)(void *ctx, const char *line);
-	/* A key from con-keys.h: run its command. */
-	void (*key)(void *ctx, const char *command);
+	/* A key from con-keys.h: run its command; false when the key is
+	 * not the console's now (then readline does what it would). */
+	bool (*key)(void *ctx, const struct con_key *k);
 	/* More candidates for the word being typed (prefix), given the line
 	 * up to it and the type the engine's tables say it is (KT_T_NONE
 	 * when they know none): the console's own commands, live values

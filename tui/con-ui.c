@@ -176,6 +176,13 @@ static void draw(struct ktconsole *c)
 			con_title(&b, pr, "scheduler", c->g.valid ? c->g.sched.ops : "", focus);
 			break;
 		case CON_P_CAPS:
+			if (c->browse) {
+				con_browse_render(c->browse, &b, &r);
+				snprintf(right, sizeof(right), "%zu/%zu  Enter folds, /TEXT, q closes",
+					 con_browse_cursor(c->browse) + 1, con_browse_rows(c->browse));
+				con_title(&b, pr, con_browse_title(c->browse), right, focus);
+				break;
+			}
 			pthread_mutex_lock(&c->fires_lock);
 			rows = con_caps_render(&c->scn, c->fires, c->nfires, &b, &r, c->scroll[p]);
 			pthread_mutex_unlock(&c->fires_lock);
@@ -210,9 +217,9 @@ static void on_line(void *ctx, const char *line)
 	console_line(ctx, line);
 }
 
-static void on_key(void *ctx, const char *command)
+static bool on_key(void *ctx, const struct con_key *k)
 {
-	console_key(ctx, command);
+	return console_key(ctx, k);
 }
 
 static size_t on_live(void *ctx, const char *line, enum kt_argtype t, const char *prefix,

@@ -22,7 +22,9 @@
 #include "engine/form.h"
 #include "engine/gstate.h"
 #include "engine/recipe.h"
+#include "tui/con-browse.h"
 #include "tui/con-engine.h"
+#include "tui/con-keys.h"
 #include "tui/con-layout.h"
 #include "tui/con-log.h"
 #include "tui/con-record.h"
@@ -65,6 +67,7 @@ struct ktconsole {
 	struct kt_gstate g;
 	struct con_sched sched;
 	struct con_scn scn;
+	struct con_browse *browse;	/* a snapshot (or JSON file) open in the captures pane */
 	pthread_mutex_t fires_lock;
 	char *fires[CON_FIRES_MAX];
 	size_t nfires;
@@ -77,8 +80,9 @@ struct ktconsole {
 
 /* A line typed at the prompt (NULL: end of input). */
 void console_line(struct ktconsole *c, const char *line);
-/* A key's command (con-keys.h). */
-void console_key(struct ktconsole *c, const char *command);
+/* A key (con-keys.h): run its command; false when it is not the
+ * console's now. */
+bool console_key(struct ktconsole *c, const struct con_key *k);
 /* A finished job from the engine. */
 void console_job_done(struct ktconsole *c, struct con_job *j);
 /* Begin powering off (quit, a signal, the terminal gone). */

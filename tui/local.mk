@@ -16,7 +16,8 @@ libconsole_a_SOURCES = \
 	tui/con-layout.c tui/con-layout.h \
 	tui/con-record.c tui/con-record.h \
 	tui/con-replay.c tui/con-replay.h \
-	tui/con-keys.c tui/con-keys.h
+	tui/con-keys.c tui/con-keys.h \
+	tui/con-browse.c tui/con-browse.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tui/con-browse.h"
 #include "tui/con-buf.h"
 #include "tui/con-caps.h"
 #include "tui/con-layout.h"
@@ -302,6 +303,47 @@ static void test_captures_say_how_to_capture_until_there_are_some(void **state)
 	con_buf_free(&b);
 }
 
+static void test_browse_folds_moves_and_finds(void **state)
+{
+	static const char json[] =
+		"{\"vcpus\": [{\"rip\": 1}, {\"rip\": 2}], "
+		"\"scx\": {\"state\": \"enabled\", \"nr_rejected\": 0}}";
+	struct con_browse *br;
+	struct con_buf b;
+	struct con_rect r = { 0, 0, 4, 40 };
+
+	assert_null(con_browse_open("snap", json, strlen(json), &br));
+	assert_int_equal(con_browse_rows(br), 2);		/* folded: vcpus, scx */
+	con_buf_init(&b, 4, 40);
+	con_browse_render(br, &b, &r);
+	assert_string_equal(at(&b, 0), " + vcpus: [2]");
+	assert_string_equal(at(&b, 1), " + scx: {2}");
+	con_browse_move(br, CON_BR_TOGGLE, 1);
+	assert_int_equal(con_browse_rows(br), 4);
+	/* Found inside a folded object: its path opens, the cursor is on it. */
+	assert_true(con_browse_search(br, "nr_rej"));
+	assert_int_equal(con_browse_cursor(br), 5);
+	con_buf_clear(&b);
+	con_browse_render(br, &b, &r);			/* scrolled to the cursor */
+	assert_string_equal(at(&b, 3), "   nr_rejected: 0");
+	assert_false(con_browse_search(br, "absent"));
+	con_browse_move(br, CON_BR_TOP, 1);
+	con_browse_move(br, CON_BR_CLOSE_ALL, 1);
+	assert_int_equal(con_browse_rows(br), 2);
+	con_browse_free(br);
+	con_buf_free(&b);
+}
+
+static void test_browse_refuses_what_is_not_json(void **state)
+{
+	struct con_browse *br;
+	struct kterr *e = con_browse_open("f.json", "{,}", 3, &br);
+
+	assert_null(br);
+	assert_true(kterr_contains(e, "f.json is not JSON: json: byte 1"));
+	kterr_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +358,8 @@ int main(void)
 		cmocka_unit_test(test_status_line_at_80_columns_keeps_what_matters),
 		cmocka_unit_test(test_layout_fits_80x24_and_zooms),
 		cmocka_unit_test(test_captures_say_how_to_capture_until_there_are_some),
+		cmocka_unit_test(test_browse_folds_moves_and_finds),
+		cmocka_unit_test(test_browse_refuses_what_is_not_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
