@@ -388,6 +388,12 @@ char *con_engine_busy(struct con_engine *g, uint64_t *since_ns)
 		case CON_JOB_QUIT:
 			s = strdup("power off");
 			break;
+		case CON_JOB_HOLD: {
+			char d[32];
+
+			s = kt_strfmt("hold %s", kt_fmt_duration(g->cur->ns, d, sizeof(d)));
+			break;
+		}
 		default:
 			break;
 		}
