@@ -31,7 +31,8 @@ int con_caps_render(const struct con_scn *v, char *const *fires, size_t nfires,
 	if ((!v || (!v->ncaps && !v->nwatches)) && !nfires) {
 		LINE(CON_A_DIM, "none yet; capture with:");
 		LINE(CON_A_DIM, "  capture-cgroup-procs TAG CGROUP");
-		LINE(CON_A_DIM, "  capture-snapshot TAG, watch-snapshot SYMBOL");
+		LINE(CON_A_DIM, "  capture-snapshot TAG");
+		LINE(CON_A_DIM, "  watch-snapshot SYMBOL");
 		return rows;
 	}
 	for (size_t i = 0; v && i < v->ncaps; i++)
