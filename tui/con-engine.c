@@ -130,7 +130,7 @@ static struct kterr *boot(struct con_engine *g)
 	const struct agent_hello *h;
 
 	if (e)
-		return kterr_wrap(e, "booting the guest");
+		return e;
 	g->up = true;
 	h = &g->s.link.hello;
 	struct kt_exec_config cfg = { .link = guestlink_make(&g->s.link), .events = g->events };
@@ -161,7 +161,14 @@ static void run_job(struct con_engine *g, struct con_job *j)
 
 	switch (j->kind) {
 	case CON_JOB_APPLY:
-		j->err = g->x ? kt_exec_apply_expect(g->x, &j->st, j->xerr) : no_guest();
+		if (g->x) {
+			j->err = kt_exec_apply_expect(g->x, &j->st, j->xerr);
+		} else {
+			char *text = kt_stmt_print(&j->st);
+
+			j->err = kterr_wrap(no_guest(), "%s", text ? text : j->st.form->name);
+			free(text);
+		}
 		break;
 	case CON_JOB_STEP:
 		j->err = g->x ? kt_exec_next_step(g->x) : no_guest();

@@ -217,6 +217,7 @@ static void boot_done(struct ktconsole *c, struct con_job *j)
 
 	if (j->err) {
 		c->boot_failed = true;
+		c->exit_status = 1;
 		con_log_error(c->log, "", j->err);
 		con_log_add(c->log, CON_A_HINT, "  `quit` to leave; `ktcon boot --verbose` shows the "
 			    "whole boot");
