@@ -181,26 +181,43 @@ size_t con_log_count(struct con_log *l)
 	return n;
 }
 
-/* Rows a line takes at width w. */
-static int rows_of(const char *s, int w)
+/* How many bytes of s the next row of width w takes: up to the last
+ * blank that fits (when it is past half the row), else w. */
+static int take(const char *s, int w)
 {
-	int len = (int)strlen(s), cont = w - WRAP_INDENT;
+	int len = (int)strlen(s);
 
-	if (len <= w || cont <= 0)
-		return 1;
-	return 1 + (len - w + cont - 1) / cont;
+	if (len <= w)
+		return len;
+	for (int i = w; i > w / 2; i--)
+		if (s[i] == ' ')
+			return i;
+	return w;
 }
 
-/* Draw row k (0-based) of a wrapped line at row y of r. */
-static void draw_row(struct con_buf *b, const struct con_rect *r, int y, const struct line *ln,
-		     int k)
+/* Rows a line takes at width w; with draw, drawn from row y of r, rows
+ * before `skip` left out. Returns the rows. */
+static int wrap(const struct line *ln, struct con_buf *b, const struct con_rect *r, int *y,
+		int *skip)
 {
-	int cont = r->w - WRAP_INDENT;
+	const char *p = ln->text;
+	int rows = 0, w = r->w, cont = r->w - WRAP_INDENT;
 
-	if (k == 0 || cont <= 0)
-		con_put(b, r, y, 0, ln->a, ln->text, r->w);
-	else
-		con_put(b, r, y, WRAP_INDENT, ln->a, ln->text + r->w + (size_t)(k - 1) * cont, cont);
+	for (bool first = true; first || *p; first = false) {
+		int width = first || cont <= 0 ? w : cont, n = take(p, width);
+
+		if (b) {
+			if (*skip > 0)
+				(*skip)--;
+			else if (*y < r->h)
+				con_put(b, r, (*y)++, first || cont <= 0 ? 0 : WRAP_INDENT, ln->a, p, n);
+		}
+		rows++;
+		p += n;
+		while (*p == ' ')	/* the blank it broke at */
+			p++;
+	}
+	return rows;
 }
 
 int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *r, int scroll)
@@ -212,7 +229,7 @@ int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *
 		return 0;
 	pthread_mutex_lock(&l->lock);
 	for (i = 0; i < l->n; i++)
-		total += rows_of(l->v[(l->head + i) % l->cap].text, r->w);
+		total += wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL);
 	int max_scroll = total > r->h ? total - r->h : 0;
 	if (scroll > max_scroll)
 		scroll = max_scroll;
@@ -224,18 +241,8 @@ int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *
 	if (skip < 0)
 		skip = 0;
 	y = 0;
-	for (i = 0; i < l->n && y < r->h; i++) {
-		const struct line *ln = &l->v[(l->head + i) % l->cap];
-		int rows = rows_of(ln->text, r->w);
-
-		for (int k = 0; k < rows && y < r->h; k++) {
-			if (skip > 0) {
-				skip--;
-				continue;
-			}
-			draw_row(b, r, y++, ln, k);
-		}
-	}
+	for (i = 0; i < l->n && y < r->h; i++)
+		wrap(&l->v[(l->head + i) % l->cap], b, r, &y, &skip);
 	pthread_mutex_unlock(&l->lock);
 	return max_scroll;
 }

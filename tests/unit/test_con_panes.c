@@ -63,6 +63,22 @@ static void test_log_wraps_and_keeps_the_newest_at_the_bottom(void **state)
 	con_log_free(l);
 }
 
+static void test_log_wraps_at_blanks(void **state)
+{
+	struct con_log *l = con_log_new(4);
+	struct con_buf b;
+	struct con_rect r = { 0, 0, 3, 20 };
+
+	con_buf_init(&b, 3, 20);
+	con_log_add(l, CON_A_NORMAL, "close the current step and begin a new one");
+	assert_int_equal(con_log_render(l, &b, &r, 0), 0);
+	assert_string_equal(at(&b, 0), "close the current");
+	assert_string_equal(at(&b, 1), "    step and begin a");
+	assert_string_equal(at(&b, 2), "    new one");
+	con_buf_free(&b);
+	con_log_free(l);
+}
+
 static void test_log_update_keeps_the_latest_of_a_periodic_line(void **state)
 {
 	struct con_log *l = con_log_new(10);
@@ -349,6 +365,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_is_clipped_to_its_rectangle),
 		cmocka_unit_test(test_log_wraps_and_keeps_the_newest_at_the_bottom),
+		cmocka_unit_test(test_log_wraps_at_blanks),
 		cmocka_unit_test(test_log_update_keeps_the_latest_of_a_periodic_line),
 		cmocka_unit_test(test_log_error_shows_chain_then_hint_then_notes),
 		cmocka_unit_test(test_tree_nests_and_tells_backdrop_from_step),
