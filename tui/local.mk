@@ -30,7 +30,9 @@ ktcon_SOURCES = \
 	tui/cmd-run.c \
 	tui/run-status.c tui/run-status.h \
 	tui/recipe-boot.c tui/recipe-boot.h \
-	tui/console.h tui/con-ui.c tui/con-cmds.c tui/con-jobs.c tui/con-events.c \
+	tui/console.h tui/con-ui.c tui/con-jobs.c tui/con-events.c \
+	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
+	tui/con-complete.c \
 	tui/con-engine.c tui/con-engine.h \
 	tui/con-prompt.c tui/con-prompt.h \
 	tui/con-screen.c tui/con-screen.h
