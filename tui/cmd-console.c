@@ -235,7 +235,7 @@ static int cmd_console_exec(int argc, char **argv)
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}
 	pthread_mutex_init(&c.fires_lock, NULL);
-	c.record_path = a.record;
+	c.record_path = a.record ? strdup(a.record) : NULL;
 	c.log = con_log_new(LOG_LINES);
 	if (a.replay) {
 		e = con_replay_load(&c.replay, a.replay);
@@ -301,6 +301,7 @@ static int cmd_console_exec(int argc, char **argv)
 		       con_rec_file(c.rec), con_rec_file(c.rec));
 	printf("ktcon: the guest is powered off\n");
 out:
+	free(c.record_path);
 	con_browse_free(c.browse);
 	con_rec_free(c.rec);
 	recipe_boot_free(&rb);

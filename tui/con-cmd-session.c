@@ -36,8 +36,16 @@ CON_CMD(record)
 		con_log_add(c->log, CON_A_ERROR, "record: record FILE | record stop");
 		return;
 	}
+	if (!c->rec && (c->boot_failed || !strcmp(argv[1], "stop"))) {
+		con_log_add(c->log, CON_A_ERROR, "record: %s", c->boot_failed ? "the guest did not "
+			    "boot" : "not recording");
+		return;
+	}
 	if (!c->rec) {
-		con_log_add(c->log, CON_A_ERROR, "record: the guest is not up yet");
+		/* The header needs the booted kernel: start once it is up. */
+		free(c->record_path);
+		c->record_path = strdup(argv[1]);
+		con_log_add(c->log, CON_A_DIM, "will record to %s once the guest is up", argv[1]);
 		return;
 	}
 	if (!strcmp(argv[1], "stop")) {

@@ -46,7 +46,8 @@ struct ktconsole {
 	struct con_rec *rec;
 	struct kt_recipe *header;	/* what booted this guest; the executor's recipe */
 	char *header_text;		/* the same as recipe text, for the recording */
-	const char *record_path;	/* --record: start recording once booted */
+	char *record_path;		/* --record, or `record` typed while booting:
+					 * recording starts once booted; owned */
 
 	struct con_replay replay;
 	bool continuing;		/* `continue` runs until the end or a failure */
