@@ -106,21 +106,63 @@ CON_CMD(help)
 		con_log_add(c->log, CON_A_HINT, "  hint: `help` lists them all");
 }
 
+/* "C-o/F2" for every key that runs cmd (each name once). */
+static void key_names(const char *cmd, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (const struct con_key *k = con_keys; k->seq; k++) {
+		if (strcmp(k->command, cmd))
+			continue;
+		char word[24];
+
+		snprintf(word, sizeof(word), "/%s/", k->name);
+		if (n) {
+			char have[80];
+
+			snprintf(have, sizeof(have), "/%s/", buf);
+			if (strstr(have, word))
+				continue;
+		}
+		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? "/" : "",
+				      k->name);
+	}
+}
+
 CON_CMD(keys)
 {
-	const char *last = NULL;
+	char line[256] = "", names[48], entry[128];
+	size_t len = 0;
+	int col = c->cols > 40 ? c->cols / 2 : 80;
 
 	con_log_add(c->log, CON_A_CMD, "keys (each runs the console command beside it):");
 	for (const struct con_key *k = con_keys; k->seq; k++) {
-		if (last && !strcmp(last, k->command))
-			continue;	/* another spelling of the same key */
-		con_log_add(c->log, CON_A_NORMAL, "  %-8s %s%s%s", k->name, k->command,
-			    k->flags & CON_KEY_EMPTY_LINE ? "  (on an empty line)" : "",
-			    k->flags & CON_KEY_BROWSING ? "  (a snapshot open)" : "");
-		last = k->command;
+		bool first = true;
+
+		for (const struct con_key *p = con_keys; p < k; p++)
+			first = first && strcmp(p->command, k->command);
+		if (!first)
+			continue;
+		key_names(k->command, names, sizeof(names));
+		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, k->command,
+			 k->flags & CON_KEY_BROWSING ? " (snapshot open)"
+			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
+		/* Two to a row where they fit. */
+		if (len && (int)(len + strlen(entry)) < 2 * col && (int)len <= col) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%*s%s",
+						col - (int)len, "", entry);
+			con_log_add(c->log, CON_A_NORMAL, "%s", line);
+			len = 0;
+			continue;
+		}
+		if (len)
+			con_log_add(c->log, CON_A_NORMAL, "%s", line);
+		len = (size_t)snprintf(line, sizeof(line), "%s", entry);
 	}
-	con_log_add(c->log, CON_A_NORMAL, "  %-8s %s", "Tab", "complete ops, keys, cgroup names");
-	con_log_add(c->log, CON_A_NORMAL, "  %-8s %s", "Up/C-r", "history (kept across runs)");
+	if (len)
+		con_log_add(c->log, CON_A_NORMAL, "%s", line);
+	con_log_add(c->log, CON_A_NORMAL, "  %-11s %-*s%-11s %s", "Tab", col - 14,
+		    "complete", "Up/C-r", "history");
 	con_log_add(c->log, CON_A_DIM, "  `help` lists ops and commands; `help OP` explains one");
 }
-
