@@ -84,6 +84,7 @@ const char *kt_event_name(enum kt_event_kind kind)
 		[KT_EV_EXPECT] = "expect",
 		[KT_EV_WARN] = "warn",
 		[KT_EV_GUEST] = "guest",
+		[KT_EV_NOTE] = "note",
 		[KT_EV_STATE] = "state",
 	};
 

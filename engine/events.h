@@ -27,6 +27,7 @@ enum kt_event_kind {
 	KT_EV_WARN,		/* text */
 	KT_EV_GUEST,		/* text: an asynchronous guest event */
 	KT_EV_STATE,		/* the scenario state changed (cgroups, workers, ...) */
+	KT_EV_NOTE,		/* text: the host's own news (a freeze and its window) */
 };
 
 struct kt_event {

@@ -191,6 +191,8 @@ static void emit(struct kt_exec *x, struct kt_event ev);
 
 /* Let the link drain for up to ns and take a newer guest state. False
  * when it cannot (no poll, or it broke): the caller sleeps instead. */
+static void drain_guest_events(struct kt_exec *x);
+
 /* After a failed call: is the guest gone for good? Remember why, once. */
 static void note_gone(struct kt_exec *x, const struct kterr *e)
 {
@@ -262,6 +264,8 @@ struct kterr *kt_exec_guest(struct kt_exec *x, struct kt_greq *req, struct kt_gr
 
 void kt_exec_pump(struct kt_exec *x, uint64_t ns)
 {
+	/* An idle console still hears of watch fires and scheduler exits. */
+	drain_guest_events(x);
 	if (!poll_link(x, ns))
 		x->clock.sleep_ns(x->clock.ctx, ns);
 }
@@ -953,16 +957,24 @@ struct kterr *kt_exec_join(struct kt_exec *x)
 
 struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st)
 {
+	return kt_exec_apply_expect(x, st, NULL);
+}
+
+struct kterr *kt_exec_apply_expect(struct kt_exec *x, const struct kt_stmt *st,
+				   const struct kt_stmt *xerr)
+{
 	const struct kt_stmt *batch[1] = { st };
 	struct kterr *e;
 
+	/* A cancel that came while nothing was in flight is not this op's. */
+	atomic_store(&x->cancel, false);
 	clear_result(&x->console_res);
 	memset(&x->console_res, 0, sizeof(x->console_res));
 	x->console_res.stmt = st;
 	if (st->kind == KT_STMT_EXPECT) {
 		run_expect(x, st);
 	} else if (st->kind == KT_STMT_OP || st->kind == KT_STMT_CGROUP) {
-		run_op(x, batch, 1, NULL);
+		run_op(x, batch, 1, xerr);
 	} else {
 		return kterr_hint(kterr_new(0, "'%s' is not applied statement by statement",
 					    st->form->name),

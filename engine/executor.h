@@ -88,8 +88,15 @@ void kt_exec_cancel(struct kt_exec *x);
 void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev);
 
 /* Console use: apply one statement now in the current pass (the backdrop
- * until kt_exec_next_step). */
+ * until kt_exec_next_step). A kt_exec_cancel that came while nothing was
+ * in flight is dropped here, so it cannot cancel this op. */
 struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st);
+/* The same for an op with the `expect error` that follows it in a recipe
+ * (a replay at the console): a failure that matches is expected (NULL is
+ * returned, the events say xfail); a success, or another failure, is the
+ * error. */
+struct kterr *kt_exec_apply_expect(struct kt_exec *x, const struct kt_stmt *st,
+				   const struct kt_stmt *xerr);
 /* Close the current pass (tearing down a step) and begin a new step. */
 struct kterr *kt_exec_next_step(struct kt_exec *x);
 /* Tear everything down (step, then backdrop). */

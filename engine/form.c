@@ -302,10 +302,68 @@ static size_t add_matches(const struct kt_form *const *table, const char *prefix
 	return n;
 }
 
+/* The form a lexed line is a statement of (skip: the words naming it). */
+static const struct kt_form *line_form(const struct kt_arg *args, size_t *skip)
+{
+	const struct kt_form *f;
+
+	*skip = 1;
+	if (!strcmp(args[0].val, "expect")) {
+		*skip = 2;
+		return kt_form_find(kt_expect_forms, args[1].val);
+	}
+	f = kt_op_find(args[0].val);
+	if (!f)
+		f = kt_form_find(head_forms, args[0].val);
+	if (!f)
+		f = kt_form_find(kt_section_forms, args[0].val);
+	if (!f)
+		f = kt_form_find(kt_directive_forms, args[0].val);
+	return f;
+}
+
+enum kt_argtype kt_complete_argtype(const char *line)
+{
+	struct kt_arg *args = NULL;
+	size_t nargs = 0, len = strlen(line), skip, npos, used_pos = 0;
+	int ec, el;
+	bool fresh = !len || line[len - 1] == ' ' || line[len - 1] == '\t';
+	const struct kt_argspec *pos[KT_FORM_MAX_ARGS];
+	const struct kt_form *f;
+	enum kt_argtype t = KT_T_NONE;
+	struct kterr *e = kt_lex_line(line, len, &args, &nargs, &ec, &el);
+
+	if (e) {
+		kterr_free(e);
+		return KT_T_NONE;
+	}
+	if (nargs == 0 || (nargs == 1 && !fresh) ||
+	    (!strcmp(args[0].val, "expect") && (nargs == 1 || (nargs == 2 && !fresh))))
+		goto done;
+	f = line_form(args, &skip);
+	if (!f)
+		goto done;
+	if (!fresh && args[nargs - 1].key) {
+		const struct kt_argspec *s = kt_form_key(f, args[nargs - 1].key);
+
+		t = s ? s->type : KT_T_NONE;
+		goto done;
+	}
+	npos = positionals(f, pos);
+	for (size_t i = skip; i < nargs - (fresh ? 0 : 1); i++)
+		if (!args[i].key && !flag_spec(f, args[i].val))
+			used_pos++;
+	if (used_pos < npos)
+		t = pos[used_pos]->type;
+done:
+	kt_args_free(args, nargs);
+	return t;
+}
+
 size_t kt_complete(const char *line, struct kt_completion *out, size_t max)
 {
 	struct kt_arg *args = NULL;
-	size_t nargs = 0, n = 0, len = strlen(line), skip = 1;
+	size_t nargs = 0, n = 0, len = strlen(line), skip;
 	int ec, el;
 	const char *prefix;
 	const struct kt_form *f;
@@ -328,22 +386,11 @@ size_t kt_complete(const char *line, struct kt_completion *out, size_t max)
 		n = add_matches(kt_directive_forms, prefix, out, n, max);
 		goto done;
 	}
-	if (!strcmp(args[0].val, "expect")) {
-		if (nargs == 1 || (nargs == 2 && !fresh)) {
-			n = add_matches(kt_expect_forms, prefix, out, n, max);
-			goto done;
-		}
-		f = kt_form_find(kt_expect_forms, args[1].val);
-		skip = 2;
-	} else {
-		f = kt_op_find(args[0].val);
-		if (!f)
-			f = kt_form_find(head_forms, args[0].val);
-		if (!f)
-			f = kt_form_find(kt_section_forms, args[0].val);
-		if (!f)
-			f = kt_form_find(kt_directive_forms, args[0].val);
+	if (!strcmp(args[0].val, "expect") && (nargs == 1 || (nargs == 2 && !fresh))) {
+		n = add_matches(kt_expect_forms, prefix, out, n, max);
+		goto done;
 	}
+	f = line_form(args, &skip);
 	if (!f)
 		goto done;
 	/* A key being typed: complete its value from the type's choices. */

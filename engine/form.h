@@ -159,6 +159,12 @@ struct kt_completion {
 };
 size_t kt_complete(const char *line, struct kt_completion *out, size_t max);
 
+/* The type of the argument being typed at the end of a console line (the
+ * next positional, or the value of the key being typed), KT_T_NONE when
+ * the word is a form name, a key, or past the form's arguments: for
+ * completing live values (cgroup names, tags, symbols). */
+enum kt_argtype kt_complete_argtype(const char *line);
+
 /* Levenshtein distance, capped: used for suggestions. */
 unsigned kt_edit_distance(const char *a, const char *b);
 

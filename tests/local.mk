@@ -18,6 +18,7 @@ include tests/engine.mk
 include tests/machine.mk
 include tests/guest.mk
 include tests/vmm.mk
+include tests/tui.mk
 
 # `make fuzz`: every libFuzzer target for FUZZ_SECONDS each (CI runs them
 # for a few seconds in tests/integration/fuzz.int).

@@ -1,36 +1,324 @@
 /*
- * cmd-console.c - `ktcon` with no command: the console on the default
- * guest.
+ * cmd-console.c - `ktcon` with no command: boot the default guest (or the
+ * one the options or a recipe ask for) and open the full-screen console
+ * on it (console.h).
  *
- * The full-screen console (panes, prompt, recording) is issue 8. Until it
- * lands this says so and gives what exists: the default guest with an
- * interactive shell, the same as `ktcon boot --shell`.
+ * The options become recipe header lines (vm, kernel, scheduler,
+ * stage-payload, stage-scheduler): the guest boots from them the way
+ * `ktcon run` boots a recipe's guest (recipe-boot.h), the engine
+ * validates against them, and a recording starts with them, so what is
+ * recorded here replays on the same guest.
  */
 #include "tui/cmd.h"
 
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-extern const struct ktcmd_entry ktcmd_boot_entry;
+#include "engine/header.h"
+#include "engine/util.h"
+#include "tui/console.h"
+#include "tui/recipe-boot.h"
+
+#define LOG_LINES 5000
+
+static const char usage_text[] =
+	"usage: ktcon [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
+	"             [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--scheduler NAME [--sched-args ARGS]]\n"
+	"             [--stage-payload NAME=PATH]... [--stage-scheduler NAME=PATH]...\n"
+	"             [--record FILE] [--replay RECIPE]\n"
+	"\n"
+	"Boots a guest and opens the console: panes for the cgroup tree, the\n"
+	"scheduler, captures and the log, and a prompt where each line is a recipe\n"
+	"statement applied to the guest now (`help` lists them, ? the keys).\n"
+	"--record FILE   record the session as a recipe (also `record FILE`)\n"
+	"--replay RECIPE boot the guest RECIPE's header asks for and load it for\n"
+	"                `next` / `continue`\n";
+
+struct console_args {
+	struct session_opts so;		/* accel and kernel override */
+	char *header;			/* built from the options */
+	const char *record, *replay;
+};
+
+static struct kterr *append(char **h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static struct kterr *append(char **h, const char *fmt, ...)
+{
+	va_list ap;
+	char *line = NULL, *n;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	n = line ? kt_strfmt("%s%s\n", *h ? *h : "", line) : NULL;
+	free(line);
+	if (!n)
+		return kterr_new(ENOMEM, "options");
+	free(*h);
+	*h = n;
+	return NULL;
+}
+
+/* NAME=PATH into a stage line. */
+static struct kterr *stage(char **h, const char *dir, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *name, *path;
+	struct kterr *e;
+
+	if (!eq || eq == arg || !eq[1])
+		return kterr_new(EINVAL, "--%s '%s' is not NAME=PATH", dir, arg);
+	name = strndup(arg, (size_t)(eq - arg));
+	path = kt_quote(eq + 1, false);
+	e = name && path ? append(h, "%s %s %s", dir, name, path) : kterr_new(ENOMEM, "options");
+	free(name);
+	free(path);
+	return e;
+}
+
+static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *help)
+{
+	static const struct option opts[] = {
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "scheduler", required_argument, NULL, 'S' },
+		{ "sched-args", required_argument, NULL, 'A' },
+		{ "stage-payload", required_argument, NULL, 'P' },
+		{ "stage-scheduler", required_argument, NULL, 'Q' },
+		{ "record", required_argument, NULL, 'r' },
+		{ "replay", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *cpus = NULL, *topo = NULL, *mem = NULL, *kernel = NULL, *sched = NULL,
+		   *sargs = NULL;
+	char *stages = NULL;
+	struct kterr *e = NULL;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	*help = false;
+	optind = 1;
+	opterr = 0;
+	while (!e && (c = getopt_long(argc, argv, "c:t:m:k:a:S:A:P:Q:r:R:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cpus = optarg; break;
+		case 't': topo = optarg; break;
+		case 'm': mem = optarg; break;
+		case 'k': kernel = optarg; break;
+		case 'a': e = accel_parse(optarg, &a->so.accel); break;
+		case 'S': sched = optarg; break;
+		case 'A': sargs = optarg; break;
+		case 'P': e = stage(&stages, "stage-payload", optarg); break;
+		case 'Q': e = stage(&stages, "stage-scheduler", optarg); break;
+		case 'r': a->record = optarg; break;
+		case 'R': a->replay = optarg; break;
+		case 'h': *help = true; break;
+		default:
+			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!e && optind < argc)
+		e = kterr_new(EINVAL, "unexpected argument '%s'", argv[optind]);
+	if (!e && a->replay && (cpus || topo || mem || sched || stages))
+		e = kterr_hint(kterr_new(EINVAL, "--replay boots the guest its recipe's header asks "
+					 "for"), "edit the recipe's vm, scheduler and stage lines "
+					 "instead of giving options");
+	if (e || *help || a->replay) {
+		free(stages);
+		return e;
+	}
+	if (topo)
+		e = append(&a->header, "vm topology=%s memory=%s", topo, mem ? mem : "512");
+	else
+		e = append(&a->header, "vm cpus=%s memory=%s", cpus ? cpus : "2", mem ? mem : "512");
+	if (!e && kernel) {
+		char *q = kt_quote(kernel, false);
+
+		e = q ? append(&a->header, "kernel %s", q) : kterr_new(ENOMEM, "options");
+		free(q);
+	} else if (!e) {
+		e = append(&a->header, "kernel default");
+	}
+	if (!e && sched) {
+		char *q = sargs ? kt_quote(sargs, true) : NULL;
+
+		e = append(&a->header, "scheduler %s%s%s", sched, q ? " args=" : "", q ? q : "");
+		free(q);
+	}
+	if (!e && stages)
+		e = append(&a->header, "%.*s", (int)strlen(stages) - 1, stages);
+	free(stages);
+	return e;
+}
+
+/* The header lines of a recipe, as text. */
+static char *header_of(const struct kt_recipe *r)
+{
+	char *h = NULL;
+
+	for (size_t i = 0; i < r->nstmts; i++) {
+		char *s;
+		struct kterr *e;
+
+		if (r->stmts[i].kind != KT_STMT_DIRECTIVE)
+			continue;
+		s = kt_stmt_print(&r->stmts[i]);
+		e = s ? append(&h, "%s", s) : kterr_new(ENOMEM, "header");
+		free(s);
+		if (e) {
+			kterr_free(e);
+			free(h);
+			return NULL;
+		}
+	}
+	return h ? h : strdup("");
+}
+
+static void say_error(const char *what, struct kterr *e)
+{
+	char *m = kterr_strdup(e);
+
+	fprintf(stderr, "ktcon: %s%s\n", what, m ? m : "failed");
+	free(m);
+	kterr_free(e);
+}
+
+static void on_console_line(const char *line, void *ctx)
+{
+	struct ktconsole *c = ctx;
+
+	con_log_add(c->log, CON_A_DIM, "%s", line);
+}
+
+static void on_agent_log(const char *line, void *ctx)
+{
+	struct ktconsole *c = ctx;
+	char *text = kt_strfmt("[agent] %s", line);
+	const char *colon = text && !strncmp(line, "sched ", 6) ? strchr(text, ':') : NULL;
+	char key[128];
+
+	if (!text)
+		return;
+	/* A scheduler's output comes every second: keep its latest line. */
+	if (colon && (size_t)(colon - text) < sizeof(key)) {
+		snprintf(key, sizeof(key), "%.*s", (int)(colon - text + 1), text);
+		con_log_update(c->log, CON_A_GUEST, key, text);
+	} else {
+		con_log_add(c->log, CON_A_GUEST, "%s", text);
+	}
+	free(text);
+}
 
 static int cmd_console_exec(int argc, char **argv)
 {
-	char *bargv[argc + 2];
-	int n = 0;
+	struct console_args a;
+	struct ktconsole c = { .zoom = -1, .focus = CON_P_LOG };
+	struct recipe_boot rb = { 0 };
+	struct con_engine_opts eo = { 0 };
+	bool help;
+	int rc;
+	struct kterr *e = parse(argc, argv, &a, &help);
 
-	fprintf(stderr, "ktcon: the full-screen console is not built yet; "
-		"booting the default guest with a shell instead (ktcon boot --shell)\n");
-	bargv[n++] = (char *)"boot";
-	bargv[n++] = (char *)"--shell";
-	for (int i = 1; i < argc; i++)
-		bargv[n++] = argv[i];
-	bargv[n] = NULL;
-	return ktcmd_boot_entry.exec(n, bargv);
+	if (e || help) {
+		if (e)
+			say_error("", e);
+		fputs(usage_text, e ? stderr : stdout);
+		free(a.header);
+		return e ? KTCMD_USAGE : KTCMD_OK;
+	}
+	pthread_mutex_init(&c.fires_lock, NULL);
+	c.record_path = a.record ? strdup(a.record) : NULL;
+	c.log = con_log_new(LOG_LINES);
+	if (a.replay) {
+		e = con_replay_load(&c.replay, a.replay);
+		if (!e && !(a.header = header_of(c.replay.r)))
+			e = kterr_new(ENOMEM, "reading %s", a.replay);
+		if (e) {
+			say_error("", e);
+			con_replay_clear(&c.replay);
+			con_log_free(c.log);
+			return KTCMD_FAIL;
+		}
+	}
+	c.header_text = a.header;
+	e = kt_recipe_parse("<options>", a.header, strlen(a.header), &c.header);
+	if (!e && c.header->ndiags) {
+		kt_recipe_print_diags(c.header, stderr);
+		e = kterr_new(EINVAL, "the options make a header that does not parse");
+	}
+	eo.so = a.so;
+	if (!e)
+		e = recipe_boot_opts(c.header, &eo.so, &rb);
+	if (e) {
+		say_error("", e);
+		rc = KTCMD_USAGE;
+		goto out;
+	}
+	eo.so.on_console = on_console_line;
+	eo.so.on_log = on_agent_log;
+	eo.so.ctx = &c;
+	eo.header = c.header;
+	eo.on_event = console_on_event;
+	eo.event_ctx = &c;
+	con_log_add(c.log, CON_A_DIM, "booting the guest...");
+	if (c.replay.r)
+		con_log_add(c.log, CON_A_OK, "loaded %s: %zu statements; `next` applies one, "
+			    "`continue` runs to the end", a.replay, c.replay.total);
+	e = con_engine_start(&eo, &c.eng);
+	if (e) {
+		say_error("", e);
+		rc = KTCMD_FAIL;
+		goto out;
+	}
+	rc = console_ui_run(&c);
+	if (rc < 0) {
+		/* No terminal: the guest still has to go. */
+		console_quit(&c);
+		while (!c.done) {
+			struct con_job *j = NULL, *next;
+
+			while (!(j = con_engine_take(c.eng)))
+				usleep(20000);
+			for (; j; j = next) {
+				next = j->next;
+				console_job_done(&c, j);
+				con_job_free(j);
+			}
+		}
+		rc = KTCMD_FAIL;
+	}
+	con_engine_free(c.eng);
+	if (c.rec && c.rec && con_rec_file(c.rec))
+		printf("ktcon: recorded to %s (replay it with `ktcon run %s`)\n",
+		       con_rec_file(c.rec), con_rec_file(c.rec));
+	printf("ktcon: the guest is powered off\n");
+out:
+	free(c.record_path);
+	con_browse_free(c.browse);
+	con_rec_free(c.rec);
+	recipe_boot_free(&rb);
+	kt_recipe_free(c.header);
+	con_replay_clear(&c.replay);
+	kt_gstate_clear(&c.g);
+	con_scn_clear(&c.scn);
+	for (size_t i = 0; i < c.nfires; i++)
+		free(c.fires[i]);
+	con_log_free(c.log);
+	free(a.header);
+	return rc;
 }
 
 const struct ktcmd_entry ktcmd_console_entry = {
 	.name = "console",
-	.usage = "console [boot options]",
-	.summary = "boot the default guest and open the console (the default; for now a guest shell)",
+	.usage = "console [--cpus N] [--kernel PATH] [--scheduler NAME] [--record FILE] [--replay RECIPE]",
+	.summary = "boot a guest and open the full-screen console (the default)",
 	.exec = cmd_console_exec,
 };

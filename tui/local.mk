@@ -1,4 +1,24 @@
-# tui/: the ktcon command, one file per subcommand.
+# tui/: the ktcon command, one file per subcommand, and the console.
+#
+# libconsole.a: the console's models and logic that need no terminal
+# (pane models and rendering to an off-screen buffer, recording, replay,
+# the layout); the unit tests link it. The curses and readline modules and
+# the UI loop are linked into ktcon only.
+noinst_LIBRARIES += libconsole.a
+libconsole_a_SOURCES = \
+	tui/con-buf.c tui/con-buf.h \
+	tui/con-log.c tui/con-log.h \
+	tui/con-scn.c tui/con-scn.h \
+	tui/con-tree.c tui/con-tree.h \
+	tui/con-sched.c tui/con-sched.h \
+	tui/con-caps.c tui/con-caps.h \
+	tui/con-status.c tui/con-status.h \
+	tui/con-layout.c tui/con-layout.h \
+	tui/con-record.c tui/con-record.h \
+	tui/con-replay.c tui/con-replay.h \
+	tui/con-keys.c tui/con-keys.h \
+	tui/con-browse.c tui/con-browse.h
+
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
 	tui/main.c \
@@ -10,6 +30,12 @@ ktcon_SOURCES = \
 	tui/cmd-run.c tui/cmd-help.c \
 	tui/run-status.c tui/run-status.h \
 	tui/state-print.c tui/state-print.h \
-	tui/recipe-boot.c tui/recipe-boot.h
+	tui/recipe-boot.c tui/recipe-boot.h \
+	tui/console.h tui/con-ui.c tui/con-jobs.c tui/con-events.c \
+	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
+	tui/con-complete.c \
+	tui/con-engine.c tui/con-engine.h \
+	tui/con-prompt.c tui/con-prompt.h \
+	tui/con-screen.c tui/con-screen.h
 ktcon_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
-ktcon_LDADD = $(VMM_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)
+ktcon_LDADD = libconsole.a $(VMM_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

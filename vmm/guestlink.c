@@ -118,7 +118,15 @@ static struct kterr *parse_worker(char *line, struct kt_worker_report *w)
 			return kterr_new(EPROTO, "worker report field '%s' has no '='", t);
 		*eq++ = '\0';
 		if (!strcmp(t, "cpus")) {
-			struct kterr *e = kt_cpulist_parse(eq, &w->cpus_used);
+			struct kterr *e;
+
+			/* A worker frozen (or stopped) before it first ran
+			 * used no CPU: "cpus=" is its honest answer. */
+			if (!*eq) {
+				kt_cpuset_zero(&w->cpus_used);
+				continue;
+			}
+			e = kt_cpulist_parse(eq, &w->cpus_used);
 
 			if (e)
 				return kterr_wrap(e, "worker report cpus");

@@ -857,6 +857,41 @@ static void test_console_apply_and_next_step(void **state)
 	harness_free(&h);
 }
 
+static void test_console_apply_with_expect_error(void **state)
+{
+	static const char text[] =
+		"backdrop\n"
+		"  add-cgroup a\n"
+		"  move-all-tasks a a\n"
+		"  expect error \"self-move\"\n"
+		"  move-all-tasks a a\n"
+		"  expect error \"something else\"\n"
+		"  add-cgroup b\n"
+		"  expect error\n";
+	struct harness h;
+	struct kt_recipe *r;
+	const struct kt_stmt *st;
+
+	harness_init(&h);
+	harness_load(&h, "");
+	assert_null(kt_recipe_parse("replay", text, strlen(text), &r));
+	assert_int_equal(r->ndiags, 0);
+	st = r->stmts;
+	assert_null(kt_exec_apply(h.x, &st[1]));
+	/* The failure it wanted: no error. */
+	assert_null(kt_exec_apply_expect(h.x, &st[2], &st[3]));
+	/* Another failure: the op's own chain. */
+	assert_non_null(h.err = kt_exec_apply_expect(h.x, &st[4], &st[5]));
+	assert_true(kterr_contains(h.err, "self-move"));
+	kterr_free(h.err);
+	/* A success where a failure was expected. */
+	assert_non_null(h.err = kt_exec_apply_expect(h.x, &st[6], &st[7]));
+	assert_true(kterr_contains(h.err, "the op before succeeded"));
+	assert_null(kt_exec_finish(h.x));
+	harness_free(&h);
+	kt_recipe_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -908,6 +943,7 @@ int main(void)
 		cmocka_unit_test(test_guest_events_update_state_between_statements),
 		cmocka_unit_test(test_cancel_aborts_wait_payload_in_flight),
 		cmocka_unit_test(test_console_apply_and_next_step),
+		cmocka_unit_test(test_console_apply_with_expect_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

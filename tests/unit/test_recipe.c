@@ -168,6 +168,18 @@ static void test_completion_reads_the_tables(void **state)
 	assert_int_equal(n, 6);
 }
 
+static void test_completion_says_which_live_value_is_wanted(void **state)
+{
+	assert_int_equal(kt_complete_argtype("freeze-cgroup "), KT_T_NAME);
+	assert_int_equal(kt_complete_argtype("freeze-cgroup wo"), KT_T_NAME);
+	assert_int_equal(kt_complete_argtype("move-all-tasks a "), KT_T_CGROUP_OR_RUNNER);
+	assert_int_equal(kt_complete_argtype("expect cgroup "), KT_T_NAME);
+	assert_int_equal(kt_complete_argtype("spawn w work=sp"), KT_T_WORK);
+	assert_int_equal(kt_complete_argtype("freez"), KT_T_NONE);
+	assert_int_equal(kt_complete_argtype("freeze-cgroup w "), KT_T_NONE);
+	assert_int_equal(kt_complete_argtype("nonsense "), KT_T_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_print_quotes_what_needs_it),
 		cmocka_unit_test(test_console_line_parses_in_its_section),
 		cmocka_unit_test(test_completion_reads_the_tables),
+		cmocka_unit_test(test_completion_says_which_live_value_is_wanted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

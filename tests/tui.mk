@@ -1,0 +1,15 @@
+# tests for the console: pane models rendered to an off-screen buffer,
+# recording and replay (unit); the console driven in tmux (integration).
+INT_TESTS += tests/integration/console.int tests/integration/console-replay.int
+
+CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_con_panes
+tests_unit_test_con_panes_SOURCES = tests/unit/test_con_panes.c
+tests_unit_test_con_panes_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_panes_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_record
+tests_unit_test_con_record_SOURCES = tests/unit/test_con_record.c
+tests_unit_test_con_record_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_record_LDADD = $(CONSOLE_TEST_LDADD)

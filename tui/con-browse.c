@@ -1,0 +1,312 @@
+/* con-browse.c - a JSON tree to browse; see con-browse.h. */
+#include "tui/con-browse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+#include "vmm/json.h"
+
+struct node {
+	char *key;		/* "name", "[3]"; the root's is the title */
+	char *value;		/* scalars as JSON text; containers "{3}" / "[5]" */
+	int depth;
+	bool container, open;
+	struct node *parent;
+	struct node **kids;
+	size_t nkids;
+};
+
+struct con_browse {
+	char *title;
+	struct node *root;
+	struct node **rows;	/* visible rows, rebuilt on each change */
+	size_t nrows, cap;
+	size_t cursor, top;
+};
+
+static void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nkids; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	free(n->key);
+	free(n->value);
+	free(n);
+}
+
+static char *scalar(const struct json *v)
+{
+	switch (v->type) {
+	case JSON_NULL:
+		return strdup("null");
+	case JSON_BOOL:
+		return strdup(v->b ? "true" : "false");
+	case JSON_INT:
+		if (v->num.u64_only)
+			return kt_strfmt("%" PRIu64, v->num.u);
+		return kt_strfmt("%" PRId64, v->num.i);
+	case JSON_DOUBLE:
+		return kt_strfmt("%g", v->d);
+	case JSON_STRING:
+		return kt_strfmt("\"%s\"", v->str.s);
+	default:
+		return NULL;
+	}
+}
+
+static struct node *build(const struct json *v, char *key, int depth, struct node *parent)
+{
+	struct node *n = calloc(1, sizeof(*n));
+	size_t nk;
+
+	if (!n) {
+		free(key);
+		return NULL;
+	}
+	n->key = key;
+	n->depth = depth;
+	n->parent = parent;
+	if (v->type != JSON_ARRAY && v->type != JSON_OBJECT) {
+		n->value = scalar(v);
+		if (!n->key || !n->value)
+			goto oom;
+		return n;
+	}
+	n->container = true;
+	nk = v->type == JSON_ARRAY ? v->arr.n : v->obj.n;
+	n->value = kt_strfmt(v->type == JSON_ARRAY ? "[%zu]" : "{%zu}", nk);
+	n->kids = nk ? calloc(nk, sizeof(*n->kids)) : NULL;
+	if (!n->key || !n->value || (nk && !n->kids))
+		goto oom;
+	for (size_t i = 0; i < nk; i++) {
+		const struct json *c = v->type == JSON_ARRAY ? v->arr.items[i] : v->obj.members[i].val;
+		char *k = v->type == JSON_ARRAY ? kt_strfmt("[%zu]", i)
+						: strdup(v->obj.members[i].key);
+
+		if (!(n->kids[i] = build(c, k, depth + 1, n)))
+			goto oom;
+		n->nkids++;
+	}
+	return n;
+oom:
+	node_free(n);
+	return NULL;
+}
+
+static void add_row(struct con_browse *b, struct node *n)
+{
+	if (b->nrows == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct node **r = realloc(b->rows, cap * sizeof(*r));
+
+		if (!r)
+			return;
+		b->rows = r;
+		b->cap = cap;
+	}
+	b->rows[b->nrows++] = n;
+}
+
+static void walk(struct con_browse *b, struct node *n)
+{
+	add_row(b, n);
+	if (n->container && n->open)
+		for (size_t i = 0; i < n->nkids; i++)
+			walk(b, n->kids[i]);
+}
+
+/* The visible rows, keeping the cursor on the node it was on (or its
+ * nearest open parent). */
+static void relayout(struct con_browse *b, struct node *keep)
+{
+	b->nrows = 0;
+	/* The root's children are the top level; the root is not a row. */
+	for (size_t i = 0; i < b->root->nkids; i++)
+		walk(b, b->root->kids[i]);
+	if (!b->root->container)
+		walk(b, b->root);
+	for (; keep; keep = keep->parent)
+		for (size_t i = 0; i < b->nrows; i++)
+			if (b->rows[i] == keep) {
+				b->cursor = i;
+				return;
+			}
+	if (b->cursor >= b->nrows)
+		b->cursor = b->nrows ? b->nrows - 1 : 0;
+}
+
+struct kterr *con_browse_open(const char *title, const char *json, size_t len,
+			      struct con_browse **out)
+{
+	struct json_doc *doc = NULL;
+	struct json_limits lim = { .max_bytes = 64u << 20 };
+	struct con_browse *b;
+	struct kterr *e = json_parse(json, len, &lim, &doc);
+
+	*out = NULL;
+	if (e)
+		return kterr_wrap(e, "%s is not JSON", title);
+	b = calloc(1, sizeof(*b));
+	if (b && (b->title = strdup(title)))
+		b->root = build(doc->root, strdup(title), -1, NULL);
+	json_doc_free(doc);
+	if (!b || !b->root) {
+		con_browse_free(b);
+		return kterr_new(ENOMEM, "browsing %s", title);
+	}
+	b->root->open = true;
+	relayout(b, NULL);
+	*out = b;
+	return NULL;
+}
+
+void con_browse_free(struct con_browse *b)
+{
+	if (!b)
+		return;
+	node_free(b->root);
+	free(b->rows);
+	free(b->title);
+	free(b);
+}
+
+const char *con_browse_title(const struct con_browse *b)
+{
+	return b->title;
+}
+
+static void set_open(struct node *n, bool open)
+{
+	if (!n->container)
+		return;
+	n->open = open;
+	for (size_t i = 0; i < n->nkids; i++)
+		set_open(n->kids[i], open);
+}
+
+void con_browse_move(struct con_browse *b, enum con_browse_move m, int page)
+{
+	struct node *cur = b->nrows ? b->rows[b->cursor] : NULL;
+	size_t last = b->nrows ? b->nrows - 1 : 0;
+	size_t p = page > 1 ? (size_t)page : 1;
+
+	switch (m) {
+	case CON_BR_UP:
+		if (b->cursor)
+			b->cursor--;
+		break;
+	case CON_BR_DOWN:
+		if (b->cursor < last)
+			b->cursor++;
+		break;
+	case CON_BR_PAGE_UP:
+		b->cursor = b->cursor > p ? b->cursor - p : 0;
+		break;
+	case CON_BR_PAGE_DOWN:
+		b->cursor = b->cursor + p < last ? b->cursor + p : last;
+		break;
+	case CON_BR_TOP:
+		b->cursor = 0;
+		break;
+	case CON_BR_BOTTOM:
+		b->cursor = last;
+		break;
+	case CON_BR_TOGGLE:
+		if (cur && cur->container) {
+			cur->open = !cur->open;
+			relayout(b, cur);
+		}
+		break;
+	case CON_BR_OPEN_ALL:
+	case CON_BR_CLOSE_ALL:
+		for (size_t i = 0; i < b->root->nkids; i++)
+			set_open(b->root->kids[i], m == CON_BR_OPEN_ALL);
+		relayout(b, cur);
+		break;
+	}
+}
+
+/* Every node in document order after `from` (wrapping), to search even
+ * folded ones. */
+static void flatten(struct node *n, struct node ***v, size_t *len, size_t *cap)
+{
+	if (*len == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		struct node **nv = realloc(*v, c * sizeof(**v));
+
+		if (!nv)
+			return;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*len)++] = n;
+	for (size_t i = 0; i < n->nkids; i++)
+		flatten(n->kids[i], v, len, cap);
+}
+
+bool con_browse_search(struct con_browse *b, const char *text)
+{
+	struct node **all = NULL, *cur = b->nrows ? b->rows[b->cursor] : NULL;
+	size_t n = 0, cap = 0, start = 0;
+	bool found = false;
+
+	if (!*text)
+		return false;
+	flatten(b->root, &all, &n, &cap);
+	for (size_t i = 0; i < n; i++)
+		if (all[i] == cur)
+			start = i;
+	for (size_t k = 1; k <= n && !found; k++) {
+		struct node *c = all[(start + k) % n];
+
+		if (c == b->root || !(strstr(c->key, text) || strstr(c->value, text)))
+			continue;
+		for (struct node *p = c->parent; p; p = p->parent)
+			p->open = true;
+		relayout(b, c);
+		found = true;
+	}
+	free(all);
+	return found;
+}
+
+size_t con_browse_rows(const struct con_browse *b)
+{
+	return b->nrows;
+}
+
+size_t con_browse_cursor(const struct con_browse *b)
+{
+	return b->cursor;
+}
+
+void con_browse_render(struct con_browse *b, struct con_buf *buf, const struct con_rect *r)
+{
+	if (r->h <= 0)
+		return;
+	/* Keep the cursor in view. */
+	if (b->cursor < b->top)
+		b->top = b->cursor;
+	if (b->cursor >= b->top + (size_t)r->h)
+		b->top = b->cursor - (size_t)r->h + 1;
+	for (int y = 0; y < r->h && b->top + (size_t)y < b->nrows; y++) {
+		const struct node *n = b->rows[b->top + (size_t)y];
+		bool at = b->top + (size_t)y == b->cursor;
+		enum con_attr a = at ? CON_A_TITLE_FOCUS : CON_A_NORMAL;
+		int x = 1 + 2 * n->depth;
+
+		if (at)
+			con_fill(buf, r, y, 0, r->w, ' ', a);
+		if (n->container)
+			x += con_put(buf, r, y, x, at ? a : CON_A_DIM, n->open ? "- " : "+ ", -1);
+		x += con_put(buf, r, y, x, at ? a : CON_A_BACKDROP, n->key, -1);
+		x += con_put(buf, r, y, x, a, ": ", -1);
+		con_put(buf, r, y, x, at ? a : n->container ? CON_A_DIM : CON_A_NORMAL, n->value, -1);
+	}
+}

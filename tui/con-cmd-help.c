@@ -1,0 +1,168 @@
+/* con-cmd-help.c - `help [OP|COMMAND]` and `keys` (also `?`): read from
+ * the engine's forms, the console's command table and the key table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/expect.h"
+#include "engine/header.h"
+#include "engine/op.h"
+#include "tui/con-cmd.h"
+#include "tui/con-keys.h"
+
+/* ---- help ---- */
+
+static void list_words(struct ktconsole *c, const char *title, const char *const *words, size_t n)
+{
+	char line[512];
+	size_t len = (size_t)snprintf(line, sizeof(line), "  %-9s", title);
+	int width = c->cols > 20 ? c->cols - 2 : 78;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t wl = strlen(words[i]);
+
+		if (len + wl + 1 > (size_t)width || len + wl + 2 > sizeof(line)) {
+			con_log_add(c->log, CON_A_NORMAL, "%s", line);
+			len = (size_t)snprintf(line, sizeof(line), "  %-9s", "");
+		}
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", words[i]);
+	}
+	con_log_add(c->log, CON_A_NORMAL, "%s", line);
+}
+
+static void help_all(struct ktconsole *c)
+{
+	const char *w[KT_OP__COUNT + 16];
+	size_t n = 0;
+
+	con_log_add(c->log, CON_A_CMD, "Type an op to apply it to the guest now; Tab completes, "
+		    "`help OP` explains one. ? lists the keys.");
+	for (size_t i = 0; i < KT_OP__COUNT; i++)
+		w[n++] = kt_op_table[i]->name;
+	list_words(c, "ops:", w, n);
+	n = 0;
+	w[n++] = "cgroup NAME [key=value...]";
+	list_words(c, "setup:", w, n);
+	n = 0;
+	for (size_t i = 0; kt_expect_forms[i]; i++)
+		w[n++] = kt_expect_forms[i]->name;
+	list_words(c, "expect:", w, n);
+	n = 0;
+	for (const struct con_cmd *cmd = con_cmds; cmd->name; cmd++)
+		w[n++] = cmd->name;
+	list_words(c, "console:", w, n);
+	con_log_add(c->log, CON_A_DIM, "  Try: add-cgroup-def w workers=2, freeze-cgroup w, "
+		    "record FILE, quit");
+}
+
+static void help_form(struct ktconsole *c, const struct kt_form *f)
+{
+	char usage[512];
+
+	con_log_add(c->log, CON_A_CMD, "%s", kt_form_usage(f, usage, sizeof(usage)));
+	if (f->help)
+		con_log_add(c->log, CON_A_NORMAL, "  %s", f->help);
+	if (f->side == KT_SIDE_HOST)
+		con_log_add(c->log, CON_A_DIM, "  (runs on the host against guest memory)");
+}
+
+CON_CMD(help)
+{
+	const struct kt_form *f;
+	const struct con_cmd *cmd;
+	const char *what = argc > 2 && !strcmp(argv[1], "expect") ? argv[2] : argc > 1 ? argv[1] : NULL;
+
+	if (!what) {
+		help_all(c);
+		return;
+	}
+	if ((cmd = con_cmd_find(what))) {
+		con_log_add(c->log, CON_A_CMD, "%s", cmd->usage);
+		con_log_add(c->log, CON_A_NORMAL, "  %s", cmd->summary);
+		if (strcmp(what, "step"))
+			return;
+	}
+	f = kt_op_find(what);
+	if (!f)
+		f = kt_form_find(kt_expect_forms, what);
+	if (!f)
+		f = kt_form_find(kt_section_forms, what);
+	if (!f)
+		f = kt_form_find(kt_directive_forms, what);
+	if (!f && !strcmp(what, "cgroup"))
+		f = &kt_cgroup_form;
+	if (f) {
+		help_form(c, f);
+		return;
+	}
+	if (cmd)
+		return;
+	const char *best = kt_form_suggest(kt_op_table, what);
+	con_log_add(c->log, CON_A_ERROR, "help: no op or command '%s'", what);
+	if (best)
+		con_log_add(c->log, CON_A_HINT, "  hint: did you mean `help %s`?", best);
+	else
+		con_log_add(c->log, CON_A_HINT, "  hint: `help` lists them all");
+}
+
+/* "C-o/F2" for every key that runs cmd (each name once). */
+static void key_names(const char *cmd, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (const struct con_key *k = con_keys; k->seq; k++) {
+		if (strcmp(k->command, cmd))
+			continue;
+		char word[24];
+
+		snprintf(word, sizeof(word), "/%s/", k->name);
+		if (n) {
+			char have[80];
+
+			snprintf(have, sizeof(have), "/%s/", buf);
+			if (strstr(have, word))
+				continue;
+		}
+		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? "/" : "",
+				      k->name);
+	}
+}
+
+CON_CMD(keys)
+{
+	char line[256] = "", names[48], entry[128];
+	size_t len = 0;
+	int col = c->cols > 40 ? c->cols / 2 : 80;
+
+	con_log_add(c->log, CON_A_CMD, "keys (each runs the console command beside it):");
+	for (const struct con_key *k = con_keys; k->seq; k++) {
+		bool first = true;
+
+		for (const struct con_key *p = con_keys; p < k; p++)
+			first = first && strcmp(p->command, k->command);
+		if (!first)
+			continue;
+		key_names(k->command, names, sizeof(names));
+		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, k->command,
+			 k->flags & CON_KEY_BROWSING ? " (snapshot open)"
+			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
+		/* Two to a row where they fit. */
+		if (len && (int)(len + strlen(entry)) < 2 * col && (int)len <= col) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%*s%s",
+						col - (int)len, "", entry);
+			con_log_add(c->log, CON_A_NORMAL, "%s", line);
+			len = 0;
+			continue;
+		}
+		if (len)
+			con_log_add(c->log, CON_A_NORMAL, "%s", line);
+		len = (size_t)snprintf(line, sizeof(line), "%s", entry);
+	}
+	if (len)
+		con_log_add(c->log, CON_A_NORMAL, "%s", line);
+	con_log_add(c->log, CON_A_NORMAL, "  %-11s %-*s%-11s %s", "Tab", col - 14,
+		    "complete", "Up/C-r", "history");
+	con_log_add(c->log, CON_A_DIM, "  `help` lists ops and commands; `help OP` explains one");
+}

@@ -1,0 +1,160 @@
+/* con-cmd-session.c - the session: `record FILE | stop`, `replay FILE`,
+ * `next`, `continue`, `sh CMD` in the guest, `cancel` (C-c) and `quit`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/con-cmd.h"
+#include "tui/con-prompt.h"
+
+CON_CMD(cancel)
+{
+	uint64_t since;
+	char *busy = con_engine_busy(c->eng, &since);
+
+	if (c->continuing) {
+		c->continuing = false;
+		con_log_add(c->log, CON_A_WARN, "replay stopped (`continue` resumes it)");
+	}
+	if (!busy) {
+		con_prompt_clear_line();
+		return;
+	}
+	con_log_add(c->log, CON_A_WARN, "cancelling %s", busy);
+	con_engine_cancel(c->eng);
+	free(busy);
+}
+
+/* ---- session ---- */
+
+CON_CMD(record)
+{
+	struct kterr *e;
+
+	if (argc != 2) {
+		con_log_add(c->log, CON_A_ERROR, "record: record FILE | record stop");
+		return;
+	}
+	if (!c->rec && (c->boot_failed || !strcmp(argv[1], "stop"))) {
+		con_log_add(c->log, CON_A_ERROR, "record: %s", c->boot_failed ? "the guest did not "
+			    "boot" : "not recording");
+		return;
+	}
+	if (!c->rec) {
+		/* The header needs the booted kernel: start once it is up. */
+		free(c->record_path);
+		c->record_path = strdup(argv[1]);
+		con_log_add(c->log, CON_A_DIM, "will record to %s once the guest is up", argv[1]);
+		return;
+	}
+	if (!strcmp(argv[1], "stop")) {
+		const char *f = con_rec_file(c->rec);
+		char *was = f ? strdup(f) : NULL;
+
+		e = con_rec_stop(c->rec);
+		if (!e)
+			con_log_add(c->log, CON_A_OK, "recording stopped; %s is a complete recipe "
+				    "(`ktcon run %s`)", was, was);
+		free(was);
+	} else {
+		e = con_rec_start(c->rec, argv[1]);
+		if (!e)
+			con_log_add(c->log, CON_A_OK, "recording to %s: the session so far, then "
+				    "each statement as it is applied", argv[1]);
+	}
+	if (e) {
+		con_log_error(c->log, "", e);
+		kterr_free(e);
+	}
+	c->dirty = true;
+}
+
+CON_CMD(replay)
+{
+	struct kterr *e;
+	char *diff;
+
+	if (argc != 2) {
+		con_log_add(c->log, CON_A_ERROR, "replay: replay FILE");
+		return;
+	}
+	if (c->replay_wait) {
+		con_log_add(c->log, CON_A_ERROR, "replay: a statement of the replay is still running");
+		con_log_add(c->log, CON_A_HINT, "  hint: C-c cancels it");
+		return;
+	}
+	c->continuing = false;
+	e = con_replay_load(&c->replay, argv[1]);
+	if (e) {
+		con_log_error(c->log, "replay: ", e);
+		kterr_free(e);
+		return;
+	}
+	con_log_add(c->log, CON_A_OK, "loaded %s: %zu statements; `next` applies one, "
+		    "`continue` runs to the end", argv[1], c->replay.total);
+	diff = con_replay_header_diff(&c->replay, c->header);
+	if (diff)
+		con_log_add(c->log, CON_A_WARN, "warn  %s", diff);
+	free(diff);
+	c->dirty = true;
+}
+
+static bool replay_ready(struct ktconsole *c, const char *cmd)
+{
+	if (!c->replay.r) {
+		con_log_add(c->log, CON_A_ERROR, "%s: nothing to replay", cmd);
+		con_log_add(c->log, CON_A_HINT, "  hint: `replay FILE` loads a recipe");
+		return false;
+	}
+	if (con_replay_done(&c->replay)) {
+		con_log_add(c->log, CON_A_OK, "%s: the replay is at its end", cmd);
+		return false;
+	}
+	return true;
+}
+
+CON_CMD(next)
+{
+	if (!replay_ready(c, "next"))
+		return;
+	if (c->replay_wait) {
+		con_log_add(c->log, CON_A_WARN, "next: the statement before is still running");
+		return;
+	}
+	console_replay_next(c);
+}
+
+CON_CMD(continue)
+{
+	if (!replay_ready(c, "continue"))
+		return;
+	c->continuing = true;
+	if (!c->replay_wait)
+		console_replay_next(c);
+}
+
+CON_CMD(sh)
+{
+	struct con_job *j;
+
+	if (!rest || !*rest) {
+		con_log_add(c->log, CON_A_ERROR, "sh: sh COMMAND (runs in the guest, output here)");
+		return;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j || !(j->text = strdup(rest))) {
+		free(j);
+		con_log_add(c->log, CON_A_ERROR, "sh: out of memory");
+		return;
+	}
+	j->kind = CON_JOB_SH;
+	con_engine_submit(c->eng, j);
+}
+
+CON_CMD(quit)
+{
+	console_quit(c);
+}
+
+/* `step` is a statement: parsed (its hold checked) and applied. */

@@ -1,0 +1,190 @@
+/*
+ * con-cmds.c - what a line typed at the console does.
+ *
+ * A line whose first word is a console command (the table below, like
+ * tmux's cmd_entry table: name, usage, summary, exec) runs it; any other
+ * line is a recipe statement (engine/recipe.h), parsed in the section the
+ * session is in and handed to the engine thread. `step` is both: a
+ * recipe section line that the console applies by closing the current
+ * step. Keys (con-keys.h) run commands from the same table. `help`, `?`
+ * and completion read the table and the engine's forms; nothing else
+ * lists the commands.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/expect.h"
+#include "engine/header.h"
+#include "engine/op.h"
+#include "engine/util.h"
+#include "tui/con-cmd.h"
+#include "tui/con-keys.h"
+
+#define MAX_ARGS 8
+
+/* `step` is a statement: run() parses it (its hold checked) and applies it. */
+static void cmd_step(struct ktconsole *c, int argc, char **argv, const char *rest);
+
+const struct con_cmd con_cmds[] = {
+	{ "help", "help [OP|COMMAND]", "list the ops and console commands, or explain one", con_cmd_help },
+	{ "keys", "keys (or ? on an empty line)", "list the keys", con_cmd_keys },
+	{ "step", "step [hold=DURATION]", "close the current step (its teardown runs) and begin a "
+	  "new one; the session starts in the backdrop. A recording keeps hold= as typed, or the "
+	  "time the step was held", cmd_step },
+	{ "record", "record FILE | record stop", "write the session as a recipe: what was applied "
+	  "so far, then each statement as it is applied (fsync'd)", con_cmd_record },
+	{ "replay", "replay FILE", "load a recipe to replay with next and continue", con_cmd_replay },
+	{ "next", "next", "apply the replay's next statement", con_cmd_next },
+	{ "continue", "continue", "apply the replay's statements to the end or the first failure "
+	  "(C-c stops)", con_cmd_continue },
+	{ "snapshots", "snapshots", "list the snapshots taken", con_cmd_snapshots },
+	{ "show", "show snapshot TAG | show json FILE", "open a snapshot (or any JSON file, "
+	  "e.g. ktcon run --json results) as a tree to browse in the captures pane", con_cmd_show },
+	{ "browse", "browse up|down|pgup|pgdn|top|bottom|fold|open-all|close-all|close | "
+	  "browse find TEXT", "move in the open snapshot (keys: Up, Down, Enter, q; /TEXT "
+	  "searches)", con_cmd_browse },
+	{ "sh", "sh COMMAND", "run a shell command in the guest; its output goes to the log",
+	  con_cmd_sh },
+	{ "focus", "focus next|tree|sched|captures|log", "move the focus (scroll and zoom act on "
+	  "the focused pane)", con_cmd_focus },
+	{ "zoom", "zoom", "show the focused pane alone, or all panes again", con_cmd_zoom },
+	{ "scroll", "scroll up|down [N] | top | bottom", "scroll the focused pane", con_cmd_scroll },
+	{ "redraw", "redraw", "repaint the screen", con_cmd_redraw },
+	{ "cancel", "cancel", "cancel the op in flight (or stop a replay); never quits", con_cmd_cancel },
+	{ "quit", "quit", "tear the scenario down, power the guest off and leave", con_cmd_quit },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct con_cmd *con_cmd_find(const char *name)
+{
+	for (const struct con_cmd *cmd = con_cmds; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	return NULL;
+}
+
+/* ---- statements ---- */
+
+static void statement(struct ktconsole *c, const char *line)
+{
+	struct kt_stmt st;
+	struct kterr *e = kt_stmt_parse_line(line, c->step > 0 ? 1 : 0, &st);
+
+	if (e) {
+		con_log_error(c->log, "", e);
+		kterr_free(e);
+		return;
+	}
+	switch (st.kind) {
+	case KT_STMT_DIRECTIVE:
+		con_log_add(c->log, CON_A_ERROR, "'%s' is a header line: this guest is already booted",
+			    st.form->name);
+		con_log_add(c->log, CON_A_HINT, "  hint: start ktcon with the options you want "
+			    "(ktcon --help), or `ktcon --replay FILE` to boot the guest a recipe asks for");
+		kt_stmt_clear(&st);
+		return;
+	case KT_STMT_SECTION:
+		if (st.form == &kt_sec_backdrop) {
+			con_log_add(c->log, CON_A_ERROR, c->step ? "the backdrop is over: this session "
+				    "is in step %d" : "this session is in the backdrop already", c->step);
+			con_log_add(c->log, CON_A_HINT, "  hint: ops typed before the first `step` "
+				    "are the backdrop's");
+			kt_stmt_clear(&st);
+			return;
+		}
+		console_submit(c, CON_JOB_STEP, &st, CON_FROM_TYPED);
+		return;
+	case KT_STMT_EXPECT:
+		if (st.form == &kt_expect_error) {
+			con_log_add(c->log, CON_A_ERROR, "`expect error` checks the op before it in a "
+				    "recipe");
+			con_log_add(c->log, CON_A_HINT, "  hint: a recording writes it after each op "
+				    "that failed, with the error it gave");
+			kt_stmt_clear(&st);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	console_submit(c, CON_JOB_APPLY, &st, CON_FROM_TYPED);
+}
+
+static void cmd_step(struct ktconsole *c, int argc, char **argv, const char *rest)
+{
+	/* Only reached through run(), which passes the whole line here. */
+}
+
+/* Split a command line into words (no quoting: commands take plain
+ * words; `sh` takes the rest of the line as it is). */
+static void run(struct ktconsole *c, const char *line)
+{
+	char *copy = strdup(line), *argv[MAX_ARGS + 1], *save = NULL;
+	const char *rest;
+	int argc = 0;
+	const struct con_cmd *cmd;
+
+	if (!copy)
+		return;
+	for (char *w = strtok_r(copy, " \t", &save); w && argc < MAX_ARGS;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	if (!argc) {
+		free(copy);
+		return;
+	}
+	cmd = con_cmd_find(argv[0]);
+	if (!cmd || cmd->exec == cmd_step) {
+		statement(c, line);
+	} else {
+		rest = line + strspn(line, " \t");
+		rest += strlen(argv[0]);
+		rest += strspn(rest, " \t");
+		cmd->exec(c, argc, argv, rest);
+	}
+	free(copy);
+}
+
+void console_line(struct ktconsole *c, const char *line)
+{
+	char *t;
+
+	if (!line) {
+		con_log_add(c->log, CON_A_HINT, "type `quit` to power the guest off and leave");
+		return;
+	}
+	t = strdup(line);
+	if (!t)
+		return;
+	char *s = kt_strtrim(t);
+
+	/* With a snapshot open: Enter folds, /TEXT searches. */
+	if (c->browse && c->focus == CON_P_CAPS && !*s) {
+		con_browse_move(c->browse, CON_BR_TOGGLE, 1);
+	} else if (c->browse && *s == '/') {
+		if (!con_browse_search(c->browse, s + 1))
+			con_log_add(c->log, CON_A_WARN, "no '%s' in %s", s + 1,
+				    con_browse_title(c->browse));
+	} else if (*s && *s != '#') {
+		con_log_add(c->log, CON_A_CMD, "> %s", s);
+		if (!strcmp(s, "?"))
+			con_cmd_keys(c, 0, NULL, NULL);
+		else
+			run(c, s);
+	}
+	free(t);
+	c->dirty = true;
+}
+
+bool console_key(struct ktconsole *c, const struct con_key *k)
+{
+	if ((k->flags & CON_KEY_BROWSING) && !(c->browse && c->focus == CON_P_CAPS))
+		return false;
+	run(c, k->command);
+	c->dirty = true;
+	return true;
+}
+

@@ -1,0 +1,543 @@
+/* con-engine.c - the console's engine thread; see con-engine.h. */
+#include "tui/con-engine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/executor.h"
+#include "engine/scenario.h"
+#include "engine/util.h"
+#include "vmm/guestlink.h"
+#include "vmm/intro.h"
+
+/* How long an idle pump lasts before the queue is looked at again. */
+#define IDLE_PUMP_NS 50000000ULL
+#define SH_TIMEOUT_MS 30000
+#define POWEROFF_GRACE_MS 10000
+
+struct con_engine {
+	struct con_engine_opts o;
+	pthread_t thread;
+	int wake[2];
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct con_job *qhead, *qtail;		/* queued */
+	struct con_job *dhead, *dtail;		/* done */
+	struct con_job *cur;			/* in flight */
+	uint64_t cur_since;
+	bool cancel_hold;
+	enum con_guest_state gs;
+	char desc[256];
+	char kernel[512], release[128];
+	struct con_scn scn;
+	bool quit_seen;
+
+	/* The engine thread's own. */
+	struct kt_events *events;
+	struct session s;
+	bool up;
+	struct kt_exec *x;
+	struct intro *in;		/* host introspection; NULL: none */
+	struct kt_host host;		/* its ops, as the executor has them */
+	int step;
+};
+
+void con_job_free(struct con_job *j)
+{
+	if (!j)
+		return;
+	kt_stmt_clear(&j->st);
+	free(j->text);
+	free(j->out);
+	kterr_free(j->err);
+	kterr_free(j->xfail);
+	free(j);
+}
+
+void con_engine_wake(struct con_engine *g)
+{
+	char b = 1;
+
+	if (write(g->wake[1], &b, 1) < 0) {
+		/* Full pipe: the UI wakes anyway. */
+	}
+}
+
+int con_engine_wake_fd(const struct con_engine *g)
+{
+	return g->wake[0];
+}
+
+static void finish(struct con_engine *g, struct con_job *j)
+{
+	pthread_mutex_lock(&g->lock);
+	if (g->cur == j)
+		g->cur = NULL;
+	j->next = NULL;
+	if (g->dtail)
+		g->dtail->next = j;
+	else
+		g->dhead = j;
+	g->dtail = j;
+	pthread_mutex_unlock(&g->lock);
+	con_engine_wake(g);
+}
+
+/* With the scenario changed: the UI's copy. Engine thread only. */
+static void publish_scn(struct con_engine *g)
+{
+	struct con_scn v;
+
+	if (!g->x || con_scn_fill(&v, kt_exec_scenario(g->x), g->step))
+		return;
+	pthread_mutex_lock(&g->lock);
+	con_scn_clear(&g->scn);
+	g->scn = v;
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void on_event(void *ctx, const struct kt_event *ev)
+{
+	struct con_engine *g = ctx;
+
+	/* A guest event may add a capture (a watch fire). */
+	if (ev->kind == KT_EV_STATE || ev->kind == KT_EV_STEP_BEGIN || ev->kind == KT_EV_GUEST)
+		publish_scn(g);
+	/* The failure an `expect error` wanted: the recording needs it (this
+	 * thread set cur; it reads it). */
+	if (ev->kind == KT_EV_OP_FAILED && ev->expected && ev->err && g->cur && !g->cur->xfail) {
+		char *m = kterr_strdup(ev->err);
+
+		g->cur->xfail = kterr_new(0, "%s", m ? m : "failed");
+		free(m);
+	}
+	if (g->o.on_event)
+		g->o.on_event(g->o.event_ctx, ev);
+	con_engine_wake(g);
+}
+
+static void set_guest(struct con_engine *g, enum con_guest_state gs)
+{
+	pthread_mutex_lock(&g->lock);
+	g->gs = gs;
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* A watch fired (the introspection's watch thread): a capture under the
+ * symbol's tag, through the executor's event queue. */
+static void on_fire(void *ctx, const struct intro_fire *f)
+{
+	struct con_engine *g = ctx;
+	struct kt_guest_event ev = {
+		.kind = KT_GEV_WATCH_FIRE, .name = f->symbol, .text = f->text, .snap = f->snap,
+	};
+	struct kt_exec *x;
+
+	pthread_mutex_lock(&g->lock);
+	x = g->x;
+	pthread_mutex_unlock(&g->lock);
+	if (x)
+		kt_exec_guest_event(x, &ev);
+	con_engine_wake(g);
+}
+
+/* The introspection's own news (freezes, the exit trigger's dump) as guest
+ * log lines. */
+static void on_host_log(void *ctx, const char *line)
+{
+	struct con_engine *g = ctx;
+	struct kt_event ev = { .kind = KT_EV_NOTE, .text = line };
+
+	if (g->o.on_event)
+		g->o.on_event(g->o.event_ctx, &ev);
+	con_engine_wake(g);
+}
+
+static struct kterr *boot(struct con_engine *g)
+{
+	struct kterr *e = session_boot(&g->o.so, &g->s);
+	const struct agent_hello *h;
+	struct intro_opts io = { .exit_trigger = true, .on_log = on_host_log, .on_fire = on_fire,
+				 .ctx = g };
+	struct kt_exec *x;
+
+	if (e)
+		return e;
+	g->up = true;
+	h = &g->s.link.hello;
+	struct kt_exec_config cfg = { .link = guestlink_make(&g->s.link), .events = g->events };
+	/* Without introspection the console still works: the host-side ops
+	 * then say why they cannot run. */
+	e = intro_open(&g->s.m, g->s.vmlinux, &io, &g->in);
+	if (e) {
+		char *m = kterr_strdup(e);
+		struct kt_event ev = { .kind = KT_EV_WARN, .text = m ? m : "no host introspection" };
+
+		if (g->o.on_event)
+			g->o.on_event(g->o.event_ctx, &ev);
+		free(m);
+		kterr_free(e);
+		g->in = NULL;
+	} else {
+		cfg.host = g->host = intro_host(g->in);
+	}
+	x = kt_exec_new(g->o.header, &cfg);
+	pthread_mutex_lock(&g->lock);
+	g->x = x;
+	pthread_mutex_unlock(&g->lock);
+	if (!g->x)
+		return kterr_new(ENOMEM, "starting the executor");
+	guestlink_route_events(&g->s.link, g->x);
+	pthread_mutex_lock(&g->lock);
+	snprintf(g->desc, sizeof(g->desc), "%.128s %ucpu %s", h->release, h->cpus,
+		 accel_name(g->s.m.accel));
+	snprintf(g->kernel, sizeof(g->kernel), "%s", g->s.kernel ? g->s.kernel : "");
+	snprintf(g->release, sizeof(g->release), "%s", h->release);
+	g->gs = CON_G_UP;
+	pthread_mutex_unlock(&g->lock);
+	publish_scn(g);
+	return NULL;
+}
+
+static struct kterr *no_guest(void)
+{
+	return kterr_hint(kterr_new(ENOTCONN, "no guest"),
+			  "the guest did not boot or has gone down (the log says why); `quit`");
+}
+
+static void run_job(struct con_engine *g, struct con_job *j)
+{
+	uint64_t t0 = kt_now_ns();
+
+	switch (j->kind) {
+	case CON_JOB_APPLY:
+		if (g->x) {
+			j->err = kt_exec_apply_expect(g->x, &j->st, j->xerr);
+		} else {
+			char *text = kt_stmt_print(&j->st);
+
+			j->err = kterr_wrap(no_guest(), "%s", text ? text : j->st.form->name);
+			free(text);
+		}
+		break;
+	case CON_JOB_STEP:
+		j->err = g->x ? kt_exec_next_step(g->x) : no_guest();
+		if (!j->err)
+			g->step++;
+		break;
+	case CON_JOB_SH:
+		if (!g->up)
+			j->err = no_guest();
+		else
+			j->err = agentlink_sh(&g->s.link, j->text, SH_TIMEOUT_MS, &j->status, &j->out);
+		break;
+	case CON_JOB_HOLD:
+		for (;;) {
+			uint64_t now = kt_now_ns();
+			bool stop;
+
+			pthread_mutex_lock(&g->lock);
+			stop = g->cancel_hold;
+			g->cancel_hold = false;
+			pthread_mutex_unlock(&g->lock);
+			if (stop) {
+				j->err = kterr_new(ECANCELED, "hold cancelled");
+				break;
+			}
+			if (now - t0 >= j->ns)
+				break;
+			uint64_t left = j->ns - (now - t0);
+			if (g->x)
+				kt_exec_pump(g->x, left < IDLE_PUMP_NS ? left : IDLE_PUMP_NS);
+			else
+				usleep(20000);
+		}
+		break;
+	case CON_JOB_SNAPSHOT: {
+		const struct kt_host *h = &g->host;
+		const struct kt_capture *cap = g->x ? kt_scn_capture(kt_exec_scenario(g->x), j->text,
+								      KT_CAP_SNAPSHOT) : NULL;
+
+		if (!g->x)
+			j->err = no_guest();
+		else if (!cap)
+			j->err = kterr_hint(kterr_new(ENOENT, "no snapshot tagged '%s'", j->text),
+					    "`snapshots` lists them");
+		else if (!h->ops || !h->ops->snapshot_json ||
+			 !(j->out = h->ops->snapshot_json(h->ctx, cap->snap)))
+			j->err = kterr_new(ENODATA, "snapshot %s: no JSON from the host", j->text);
+		break;
+	}
+	case CON_JOB_QUIT:
+		set_guest(g, CON_G_OFF);
+		if (g->x) {
+			j->err = kt_exec_finish(g->x);
+			guestlink_route_events(&g->s.link, NULL);
+		}
+		intro_close(g->in);	/* no more fires once the watches are gone */
+		g->in = NULL;
+		if (g->up)
+			session_shutdown(&g->s, POWEROFF_GRACE_MS);
+		g->up = false;
+		break;
+	case CON_JOB_BOOT:
+		break;
+	}
+	j->took_ns = kt_now_ns() - t0;
+	publish_scn(g);
+}
+
+static void *thread_main(void *arg)
+{
+	struct con_engine *g = arg;
+	struct con_job *bj = calloc(1, sizeof(*bj));
+	uint64_t t0 = kt_now_ns();
+	bool quit = false;
+
+	if (bj) {
+		bj->kind = CON_JOB_BOOT;
+		bj->err = boot(g);
+		bj->took_ns = kt_now_ns() - t0;
+		if (bj->err)
+			set_guest(g, CON_G_DOWN);
+		finish(g, bj);
+	}
+	while (!quit) {
+		struct con_job *j;
+
+		pthread_mutex_lock(&g->lock);
+		j = g->qhead;
+		if (j) {
+			g->qhead = j->next;
+			if (!g->qhead)
+				g->qtail = NULL;
+			g->cur = j;
+			g->cur_since = kt_now_ns();
+			g->cancel_hold = false;
+		} else if (!g->x) {
+			/* Nothing to pump: wait for a job. */
+			pthread_cond_wait(&g->cond, &g->lock);
+		}
+		pthread_mutex_unlock(&g->lock);
+		if (!j) {
+			if (g->x)
+				kt_exec_pump(g->x, IDLE_PUMP_NS);
+			if (g->up && g->gs == CON_G_UP && machine_exited(&g->s.m)) {
+				struct kt_event ev = {
+					.kind = KT_EV_WARN, .step = g->step,
+					.text = "the guest went down: QEMU exited (the log above says "
+						"what the kernel said last); `quit`",
+				};
+
+				set_guest(g, CON_G_DOWN);
+				if (g->o.on_event)
+					g->o.on_event(g->o.event_ctx, &ev);
+				con_engine_wake(g);
+			}
+			continue;
+		}
+		run_job(g, j);
+		quit = j->kind == CON_JOB_QUIT;
+		finish(g, j);
+	}
+	return NULL;
+}
+
+struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engine **out)
+{
+	struct con_engine *g = calloc(1, sizeof(*g));
+	int rc;
+
+	*out = NULL;
+	if (!g)
+		return kterr_new(ENOMEM, "the engine thread");
+	g->o = *o;
+	g->gs = CON_G_BOOTING;
+	if (pipe2(g->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		free(g);
+		return kterr_errno("the engine thread: pipe");
+	}
+	g->events = kt_events_new();
+	if (!g->events) {
+		close(g->wake[0]);
+		close(g->wake[1]);
+		free(g);
+		return kterr_new(ENOMEM, "the engine thread");
+	}
+	kt_events_subscribe(g->events, on_event, g);
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+	rc = pthread_create(&g->thread, NULL, thread_main, g);
+	if (rc) {
+		kt_events_free(g->events);
+		close(g->wake[0]);
+		close(g->wake[1]);
+		free(g);
+		return kterr_new(rc, "starting the engine thread");
+	}
+	*out = g;
+	return NULL;
+}
+
+void con_engine_submit(struct con_engine *g, struct con_job *j)
+{
+	j->next = NULL;
+	pthread_mutex_lock(&g->lock);
+	if (j->kind == CON_JOB_QUIT)
+		g->quit_seen = true;
+	if (g->qtail)
+		g->qtail->next = j;
+	else
+		g->qhead = j;
+	g->qtail = j;
+	pthread_cond_signal(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+struct con_job *con_engine_take(struct con_engine *g)
+{
+	struct con_job *j;
+	char buf[64];
+
+	while (read(g->wake[0], buf, sizeof(buf)) > 0)
+		;
+	pthread_mutex_lock(&g->lock);
+	j = g->dhead;
+	g->dhead = g->dtail = NULL;
+	pthread_mutex_unlock(&g->lock);
+	return j;
+}
+
+void con_engine_cancel(struct con_engine *g)
+{
+	pthread_mutex_lock(&g->lock);
+	if (g->cur && g->cur->kind == CON_JOB_HOLD)
+		g->cancel_hold = true;
+	else if (g->cur && g->x && (g->cur->kind == CON_JOB_APPLY || g->cur->kind == CON_JOB_STEP))
+		kt_exec_cancel(g->x);
+	pthread_mutex_unlock(&g->lock);
+}
+
+bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out)
+{
+	struct kt_exec *x;
+
+	pthread_mutex_lock(&g->lock);
+	x = g->gs == CON_G_UP || g->gs == CON_G_DOWN ? g->x : NULL;
+	pthread_mutex_unlock(&g->lock);
+	if (!x) {
+		kt_gstate_init(out);
+		return false;
+	}
+	return kt_exec_gstate(x, out);
+}
+
+int con_engine_scn(struct con_engine *g, struct con_scn *out)
+{
+	int rc;
+
+	pthread_mutex_lock(&g->lock);
+	rc = con_scn_copy(out, &g->scn);
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+char *con_engine_busy(struct con_engine *g, uint64_t *since_ns)
+{
+	char *s = NULL;
+
+	pthread_mutex_lock(&g->lock);
+	if (g->cur) {
+		*since_ns = g->cur_since;
+		switch (g->cur->kind) {
+		case CON_JOB_APPLY:
+			s = kt_stmt_print(&g->cur->st);
+			break;
+		case CON_JOB_STEP:
+			s = strdup("step (teardown)");
+			break;
+		case CON_JOB_SH:
+			s = kt_strfmt("sh %s", g->cur->text);
+			break;
+		case CON_JOB_QUIT:
+			s = strdup("power off");
+			break;
+		case CON_JOB_HOLD: {
+			char d[32];
+
+			s = kt_strfmt("hold %s", kt_fmt_duration(g->cur->ns, d, sizeof(d)));
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return s;
+}
+
+enum con_guest_state con_engine_guest(struct con_engine *g, char *desc, size_t size)
+{
+	enum con_guest_state gs;
+
+	pthread_mutex_lock(&g->lock);
+	gs = g->gs;
+	snprintf(desc, size, "%s", g->desc);
+	pthread_mutex_unlock(&g->lock);
+	return gs;
+}
+
+bool con_engine_booted(struct con_engine *g, char *kernel, size_t ksize, char *release,
+		       size_t rsize)
+{
+	bool up;
+
+	pthread_mutex_lock(&g->lock);
+	up = g->desc[0] != '\0';
+	snprintf(kernel, ksize, "%s", g->kernel);
+	snprintf(release, rsize, "%s", g->release);
+	pthread_mutex_unlock(&g->lock);
+	return up;
+}
+
+bool con_engine_idle(struct con_engine *g)
+{
+	bool idle;
+
+	pthread_mutex_lock(&g->lock);
+	idle = !g->cur && !g->qhead;
+	pthread_mutex_unlock(&g->lock);
+	return idle;
+}
+
+void con_engine_free(struct con_engine *g)
+{
+	struct con_job *j;
+
+	if (!g)
+		return;
+	pthread_join(g->thread, NULL);
+	while ((j = g->qhead)) {
+		g->qhead = j->next;
+		con_job_free(j);
+	}
+	while ((j = g->dhead)) {
+		g->dhead = j->next;
+		con_job_free(j);
+	}
+	intro_close(g->in);	/* before the executor its fires feed */
+	kt_exec_free(g->x);
+	kt_events_free(g->events);
+	con_scn_clear(&g->scn);
+	close(g->wake[0]);
+	close(g->wake[1]);
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->cond);
+	free(g);
+}

@@ -1,0 +1,101 @@
+/*
+ * con-engine.h - the console's engine thread.
+ *
+ * It boots the guest (session.h, from the options the console built from
+ * its header), wires the executor to it (guestlink), then takes jobs from
+ * a queue one at a time: apply a statement, begin a step, run `sh` in the
+ * guest, hold, power off. Between jobs it pumps the guest link so the
+ * guest's state keeps arriving. The UI thread never waits for it: it
+ * submits jobs and takes finished ones back after the wake fd becomes
+ * readable (a byte is written there for each finished job and whenever an
+ * event handler asks, con_engine_wake).
+ *
+ * Engine events (events.h) go to the handler given at start, on this
+ * thread. What the UI reads while the thread runs (the guest's state, the
+ * scenario view, the job in flight, the guest's health) is copied out
+ * under a lock. Only the engine thread touches the session and the
+ * executor; the UI frees the runner after the quit job finished.
+ */
+#ifndef KTCON_TUI_CON_ENGINE_H
+#define KTCON_TUI_CON_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/events.h"
+#include "engine/gstate.h"
+#include "engine/recipe.h"
+#include "tui/con-scn.h"
+#include "tui/con-status.h"
+#include "vmm/session.h"
+
+enum con_job_kind {
+	CON_JOB_BOOT,		/* finished once, by the thread itself */
+	CON_JOB_APPLY,		/* st: a statement (op, cgroup line, expect) */
+	CON_JOB_STEP,		/* st: the `step` line; closes the current step */
+	CON_JOB_SH,		/* text: a shell command in the guest */
+	CON_JOB_HOLD,		/* ns: wait, pumping; cancel ends it */
+	CON_JOB_QUIT,		/* tear down the scenario, power off */
+	CON_JOB_SNAPSHOT,	/* text: a capture's tag; out: its snapshot as JSON */
+};
+
+struct con_job {
+	enum con_job_kind kind;
+	struct kt_stmt st;	/* owned (kt_stmt_clear) */
+	/* APPLY: the `expect error` after st in a replayed recipe, or NULL;
+	 * borrowed: the recipe outlives the job. */
+	const struct kt_stmt *xerr;
+	char *text;		/* SH: the command; owned */
+	uint64_t ns;		/* HOLD */
+	int origin;		/* the submitter's tag (typed, replay) */
+	/* Results. */
+	struct kterr *err;
+	struct kterr *xfail;	/* APPLY: the failure that xerr wanted */
+	char *out;		/* SH: the output; SNAPSHOT: the JSON */
+	int status;		/* SH: the exit status */
+	uint64_t took_ns;
+	struct con_job *next;
+};
+
+struct con_engine;
+
+struct con_engine_opts {
+	struct session_opts so;		/* on_console/on_log/ctx are the caller's */
+	const struct kt_recipe *header;	/* validation sees it; outlives the engine */
+	kt_event_fn on_event;
+	void *event_ctx;
+};
+
+/* Start the thread, which boots the guest. The wake fd is readable when
+ * jobs have finished (or an event handler woke the UI). */
+struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engine **out);
+int con_engine_wake_fd(const struct con_engine *g);
+/* From any thread: make the wake fd readable. */
+void con_engine_wake(struct con_engine *g);
+
+/* Queue a job (ownership passes). */
+void con_engine_submit(struct con_engine *g, struct con_job *j);
+/* Finished jobs, oldest first (ownership passes); also drains the wake fd. */
+struct con_job *con_engine_take(struct con_engine *g);
+void con_job_free(struct con_job *j);
+
+/* Cancel the op or hold in flight; nothing when idle. */
+void con_engine_cancel(struct con_engine *g);
+
+/* What the UI shows. */
+bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out);
+int con_engine_scn(struct con_engine *g, struct con_scn *out);
+/* The job in flight as text (malloc'd, NULL when idle) and since when. */
+char *con_engine_busy(struct con_engine *g, uint64_t *since_ns);
+enum con_guest_state con_engine_guest(struct con_engine *g, char *desc, size_t size);
+/* The kernel booted and the vm line that reproduces the guest (for the
+ * recording's header), once booted; false before. */
+bool con_engine_booted(struct con_engine *g, char *kernel, size_t ksize, char *release,
+		       size_t rsize);
+/* Jobs queued or in flight. */
+bool con_engine_idle(struct con_engine *g);
+
+/* After the quit job finished: join and free. */
+void con_engine_free(struct con_engine *g);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * con-events.c - the engine's events as the log pane shows them: an op
+ * applied (with how long it took), an op that failed with its whole error
+ * chain and hint, expectations, warnings, guest events (a watch that
+ * fired is also kept for the captures pane), steps. Runs on the engine's
+ * thread: it only appends to the log and the fires list, both locked.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+#include "tui/console.h"
+
+static void add_fire(struct ktconsole *c, const char *text)
+{
+	pthread_mutex_lock(&c->fires_lock);
+	if (c->nfires == CON_FIRES_MAX) {
+		free(c->fires[0]);
+		memmove(c->fires, c->fires + 1, (CON_FIRES_MAX - 1) * sizeof(*c->fires));
+		c->nfires--;
+	}
+	c->fires[c->nfires] = strdup(text);
+	if (c->fires[c->nfires])
+		c->nfires++;
+	pthread_mutex_unlock(&c->fires_lock);
+}
+
+void console_on_event(void *ctx, const struct kt_event *ev)
+{
+	struct ktconsole *c = ctx;
+	char d[32];
+
+	switch (ev->kind) {
+	case KT_EV_OP_APPLIED:
+		con_log_add(c->log, CON_A_OK, "ok    %s  (%s)", ev->text ? ev->text : "",
+			    kt_fmt_duration(ev->ns, d, sizeof(d)));
+		break;
+	case KT_EV_OP_FAILED:
+		if (ev->err)
+			con_log_error(c->log, ev->expected ? "xfail " : "FAIL  ", ev->err);
+		else
+			con_log_add(c->log, CON_A_ERROR, "FAIL  %s", ev->text ? ev->text : "");
+		break;
+	case KT_EV_EXPECT: {
+		char *st = ev->stmt ? kt_stmt_print(ev->stmt) : NULL;
+
+		if (ev->ok) {
+			con_log_add(c->log, CON_A_OK, "ok    %s", st ? st : "expect");
+		} else {
+			char *p = kt_strfmt("FAIL  %s: ", st ? st : "expect");
+
+			con_log_error(c->log, p, ev->err);
+			free(p);
+		}
+		free(st);
+		break;
+	}
+	case KT_EV_WARN:
+		con_log_add(c->log, CON_A_WARN, "warn  %s", ev->text ? ev->text : "");
+		break;
+	case KT_EV_NOTE:
+		con_log_add(c->log, CON_A_DIM, "host  %s", ev->text ? ev->text : "");
+		break;
+	case KT_EV_GUEST:
+		con_log_add(c->log, CON_A_GUEST, "guest %s", ev->text ? ev->text : "");
+		if (ev->text && !strncmp(ev->text, "watch on ", 9))
+			add_fire(c, ev->text);
+		break;
+	case KT_EV_STEP_BEGIN:
+		if (ev->step > 0)
+			con_log_add(c->log, CON_A_CMD, "----- step %d -----", ev->step);
+		break;
+	default:
+		break;
+	}
+}

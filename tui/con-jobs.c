@@ -1,0 +1,327 @@
+/*
+ * con-jobs.c - handing statements to the engine thread and taking them
+ * back: what a finished job means for the session. A statement applied
+ * (or failed) is recorded; a step begins in the recording; `sh` output
+ * goes to the log; a replay moves on, `continue` until the end or the
+ * first failure that no `expect error` wanted; the boot job creates the
+ * recorder (whose header needs the booted kernel) and starts --record.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/expect.h"
+#include "engine/header.h"
+#include "engine/hold.h"
+#include "engine/util.h"
+#include "tui/console.h"
+
+void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt *st,
+		    enum con_origin origin)
+{
+	struct con_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		kt_stmt_clear(st);
+		con_log_add(c->log, CON_A_ERROR, "out of memory");
+		return;
+	}
+	j->kind = kind;
+	j->st = *st;
+	memset(st, 0, sizeof(*st));
+	j->origin = origin;
+	if (origin == CON_FROM_REPLAY)
+		c->replay_wait = true;
+	con_engine_submit(c->eng, j);
+}
+
+/* An op of the replay with its `expect error`. */
+static void console_submit_expect(struct ktconsole *c, struct kt_stmt *st,
+				  const struct kt_stmt *xerr)
+{
+	struct con_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		kt_stmt_clear(st);
+		con_log_add(c->log, CON_A_ERROR, "out of memory");
+		return;
+	}
+	j->kind = CON_JOB_APPLY;
+	j->st = *st;
+	memset(st, 0, sizeof(*st));
+	j->xerr = xerr;
+	j->origin = CON_FROM_REPLAY;
+	c->replay_wait = true;
+	con_engine_submit(c->eng, j);
+}
+
+/* A copy of a replayed statement for the engine (the job owns it). */
+static bool copy_stmt(const struct kt_stmt *src, struct kt_stmt *dst)
+{
+	char *text = kt_stmt_print(src);
+	struct kterr *e;
+
+	memset(dst, 0, sizeof(*dst));
+	if (!text)
+		return false;
+	e = kt_stmt_parse_line(text, src->section > 0 ? 1 : 0, dst);
+	free(text);
+	if (e) {
+		kterr_free(e);
+		return false;
+	}
+	return true;
+}
+
+static uint64_t fixed_hold(const struct kt_stmt *st)
+{
+	const char *h = kt_stmt_get(st, "hold");
+	struct kt_hold hold;
+	struct kterr *e;
+
+	if (!h)
+		return 0;
+	e = kt_hold_parse(h, &hold);
+	if (e) {
+		kterr_free(e);
+		return 0;
+	}
+	return hold.kind == KT_HOLD_FIXED ? hold.ns : 0;
+}
+
+void console_replay_next(struct ktconsole *c)
+{
+	const struct kt_stmt *xerr, *st = con_replay_peek(&c->replay, &xerr);
+	struct kt_stmt copy;
+
+	if (!st) {
+		c->continuing = false;
+		return;
+	}
+	/* `continue` holds a step as the recipe says before the next one
+	 * (and before the end); `next` leaves holding to the operator. */
+	if (c->continuing && c->replay_hold_ns && st->kind == KT_STMT_SECTION) {
+		struct con_job *j = calloc(1, sizeof(*j));
+
+		if (j) {
+			char d[32];
+
+			j->kind = CON_JOB_HOLD;
+			j->ns = c->replay_hold_ns;
+			j->origin = CON_FROM_REPLAY;
+			c->replay_hold_ns = 0;
+			c->replay_wait = true;
+			con_log_add(c->log, CON_A_DIM, "      holding %s",
+				    kt_fmt_duration(j->ns, d, sizeof(d)));
+			con_engine_submit(c->eng, j);
+			return;
+		}
+	}
+	if (st->kind == KT_STMT_SECTION && st->form == &kt_sec_backdrop) {
+		if (c->step)
+			con_log_add(c->log, CON_A_WARN, "warn  the recipe's backdrop ops apply in "
+				    "step %d here", c->step);
+		/* Not a statement of its own: on to the first op. */
+		con_replay_advance(&c->replay);
+		console_replay_next(c);
+		return;
+	}
+	if (!copy_stmt(st, &copy)) {
+		con_log_add(c->log, CON_A_ERROR, "replay: cannot copy line %d", st->line);
+		c->continuing = false;
+		return;
+	}
+	{
+		char *text = kt_stmt_print(st);
+
+		con_log_add(c->log, CON_A_CMD, "> %s  (%s:%d)", text ? text : "?",
+			    c->replay.r->file, st->line);
+		free(text);
+	}
+	if (st->kind == KT_STMT_SECTION) {
+		c->replay_hold_ns = fixed_hold(st);
+		console_submit(c, CON_JOB_STEP, &copy, CON_FROM_REPLAY);
+	} else {
+		console_submit_expect(c, &copy, xerr);
+	}
+}
+
+/* A replayed statement came back: check its `expect error`, move on. */
+static void replay_done(struct ktconsole *c, struct con_job *j)
+{
+	const struct kt_stmt *xerr, *st = con_replay_peek(&c->replay, &xerr);
+	bool ok = !j->err;	/* an expected failure is no error */
+
+	c->replay_wait = false;
+	if (j->kind == CON_JOB_HOLD) {
+		if (j->err)
+			c->continuing = false;
+		else if (c->continuing)
+			console_replay_next(c);
+		return;
+	}
+	if (!st)
+		return;
+	con_replay_advance(&c->replay);
+	if (!ok) {
+		if (c->continuing)
+			con_log_add(c->log, CON_A_WARN, "replay stopped at %s:%d (`continue` goes on)",
+				    c->replay.r->file, st->line);
+		c->continuing = false;
+		return;
+	}
+	if (con_replay_done(&c->replay)) {
+		if (c->continuing && c->replay_hold_ns) {
+			/* The last step's hold, as `ktcon run` would. */
+			struct con_job *h = calloc(1, sizeof(*h));
+
+			if (h) {
+				h->kind = CON_JOB_HOLD;
+				h->ns = c->replay_hold_ns;
+				h->origin = CON_FROM_REPLAY;
+				c->replay_hold_ns = 0;
+				c->replay_wait = true;
+				con_engine_submit(c->eng, h);
+				return;
+			}
+		}
+		con_log_add(c->log, CON_A_OK, "replay of %s done: %zu statements applied",
+			    c->replay.r->file, c->replay.napplied);
+		c->continuing = false;
+		return;
+	}
+	if (c->continuing)
+		console_replay_next(c);
+}
+
+/* The header the recording starts with: the lines that booted this
+ * guest, and where it ran. */
+static char *rec_header(struct ktconsole *c)
+{
+	char kernel[512], release[128], date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	con_engine_booted(c->eng, kernel, sizeof(kernel), release, sizeof(release));
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M", &tm);
+	return kt_strfmt("# recorded at the ktcon console, %s\n# guest: Linux %s, %s\n%s", date,
+			 release, kernel, c->header_text);
+}
+
+static void boot_done(struct ktconsole *c, struct con_job *j)
+{
+	char *hdr;
+	char desc[128];
+
+	if (j->err) {
+		c->boot_failed = true;
+		c->exit_status = 1;
+		con_log_error(c->log, "", j->err);
+		con_log_add(c->log, CON_A_HINT, "  `quit` to leave; `ktcon boot --verbose` shows the "
+			    "whole boot");
+		return;
+	}
+	c->booted = true;
+	con_engine_guest(c->eng, desc, sizeof(desc));
+	con_log_add(c->log, CON_A_OK, "guest up: %s (%s); you are in the backdrop. `help` lists "
+		    "the ops, ? the keys.", desc, kt_fmt_duration(j->took_ns, (char[32]){ 0 }, 32));
+	hdr = rec_header(c);
+	c->rec = con_rec_new(hdr ? hdr : c->header_text, kt_now_ns());
+	free(hdr);
+	if (c->rec && c->record_path) {
+		struct kterr *e = con_rec_start(c->rec, c->record_path);
+
+		if (e) {
+			con_log_error(c->log, "", e);
+			kterr_free(e);
+		} else {
+			con_log_add(c->log, CON_A_OK, "recording to %s", c->record_path);
+		}
+	}
+}
+
+static void record(struct ktconsole *c, struct kterr *e)
+{
+	if (e) {
+		con_log_error(c->log, "recording: ", e);
+		kterr_free(e);
+	}
+}
+
+void console_job_done(struct ktconsole *c, struct con_job *j)
+{
+	switch (j->kind) {
+	case CON_JOB_BOOT:
+		boot_done(c, j);
+		break;
+	case CON_JOB_APPLY:
+		/* Console-level errors (no guest) were never applied. */
+		if (c->rec && c->booted && !(j->err && kterr_errno_of(j->err) == ENOTCONN &&
+					     kterr_contains(j->err, "no guest")))
+			record(c, con_rec_applied(c->rec, &j->st, j->err ? j->err : j->xfail,
+						  kt_now_ns()));
+		else if (j->err)
+			con_log_error(c->log, "", j->err);
+		break;
+	case CON_JOB_STEP:
+		if (j->err) {
+			con_log_error(c->log, "step: ", j->err);
+			break;
+		}
+		c->step++;
+		if (c->rec)
+			record(c, con_rec_step(c->rec, &j->st, kt_now_ns()));
+		break;
+	case CON_JOB_SH:
+		if (j->err) {
+			con_log_error(c->log, "sh: ", j->err);
+			break;
+		}
+		if (j->out && *j->out)
+			con_log_add(c->log, CON_A_GUEST, "%s", j->out);
+		con_log_add(c->log, j->status ? CON_A_WARN : CON_A_DIM, "      sh: exit status %d",
+			    j->status);
+		break;
+	case CON_JOB_HOLD:
+		break;
+	case CON_JOB_SNAPSHOT:
+		if (j->err)
+			con_log_error(c->log, "show: ", j->err);
+		else
+			console_browse(c, j->text, j->out, strlen(j->out));
+		break;
+	case CON_JOB_QUIT:
+		if (j->err) {
+			con_log_error(c->log, "", j->err);
+			c->exit_status = 1;
+		}
+		if (c->rec)
+			record(c, con_rec_end(c->rec, kt_now_ns()));
+		c->done = true;
+		break;
+	}
+	if (j->origin == CON_FROM_REPLAY)
+		replay_done(c, j);
+	c->dirty = true;
+}
+
+void console_quit(struct ktconsole *c)
+{
+	struct con_job *j;
+
+	if (c->quitting)
+		return;
+	c->quitting = true;
+	c->continuing = false;
+	con_log_add(c->log, CON_A_CMD, "tearing down and powering off...");
+	con_engine_cancel(c->eng);
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		c->done = true;
+		return;
+	}
+	j->kind = CON_JOB_QUIT;
+	con_engine_submit(c->eng, j);
+}

@@ -1,0 +1,248 @@
+/* con-log.c - the log pane's model; see con-log.h. */
+#include "tui/con-log.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Continuation lines of a wrapped line start this far in. */
+#define WRAP_INDENT 4
+
+struct line {
+	enum con_attr a;
+	char *text;
+};
+
+struct con_log {
+	pthread_mutex_t lock;
+	struct line *v;		/* ring of cap lines */
+	size_t cap, head, n;	/* oldest at head */
+	uint64_t gen;
+};
+
+struct con_log *con_log_new(size_t max_lines)
+{
+	struct con_log *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->cap = max_lines ? max_lines : 1;
+	l->v = calloc(l->cap, sizeof(*l->v));
+	if (!l->v) {
+		free(l);
+		return NULL;
+	}
+	pthread_mutex_init(&l->lock, NULL);
+	return l;
+}
+
+void con_log_free(struct con_log *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[(l->head + i) % l->cap].text);
+	free(l->v);
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
+
+/* With the lock held. */
+static void push(struct con_log *l, enum con_attr a, const char *s, size_t len)
+{
+	char *t = strndup(s, len);
+	struct line *slot;
+
+	if (!t)
+		return;
+	if (l->n == l->cap) {
+		slot = &l->v[l->head];
+		free(slot->text);
+		l->head = (l->head + 1) % l->cap;
+		l->n--;
+	}
+	slot = &l->v[(l->head + l->n) % l->cap];
+	slot->a = a;
+	slot->text = t;
+	l->n++;
+	l->gen++;
+}
+
+static void add_text(struct con_log *l, enum con_attr a, const char *text)
+{
+	pthread_mutex_lock(&l->lock);
+	for (const char *p = text;;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		/* A trailing \r from a console line is not text. */
+		while (len && p[len - 1] == '\r')
+			len--;
+		if (nl || len)
+			push(l, a, p, len);
+		if (!nl)
+			break;
+		p = nl + 1;
+		if (!*p)
+			break;
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
+void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	if (!l)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	add_text(l, a, s ? s : "(out of memory)");
+	free(s);
+}
+
+void con_log_update(struct con_log *l, enum con_attr a, const char *key, const char *text)
+{
+	struct line *last;
+	char *t;
+
+	if (!l)
+		return;
+	pthread_mutex_lock(&l->lock);
+	last = l->n ? &l->v[(l->head + l->n - 1) % l->cap] : NULL;
+	if (last && !strncmp(last->text, key, strlen(key)) && !strchr(text, '\n') &&
+	    (t = strdup(text))) {
+		free(last->text);
+		last->text = t;
+		last->a = a;
+		l->gen++;
+		pthread_mutex_unlock(&l->lock);
+		return;
+	}
+	pthread_mutex_unlock(&l->lock);
+	add_text(l, a, text);
+}
+
+void con_log_error(struct con_log *l, const char *prefix, const struct kterr *e)
+{
+	char *all = kterr_strdup(e), *nl, *h;
+	const char *hint = kterr_hint_of(e);
+
+	if (!l)
+		return;
+	if (!all) {
+		con_log_add(l, CON_A_ERROR, "%s: (out of memory)", prefix);
+		return;
+	}
+	/* The flattened chain is "chain (hint: ...)\nnotes": each on its
+	 * own line, the hint in its own colour. */
+	nl = strchr(all, '\n');
+	if (nl)
+		*nl = '\0';
+	/* A chain that crossed the wire (the guest's) carries its hint in
+	 * its text: "... (hint: ...)" at the end. */
+	h = strstr(all, " (hint: ");
+	if (h && !hint && all[strlen(all) - 1] == ')') {
+		all[strlen(all) - 1] = '\0';
+		hint = h + strlen(" (hint: ");
+	}
+	if (h)
+		*h = '\0';
+	con_log_add(l, CON_A_ERROR, "%s%s", prefix ? prefix : "", all);
+	if (hint)
+		con_log_add(l, CON_A_HINT, "  hint: %s", hint);
+	if (nl && nl[1])
+		con_log_add(l, CON_A_DIM, "%s", nl + 1);
+	free(all);
+}
+
+uint64_t con_log_gen(struct con_log *l)
+{
+	uint64_t g;
+
+	pthread_mutex_lock(&l->lock);
+	g = l->gen;
+	pthread_mutex_unlock(&l->lock);
+	return g;
+}
+
+size_t con_log_count(struct con_log *l)
+{
+	size_t n;
+
+	pthread_mutex_lock(&l->lock);
+	n = l->n;
+	pthread_mutex_unlock(&l->lock);
+	return n;
+}
+
+/* How many bytes of s the next row of width w takes: up to the last
+ * blank that fits (when it is past half the row), else w. */
+static int take(const char *s, int w)
+{
+	int len = (int)strlen(s);
+
+	if (len <= w)
+		return len;
+	for (int i = w; i > w / 2; i--)
+		if (s[i] == ' ')
+			return i;
+	return w;
+}
+
+/* Rows a line takes at width w; with draw, drawn from row y of r, rows
+ * before `skip` left out. Returns the rows. */
+static int wrap(const struct line *ln, struct con_buf *b, const struct con_rect *r, int *y,
+		int *skip)
+{
+	const char *p = ln->text;
+	int rows = 0, w = r->w, cont = r->w - WRAP_INDENT;
+
+	for (bool first = true; first || *p; first = false) {
+		int width = first || cont <= 0 ? w : cont, n = take(p, width);
+
+		if (b) {
+			if (*skip > 0)
+				(*skip)--;
+			else if (*y < r->h)
+				con_put(b, r, (*y)++, first || cont <= 0 ? 0 : WRAP_INDENT, ln->a, p, n);
+		}
+		rows++;
+		p += n;
+		while (*p == ' ')	/* the blank it broke at */
+			p++;
+	}
+	return rows;
+}
+
+int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *r, int scroll)
+{
+	int total = 0, skip, y;
+	size_t i;
+
+	if (r->h <= 0 || r->w <= 0)
+		return 0;
+	pthread_mutex_lock(&l->lock);
+	for (i = 0; i < l->n; i++)
+		total += wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL);
+	int max_scroll = total > r->h ? total - r->h : 0;
+	if (scroll > max_scroll)
+		scroll = max_scroll;
+	if (scroll < 0)
+		scroll = 0;
+	/* Rows to skip from the top so the window ends `scroll` rows above
+	 * the newest. */
+	skip = total - r->h - scroll;
+	if (skip < 0)
+		skip = 0;
+	y = 0;
+	for (i = 0; i < l->n && y < r->h; i++)
+		wrap(&l->v[(l->head + i) % l->cap], b, r, &y, &skip);
+	pthread_mutex_unlock(&l->lock);
+	return max_scroll;
+}

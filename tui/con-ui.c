@@ -1,0 +1,320 @@
+/*
+ * con-ui.c - the console's UI thread: one loop that waits on the terminal,
+ * the engine's wake fd and a signal pipe, feeds typed bytes to readline,
+ * takes finished jobs back, refreshes the pane models from the engine's
+ * copies, and redraws. It never waits for the guest.
+ *
+ * Signals: SIGWINCH resizes (through the pipe). SIGTERM, SIGHUP (the
+ * terminal or tmux pane went away) and SIGINT from outside restore the
+ * terminal, kill the guest (teardown_now) and die of the same signal.
+ * C-c at the keyboard is not a signal here (raw mode): it cancels the op
+ * in flight.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+#include "tui/con-caps.h"
+#include "tui/con-prompt.h"
+#include "tui/con-screen.h"
+#include "tui/con-status.h"
+#include "tui/con-tree.h"
+#include "tui/console.h"
+#include "vmm/teardown.h"
+
+#define TICK_MS 250
+#define PROMPT "ktcon> "
+
+static int sig_pipe[2] = { -1, -1 };
+static struct termios saved_tio;
+static bool have_tio;
+
+static void on_winch(int sig)
+{
+	int saved = errno;
+	char b = 'W';
+
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* full: a resize is already pending */
+	}
+	errno = saved;
+}
+
+/* Async-signal-safe: put the terminal back, kill the guest, die. */
+static void on_fatal(int sig)
+{
+	static const char reset[] = "\033[?1049l\033[0m\r\n";
+
+	if (have_tio)
+		tcsetattr(0, TCSANOW, &saved_tio);
+	if (write(1, reset, sizeof(reset) - 1) < 0) {
+		/* the terminal may be gone */
+	}
+	teardown_now();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		sig_pipe[0] = sig_pipe[1] = -1;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = on_winch;
+	sigaction(SIGWINCH, &sa, NULL);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = 0;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+/* ---- models ---- */
+
+static void refresh_models(struct ktconsole *c)
+{
+	struct kt_gstate g;
+	struct con_scn v;
+
+	if (con_engine_gstate(c->eng, &g) && (!c->g.valid || g.gen != c->g.gen ||
+					      g.received_ns != c->g.received_ns)) {
+		kt_gstate_clear(&c->g);
+		c->g = g;
+		con_sched_update(&c->sched, &c->g);
+	} else {
+		kt_gstate_clear(&g);
+	}
+	if (!con_engine_scn(c->eng, &v)) {
+		con_scn_clear(&c->scn);
+		c->scn = v;
+	}
+}
+
+/* ---- drawing ---- */
+
+static void status(struct ktconsole *c, struct con_buf *b, const struct con_rect *r)
+{
+	struct con_status s = { 0 };
+	char desc[128], sched[128], replay[320], hold[64];
+	uint64_t since = 0;
+	char *busy = con_engine_busy(c->eng, &since);
+
+	s.gs = con_engine_guest(c->eng, desc, sizeof(desc));
+	s.guest = desc[0] ? desc : NULL;
+	if (c->g.valid)
+		snprintf(sched, sizeof(sched), "%s %s", c->g.sched.ops[0] ? c->g.sched.ops : "none",
+			 c->g.sched.state);
+	else
+		snprintf(sched, sizeof(sched), "?");
+	s.sched = sched;
+	s.step = c->step;
+	s.busy = busy;
+	s.busy_ns = busy ? kt_now_ns() - since : 0;
+	if (c->replay_hold_ns && c->continuing) {
+		char d[32];
+
+		snprintf(hold, sizeof(hold), "hold %s", kt_fmt_duration(c->replay_hold_ns, d, sizeof(d)));
+		s.hold = hold;
+	}
+	s.record = c->rec ? con_rec_file(c->rec) : NULL;
+	if (c->replay.r) {
+		const char *f = strrchr(c->replay.r->file, '/');
+
+		snprintf(replay, sizeof(replay), "%s %zu/%zu%s", f ? f + 1 : c->replay.r->file,
+			 c->replay.napplied, c->replay.total, c->continuing ? " running" : "");
+		s.replay = replay;
+	}
+	con_status_render(&s, b, r);
+	free(busy);
+}
+
+static struct con_rect body(const struct con_rect *r)
+{
+	return (struct con_rect){ r->y + 1, r->x, r->h - 1, r->w };
+}
+
+static void draw(struct ktconsole *c)
+{
+	struct con_buf b;
+	struct con_rect r;
+	char right[64];
+	int rows;
+
+	if (con_buf_init(&b, c->rows, c->cols))
+		return;
+	con_layout_compute(c->rows, c->cols, c->zoom, c->focus, &c->lay);
+	for (int p = 0; p < CON_P__COUNT; p++) {
+		const struct con_rect *pr = &c->lay.pane[p];
+		bool focus = (int)c->focus == p;
+
+		if (pr->h <= 0)
+			continue;
+		r = body(pr);
+		right[0] = '\0';
+		switch (p) {
+		case CON_P_TREE:
+			rows = con_tree_render(&c->g, &c->scn, &b, &r, c->scroll[p]);
+			c->scroll_max[p] = rows > r.h ? rows - r.h : 0;
+			con_title(&b, pr, "cgroups", con_tree_summary(&c->g, right, sizeof(right)),
+				  focus);
+			break;
+		case CON_P_SCHED:
+			con_sched_render(&c->sched, &c->g, &b, &r);
+			c->scroll_max[p] = 0;
+			con_title(&b, pr, "scheduler", c->g.valid ? c->g.sched.ops : "", focus);
+			break;
+		case CON_P_CAPS:
+			if (c->browse) {
+				con_browse_render(c->browse, &b, &r);
+				snprintf(right, sizeof(right), "%zu/%zu  Enter folds, /TEXT, q closes",
+					 con_browse_cursor(c->browse) + 1, con_browse_rows(c->browse));
+				con_title(&b, pr, con_browse_title(c->browse), right, focus);
+				break;
+			}
+			pthread_mutex_lock(&c->fires_lock);
+			rows = con_caps_render(&c->scn, c->fires, c->nfires, &b, &r, c->scroll[p]);
+			pthread_mutex_unlock(&c->fires_lock);
+			c->scroll_max[p] = rows > r.h ? rows - r.h : 0;
+			snprintf(right, sizeof(right), "%zu", c->scn.ncaps);
+			con_title(&b, pr, "captures", right, focus);
+			break;
+		case CON_P_LOG:
+			c->scroll_max[p] = con_log_render(c->log, &b, &r, c->scroll[p]);
+			if (c->scroll[p] > c->scroll_max[p])
+				c->scroll[p] = c->scroll_max[p];
+			if (c->scroll[p])
+				snprintf(right, sizeof(right), "%d lines up (C-End: newest)",
+					 c->scroll[p]);
+			con_title(&b, pr, "log", right, focus);
+			break;
+		}
+	}
+	for (int y = 0; y < c->lay.vsep.h; y++)
+		con_put(&b, &c->lay.vsep, y, 0, CON_A_LINE, "|", 1);
+	status(c, &b, &c->lay.status);
+	con_screen_show(&b);
+	con_buf_free(&b);
+	con_prompt_redraw();
+	c->dirty = false;
+}
+
+/* ---- prompt hooks ---- */
+
+static void on_line(void *ctx, const char *line)
+{
+	console_line(ctx, line);
+}
+
+static bool on_key(void *ctx, const struct con_key *k)
+{
+	return console_key(ctx, k);
+}
+
+static size_t on_live(void *ctx, const char *line, enum kt_argtype t, const char *prefix,
+		      char **out, size_t max)
+{
+	return console_complete(ctx, line, t, prefix, out, max);
+}
+
+static void on_matches(void *ctx, char **words, size_t n)
+{
+	struct ktconsole *c = ctx;
+	char line[1024];
+	size_t len = 0;
+
+	line[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof(line) - 1; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? "  " : "",
+					words[i]);
+	con_log_add(c->log, CON_A_DIM, "%s", line);
+	draw(c);
+}
+
+static void on_draw(void *ctx, const char *prompt, const char *text, size_t point)
+{
+	struct ktconsole *c = ctx;
+
+	if (c->lay.prompt.w > 0)
+		con_screen_prompt(&c->lay.prompt, prompt, text, point);
+}
+
+/* ---- the loop ---- */
+
+int console_ui_run(struct ktconsole *c)
+{
+	char msg[256], *hist;
+	struct con_prompt_ops ops = {
+		.line = on_line, .key = on_key, .live = on_live, .matches = on_matches,
+		.draw = on_draw, .ctx = c,
+	};
+
+	have_tio = tcgetattr(0, &saved_tio) == 0;
+	if (con_screen_start(msg, sizeof(msg))) {
+		fprintf(stderr, "ktcon: %s\n", msg);
+		return -1;
+	}
+	install_signals();
+	con_screen_resize(&c->rows, &c->cols);
+	con_layout_compute(c->rows, c->cols, c->zoom, c->focus, &c->lay);
+	hist = con_prompt_history_path();
+	con_prompt_init(&ops, PROMPT, hist);
+	free(hist);
+	draw(c);
+	int in_fd = 0;
+	while (!c->done) {
+		struct pollfd p[3] = {
+			{ .fd = in_fd, .events = POLLIN },
+			{ .fd = con_engine_wake_fd(c->eng), .events = POLLIN },
+			{ .fd = sig_pipe[0], .events = POLLIN },
+		};
+		char buf[256];
+		ssize_t n;
+
+		if (poll(p, 3, TICK_MS) < 0 && errno != EINTR)
+			break;
+		if (p[2].revents & POLLIN) {
+			while (read(sig_pipe[0], buf, sizeof(buf)) > 0)
+				;
+			c->rows = -1;
+		}
+		if (p[1].revents & POLLIN) {
+			struct con_job *j = con_engine_take(c->eng), *next;
+
+			for (; j; j = next) {
+				next = j->next;
+				console_job_done(c, j);
+				con_job_free(j);
+			}
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(0, buf, sizeof(buf));
+			if (n > 0)
+				con_prompt_feed(buf, (size_t)n);
+			else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+				in_fd = -1;		/* the terminal is gone */
+				console_quit(c);
+			}
+		}
+		if (c->rows < 0) {
+			con_screen_resize(&c->rows, &c->cols);
+			con_screen_invalidate();
+		}
+		refresh_models(c);
+		draw(c);
+	}
+	con_prompt_end();
+	con_screen_end();
+	return c->exit_status;
+}
