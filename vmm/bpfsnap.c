@@ -669,6 +669,14 @@ static const char *var_in(const struct bmap *m, const char *name)
 bool bpfsnap_var(const struct bpfsnap *s, const char *name, uint64_t *v, const char **why)
 {
 	*why = NULL;
+	/* "maps.NAME": how many maps have that exact name (a pinned outgoing
+	 * scheduler's .bss and its successor's make 2). */
+	if (!strncmp(name, "maps.", 5)) {
+		*v = 0;
+		for (size_t i = 0; i < s->n; i++)
+			*v += !strcmp(s->maps[i].name, name + 5);
+		return true;
+	}
 	/* Qualified names first: "scx_qmap.bss.nr_enqueued" is that map's. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < s->n; i++) {

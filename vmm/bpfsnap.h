@@ -58,7 +58,8 @@ void bpfsnap_json(FILE *f, const struct bpfsnap *s);
 
 /* A global of a BPF program: "nr_enqueued" (the first map that has it) or
  * "MAP.nr_enqueued" ("scx_qmap.bss.nr_enqueued"). False when no map has
- * it; a non-numeric one sets *why. */
+ * it; a non-numeric one sets *why. "maps.NAME" is the number of maps with
+ * that exact name. */
 bool bpfsnap_var(const struct bpfsnap *s, const char *name, uint64_t *v, const char **why);
 
 size_t bpfsnap_count(const struct bpfsnap *s);

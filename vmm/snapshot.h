@@ -16,6 +16,7 @@
  *   vcpuN.REG              registers of vCPU N (rip, rsp, cr3, ...)
  *   freeze_us, capture_us  the window and the part spent reading
  *   NAME or MAP.NAME       a global of a BPF program (.bss/.data/.rodata)
+ *   maps.NAME              how many BPF maps have that exact name
  *   NAME                   a kernel variable in .data or .bss, by its
  *                          symbol's size (1, 2, 4 or 8 bytes, unsigned)
  */
