@@ -49,6 +49,15 @@ struct kt_exec {
 	struct kterr *thread_err;
 	pthread_mutex_t qlock;
 	struct gev_node *qhead, *qtail;
+	/* The guest's latest state: written on the executor's thread,
+	 * read by kt_exec_gstate from any, under glock. */
+	pthread_mutex_t glock;
+	struct kt_gstate gstate;
+	uint64_t gstate_gen;		/* the link's count of the one we have */
+	bool poll_broken;		/* the link's poll failed: sleep instead */
+	/* The guest is gone (the link said EHOSTDOWN): nothing more is sent,
+	 * the step fails with why, teardown has nothing left to ask. */
+	char *gone;
 };
 
 static uint64_t real_now(void *ctx)
@@ -95,6 +104,8 @@ struct kt_exec *kt_exec_new(const struct kt_recipe *r, const struct kt_exec_conf
 		x->res.v[i].stmt = &r->stmts[i];
 	atomic_init(&x->cancel, false);
 	pthread_mutex_init(&x->qlock, NULL);
+	pthread_mutex_init(&x->glock, NULL);
+	kt_gstate_init(&x->gstate);
 	return x;
 }
 
@@ -117,6 +128,10 @@ void kt_exec_free(struct kt_exec *x)
 	for (size_t i = 0; i < x->res.nteardown; i++)
 		free(x->res.teardown_errors[i]);
 	free(x->res.teardown_errors);
+	for (size_t i = 0; i < x->res.nguest_failures; i++)
+		free(x->res.guest_failures[i]);
+	free(x->res.guest_failures);
+	free(x->gone);
 	for (size_t i = 0; i < x->res.nfinal_workers; i++)
 		free(x->res.final_workers[i]);
 	free(x->res.final_workers);
@@ -132,6 +147,8 @@ void kt_exec_free(struct kt_exec *x)
 	kterr_free(x->first_err);
 	kt_scn_free(&x->s);
 	pthread_mutex_destroy(&x->qlock);
+	kt_gstate_clear(&x->gstate);
+	pthread_mutex_destroy(&x->glock);
 	free(x);
 }
 
@@ -167,13 +184,95 @@ const struct kt_scenario *kt_exec_scenario(const struct kt_exec *x)
 	return &x->s;
 }
 
+static void emit(struct kt_exec *x, struct kt_event ev);
+
+/* Let the link drain for up to ns and take a newer guest state. False
+ * when it cannot (no poll, or it broke): the caller sleeps instead. */
+/* After a failed call: is the guest gone for good? Remember why, once. */
+static void note_gone(struct kt_exec *x, const struct kterr *e)
+{
+	const char *why;
+
+	if (!e || x->gone || !x->link.ops || !x->link.ops->gone)
+		return;
+	why = x->link.ops->gone(x->link.ctx);
+	if (why)
+		x->gone = strdup(why);
+}
+
+static bool poll_link(struct kt_exec *x, uint64_t ns)
+{
+	struct kt_gstate fresh;
+	uint64_t gen = x->gstate_gen;
+	struct kterr *e;
+
+	if (!x->link.ops || !x->link.ops->poll || x->poll_broken)
+		return false;
+	kt_gstate_init(&fresh);
+	e = x->link.ops->poll(x->link.ctx, ns, &gen, &fresh);
+	if (gen != x->gstate_gen && fresh.valid) {
+		pthread_mutex_lock(&x->glock);
+		kt_gstate_clear(&x->gstate);
+		x->gstate = fresh;
+		pthread_mutex_unlock(&x->glock);
+		x->gstate_gen = gen;
+	} else {
+		kt_gstate_clear(&fresh);
+	}
+	note_gone(x, e);
+	if (e && x->gone) {
+		kterr_free(e);		/* the hold fails with it */
+		return false;
+	}
+	if (e) {
+		char *s;
+
+		e = kterr_wrap(e, "guest link");
+		s = kterr_strdup(e);
+		/* Said once; the next request fails with the evidence. */
+		x->poll_broken = true;
+		emit(x, (struct kt_event){ .kind = KT_EV_WARN, .text = s ? s : "guest link broke" });
+		free(s);
+		kterr_free(e);
+		return false;
+	}
+	return true;
+}
+
 struct kterr *kt_exec_guest(struct kt_exec *x, struct kt_greq *req, struct kt_greply *reply)
 {
+	struct kterr *e;
+
 	memset(reply, 0, sizeof(*reply));
+	if (x->gone)
+		return kterr_new(0, "%s: not sent: the guest is gone", kt_greq_name(req));
 	if (!x->link.ops || !x->link.ops->request)
 		return kterr_hint(kterr_new(ENOTCONN, "%s: no guest link", kt_greq_name(req)),
 				  "guest-side ops need a booted guest (`ktcon run` or the console)");
-	return x->link.ops->request(x->link.ctx, req, reply, &x->cancel);
+	e = x->link.ops->request(x->link.ctx, req, reply, &x->cancel);
+	note_gone(x, e);
+	/* States that came in while the request waited. */
+	if (!x->gone)
+		poll_link(x, 0);
+	return e;
+}
+
+void kt_exec_pump(struct kt_exec *x, uint64_t ns)
+{
+	if (!poll_link(x, ns))
+		x->clock.sleep_ns(x->clock.ctx, ns);
+}
+
+bool kt_exec_gstate(struct kt_exec *x, struct kt_gstate *out)
+{
+	struct kterr *e;
+
+	kt_gstate_init(out);
+	pthread_mutex_lock(&x->glock);
+	e = x->gstate.valid ? kt_gstate_copy(out, &x->gstate) : NULL;
+	pthread_mutex_unlock(&x->glock);
+	kterr_free(e);		/* out of memory: out stays empty */
+	return out->valid;
 }
 
 struct kterr *kt_exec_guest_simple(struct kt_exec *x, enum kt_op_kind op, const char *cgroup)
@@ -277,6 +376,15 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		x->s.sched_attached = false;
 		snprintf(text, sizeof(text), "scheduler %s exited: %s", ev->name ? ev->name : "?",
 			 ev->text ? ev->text : "");
+		/* Nobody asked it to go (detach turns the monitor off): the
+		 * run fails, with the kernel's reason. */
+		char **n = realloc(x->res.guest_failures,
+				   (x->res.nguest_failures + 1) * sizeof(*n));
+		if (n) {
+			x->res.guest_failures = n;
+			if ((n[x->res.nguest_failures] = strdup(text)))
+				x->res.nguest_failures++;
+		}
 		break;
 	case KT_GEV_WATCH_FIRE:
 		c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
@@ -490,20 +598,30 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 	return true;
 }
 
-/* Sleep ns in slices, minding cancel and guest events. */
+/* Wait ns in slices, minding cancel and guest events; each slice is
+ * spent draining the link when it can, so the guest's state keeps
+ * arriving through long holds, else asleep. */
 static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 {
 	uint64_t end = x->clock.now_ns(x->clock.ctx) + ns;
+	size_t failures = x->res.nguest_failures;
 
 	for (;;) {
 		uint64_t now = x->clock.now_ns(x->clock.ctx);
 
 		drain_guest_events(x);
+		if (x->gone)
+			return kterr_new(0, "step %d: the guest died during the hold: %s", x->step,
+					 x->gone);
+		/* A scheduler died: the step's outcome is known, stop waiting. */
+		if (x->res.nguest_failures > failures)
+			return kterr_new(0, "step %d: ended early: %s", x->step,
+					 x->res.guest_failures[failures]);
 		if (atomic_exchange(&x->cancel, false))
 			return kterr_new(ECANCELED, "step %d: hold cancelled", x->step);
 		if (now >= end)
 			return NULL;
-		x->clock.sleep_ns(x->clock.ctx, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
+		kt_exec_pump(x, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
 	}
 }
 
@@ -564,8 +682,11 @@ static void teardown(struct kt_exec *x, enum kt_owner o)
 	char **names;
 
 	atomic_store(&x->cancel, false);
-	if (!idx)
+	/* A dead guest has nothing to tear down: its failure said why. */
+	if (!idx || x->gone) {
+		free(idx);
 		return;
+	}
 	n = o == KT_OWN_STEP ? kt_scn_step_cgroups(s, idx) : kt_scn_backdrop_cgroups(s, idx);
 	for (size_t i = 0; i < n; i++) {
 		if (!s->cgs[idx[i]].frozen)
@@ -592,6 +713,7 @@ static void teardown(struct kt_exec *x, enum kt_owner o)
 			continue;
 		teardown_error(x, kt_exec_guest(x, &req, &reply));
 		p->state = KT_PAYLOAD_CONSUMED;
+		p->by_teardown = true;
 		p->exit_status = reply.exit_status;
 		kt_greply_clear(&reply);
 	}
@@ -725,13 +847,16 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 			}
 		}
 		teardown(x, KT_OWN_STEP);
+		if (x->gone)
+			ok = false;
 		emit(x, (struct kt_event){ .kind = KT_EV_STEP_END, .stmt = secs[i].head, .ok = ok });
 		if (!ok)
 			skip_from(x, secs[i].end);
 	}
 	x->step = 0;
 	teardown(x, KT_OWN_BACKDROP);
-	x->res.passed = !x->first_err && !x->res.nteardown;
+	drain_guest_events(x);
+	x->res.passed = !x->first_err && !x->res.nteardown && !x->res.nguest_failures;
 	x->res.ns = x->clock.now_ns(x->clock.ctx) - t0;
 	emit(x, (struct kt_event){ .kind = KT_EV_SCENARIO_END, .ok = x->res.passed,
 				   .err = x->first_err, .ns = x->res.ns });
@@ -739,6 +864,8 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 	x->first_err = NULL;
 	if (!e && x->res.nteardown)
 		e = kterr_new(0, "teardown: %s", x->res.teardown_errors[0]);
+	if (!e && x->res.nguest_failures)
+		e = kterr_new(0, "guest: %s", x->res.guest_failures[0]);
 out:
 	free(secs);
 	free(holds);

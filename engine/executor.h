@@ -13,7 +13,9 @@
  * It talks to the world only through a guest link (link.h), host
  * introspection (host.h) and a clock; it reports through events (events.h)
  * and results (results.h). It can run on its own thread; kt_exec_cancel()
- * aborts the op in flight or the hold, from any thread.
+ * aborts the op in flight or the hold, from any thread. It keeps the
+ * guest's latest state (gstate.h) as the link reports it, pumping the
+ * link through holds; kt_exec_gstate() reads it from any thread.
  */
 #ifndef KTCON_EXECUTOR_H
 #define KTCON_EXECUTOR_H
@@ -23,6 +25,7 @@
 
 #include "engine/err.h"
 #include "engine/events.h"
+#include "engine/gstate.h"
 #include "engine/host.h"
 #include "engine/link.h"
 #include "engine/recipe.h"
@@ -91,6 +94,16 @@ struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st);
 struct kterr *kt_exec_next_step(struct kt_exec *x);
 /* Tear everything down (step, then backdrop). */
 struct kterr *kt_exec_finish(struct kt_exec *x);
+
+/* Console use, on the thread that applies statements: while idle, let
+ * the link drain the guest's unasked frames for up to ns (sleeps when the
+ * link has no poll). */
+void kt_exec_pump(struct kt_exec *x, uint64_t ns);
+
+/* Thread-safe: a copy of the guest's latest state as the link last
+ * reported it (free it with kt_gstate_clear). False, with out empty, when
+ * none has arrived (or the link cannot hear it). */
+bool kt_exec_gstate(struct kt_exec *x, struct kt_gstate *out);
 
 const struct kt_results *kt_exec_results(const struct kt_exec *x);
 const struct kt_scenario *kt_exec_scenario(const struct kt_exec *x);

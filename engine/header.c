@@ -128,6 +128,18 @@ void kt_header_read(const struct kt_recipe *r, struct kt_header *h)
 	}
 }
 
+const char *const kt_kernel_schedulers[] = {
+	"scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL,
+};
+
+bool kt_kernel_scheduler(const char *name)
+{
+	for (size_t i = 0; name && kt_kernel_schedulers[i]; i++)
+		if (!strcmp(kt_kernel_schedulers[i], name))
+			return true;
+	return false;
+}
+
 const struct kt_stmt *kt_header_staged(const struct kt_recipe *r, const struct kt_form *dir,
 				       const char *name)
 {

@@ -40,6 +40,11 @@ struct kt_header {
 void kt_header_read(const struct kt_recipe *r, struct kt_header *h);
 
 /* The stage-payload or stage-scheduler line (dir) naming name, or NULL. */
+/* The sample schedulers built with the kernel (tools/sched_ext), staged in
+ * every guest by name: attach-scheduler scx_qmap needs no stage line. */
+extern const char *const kt_kernel_schedulers[];
+bool kt_kernel_scheduler(const char *name);
+
 const struct kt_stmt *kt_header_staged(const struct kt_recipe *r, const struct kt_form *dir,
 				       const char *name);
 

@@ -17,6 +17,11 @@
  * Asynchronous guest events (a worker or payload exited, the scheduler
  * exited) are not replies: the implementation hands them to
  * kt_exec_guest_event() (executor.h) from any thread.
+ *
+ * The guest also reports its state unasked (the cgroup tree, sched_ext,
+ * IRQ counts: engine/gstate.h), twice a second. A link that can hear it
+ * implements poll: the executor calls it instead of sleeping through
+ * holds, so the guest's writes keep draining, and after each request.
  */
 #ifndef KTCON_LINK_H
 #define KTCON_LINK_H
@@ -28,6 +33,7 @@
 
 #include "engine/cpuset.h"
 #include "engine/err.h"
+#include "engine/gstate.h"
 #include "engine/op.h"
 
 /* What a request asks for. Ops are one verb; the rest are what the engine
@@ -98,14 +104,30 @@ struct kt_greply {
 	struct {
 		bool enabled;
 		char ops[64];		/* sched_ext ops name when enabled */
+		char replaced[64];	/* replace-scheduler: the one it replaced */
+		uint64_t window_ns;	/* replace-scheduler: time without a scheduler */
 	} sched;
 	struct kt_worker_report *workers;	/* query-workers, stop-cgroup */
 	size_t nworkers;
 };
 
 struct kt_link_ops {
+	/* Why the guest is gone for good (it panicked, QEMU exited), or NULL
+	 * while it lives. Optional. The executor stops sending once it is. */
+	const char *(*gone)(void *ctx);
 	struct kterr *(*request)(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
 				 const atomic_bool *cancel);
+	/*
+	 * Optional (NULL: the link has nothing to drain). Handle what the
+	 * guest sends unasked for up to timeout_ns (0: only what is already
+	 * there), then return. When the guest's latest state is newer than
+	 * *gen (the link's own count; 0 before the first), copy it into
+	 * *state, which is empty, and update *gen. An error means the link
+	 * is broken (the guest is gone); the executor then sleeps instead
+	 * and the next request reports why.
+	 */
+	struct kterr *(*poll)(void *ctx, uint64_t timeout_ns, uint64_t *gen,
+			      struct kt_gstate *state);
 };
 
 struct kt_link {

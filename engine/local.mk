@@ -14,6 +14,7 @@ libengine_a_SOURCES = \
 	engine/lint.h engine/recipe-lint.c \
 	engine/header.h engine/header.c \
 	engine/link.h engine/host.h \
+	engine/gstate.h engine/gstate.c \
 	engine/scenario.h engine/scenario.c \
 	engine/events.h engine/events.c \
 	engine/results.h engine/results-json.c engine/results-tap.c \

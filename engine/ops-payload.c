@@ -27,13 +27,22 @@ static struct kterr *validate_run(const struct kt_stmt *st, const struct kt_reci
 		return NULL;
 	kt_header_read(r, &h);
 	sched = kt_header_staged(r, &kt_dir_stage_scheduler, name);
-	if (sched || (h.boot_scheduler && !strcmp(h.boot_scheduler, name)))
+	if (!sched && h.boot_scheduler && !strcmp(h.boot_scheduler, name))
+		sched = kt_header_staged(r, &kt_dir_scheduler, name);
+	if (sched || kt_kernel_scheduler(name)) {
+		char where[64];
+
+		if (sched)
+			snprintf(where, sizeof(where), "%s on line %d", sched->form->name,
+				 sched->line);
+		else
+			snprintf(where, sizeof(where), "one of the kernel's schedulers");
 		return kterr_hint(kterr_new(0, "run-payload %s: '%s' is a scheduler-kind payload "
-					    "(%s on line %d), and run-payload only runs binary payloads",
-					    name, name, sched ? "stage-scheduler" : "scheduler",
-					    sched ? sched->line : 0),
+					    "(%s), and run-payload only runs binary payloads",
+					    name, name, where),
 				  "use attach-scheduler %s or replace-scheduler %s; for a binary, "
 				  "stage it with stage-payload NAME PATH", name, name);
+	}
 	return kterr_hint(kterr_new(0, "run-payload %s: unknown payload: no stage-payload %s in "
 				    "the header", name, name),
 			  "add `stage-payload %s /path/to/binary` to the header", name);

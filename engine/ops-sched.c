@@ -15,11 +15,13 @@ static struct kterr *validate_staged_sched(const struct kt_stmt *st, const struc
 	const char *name = kt_stmt_posval(st, 0);
 	struct kterr *e = kt_need_nonempty(st, 0, "scheduler name");
 
-	if (e || !r || kt_header_staged(r, &kt_dir_stage_scheduler, name))
+	if (e || !r || kt_header_staged(r, &kt_dir_stage_scheduler, name) ||
+	    kt_kernel_scheduler(name))
 		return e;
-	return kterr_hint(kterr_new(0, "%s %s: no stage-scheduler %s in the header",
-				    st->form->name, name, name),
-			  "add `stage-scheduler %s /path/to/%s` to the header", name, name);
+	return kterr_hint(kterr_new(0, "%s %s: no stage-scheduler %s in the header, and not one "
+				    "of the kernel's schedulers", st->form->name, name, name),
+			  "add `stage-scheduler %s /path/to/%s` to the header, or use scx_simple, "
+			  "scx_qmap, scx_central or scx_flatcg", name, name);
 }
 
 static struct kterr *need_attached(struct kt_exec *x, const struct kt_stmt *st,
@@ -41,6 +43,17 @@ static struct kterr *sched_request(struct kt_exec *x, const struct kt_stmt *st, 
 	struct kt_greply reply;
 	struct kterr *e = kt_exec_guest(x, &req, &reply);
 
+	/* Each phase's scheduler in the results, and a replace's window. */
+	if (!e && st->form->op == KT_OP_REPLACE_SCHEDULER)
+		kt_exec_captured(x, "{\"scheduler\": \"%s\", \"ops\": \"%s\", \"replaced\": "
+				 "\"%s\", \"window_ns\": %llu}", name, reply.sched.ops,
+				 reply.sched.replaced, (unsigned long long)reply.sched.window_ns);
+	else if (!e && (name || st->form->op == KT_OP_RESTART_SCHEDULER))
+		kt_exec_captured(x, "{\"scheduler\": \"%s\", \"ops\": \"%s\"}",
+				 name ? name : kt_exec_header(x)->boot_scheduler, reply.sched.ops);
+	else if (!e)
+		kt_exec_captured(x, "{\"scheduler\": null, \"state\": \"%s\"}",
+				 reply.sched.enabled ? "enabled" : "disabled");
 	kt_greply_clear(&reply);
 	return e;
 }

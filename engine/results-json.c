@@ -74,6 +74,11 @@ void kt_results_json(const struct kt_results *r, FILE *f)
 		fputs(i ? ", " : "", f);
 		kt_json_string(f, r->teardown_errors[i]);
 	}
+	fputs("], \"guest_failures\": [", f);
+	for (size_t i = 0; i < r->nguest_failures; i++) {
+		fputs(i ? ", " : "", f);
+		kt_json_string(f, r->guest_failures[i]);
+	}
 	fputs("], \"final_workers\": [", f);
 	for (size_t i = 0; i < r->nfinal_workers; i++)
 		fprintf(f, "%s%s", i ? ",\n  " : "\n  ", r->final_workers[i]);

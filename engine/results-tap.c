@@ -28,7 +28,7 @@ void kt_results_tap(const struct kt_results *r, FILE *f)
 
 	for (size_t i = 0; i < r->n; i++)
 		n += is_test_point(&r->v[i]);
-	fprintf(f, "TAP version 13\n1..%zu\n", n + r->nteardown);
+	fprintf(f, "TAP version 13\n1..%zu\n", n + r->nteardown + r->nguest_failures);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct kt_stmt_result *s = &r->v[i];
 		char *text;
@@ -56,6 +56,11 @@ void kt_results_tap(const struct kt_results *r, FILE *f)
 	for (size_t i = 0; i < r->nteardown; i++) {
 		fprintf(f, "not ok %zu - teardown\n  ---\n", ++k);
 		yaml_block(f, "error", r->teardown_errors[i]);
+		fputs("  ...\n", f);
+	}
+	for (size_t i = 0; i < r->nguest_failures; i++) {
+		fprintf(f, "not ok %zu - guest\n  ---\n", ++k);
+		yaml_block(f, "error", r->guest_failures[i]);
 		fputs("  ...\n", f);
 	}
 }

@@ -37,6 +37,8 @@ struct kt_results {
 	size_t n;
 	char **teardown_errors;		/* teardown keeps going and reports */
 	size_t nteardown;
+	char **guest_failures;		/* what the guest reported dying: a scheduler exit */
+	size_t nguest_failures;
 	char **final_workers;		/* JSON objects: workers' last reports at teardown */
 	size_t nfinal_workers;
 	bool passed;
@@ -49,7 +51,7 @@ size_t kt_results_count(const struct kt_results *r, enum kt_status s);
 
 /* One JSON object: file, passed, duration_ns, statements[] with line,
  * statement, status, runs, duration_ns, error, captured; teardown_errors[];
- * final_workers[] (each {"cgroup", "workers": [reports]}). */
+ * guest_failures[]; final_workers[] (each {"cgroup", "workers": [reports]}). */
 void kt_results_json(const struct kt_results *r, FILE *f);
 /* TAP 13: one test point per op, cgroup line and expectation; skips as
  * `# SKIP`, the error chain in a YAML block. */

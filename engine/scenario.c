@@ -323,7 +323,7 @@ struct kterr *kt_scn_find_payload(const struct kt_scenario *s, const char *op, c
 				  const char *cgroup, struct kt_payload **out)
 {
 	struct kt_payload *live = NULL, *other = NULL;
-	bool consumed = false;
+	bool consumed = false, torn = false;
 
 	*out = NULL;
 	for (size_t i = 0; i < s->npayloads; i++) {
@@ -333,6 +333,7 @@ struct kterr *kt_scn_find_payload(const struct kt_scenario *s, const char *op, c
 			continue;
 		if (p->state == KT_PAYLOAD_CONSUMED) {
 			consumed = true;
+			torn = p->by_teardown;
 			continue;
 		}
 		if (live) {
@@ -350,6 +351,12 @@ struct kterr *kt_scn_find_payload(const struct kt_scenario *s, const char *op, c
 		*out = live;
 		return NULL;
 	}
+	if (consumed && torn)
+		return kterr_hint(kterr_new(0, "%s %s%s%s%s: it was killed when the step that "
+					    "started it ended", op, name, cgroup ? " (cgroup '" : "",
+					    cgroup ? cgroup : "", cgroup ? "')" : ""),
+				  "a step's payloads end with it: wait for it in the same step, or "
+				  "start it in the backdrop");
 	if (consumed)
 		return kterr_hint(kterr_new(0, "%s %s%s%s%s: already consumed by an earlier "
 					    "wait-payload or kill-payload", op, name,

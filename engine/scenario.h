@@ -59,6 +59,7 @@ struct kt_payload {
 	enum kt_owner owner;
 	uint64_t handle;
 	enum kt_payload_state state;
+	bool by_teardown;	/* consumed: killed when its owner's step ended */
 	int exit_status;
 };
 

@@ -297,6 +297,47 @@ static struct kterr *op_swap_cpusets(struct agent *a, const struct wire_msg *req
 	return e;
 }
 
+/* The threads of a cgroup that are not parked in the freezer's trap, as
+ * "TID (comm, state S, in WCHAN)" items: what the operator needs when a
+ * freeze does not complete. */
+static void not_parked(const char *dir, char *out, size_t size)
+{
+	static char tids[65536];
+	size_t len = 0;
+
+	struct kterr *e = cg_read(dir, "cgroup.threads", tids, sizeof(tids));
+
+	out[0] = '\0';
+	if (e) {
+		snprintf(out, size, "(cgroup.threads unreadable)");
+		kterr_free(e);
+		return;
+	}
+	for (char *save, *t = strtok_r(tids, "\n", &save); t && len + 80 < size;
+	     t = strtok_r(NULL, "\n", &save)) {
+		char p[64], wchan[64] = "?", stat[512] = "", comm[32] = "?", state = '?';
+		struct kterr *se;
+
+		snprintf(p, sizeof(p), "/proc/%s/wchan", t);
+		kterr_free(agent_read_file(p, wchan, sizeof(wchan)));
+		if (!strcmp(wchan, "do_freezer_trap"))
+			continue;
+		snprintf(p, sizeof(p), "/proc/%s/stat", t);
+		se = agent_read_file(p, stat, sizeof(stat));
+		if (!se) {
+			char *l = strchr(stat, '('), *r = strrchr(stat, ')');
+
+			if (l && r && r > l) {
+				snprintf(comm, sizeof(comm), "%.*s", (int)(r - l - 1), l + 1);
+				state = r[1] == ' ' ? r[2] : '?';
+			}
+		}
+		kterr_free(se);
+		len += (size_t)snprintf(out + len, size - len, "%s%s (%s, state %c, in %s)",
+					len ? ", " : "", t, comm, state, wchan[0] ? wchan : "-");
+	}
+}
+
 static struct kterr *set_frozen(const struct wire_msg *req, bool freeze)
 {
 	char path[CGROUP_PATH_MAX];
@@ -312,13 +353,14 @@ static struct kterr *set_frozen(const struct wire_msg *req, bool freeze)
 			return NULL;
 		usleep(10 * 1000);
 	}
-	char procs[1024] = "";
-	kterr_free(cg_read(path, "cgroup.procs", procs, sizeof(procs)));
-	for (char *c = procs; *c; c++)
-		if (*c == '\n')
-			*c = ' ';
-	return kterr_new(ETIMEDOUT, "%s did not report frozen within %d ms; tasks: %s",
-			 path, FREEZE_WAIT_MS, procs[0] ? procs : "(none)");
+	char unparked[1024];
+
+	not_parked(path, unparked, sizeof(unparked));
+	return kterr_hint(kterr_new(ETIMEDOUT, "%s did not report frozen within %d ms; not "
+				    "parked: %s", path, FREEZE_WAIT_MS,
+				    unparked[0] ? unparked : "(none found)"),
+			  "a task in D state or in a kernel loop cannot park; see "
+			  "/proc/PID/stack in the guest");
 }
 
 static struct kterr *op_freeze(struct agent *a, const struct wire_msg *req, struct wire_buf *r)

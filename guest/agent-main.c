@@ -68,7 +68,7 @@ static const char *features(char *feat, size_t size)
 	return feat;
 }
 
-static struct kterr *send_hello(struct agent *a)
+static struct kterr *send_hello(struct agent *a, const struct kterr *sched_err)
 {
 	struct wire_buf b;
 	struct utsname u;
@@ -90,8 +90,15 @@ static struct kterr *send_hello(struct agent *a)
 	wire_put_u64(&b, "uptime_ms", (uint64_t)(strtod(up, NULL) * 1000));
 	wire_put_str(&b, "controllers", ctrl);
 	wire_put_str(&b, "mount_errors", a->mount_errors);
+	wire_put_str(&b, "scheduler", agent_sched_name());
+	if (sched_err) {
+		char *s = kterr_strdup(sched_err);
+
+		wire_put_str(&b, "scheduler_error", s ? s : "boot scheduler failed");
+		free(s);
+	}
 	{
-		char feat[1024];
+		char feat[4096];
 
 		wire_put_str(&b, "features", features(feat, sizeof(feat)));
 	}
@@ -168,17 +175,23 @@ static void serve(struct agent *a)
 
 	for (;;) {
 		struct pollfd pfd = { .fd = a->port_fd, .events = POLLIN };
-		/* Short naps while a payload is being waited for, so its
-		 * exit is answered within a few ms of happening. */
-		int r = poll(&pfd, 1, agent_payloads_waiting() ? 5 : 250);
-		int st;
+		/* Wake for the next STATE sample, and take short naps while
+		 * a payload is being waited for, so its exit is answered
+		 * within a few ms of happening. */
+		int timeout = agent_stream_timeout_ms(a);
+		int r, st;
 
+		if (agent_payloads_waiting() && timeout > 5)
+			timeout = 5;
+		r = poll(&pfd, 1, timeout);
 		agent_reap();
 		agent_payloads_poll(a);
+		agent_sched_poll(a);
 		if (a->shell && a->shell_pid > 0 && agent_wait_child(a->shell_pid, 0, &st)) {
 			agent_console("shell exited; powering off");
 			agent_power_off();
 		}
+		agent_stream_tick(a);
 		if (r <= 0)
 			continue;
 		ssize_t n = read(a->port_fd, buf, sizeof(buf));
@@ -200,11 +213,14 @@ static void serve(struct agent *a)
 				agent_send_log(a, "agent: skipped a bad frame from the host: %s", why);
 				continue;
 			}
-			if (a->msg->type == WIRE_OP_REQ)
+			if (a->msg->type == WIRE_OP_REQ) {
 				answer(a, a->msg);
-			else
+				/* Show the op's effect right after its reply. */
+				agent_stream_poke(a);
+			} else {
 				agent_send_log(a, "agent: ignored a %s frame (seq %u)",
 					       wire_type_name(a->msg->type), a->msg->seq);
+			}
 			if (a->poweroff)
 				agent_power_off();
 		}
@@ -218,7 +234,7 @@ int main(int argc, char **argv)
 
 	/* The host asks what this build answers before it boots anything. */
 	if (argc == 2 && !strcmp(argv[1], "--features")) {
-		char feat[1024];
+		char feat[4096];
 
 		puts(features(feat, sizeof(feat)));
 		return 0;
@@ -250,7 +266,12 @@ int main(int argc, char **argv)
 		agent_console("%s; powering off", kterr_str(e, buf, sizeof(buf)));
 		agent_power_off();
 	}
-	e = send_hello(&a);
+	/* The guest is ready only once its boot scheduler is enabled; a
+	 * boot scheduler that fails is in the HELLO for the host to report. */
+	struct kterr *sched_err = agent_sched_boot();
+
+	e = send_hello(&a, sched_err);
+	kterr_free(sched_err);
 	if (e) {
 		char buf[256];
 

@@ -50,34 +50,6 @@ struct payload {
 static struct payload payloads[PAYLOADS];
 static uint64_t next_handle = 1;
 
-/* The one binary in /staging/payloads/NAME (besides its args file). */
-static struct kterr *find_binary(const char *name, char *path, size_t size)
-{
-	char dir[256];
-
-	if (!name || !*name || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
-		return kterr_new(EINVAL, "bad payload name '%s'", name ? name : "");
-	snprintf(dir, sizeof(dir), KT_GUEST_PAYLOADS "/%s", name);
-	if (!kt_is_dir(dir))
-		return kterr_hint(kterr_new(ENOENT, "payload %s is not staged in the guest (%s)",
-					    name, dir),
-				  "stage it in the recipe header: stage-payload %s /path/to/binary",
-				  name);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (!d)
-		return kterr_errno("open %s", dir);
-	path[0] = '\0';
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' && strcmp(de->d_name, KT_GUEST_ARGS_FILE))
-			snprintf(path, size, "%s/%s", dir, de->d_name);
-	closedir(d);
-	if (!path[0])
-		return kterr_new(ENOENT, "payload %s: no binary in %s", name, dir);
-	return NULL;
-}
-
 static struct payload *find_handle(uint64_t h)
 {
 	for (int i = 0; i < PAYLOADS; i++)
@@ -121,58 +93,13 @@ static void put_exit(struct wire_buf *b, const struct payload *p)
 	wire_put_str(b, "output", tail);
 }
 
-/* Child side: into the cgroup, output to the file, exec through sh. On
- * failure write "errno message" to ERRFD and exit. */
-static void __attribute__((noreturn)) child(const char *cgdir, const char *out,
-					    const char *cmd, int errfd)
-{
-	char msg[512];
-	int fd;
-
-	setsid();
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	if (cgdir) {
-		char procs[320];
-
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgdir);
-		fd = open(procs, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0\n", 2) != 2) {
-			int err = errno;
-			snprintf(msg, sizeof(msg), "%d place the payload in %s", err, procs);
-			if (write(errfd, msg, strlen(msg)) < 0)
-				_exit(126);
-			_exit(126);
-		}
-		close(fd);
-	}
-	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int nul = open("/dev/null", O_RDONLY);
-	if (fd < 0 || nul < 0) {
-		snprintf(msg, sizeof(msg), "%d open %s", errno, out);
-		if (write(errfd, msg, strlen(msg)) < 0)
-			_exit(126);
-		_exit(126);
-	}
-	dup2(nul, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	snprintf(msg, sizeof(msg), "%d exec /bin/sh", errno);
-	if (write(errfd, msg, strlen(msg)) < 0)
-		_exit(127);
-	_exit(127);
-}
-
 static struct kterr *op_run(struct agent *a, const struct wire_msg *req, struct wire_buf *reply)
 {
 	const char *name = wire_get(req, "name"), *cg = wire_get(req, "cgroup");
 	const char *args = wire_get(req, "args");
-	char bin[512], cgdir[256] = "", *cmd;
+	char bin[512], cgdir[256] = "";
 	struct payload *p = NULL;
-	int pfd[2];
-	struct kterr *e = find_binary(name, bin, sizeof(bin));
+	struct kterr *e = agent_staged_binary(KT_GUEST_PAYLOADS, "payload", name, bin, sizeof(bin));
 
 	if (e)
 		return kterr_wrap(e, "run-payload %s", name ? name : "");
@@ -192,13 +119,6 @@ static struct kterr *op_run(struct agent *a, const struct wire_msg *req, struct 
 		return kterr_hint(kterr_new(EAGAIN, "run-payload %s: %d payloads are already "
 					    "tracked", name, PAYLOADS),
 				  "wait for or kill earlier payloads");
-	cmd = kt_strfmt("exec %s %s", bin, args ? args : "");
-	if (!cmd)
-		return kterr_new(ENOMEM, "run-payload %s", name);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		free(cmd);
-		return kterr_errno("run-payload %s: pipe", name);
-	}
 	memset(p, 0, sizeof(*p));
 	p->handle = next_handle++;
 	snprintf(p->name, sizeof(p->name), "%s", name);
@@ -206,34 +126,10 @@ static struct kterr *op_run(struct agent *a, const struct wire_msg *req, struct 
 	snprintf(p->out, sizeof(p->out), "/tmp/ktcon-payload-%llu.out",
 		 (unsigned long long)p->handle);
 	p->start_ns = kt_now_ns();
-	p->pid = fork();
-	if (p->pid < 0) {
-		e = kterr_errno("run-payload %s: fork", name);
-		close(pfd[0]);
-		close(pfd[1]);
-		free(cmd);
-		return e;
-	}
-	if (p->pid == 0) {
-		close(pfd[0]);
-		child(cgdir[0] ? cgdir : NULL, p->out, cmd, pfd[1]);
-	}
-	free(cmd);
-	close(pfd[1]);
-	/* EOF: the exec happened. Anything else is the child's last word. */
-	char msg[512];
-	ssize_t n = read(pfd[0], msg, sizeof(msg) - 1);
-	close(pfd[0]);
-	if (n > 0) {
-		int st, err;
-
-		msg[n] = '\0';
-		err = atoi(msg);
-		agent_wait_child(p->pid, 2000, &st);
+	e = agent_spawn(cgdir[0] ? cgdir : NULL, p->out, false, bin, args, &p->pid);
+	if (e) {
 		unlink(p->out);
-		const char *what = strchr(msg, ' ');
-
-		return kterr_new(err, "run-payload %s: %s", name, what ? what + 1 : msg);
+		return kterr_wrap(e, "run-payload %s", name);
 	}
 	p->used = true;
 	wire_put_u64(reply, "handle", p->handle);

@@ -74,8 +74,12 @@ struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wi
 			kill(-pid, SIGKILL);
 			break;
 		}
-		int r = poll(&pfd, 1, left > 200 ? 200 : (int)left);
+		/* The state stream goes on while a command runs. */
+		int nap = agent_stream_timeout_ms(a);
+		int r = poll(&pfd, 1, left < nap ? (int)left : nap);
+
 		agent_reap();
+		agent_stream_tick(a);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)

@@ -4,6 +4,8 @@
  * It mounts what a scheduler test needs, prepares the managed cgroup
  * subtree, opens the ktcon.0 virtio-serial port, says HELLO, and answers
  * OP_REQ frames through a table of ops (agent-ops.c), one file per domain.
+ * Unasked, it streams the guest's state in STATE frames (agent-state.c
+ * builds them, agent-stream.c paces them; layout in guest/wire-state.h).
  * As PID 1 it also reaps every orphan; children an op is waiting for are
  * reaped by the same loop and their status handed over (agent_wait_child),
  * so the reaper never steals an op's child.
@@ -22,6 +24,26 @@
 #define AGENT_CGROUP_ROOT "/sys/fs/cgroup"
 #define AGENT_CGROUP_MANAGED "/sys/fs/cgroup/ktcon"
 #define AGENT_CONTROLLERS "+cpuset +cpu +memory +io +pids"
+/* How often the state stream looks for a change (agent-stream.c). Each
+ * look reads every managed cgroup's files: under TCG, 100 ms cost PID 1
+ * about 3% of a vCPU, 200 ms about 1.5%. Ops' effects go out at once
+ * regardless (agent_stream_poke). */
+#define AGENT_STATE_SAMPLE_MS 200
+
+struct agent_state_src;
+
+/* The STATE stream's memory (agent-stream.c). */
+struct agent_stream {
+	struct wire_buf b;		/* the frame being built, reused */
+	uint8_t *last;			/* cg.* and sched.* of the last frame sent */
+	size_t last_len, last_cap;
+	uint32_t gen;			/* frames sent; the next frame's seq is gen + 1 */
+	uint64_t next_tick_ns;		/* kt_now_ns() of the next look; 0: now */
+	uint64_t last_sent_ns;
+	uint64_t skipped;		/* rounds skipped: the port was not writable */
+	bool said_error;		/* a write error was told on the console once */
+	const struct agent_state_src *src;	/* NULL: agent_state_live (tests set it) */
+};
 
 struct agent {
 	int port_fd;			/* ktcon.0 */
@@ -33,6 +55,7 @@ struct agent {
 	pid_t shell_pid;
 	bool poweroff;			/* set by the poweroff op */
 	bool deferred;			/* the op in hand replies later itself */
+	struct agent_stream stream;
 };
 
 /* One op: name, handler. The handler reads its arguments from req and
@@ -49,6 +72,8 @@ struct agent_op {
 extern const struct agent_op agent_ops[];
 extern const struct agent_op agent_cgroup_ops[];
 extern const struct agent_op agent_worker_ops[];
+extern const struct agent_op agent_sched_ops[];
+extern const struct agent_op agent_bpf_ops[];
 extern const struct agent_op agent_irq_ops[];
 extern const struct agent_op agent_payload_ops[];
 extern const struct agent_op *const agent_op_tables[];
@@ -60,6 +85,13 @@ const struct agent_op *agent_find_op(const char *name);
  * themselves once they have their answer. */
 void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *e,
 		 struct wire_buf *res);
+
+/* Schedulers (agent-sched.c): start the boot scheduler (/scheduler) if
+ * there is one and wait until it is enabled; the attached one's name ("":
+ * none of ours); forward its output and report an unasked-for exit. */
+struct kterr *agent_sched_boot(void);
+const char *agent_sched_name(void);
+void agent_sched_poll(struct agent *a);
 
 /* Payloads (agent-payload.c): exits noticed, deferred waits answered. */
 void agent_payloads_poll(struct agent *a);
@@ -87,6 +119,15 @@ struct kterr *agent_send(struct agent *a, struct wire_buf *b);
 void agent_send_log(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Staged binaries (agent-spawn.c): the one binary in DIR/NAME besides its
+ * args file; and starting one, in cgroup directory CGDIR (NULL: the
+ * agent's), output to OUT (appended or truncated), through `sh -c "exec
+ * BIN ARGS"`. An error before the exec is the child's own, with errno. */
+struct kterr *agent_staged_binary(const char *dir, const char *kind, const char *name,
+				  char *path, size_t size);
+struct kterr *agent_spawn(const char *cgdir, const char *out, bool append, const char *bin,
+			  const char *args, pid_t *pid);
+
 /* Children (agent-reap.c). */
 void agent_reap(void);
 /* Wait for pid to exit, up to timeout_ms (<0: forever); true when it
@@ -98,6 +139,31 @@ void agent_shell_start(struct agent *a);
 
 /* sched_ext state text ("enabled", "disabled", ...) or "absent". */
 const char *agent_scx_state(char *buf, size_t size);
+
+/* Where a STATE frame's parts are read from: the live guest, or fixtures
+ * in tests (agent-state.c; the layout is guest/wire-state.h). */
+struct agent_state_src {
+	const char *cgroups;		/* the managed parent */
+	const char *interrupts;		/* /proc/interrupts */
+	const char *sched_ext;		/* /sys/kernel/sched_ext */
+	/* ktcon workers in a cgroup ("a/b"); NULL: not reported */
+	unsigned (*workers)(const char *cgroup);
+};
+extern const struct agent_state_src agent_state_live;
+
+/* Begin a STATE frame (seq gen) with its cg.* and sched.* fields; *fields
+ * counts them for agent_state_end, which adds the IRQ table, the uptime
+ * and the skipped-rounds count. wire_finish() then closes the frame. */
+void agent_state_begin(struct wire_buf *b, uint32_t gen, const struct agent_state_src *src,
+		       size_t *fields);
+void agent_state_end(struct wire_buf *b, const struct agent_state_src *src, size_t fields,
+		     uint64_t uptime_ms, uint64_t skipped_rounds);
+
+/* The STATE stream (agent-stream.c): tick whenever the serve loop wakes;
+ * sleep no longer than timeout_ms; poke after an op to sample at once. */
+void agent_stream_tick(struct agent *a);
+int agent_stream_timeout_ms(const struct agent *a);
+void agent_stream_poke(struct agent *a);
 
 /* Power off (agent-power.c): detach sched_ext, sync, reset. Never returns. */
 void agent_power_off(void) __attribute__((noreturn));

@@ -12,6 +12,8 @@
  *   /staging/payloads/NAME/args            its default arguments, if any
  *   /staging/lib/SONAME                    shared libraries payloads need
  *   /staging/boot-scheduler                name of the scheduler to attach at boot
+ *   /scheduler, /sched_args                the boot scheduler (a link to its staged
+ *                                          binary) and its arguments
  *   <PT_INTERP>, e.g. /lib64/ld-linux-x86-64.so.2   the dynamic loader
  *
  * Libraries live in one directory named by LD_LIBRARY_PATH (the agent sets
@@ -28,6 +30,8 @@
 #define KT_GUEST_LIBDIR		KT_GUEST_STAGING "/lib"
 #define KT_GUEST_BIN		KT_GUEST_STAGING "/bin"
 #define KT_GUEST_BOOT_SCHED	KT_GUEST_STAGING "/boot-scheduler"
+#define KT_GUEST_SCHED_BIN	"/scheduler"
+#define KT_GUEST_SCHED_ARGS	"/sched_args"
 #define KT_GUEST_ARGS_FILE	"args"
 #define KT_GUEST_PATH		"/bin:/sbin:/usr/bin:/usr/sbin:" KT_GUEST_BIN
 

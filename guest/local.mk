@@ -10,8 +10,11 @@ ktcon_guest_SOURCES = \
 	guest/agent-chan.c guest/agent-mounts.c guest/agent-reap.c \
 	guest/agent-power.c guest/agent-shell.c guest/agent-util.c \
 	guest/agent-cgroup.c guest/agent-irq.c guest/agent-payload.c \
-	guest/agent-worker.c guest/worker.h guest/worker-int.h guest/worker.c \
+	guest/agent-worker.c guest/agent-spawn.c guest/agent-sched.c guest/agent-bpf.c guest/worker.h guest/worker-int.h guest/worker.c \
 	guest/worker-work.c guest/worker-affinity.c \
+	guest/agent-state.c guest/agent-stream.c \
+	guest/state-cgroups.c guest/state-cgroups.h \
+	guest/state-irqs.c guest/state-irqs.h guest/wire-state.h \
 	guest/wire.c guest/wire.h guest/layout.h \
 	engine/err.c engine/util.c engine/cpuset-spec.c engine/work.c
 ktcon_guest_CFLAGS = -std=gnu11 $(WARN_CFLAGS)

@@ -19,5 +19,19 @@ include tests/machine.mk
 include tests/guest.mk
 include tests/vmm.mk
 
+# `make fuzz`: every libFuzzer target for FUZZ_SECONDS each (CI runs them
+# for a few seconds in tests/integration/fuzz.int).
+FUZZ_SECONDS = 60
+fuzz:
+	$(top_srcdir)/tests/fuzz/run-fuzz $(FUZZ_SECONDS)
+.PHONY: fuzz
+EXTRA_DIST += tests/fuzz/run-fuzz tests/data/fuzz
+INT_TESTS += tests/integration/fuzz.int tests/integration/sanitizers.int
+
+# For tests/integration/sanitizers.int: the unit test programs.
+print-unit-tests:
+	@echo $(check_PROGRAMS)
+.PHONY: print-unit-tests
+
 TESTS += $(check_PROGRAMS) $(INT_TESTS)
 EXTRA_DIST += $(INT_TESTS)

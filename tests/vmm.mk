@@ -17,15 +17,21 @@ EXTRA_PROGRAMS += tests/bench/bench-boot
 tests_bench_bench_boot_SOURCES = tests/bench/bench-boot.c
 tests_bench_bench_boot_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-boot
+EXTRA_PROGRAMS += tests/bench/bench-ops
+tests_bench_bench_ops_SOURCES = tests/bench/bench-ops.c
+tests_bench_bench_ops_LDADD = $(VMM_LIBS)
+CLEANFILES += tests/bench/bench-ops
 EXTRA_PROGRAMS += tests/bench/bench-freeze
 tests_bench_bench_freeze_SOURCES = tests/bench/bench-freeze.c
 tests_bench_bench_freeze_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-freeze
-bench: tests/bench/bench-boot tests/bench/bench-freeze
+bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze
 	./tests/bench/bench-boot -n 10 --cpus 2
+	./tests/bench/bench-ops -n 100 --cpus 2
 	./tests/bench/bench-freeze -n 30 --cpus 2
 .PHONY: bench
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
+INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run.
@@ -50,6 +56,23 @@ tests_unit_test_initramfs_SOURCES = tests/unit/test_initramfs.c tests/unit/newc_
 	tests/unit/newc_reader.h
 tests_unit_test_initramfs_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_initramfs_LDADD = $(UNIT_LDADD)
+
+# The host keeps the guest's latest STATE (agentlink over a socketpair).
+check_PROGRAMS += tests/unit/test_agentlink_state
+tests_unit_test_agentlink_state_SOURCES = tests/unit/test_agentlink_state.c
+tests_unit_test_agentlink_state_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_agentlink_state_LDADD = $(UNIT_LDADD)
+
+# libFuzzer target for the host's STATE reader (valid frames of random
+# fields: random bytes would not pass the CRC).
+if FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_gstate
+tests_fuzz_fuzz_gstate_SOURCES = tests/fuzz/fuzz_gstate.c guest/wire.c vmm/gstate-wire.c \
+	engine/gstate.c engine/err.c engine/util.c
+tests_fuzz_fuzz_gstate_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_gstate_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz_gstate.c
 
 # Kernel memory from the host: vmlinux symbols (a small ELF the test
 # writes), page walks over tables built in a buffer, targets and accesses.

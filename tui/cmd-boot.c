@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "tui/state-print.h"
 #include "vmm/freeze.h"
 #include "vmm/intro.h"
 #include "vmm/sampler.h"
@@ -23,8 +24,8 @@
 static const char usage_text[] =
 	"usage: ktcon boot [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
 	"                  [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--timeout SEC]\n"
-	"                  [--stage-payload NAME=PATH]... [--shell] [--sh CMD] [--verbose]\n"
-	"                  [--sched-state MS]\n"
+	"                  [--stage-payload NAME=PATH]... [--scheduler NAME [--sched-args ARGS]]\n"
+	"                  [--shell] [--sh CMD] [--state] [--sched-state MS] [--verbose]\n"
 	"\n"
 	"Boots a guest to its agent's HELLO, prints the timings and powers it off.\n"
 	"--shell    an interactive busybox shell on the guest (exit or Ctrl-] ends it)\n"
@@ -34,17 +35,27 @@ static const char usage_text[] =
 	"           stderr when it changes\n"
 	"--sh CMD   run CMD in the guest once it is up; print its output; exit with\n"
 	"           its status\n"
+	"--state    print the state the agent streams (cgroups below the managed\n"
+	"           parent, sched_ext, IRQ counts per CPU), read after --sh if given\n"
 	"--stage-payload NAME=PATH\n"
 	"           put the host binary PATH in the guest as\n"
 	"           /staging/payloads/NAME/, with the libraries it needs\n"
+	"--scheduler NAME\n"
+	"           boot under one of the kernel's sched_ext schedulers (scx_simple,\n"
+	"           scx_qmap, scx_central, scx_flatcg): the guest is ready once it is\n"
+	"           enabled\n"
 	"--verbose  copy the guest's kernel console to stderr\n";
 
 #define BOOT_MAX_PAYLOADS 16
+/* The agent streams at least every WIRE_STATE_PERIOD_MS; allow for a
+ * slow TCG guest. */
+#define BOOT_STATE_WAIT_MS 5000
 
 struct boot_args {
 	struct session_opts so;
 	bool verbose;
 	bool freeze;
+	bool state;
 	unsigned sched_state_ms;	/* 0: no sampling */
 	const char *sh;
 	struct initramfs_item payloads[BOOT_MAX_PAYLOADS];
@@ -111,8 +122,11 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		{ "shell", no_argument, NULL, 's' },
 		{ "sh", required_argument, NULL, 'x' },
 		{ "freeze", no_argument, NULL, 'F' },
-		{ "sched-state", required_argument, NULL, 'S' },
+		{ "state", no_argument, NULL, 'O' },
+		{ "sched-state", required_argument, NULL, 'Z' },
 		{ "stage-payload", required_argument, NULL, 'P' },
+		{ "scheduler", required_argument, NULL, 'S' },
+		{ "sched-args", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -124,7 +138,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FS:P:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:S:A:OZ:vh", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -145,7 +159,8 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		case 's': a->so.shell = true; break;
 		case 'x': a->sh = optarg; break;
 		case 'F': a->freeze = true; break;
-		case 'S': {
+		case 'O': a->state = true; break;
+		case 'Z': {
 			char *end;
 			long ms = strtol(optarg, &end, 10);
 
@@ -156,6 +171,8 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 			break;
 		}
 		case 'P': e = add_payload(a, optarg); break;
+		case 'S': a->so.boot_scheduler = optarg; break;
+		case 'A': a->so.boot_scheduler_args = optarg; break;
 		case 'v': a->verbose = true; break;
 		case 'h': *help = true; break;
 		default:
@@ -211,6 +228,35 @@ static void relay_shell(struct session *s)
 	if (tty)
 		tcsetattr(0, TCSANOW, &saved);
 	fprintf(stderr, "\n");
+}
+
+/* The first STATE read after everything before it: frames already in the
+ * channel are drained first (they may be old, after a long --shell), and
+ * frames after --sh's reply were sampled after the command ran. */
+static int print_state(struct session *s)
+{
+	struct kterr *e = agentlink_pump(&s->link, 0);
+	uint64_t t0 = kt_now_ns();
+	char d[32];
+
+	if (!e)
+		e = agentlink_wait_state(&s->link, s->link.nstates, BOOT_STATE_WAIT_MS);
+	if (e) {
+		char *m = kterr_strdup(e);
+
+		fprintf(stderr, "ktcon boot: state: %s\n", m ? m : "failed");
+		free(m);
+		kterr_free(e);
+		return -1;
+	}
+	printf("  state after        %8s  (%llu STATE frames so far, the last %zu bytes)\n",
+	       kt_fmt_duration(kt_now_ns() - t0, d, sizeof(d)),
+	       (unsigned long long)s->link.nstates, s->link.state_bytes);
+	state_print(stdout, &s->link.state);
+	if (s->link.bad_states)
+		printf("  warning: %llu STATE frames from the guest were bad (see [agent] lines)\n",
+		       (unsigned long long)s->link.bad_states);
+	return 0;
 }
 
 /* Park every vCPU, read each one's registers, resume; then prove the guest
@@ -294,6 +340,8 @@ static int cmd_boot_exec(int argc, char **argv)
 	printf("  kernel to /init    %8s  (guest uptime when the agent started)\n",
 	       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
 	printf("  agent HELLO        %8s\n", kt_fmt_duration(s.t.hello_ns - s.t.start_ns, d3, sizeof(d3)));
+	if (h->scheduler[0])
+		printf("  sched_ext          %s under %s\n", h->sched_ext, h->scheduler);
 	if (h->mount_errors[0])
 		printf("  warning: the guest could not mount: %s\n", h->mount_errors);
 	if (strcmp(h->controllers, "cpuset cpu io memory pids"))
@@ -336,6 +384,9 @@ static int cmd_boot_exec(int argc, char **argv)
 	}
 	intro_close(in);	/* the sampler stops with it */
 	free(sl.last);
+	fflush(stdout);
+	if (a.state && print_state(&s) != 0)
+		rc = KTCMD_FAIL;
 	if (a.so.shell)
 		relay_shell(&s);
 	uint64_t t0 = kt_now_ns();
@@ -348,7 +399,7 @@ static int cmd_boot_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_boot_entry = {
 	.name = "boot",
-	.usage = "boot [--cpus N | --topology N,L,C,T] [--memory MiB] [--kernel PATH] [--accel auto|kvm|tcg] [--shell]",
+	.usage = "boot [--cpus N | --topology N,L,C,T] [--memory MiB] [--kernel PATH] [--accel auto|kvm|tcg] [--shell] [--sh CMD] [--state]",
 	.summary = "boot a guest, print its timings, and exit (or give a shell)",
 	.exec = cmd_boot_exec,
 };

@@ -423,8 +423,10 @@ static void run_one(struct job *j)
 		cfg.host = intro_host(in);
 	kt_events_subscribe(ev, on_event, j);
 	struct kt_exec *x = kt_exec_new(r, &cfg);
+	guestlink_route_events(&s.link, x);
 	j->x = x;
 	e = kt_exec_run(x);
+	guestlink_route_events(&s.link, NULL);
 	const struct kt_results *res = kt_exec_results(x);
 	j->json = capture(kt_results_json, res);
 	j->tap = capture(kt_results_tap, res);

@@ -7,8 +7,9 @@ ktcon_SOURCES = \
 	tui/cmd-check.c \
 	tui/cmd-boot.c \
 	tui/cmd-console.c \
-	tui/cmd-run.c \
+	tui/cmd-run.c tui/cmd-help.c \
 	tui/run-status.c tui/run-status.h \
+	tui/state-print.c tui/state-print.h \
 	tui/recipe-boot.c tui/recipe-boot.h
 ktcon_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
 ktcon_LDADD = $(VMM_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

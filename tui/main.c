@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-			  !strcmp(argv[1], "help"))) {
+			  (!strcmp(argv[1], "help") && argc == 2))) {
 		usage(stdout);
 		return KTCMD_OK;
 	}

@@ -72,6 +72,7 @@ struct kterr *recipe_boot_opts(const struct kt_recipe *r, struct session_opts *s
 	so->schedulers = rb->schedulers;
 	so->n_schedulers = rb->nschedulers;
 	so->boot_scheduler = h.boot_scheduler;
+	so->boot_scheduler_args = h.boot_scheduler_args;
 	return NULL;
 }
 

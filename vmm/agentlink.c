@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "vmm/gstate-wire.h"
 
 /* How often a wait wakes up to look at the machine's health. */
 #define HEALTH_POLL_MS 100
@@ -21,6 +22,7 @@ struct kterr *agentlink_init(struct agentlink *l, int fd,
 	l->next_seq = 1;
 	l->health = health;
 	l->health_ctx = health_ctx;
+	kt_gstate_init(&l->state);
 	wire_decoder_init(&l->dec);
 	l->msg = malloc(sizeof(*l->msg));
 	return l->msg ? NULL : kterr_new(ENOMEM, "control channel");
@@ -28,9 +30,34 @@ struct kterr *agentlink_init(struct agentlink *l, int fd,
 
 void agentlink_release(struct agentlink *l)
 {
+	free(l->gone);
+	l->gone = NULL;
 	wire_decoder_free(&l->dec);
 	free(l->msg);
 	l->msg = NULL;
+	kt_gstate_clear(&l->state);
+}
+
+/* The guest is gone (panic, QEMU exit, channel closed): remember why, once,
+ * so every later call fails at once instead of with a stray EPIPE. E is
+ * returned as it is: the first failure carries the evidence. */
+static struct kterr *mark_gone(struct agentlink *l, struct kterr *e)
+{
+	if (!l->gone)
+		l->gone = kterr_strdup(e);
+	return e;
+}
+
+static struct kterr *already_gone(struct agentlink *l, const char *what)
+{
+	return kterr_new(EHOSTDOWN, "%s: not sent: the guest is gone (the first failure says why)",
+			 what);
+}
+
+static void say(struct agentlink *l, const char *line)
+{
+	if (l->on_log)
+		l->on_log(line, l->log_ctx);
 }
 
 static void copy_field(const struct wire_msg *m, const char *key, char *dst, size_t size)
@@ -52,6 +79,8 @@ static void take_hello(struct agentlink *l, const struct wire_msg *m)
 	copy_field(m, "sched_ext", h->sched_ext, sizeof(h->sched_ext));
 	copy_field(m, "controllers", h->controllers, sizeof(h->controllers));
 	copy_field(m, "mount_errors", h->mount_errors, sizeof(h->mount_errors));
+	copy_field(m, "scheduler", h->scheduler, sizeof(h->scheduler));
+	copy_field(m, "scheduler_error", h->scheduler_error, sizeof(h->scheduler_error));
 	copy_field(m, "features", h->features, sizeof(h->features));
 	if (wire_get_u64(m, "cpus", &v))
 		h->cpus = (unsigned)v;
@@ -61,14 +90,44 @@ static void take_hello(struct agentlink *l, const struct wire_msg *m)
 	l->hello_ns = kt_now_ns();
 }
 
+/* Parse apart, so a bad frame leaves the state we had. */
+static void take_state(struct agentlink *l, const struct wire_msg *m)
+{
+	struct kt_gstate st;
+	struct kterr *e;
+
+	kt_gstate_init(&st);
+	e = gstate_from_wire(m, &st);
+	if (e) {
+		char line[512], buf[400];
+
+		l->bad_states++;
+		snprintf(line, sizeof(line), "ktcon: kept the previous guest state: %s",
+			 kterr_str(e, buf, sizeof(buf)));
+		say(l, line);
+		kterr_free(e);
+		return;
+	}
+	st.received_ns = kt_now_ns();
+	kt_gstate_clear(&l->state);
+	l->state = st;
+	l->nstates++;
+	l->state_bytes = WIRE_HDR_SIZE;
+	for (size_t i = 0; i < m->n; i++)
+		l->state_bytes += 1 + strlen(m->fields[i].key) + 4 + m->fields[i].len;
+}
+
 /* Handle a frame that is not the one being waited for. */
 static void side_frame(struct agentlink *l, const struct wire_msg *m)
 {
 	if (m->type == WIRE_HELLO)
 		take_hello(l, m);
-	else if (m->type == WIRE_LOG && l->on_log)
-		l->on_log(wire_get(m, "line") ? wire_get(m, "line") : "", l->log_ctx);
-	/* EVENT and STATE get their consumers with the ops that send them. */
+	else if (m->type == WIRE_STATE)
+		take_state(l, m);
+	else if (m->type == WIRE_LOG)
+		say(l, wire_get(m, "line") ? wire_get(m, "line") : "");
+	else if (m->type == WIRE_EVENT && l->on_event)
+		l->on_event(m, l->event_ctx);
 }
 
 /* Read and decode until want(msg) holds, the deadline passes, the guest
@@ -79,19 +138,22 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 {
 	uint64_t end = kt_now_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ULL;
 	char why[160];
+	/* At the deadline, read on without waiting until nothing is left:
+	 * a reply already in the socket is not a timeout. */
+	bool drained = false;
 
+	if (l->gone)
+		return already_gone(l, what);
 	for (;;) {
 		enum wire_status st;
 
 		while ((st = wire_next(&l->dec, l->msg, why, sizeof(why))) != WIRE_NEED_MORE) {
 			if (st == WIRE_BAD) {
-				l->bad_frames++;
-				if (l->on_log) {
-					char line[256];
+				char line[256];
 
-					snprintf(line, sizeof(line), "ktcon: skipped a bad frame from the guest: %s", why);
-					l->on_log(line, l->log_ctx);
-				}
+				l->bad_frames++;
+				snprintf(line, sizeof(line), "ktcon: skipped a bad frame from the guest: %s", why);
+				say(l, line);
 				continue;
 			}
 			if (want(l->msg, wctx))
@@ -103,21 +165,28 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 		if (l->health) {
 			struct kterr *e = l->health(l->health_ctx);
 			if (e)
-				return kterr_wrap(e, "%s: the guest stopped answering", what);
+				return mark_gone(l, kterr_wrap(e, "%s: the guest stopped answering",
+							       what));
 		}
 		int left = HEALTH_POLL_MS;
 		if (timeout_ms >= 0) {
 			uint64_t now = kt_now_ns();
 
-			if (now >= end)
-				return kterr_new(ETIMEDOUT, "%s: no answer within %d ms", what, timeout_ms);
-			if ((end - now) / 1000000 < (uint64_t)left)
+			if (now >= end) {
+				if (drained)
+					return kterr_new(ETIMEDOUT, "%s: no answer within %d ms", what,
+							 timeout_ms);
+				left = 0;
+			} else if ((end - now) / 1000000 < (uint64_t)left) {
 				left = (int)((end - now) / 1000000) + 1;
+			}
 		}
 		struct pollfd p = { .fd = l->fd, .events = POLLIN };
 		int r = poll(&p, 1, left);
 		if (r < 0 && errno != EINTR)
 			return kterr_errno("%s: poll the control channel", what);
+		if (r == 0 && left == 0)
+			drained = true;
 		if (r <= 0)
 			continue;
 		char buf[65536];
@@ -127,10 +196,16 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 		if (n < 0)
 			return kterr_errno("%s: read the control channel", what);
 		if (n == 0) {
-			struct kterr *e = l->health ? l->health(l->health_ctx) : NULL;
+			struct kterr *e = NULL;
 
-			return e ? kterr_wrap(e, "%s: control channel closed", what)
-				 : kterr_new(ECONNRESET, "%s: control channel closed", what);
+			/* The channel closes a moment before QEMU's exit can be
+			 * collected: give the evidence a second to arrive. */
+			for (int i = 0; l->health && i < 50 && !(e = l->health(l->health_ctx)); i++)
+				usleep(20 * 1000);
+
+			return mark_gone(l, e ? kterr_wrap(e, "%s: control channel closed", what)
+					      : kterr_new(ECONNRESET, "%s: control channel closed",
+							  what));
 		}
 		if (!wire_feed(&l->dec, buf, n))
 			return kterr_new(ENOMEM, "%s: control channel buffer", what);
@@ -174,6 +249,13 @@ static struct kterr *send_all(struct agentlink *l, const struct wire_buf *b)
 
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EPIPE) {
+			/* The other end closed: say why, not just EPIPE. */
+			struct kterr *e = l->health ? l->health(l->health_ctx) : NULL;
+
+			return mark_gone(l, e ? kterr_wrap(e, "write to the control channel")
+					      : kterr_errno("write to the control channel"));
+		}
 		if (w < 0)
 			return kterr_errno("write to the control channel");
 		off += w;
@@ -192,6 +274,8 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 
 	if (reply)
 		*reply = NULL;
+	if (l->gone)
+		return already_gone(l, op);
 	wire_buf_init(&b);
 	wire_begin(&b, WIRE_OP_REQ, w.seq);
 	wire_put_str(&b, "op", op);
@@ -219,6 +303,48 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 	if (reply)
 		*reply = l->msg;
 	return NULL;
+}
+
+static bool never(const struct wire_msg *m, void *ctx)
+{
+	return false;
+}
+
+struct kterr *agentlink_pump(struct agentlink *l, int timeout_ms)
+{
+	struct kterr *e = pump_until(l, never, NULL, timeout_ms < 0 ? 0 : timeout_ms, NULL,
+				     "read the guest's frames");
+
+	if (e && kterr_errno_of(e) == ETIMEDOUT) {
+		kterr_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+struct state_want {
+	struct agentlink *l;
+	uint64_t after;
+};
+
+/* Take a STATE as it comes, and stop once one is newer than after. */
+static bool is_newer_state(const struct wire_msg *m, void *ctx)
+{
+	struct state_want *w = ctx;
+
+	if (m->type != WIRE_STATE)
+		return false;
+	take_state(w->l, m);
+	return w->l->nstates > w->after;
+}
+
+struct kterr *agentlink_wait_state(struct agentlink *l, uint64_t after, int timeout_ms)
+{
+	struct state_want w = { l, after };
+
+	if (l->nstates > after)
+		return NULL;
+	return pump_until(l, is_newer_state, &w, timeout_ms, NULL, "wait for the guest's state");
 }
 
 struct sh_args {

@@ -2,11 +2,13 @@
 #include "vmm/guestlink.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/executor.h"
 #include "engine/util.h"
 
 static void put_def(struct wire_buf *b, const struct kt_cgroup_def *d)
@@ -194,6 +196,10 @@ static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
 		out->sched.enabled = !strcmp(v, "enabled");
 	if ((v = wire_get(m, "ops")))
 		snprintf(out->sched.ops, sizeof(out->sched.ops), "%s", v);
+	if ((v = wire_get(m, "replaced")))
+		snprintf(out->sched.replaced, sizeof(out->sched.replaced), "%s", v);
+	if (wire_get_u64(m, "window_ns", &u))
+		out->sched.window_ns = u;
 	return NULL;
 }
 
@@ -218,7 +224,63 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	return e ? kterr_wrap(e, "%s: reply", op) : NULL;
 }
 
-static const struct kt_link_ops ops = { .request = request };
+/* Drain the channel through the executor's holds; hand over a newer
+ * state. Rounded up to whole ms, the channel's granularity. */
+static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
+			       struct kt_gstate *state)
+{
+	struct agentlink *l = ctx;
+	uint64_t ms = (timeout_ns + 999999) / 1000000;
+	struct kterr *e = agentlink_pump(l, ms > INT_MAX ? INT_MAX : (int)ms);
+
+	if (l->nstates != *gen && l->state.valid) {
+		struct kterr *ce = kt_gstate_copy(state, &l->state);
+
+		/* Out of memory: keep the old one; the next poll tries again. */
+		if (ce)
+			kterr_free(ce);
+		else
+			*gen = l->nstates;
+	}
+	return e;
+}
+
+static const char *gone(void *ctx)
+{
+	return ((struct agentlink *)ctx)->gone;
+}
+
+static const struct kt_link_ops ops = { .request = request, .poll = link_poll, .gone = gone };
+
+/* EVENT frames as the executor's guest events. */
+static void on_event(const struct wire_msg *m, void *ctx)
+{
+	const char *kind = wire_get(m, "event"), *reason = wire_get(m, "reason");
+	const char *out = wire_get(m, "output");
+	struct kt_guest_event ev = { .name = wire_get(m, "name") };
+	char *text;
+	int64_t st = 0;
+
+	if (!kind || strcmp(kind, "sched-exit"))
+		return;		/* an agent newer than this host: not ours to guess */
+	wire_get_i64(m, "status", &st);
+	ev.kind = KT_GEV_SCHED_EXIT;
+	ev.status = (int)st;
+	text = kt_strfmt("%s %lld; kernel: %s; its last output: %s",
+			 st < 0 ? "killed by signal" : "exit status",
+			 (long long)(st < 0 ? -st : st),
+			 reason && *reason ? reason : "(no sched_ext message)",
+			 out && *out ? out : "(none)");
+	ev.text = text;
+	kt_exec_guest_event(ctx, &ev);
+	free(text);
+}
+
+void guestlink_route_events(struct agentlink *l, struct kt_exec *x)
+{
+	l->on_event = x ? on_event : NULL;
+	l->event_ctx = x;
+}
 
 struct kt_link guestlink_make(struct agentlink *l)
 {

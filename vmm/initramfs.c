@@ -94,12 +94,42 @@ static struct kterr *add_items(struct cpio *c, const char *kind, const char *dir
 	return e;
 }
 
-static int has_scheduler(const struct initramfs_spec *s, const char *name)
+static const struct initramfs_item *find_scheduler(const struct initramfs_spec *s,
+						    const char *name)
 {
 	for (size_t i = 0; i < s->n_schedulers; i++)
 		if (s->schedulers[i].name && !strcmp(s->schedulers[i].name, name))
-			return 1;
-	return 0;
+			return &s->schedulers[i];
+	return NULL;
+}
+
+/* The boot scheduler: its name, /scheduler pointing at its staged binary,
+ * and /sched_args (the header's args, else the staged default). */
+static struct kterr *add_boot_scheduler(struct cpio *c, const struct initramfs_spec *s)
+{
+	const struct initramfs_item *it = find_scheduler(s, s->boot_scheduler);
+	const char *base, *args;
+	char *target;
+	struct kterr *e;
+
+	if (!it)
+		return kterr_hint(kterr_new(ENOENT, "boot scheduler '%s' is not staged",
+					    s->boot_scheduler),
+				  "stage it with stage-scheduler, or name one of the kernel's "
+				  "schedulers (scx_simple, scx_qmap, scx_central, scx_flatcg)");
+	base = strrchr(it->path, '/');
+	base = base ? base + 1 : it->path;
+	target = kt_strfmt(KT_GUEST_SCHEDULERS "/%s/%s", it->name, base);
+	if (!target)
+		return kterr_new(ENOMEM, "boot scheduler link");
+	args = s->boot_scheduler_args ? s->boot_scheduler_args : it->args ? it->args : "";
+	e = cpio_add_file(c, KT_GUEST_BOOT_SCHED, 0644, it->name, strlen(it->name));
+	if (!e)
+		e = cpio_add_symlink(c, KT_GUEST_SCHED_BIN, target);
+	if (!e)
+		e = cpio_add_file(c, KT_GUEST_SCHED_ARGS, 0644, args, strlen(args));
+	free(target);
+	return e;
 }
 
 struct kterr *initramfs_assemble(const struct initramfs_spec *s, struct cpio *c)
@@ -133,16 +163,8 @@ struct kterr *initramfs_assemble(const struct initramfs_spec *s, struct cpio *c)
 		e = add_items(c, "scheduler", KT_GUEST_SCHEDULERS, s->schedulers, s->n_schedulers);
 	if (!e)
 		e = add_items(c, "payload", KT_GUEST_PAYLOADS, s->payloads, s->n_payloads);
-	if (!e && s->boot_scheduler) {
-		if (!has_scheduler(s, s->boot_scheduler))
-			e = kterr_hint(kterr_new(ENOENT, "boot scheduler '%s' is not staged",
-						 s->boot_scheduler),
-				       "stage it with stage-scheduler, or name one of the kernel's "
-				       "schedulers");
-		else
-			e = cpio_add_file(c, KT_GUEST_BOOT_SCHED, 0644, s->boot_scheduler,
-					  strlen(s->boot_scheduler));
-	}
+	if (!e && s->boot_scheduler)
+		e = add_boot_scheduler(c, s);
 	return e;
 }
 

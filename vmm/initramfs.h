@@ -36,6 +36,7 @@ struct initramfs_spec {
 	const struct initramfs_item *payloads;
 	size_t n_payloads;
 	const char *boot_scheduler;	/* a staged scheduler's name, or NULL */
+	const char *boot_scheduler_args; /* NULL: the staged default */
 };
 
 /* Add everything SPEC asks for to C (not finished). */

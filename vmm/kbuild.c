@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/header.h"
 #include "engine/util.h"
 #include "vmm/kconfig.h"
 #include "vmm/progress.h"
@@ -21,10 +22,6 @@
 
 /* Bump when the build steps change what lands in an entry. */
 #define KBUILD_RECIPE "ktcon-kbuild-1"
-
-const char *const kbuild_schedulers[] = {
-	"scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL,
-};
 
 /* Everything a build needs to carry between phases. */
 struct kb {
@@ -449,9 +446,9 @@ static struct kterr *phase_stage(struct kb *b, const char *release, const char *
 	if (!e && !elf_has_section(s_vml, ".BTF"))
 		e = kterr_hint(kterr_new(ENOENT, "%s has no .BTF section", s_vml),
 			       "CONFIG_DEBUG_INFO_BTF needs pahole (apt-get install dwarves)");
-	for (size_t i = 0; !e && kbuild_schedulers[i]; i++) {
-		char *from = kt_strfmt("%s/sched_ext/build/bin/%s", b->out, kbuild_schedulers[i]);
-		char *to = kt_path_join(s_sch, kbuild_schedulers[i]);
+	for (size_t i = 0; !e && kt_kernel_schedulers[i]; i++) {
+		char *from = kt_strfmt("%s/sched_ext/build/bin/%s", b->out, kt_kernel_schedulers[i]);
+		char *to = kt_path_join(s_sch, kt_kernel_schedulers[i]);
 
 		e = (from && to) ? copy_file(b, from, to) : kterr_new(ENOMEM, "stage");
 		free(from);

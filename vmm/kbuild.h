@@ -21,7 +21,6 @@
 #define KBUILD_DEFAULT_TARBALL "/usr/src/linux-source-6.12.tar.xz"
 
 /* The schedulers every entry carries (tools/sched_ext's C schedulers). */
-extern const char *const kbuild_schedulers[];
 
 struct kbuild_opts {
 	const char *source;	/* a kernel tree; NULL: the Debian tarball */

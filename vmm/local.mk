@@ -18,6 +18,7 @@ libvmm_a_SOURCES = \
 	vmm/machine.c vmm/machine.h \
 	vmm/teardown.c vmm/teardown.h \
 	vmm/agentlink.c vmm/agentlink.h \
+	vmm/gstate-wire.c vmm/gstate-wire.h \
 	vmm/guestlink.c vmm/guestlink.h \
 	vmm/cpio.c vmm/cpio.h \
 	vmm/elfdeps.c vmm/elfdeps.h \

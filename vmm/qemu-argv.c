@@ -90,10 +90,15 @@ struct kterr *qemu_argv_build(const struct qemu_spec *s, char ***out)
 		if (s->tsc_khz)
 			snprintf(tsc, sizeof(tsc), " tsc_early_khz=%lu", s->tsc_khz);
 		/* panic=-1: reboot at once on panic, which -no-reboot turns into
-		 * QEMU's exit; the console tail tells why. nokaslr: host
-		 * introspection reads the kernel at its vmlinux link addresses
-		 * (vmm/kva.h); a user's kernel with RANDOMIZE_BASE would move. */
-		ADD(&b, "console=ttyS0 loglevel=4 reboot=t panic=-1 nokaslr rdinit=/init%s%s%s", tsc,
+		 * QEMU's exit; the console tail tells why. no_timer_check: the
+		 * IO-APIC timer check counts ticks in a busy loop, which a TCG
+		 * guest on a loaded host can miss ("IO-APIC + timer doesn't
+		 * work!" panic, seen here under load); virtual timers need no
+		 * such check. nokaslr: host introspection reads the kernel at its
+		 * vmlinux link addresses (vmm/kva.h); a user's kernel with
+		 * RANDOMIZE_BASE would move. */
+		ADD(&b, "console=ttyS0 loglevel=4 reboot=t panic=-1 no_timer_check nokaslr "
+		    "rdinit=/init%s%s%s", tsc,
 		    s->append_extra ? " " : "", s->append_extra ? s->append_extra : "");
 	}
 	/* kernel console: the 8250 UART */

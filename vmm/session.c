@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/header.h"
 #include "engine/util.h"
 #include "vmm/kbuild.h"
 #include "vmm/kcache.h"
@@ -88,7 +89,7 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 	struct kterr *e;
 	int fd;
 
-	while (kbuild_schedulers[nk])
+	while (kt_kernel_schedulers[nk])
 		nk++;
 	cap += nk;
 	sched = calloc(cap ? cap : 1, sizeof(*sched));
@@ -103,7 +104,7 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 		goto out;
 	}
 	for (size_t i = 0; s->schedulers_dir && i < nk; i++) {
-		const char *name = kbuild_schedulers[i];
+		const char *name = kt_kernel_schedulers[i];
 		char *p = staged_by_user(o, name) ? NULL : kt_path_join(s->schedulers_dir, name);
 
 		if (p && kt_exists(p)) {
@@ -135,6 +136,7 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 		.payloads = o->payloads,
 		.n_payloads = o->n_payloads,
 		.boot_scheduler = o->boot_scheduler,
+		.boot_scheduler_args = o->boot_scheduler_args,
 	};
 	e = initramfs_build(&spec, s->initrd, &size);
 out:
@@ -187,6 +189,14 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 			e = kterr_note(e, "guest console, last lines:\n%s", tail ? tail : "");
 			free(tail);
 		}
+		goto fail_link;
+	}
+	if (s->link.hello.scheduler_error[0]) {
+		/* Ready means under its boot scheduler: without it, no guest. */
+		e = kterr_hint(kterr_new(ECHILD, "the guest's %s",
+					 s->link.hello.scheduler_error),
+			       "run it by hand to see more: ktcon boot --shell, then /scheduler "
+			       "$(cat /sched_args)");
 		goto fail_link;
 	}
 	s->t.hello_ns = s->link.hello_ns;

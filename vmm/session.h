@@ -28,6 +28,7 @@ struct session_opts {
 	const struct initramfs_item *payloads;
 	size_t n_payloads;
 	const char *boot_scheduler;	/* attached at boot, or NULL */
+	const char *boot_scheduler_args; /* NULL: its staged default */
 	int boot_timeout_ms;		/* 0: SESSION_BOOT_TIMEOUT_MS */
 	void (*on_console)(const char *line, void *ctx);
 	void (*on_log)(const char *line, void *ctx);	/* agent LOG frames */

@@ -15,6 +15,7 @@ void fake_link_init(struct fake_link *f)
 	f->next_pid = 100;
 	f->next_handle = 1;
 	f->procs_count = -1;
+	kt_gstate_init(&f->state);
 }
 
 void fake_link_free(struct fake_link *f)
@@ -22,11 +23,12 @@ void fake_link_free(struct fake_link *f)
 	for (int i = 0; i < f->nlog; i++)
 		free(f->log[i]);
 	f->nlog = 0;
+	kt_gstate_clear(&f->state);
 }
 
 struct kt_link fake_link_of(struct fake_link *f)
 {
-	return (struct kt_link){ &fake_link_ops, f };
+	return (struct kt_link){ f->with_poll ? &fake_link_poll_ops : &fake_link_ops, f };
 }
 
 int fake_link_find(const struct fake_link *f, const char *prefix, int from)
@@ -69,6 +71,10 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 
 	if (f->nlog < FAKE_LOG_MAX)
 		f->log[f->nlog++] = line;
+	if (f->die_at && line && !strncmp(line, f->die_at, strlen(f->die_at))) {
+		f->dead = true;
+		return kterr_new(ECONNRESET, "control channel closed: guest kernel panic");
+	}
 	if (f->fail_prefix && line && !strncmp(line, f->fail_prefix, strlen(f->fail_prefix)))
 		return kterr_new(f->fail_errno, "%s", f->fail_msg ? f->fail_msg : "fake failure");
 	if (f->block_wait && req->op == KT_OP_WAIT_PAYLOAD && req->verb == KT_GREQ_OP) {
@@ -111,4 +117,33 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	return NULL;
 }
 
-const struct kt_link_ops fake_link_ops = { .request = request };
+static const char *gone(void *ctx)
+{
+	return ((struct fake_link *)ctx)->dead ? "guest kernel panic (fake)" : NULL;
+}
+
+const struct kt_link_ops fake_link_ops = { .request = request, .gone = gone };
+
+static struct kterr *fake_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
+			       struct kt_gstate *state)
+{
+	struct fake_link *f = ctx;
+
+	f->npolls++;
+	if (f->now)
+		*f->now += timeout_ns;
+	f->poll_ns += timeout_ns;
+	if (f->poll_fail)
+		return kterr_new(ECONNRESET, "%s", f->poll_fail);
+	if (f->state_gen != *gen && f->state.valid) {
+		struct kterr *e = kt_gstate_copy(state, &f->state);
+
+		if (e)
+			return e;
+		*gen = f->state_gen;
+	}
+	return NULL;
+}
+
+const struct kt_link_ops fake_link_poll_ops = { .request = request, .poll = fake_poll,
+						 .gone = gone };

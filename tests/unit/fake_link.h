@@ -28,9 +28,24 @@ struct fake_link {
 	struct kt_worker_report workers[8];
 	size_t nworkers;
 	int procs_count;		/* pids capture-cgroup-procs returns */
+	/* with_poll: the link has a poll hook, which advances *now by its
+	 * timeout (the harness's fake clock), counts calls, and hands over
+	 * state when state_gen is newer; poll_fail makes it fail. */
+	bool with_poll;
+	uint64_t *now;
+	int npolls;
+	uint64_t poll_ns;		/* time spent in poll */
+	struct kt_gstate state;
+	uint64_t state_gen;
+	const char *poll_fail;
+	/* The request starting with die_at fails and the guest is gone from
+	 * then on (the link's gone hook says so). */
+	const char *die_at;
+	bool dead;
 };
 
 extern const struct kt_link_ops fake_link_ops;
+extern const struct kt_link_ops fake_link_poll_ops;
 
 void fake_link_init(struct fake_link *f);
 void fake_link_free(struct fake_link *f);

@@ -490,6 +490,118 @@ static void test_hold_loop_repeats_ops_until_share_ends(void **state)
 	harness_free(&h);
 }
 
+/* The fake guest reports a state with one cgroup. */
+static void fake_state(struct fake_link *f, uint64_t gen, const char *cg)
+{
+	kt_gstate_clear(&f->state);
+	f->state.valid = true;
+	f->state.gen = gen;
+	f->state.cgroups = calloc(1, sizeof(*f->state.cgroups));
+	assert_non_null(f->state.cgroups);
+	snprintf(f->state.cgroups[0].path, sizeof(f->state.cgroups[0].path), "%s", cg);
+	f->state.ncgroups = 1;
+	f->state_gen = gen;
+}
+
+static void test_holds_pump_the_link_and_keep_its_latest_state(void **state)
+{
+	struct harness h;
+	struct kt_gstate g;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	fake_state(&h.link, 1, "a");
+	t0 = h.now;
+	harness_run(&h, "step hold=2s\n  add-cgroup a\n");
+	assert_null(h.err);
+	/* The whole hold was spent draining the link, in slices. */
+	assert_true(h.now - t0 >= 2000000000ULL);
+	assert_true(h.link.poll_ns >= 2000000000ULL);
+	assert_true(h.link.npolls >= 100);
+	assert_true(kt_exec_gstate(h.x, &g));
+	assert_int_equal(g.ncgroups, 1);
+	assert_string_equal(g.cgroups[0].path, "a");
+	kt_gstate_clear(&g);
+	/* A newer state replaces it; the copy handed out was the caller's. */
+	fake_state(&h.link, 2, "b");
+	kt_exec_pump(h.x, 0);
+	assert_true(kt_exec_gstate(h.x, &g));
+	assert_int_equal(g.gen, 2);
+	assert_string_equal(g.cgroups[0].path, "b");
+	kt_gstate_clear(&g);
+	harness_free(&h);
+}
+
+static void test_state_arriving_during_a_request_is_kept(void **state)
+{
+	struct harness h;
+	struct kt_gstate g;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	fake_state(&h.link, 5, "x");
+	/* no hold: only the poll after each request sees it */
+	harness_run(&h, "step\n  add-cgroup x\n");
+	assert_null(h.err);
+	assert_int_equal(h.link.poll_ns, 0);
+	assert_true(kt_exec_gstate(h.x, &g));
+	assert_int_equal(g.gen, 5);
+	kt_gstate_clear(&g);
+	harness_free(&h);
+}
+
+static void test_link_without_poll_sleeps_and_has_no_state(void **state)
+{
+	struct kt_gstate g;
+
+	RUN(h, "step hold=1s\n  add-cgroup a\n");
+	assert_null(h.err);
+	assert_int_equal(h.link.npolls, 0);
+	assert_false(kt_exec_gstate(h.x, &g));
+	assert_false(g.valid);
+	assert_null(g.cgroups);
+	harness_free(&h);
+}
+
+struct warns {
+	int n;
+	char last[256];
+};
+
+static void count_warn(void *ctx, const struct kt_event *ev)
+{
+	struct warns *w = ctx;
+
+	if (ev->kind != KT_EV_WARN)
+		return;
+	w->n++;
+	snprintf(w->last, sizeof(w->last), "%s", ev->text);
+}
+
+static void test_broken_poll_is_said_once_and_holds_still_take_their_time(void **state)
+{
+	struct harness h;
+	struct warns w = { 0 };
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.poll_fail = "control channel closed";
+	kt_events_subscribe(h.events, count_warn, &w);
+	t0 = h.now;
+	harness_run(&h, "step hold=1s\n  add-cgroup a\n");
+	assert_null(h.err);
+	assert_true(h.now - t0 >= 1000000000ULL && h.now - t0 < 1100000000ULL);
+	assert_int_equal(h.link.npolls, 1);
+	assert_int_equal(w.n, 1);
+	assert_contains(w.last, "guest link: control channel closed");
+	harness_free(&h);
+}
+
 static void test_detach_scheduler_with_none_attached_fails(void **state)
 {
 	RUN(h, "step\n"
@@ -514,6 +626,31 @@ static void test_replace_needs_attached_and_restart_uses_boot_scheduler(void **s
 	assert_int_equal(fake_link_count(&h.link, "replace-scheduler qmap"), 1);
 	assert_int_equal(fake_link_count(&h.link, "attach-scheduler qmap"), 1);
 	assert_true(kt_exec_scenario(h.x)->sched_attached);
+	harness_free(&h);
+}
+
+/* Once the link says the guest is gone, nothing more is sent: the rest of
+ * the step and the later steps are skipped and teardown asks nothing. */
+static void test_a_dead_guest_stops_the_run(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.die_at = "freeze-cgroup";
+	harness_run(&h, "backdrop\n"
+			"  add-cgroup bg\n"
+			"step\n"
+			"  add-cgroup a\n"
+			"  freeze-cgroup a\n"
+			"  add-cgroup b\n"
+			"step\n"
+			"  add-cgroup c\n");
+	assert_contains(h.errstr, "guest kernel panic");
+	assert_int_equal(harness_line(&h, 6)->status, KT_RES_SKIP);
+	assert_int_equal(harness_line(&h, 8)->status, KT_RES_SKIP);
+	assert_int_equal(fake_link_find(&h.link, "freeze-cgroup", 0), h.link.nlog - 1);
+	assert_int_equal(kt_exec_results(h.x)->nteardown, 0);
+	assert_false(kt_exec_results(h.x)->passed);
 	harness_free(&h);
 }
 
@@ -749,9 +886,14 @@ int main(void)
 		cmocka_unit_test(test_backdrop_torn_down_at_scenario_end),
 		cmocka_unit_test(test_hold_fixed_and_fraction_take_their_time),
 		cmocka_unit_test(test_hold_loop_repeats_ops_until_share_ends),
+		cmocka_unit_test(test_holds_pump_the_link_and_keep_its_latest_state),
+		cmocka_unit_test(test_state_arriving_during_a_request_is_kept),
+		cmocka_unit_test(test_link_without_poll_sleeps_and_has_no_state),
+		cmocka_unit_test(test_broken_poll_is_said_once_and_holds_still_take_their_time),
 		cmocka_unit_test(test_detach_scheduler_with_none_attached_fails),
 		cmocka_unit_test(test_replace_needs_attached_and_restart_uses_boot_scheduler),
 		cmocka_unit_test(test_pin_bpf_map_twice_is_a_noop),
+		cmocka_unit_test(test_a_dead_guest_stops_the_run),
 		cmocka_unit_test(test_steer_irq_to_offline_cpu_names_it),
 		cmocka_unit_test(test_expect_procs_counts_captured_pids),
 		cmocka_unit_test(test_expect_read_and_snapshot_compare),

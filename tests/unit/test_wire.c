@@ -175,6 +175,7 @@ static void test_wrong_version_and_unknown_type(void **state)
 	assert_int_equal(wire_decode(b.data, b.len, msg, &used, why, sizeof(why)), WIRE_BAD);
 	assert_non_null(strstr(why, "unknown frame type 99"));
 	assert_int_equal(used, b.len);	/* the whole (well-formed) frame is dropped */
+	wire_buf_free(&b);
 
 	hello(&b, 1);
 	b.data[4] = 2;

@@ -1,0 +1,99 @@
+/*
+ * gstate.h - the guest's state as the agent last reported it: the managed
+ * cgroup tree, sched_ext's sysfs state and per-CPU IRQ counts.
+ *
+ * A plain value: the VMM fills one from each STATE frame (vmm/gstate-wire.c
+ * parses the wire), the executor keeps a copy (kt_exec_gstate), front-ends
+ * render it. Arrays are malloc'd and owned by the struct: copy with
+ * kt_gstate_copy, free with kt_gstate_clear. Nothing here knows how the
+ * state travelled.
+ *
+ * Unknown is explicit: -1 for a number the guest could not read, has_* or
+ * an empty string for a file it does not have.
+ */
+#ifndef KTCON_GSTATE_H
+#define KTCON_GSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/err.h"
+
+#define KT_GSTATE_PATH_MAX 256
+#define KT_GSTATE_CPUS_MAX 256
+#define KT_GSTATE_KNOB_MAX 64
+#define KT_GSTATE_NAME_MAX 16
+#define KT_GSTATE_DESC_MAX 64
+#define KT_GSTATE_ERR_MAX 256
+
+/* The cgroup knobs reported, in this order (the recipe's key names). */
+enum { KT_GSTATE_NKNOBS = 5 };
+extern const char *const kt_gstate_knobs[KT_GSTATE_NKNOBS];
+
+struct kt_gstate_cgroup {
+	char path[KT_GSTATE_PATH_MAX];		/* below the managed parent: "a/b" */
+	bool has_cpus;
+	char cpus_effective[KT_GSTATE_CPUS_MAX];
+	int populated, frozen;			/* 0 | 1, -1 unknown */
+	long nprocs;				/* -1 unknown */
+	bool has_knob[KT_GSTATE_NKNOBS];
+	char knobs[KT_GSTATE_NKNOBS][KT_GSTATE_KNOB_MAX];	/* as the guest read them */
+	long workers;				/* ktcon workers in it; -1 unknown */
+};
+
+struct kt_gstate_sched {
+	char state[32];		/* "enabled", "disabled", ..., "absent" */
+	char ops[64];		/* the attached scheduler's ops name, or "" */
+	/* -1 where this kernel has no such file */
+	int64_t switch_all, nr_rejected, hotplug_seq, enable_seq;
+};
+
+struct kt_gstate_irq {
+	char name[KT_GSTATE_NAME_MAX];		/* "0", "24", "LOC", "ERR" */
+	char desc[KT_GSTATE_DESC_MAX];		/* "IO-APIC 2-edge timer" */
+	bool per_cpu;				/* false: one global count (ERR, MIS) */
+	uint64_t total;
+};
+
+struct kt_gstate {
+	bool valid;			/* a STATE has arrived */
+	uint64_t gen;			/* the agent's STATE generation */
+	uint64_t uptime_ms;		/* guest uptime when it was read */
+	uint64_t received_ns;		/* host monotonic clock when it arrived */
+	uint64_t skipped_rounds;	/* frames the agent could not send */
+
+	struct kt_gstate_cgroup *cgroups;
+	size_t ncgroups;
+	bool cgroups_truncated;
+	char cgroups_error[KT_GSTATE_ERR_MAX];	/* why the tree was not read, or "" */
+
+	struct kt_gstate_sched sched;
+
+	unsigned ncpus;			/* IRQ columns */
+	unsigned *cpu;			/* [ncpus] the CPU of each column */
+	uint64_t *cpu_irqs;		/* [ncpus] sum of the per-CPU rows */
+	struct kt_gstate_irq *irqs;
+	size_t nirqs;
+	uint64_t *irq_counts;		/* [nirqs * ncpus]; zero for global rows */
+	bool irqs_truncated;
+	uint64_t irqs_skipped;		/* lines the agent could not parse */
+	char irqs_error[KT_GSTATE_ERR_MAX];
+};
+
+void kt_gstate_init(struct kt_gstate *s);
+void kt_gstate_clear(struct kt_gstate *s);
+
+/* Deep copy; on failure dst is left empty (kt_gstate_init). */
+struct kterr *kt_gstate_copy(struct kt_gstate *dst, const struct kt_gstate *src);
+
+/* The cgroup at path, or NULL. */
+const struct kt_gstate_cgroup *kt_gstate_cgroup(const struct kt_gstate *s, const char *path);
+
+/* Row r's ncpus counts. */
+static inline const uint64_t *kt_gstate_irq_counts(const struct kt_gstate *s, size_t r)
+{
+	return s->irq_counts + r * s->ncpus;
+}
+
+#endif

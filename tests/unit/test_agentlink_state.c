@@ -1,0 +1,187 @@
+/* test_agentlink_state.c - the host keeps the guest's latest STATE: taken
+ * by agentlink_pump() with no request in flight, and while a request waits
+ * for its reply; a bad STATE is logged and the previous one kept. The
+ * guest end is a socketpair written by the test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "engine/util.h"
+#include "vmm/agentlink.h"
+
+struct fx {
+	int guest;			/* the agent's end */
+	struct agentlink l;
+	char log[1024];
+};
+
+static void on_log(const char *line, void *ctx)
+{
+	struct fx *f = ctx;
+
+	snprintf(f->log, sizeof(f->log), "%s", line);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	int sv[2];
+
+	if (!f || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	f->guest = sv[0];
+	if (agentlink_init(&f->l, sv[1], NULL, NULL))
+		return -1;
+	f->l.on_log = on_log;
+	f->l.log_ctx = f;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	close(f->guest);
+	close(f->l.fd);
+	agentlink_release(&f->l);
+	free(f);
+	return 0;
+}
+
+static void send_state(struct fx *f, uint32_t gen, const char *cg, const char *nprocs)
+{
+	struct wire_buf b;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_STATE, gen);
+	wire_put_str(&b, "cg.n", "1");
+	wire_put_str(&b, "cg.0.path", cg);
+	wire_put_str(&b, "cg.0.nprocs", nprocs);
+	wire_put_str(&b, "sched.state", "disabled");
+	assert_true(wire_finish(&b));
+	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
+	wire_buf_free(&b);
+}
+
+static void test_pump_takes_states_with_no_request(void **state)
+{
+	struct fx *f = *state;
+
+	assert_false(f->l.state.valid);
+	assert_null(agentlink_pump(&f->l, 0));
+	assert_int_equal(f->l.nstates, 0);
+	send_state(f, 1, "a", "1");
+	send_state(f, 2, "b", "2");
+	assert_null(agentlink_pump(&f->l, 0));
+	assert_int_equal(f->l.nstates, 2);
+	assert_true(f->l.state.valid);
+	assert_int_equal(f->l.state.gen, 2);
+	assert_string_equal(f->l.state.cgroups[0].path, "b");
+	assert_true(f->l.state.received_ns > 0);
+}
+
+static void test_pump_waits_out_its_timeout(void **state)
+{
+	struct fx *f = *state;
+	uint64_t t0 = kt_now_ns();
+
+	assert_null(agentlink_pump(&f->l, 60));
+	assert_true(kt_now_ns() - t0 >= 60 * 1000000ULL);
+}
+
+static void test_bad_state_keeps_the_previous_one_and_says_why(void **state)
+{
+	struct fx *f = *state;
+
+	send_state(f, 1, "good", "1");
+	send_state(f, 2, "bad", "lots");
+	assert_null(agentlink_pump(&f->l, 0));
+	assert_int_equal(f->l.nstates, 1);
+	assert_int_equal(f->l.bad_states, 1);
+	assert_string_equal(f->l.state.cgroups[0].path, "good");
+	assert_non_null(strstr(f->log, "kept the previous guest state"));
+	assert_non_null(strstr(f->log, "cg.0.nprocs: 'lots' is not a count"));
+}
+
+static void test_wait_state_returns_on_a_newer_one(void **state)
+{
+	struct fx *f = *state;
+	uint64_t have;
+
+	send_state(f, 1, "a", "0");
+	assert_null(agentlink_pump(&f->l, 0));
+	have = f->l.nstates;
+	struct kterr *e = agentlink_wait_state(&f->l, have, 30);
+	assert_non_null(e);
+	assert_true(kterr_contains(e, "wait for the guest's state"));
+	kterr_free(e);
+	send_state(f, 2, "a", "5");
+	assert_null(agentlink_wait_state(&f->l, have, 1000));
+	assert_int_equal(f->l.state.cgroups[0].nprocs, 5);
+}
+
+/* The agent answers a request; a STATE comes before the reply. */
+static void test_states_are_taken_while_a_request_waits(void **state)
+{
+	struct fx *f = *state;
+	struct wire_buf b;
+	struct wire_msg *m = malloc(sizeof(*m));
+	uint8_t buf[4096];
+	size_t used;
+	ssize_t n;
+	const struct wire_msg *reply;
+
+	/* The request is written before the reply can be: send the state and
+	 * the reply first; the socket holds them until the link reads. */
+	send_state(f, 4, "during", "1");
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REPLY, f->l.next_seq);
+	wire_put_str(&b, "ok", "1");
+	assert_true(wire_finish(&b));
+	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
+	wire_buf_free(&b);
+	assert_null(agentlink_request(&f->l, "query-sched", NULL, NULL, 1000, NULL, &reply));
+	assert_int_equal(f->l.nstates, 1);
+	assert_string_equal(f->l.state.cgroups[0].path, "during");
+	n = read(f->guest, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(wire_decode(buf, n, m, &used, NULL, 0), WIRE_OK);
+	assert_string_equal(wire_get(m, "op"), "query-sched");
+	free(m);
+}
+
+static void test_pump_reports_a_closed_channel(void **state)
+{
+	struct fx *f = *state;
+	struct kterr *e;
+
+	close(f->guest);
+	f->guest = -1;
+	e = agentlink_pump(&f->l, 50);
+	assert_non_null(e);
+	assert_true(kterr_contains(e, "control channel closed"));
+	kterr_free(e);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_pump_takes_states_with_no_request),
+		T(test_pump_waits_out_its_timeout),
+		T(test_bad_state_keeps_the_previous_one_and_says_why),
+		T(test_wait_state_returns_on_a_newer_one),
+		T(test_states_are_taken_while_a_request_waits),
+		T(test_pump_reports_a_closed_channel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
