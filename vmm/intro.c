@@ -485,7 +485,9 @@ static struct kterr *op_watch_arm(void *ctx, const char *symbol, unsigned user_s
 	return e ? kterr_wrap(e, "watch-snapshot %s (0x%" PRIx64 ")", symbol, addr) : NULL;
 }
 
-/* While the guest runs with watches armed: wait for a stop, handle it. */
+/* While the guest runs with watches armed: wait for a stop, handle it.
+ * A stop reply can sit in the client's buffers (it raced the ack of our
+ * continue) where poll() cannot see it: look before every poll. */
 static void *watcher(void *arg)
 {
 	struct intro *in = arg;
@@ -493,33 +495,26 @@ static void *watcher(void *arg)
 	while (!atomic_load(&in->stopping)) {
 		struct pollfd p = { .fd = -1, .events = POLLIN };
 		struct gdb_stop why;
-		bool stopped = false;
-		struct kterr *e;
+		bool stopped = false, buffered = false;
+		struct kterr *e = NULL;
 
 		pthread_mutex_lock(&in->lock);
 		if (!in->broken && in->m->gdb && !gdb_is_stopped(in->m->gdb) &&
-		    watch_armed(&in->watches))
-			p.fd = gdb_fd(in->m->gdb);
-		pthread_mutex_unlock(&in->lock);
-		if (p.fd < 0) {
-			usleep(WATCHER_POLL_MS * 1000);
-			continue;
-		}
-		if (poll(&p, 1, WATCHER_POLL_MS) <= 0)
-			continue;
-		pthread_mutex_lock(&in->lock);
-		e = NULL;
-		/* Another thread may have had the connection meanwhile. */
-		if (!in->broken && in->m->gdb && !gdb_is_stopped(in->m->gdb))
+		    watch_armed(&in->watches)) {
 			e = gdb_wait_stop(in->m->gdb, 0, &why, &stopped);
-		if (!e && stopped) {
-			struct freeze f;
+			if (!e && stopped) {
+				struct freeze f;
 
-			e = freeze_begin(in->m, &f);	/* already stopped: lists the vCPUs */
-			if (!e && f.why.watch != GDB_WATCH_NONE)
-				e = handle_fire(in, &f, true);
-			else if (!e)
-				e = thaw(in, &f, "an unexpected stop");
+				e = freeze_begin(in->m, &f);	/* stopped: lists the vCPUs */
+				if (!e && f.why.watch != GDB_WATCH_NONE)
+					e = handle_fire(in, &f, true);
+				else if (!e)
+					e = thaw(in, &f, "an unexpected stop");
+			}
+			if (!e && in->m->gdb && !gdb_is_stopped(in->m->gdb)) {
+				p.fd = gdb_fd(in->m->gdb);
+				buffered = gdb_buffered(in->m->gdb);
+			}
 		}
 		if (e) {
 			char *m = kterr_strdup(e);
@@ -530,6 +525,12 @@ static void *watcher(void *arg)
 			in->broken = true;
 		}
 		pthread_mutex_unlock(&in->lock);
+		if (buffered)
+			continue;
+		if (p.fd < 0)
+			usleep(WATCHER_POLL_MS * 1000);
+		else
+			poll(&p, 1, WATCHER_POLL_MS);
 	}
 	return NULL;
 }
