@@ -110,7 +110,11 @@ static struct kterr *exec_snapshot(struct kt_exec *x, const struct kt_stmt *st)
 
 const struct kt_form kt_expect_snapshot = {
 	.name = "snapshot", .kind = KT_STMT_EXPECT, .op = -1,
-	.help = "A variable of snapshot TAG compares as given with VALUE.",
+	.help = "A variable of snapshot TAG compares as given with VALUE. NAME: scx.FIELD (state, "
+		"nr_rejected, enable_seq, bypass_depth, exit_kind, ...), cpuN.FIELD (nr_running, "
+		"scx.nr_running, scx.local_dsq.nr, ...), vcpuN.REG (rip, cr3, ...), freeze_us, a "
+		"BPF global of the scheduler (nr_enqueued, or MAP.nr_enqueued) or a kernel "
+		"variable in .data/.bss (nr_cpu_ids).",
 	.args = { { NULL, KT_T_TAG, 0 }, { NULL, KT_T_VAR, 0 }, { "NAME", KT_T_STRING, 0 },
 		  { NULL, KT_T_CMPOP, 0 }, { NULL, KT_T_VALUE, 0 } },
 	.validate = need_tag,

@@ -97,3 +97,16 @@ check_PROGRAMS += tests/unit/test_kidr
 tests_unit_test_kidr_SOURCES = tests/unit/test_kidr.c
 tests_unit_test_kidr_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kidr_LDADD = $(UNIT_LDADD)
+
+# libFuzzer target for what the host reads from a hostile guest: XArray
+# walks, page walks, a BPF program's BTF rendered (tests/fuzz/run-fuzz
+# builds it as kguest).
+if FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_kguest
+tests_fuzz_fuzz_kguest_SOURCES = tests/fuzz/fuzz_kguest.c vmm/kidr.c vmm/kva.c vmm/kbtf.c \
+	vmm/ksym.c
+tests_fuzz_fuzz_kguest_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) $(LIBBPF_CFLAGS)
+tests_fuzz_fuzz_kguest_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_kguest_LDADD = libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz_kguest.c

@@ -997,6 +997,11 @@ bool gdb_acks(const struct gdb *g)
 	return g->ack_mode;
 }
 
+bool gdb_buffered(const struct gdb *g)
+{
+	return g->early || g->in_off < g->in_len;
+}
+
 int gdb_fd(const struct gdb *g)
 {
 	return g->fd;

@@ -241,6 +241,11 @@ struct kterr *gdb_continue(struct gdb *g, uint64_t *paused_ns);
  * be there. */
 int gdb_fd(const struct gdb *g);
 
+/* Bytes or a packet already read from the socket and not yet handed
+ * out (a stop reply that raced an ack lands here): poll() on gdb_fd
+ * would not see them, so look with gdb_wait_stop(g, 0, ...) first. */
+bool gdb_buffered(const struct gdb *g);
+
 /* Wait up to timeout_ms (0: just look) for a stop reply while running.
  * *stopped tells whether one came. */
 struct kterr *gdb_wait_stop(struct gdb *g, int timeout_ms, struct gdb_stop *why,

@@ -131,12 +131,16 @@ struct kterr *kbtf_var(const struct btf *btf, const char *name, uint32_t *type_i
 	return NULL;
 }
 
-bool kbtf_scalar(const struct btf *btf, uint32_t id, struct kbtf_scalar *out)
+/* A BPF program's BTF comes from the guest: bound the nesting a struct of
+ * one member may claim. */
+#define SCALAR_DEPTH 8
+
+static bool scalar(const struct btf *btf, uint32_t id, struct kbtf_scalar *out, int depth)
 {
 	const struct btf_type *t = btf__type_by_id(btf, kbtf_skip_mods(btf, id));
 
 	memset(out, 0, sizeof(*out));
-	if (!t)
+	if (!t || depth > SCALAR_DEPTH)
 		return false;
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT: {
@@ -164,13 +168,18 @@ bool kbtf_scalar(const struct btf *btf, uint32_t id, struct kbtf_scalar *out)
 		if (btf_vlen(t) != 1 || btf_member_bit_offset(t, 0) ||
 		    btf_member_bitfield_size(t, 0))
 			return false;
-		if (!kbtf_scalar(btf, btf_members(t)->type, out) || out->size != t->size)
+		if (!scalar(btf, btf_members(t)->type, out, depth + 1) || out->size != t->size)
 			return false;
 		break;
 	default:
 		return false;
 	}
 	return out->size == 1 || out->size == 2 || out->size == 4 || out->size == 8;
+}
+
+bool kbtf_scalar(const struct btf *btf, uint32_t id, struct kbtf_scalar *out)
+{
+	return scalar(btf, id, out, 0);
 }
 
 const char *kbtf_enum_name(const struct btf *btf, uint32_t enum_id, int64_t v)
