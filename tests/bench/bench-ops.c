@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	}
 	uint64_t *ping = calloc(n, sizeof(*ping)), *pair = calloc(n, sizeof(*pair));
 	uint64_t *spawn = calloc(n, sizeof(*spawn));
-	const struct args cg = { "bench" }, spawn2 = { "bench", "2" };
+	const struct args cg = { "bench", NULL }, spawn2 = { "bench", "2" };
 
 	printf("op benchmark: %d rounds, %d vCPUs, %s\n", n, cpus, accel_name(s.m.accel));
 	/* Interleaved rounds: the three share whatever load the host has. */
