@@ -171,6 +171,48 @@ static void test_pump_reports_a_closed_channel(void **state)
 	kterr_free(e);
 }
 
+/* A guest that stops answering: the request ends at its bound and says
+ * so; the link is not marked gone (the guest may yet answer). */
+static void test_a_guest_that_does_not_answer_times_out(void **state)
+{
+	struct fx *f = *state;
+	const struct wire_msg *reply;
+	uint64_t t0 = kt_now_ns();
+	struct kterr *e = agentlink_request(&f->l, "add-cgroup", NULL, NULL, 200, NULL, &reply);
+
+	assert_non_null(e);
+	assert_true(kterr_contains(e, "add-cgroup: no answer within 200 ms"));
+	assert_true(kt_now_ns() - t0 >= 200000000ull);
+	assert_null(f->l.gone);
+	kterr_free(e);
+}
+
+/* Corrupt bytes from the guest (garbage, a frame whose CRC is wrong) are
+ * skipped and said in the log; the reply after them still arrives. */
+static void test_corrupt_frames_are_skipped_and_said(void **state)
+{
+	struct fx *f = *state;
+	static const char garbage[] = "\x01\x02not a frame at all";
+	struct wire_buf b;
+	const struct wire_msg *reply;
+
+	assert_int_equal(write(f->guest, garbage, sizeof(garbage)), (ssize_t)sizeof(garbage));
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_LOG, 0);
+	wire_put_str(&b, "line", "a log line whose CRC will not match");
+	assert_true(wire_finish(&b));
+	b.data[b.len - 1] ^= 0xff;	/* corrupt the body after the CRC */
+	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
+	wire_begin(&b, WIRE_OP_REPLY, f->l.next_seq);
+	wire_put_str(&b, "ok", "1");
+	assert_true(wire_finish(&b));
+	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
+	wire_buf_free(&b);
+	assert_null(agentlink_request(&f->l, "ping", NULL, NULL, 1000, NULL, &reply));
+	assert_true(f->l.bad_frames >= 1);
+	assert_non_null(strstr(f->log, "skipped a bad frame from the guest"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -181,6 +223,8 @@ int main(void)
 		T(test_wait_state_returns_on_a_newer_one),
 		T(test_states_are_taken_while_a_request_waits),
 		T(test_pump_reports_a_closed_channel),
+		T(test_a_guest_that_does_not_answer_times_out),
+		T(test_corrupt_frames_are_skipped_and_said),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
