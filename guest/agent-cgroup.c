@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "guest/state-cgroups.h"
 
 #define FREEZE_WAIT_MS 5000
 #define CGROUP_PATH_MAX 512
@@ -140,17 +141,6 @@ static struct kterr *op_add_cgroup(struct agent *a, const struct wire_msg *req,
 	return create_cgroup(wire_get(req, "cgroup"), path);
 }
 
-/* Knobs of a cgroup definition: the recipe key, the file, and how the
- * value is written (cpu.max is QUOTA/PERIOD in a recipe, "QUOTA PERIOD"
- * in the file). */
-static const struct { const char *key, *file; bool slash_to_space; } knobs[] = {
-	{ "cpu.weight", "cpu.weight", false },
-	{ "cpu.max", "cpu.max", true },
-	{ "memory.max", "memory.max", false },
-	{ "io.weight", "io.weight", false },
-	{ "pids.max", "pids.max", false },
-};
-
 static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *req,
 				       struct wire_buf *reply)
 {
@@ -162,18 +152,20 @@ static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *r
 	e = create_cgroup(name, path);
 	if (!e && wire_get(req, "cpus"))
 		e = cg_write(path, "cpuset.cpus", wire_get(req, "cpus"));
-	for (size_t i = 0; !e && i < ARRAY_SIZE(knobs); i++) {
-		const char *v = wire_get(req, knobs[i].key);
+	/* The knobs the state stream reports, under their file names (the
+	 * recipe's keys). A recipe writes cpu.max as QUOTA/PERIOD, the file
+	 * takes "QUOTA PERIOD"; no other knob's value has a slash. */
+	for (size_t i = 0; !e && i < CG_NKNOBS; i++) {
+		const char *v = wire_get(req, cg_knob_files[i]);
 		char val[128];
 
 		if (!v)
 			continue;
 		snprintf(val, sizeof(val), "%s", v);
-		if (knobs[i].slash_to_space)
-			for (char *c = val; *c; c++)
-				if (*c == '/')
-					*c = ' ';
-		e = cg_write(path, knobs[i].file, val);
+		for (char *c = val; *c; c++)
+			if (*c == '/')
+				*c = ' ';
+		e = cg_write(path, cg_knob_files[i], val);
 	}
 	/* Workers last: they are placed into the finished cgroup. */
 	if (!e && wire_get_u64(req, "workers", &workers) && workers)

@@ -54,15 +54,5 @@ tests_unit_test_results_LDADD = $(ENGINE_TEST_LDADD)
 # The recipes the corpus test reads.
 EXTRA_DIST += tests/data/recipes recipes
 
-# libFuzzer target for the parser, built from the engine sources so the
-# fuzzer sees their coverage (./configure --enable-fuzz CC=clang). It is an
-# EXTRA_PROGRAM that `all` depends on under FUZZ.
-EXTRA_PROGRAMS += tests/fuzz/fuzz_recipe
-CLEANFILES += tests/fuzz/fuzz_recipe$(EXEEXT)
-if FUZZ
-all-local: tests/fuzz/fuzz_recipe$(EXEEXT)
-endif
-tests_fuzz_fuzz_recipe_SOURCES = tests/fuzz/fuzz_recipe.c $(libengine_a_SOURCES)
-tests_fuzz_fuzz_recipe_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_recipe_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+# libFuzzer target for the parser (tests/fuzz/run-fuzz builds it: make fuzz).
 EXTRA_DIST += tests/fuzz/fuzz_recipe.c

@@ -27,17 +27,5 @@ INT_TESTS += tests/integration/qmp_gdb.int
 
 EXTRA_DIST += tests/data/qmp tests/data/gdb
 
-# libFuzzer targets (./configure CC=clang --enable-fuzz). The sources are
-# compiled into each target, not taken from libvmm.a, so the fuzzer sees
-# their coverage.
-if FUZZ
-noinst_PROGRAMS += tests/fuzz/fuzz_json tests/fuzz/fuzz_gdb
-FUZZ_COMMON = engine/err.c engine/util.c
-tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz_json.c vmm/json.c vmm/qmp.c $(FUZZ_COMMON)
-tests_fuzz_fuzz_json_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_json_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_gdb_SOURCES = tests/fuzz/fuzz_gdb.c vmm/gdbstub.c $(FUZZ_COMMON)
-tests_fuzz_fuzz_gdb_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_gdb_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
-endif
+# libFuzzer targets for the QMP and gdbstub reply parsers (tests/fuzz/run-fuzz).
 EXTRA_DIST += tests/fuzz/fuzz_json.c tests/fuzz/fuzz_gdb.c

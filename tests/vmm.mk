@@ -36,13 +36,7 @@ INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 EXTRA_DIST += tests/data/run
 
-# libFuzzer target for the frame decoder both sides run.
-if FUZZ
-noinst_PROGRAMS += tests/fuzz/fuzz_wire
-tests_fuzz_fuzz_wire_SOURCES = tests/fuzz/fuzz_wire.c guest/wire.c
-tests_fuzz_fuzz_wire_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_wire_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
-endif
+# libFuzzer target for the frame decoder both sides run (tests/fuzz/run-fuzz).
 EXTRA_DIST += tests/fuzz/fuzz_wire.c
 
 # The initramfs: cpio writer, DT_NEEDED closure, the assembled archive.
@@ -66,14 +60,7 @@ tests_unit_test_agentlink_state_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_agentlink_state_LDADD = $(UNIT_LDADD)
 
 # libFuzzer target for the host's STATE reader (valid frames of random
-# fields: random bytes would not pass the CRC).
-if FUZZ
-noinst_PROGRAMS += tests/fuzz/fuzz_gstate
-tests_fuzz_fuzz_gstate_SOURCES = tests/fuzz/fuzz_gstate.c guest/wire.c vmm/gstate-wire.c \
-	engine/gstate.c engine/err.c engine/util.c
-tests_fuzz_fuzz_gstate_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_gstate_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
-endif
+# fields: random bytes would not pass the CRC; tests/fuzz/run-fuzz).
 EXTRA_DIST += tests/fuzz/fuzz_gstate.c
 
 # Kernel memory from the host: vmlinux symbols (a small ELF the test
@@ -101,12 +88,4 @@ tests_unit_test_kidr_LDADD = $(UNIT_LDADD)
 # libFuzzer target for what the host reads from a hostile guest: XArray
 # walks, page walks, a BPF program's BTF rendered (tests/fuzz/run-fuzz
 # builds it as kguest).
-if FUZZ
-noinst_PROGRAMS += tests/fuzz/fuzz_kguest
-tests_fuzz_fuzz_kguest_SOURCES = tests/fuzz/fuzz_kguest.c vmm/kidr.c vmm/kva.c vmm/kbtf.c \
-	vmm/ksym.c
-tests_fuzz_fuzz_kguest_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) $(LIBBPF_CFLAGS)
-tests_fuzz_fuzz_kguest_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_kguest_LDADD = libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
-endif
 EXTRA_DIST += tests/fuzz/fuzz_kguest.c

@@ -1,7 +1,7 @@
 /*
  * fuzz_gdb.c - libFuzzer target: the gdb packet reader and every reply
  * parser (stop replies, thread lists, target description, `g` registers) on
- * arbitrary bytes. Built with ./configure CC=clang --enable-fuzz; seed it
+ * arbitrary bytes. Built with tests/fuzz/run-fuzz (make fuzz); seed it
  * with the '<' lines of tests/data/gdb/.
  */
 #include <stddef.h>

@@ -2,7 +2,7 @@
  * fuzz_json.c - libFuzzer target: the JSON parser and the QMP message
  * classifier on arbitrary bytes. Neither may crash, leak or read out of
  * bounds; a parse that succeeds must give a tree the lookups can walk.
- * Built with ./configure CC=clang --enable-fuzz; seed it with
+ * Built with tests/fuzz/run-fuzz (make fuzz); seed it with
  * tests/data/qmp/.
  */
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /*
  * fuzz_recipe.c - libFuzzer target for the recipe parser, printer and lint.
  *
- * Built with ./configure --enable-fuzz CC=clang. Seed it from the shipped
+ * Built with tests/fuzz/run-fuzz (make fuzz). Seed it from the shipped
  * recipes and the corpus:
  *   tests/fuzz/fuzz_recipe -max_total_time=60 FUZZDIR recipes tests/data/recipes/good
  *
