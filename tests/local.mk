@@ -33,6 +33,10 @@ INT_TESTS += tests/integration/fuzz.int tests/integration/sanitizers.int
 print-unit-tests:
 	@echo $(check_PROGRAMS)
 .PHONY: print-unit-tests
+# For tests/bench/bench-load: the integration tests.
+print-int-tests:
+	@echo $(INT_TESTS)
+.PHONY: print-int-tests
 
 TESTS += $(check_PROGRAMS) $(INT_TESTS)
 EXTRA_DIST += $(INT_TESTS)
