@@ -95,6 +95,16 @@ const char *kt_scale_origin_name(enum kt_scale_origin o)
 	return o <= KT_SCALE_FLAG ? names[o] : "?";
 }
 
+struct kterr *kt_scale_from_flag(const char *text)
+{
+	double f;
+	struct kterr *e = kt_scale_parse(text, "--timeout-scale", &f);
+
+	if (!e)
+		kt_scale_set(f, KT_SCALE_FLAG);
+	return e;
+}
+
 struct kterr *kt_scale_from_env(void)
 {
 	const char *v = getenv("KTCON_TIMEOUT_SCALE");
@@ -134,9 +144,10 @@ void kt_limits_print(char *buf, size_t size)
 	if (!size)
 		return;
 	buf[0] = '\0';
-	off += snprintf(buf, size, "timeout scale %g (%s)\n", scale, kt_scale_origin_name(origin));
+	off += snprintf(buf, size, "timeout scale %g (%s)\n  %-14s %9s %9s  %-5s  %s\n", scale,
+			kt_scale_origin_name(origin), "LIMIT", "DEFAULT", "NOW", "WHO", "WAITS FOR");
 	for (int i = 0; i < KT_LIM_N && off < size; i++)
-		off += snprintf(buf + off, size - off, "  %-14s %7.1f s  %-5s  %s\n",
+		off += snprintf(buf + off, size - off, "  %-14s %7.1f s %7.1f s  %-5s  %s\n",
 				kt_limits[i].name, kt_limits[i].default_ms / 1000.0,
-				kt_limits[i].side, kt_limits[i].what);
+				kt_limit_ms(i) / 1000.0, kt_limits[i].side, kt_limits[i].what);
 }

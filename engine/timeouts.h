@@ -74,6 +74,9 @@ double kt_scale(void);
 enum kt_scale_origin kt_scale_origin(void);
 const char *kt_scale_origin_name(enum kt_scale_origin o);
 
+/* --timeout-scale F: parse and set (origin FLAG). */
+struct kterr *kt_scale_from_flag(const char *text);
+
 /* Read KTCON_TIMEOUT_SCALE, if set, into the scale (origin ENV). */
 struct kterr *kt_scale_from_env(void);
 

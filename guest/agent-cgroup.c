@@ -6,6 +6,7 @@
  * cgroup.freeze: No such file or directory".
  */
 #include "guest/agent.h"
+#include "engine/wait.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,7 +19,6 @@
 #include "engine/util.h"
 #include "guest/state-cgroups.h"
 
-#define FREEZE_WAIT_MS 5000
 #define CGROUP_PATH_MAX 512
 
 
@@ -340,19 +340,21 @@ static struct kterr *set_frozen(const struct wire_msg *req, bool freeze)
 	if (e || !freeze)
 		return e;
 	/* The freeze is asynchronous; it is done when every task parked. */
-	for (int waited = 0; waited < FREEZE_WAIT_MS; waited += 10) {
-		if (events_field(path, "frozen") == 1)
-			return NULL;
-		usleep(10 * 1000);
-	}
-	char unparked[1024];
+	struct kt_wait w;
 
-	not_parked(path, unparked, sizeof(unparked));
-	return kterr_hint(kterr_new(ETIMEDOUT, "%s did not report frozen within %d ms; not "
-				    "parked: %s", path, FREEZE_WAIT_MS,
-				    unparked[0] ? unparked : "(none found)"),
-			  "a task in D state or in a kernel loop cannot park; see "
-			  "/proc/PID/stack in the guest");
+	kt_wait_begin(&w, KT_LIM_FREEZE, "%s to report frozen", path);
+	while (events_field(path, "frozen") != 1) {
+		if (kt_wait_expired(&w)) {
+			char unparked[1024];
+
+			not_parked(path, unparked, sizeof(unparked));
+			kt_wait_seen(&w, "not parked: %s", unparked[0] ? unparked : "(none found)");
+			return kt_wait_error(&w, "a task in D state or in a kernel loop cannot "
+					     "park; see /proc/PID/stack in the guest");
+		}
+		usleep(kt_wait_nap_ms(&w, 10) * 1000);
+	}
+	return NULL;
 }
 
 static struct kterr *op_freeze(struct agent *a, const struct wire_msg *req, struct wire_buf *r)

@@ -21,16 +21,30 @@
 
 static void cmdline_flags(struct agent *a)
 {
-	char buf[4096];
+	char buf[4096], msg[256];
 	struct kterr *e = agent_read_file("/proc/cmdline", buf, sizeof(buf));
 
 	if (e) {
 		kterr_free(e);
 		return;
 	}
-	for (char *save, *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+	for (char *save, *tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		static const char scale_key[] = "ktcon.timeout_scale=";
+		double f;
+
 		if (!strcmp(tok, "ktcon.shell=1"))
 			a->shell = true;
+		/* The host's timeout scale, for every wait in the agent. */
+		if (!strncmp(tok, scale_key, sizeof(scale_key) - 1)) {
+			e = kt_scale_parse(tok + sizeof(scale_key) - 1, "ktcon.timeout_scale", &f);
+			if (!e)
+				kt_scale_set(f, KT_SCALE_FLAG);
+			else
+				agent_console("%s", kterr_str(e, msg, sizeof(msg)));
+			kterr_free(e);
+		}
+	}
 }
 
 static unsigned count_cpus(const char *list)
@@ -273,7 +287,7 @@ int main(int argc, char **argv)
 		agent_console("out of memory");
 		agent_power_off();
 	}
-	e = agent_chan_open(&a, 3000);
+	e = agent_chan_open(&a);
 	if (e) {
 		char buf[256];
 

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "engine/err.h"
+#include "engine/timeouts.h"
 #include "guest/wire.h"
 
 #define AGENT_VERSION "0.1.0"
@@ -93,7 +94,7 @@ struct kterr *agent_sched_boot(void);
 /* PID holds a struct_ops BPF link: it is a sched_ext scheduler (started as
  * a payload, say). Disable sched_ext through sysrq S and wait for it. */
 bool agent_holds_struct_ops(pid_t pid);
-struct kterr *agent_sched_disable(int timeout_ms);
+struct kterr *agent_sched_disable(enum kt_limit limit);
 const char *agent_sched_name(void);
 void agent_sched_poll(struct agent *a);
 
@@ -118,7 +119,7 @@ void agent_mount_all(struct agent *a);
 void agent_cgroup_setup(struct agent *a);
 
 /* The control port (agent-chan.c). */
-struct kterr *agent_chan_open(struct agent *a, int timeout_ms);
+struct kterr *agent_chan_open(struct agent *a);
 struct kterr *agent_send(struct agent *a, struct wire_buf *b);
 void agent_send_log(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
