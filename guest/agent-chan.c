@@ -1,6 +1,5 @@
 /* agent-chan.c - the ktcon.0 port: find it, open it, send frames. */
 #include "guest/agent.h"
-#include "engine/wait.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "engine/wait.h"
 
 #define PORT_NAME "ktcon.0"
 

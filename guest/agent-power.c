@@ -5,11 +5,12 @@
  * ends QEMU at once. Before that an attached sched_ext scheduler is told
  * to go (sysrq S), so a scheduler bug cannot turn shutdown into a hang. */
 #include "guest/agent.h"
-#include "engine/wait.h"
 
 #include <string.h>
 #include <sys/reboot.h>
 #include <unistd.h>
+
+#include "engine/wait.h"
 
 void agent_power_off(void)
 {
