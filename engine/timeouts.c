@@ -20,9 +20,9 @@ const struct kt_limit_def kt_limits[KT_LIM_N] = {
 			    "a cgroup to report frozen in cgroup.events (freeze-cgroup, spawn frozen)" },
 	[KT_LIM_STOP] = { "stop", 3000, "guest",
 			  "workers to exit after SIGKILL (stop-cgroup, teardown)" },
-	[KT_LIM_KILL] = { "kill", 5000, "guest",
-			  "a payload to exit after SIGKILL, and sched_ext to disable when it was a "
-			  "scheduler (kill-payload)" },
+	[KT_LIM_KILL] = { "kill", 5000, "both",
+			  "a process to exit after SIGKILL: a payload (and sched_ext to disable when "
+			  "it was a scheduler), a scheduler that never enabled, QEMU at the end" },
 	[KT_LIM_ATTACH] = { "attach", 30000, "guest",
 			    "a started scheduler to be enabled (attach, replace, restart, boot)" },
 	[KT_LIM_DETACH] = { "detach", 10000, "guest",

@@ -29,7 +29,7 @@ enum kt_limit {
 	KT_LIM_WORKER_READY,	/* guest: forked workers finish their setup */
 	KT_LIM_FREEZE,		/* guest: a cgroup reports frozen */
 	KT_LIM_STOP,		/* guest: workers exit after SIGKILL */
-	KT_LIM_KILL,		/* guest: a payload exits after SIGKILL */
+	KT_LIM_KILL,		/* both: a process exits after SIGKILL */
 	KT_LIM_ATTACH,		/* guest: a started scheduler is enabled */
 	KT_LIM_DETACH,		/* guest: sched_ext disables after sysrq S */
 	KT_LIM_POWEROFF_SCX,	/* guest: sched_ext disables before power-off */
@@ -49,7 +49,7 @@ enum kt_limit {
 struct kt_limit_def {
 	const char *name;	/* "worker-ready": for help and errors */
 	unsigned default_ms;
-	const char *side;	/* "host" or "guest": who waits */
+	const char *side;	/* "host", "guest" or "both": who waits */
 	const char *what;	/* what is waited for, for ktcon(1) */
 };
 

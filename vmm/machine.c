@@ -339,12 +339,13 @@ fail:
 
 bool machine_wait_exit(struct machine *m, int timeout_ms)
 {
-	uint64_t end = kt_now_ns() + (uint64_t)timeout_ms * 1000000ULL;
+	struct kt_wait w;
 
+	kt_wait_begin_ms(&w, timeout_ms, "QEMU (pid %d) to exit", (int)m->pid);
 	while (!machine_exited(m)) {
-		if (kt_now_ns() >= end)
+		if (kt_wait_expired(&w))
 			return false;
-		usleep(10 * 1000);
+		usleep(kt_wait_nap_ms(&w, 10) * 1000);
 	}
 	return true;
 }
@@ -356,7 +357,7 @@ void machine_stop(struct machine *m, int grace_ms)
 			kterr_free(qmp_quit(m->qmp));
 		if (!machine_wait_exit(m, grace_ms)) {
 			kill(m->pid, SIGKILL);
-			machine_wait_exit(m, 5000);
+			machine_wait_exit(m, (int)kt_limit_ms(KT_LIM_KILL));
 		}
 	}
 	if (m->gdb) {
