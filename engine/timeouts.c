@@ -95,6 +95,17 @@ const char *kt_scale_origin_name(enum kt_scale_origin o)
 	return o <= KT_SCALE_FLAG ? names[o] : "?";
 }
 
+double kt_scale_measured(uint64_t took_ms, uint64_t ref_ms)
+{
+	double f = ref_ms ? (double)took_ms / (double)ref_ms : 1;
+
+	if (f <= 1)
+		return 1;
+	if (f >= KT_SCALE_MAX)
+		return KT_SCALE_MAX;
+	return (double)(uint64_t)(f * 10 + 0.5) / 10;
+}
+
 struct kterr *kt_scale_from_flag(const char *text)
 {
 	double f;

@@ -74,6 +74,11 @@ double kt_scale(void);
 enum kt_scale_origin kt_scale_origin(void);
 const char *kt_scale_origin_name(enum kt_scale_origin o);
 
+/* The scale a measurement says: TOOK_MS against REF_MS (what the same
+ * thing takes on an idle host), in tenths, never below 1 (an idle or fast
+ * host keeps the defaults) nor above KT_SCALE_MAX. */
+double kt_scale_measured(uint64_t took_ms, uint64_t ref_ms);
+
 /* --timeout-scale F: parse and set (origin FLAG). */
 struct kterr *kt_scale_from_flag(const char *text);
 

@@ -45,13 +45,18 @@ bool agent_wait_child(pid_t pid, int timeout_ms, int *status)
 {
 	struct kt_wait w;
 
+	agent_reap();
+	if (take_exit(pid, status))
+		return true;
+	if (!timeout_ms)
+		return false;	/* just looking: the common case, kept cheap */
 	kt_wait_begin_ms(&w, timeout_ms, "pid %d to exit", (int)pid);
 	for (;;) {
+		if (kt_wait_expired(&w))
+			return false;
+		usleep(kt_wait_nap_ms(&w, 2) * 1000);
 		agent_reap();
 		if (take_exit(pid, status))
 			return true;
-		if (!timeout_ms || kt_wait_expired(&w))
-			return false;
-		usleep(kt_wait_nap_ms(&w, 2) * 1000);
 	}
 }

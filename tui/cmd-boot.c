@@ -349,6 +349,7 @@ static int cmd_boot_exec(int argc, char **argv)
 		printf("  sched_ext          %s under %s\n", h->sched_ext, h->scheduler);
 	if (h->agent_class[0])
 		printf("  agent class        %s\n", h->agent_class);
+	printf("  timeout scale      %g (%s)\n", kt_scale(), kt_scale_origin_name(kt_scale_origin()));
 	if (h->mount_errors[0])
 		printf("  warning: the guest could not mount: %s\n", h->mount_errors);
 	if (strcmp(h->controllers, "cpuset cpu io memory pids"))

@@ -163,17 +163,13 @@ static void fill_scale(struct wire_buf *b, void *ctx)
 static struct kterr *auto_scale(struct session *s)
 {
 	uint64_t boot_ms = (s->t.hello_ns - s->t.qemu_ns) / 1000000;
-	double f = (double)boot_ms / SESSION_TCG_BOOT_REF_MS;
+	double f = kt_scale_measured(boot_ms, SESSION_TCG_BOOT_REF_MS);
 	const struct wire_msg *r;
 	char arg[32];
 	struct kterr *e;
 
 	if (s->m.accel != ACCEL_TCG || kt_scale_origin() > KT_SCALE_AUTO)
 		return NULL;
-	/* Tenths, never below 1: an idle host keeps the defaults. */
-	f = f < 1 ? 1 : (double)(uint64_t)(f * 10 + 0.5) / 10;
-	if (f > KT_SCALE_MAX)
-		f = KT_SCALE_MAX;
 	kt_scale_set(f, KT_SCALE_AUTO);
 	if (f == 1)
 		return NULL;

@@ -230,6 +230,17 @@ static void test_scale_origin_ranks_flag_over_env_over_auto(void **state)
 	assert_true(kt_scale() == 5);
 }
 
+static void test_measured_scale_is_tenths_never_below_one(void **state)
+{
+	(void)state;
+	assert_true(kt_scale_measured(1000, 2500) == 1);
+	assert_true(kt_scale_measured(2500, 2500) == 1);
+	assert_true(kt_scale_measured(3300, 2500) == 1.3);
+	assert_true(kt_scale_measured(10000, 2500) == 4);
+	assert_true(kt_scale_measured(1000000, 2500) == KT_SCALE_MAX);
+	assert_true(kt_scale_measured(5000, 0) == 1);
+}
+
 static void test_env_scale_is_parsed_and_bad_values_named(void **state)
 {
 	struct kterr *e;
@@ -289,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup(test_scale_multiplies_every_limit, reset),
 		cmocka_unit_test_setup(test_scale_origin_ranks_flag_over_env_over_auto, reset),
 		cmocka_unit_test_setup(test_env_scale_is_parsed_and_bad_values_named, reset),
+		cmocka_unit_test_setup(test_measured_scale_is_tenths_never_below_one, reset),
 		cmocka_unit_test_setup(test_table_is_complete_and_names_unique, reset),
 		cmocka_unit_test_setup(test_silent_error_keeps_errno_but_not_strerror, reset),
 	};
