@@ -292,7 +292,7 @@ static int freeze_once(struct session *s)
 		int st;
 		char *out = NULL;
 
-		e = agentlink_sh(&s->link, "true", 10000, &st, &out);
+		e = agentlink_sh(&s->link, "true", (int)kt_limit_ms(KT_LIM_SH), &st, &out);
 		free(out);
 	}
 	if (e) {
