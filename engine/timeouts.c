@@ -70,9 +70,20 @@ bool kt_scale_set(double v, enum kt_scale_origin o)
 {
 	if (o < origin)
 		return false;
+	/* Guests booted in parallel (ktcon run -j) each measure: the slowest
+	 * boot seen so far holds, so one fast boot does not cut the limits
+	 * of a slow guest still running. */
+	if (o == KT_SCALE_AUTO && origin == KT_SCALE_AUTO && v < scale)
+		return false;
 	scale = v;
 	origin = o;
 	return true;
+}
+
+void kt_scale_reset(void)
+{
+	scale = 1.0;
+	origin = KT_SCALE_DEFAULT;
 }
 
 double kt_scale(void)

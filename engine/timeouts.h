@@ -68,9 +68,13 @@ enum kt_scale_origin { KT_SCALE_DEFAULT, KT_SCALE_AUTO, KT_SCALE_ENV, KT_SCALE_F
 
 /* Set the scale; a lower-ranked origin never overrides a higher one
  * (flag > environment > auto > default), so the automatic TCG scale
- * applies only when the user said nothing. Returns true if it took. */
+ * applies only when the user said nothing, and a measured scale only
+ * ever rises (the slowest boot of the process holds). Returns true if it
+ * took. */
 bool kt_scale_set(double scale, enum kt_scale_origin origin);
 double kt_scale(void);
+/* Back to 1 from the default origin (tests; a process starting over). */
+void kt_scale_reset(void);
 enum kt_scale_origin kt_scale_origin(void);
 const char *kt_scale_origin_name(enum kt_scale_origin o);
 

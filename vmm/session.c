@@ -171,7 +171,7 @@ static struct kterr *auto_scale(struct session *s)
 	if (s->m.accel != ACCEL_TCG || kt_scale_origin() > KT_SCALE_AUTO)
 		return NULL;
 	kt_scale_set(f, KT_SCALE_AUTO);
-	if (f == 1)
+	if (kt_scale() == 1)
 		return NULL;
 	snprintf(arg, sizeof(arg), "%g", kt_scale());
 	e = agentlink_request(&s->link, "set-timeout-scale", fill_scale, arg,

@@ -28,7 +28,7 @@ static int reset(void **state)
 	(void)state;
 	fake_ns = 1000 * MS;
 	/* Back to the default: the scale is process-wide. */
-	kt_scale_set(1.0, KT_SCALE_FLAG);
+	kt_scale_reset();
 	return 0;
 }
 
@@ -221,13 +221,27 @@ static void test_scale_multiplies_every_limit(void **state)
 static void test_scale_origin_ranks_flag_over_env_over_auto(void **state)
 {
 	(void)state;
-	/* reset() left origin FLAG; start from an unset process state. */
 	kt_scale_set(2, KT_SCALE_FLAG);
 	assert_false(kt_scale_set(4, KT_SCALE_AUTO));
 	assert_false(kt_scale_set(4, KT_SCALE_ENV));
 	assert_true(kt_scale() == 2);
 	assert_true(kt_scale_set(5, KT_SCALE_FLAG));
 	assert_true(kt_scale() == 5);
+}
+
+static void test_measured_scale_only_rises(void **state)
+{
+	(void)state;
+	assert_true(kt_scale_set(3, KT_SCALE_AUTO));
+	/* A faster boot of a guest booted alongside does not lower it. */
+	assert_false(kt_scale_set(2, KT_SCALE_AUTO));
+	assert_true(kt_scale() == 3);
+	assert_true(kt_scale_set(4, KT_SCALE_AUTO));
+	/* The user's word lowers it; measurements no longer count. */
+	assert_true(kt_scale_set(1.5, KT_SCALE_ENV));
+	assert_false(kt_scale_set(9, KT_SCALE_AUTO));
+	assert_true(kt_scale() == 1.5);
+	assert_int_equal(kt_scale_origin(), KT_SCALE_ENV);
 }
 
 static void test_measured_scale_is_tenths_never_below_one(void **state)
@@ -301,6 +315,7 @@ int main(void)
 		cmocka_unit_test_setup(test_scale_origin_ranks_flag_over_env_over_auto, reset),
 		cmocka_unit_test_setup(test_env_scale_is_parsed_and_bad_values_named, reset),
 		cmocka_unit_test_setup(test_measured_scale_is_tenths_never_below_one, reset),
+		cmocka_unit_test_setup(test_measured_scale_only_rises, reset),
 		cmocka_unit_test_setup(test_table_is_complete_and_names_unique, reset),
 		cmocka_unit_test_setup(test_silent_error_keeps_errno_but_not_strerror, reset),
 	};
