@@ -13,6 +13,7 @@ struct kterr {
 	char *notes;
 	struct kterr *cause;
 	bool is_static;
+	bool quiet;		/* errnum not printed (kterr_silent) */
 };
 
 /* Returned when we cannot allocate an error; never freed. */
@@ -54,6 +55,19 @@ struct kterr *kterr_new(int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	e = kterr_newv(errnum, fmt, ap);
 	va_end(ap);
+	return e;
+}
+
+struct kterr *kterr_silent(int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	struct kterr *e;
+
+	va_start(ap, fmt);
+	e = kterr_newv(errnum, fmt, ap);
+	va_end(ap);
+	if (!e->is_static)
+		e->quiet = true;
 	return e;
 }
 
@@ -149,7 +163,7 @@ const char *kterr_str(const struct kterr *e, char *buf, size_t size)
 		if (n < 0 || (size_t)n >= size - off)
 			return buf;
 		off += n;
-		if (f->errnum) {
+		if (f->errnum && !f->quiet) {
 			n = snprintf(buf + off, size - off, ": %s",
 				     strerror(f->errnum));
 			if (n < 0 || (size_t)n >= size - off)

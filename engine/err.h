@@ -26,6 +26,12 @@ struct kterr *kterr_new(int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 struct kterr *kterr_newv(int errnum, const char *fmt, va_list ap);
 
+/* A leaf error whose errno callers can test (kterr_errno_of) but which is
+ * not printed: the message says it better. A wait that ran out is
+ * ETIMEDOUT, which strerror calls "Connection timed out". */
+struct kterr *kterr_silent(int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* A leaf error from errno as it is now. */
 #define kterr_errno(...) kterr_new(errno, __VA_ARGS__)
 

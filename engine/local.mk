@@ -3,6 +3,7 @@ noinst_LIBRARIES += libengine.a
 libengine_a_SOURCES = \
 	engine/err.c engine/err.h \
 	engine/util.c engine/util.h \
+	engine/timeouts.c engine/timeouts.h engine/wait.c engine/wait.h \
 	engine/cpuset.h engine/cpuset-spec.c \
 	engine/hold.h engine/hold.c \
 	engine/ktarget.h engine/ktarget.c \

@@ -9,6 +9,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,9 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "engine/wait.h"
 #include "guest/state-cgroups.h"
 
-#define FREEZE_WAIT_MS 5000
 #define CGROUP_PATH_MAX 512
 
 
@@ -80,6 +82,28 @@ static int events_field(const char *dir, const char *key)
 		l = strchr(l, '\n');
 		if (l)
 			l++;
+	}
+	return -1;
+}
+
+/* The same, through an open cgroup.events: reading it from the start
+ * also arms poll(2)'s POLLPRI for the next change. */
+static int fd_events_field(int fd, const char *key)
+{
+	char buf[256];
+	ssize_t n;
+	size_t kl = strlen(key);
+
+	if (lseek(fd, 0, SEEK_SET) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) < 0)
+		return -1;
+	buf[n] = '\0';
+	for (char *l = buf; *l; ) {
+		if (!strncmp(l, key, kl) && l[kl] == ' ')
+			return atoi(l + kl + 1);
+		l = strchr(l, '\n');
+		if (!l)
+			break;
+		l++;
 	}
 	return -1;
 }
@@ -339,20 +363,39 @@ static struct kterr *set_frozen(const struct wire_msg *req, bool freeze)
 		e = cg_write(path, "cgroup.freeze", freeze ? "1" : "0");
 	if (e || !freeze)
 		return e;
-	/* The freeze is asynchronous; it is done when every task parked. */
-	for (int waited = 0; waited < FREEZE_WAIT_MS; waited += 10) {
-		if (events_field(path, "frozen") == 1)
-			return NULL;
-		usleep(10 * 1000);
-	}
-	char unparked[1024];
+	/* The freeze is asynchronous; it is done when every task parked. The
+	 * kernel says so on cgroup.events: poll(2) wakes with POLLPRI when
+	 * the file changes, once this open file has read it. Without the
+	 * file, a 10 ms nap. */
+	struct kt_wait w;
+	char evpath[CGROUP_PATH_MAX + 16];
+	int fd;
 
-	not_parked(path, unparked, sizeof(unparked));
-	return kterr_hint(kterr_new(ETIMEDOUT, "%s did not report frozen within %d ms; not "
-				    "parked: %s", path, FREEZE_WAIT_MS,
-				    unparked[0] ? unparked : "(none found)"),
-			  "a task in D state or in a kernel loop cannot park; see "
-			  "/proc/PID/stack in the guest");
+	snprintf(evpath, sizeof(evpath), "%s/cgroup.events", path);
+	fd = open(evpath, O_RDONLY | O_CLOEXEC);
+	kt_wait_begin(&w, KT_LIM_FREEZE, "%s to report frozen", path);
+	while (fd >= 0 ? fd_events_field(fd, "frozen") != 1 : events_field(path, "frozen") != 1) {
+		if (kt_wait_expired(&w)) {
+			char unparked[1024];
+
+			if (fd >= 0)
+				close(fd);
+			not_parked(path, unparked, sizeof(unparked));
+			kt_wait_seen(&w, "not parked: %s", unparked[0] ? unparked : "(none found)");
+			return kt_wait_error(&w, "a task in D state or in a kernel loop cannot "
+					     "park; see /proc/PID/stack in the guest");
+		}
+		if (fd >= 0) {
+			struct pollfd p = { .fd = fd, .events = POLLPRI };
+
+			poll(&p, 1, kt_wait_nap_ms(&w, 100));
+		} else {
+			usleep(kt_wait_nap_ms(&w, 10) * 1000);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
 }
 
 static struct kterr *op_freeze(struct agent *a, const struct wire_msg *req, struct wire_buf *r)

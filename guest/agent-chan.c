@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/wait.h"
+
 #define PORT_NAME "ktcon.0"
 
 /* /sys/class/virtio-ports/vportXpY/name holds the name QEMU gave it. */
@@ -39,18 +41,21 @@ static bool find_port(char *dev, size_t size)
 	return found;
 }
 
-struct kterr *agent_chan_open(struct agent *a, int timeout_ms)
+struct kterr *agent_chan_open(struct agent *a)
 {
+	struct kt_wait w;
+
 	/* virtio probes before init runs, but devtmpfs may lag a moment. */
-	for (int waited = 0; ; waited += 20) {
+	kt_wait_begin(&w, KT_LIM_CHAN_OPEN, "control port %s", PORT_NAME);
+	for (;;) {
 		if (find_port(a->port_path, sizeof(a->port_path))) {
 			a->port_fd = open(a->port_path, O_RDWR | O_CLOEXEC);
 			if (a->port_fd >= 0)
 				return NULL;
 		}
-		if (waited >= timeout_ms)
+		if (kt_wait_expired(&w))
 			break;
-		usleep(20 * 1000);
+		usleep(kt_wait_nap_ms(&w, 20) * 1000);
 	}
 	if (a->port_path[0])
 		return kterr_errno("open control port %s", a->port_path);

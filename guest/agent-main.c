@@ -21,16 +21,30 @@
 
 static void cmdline_flags(struct agent *a)
 {
-	char buf[4096];
+	char buf[4096], msg[256];
 	struct kterr *e = agent_read_file("/proc/cmdline", buf, sizeof(buf));
 
 	if (e) {
 		kterr_free(e);
 		return;
 	}
-	for (char *save, *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+	for (char *save, *tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		static const char scale_key[] = "ktcon.timeout_scale=";
+		double f;
+
 		if (!strcmp(tok, "ktcon.shell=1"))
 			a->shell = true;
+		/* The host's timeout scale, for every wait in the agent. */
+		if (!strncmp(tok, scale_key, sizeof(scale_key) - 1)) {
+			e = kt_scale_parse(tok + sizeof(scale_key) - 1, "ktcon.timeout_scale", &f);
+			if (!e)
+				kt_scale_set(f, KT_SCALE_FLAG);
+			else
+				agent_console("%s", kterr_str(e, msg, sizeof(msg)));
+			kterr_free(e);
+		}
+	}
 }
 
 static unsigned count_cpus(const char *list)
@@ -91,6 +105,11 @@ static struct kterr *send_hello(struct agent *a, const struct kterr *sched_err)
 	wire_put_str(&b, "controllers", ctrl);
 	wire_put_str(&b, "mount_errors", a->mount_errors);
 	wire_put_str(&b, "scheduler", agent_sched_name());
+	{
+		char cls[64];
+
+		wire_put_str(&b, "agent_class", agent_class_name(cls, sizeof(cls)));
+	}
 	if (sched_err) {
 		char *s = kterr_strdup(sched_err);
 
@@ -250,6 +269,15 @@ int main(int argc, char **argv)
 	setenv("PATH", KT_GUEST_PATH, 1);
 	setenv("LD_LIBRARY_PATH", KT_GUEST_LIBDIR, 1);
 
+	/* First, so nothing the agent does can be held up by a scheduler
+	 * under test; a failure is told on the console and in HELLO. */
+	e = agent_class_enter();
+	if (e) {
+		char buf[512];
+
+		agent_console("%s", kterr_str(e, buf, sizeof(buf)));
+		kterr_free(e);
+	}
 	agent_mount_all(&a);
 	agent_cgroup_setup(&a);
 	cmdline_flags(&a);
@@ -259,7 +287,7 @@ int main(int argc, char **argv)
 		agent_console("out of memory");
 		agent_power_off();
 	}
-	e = agent_chan_open(&a, 3000);
+	e = agent_chan_open(&a);
 	if (e) {
 		char buf[256];
 

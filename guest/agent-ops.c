@@ -2,6 +2,7 @@
  * handlers in its own file; this table is the one place that names them. */
 #include "guest/agent.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wire_buf *reply);
@@ -21,10 +22,29 @@ static struct kterr *op_poweroff(struct agent *a, const struct wire_msg *req,
 	return NULL;
 }
 
+/* The host's timeout scale, measured after HELLO (under TCG): every wait
+ * of the agent's from now on (engine/timeouts.h). Answers the scale in
+ * force, so the host can see it took. */
+static struct kterr *op_set_timeout_scale(struct agent *a, const struct wire_msg *req,
+					  struct wire_buf *reply)
+{
+	double f;
+	struct kterr *e = kt_scale_parse(wire_get(req, "scale"), "set-timeout-scale scale", &f);
+	char now[32];
+
+	if (e)
+		return e;
+	kt_scale_set(f, KT_SCALE_FLAG);
+	snprintf(now, sizeof(now), "%g", kt_scale());
+	wire_put_str(reply, "scale", now);
+	return NULL;
+}
+
 const struct agent_op agent_ops[] = {
 	{ "ping", op_ping },
 	{ "sh", agent_op_sh },
 	{ "poweroff", op_poweroff },
+	{ "set-timeout-scale", op_set_timeout_scale },
 	{ NULL, NULL },
 };
 

@@ -31,7 +31,6 @@
 
 #define PAYLOADS 64
 #define PAYLOAD_TAIL 2048	/* bytes of output returned */
-#define KILL_WAIT_MS 5000
 
 struct payload {
 	bool used;
@@ -214,7 +213,7 @@ static struct kterr *op_kill(struct agent *a, const struct wire_msg *req, struct
 		 * the kernel down the struct_ops unregister path that can stall
 		 * (the seed's detach note); disable through sysrq S first. */
 		if (agent_holds_struct_ops(p->pid)) {
-			e = agent_sched_disable(KILL_WAIT_MS);
+			e = agent_sched_disable(KT_LIM_KILL);
 			if (e) {
 				char buf[256];
 
@@ -224,9 +223,14 @@ static struct kterr *op_kill(struct agent *a, const struct wire_msg *req, struct
 			}
 		}
 		kill(p->pid, SIGKILL);
-		if (!agent_wait_child(p->pid, KILL_WAIT_MS, &p->status))
-			return kterr_new(ETIMEDOUT, "kill-payload %s: pid %d did not die within "
-					 "%d ms of SIGKILL", p->name, (int)p->pid, KILL_WAIT_MS);
+		if (!agent_wait_child(p->pid, (int)kt_limit_ms(KT_LIM_KILL), &p->status))
+			return kterr_hint(kterr_silent(ETIMEDOUT, "kill-payload %s: pid %d did not "
+						       "exit within %llu ms (kill x scale %g) of "
+						       "SIGKILL", p->name, (int)p->pid,
+						       (unsigned long long)kt_limit_ms(KT_LIM_KILL),
+						       kt_scale()),
+					  "a task in D state (see /proc/%d/stack in the guest); on a "
+					  "loaded host raise --timeout-scale", (int)p->pid);
 		p->exited = true;
 		p->end_ns = kt_now_ns();
 	}

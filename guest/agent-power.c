@@ -10,6 +10,8 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
+#include "engine/wait.h"
+
 void agent_power_off(void)
 {
 	char st[32];
@@ -17,8 +19,11 @@ void agent_power_off(void)
 	if (strcmp(agent_scx_state(st, sizeof(st)), "disabled") &&
 	    strcmp(st, "absent")) {
 		kterr_free(agent_write_file("/proc/sysrq-trigger", "S"));
-		for (int i = 0; i < 100 && strcmp(agent_scx_state(st, sizeof(st)), "disabled"); i++)
-			usleep(20 * 1000);
+		struct kt_wait w;
+
+		kt_wait_begin(&w, KT_LIM_POWEROFF_SCX, "sched_ext to disable before power-off");
+		while (strcmp(agent_scx_state(st, sizeof(st)), "disabled") && !kt_wait_expired(&w))
+			usleep(kt_wait_nap_ms(&w, 20) * 1000);
 	}
 	sync();
 	reboot(RB_AUTOBOOT);

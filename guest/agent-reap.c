@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "engine/wait.h"
 
 /* Room for every worker of a big stop-cgroup exiting at once. */
 #define EXITS 4096
@@ -42,14 +43,20 @@ static bool take_exit(pid_t pid, int *status)
 
 bool agent_wait_child(pid_t pid, int timeout_ms, int *status)
 {
-	uint64_t end = kt_now_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ULL;
+	struct kt_wait w;
 
+	agent_reap();
+	if (take_exit(pid, status))
+		return true;
+	if (!timeout_ms)
+		return false;	/* just looking: the common case, kept cheap */
+	kt_wait_begin_ms(&w, timeout_ms, "pid %d to exit", (int)pid);
 	for (;;) {
+		if (kt_wait_expired(&w))
+			return false;
+		usleep(kt_wait_nap_ms(&w, 2) * 1000);
 		agent_reap();
 		if (take_exit(pid, status))
 			return true;
-		if (timeout_ms >= 0 && kt_now_ns() >= end)
-			return false;
-		usleep(2000);
 	}
 }

@@ -32,12 +32,11 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "engine/wait.h"
 #include "guest/layout.h"
 
 #define BOOT_LOG "/tmp/sched.log"
 #define SCX_SYSFS "/sys/kernel/sched_ext"
-#define ATTACH_MS 30000
-#define KILL_GRACE_MS 10000
 #define TAIL_BYTES 600
 
 static struct {
@@ -157,8 +156,8 @@ static struct kterr *start(const char *name, const char *bin, const char *args, 
 {
 	bool was_enabled = scx_state_is("enabled");
 	long long seq0 = scx_enable_seq();
-	uint64_t end = kt_now_ns() + ATTACH_MS * 1000000ull;
-	char tail[TAIL_BYTES + 1], ops[64], log[96];
+	struct kt_wait w;
+	char tail[TAIL_BYTES + 1], ops[64], log[96], scx[32];
 	off_t from;
 	struct kterr *e;
 	pid_t pid;
@@ -172,6 +171,7 @@ static struct kterr *start(const char *name, const char *bin, const char *args, 
 	e = agent_spawn(NULL, log, true, bin, args, &pid);
 	if (e)
 		return kterr_wrap(e, "start scheduler %s (%s)", name, bin);
+	kt_wait_begin(&w, KT_LIM_ATTACH, "scheduler %s enabled", name);
 	for (;;) {
 		long long seq = scx_enable_seq();
 
@@ -192,14 +192,17 @@ static struct kterr *start(const char *name, const char *bin, const char *args, 
 		}
 		if (scx_state_is("enabled") && (seq0 >= 0 ? seq > seq0 : !was_enabled))
 			break;
-		if (kt_now_ns() > end) {
+		if (kt_wait_expired(&w)) {
 			kill(pid, SIGKILL);
-			agent_wait_child(pid, 2000, &st);
+			agent_wait_child(pid, (int)kt_limit_ms(KT_LIM_KILL), &st);
 			log_tail(log, from, tail, sizeof(tail));
-			return kterr_new(ETIMEDOUT, "scheduler %s not enabled within %d s: %s", name,
-					 ATTACH_MS / 1000, tail[0] ? tail : "(no output)");
+			kt_wait_seen(&w, "sched_ext %s, enable_seq %lld (was %lld); its output: %s",
+				     agent_scx_state(scx, sizeof(scx)), seq, seq0,
+				     tail[0] ? tail : "(none)");
+			return kt_wait_error(&w, "the scheduler was killed; its whole log is %s in "
+					     "the guest", log);
 		}
-		usleep(10 * 1000);
+		usleep(kt_wait_nap_ms(&w, 10) * 1000);
 	}
 	cur.pid = pid;
 	cur.monitor = true;
@@ -219,30 +222,30 @@ static struct kterr *need_attached(const char *op)
 /* The seed's kill_current_scheduler. */
 static struct kterr *kill_current(void)
 {
-	uint64_t end = kt_now_ns() + KILL_GRACE_MS * 1000000ull;
+	struct kt_wait w;
 	char st_now[32];
 	int st;
 
+	kt_wait_begin(&w, KT_LIM_DETACH, "sched_ext to disable after sysrq S and SIGTERM to %s",
+		      cur.name);
 	cur.monitor = false;
 	kterr_free(agent_write_file("/proc/sysrq-trigger", "S"));
 	if (kill(cur.pid, SIGTERM) < 0 && errno != ESRCH)
 		return kterr_errno("SIGTERM scheduler %s (pid %d)", cur.name, (int)cur.pid);
-	for (bool reaped = false; ; usleep(10 * 1000)) {
+	for (bool reaped = false; ; usleep(kt_wait_nap_ms(&w, 10) * 1000)) {
 		if (!reaped)
 			reaped = agent_wait_child(cur.pid, 0, &st);
 		if (reaped && !scx_state_is("enabled") && !scx_state_is("disabling"))
 			break;
-		if (kt_now_ns() > end) {
+		kt_wait_seen(&w, "sched_ext %s; pid %d %s", agent_scx_state(st_now, sizeof(st_now)),
+			     (int)cur.pid, reaped ? "exited" : "still running");
+		if (kt_wait_expired(&w)) {
 			kill(cur.pid, SIGKILL);
 			if (!reaped)
-				agent_wait_child(cur.pid, 2000, &st);
+				agent_wait_child(cur.pid, (int)kt_limit_ms(KT_LIM_KILL), &st);
 			cur.pid = 0;
-			return kterr_hint(kterr_new(ETIMEDOUT, "sched_ext still %s %d s after "
-						    "sysrq S and SIGTERM to %s",
-						    agent_scx_state(st_now, sizeof(st_now)),
-						    KILL_GRACE_MS / 1000, cur.name),
-					  "the disable is stuck in the kernel: see the console and "
-					  "/proc/*/stack in the guest");
+			return kt_wait_error(&w, "the disable is stuck in the kernel: see the "
+					     "console and /proc/*/stack in the guest");
 		}
 	}
 	cur.pid = 0;
@@ -375,19 +378,20 @@ bool agent_holds_struct_ops(pid_t pid)
 	return found;
 }
 
-struct kterr *agent_sched_disable(int timeout_ms)
+struct kterr *agent_sched_disable(enum kt_limit limit)
 {
-	uint64_t end = kt_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	struct kt_wait w;
 	char st[32];
 	struct kterr *e = agent_write_file("/proc/sysrq-trigger", "S");
 
 	if (e)
 		return kterr_wrap(e, "sysrq S (disable sched_ext)");
+	kt_wait_begin(&w, limit, "sched_ext to disable after sysrq S");
 	while (scx_state_is("enabled") || scx_state_is("disabling")) {
-		if (kt_now_ns() > end)
-			return kterr_new(ETIMEDOUT, "sched_ext still %s %d ms after sysrq S",
-					 agent_scx_state(st, sizeof(st)), timeout_ms);
-		usleep(10 * 1000);
+		kt_wait_seen(&w, "sched_ext %s", agent_scx_state(st, sizeof(st)));
+		if (kt_wait_expired(&w))
+			return kt_wait_error(&w, NULL);
+		usleep(kt_wait_nap_ms(&w, 10) * 1000);
 	}
 	return NULL;
 }

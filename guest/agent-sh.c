@@ -15,7 +15,6 @@
 #include "engine/util.h"
 
 #define SH_MAX_OUTPUT (64 * 1024)
-#define SH_MAX_TIMEOUT_MS (600 * 1000)
 
 struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wire_buf *reply);
 
@@ -34,8 +33,8 @@ struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wi
 	if (wire_get(req, "timeout_ms") && !wire_get_u64(req, "timeout_ms", &timeout_ms))
 		return kterr_new(EINVAL, "sh: timeout_ms '%s' is not a number",
 				 wire_get(req, "timeout_ms"));
-	if (timeout_ms == 0 || timeout_ms > SH_MAX_TIMEOUT_MS)
-		timeout_ms = SH_MAX_TIMEOUT_MS;
+	if (timeout_ms == 0 || timeout_ms > kt_limit_ms(KT_LIM_SH_MAX))
+		timeout_ms = kt_limit_ms(KT_LIM_SH_MAX);
 	out = malloc(SH_MAX_OUTPUT);
 	if (!out)
 		return kterr_new(ENOMEM, "sh");
@@ -104,7 +103,7 @@ struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wi
 	if (dropped)
 		wire_put_u64(reply, "truncated", dropped);
 	if (timed_out)
-		return kterr_new(ETIMEDOUT, "sh: '%s' ran longer than %llu ms and was killed", cmd,
+		return kterr_silent(ETIMEDOUT, "sh: '%s' ran longer than %llu ms and was killed", cmd,
 				 (unsigned long long)timeout_ms);
 	if (WIFEXITED(status))
 		wire_put_u64(reply, "status", WEXITSTATUS(status));

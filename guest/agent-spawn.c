@@ -124,7 +124,7 @@ struct kterr *agent_spawn(const char *cgdir, const char *out, bool append, const
 	if (n <= 0)
 		return NULL;
 	msg[n] = '\0';
-	agent_wait_child(*pid, 2000, &st);
+	agent_wait_child(*pid, (int)kt_limit_ms(KT_LIM_KILL), &st);
 	*pid = 0;
 	const char *what = strchr(msg, ' ');
 

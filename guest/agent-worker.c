@@ -22,7 +22,6 @@
 #include "engine/util.h"
 #include "guest/worker.h"
 
-#define STOP_WAIT_MS 3000
 #define PATH_MAX_CG 512
 
 struct agent_wgroup {
@@ -211,7 +210,8 @@ struct kterr *agent_workers_spawn(const char *cg, const struct wire_msg *req,
 		e = apply_affinity(w, &aff);
 	if (e) {
 		/* Half a group is worse than none: nothing ran yet. */
-		kterr_free(worker_group_kill(&w->g, agent_wait_child, STOP_WAIT_MS));
+		kterr_free(worker_group_kill(&w->g, agent_wait_child,
+					     (int)kt_limit_ms(KT_LIM_STOP)));
 		worker_group_free(&w->g);
 		ngroups--;
 		return e;
@@ -237,7 +237,8 @@ struct kterr *agent_workers_stop(const char *cg, bool subtree, struct wire_buf *
 	for (size_t k = 0; k < ngroups; k++) {
 		if (!in_cgroup(&groups[k], cg, subtree))
 			continue;
-		struct kterr *e = worker_group_kill(&groups[k].g, agent_wait_child, STOP_WAIT_MS);
+		struct kterr *e = worker_group_kill(&groups[k].g, agent_wait_child,
+						    (int)kt_limit_ms(KT_LIM_STOP));
 
 		if (e && !first)
 			first = kterr_wrap(e, "stop the workers of %s", show(groups[k].cgroup));

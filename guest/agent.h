@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "engine/err.h"
+#include "engine/timeouts.h"
 #include "guest/wire.h"
 
 #define AGENT_VERSION "0.1.0"
@@ -93,7 +94,7 @@ struct kterr *agent_sched_boot(void);
 /* PID holds a struct_ops BPF link: it is a sched_ext scheduler (started as
  * a payload, say). Disable sched_ext through sysrq S and wait for it. */
 bool agent_holds_struct_ops(pid_t pid);
-struct kterr *agent_sched_disable(int timeout_ms);
+struct kterr *agent_sched_disable(enum kt_limit limit);
 const char *agent_sched_name(void);
 void agent_sched_poll(struct agent *a);
 
@@ -118,7 +119,7 @@ void agent_mount_all(struct agent *a);
 void agent_cgroup_setup(struct agent *a);
 
 /* The control port (agent-chan.c). */
-struct kterr *agent_chan_open(struct agent *a, int timeout_ms);
+struct kterr *agent_chan_open(struct agent *a);
 struct kterr *agent_send(struct agent *a, struct wire_buf *b);
 void agent_send_log(struct agent *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -171,6 +172,13 @@ void agent_stream_poke(struct agent *a);
 
 /* Power off (agent-power.c): detach sched_ext, sync, reset. Never returns. */
 void agent_power_off(void) __attribute__((noreturn));
+
+/* The agent's scheduling class (agent-class.c): SCHED_FIFO at the lowest
+ * priority with SCHED_RESET_ON_FORK, out of any sched_ext scheduler's
+ * reach; children start as SCHED_NORMAL. agent_class_name() says what the
+ * agent runs as now ("fifo:1 reset-on-fork"), for HELLO. */
+struct kterr *agent_class_enter(void);
+const char *agent_class_name(char *buf, size_t size);
 
 /* Small file helpers (agent-util.c). */
 struct kterr *agent_write_file(const char *path, const char *text);

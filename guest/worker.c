@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 #include "engine/util.h"
-
-#define READY_WAIT_MS 5000
+#include "engine/wait.h"
 
 static void futex_wake_all(uint32_t *w)
 {
@@ -91,12 +90,39 @@ child(struct worker_group *g, const struct worker_spec *spec, unsigned i, int rd
 	worker_run(&c);
 }
 
+/* What a worker that is not ready is doing, for the timeout error: its
+ * state in /proc (R = runnable but not run: a scheduler that does not run
+ * it) and sched_ext's. */
+static void describe_unready(const struct worker_group *g, unsigned i, unsigned nready,
+			     struct kt_wait *w)
+{
+	char path[64], buf[512] = "", scx[32] = "absent";
+	const char *st = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)g->pids[i]);
+	if ((f = fopen(path, "r"))) {
+		if (fgets(buf, sizeof(buf), f) && (st = strrchr(buf, ')')) && st[1])
+			st += 2;
+		fclose(f);
+	}
+	if ((f = fopen("/sys/kernel/sched_ext/state", "r"))) {
+		if (fgets(scx, sizeof(scx), f))
+			scx[strcspn(scx, "\n")] = '\0';
+		fclose(f);
+	}
+	kt_wait_seen(w, "%u of %u ready; worker %u (pid %d) in state %c%s, its setup not done; "
+		     "sched_ext %s", nready, g->n, i, (int)g->pids[i], st ? *st : '?',
+		     st && *st == 'R' ? " (runnable, not run)" : "", scx);
+}
+
 /* Wait until every worker is ready; the first setup failure or early exit
  * is the error. */
 static struct kterr *await_ready(struct worker_group *g, worker_wait_fn wait)
 {
-	uint64_t end = kt_now_ns() + READY_WAIT_MS * 1000000ull;
+	struct kt_wait w;
 
+	kt_wait_begin(&w, KT_LIM_WORKER_READY, "%u worker(s) ready", g->n);
 	for (unsigned i = 0; i < g->n; ) {
 		struct worker_report *r = &g->shm->slot[i].report;
 		int err = __atomic_load_n(&r->setup_errno, __ATOMIC_ACQUIRE), st;
@@ -115,12 +141,13 @@ static struct kterr *await_ready(struct worker_group *g, worker_wait_fn wait)
 			return kterr_new(ECHILD, "worker %u (pid %d) exited during setup (status "
 					 "0x%x)", i, g->pids[i], st);
 		}
-		if (kt_now_ns() > end)
-			return kterr_hint(kterr_new(ETIMEDOUT, "worker %u (pid %d) not ready after %d ms",
-						    i, g->pids[i], READY_WAIT_MS),
-					  "it never got to run its setup: a scheduler that does not "
-					  "run it (see /sys/kernel/sched_ext/state) or a starved guest");
-		usleep(1000);
+		if (kt_wait_expired(&w)) {
+			describe_unready(g, i, i, &w);
+			return kt_wait_error(&w, "a worker in state R never got to run its setup: "
+					     "a scheduler that does not run it (see "
+					     "/sys/kernel/sched_ext/state) or a starved guest");
+		}
+		usleep(kt_wait_nap_ms(&w, 1) * 1000);
 	}
 	return NULL;
 }
@@ -206,10 +233,9 @@ void worker_group_report(const struct worker_group *g, unsigned i, struct worker
 
 struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int timeout_ms)
 {
-	uint64_t end = kt_now_ns() + (uint64_t)timeout_ms * 1000000ull;
-	char stuck[256] = "";
-	unsigned nstuck = 0;
+	struct kt_wait w;
 
+	kt_wait_begin_ms(&w, timeout_ms, "%u worker(s) to exit after SIGKILL", g->n);
 	for (unsigned i = 0; i < g->n; i++) {
 		if (g->pids[i] <= 0 || g->exited[i] || !kill(g->pids[i], SIGKILL))
 			continue;
@@ -220,25 +246,29 @@ struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int
 			g->status[i] = -1;
 		}
 	}
-	for (unsigned i = 0; i < g->n; i++) {
-		uint64_t now = kt_now_ns();
-		int left = now >= end ? 0 : (int)((end - now) / 1000000);
+	for (;;) {
+		char stuck[256] = "";
+		unsigned nstuck = 0;
 
-		if (g->pids[i] <= 0 || g->exited[i])
-			continue;
-		if (wait(g->pids[i], left, &g->status[i])) {
-			g->exited[i] = true;
-		} else {
+		for (unsigned i = 0; i < g->n; i++) {
 			size_t l = strlen(stuck);
 
-			snprintf(stuck + l, sizeof(stuck) - l, "%s%d", nstuck++ ? " " : "", g->pids[i]);
+			if (g->pids[i] <= 0 || g->exited[i])
+				continue;
+			if (wait(g->pids[i], 0, &g->status[i]))
+				g->exited[i] = true;
+			else
+				snprintf(stuck + l, sizeof(stuck) - l, "%s%d", nstuck++ ? " " : "",
+					 g->pids[i]);
 		}
+		if (!nstuck)
+			return NULL;
+		kt_wait_seen(&w, "%u still there: %s", nstuck, stuck);
+		if (kt_wait_expired(&w))
+			return kt_wait_error(&w, "a task in D state (see /proc/PID/stack) or a "
+					     "stuck scheduler");
+		usleep(kt_wait_nap_ms(&w, 2) * 1000);
 	}
-	if (nstuck)
-		return kterr_hint(kterr_new(ETIMEDOUT, "%u worker(s) did not exit within %d ms of "
-					    "SIGKILL: %s", nstuck, timeout_ms, stuck),
-				  "a task in D state (see /proc/PID/stack) or a stuck scheduler");
-	return NULL;
 }
 
 void worker_group_free(struct worker_group *g)

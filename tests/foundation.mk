@@ -4,6 +4,12 @@ tests_unit_test_err_SOURCES = tests/unit/test_err.c
 tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_err_LDADD = $(UNIT_LDADD)
 
+# The limits table, the timeout scale and waits on a fake clock.
+check_PROGRAMS += tests/unit/test_wait
+tests_unit_test_wait_SOURCES = tests/unit/test_wait.c
+tests_unit_test_wait_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_wait_LDADD = $(UNIT_LDADD)
+
 check_PROGRAMS += tests/unit/test_kconfig
 tests_unit_test_kconfig_SOURCES = tests/unit/test_kconfig.c
 tests_unit_test_kconfig_CFLAGS = $(UNIT_CFLAGS)

@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "engine/timeouts.h"
 #include "engine/util.h"
 #include "tui/state-print.h"
 #include "vmm/freeze.h"
@@ -26,6 +27,7 @@ static const char usage_text[] =
 	"                  [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--timeout SEC]\n"
 	"                  [--stage-payload NAME=PATH]... [--scheduler NAME [--sched-args ARGS]]\n"
 	"                  [--shell] [--sh CMD] [--state] [--sched-state MS] [--verbose]\n"
+	"                  [--timeout-scale F]\n"
 	"\n"
 	"Boots a guest to its agent's HELLO, prints the timings and powers it off.\n"
 	"--shell    an interactive busybox shell on the guest (exit or Ctrl-] ends it)\n"
@@ -44,12 +46,12 @@ static const char usage_text[] =
 	"           boot under one of the kernel's sched_ext schedulers (scx_simple,\n"
 	"           scx_qmap, scx_central, scx_flatcg): the guest is ready once it is\n"
 	"           enabled\n"
+	"--timeout-scale F\n"
+	"           multiply every limit ktcon and the agent wait under by F\n"
+	"           (`ktcon help timeouts` lists them)\n"
 	"--verbose  copy the guest's kernel console to stderr\n";
 
 #define BOOT_MAX_PAYLOADS 16
-/* The agent streams at least every WIRE_STATE_PERIOD_MS; allow for a
- * slow TCG guest. */
-#define BOOT_STATE_WAIT_MS 5000
 
 struct boot_args {
 	struct session_opts so;
@@ -119,6 +121,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "shell", no_argument, NULL, 's' },
 		{ "sh", required_argument, NULL, 'x' },
 		{ "freeze", no_argument, NULL, 'F' },
@@ -138,7 +141,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:sx:FP:S:A:OQ:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:X:sx:FP:S:A:OQ:vh", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -156,6 +159,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 			a->so.boot_timeout_ms = (int)s * 1000;
 			break;
 		}
+		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 's': a->so.shell = true; break;
 		case 'x': a->sh = optarg; break;
 		case 'F': a->freeze = true; break;
@@ -240,7 +244,8 @@ static int print_state(struct session *s)
 	char d[32];
 
 	if (!e)
-		e = agentlink_wait_state(&s->link, s->link.nstates, BOOT_STATE_WAIT_MS);
+		e = agentlink_wait_state(&s->link, s->link.nstates,
+					 (int)kt_limit_ms(KT_LIM_STATE));
 	if (e) {
 		char *m = kterr_strdup(e);
 
@@ -287,7 +292,7 @@ static int freeze_once(struct session *s)
 		int st;
 		char *out = NULL;
 
-		e = agentlink_sh(&s->link, "true", 10000, &st, &out);
+		e = agentlink_sh(&s->link, "true", (int)kt_limit_ms(KT_LIM_SH), &st, &out);
 		free(out);
 	}
 	if (e) {
@@ -342,6 +347,9 @@ static int cmd_boot_exec(int argc, char **argv)
 	printf("  agent HELLO        %8s\n", kt_fmt_duration(s.t.hello_ns - s.t.start_ns, d3, sizeof(d3)));
 	if (h->scheduler[0])
 		printf("  sched_ext          %s under %s\n", h->sched_ext, h->scheduler);
+	if (h->agent_class[0])
+		printf("  agent class        %s\n", h->agent_class);
+	printf("  timeout scale      %g (%s)\n", kt_scale(), kt_scale_origin_name(kt_scale_origin()));
 	if (h->mount_errors[0])
 		printf("  warning: the guest could not mount: %s\n", h->mount_errors);
 	if (strcmp(h->controllers, "cpuset cpu io memory pids"))
@@ -391,7 +399,7 @@ static int cmd_boot_exec(int argc, char **argv)
 		relay_shell(&s);
 	uint64_t t0 = kt_now_ns();
 	bool was_up = !machine_exited(&s.m);
-	session_shutdown(&s, 10000);
+	session_shutdown(&s, (int)kt_limit_ms(KT_LIM_POWEROFF));
 	if (was_up)
 		printf("  powered off        %8s\n", kt_fmt_duration(kt_now_ns() - t0, d1, sizeof(d1)));
 	return rc;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/timeouts.h"
 #include "engine/header.h"
 #include "engine/util.h"
 #include "tui/console.h"
@@ -29,7 +30,7 @@ static const char usage_text[] =
 	"usage: ktcon [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
 	"             [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--scheduler NAME [--sched-args ARGS]]\n"
 	"             [--stage-payload NAME=PATH]... [--stage-scheduler NAME=PATH]...\n"
-	"             [--record FILE] [--replay RECIPE]\n"
+	"             [--record FILE] [--replay RECIPE] [--timeout-scale F]\n"
 	"\n"
 	"Boots a guest and opens the console: panes for the cgroup tree, the\n"
 	"scheduler, captures and the log, and a prompt where each line is a recipe\n"
@@ -93,6 +94,7 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 		{ "stage-payload", required_argument, NULL, 'P' },
 		{ "stage-scheduler", required_argument, NULL, 'Q' },
 		{ "record", required_argument, NULL, 'r' },
+		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "replay", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -107,7 +109,7 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while (!e && (c = getopt_long(argc, argv, "c:t:m:k:a:S:A:P:Q:r:R:h", opts, NULL)) != -1) {
+	while (!e && (c = getopt_long(argc, argv, "c:t:m:k:a:S:A:P:Q:r:R:X:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cpus = optarg; break;
 		case 't': topo = optarg; break;
@@ -119,6 +121,7 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 		case 'P': e = stage(&stages, "stage-payload", optarg); break;
 		case 'Q': e = stage(&stages, "stage-scheduler", optarg); break;
 		case 'r': a->record = optarg; break;
+		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 'R': a->replay = optarg; break;
 		case 'h': *help = true; break;
 		default:

@@ -15,6 +15,7 @@
 
 #include "engine/form.h"
 #include "engine/op.h"
+#include "engine/timeouts.h"
 
 /* The forms in the order the manual lists them. */
 struct group {
@@ -146,7 +147,8 @@ static int cmd_help_exec(int argc, char **argv)
 	groups(g);
 	if (argc != 2 || argv[1][0] == '-') {
 		fputs("usage: ktcon help NAME | --roff\n\nNAME is an op, an expectation (", stderr);
-		fputs("`expect NAME`), a header directive or a section. Known:\n", stderr);
+		fputs("`expect NAME`), a header directive, a section, or `timeouts` (every\n"
+		      "limit ktcon waits under). Known:\n", stderr);
 		for (size_t i = 0; i < 5; i++) {
 			fprintf(stderr, "  %s:", g[i].title);
 			for (size_t k = 0; g[i].forms[k]; k++)
@@ -156,6 +158,18 @@ static int cmd_help_exec(int argc, char **argv)
 		return KTCMD_USAGE;
 	}
 	name = argv[1];
+	/* Not a form of the language: the limits ktcon waits under. */
+	if (!strcmp(name, "timeouts")) {
+		char buf[8192];
+
+		kt_limits_print(buf, sizeof(buf));
+		fputs(buf, stdout);
+		puts("\nEvery limit is multiplied by the scale: --timeout-scale F (ktcon run, boot,\n"
+		     "console), else KTCON_TIMEOUT_SCALE, else under TCG the boot's time against an\n"
+		     "idle host's, else 1. A wait whose own process was not running (a late\n"
+		     "wake-up) adds that time to its limit.");
+		return KTCMD_OK;
+	}
 	if (!strncmp(name, "expect ", 7))
 		name += 7;
 	for (size_t i = 0; i < 5; i++)

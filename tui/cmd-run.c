@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/timeouts.h"
 #include "engine/executor.h"
 #include "engine/form.h"
 #include "engine/header.h"
@@ -30,12 +31,13 @@
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
-	"                 [-j N] [--allow-pending] [--verbose] RECIPE...\n"
+	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
-	"yet are listed as PENDING and do not make the run fail.\n";
+	"yet are listed as PENDING and do not make the run fail. --timeout-scale F\n"
+	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n";
 
 enum outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR };
 static const char *const outcome_names[] = { "PASS", "FAIL", "PENDING", "ERROR" };
@@ -402,7 +404,7 @@ static void run_one(struct job *j)
 	j->why = pending_reason(r, s.link.hello.features);
 	if (j->why) {
 		j->outcome = OUT_PENDING;
-		session_shutdown(&s, 10000);
+		session_shutdown(&s, (int)kt_limit_ms(KT_LIM_POWEROFF));
 		goto out;
 	}
 	struct intro *in = NULL;
@@ -414,7 +416,7 @@ static void run_one(struct job *j)
 		e = NULL;
 	}
 	if (e) {
-		session_shutdown(&s, 10000);
+		session_shutdown(&s, (int)kt_limit_ms(KT_LIM_POWEROFF));
 		goto out;
 	}
 	struct kt_events *ev = kt_events_new();
@@ -440,7 +442,7 @@ static void run_one(struct job *j)
 	kt_exec_free(x);
 	kt_events_free(ev);
 	run_status_phase(status, j->slot, "powering off");
-	session_shutdown(&s, 10000);
+	session_shutdown(&s, (int)kt_limit_ms(KT_LIM_POWEROFF));
 out:
 	if (e) {
 		j->why = kterr_strdup(e);
@@ -484,6 +486,7 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -494,7 +497,7 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "k:a:J:tj:Pvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:a:J:tj:PvX:h", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -513,6 +516,7 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		}
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
+		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/timeouts.h"
 #include "engine/executor.h"
 #include "engine/scenario.h"
 #include "engine/util.h"
@@ -17,8 +18,6 @@
 
 /* How long an idle pump lasts before the queue is looked at again. */
 #define IDLE_PUMP_NS 50000000ULL
-#define SH_TIMEOUT_MS 30000
-#define POWEROFF_GRACE_MS 10000
 
 struct con_engine {
 	struct con_engine_opts o;
@@ -235,7 +234,8 @@ static void run_job(struct con_engine *g, struct con_job *j)
 		if (!g->up)
 			j->err = no_guest();
 		else
-			j->err = agentlink_sh(&g->s.link, j->text, SH_TIMEOUT_MS, &j->status, &j->out);
+			j->err = agentlink_sh(&g->s.link, j->text, (int)kt_limit_ms(KT_LIM_SH),
+					      &j->status, &j->out);
 		break;
 	case CON_JOB_HOLD:
 		for (;;) {
@@ -283,7 +283,7 @@ static void run_job(struct con_engine *g, struct con_job *j)
 		intro_close(g->in);	/* no more fires once the watches are gone */
 		g->in = NULL;
 		if (g->up)
-			session_shutdown(&g->s, POWEROFF_GRACE_MS);
+			session_shutdown(&g->s, (int)kt_limit_ms(KT_LIM_POWEROFF));
 		g->up = false;
 		break;
 	case CON_JOB_BOOT:

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/timeouts.h"
 #include "tui/cmd.h"
 
 static void usage(FILE *f)
@@ -62,6 +63,18 @@ int main(int argc, char **argv)
 		}
 		argc--;
 		argv++;
+	}
+	/* The environment's timeout scale; --timeout-scale overrides it. */
+	{
+		struct kterr *e = kt_scale_from_env();
+
+		if (e) {
+			char buf[512];
+
+			fprintf(stderr, "ktcon: %s\n", kterr_str(e, buf, sizeof(buf)));
+			kterr_free(e);
+			return KTCMD_USAGE;
+		}
 	}
 	if (!c->exec) {
 		fprintf(stderr, "ktcon %s: not yet: %s\n", c->name, c->not_yet);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "engine/wait.h"
 #include "vmm/gstate-wire.h"
 
 /* How often a wait wakes up to look at the machine's health. */
@@ -82,6 +83,7 @@ static void take_hello(struct agentlink *l, const struct wire_msg *m)
 	copy_field(m, "scheduler", h->scheduler, sizeof(h->scheduler));
 	copy_field(m, "scheduler_error", h->scheduler_error, sizeof(h->scheduler_error));
 	copy_field(m, "features", h->features, sizeof(h->features));
+	copy_field(m, "agent_class", h->agent_class, sizeof(h->agent_class));
 	if (wire_get_u64(m, "cpus", &v))
 		h->cpus = (unsigned)v;
 	if (wire_get_u64(m, "uptime_ms", &v))
@@ -136,14 +138,16 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 				void *wctx, int timeout_ms, const atomic_bool *cancel,
 				const char *what)
 {
-	uint64_t end = kt_now_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ULL;
+	struct kt_wait w;
 	char why[160];
 	/* At the deadline, read on without waiting until nothing is left:
 	 * a reply already in the socket is not a timeout. */
 	bool drained = false;
+	uint64_t frames = 0;
 
 	if (l->gone)
 		return already_gone(l, what);
+	kt_wait_begin_ms(&w, timeout_ms, "%s: no answer from the agent", what);
 	for (;;) {
 		enum wire_status st;
 
@@ -158,6 +162,7 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 			}
 			if (want(l->msg, wctx))
 				return NULL;
+			frames++;
 			side_frame(l, l->msg);
 		}
 		if (cancel && atomic_load(cancel))
@@ -168,19 +173,13 @@ static struct kterr *pump_until(struct agentlink *l, bool (*want)(const struct w
 				return mark_gone(l, kterr_wrap(e, "%s: the guest stopped answering",
 							       what));
 		}
-		int left = HEALTH_POLL_MS;
-		if (timeout_ms >= 0) {
-			uint64_t now = kt_now_ns();
-
-			if (now >= end) {
-				if (drained)
-					return kterr_new(ETIMEDOUT, "%s: no answer within %d ms", what,
-							 timeout_ms);
-				left = 0;
-			} else if ((end - now) / 1000000 < (uint64_t)left) {
-				left = (int)((end - now) / 1000000) + 1;
-			}
+		if (kt_wait_expired(&w) && drained) {
+			kt_wait_seen(&w, "%llu other frame(s) (state, logs, events) from a live "
+				     "guest, %llu bad", (unsigned long long)frames,
+				     (unsigned long long)l->bad_frames);
+			return kt_wait_error(&w, NULL);
 		}
+		int left = kt_wait_nap_ms(&w, HEALTH_POLL_MS);
 		struct pollfd p = { .fd = l->fd, .events = POLLIN };
 		int r = poll(&p, 1, left);
 		if (r < 0 && errno != EINTR)
@@ -369,7 +368,8 @@ struct kterr *agentlink_sh(struct agentlink *l, const char *cmd, int timeout_ms,
 	uint64_t st = 0;
 	/* The guest enforces the timeout; we allow it a margin to say so. */
 	struct kterr *e = agentlink_request(l, "sh", fill_sh, &a,
-					    timeout_ms > 0 ? timeout_ms + 5000 : -1, NULL, &r);
+					    timeout_ms > 0 ? timeout_ms +
+					    (int)kt_limit_ms(KT_LIM_SH_MARGIN) : -1, NULL, &r);
 
 	*output = NULL;
 	if (e)

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/timeouts.h"
 #include "engine/util.h"
 #include "vmm/qemu-argv.h"
 
-#define GDB_CONNECT_MS 5000
 
 struct kterr *freeze_begin(struct machine *m, struct freeze *f)
 {
@@ -27,7 +27,8 @@ struct kterr *freeze_begin(struct machine *m, struct freeze *f)
 		const char *trace = getenv("KTCON_GDB_TRACE");
 		FILE *tr = trace ? fopen(trace, "we") : NULL;
 
-		e = gdb_connect(path, kt_now_ns() + GDB_CONNECT_MS * 1000000ULL, tr, &m->gdb);
+		e = gdb_connect(path, kt_now_ns() + kt_limit_ms(KT_LIM_GDB_CONNECT) * 1000000ULL,
+				tr, &m->gdb);
 		free(path);
 		if (e)
 			return kterr_wrap(e, "freeze: connect to QEMU's gdbstub");

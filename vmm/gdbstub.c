@@ -1,6 +1,11 @@
 /* gdbstub.c - GDB remote protocol framing, replies and client; see gdbstub.h. */
 #include "vmm/gdbstub.h"
 #include "engine/util.h"
+#include "engine/wait.h"
+
+/* Every gdb timeout's hint. */
+#define STUCK_HINT "QEMU's gdb stub is stuck or the host is starved; on a loaded host " \
+	"raise --timeout-scale"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -799,7 +804,10 @@ static struct kterr *write_all(struct gdb *g, const void *data, size_t len)
 			struct pollfd pfd = { .fd = g->fd, .events = POLLOUT };
 
 			if (poll(&pfd, 1, ms_until(deadline)) == 0)
-				return kterr_new(ETIMEDOUT, "gdb %s: QEMU does not read", g->path);
+				return kterr_hint(kterr_silent(ETIMEDOUT, "gdb %s: QEMU does not read "
+							       "its gdb socket", g->path),
+						  "QEMU is stuck; raise --timeout-scale on a "
+						  "loaded host");
 			continue;
 		}
 		if (errno != EINTR)
@@ -813,6 +821,9 @@ static struct kterr *write_all(struct gdb *g, const void *data, size_t len)
 static struct kterr *next_item(struct gdb *g, uint64_t deadline_ns, struct gdb_rx *rx,
 			       bool *none)
 {
+	struct kt_wait w;
+	bool waiting = false;
+
 	*none = false;
 	for (;;) {
 		struct pollfd pfd = { .fd = g->fd, .events = POLLIN };
@@ -852,10 +863,16 @@ static struct kterr *next_item(struct gdb *g, uint64_t deadline_ns, struct gdb_r
 		}
 		if (errno != EAGAIN && errno != EINTR)
 			return kterr_errno("gdb %s: read", g->path);
-		rc = poll(&pfd, 1, ms_until(deadline_ns));
+		if (!waiting) {
+			/* The deadline's rest, measured: a poll that returns
+			 * late because ktcon was not running does not count. */
+			kt_wait_begin_ms(&w, ms_until(deadline_ns), "gdb %s", g->path);
+			waiting = true;
+		}
+		rc = poll(&pfd, 1, kt_wait_nap_ms(&w, 100));
 		if (rc < 0 && errno != EINTR)
 			return kterr_errno("gdb %s: poll", g->path);
-		if (rc == 0) {
+		if (rc == 0 && kt_wait_expired(&w)) {
 			*none = true;
 			return NULL;
 		}
@@ -897,8 +914,10 @@ static struct kterr *send_packet(struct gdb *g, const char *payload)
 			if (e)
 				return e;
 			if (none)
-				return kterr_new(ETIMEDOUT, "gdb %s: no ack for \"%.20s\" within %d ms",
-						 g->path, payload, g->timeout_ms);
+				return kterr_hint(kterr_silent(ETIMEDOUT, "gdb %s: no ack for \"%.20s\" "
+							       "within %d ms (gdb-reply x scale %g)",
+							       g->path, payload, g->timeout_ms,
+							       kt_scale()), "%s", STUCK_HINT);
 			if (rx.kind == GDB_RX_ACK)
 				return NULL;
 			if (rx.kind == GDB_RX_NAK)
@@ -959,8 +978,9 @@ static struct kterr *transact(struct gdb *g, const char *req)
 	while (!e) {
 		e = recv_packet(g, deadline_of(g), &none);
 		if (!e && none)
-			e = kterr_new(ETIMEDOUT, "gdb %s: no reply to \"%.20s\" within %d ms",
-				      g->path, req, g->timeout_ms);
+			e = kterr_hint(kterr_silent(ETIMEDOUT, "gdb %s: no reply to \"%.20s\" within "
+						    "%d ms (gdb-reply x scale %g)", g->path, req,
+						    g->timeout_ms, kt_scale()), "%s", STUCK_HINT);
 		/* QEMU announces the stop that a connecting client causes
 		 * ("T02thread:01;") on its own, before it answers the first
 		 * request: a stop is the reply to "?" only. */
@@ -974,7 +994,7 @@ static struct kterr *transact(struct gdb *g, const char *req)
 
 void gdb_set_timeout(struct gdb *g, int timeout_ms)
 {
-	g->timeout_ms = timeout_ms > 0 ? timeout_ms : GDB_DEFAULT_TIMEOUT_MS;
+	g->timeout_ms = timeout_ms > 0 ? timeout_ms : (int)kt_limit_ms(KT_LIM_GDB_REPLY);
 }
 
 void gdb_set_trace(struct gdb *g, FILE *f)
@@ -1188,7 +1208,7 @@ struct kterr *gdb_connect(const char *path, uint64_t deadline_ns, FILE *trace,
 	if (!g)
 		return kterr_new(ENOMEM, "gdb %s: out of memory", path);
 	g->fd = -1;
-	g->timeout_ms = GDB_DEFAULT_TIMEOUT_MS;
+	g->timeout_ms = (int)kt_limit_ms(KT_LIM_GDB_REPLY);
 	g->trace = trace;
 	g->ack_mode = true;
 	g->packet_size = 1024;	/* until the stub says */
@@ -1441,8 +1461,9 @@ struct kterr *gdb_interrupt(struct gdb *g, struct gdb_stop *why)
 	if (!e)
 		e = await_stop(g, deadline_of(g), why, &stopped);
 	if (!e && !stopped)
-		e = kterr_new(ETIMEDOUT, "gdb %s: guest did not stop within %d ms",
-			      g->path, g->timeout_ms);
+		e = kterr_hint(kterr_silent(ETIMEDOUT, "gdb %s: guest did not stop within %d ms "
+					    "(gdb-reply x scale %g)", g->path, g->timeout_ms,
+					    kt_scale()), "%s", STUCK_HINT);
 	return kterr_wrap(e, "gdb: stopping the guest");
 }
 

@@ -37,7 +37,6 @@
 /* Largest packet payload we accept (after unescaping); QEMU 7.2 announces
  * PacketSize=1000 (hex), and the biggest reply we ask for is smaller. */
 #define GDB_MAX_PACKET 16384u
-#define GDB_DEFAULT_TIMEOUT_MS 10000
 #define GDB_MAX_THREADS 1024u
 
 /* ---- packet framing (pure) ---- */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/timeouts.h"
 #include "engine/executor.h"
 #include "engine/util.h"
 
@@ -220,7 +221,7 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	struct kterr *e;
 	/* wait-payload has no timeout (the seed's rule); it stays cancellable. */
 	int timeout = req->verb == KT_GREQ_OP && req->op == KT_OP_WAIT_PAYLOAD ? -1
-										: GUESTLINK_TIMEOUT_MS;
+										: (int)kt_limit_ms(KT_LIM_GUEST_REQUEST);
 
 	memset(reply, 0, sizeof(*reply));
 	e = agentlink_request(l, op, fill, (void *)req, timeout, cancel, &m);

@@ -11,8 +11,8 @@
 #include "engine/link.h"
 #include "vmm/agentlink.h"
 
-/* Requests a guest op may take at most (wait-payload: none, cancellable). */
-#define GUESTLINK_TIMEOUT_MS 120000
+/* A guest op may take at most the guest-request limit, scaled
+ * (engine/timeouts.h); wait-payload has none and stays cancellable. */
 
 /* A link whose ctx is the agentlink. */
 struct kt_link guestlink_make(struct agentlink *l);

@@ -15,13 +15,13 @@
 #include <unistd.h>
 
 #include "engine/util.h"
+#include "engine/wait.h"
 #include "vmm/qemu-argv.h"
 #include "vmm/gdbstub.h"
 #include "vmm/qmp.h"
 #include "vmm/teardown.h"
 #include "vmm/tsc.h"
 
-#define QMP_CONNECT_MS 15000
 
 static void read_stderr(struct machine *m)
 {
@@ -185,12 +185,13 @@ static struct kterr *spawn_qemu(struct machine *m, char **argv)
  * file); until then, a QEMU that exits has told us why on stderr. */
 static struct kterr *wait_qmp(struct machine *m)
 {
-	uint64_t deadline = kt_now_ns() + QMP_CONNECT_MS * 1000000ULL;
+	struct kt_wait w;
 	char *path = kt_path_join(m->rundir, QEMU_SOCK_QMP);
 	struct kterr *e = NULL;
 
 	if (!path)
 		return kterr_new(ENOMEM, "qmp path");
+	kt_wait_begin(&w, KT_LIM_QMP_CONNECT, "QEMU's monitor (QMP) at %s", path);
 	for (;;) {
 		char st[64];
 
@@ -200,12 +201,20 @@ static struct kterr *wait_qmp(struct machine *m)
 			break;
 		}
 		kterr_free(e);
-		e = qmp_connect(path, kt_now_ns() + 200 * 1000000ULL, NULL, &m->qmp);
+		/* Each attempt is this wait's nap: it retries until its own
+		 * deadline, so an attempt that returns late was not running. */
+		int nap = kt_wait_nap_ms(&w, 200);
+
+		e = qmp_connect(path, kt_now_ns() + (uint64_t)(nap ? nap : 1) * 1000000ULL, NULL,
+				&m->qmp);
 		if (!e)
 			break;
-		if (kt_now_ns() > deadline) {
-			e = kterr_wrap(e, "qemu's monitor did not answer within %d s",
-				       QMP_CONNECT_MS / 1000);
+		if (kt_wait_expired(&w)) {
+			char last[256];
+
+			kt_wait_seen(&w, "%s", kterr_str(e, last, sizeof(last)));
+			kterr_free(e);
+			e = kt_wait_error(&w, NULL);
 			break;
 		}
 	}
@@ -330,12 +339,13 @@ fail:
 
 bool machine_wait_exit(struct machine *m, int timeout_ms)
 {
-	uint64_t end = kt_now_ns() + (uint64_t)timeout_ms * 1000000ULL;
+	struct kt_wait w;
 
+	kt_wait_begin_ms(&w, timeout_ms, "QEMU (pid %d) to exit", (int)m->pid);
 	while (!machine_exited(m)) {
-		if (kt_now_ns() >= end)
+		if (kt_wait_expired(&w))
 			return false;
-		usleep(10 * 1000);
+		usleep(kt_wait_nap_ms(&w, 10) * 1000);
 	}
 	return true;
 }
@@ -347,7 +357,7 @@ void machine_stop(struct machine *m, int grace_ms)
 			kterr_free(qmp_quit(m->qmp));
 		if (!machine_wait_exit(m, grace_ms)) {
 			kill(m->pid, SIGKILL);
-			machine_wait_exit(m, 5000);
+			machine_wait_exit(m, (int)kt_limit_ms(KT_LIM_KILL));
 		}
 	}
 	if (m->gdb) {

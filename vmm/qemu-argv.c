@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/timeouts.h"
 #include "engine/util.h"
 
 struct argv_buf {
@@ -85,10 +86,12 @@ struct kterr *qemu_argv_build(const struct qemu_spec *s, char ***out)
 	ADD(&b, "%s", s->initrd);
 	ADD(&b, "-append");
 	{
-		char tsc[48] = "";
+		char tsc[48] = "", scale[48];
 
 		if (s->tsc_khz)
 			snprintf(tsc, sizeof(tsc), " tsc_early_khz=%lu", s->tsc_khz);
+		/* The agent's waits get the host's timeout scale. */
+		snprintf(scale, sizeof(scale), " ktcon.timeout_scale=%g", kt_scale());
 		/* panic=-1: reboot at once on panic, which -no-reboot turns into
 		 * QEMU's exit; the console tail tells why. no_timer_check: the
 		 * IO-APIC timer check counts ticks in a busy loop, which a TCG
@@ -98,7 +101,7 @@ struct kterr *qemu_argv_build(const struct qemu_spec *s, char ***out)
 		 * vmlinux link addresses (vmm/kva.h); a user's kernel with
 		 * RANDOMIZE_BASE would move. */
 		ADD(&b, "console=ttyS0 loglevel=4 reboot=t panic=-1 no_timer_check nokaslr "
-		    "rdinit=/init%s%s%s", tsc,
+		    "rdinit=/init%s%s%s%s", tsc, scale,
 		    s->append_extra ? " " : "", s->append_extra ? s->append_extra : "");
 	}
 	/* kernel console: the 8250 UART */

@@ -1,6 +1,7 @@
 /* qmp.c - QMP messages, line reader and client; see qmp.h. */
 #include "vmm/qmp.h"
 #include "engine/util.h"
+#include "engine/wait.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -330,7 +331,7 @@ int qmp_fd(const struct qmp *q)
 
 void qmp_set_timeout(struct qmp *q, int timeout_ms)
 {
-	q->timeout_ms = timeout_ms > 0 ? timeout_ms : QMP_DEFAULT_TIMEOUT_MS;
+	q->timeout_ms = timeout_ms > 0 ? timeout_ms : (int)kt_limit_ms(KT_LIM_QMP_REPLY);
 }
 
 void qmp_set_trace(struct qmp *q, FILE *f)
@@ -371,6 +372,11 @@ static struct kterr *read_some(struct qmp *q, bool *got)
  * waiting until deadline_ns. */
 static struct kterr *next_reply(struct qmp *q, uint64_t deadline_ns, struct qmp_msg **out)
 {
+	struct kt_wait w;
+
+	/* The deadline's rest, measured: a poll that returns late because
+	 * ktcon was not running does not count against QEMU. */
+	kt_wait_begin_ms(&w, ms_until(deadline_ns), "qmp %s: a reply from QEMU", q->path);
 	for (;;) {
 		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
 		struct qmp_msg *m;
@@ -394,12 +400,12 @@ static struct kterr *next_reply(struct qmp *q, uint64_t deadline_ns, struct qmp_
 			return e;
 		if (got)
 			continue;
-		rc = poll(&pfd, 1, ms_until(deadline_ns));
+		rc = poll(&pfd, 1, kt_wait_nap_ms(&w, 100));
 		if (rc < 0 && errno != EINTR)
 			return kterr_errno("qmp %s: poll", q->path);
-		if (rc == 0)
-			return kterr_new(ETIMEDOUT, "qmp %s: no reply from QEMU within %d ms",
-					 q->path, q->timeout_ms);
+		if (rc == 0 && kt_wait_expired(&w))
+			return kt_wait_error(&w, "QEMU's monitor is stuck or the host is starved "
+					     "(qmp-reply %d ms)", q->timeout_ms);
 	}
 }
 
@@ -455,7 +461,10 @@ static struct kterr *send_all(struct qmp *q, const char *data, size_t len, uint6
 			struct pollfd pfd = { .fd = q->fd, .events = POLLOUT };
 
 			if (poll(&pfd, 1, ms_until(deadline_ns)) == 0)
-				return kterr_new(ETIMEDOUT, "qmp %s: QEMU does not read", q->path);
+				return kterr_hint(kterr_silent(ETIMEDOUT, "qmp %s: QEMU does not read "
+							       "its monitor socket", q->path),
+						  "QEMU is stuck; raise --timeout-scale on a "
+						  "loaded host");
 			continue;
 		}
 		if (errno != EINTR)
@@ -601,7 +610,7 @@ struct kterr *qmp_connect(const char *path, uint64_t deadline_ns, FILE *trace,
 		return kterr_new(ENOMEM, "qmp %s: out of memory", path);
 	}
 	q->fd = -1;
-	q->timeout_ms = QMP_DEFAULT_TIMEOUT_MS;
+	q->timeout_ms = (int)kt_limit_ms(KT_LIM_QMP_REPLY);
 	q->trace = trace;
 	qmp_reader_init(&q->rd);
 	strcpy(q->version, "QEMU (unknown version)");

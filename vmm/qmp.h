@@ -34,7 +34,6 @@
 /* Events kept when nobody pops them; the oldest are dropped (and counted)
  * past this, so a stuck caller cannot make us grow without bound. */
 #define QMP_MAX_QUEUED_EVENTS 1024u
-#define QMP_DEFAULT_TIMEOUT_MS 10000
 
 /* ---- messages (pure) ---- */
 
@@ -120,7 +119,8 @@ struct kterr *qmp_connect(const char *path, uint64_t deadline_ns, FILE *trace,
 
 void qmp_close(struct qmp *q);
 
-/* Per-command reply timeout (default QMP_DEFAULT_TIMEOUT_MS). */
+/* Per-command reply timeout (default: the qmp-reply limit, scaled;
+ * engine/timeouts.h). */
 void qmp_set_timeout(struct qmp *q, int timeout_ms);
 
 /* Write every byte sent and received to f in the transcript format of

@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/header.h"
+#include "engine/timeouts.h"
 #include "engine/util.h"
 #include "vmm/kbuild.h"
 #include "vmm/kcache.h"
@@ -148,6 +150,36 @@ out:
 	return e ? kterr_wrap(e, "build the initramfs") : NULL;
 }
 
+static void fill_scale(struct wire_buf *b, void *ctx)
+{
+	wire_put_str(b, "scale", ctx);
+}
+
+/* Under TCG, this boot's time against an idle host's says how slow the
+ * machine is now; every limit (here and in the agent) is stretched by as
+ * much, unless the user set the scale. The boot is the one measurement
+ * every session makes, it runs the same code each time, and it exercises
+ * exactly what a loaded host slows down: the vCPUs' emulation. */
+static struct kterr *auto_scale(struct session *s)
+{
+	uint64_t boot_ms = (s->t.hello_ns - s->t.qemu_ns) / 1000000;
+	double f = kt_scale_measured(boot_ms, SESSION_TCG_BOOT_REF_MS);
+	const struct wire_msg *r;
+	char arg[32];
+	struct kterr *e;
+
+	if (s->m.accel != ACCEL_TCG || kt_scale_origin() > KT_SCALE_AUTO)
+		return NULL;
+	kt_scale_set(f, KT_SCALE_AUTO);
+	if (kt_scale() == 1)
+		return NULL;
+	snprintf(arg, sizeof(arg), "%g", kt_scale());
+	e = agentlink_request(&s->link, "set-timeout-scale", fill_scale, arg,
+			      (int)kt_limit_ms(KT_LIM_GUEST_REQUEST), NULL, &r);
+	return kterr_wrap(e, "give the agent the timeout scale %s measured from the boot "
+			  "(%llu ms under TCG)", arg, (unsigned long long)boot_ms);
+}
+
 struct kterr *session_boot(const struct session_opts *o, struct session *s)
 {
 	struct machine_opts mo = { 0 };
@@ -180,7 +212,7 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	s->link.on_log = o->on_log;
 	s->link.log_ctx = o->ctx;
 	e = agentlink_wait_hello(&s->link, o->boot_timeout_ms > 0 ? o->boot_timeout_ms
-								 : SESSION_BOOT_TIMEOUT_MS);
+								 : (int)kt_limit_ms(KT_LIM_BOOT));
 	if (e) {
 		/* A guest that never says hello: the console tells why. */
 		if (!kterr_contains(e, "guest console")) {
@@ -202,6 +234,9 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	s->t.hello_ns = s->link.hello_ns;
 	s->t.kernel_init_ms = s->link.hello.uptime_ms;
 	s->up = true;
+	e = auto_scale(s);
+	if (e)
+		goto fail_link;
 	return NULL;
 fail_link:
 	agentlink_release(&s->link);
