@@ -5,6 +5,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "engine/header.h"
@@ -85,7 +86,6 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 	char **paths;
 	size_t n = 0, size;
 	char *agent = NULL;
-	char *tmpl = NULL;
 	struct kterr *e;
 	int fd;
 
@@ -116,19 +116,20 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 	}
 	for (size_t i = 0; i < o->n_schedulers; i++)
 		sched[n++] = o->schedulers[i];
-	tmpl = kt_strfmt("%s/ktcon-initrd-XXXXXX", kt_tmpdir());
-	if (!tmpl) {
+	/* A memfd: QEMU reads it as /proc/self/fd/N, and no crash can leave
+	 * it behind. */
+	fd = memfd_create("ktcon-initramfs", MFD_CLOEXEC);
+	if (fd < 0) {
+		e = kterr_errno("create the initramfs (memfd_create)");
+		goto out;
+	}
+	s->initrd = kt_strfmt("/proc/self/fd/%d", fd);
+	if (!s->initrd) {
+		close(fd);
 		e = kterr_new(ENOMEM, "initrd path");
 		goto out;
 	}
-	fd = mkstemp(tmpl);
-	if (fd < 0) {
-		e = kterr_errno("create %s", tmpl);
-		free(tmpl);
-		goto out;
-	}
-	close(fd);
-	s->initrd = tmpl;
+	s->initrd_fd = fd;
 	struct initramfs_spec spec = {
 		.agent = agent,
 		.schedulers = sched,
@@ -166,11 +167,14 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	mo.accel = o->accel;
 	mo.kernel = s->kernel;
 	mo.initrd = s->initrd;
-	mo.initrd_temp = true;
+	mo.initrd_fd = s->initrd_fd;
 	mo.append_extra = o->shell ? "ktcon.shell=1" : NULL;
 	mo.on_console = o->on_console;
 	mo.ctx = o->ctx;
 	e = machine_start(&mo, &s->m);
+	/* QEMU has loaded it (or failed): our copy can go. */
+	close(s->initrd_fd);
+	s->initrd_fd = -1;
 	if (e)
 		goto fail;
 	s->t.qemu_ns = s->m.t.ready_ns;
@@ -208,8 +212,8 @@ fail_link:
 fail_machine:
 	machine_stop(&s->m, 0);
 fail:
-	if (s->initrd)
-		unlink(s->initrd);
+	if (s->initrd_fd > 0)
+		close(s->initrd_fd);
 	free(s->kernel);
 	free(s->vmlinux);
 	free(s->schedulers_dir);

@@ -49,7 +49,8 @@ struct session {
 	char *kernel;			/* the bzImage booted */
 	char *vmlinux;			/* beside it, when present */
 	char *schedulers_dir;		/* the kernel's schedulers/, when present */
-	char *initrd;
+	char *initrd;			/* /proc/self/fd/<initrd_fd> while booting */
+	int initrd_fd;			/* a memfd, closed once QEMU has it */
 	struct session_times t;
 	bool up;
 };
