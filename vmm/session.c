@@ -16,7 +16,11 @@
 
 static struct kterr *health(void *ctx)
 {
-	return machine_health(ctx);
+	struct session *s = ctx;
+
+	if (s->cancel && atomic_load(s->cancel))
+		return kterr_new(ECANCELED, "interrupted");
+	return machine_health(&s->m);
 }
 
 /* The kernel, and what sits beside it in a cache entry. */
@@ -178,7 +182,8 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	if (e)
 		goto fail;
 	s->t.qemu_ns = s->m.t.ready_ns;
-	e = agentlink_init(&s->link, s->m.ctl_fd, health, &s->m);
+	s->cancel = o->cancel;
+	e = agentlink_init(&s->link, s->m.ctl_fd, health, s);
 	if (e)
 		goto fail_machine;
 	s->link.on_log = o->on_log;
@@ -203,6 +208,7 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 			       "$(cat /sched_args)");
 		goto fail_link;
 	}
+	s->cancel = NULL;	/* booted: the caller's cancel is the executor's now */
 	s->t.hello_ns = s->link.hello_ns;
 	s->t.kernel_init_ms = s->link.hello.uptime_ms;
 	s->up = true;

@@ -6,6 +6,7 @@
 #ifndef KTCON_VMM_SESSION_H
 #define KTCON_VMM_SESSION_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,6 +31,9 @@ struct session_opts {
 	const char *boot_scheduler;	/* attached at boot, or NULL */
 	const char *boot_scheduler_args; /* NULL: its staged default */
 	int boot_timeout_ms;		/* 0: SESSION_BOOT_TIMEOUT_MS */
+	/* Turns true to abandon the boot (ktcon run's SIGTERM): the wait for
+	 * HELLO ends with ECANCELED. May be NULL. */
+	const atomic_bool *cancel;
 	void (*on_console)(const char *line, void *ctx);
 	void (*on_log)(const char *line, void *ctx);	/* agent LOG frames */
 	void *ctx;
@@ -53,6 +57,7 @@ struct session {
 	int initrd_fd;			/* a memfd, closed once QEMU has it */
 	struct session_times t;
 	bool up;
+	const atomic_bool *cancel;	/* the opts', until HELLO */
 };
 
 struct kterr *session_boot(const struct session_opts *o, struct session *s);
