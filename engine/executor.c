@@ -528,8 +528,18 @@ static struct kterr *apply_one(struct kt_exec *x, const struct kt_stmt *st)
 		e = st->form->validate(st, x->r);
 	if (!e && st->form->exec)
 		e = st->form->exec(x, st);
-	if (!e && atomic_load(&x->cancel))
-		e = kterr_new(ECANCELED, "cancelled");
+	/* The cancel came, but the op was done all the same (the guest had
+	 * finished it, or a host op does not stop midway): it stands, and the
+	 * scenario, the results and a recording say so. */
+	if (!e && atomic_load(&x->cancel)) {
+		char *text = kt_stmt_print(st);
+		char *m = kt_strfmt("%s: the cancel came too late: it was done, and stands",
+				    text ? text : st->form->name);
+
+		emit(x, (struct kt_event){ .kind = KT_EV_WARN, .stmt = st, .text = m });
+		free(m);
+		free(text);
+	}
 	atomic_store(&x->cancel, false);
 	return e;
 }

@@ -37,6 +37,9 @@
 #define WIRE_MAX_BODY (1u << 20)
 #define WIRE_MAX_FIELDS 4096
 #define WIRE_MAX_KEY 255
+/* The longest an `sh` request may run in the guest (its timeout_ms is
+ * capped there; 0 asks for this). */
+#define WIRE_SH_MAX_TIMEOUT_MS (600 * 1000)
 
 enum wire_type {
 	WIRE_HELLO = 1,		/* agent -> host: ready; release, cpus, ... */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest/wire.h"
 #include "tui/con-cmd.h"
 #include "tui/con-prompt.h"
 
@@ -150,6 +151,26 @@ CON_CMD(sh)
 	}
 	j->kind = CON_JOB_SH;
 	con_engine_submit(c->eng, j);
+}
+
+CON_CMD(sh_timeout)
+{
+	char *end;
+	long sec;
+
+	if (argc == 1) {
+		con_log_add(c->log, CON_A_DIM, "sh-timeout: %d s",
+			    con_engine_sh_timeout(c->eng) / 1000);
+		return;
+	}
+	sec = argc == 2 ? strtol(argv[1], &end, 10) : -1;
+	if (argc != 2 || *end || sec < 1 || sec > WIRE_SH_MAX_TIMEOUT_MS / 1000) {
+		con_log_add(c->log, CON_A_ERROR, "sh-timeout: give whole seconds, 1 to %d "
+			    "(the guest's cap)", WIRE_SH_MAX_TIMEOUT_MS / 1000);
+		return;
+	}
+	con_engine_set_sh_timeout(c->eng, (int)sec * 1000);
+	con_log_add(c->log, CON_A_DIM, "sh-timeout: %ld s", sec);
 }
 
 CON_CMD(quit)

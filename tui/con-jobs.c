@@ -276,6 +276,11 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 		break;
 	case CON_JOB_SH:
 		if (j->err) {
+			/* The guest's limit, said with how to raise it. */
+			if (kterr_contains(j->err, "ran longer than"))
+				j->err = kterr_hint(j->err, "the limit is %d s: `sh-timeout SECONDS` "
+						    "raises it (up to 600)",
+						    con_engine_sh_timeout(c->eng) / 1000);
 			con_log_error(c->log, "sh: ", j->err);
 			break;
 		}
