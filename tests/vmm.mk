@@ -32,7 +32,8 @@ bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-replay
 EXTRA_DIST += tests/bench/bench-replay
 .PHONY: bench
-INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
+INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int \
+	tests/integration/interrupt.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 EXTRA_DIST += tests/data/run
 

@@ -761,6 +761,28 @@ static void count_event(void *ctx, const struct kt_event *ev)
 	((struct ev_count *)ctx)->kinds[ev->kind]++;
 }
 
+/* C-c while attach-scheduler ran, but the guest attached it all the same:
+ * the op stands (applied, in the scenario, in the results), a warning says
+ * the cancel came too late, and the next op is not cancelled by it. */
+static void test_cancel_too_late_leaves_the_op_applied(void **state)
+{
+	struct ev_count c = { { 0 } };
+	struct harness h;
+
+	harness_init(&h);
+	h.link.late_cancel = "add-cgroup a";
+	kt_events_subscribe(h.events, count_event, &c);
+	harness_run(&h, "step\n  add-cgroup a\n  add-cgroup b\n");
+	assert_null(h.err);
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_int_equal(c.kinds[KT_EV_WARN], 1);
+	assert_int_equal(c.kinds[KT_EV_OP_APPLIED], 2);
+	/* it was applied, so teardown removes it */
+	assert_int_equal(fake_link_count(&h.link, "remove-cgroup a"), 1);
+	harness_free(&h);
+}
+
 static void test_events_report_steps_ops_and_expectations(void **state)
 {
 	struct ev_count c = { { 0 } };
@@ -1001,6 +1023,7 @@ int main(void)
 		cmocka_unit_test(test_cancel_aborts_wait_payload_in_flight),
 		cmocka_unit_test(test_interrupt_stops_the_run_and_still_tears_down),
 		cmocka_unit_test(test_interrupt_is_sticky_and_spares_teardown),
+		cmocka_unit_test(test_cancel_too_late_leaves_the_op_applied),
 		cmocka_unit_test(test_console_apply_and_next_step),
 		cmocka_unit_test(test_console_apply_with_expect_error),
 	};
