@@ -275,6 +275,8 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 			record(c, con_rec_step(c->rec, &j->st, kt_now_ns()));
 		break;
 	case CON_JOB_SH:
+		if (c->rec && j->text)
+			record(c, con_rec_sh(c->rec, j->text, j->err));
 		if (j->err) {
 			/* The guest's limit, said with how to raise it. */
 			if (kterr_contains(j->err, "ran longer than"))
