@@ -38,6 +38,9 @@ struct kt_exec {
 	struct kt_results res;
 	struct kt_stmt_result console_res;	/* for kt_exec_apply */
 	atomic_bool cancel;
+	/* kt_exec_interrupt: sticky, unlike cancel; teardown still runs and
+	 * is not cancelled (in_teardown). */
+	atomic_bool stop, in_teardown;
 	struct kterr *first_err;	/* what run() returns */
 	int step;			/* 0 backdrop, N the Nth step */
 	/* The statement being applied and its batch. */
@@ -103,6 +106,8 @@ struct kt_exec *kt_exec_new(const struct kt_recipe *r, const struct kt_exec_conf
 	for (size_t i = 0; i < x->res.n; i++)
 		x->res.v[i].stmt = &r->stmts[i];
 	atomic_init(&x->cancel, false);
+	atomic_init(&x->stop, false);
+	atomic_init(&x->in_teardown, false);
 	pthread_mutex_init(&x->qlock, NULL);
 	pthread_mutex_init(&x->glock, NULL);
 	kt_gstate_init(&x->gstate);
@@ -472,6 +477,18 @@ void kt_exec_cancel(struct kt_exec *x)
 	atomic_store(&x->cancel, true);
 }
 
+void kt_exec_interrupt(struct kt_exec *x)
+{
+	atomic_store(&x->stop, true);
+	if (!atomic_load(&x->in_teardown))
+		atomic_store(&x->cancel, true);
+}
+
+bool kt_exec_interrupted(struct kt_exec *x)
+{
+	return atomic_load(&x->stop);
+}
+
 /* ---- applying statements ---- */
 
 static void keep_failure(struct kt_exec *x, struct kterr *e)
@@ -503,12 +520,26 @@ static struct kterr *apply_one(struct kt_exec *x, const struct kt_stmt *st)
 {
 	struct kterr *e = NULL;
 
+	if (atomic_load(&x->stop)) {
+		atomic_store(&x->cancel, false);
+		return kterr_new(ECANCELED, "interrupted");
+	}
 	if (st->form->validate)
 		e = st->form->validate(st, x->r);
 	if (!e && st->form->exec)
 		e = st->form->exec(x, st);
-	if (!e && atomic_load(&x->cancel))
-		e = kterr_new(ECANCELED, "cancelled");
+	/* The cancel came, but the op was done all the same (the guest had
+	 * finished it, or a host op does not stop midway): it stands, and the
+	 * scenario, the results and a recording say so. */
+	if (!e && atomic_load(&x->cancel)) {
+		char *text = kt_stmt_print(st);
+		char *m = kt_strfmt("%s: the cancel came too late: it was done, and stands",
+				    text ? text : st->form->name);
+
+		emit(x, (struct kt_event){ .kind = KT_EV_WARN, .stmt = st, .text = m });
+		free(m);
+		free(text);
+	}
 	atomic_store(&x->cancel, false);
 	return e;
 }
@@ -663,8 +694,9 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 		if (x->res.nguest_failures > failures)
 			return kterr_new(0, "step %d: ended early: %s", x->step,
 					 x->res.guest_failures[failures]);
-		if (atomic_exchange(&x->cancel, false))
-			return kterr_new(ECANCELED, "step %d: hold cancelled", x->step);
+		if (atomic_exchange(&x->cancel, false) || atomic_load(&x->stop))
+			return kterr_new(ECANCELED, "step %d: hold %s", x->step,
+					 atomic_load(&x->stop) ? "interrupted" : "cancelled");
 		if (now >= end)
 			return NULL;
 		kt_exec_pump(x, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
@@ -720,7 +752,7 @@ static struct kterr *stop_workers(struct kt_exec *x, const char *cgroup)
  * cgroups first (a frozen task cannot exit when its worker is stopped),
  * stop workers, drain payloads, then remove cgroups children first.
  */
-static void teardown(struct kt_exec *x, enum kt_owner o)
+static void teardown_owner(struct kt_exec *x, enum kt_owner o)
 {
 	struct kt_scenario *s = &x->s;
 	size_t *idx = malloc((s->ncgs + 1) * sizeof(*idx));
@@ -787,6 +819,15 @@ static void teardown(struct kt_exec *x, enum kt_owner o)
 		kt_greply_clear(&reply);
 	}
 	emit(x, (struct kt_event){ .kind = KT_EV_STATE });
+}
+
+/* An interrupt during teardown stops what follows, not the teardown. */
+static void teardown(struct kt_exec *x, enum kt_owner o)
+{
+	atomic_store(&x->in_teardown, true);
+	teardown_owner(x, o);
+	atomic_store(&x->cancel, false);
+	atomic_store(&x->in_teardown, false);
 }
 
 /* ---- the whole recipe ---- */
@@ -865,6 +906,12 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 		const struct kt_hold *h = &holds[si];
 
 		x->step = si + 1;
+		if (atomic_load(&x->stop)) {
+			keep_failure(x, kterr_new(ECANCELED, "interrupted before step %d", x->step));
+			skip_from(x, secs[i].begin);
+			ok = false;
+			break;
+		}
 		emit(x, (struct kt_event){ .kind = KT_EV_STEP_BEGIN, .stmt = secs[i].head });
 		ok = run_section(x, secs[i].begin, secs[i].end, false);
 		if (ok) {

@@ -83,6 +83,13 @@ struct kterr *kt_exec_join(struct kt_exec *x);
  * hold; the op fails with ECANCELED and the step tears down. */
 void kt_exec_cancel(struct kt_exec *x);
 
+/* Thread-safe and sticky: stop the run (`ktcon run` does on SIGINT,
+ * SIGTERM, SIGHUP). The op or hold in flight fails with ECANCELED
+ * ("interrupted"), every later op and step is skipped, teardown runs as
+ * after any failure and is not itself cancelled; the results hold what ran. */
+void kt_exec_interrupt(struct kt_exec *x);
+bool kt_exec_interrupted(struct kt_exec *x);
+
 /* Thread-safe: queue a guest event; the executor applies it to the state
  * and emits it between statements and during holds. */
 void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev);

@@ -12,7 +12,9 @@
  *
  * Cancellation: *cancel turns true when the operator aborts the op in flight
  * (Ctrl-C at the console). A request that blocks (wait-payload has no
- * timeout) must poll it and return an ECANCELED error promptly.
+ * timeout) must poll it and return an ECANCELED error promptly. A request
+ * the guest completed in spite of the cancel returns NULL: it was done,
+ * and the executor reports that the cancel came too late.
  *
  * Asynchronous guest events (a worker or payload exited, the scheduler
  * exited) are not replies: the implementation hands them to

@@ -36,6 +36,8 @@ const struct kt_limit_def kt_limits[KT_LIM_N] = {
 			       "an `sh` reply beyond the command's own limit" },
 	[KT_LIM_GUEST_REQUEST] = { "guest-request", 120000, "host",
 				   "the agent's reply to any op (wait-payload has no limit)" },
+	[KT_LIM_CANCEL] = { "cancel-grace", 10000, "host",
+			    "a cancelled op's own reply (done anyway, or cancelled), after C-c" },
 	[KT_LIM_STATE] = { "state", 5000, "host", "a fresh STATE frame (ktcon boot --state)" },
 	[KT_LIM_POWEROFF] = { "poweroff", 10000, "host",
 			      "the guest to power off when asked, before QEMU is told to quit" },

@@ -37,6 +37,7 @@ enum kt_limit {
 	KT_LIM_SH_MAX,		/* guest: the longest any `sh` may run */
 	KT_LIM_SH_MARGIN,	/* host: beyond sh's own limit, for its reply */
 	KT_LIM_GUEST_REQUEST,	/* host: any op's reply from the agent */
+	KT_LIM_CANCEL,		/* host: a cancelled op's own reply */
 	KT_LIM_STATE,		/* host: a fresh STATE frame (boot --state) */
 	KT_LIM_POWEROFF,	/* host: the guest powers off when asked */
 	KT_LIM_QMP_CONNECT,	/* host: QEMU's QMP socket accepts */

@@ -188,6 +188,43 @@ static void answer(struct agent *a, const struct wire_msg *req)
 	wire_buf_free(&res);
 }
 
+bool agent_take_cancel(struct agent *a, uint32_t seq)
+{
+	static struct wire_msg *m;	/* a->msg holds the request in hand */
+	char buf[4096], why[160];
+	bool cancel = false;
+	ssize_t n = read(a->port_fd, buf, sizeof(buf));
+
+	if (n <= 0)
+		return false;
+	if (!m && !(m = malloc(sizeof(*m))))
+		return false;
+	wire_feed(&a->dec, buf, n);
+	for (;;) {
+		enum wire_status st = wire_next(&a->dec, m, why, sizeof(why));
+		const char *op;
+		uint64_t which = 0;
+
+		if (st == WIRE_NEED_MORE)
+			break;
+		if (st == WIRE_BAD || m->type != WIRE_OP_REQ)
+			continue;
+		op = wire_get(m, "op");
+		if (op && !strcmp(op, "cancel") && wire_get_u64(m, "seq", &which) && which == seq) {
+			cancel = true;
+			agent_reply(a, m->seq, op, NULL, NULL);
+		} else if (op && !strcmp(op, "cancel")) {
+			agent_reply(a, m->seq, op, NULL, NULL);	/* nothing of that seq */
+		} else {
+			agent_reply(a, m->seq, op ? op : "?",
+				    kterr_new(EBUSY, "%s: the agent is busy with request %u; "
+					      "send one request at a time", op ? op : "request",
+					      seq), NULL);
+		}
+	}
+	return cancel;
+}
+
 static void serve(struct agent *a)
 {
 	char buf[65536], why[160];

@@ -3,6 +3,7 @@
 #include "guest/agent.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wire_buf *reply);
@@ -10,6 +11,22 @@ struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wi
 static struct kterr *op_ping(struct agent *a, const struct wire_msg *req,
 			     struct wire_buf *reply)
 {
+	return NULL;
+}
+
+/* `cancel seq=N`: the host gave up on request N. An op that runs in its
+ * own loop (sh) sees the cancel there (agent_take_cancel); here, between
+ * requests, the one left to cancel is a deferred wait-payload. Anything
+ * else had finished: its reply is already on its way, and says what
+ * happened. */
+static struct kterr *op_cancel(struct agent *a, const struct wire_msg *req,
+			       struct wire_buf *reply)
+{
+	uint64_t seq;
+
+	if (!wire_get_u64(req, "seq", &seq))
+		return kterr_new(EINVAL, "cancel: no seq=");
+	wire_put_u64(reply, "cancelled", agent_payload_cancel_wait(a, (uint32_t)seq));
 	return NULL;
 }
 
@@ -45,6 +62,7 @@ const struct agent_op agent_ops[] = {
 	{ "sh", agent_op_sh },
 	{ "poweroff", op_poweroff },
 	{ "set-timeout-scale", op_set_timeout_scale },
+	{ "cancel", op_cancel },
 	{ NULL, NULL },
 };
 

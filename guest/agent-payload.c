@@ -181,6 +181,24 @@ bool agent_payloads_waiting(void)
 	return false;
 }
 
+bool agent_payload_cancel_wait(struct agent *a, uint32_t seq)
+{
+	for (int i = 0; i < PAYLOADS; i++) {
+		struct payload *p = &payloads[i];
+
+		if (!p->used || !p->waiting || p->wait_seq != seq)
+			continue;
+		/* The payload runs on (teardown or kill-payload ends it); only
+		 * the wait is over. */
+		p->waiting = false;
+		agent_reply(a, seq, "wait-payload",
+			    kterr_new(ECANCELED, "wait-payload %s: cancelled by the host", p->name),
+			    NULL);
+		return true;
+	}
+	return false;
+}
+
 static struct kterr *op_wait(struct agent *a, const struct wire_msg *req, struct wire_buf *reply)
 {
 	struct payload *p;

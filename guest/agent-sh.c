@@ -1,6 +1,7 @@
 /* agent-sh.c - the `sh` op: run a command with busybox sh, return its
- * exit status and (bounded) output. A timeout kills the whole process
- * group, so a command that forks cannot outlive its op. */
+ * exit status and (bounded) output. A timeout, or the host's `cancel` of
+ * the request (C-c at the console), kills the whole process group, so a
+ * command that forks cannot outlive its op. */
 #include "guest/agent.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wi
 	size_t len = 0, dropped = 0;
 	int p[2], status = 0;
 	pid_t pid;
-	bool timed_out = false;
+	bool timed_out = false, cancelled = false, watch_port = a->port_fd >= 0;
 
 	if (!cmd || !*cmd)
 		return kterr_new(EINVAL, "sh: no command");
@@ -64,7 +65,8 @@ struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wi
 	close(p[1]);
 	uint64_t end = kt_now_ns() + timeout_ms * 1000000ULL;
 	for (;;) {
-		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+		struct pollfd pfd[2] = { { .fd = p[0], .events = POLLIN },
+					 { .fd = a->port_fd, .events = POLLIN } };
 		int64_t left = (int64_t)(end - kt_now_ns()) / 1000000;
 		char buf[4096];
 
@@ -75,13 +77,24 @@ struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wi
 		}
 		/* The state stream goes on while a command runs. */
 		int nap = agent_stream_timeout_ms(a);
-		int r = poll(&pfd, 1, left < nap ? (int)left : nap);
+		/* Once cancelled, the port waits: the kill is on its way. */
+		int r = poll(pfd, watch_port && !cancelled ? 2 : 1, left < nap ? (int)left : nap);
 
 		agent_reap();
 		agent_stream_tick(a);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)
+			continue;
+		if (watch_port && !cancelled && (pfd[1].revents & POLLIN) &&
+		    agent_take_cancel(a, req->seq)) {
+			cancelled = true;
+			kill(-pid, SIGKILL);
+		}
+		/* No host on the port: nothing to cancel us; do not spin on it. */
+		if ((pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd[1].revents & POLLIN))
+			watch_port = false;
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		ssize_t n = read(p[0], buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
@@ -102,6 +115,8 @@ struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wi
 	free(out);
 	if (dropped)
 		wire_put_u64(reply, "truncated", dropped);
+	if (cancelled)
+		return kterr_new(ECANCELED, "sh: '%s' was cancelled by the host and killed", cmd);
 	if (timed_out)
 		return kterr_silent(ETIMEDOUT, "sh: '%s' ran longer than %llu ms and was killed", cmd,
 				 (unsigned long long)timeout_ms);

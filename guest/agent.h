@@ -101,6 +101,16 @@ void agent_sched_poll(struct agent *a);
 /* Payloads (agent-payload.c): exits noticed, deferred waits answered. */
 void agent_payloads_poll(struct agent *a);
 bool agent_payloads_waiting(void);
+/* The host cancelled request SEQ: if it is a deferred wait-payload, answer
+ * it ECANCELED now and return true. */
+bool agent_payload_cancel_wait(struct agent *a, uint32_t seq);
+
+/* Cancellation (agent-main.c). An op that runs long in the agent's own
+ * loop (sh) calls this when the control port is readable: it reads the
+ * frames that came, answers a "cancel" of request SEQ (true: the op must
+ * stop now and reply ECANCELED) and refuses any other request with EBUSY,
+ * as the agent serves one request at a time. */
+bool agent_take_cancel(struct agent *a, uint32_t seq);
 
 /* Workers (agent-worker.c). Spawn req's workers=N work= policy= affinity=
  * into CGROUP ("" the runner's), replying "pids"; stop the workers of

@@ -33,7 +33,8 @@ bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze
 	MAKE='$(MAKE)' $(top_srcdir)/tests/bench/bench-load --hogs "0 1 2"
 EXTRA_DIST += tests/bench/bench-replay tests/bench/bench-load
 .PHONY: bench
-INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int
+INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int \
+	tests/integration/interrupt.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 EXTRA_DIST += tests/data/run
 

@@ -7,12 +7,22 @@
  * never counted as passing. Host-side ops (kernel memory, snapshots,
  * watches) go to host introspection (vmm/intro.h) over the guest's RAM,
  * its vmlinux and the gdbstub.
+ *
+ * SIGINT, SIGTERM and SIGHUP (a CI job's timeout, a closed terminal) are
+ * waited for by one thread, every other thread blocking them. The first
+ * interrupts: the op or hold in flight is cancelled, the guest torn down,
+ * recipes not started are not started, and the summary, TAP and JSON are
+ * written with the results so far, marked INTERRUPTED; the exit status is
+ * 128 + the signal's number. The second kills every QEMU, removes what it
+ * can (vmm/teardown.h) and dies of the signal at once.
  */
 #include "tui/cmd.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +38,7 @@
 #include "vmm/intro.h"
 #include "vmm/paths.h"
 #include "vmm/session.h"
+#include "vmm/teardown.h"
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
@@ -37,10 +48,13 @@ static const char usage_text[] =
 	"summary. Exit 0 only when every expectation held and no op failed\n"
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
 	"yet are listed as PENDING and do not make the run fail. --timeout-scale F\n"
-	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n";
+	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n"
+	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
+	"INTERRUPTED), exit 128+N; a second signal exits at once.\n";
 
-enum outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR };
-static const char *const outcome_names[] = { "PASS", "FAIL", "PENDING", "ERROR" };
+enum outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR, OUT_INTERRUPTED, OUT_N };
+static const char *const outcome_names[OUT_N] = { "PASS", "FAIL", "PENDING", "ERROR",
+						  "INTERRUPTED" };
 
 struct run_opts {
 	const char *kernel;
@@ -363,6 +377,77 @@ static char *capture(void (*write)(const struct kt_results *, FILE *), const str
 	return buf;
 }
 
+/* ---- interruption ---- */
+
+static atomic_int stop_sig;		/* the first stop signal; 0: none yet */
+static atomic_bool stop_boot;		/* session_opts.cancel */
+/* Guards job.x between the worker setting or clearing it and the signal
+ * thread interrupting it. */
+static pthread_mutex_t x_lock = PTHREAD_MUTEX_INITIALIZER;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static const char *sig_name(int sig)
+{
+	static const struct { int sig; const char *name; } t[] = {
+		{ SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		if (t[i].sig == sig)
+			return t[i].name;
+	return "a signal";
+}
+
+struct sigwaiter {
+	sigset_t set;
+	struct job *jobs;
+	size_t n;
+};
+
+static void *wait_signals(void *arg)
+{
+	struct sigwaiter *w = arg;
+	int sig;
+
+	for (;;) {
+		if (sigwait(&w->set, &sig))
+			continue;
+		if (!atomic_load(&stop_sig)) {
+			atomic_store(&stop_sig, sig);
+			atomic_store(&stop_boot, true);
+			dprintf(2, "\nktcon run: %s: cancelling, tearing down and writing the "
+				"results so far (%s again exits at once)\n", sig_name(sig),
+				sig_name(sig));
+			pthread_mutex_lock(&x_lock);
+			for (size_t i = 0; i < w->n; i++)
+				if (w->jobs[i].x)
+					kt_exec_interrupt(w->jobs[i].x);
+			pthread_mutex_unlock(&x_lock);
+			continue;
+		}
+		dprintf(2, "ktcon run: %s again: exiting now\n", sig_name(sig));
+		teardown_now();
+		sigset_t one;
+		sigemptyset(&one);
+		sigaddset(&one, sig);
+		signal(sig, SIG_DFL);
+		pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+		raise(sig);
+		_exit(128 + sig);
+	}
+	return NULL;
+}
+
+/* What the record says of a recipe the stop signal ended. */
+static char *interrupted_why(const char *what, struct kterr *e)
+{
+	char *m = e ? kterr_strdup(e) : NULL;
+	char *why = kt_strfmt("interrupted by %s%s%s%s", sig_name(atomic_load(&stop_sig)),
+			      what, m ? ": " : "", m ? m : "");
+
+	free(m);
+	return why;
+}
+
 static void run_one(struct job *j)
 {
 	struct kt_recipe *r = NULL;
@@ -397,8 +482,15 @@ static void run_one(struct job *j)
 		goto out;
 	so.on_log = on_guest_log;
 	so.ctx = j;
+	so.cancel = &stop_boot;
 	e = session_boot(&so, &s);
-	if (e)
+	if (e && atomic_load(&stop_sig)) {
+		j->why = interrupted_why(" while the guest booted", NULL);
+		j->outcome = OUT_INTERRUPTED;
+		kterr_free(e);
+		e = NULL;
+	}
+	if (e || j->outcome == OUT_INTERRUPTED)
 		goto out;
 	remember_features(s.link.hello.features);
 	j->why = pending_reason(r, s.link.hello.features);
@@ -426,7 +518,11 @@ static void run_one(struct job *j)
 	kt_events_subscribe(ev, on_event, j);
 	struct kt_exec *x = kt_exec_new(r, &cfg);
 	guestlink_route_events(&s.link, x);
+	pthread_mutex_lock(&x_lock);
 	j->x = x;
+	if (atomic_load(&stop_sig))	/* came before the signal thread could see x */
+		kt_exec_interrupt(x);
+	pthread_mutex_unlock(&x_lock);
 	e = kt_exec_run(x);
 	guestlink_route_events(&s.link, NULL);
 	const struct kt_results *res = kt_exec_results(x);
@@ -435,10 +531,18 @@ static void run_one(struct job *j)
 	j->npass = kt_results_count(res, KT_RES_PASS) + kt_results_count(res, KT_RES_XFAIL);
 	j->nfail = kt_results_count(res, KT_RES_FAIL);
 	j->outcome = res->passed && !e ? OUT_PASS : OUT_FAIL;
+	if (j->outcome == OUT_FAIL && kt_exec_interrupted(x)) {
+		j->outcome = OUT_INTERRUPTED;
+		j->why = interrupted_why("", e);
+		kterr_free(e);
+		e = NULL;
+	}
 	for (size_t i = 0; i < res->nteardown; i++)
 		say(j, "  teardown: %s\n", res->teardown_errors[i]);
 	intro_close(in);	/* no more fires: then the executor can go */
+	pthread_mutex_lock(&x_lock);
 	j->x = NULL;
+	pthread_mutex_unlock(&x_lock);
 	kt_exec_free(x);
 	kt_events_free(ev);
 	run_status_phase(status, j->slot, "powering off");
@@ -472,6 +576,11 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->n)
 			return NULL;
+		if (atomic_load(&stop_sig)) {	/* not started: said so, not run */
+			p->jobs[i].outcome = OUT_INTERRUPTED;
+			p->jobs[i].why = interrupted_why(" before it started", NULL);
+			continue;
+		}
 		run_one(&p->jobs[i]);
 	}
 }
@@ -534,7 +643,7 @@ static int cmd_run_exec(int argc, char **argv)
 	struct run_opts o;
 	bool help;
 	struct kterr *e = parse(argc, argv, &o, &help);
-	size_t counts[4] = { 0 };
+	size_t counts[OUT_N] = { 0 };
 	char d[32];
 
 	if (e || help) {
@@ -557,8 +666,16 @@ static int cmd_run_exec(int argc, char **argv)
 		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
 	}
 	int nthreads = o.jobs < (int)p.n ? o.jobs : (int)p.n;
-	pthread_t th[64];
+	pthread_t th[64], sigth;
+	struct sigwaiter sw = { .jobs = p.jobs, .n = p.n };
 	agent_features();
+	/* Blocked in every thread made from here on (and cleared again in
+	 * QEMU's child); one thread takes them. */
+	sigemptyset(&sw.set);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaddset(&sw.set, stop_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &sw.set, NULL);
+	pthread_create(&sigth, NULL, wait_signals, &sw);
 	status = run_status_start(2);
 	for (int i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, worker, &p);
@@ -603,9 +720,21 @@ static int cmd_run_exec(int argc, char **argv)
 		fputs("\n]\n", jf);
 		fclose(jf);
 	}
-	printf("  %zu passed, %zu failed, %zu pending, %zu errors\n", counts[OUT_PASS],
+	int sig = atomic_load(&stop_sig);
+	if (o.tap && sig)	/* TAP's word for a run that stopped short */
+		printf("Bail out! interrupted by %s\n", sig_name(sig));
+	printf("  %zu passed, %zu failed, %zu pending, %zu errors", counts[OUT_PASS],
 	       counts[OUT_FAIL], counts[OUT_PENDING], counts[OUT_ERROR]);
+	if (sig)
+		printf(", %zu interrupted (by %s)", counts[OUT_INTERRUPTED], sig_name(sig));
+	printf("\n");
+	fflush(stdout);
+	/* Written: from now on a signal is the shell's to see. */
+	pthread_cancel(sigth);
+	pthread_join(sigth, NULL);
 	free(p.jobs);
+	if (sig)
+		return 128 + sig;
 	if (counts[OUT_FAIL] || counts[OUT_ERROR])
 		return KTCMD_FAIL;
 	if (counts[OUT_PENDING] && !o.allow_pending)

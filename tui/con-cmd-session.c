@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/timeouts.h"
+#include "guest/wire.h"
 #include "tui/con-cmd.h"
 #include "tui/con-prompt.h"
 
@@ -150,6 +152,27 @@ CON_CMD(sh)
 	}
 	j->kind = CON_JOB_SH;
 	con_engine_submit(c->eng, j);
+}
+
+CON_CMD(sh_timeout)
+{
+	char *end;
+	long sec;
+
+	if (argc == 1) {
+		con_log_add(c->log, CON_A_DIM, "sh-timeout: %d s",
+			    con_engine_sh_timeout(c->eng) / 1000);
+		return;
+	}
+	sec = argc == 2 ? strtol(argv[1], &end, 10) : -1;
+	if (argc != 2 || *end || sec < 1 || (uint64_t)sec > kt_limit_ms(KT_LIM_SH_MAX) / 1000) {
+		con_log_add(c->log, CON_A_ERROR, "sh-timeout: give whole seconds, 1 to %llu "
+			    "(the guest's cap, limit sh-max)",
+			    (unsigned long long)(kt_limit_ms(KT_LIM_SH_MAX) / 1000));
+		return;
+	}
+	con_engine_set_sh_timeout(c->eng, (int)sec * 1000);
+	con_log_add(c->log, CON_A_DIM, "sh-timeout: %ld s", sec);
 }
 
 CON_CMD(quit)

@@ -38,6 +38,7 @@ CON_CMD(next);
 CON_CMD(continue);
 CON_CMD(sh);
 CON_CMD(cancel);
+CON_CMD(sh_timeout);
 CON_CMD(quit);
 
 #endif

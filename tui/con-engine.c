@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ struct con_engine {
 	struct con_job *cur;			/* in flight */
 	uint64_t cur_since;
 	bool cancel_hold;
+	atomic_bool cancel_sh;		/* C-c on the `sh` in flight */
+	atomic_int sh_timeout_ms;
 	enum con_guest_state gs;
 	char desc[256];
 	char kernel[512], release[128];
@@ -234,8 +237,10 @@ static void run_job(struct con_engine *g, struct con_job *j)
 		if (!g->up)
 			j->err = no_guest();
 		else
-			j->err = agentlink_sh(&g->s.link, j->text, (int)kt_limit_ms(KT_LIM_SH),
-					      &j->status, &j->out);
+			j->err = agentlink_sh_cancellable(&g->s.link, j->text,
+							  atomic_load(&g->sh_timeout_ms),
+							  &g->cancel_sh, &j->status, &j->out);
+		atomic_store(&g->cancel_sh, false);
 		break;
 	case CON_JOB_HOLD:
 		for (;;) {
@@ -359,6 +364,8 @@ struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engin
 		return kterr_new(ENOMEM, "the engine thread");
 	g->o = *o;
 	g->gs = CON_G_BOOTING;
+	atomic_init(&g->cancel_sh, false);
+	atomic_init(&g->sh_timeout_ms, (int)kt_limit_ms(KT_LIM_SH));
 	if (pipe2(g->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		free(g);
 		return kterr_errno("the engine thread: pipe");
@@ -419,9 +426,21 @@ void con_engine_cancel(struct con_engine *g)
 	pthread_mutex_lock(&g->lock);
 	if (g->cur && g->cur->kind == CON_JOB_HOLD)
 		g->cancel_hold = true;
+	else if (g->cur && g->cur->kind == CON_JOB_SH)
+		atomic_store(&g->cancel_sh, true);
 	else if (g->cur && g->x && (g->cur->kind == CON_JOB_APPLY || g->cur->kind == CON_JOB_STEP))
 		kt_exec_cancel(g->x);
 	pthread_mutex_unlock(&g->lock);
+}
+
+void con_engine_set_sh_timeout(struct con_engine *g, int ms)
+{
+	atomic_store(&g->sh_timeout_ms, ms);
+}
+
+int con_engine_sh_timeout(struct con_engine *g)
+{
+	return atomic_load(&g->sh_timeout_ms);
 }
 
 bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out)

@@ -79,8 +79,16 @@ void con_engine_submit(struct con_engine *g, struct con_job *j);
 struct con_job *con_engine_take(struct con_engine *g);
 void con_job_free(struct con_job *j);
 
-/* Cancel the op or hold in flight; nothing when idle. */
+/* Cancel the op, `sh` or hold in flight; nothing when idle. A cancelled
+ * `sh` is killed in the guest; an op the guest had done all the same
+ * stands (the events say the cancel came too late). */
 void con_engine_cancel(struct con_engine *g);
+
+/* How long a console `sh` may run before the guest kills it: the limit
+ * `sh` (engine/timeouts.h) until `sh-timeout SECONDS` sets it, from any
+ * thread. */
+void con_engine_set_sh_timeout(struct con_engine *g, int ms);
+int con_engine_sh_timeout(struct con_engine *g);
 
 /* What the UI shows. */
 bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out);

@@ -275,7 +275,14 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 			record(c, con_rec_step(c->rec, &j->st, kt_now_ns()));
 		break;
 	case CON_JOB_SH:
+		if (c->rec && j->text)
+			record(c, con_rec_sh(c->rec, j->text, j->err));
 		if (j->err) {
+			/* The guest's limit, said with how to raise it. */
+			if (kterr_contains(j->err, "ran longer than"))
+				j->err = kterr_hint(j->err, "the limit is %d s: `sh-timeout SECONDS` "
+						    "raises it (up to 600)",
+						    con_engine_sh_timeout(c->eng) / 1000);
 			con_log_error(c->log, "sh: ", j->err);
 			break;
 		}

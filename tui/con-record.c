@@ -222,6 +222,13 @@ struct kterr *con_rec_applied(struct con_rec *r, const struct kt_stmt *st,
 	return e;
 }
 
+struct kterr *con_rec_sh(struct con_rec *r, const char *cmd, const struct kterr *failure)
+{
+	return emitf(r, "  # sh %s  (console only: a replay does not run it%s)\n", cmd,
+		     !failure ? "" : kterr_errno_of(failure) == ECANCELED ? "; cancelled"
+		     : "; it failed");
+}
+
 struct kterr *con_rec_step(struct con_rec *r, const struct kt_stmt *st, uint64_t now_ns)
 {
 	struct kterr *e = settle_step(r, now_ns);

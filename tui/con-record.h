@@ -12,7 +12,10 @@
  * - an op that failed is followed by `expect error "TEXT"`, TEXT being the
  *   failure's chain below the statement itself (no hint, no notes);
  * - an expectation that did not hold is kept as a comment, with why, and
- *   so is an op cancelled with C-c (a replay would not cancel it);
+ *   so is an op cancelled with C-c (a replay would not cancel it); an op
+ *   the guest completed in spite of a C-c is an op applied, and written so;
+ * - an `sh` command is not a recipe statement: it is kept as a comment, so
+ *   the recording says where the session did what a replay will not;
  * - a `cgroup` line typed after an op of the same section becomes
  *   `add-cgroup-def` with the same arguments (a setup line must come first);
  * - `step hold=...` is written as typed; a bare `step` gets the time the
@@ -39,6 +42,8 @@ void con_rec_free(struct con_rec *r);
  * failure: why it failed, or NULL. */
 struct kterr *con_rec_applied(struct con_rec *r, const struct kt_stmt *st,
 			      const struct kterr *failure, uint64_t now_ns);
+/* An `sh` command ran at the console (failure: why it failed, or NULL). */
+struct kterr *con_rec_sh(struct con_rec *r, const char *cmd, const struct kterr *failure);
 /* A new step begins (st: the `step` line typed); the one before ends. */
 struct kterr *con_rec_step(struct con_rec *r, const struct kt_stmt *st, uint64_t now_ns);
 /* The session ends: the last step's hold is settled. */

@@ -262,6 +262,49 @@ static struct kterr *send_all(struct agentlink *l, const struct wire_buf *b)
 	return NULL;
 }
 
+static void fill_cancel(struct wire_buf *b, void *ctx)
+{
+	wire_put_u64(b, "seq", *(uint32_t *)ctx);
+}
+
+/*
+ * The operator gave up on request SEQ (E says so): tell the agent, which
+ * kills an `sh` command or drops a wait-payload, then wait (a bounded
+ * while, uncancellable) for the request's own reply, which says what
+ * really happened in the guest. An op that completed anyway is reported
+ * as done (NULL: the guest's state has changed, the caller must not
+ * pretend otherwise); one that was stopped, or failed, as cancelled with
+ * the guest's words; no answer within the grace, as cancelled with what is
+ * unknown said plainly.
+ */
+static struct kterr *cancel_in_guest(struct agentlink *l, const char *op, uint32_t seq,
+				     struct kterr *e)
+{
+	struct reply_want w = { .seq = seq };
+	struct wire_buf b;
+	struct kterr *e2;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REQ, l->next_seq++);
+	wire_put_str(&b, "op", "cancel");
+	fill_cancel(&b, &seq);
+	e2 = wire_finish(&b) ? send_all(l, &b) : kterr_new(ENOMEM, "cancel frame");
+	wire_buf_free(&b);
+	if (!e2)
+		e2 = pump_until(l, is_reply, &w, (int)kt_limit_ms(KT_LIM_CANCEL), NULL, op);
+	if (e2) {
+		kterr_free(e2);
+		return kterr_note(e, "the guest did not say within %llu ms (limit cancel-grace) "
+				  "whether it had already done it: look at its state",
+				  (unsigned long long)kt_limit_ms(KT_LIM_CANCEL));
+	}
+	if (!wire_get(l->msg, "error")) {
+		kterr_free(e);
+		return NULL;
+	}
+	return kterr_note(e, "the guest: %s", wire_get(l->msg, "error"));
+}
+
 struct kterr *agentlink_request(struct agentlink *l, const char *op,
 				void (*fill)(struct wire_buf *, void *), void *ctx,
 				int timeout_ms, const atomic_bool *cancel,
@@ -288,6 +331,8 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 	wire_buf_free(&b);
 	if (!e)
 		e = pump_until(l, is_reply, &w, timeout_ms, cancel, op);
+	if (e && kterr_errno_of(e) == ECANCELED && !l->gone)
+		e = cancel_in_guest(l, op, w.seq, e);
 	if (e)
 		return e;
 	if (wire_get(l->msg, "error")) {
@@ -362,6 +407,12 @@ static void fill_sh(struct wire_buf *b, void *ctx)
 struct kterr *agentlink_sh(struct agentlink *l, const char *cmd, int timeout_ms,
 			   int *status, char **output)
 {
+	return agentlink_sh_cancellable(l, cmd, timeout_ms, NULL, status, output);
+}
+
+struct kterr *agentlink_sh_cancellable(struct agentlink *l, const char *cmd, int timeout_ms,
+				       const atomic_bool *cancel, int *status, char **output)
+{
 	struct sh_args a = { cmd, timeout_ms };
 	const struct wire_msg *r;
 	const struct wire_field *out;
@@ -369,7 +420,7 @@ struct kterr *agentlink_sh(struct agentlink *l, const char *cmd, int timeout_ms,
 	/* The guest enforces the timeout; we allow it a margin to say so. */
 	struct kterr *e = agentlink_request(l, "sh", fill_sh, &a,
 					    timeout_ms > 0 ? timeout_ms +
-					    (int)kt_limit_ms(KT_LIM_SH_MARGIN) : -1, NULL, &r);
+					    (int)kt_limit_ms(KT_LIM_SH_MARGIN) : -1, cancel, &r);
 
 	*output = NULL;
 	if (e)

@@ -78,10 +78,19 @@ void agentlink_release(struct agentlink *l);
 /* Wait for HELLO (the guest is ready). */
 struct kterr *agentlink_wait_hello(struct agentlink *l, int timeout_ms);
 
+/* How long a cancelled request's own reply is waited for (see below). */
+
 /* Send one OP_REQ built by fill() and wait for its reply. The reply's
  * "error" becomes the returned error (the guest's whole chain); on success
  * *reply points at the link's message buffer, valid until the next call.
- * timeout_ms < 0 waits forever (still checking health and cancel). */
+ * timeout_ms < 0 waits forever (still checking health and cancel).
+ *
+ * When *cancel turns true, the agent is sent `cancel seq=N` (it kills an
+ * `sh` command, drops a wait-payload; anything else runs to its end) and
+ * the request's own reply is awaited for the limit cancel-grace (engine/timeouts.h): an op
+ * the guest completed anyway returns NULL with its reply, as done (the
+ * caller must say the cancel came too late, and count it applied); one
+ * stopped or failed returns ECANCELED with the guest's words. */
 struct kterr *agentlink_request(struct agentlink *l, const char *op,
 				void (*fill)(struct wire_buf *b, void *ctx), void *ctx,
 				int timeout_ms, const atomic_bool *cancel,
@@ -95,9 +104,13 @@ struct kterr *agentlink_pump(struct agentlink *l, int timeout_ms);
 /* Pump until a STATE newer than the nstates given has been taken. */
 struct kterr *agentlink_wait_state(struct agentlink *l, uint64_t after, int timeout_ms);
 
-/* `sh CMD`: run a command in the guest; its output is malloc'd. */
+/* `sh CMD`: run a command in the guest; its output is malloc'd. The guest
+ * kills the command's process group after timeout_ms (0: its own cap,
+ * WIRE_SH_MAX_TIMEOUT_MS in guest/wire.h), or when *cancel turns true. */
 struct kterr *agentlink_sh(struct agentlink *l, const char *cmd, int timeout_ms,
 			   int *status, char **output);
+struct kterr *agentlink_sh_cancellable(struct agentlink *l, const char *cmd, int timeout_ms,
+				       const atomic_bool *cancel, int *status, char **output);
 
 /* Ask the guest to power off; returns once it has acknowledged. */
 struct kterr *agentlink_poweroff(struct agentlink *l, int timeout_ms);

@@ -11,46 +11,38 @@
 
 #include "engine/util.h"
 
-struct kterr *guestmem_create(struct guestmem *gm, const char *dir, uint64_t size)
+struct kterr *guestmem_create(struct guestmem *gm, uint64_t size)
 {
-	static atomic_int seq;
 	struct kterr *e;
 
 	memset(gm, 0, sizeof(*gm));
-	gm->fd = -1;
-	gm->path = kt_strfmt("%s/ktcon-%d-%d.ram", dir, (int)getpid(), atomic_fetch_add(&seq, 1));
-	if (!gm->path)
-		return kterr_new(ENOMEM, "guest RAM");
-	gm->fd = open(gm->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (gm->fd < 0) {
-		e = kterr_errno("create guest RAM file %s", gm->path);
+	gm->fd = memfd_create("ktcon-guest-ram", MFD_CLOEXEC);
+	if (gm->fd < 0)
+		return kterr_hint(kterr_errno("create the guest RAM (memfd_create)"),
+				  "ktcon needs Linux 3.17 or later");
+	gm->path = kt_strfmt("/proc/self/fd/%d", gm->fd);
+	if (!gm->path) {
+		e = kterr_new(ENOMEM, "guest RAM");
 		goto fail;
 	}
 	if (ftruncate(gm->fd, size) < 0) {
-		e = kterr_errno("size guest RAM file %s to %llu MiB", gm->path,
-				(unsigned long long)(size >> 20));
+		e = kterr_hint(kterr_errno("size the guest RAM to %llu MiB",
+					   (unsigned long long)(size >> 20)),
+			       "it lives in shared memory (as /dev/shm): give the guest less "
+			       "memory or free some");
 		goto fail;
 	}
 	gm->base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, gm->fd, 0);
 	if (gm->base == MAP_FAILED) {
 		gm->base = NULL;
-		e = kterr_errno("map guest RAM file %s", gm->path);
+		e = kterr_errno("map the guest RAM (%llu MiB)", (unsigned long long)(size >> 20));
 		goto fail;
 	}
 	gm->size = size;
 	return NULL;
 fail:
 	guestmem_destroy(gm);
-	return kterr_hint(e, "%s must be a writable tmpfs with room for the guest's memory", dir);
-}
-
-void guestmem_unlink(struct guestmem *gm)
-{
-	if (gm->path) {
-		unlink(gm->path);
-		free(gm->path);
-		gm->path = NULL;
-	}
+	return e;
 }
 
 /* File offset of gpa and how many bytes from there stay in the same RAM
@@ -117,7 +109,7 @@ void guestmem_destroy(struct guestmem *gm)
 		munmap(gm->base, gm->size);
 	if (gm->fd >= 0)
 		close(gm->fd);
-	guestmem_unlink(gm);
+	free(gm->path);
 	memset(gm, 0, sizeof(*gm));
 	gm->fd = -1;
 }

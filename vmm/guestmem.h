@@ -1,10 +1,12 @@
 /*
- * guestmem.h - guest RAM, shared with QEMU through a file in /dev/shm.
+ * guestmem.h - guest RAM, shared with QEMU through an anonymous memory file.
  *
- * QEMU backs the guest's RAM with memory-backend-file,share=on on a file we
- * create; we map the same file, so a snapshot or a kernel read is a memcpy,
- * not a protocol. The file is unlinked once QEMU has opened it, so nothing
- * is left in /dev/shm whatever happens to either process.
+ * The RAM is a memfd: it has no name anywhere, so nothing can be stranded
+ * in /dev/shm whatever kills ktcon or QEMU, at whatever moment. QEMU
+ * inherits the descriptor and opens it again as /proc/self/fd/N with
+ * memory-backend-file,share=on (QEMU's own memory-backend-memfd would make
+ * a memfd we cannot see); we map the same memory, so a snapshot or a kernel
+ * read is a memcpy, not a protocol.
  *
  * Guest-physical layout of QEMU's microvm (seen with `info mtree -f` on
  * QEMU 7.2): RAM is mapped at 0 up to 3 GiB, and the rest at 4 GiB:
@@ -25,17 +27,16 @@
 #define GUESTMEM_HIGH_BASE 0x100000000ULL
 
 struct guestmem {
-	char *path;	/* NULL once unlinked */
+	char *path;	/* "/proc/self/fd/N": names the memory in a child that
+			 * keeps fd N open across exec (it is close-on-exec
+			 * until the child clears that) */
 	int fd;
 	uint8_t *base;
 	uint64_t size;
 };
 
-/* Create and map DIR/ktcon-<pid>-<n>.ram of SIZE bytes. */
-struct kterr *guestmem_create(struct guestmem *gm, const char *dir, uint64_t size);
-
-/* Remove the file name (the mapping and QEMU's stay valid). */
-void guestmem_unlink(struct guestmem *gm);
+/* Create and map SIZE bytes of anonymous shared memory. */
+struct kterr *guestmem_create(struct guestmem *gm, uint64_t size);
 
 /* Host pointer for [gpa, gpa+len), or NULL when any byte of it is not RAM
  * or the range crosses from low to high RAM. */

@@ -17,6 +17,7 @@ libvmm_a_SOURCES = \
 	vmm/console.c vmm/console.h \
 	vmm/machine.c vmm/machine.h \
 	vmm/teardown.c vmm/teardown.h \
+	vmm/rundir.c vmm/rundir.h \
 	vmm/agentlink.c vmm/agentlink.h \
 	vmm/gstate-wire.c vmm/gstate-wire.h \
 	vmm/guestlink.c vmm/guestlink.h \

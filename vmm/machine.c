@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "vmm/qemu-argv.h"
 #include "vmm/gdbstub.h"
 #include "vmm/qmp.h"
+#include "vmm/rundir.h"
 #include "vmm/teardown.h"
 #include "vmm/tsc.h"
 
@@ -143,7 +145,8 @@ static int connect_in(struct machine *m, const char *name, struct kterr **err)
 	return fd;
 }
 
-static struct kterr *spawn_qemu(struct machine *m, char **argv)
+/* FDS (n of them, close-on-exec in ktcon) are QEMU's to inherit. */
+static struct kterr *spawn_qemu(struct machine *m, char **argv, const int *fds, int n)
 {
 	int ep[2];
 	pid_t parent = getpid();
@@ -161,6 +164,13 @@ static struct kterr *spawn_qemu(struct machine *m, char **argv)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(127);
+		/* `ktcon run` blocks its stop signals in every thread (one
+		 * thread waits for them); QEMU must not inherit that mask. */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		for (int i = 0; i < n; i++)
+			fcntl(fds[i], F_SETFD, 0);
 		int nul = open("/dev/null", O_RDWR);
 		if (nul >= 0) {
 			dup2(nul, 0);
@@ -223,33 +233,36 @@ static struct kterr *wait_qmp(struct machine *m)
 }
 
 /* Everything a killed ktcon must not leave behind (teardown.h). */
-static void register_teardown(struct machine *m, const struct machine_opts *o)
+static void register_teardown(struct machine *m)
 {
 	static const char *const names[] = { QEMU_SOCK_QMP, QEMU_SOCK_GDB, QEMU_SOCK_SERIAL,
-					     QEMU_SOCK_HVC, QEMU_SOCK_CTL, "console.log" };
+					     QEMU_SOCK_HVC, QEMU_SOCK_CTL, "console.log",
+					     RUNDIR_OWNER };
 	char *paths[8] = { 0 };
 	int n = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		paths[n++] = kt_path_join(m->rundir, names[i]);
-	paths[n++] = m->ram.path ? strdup(m->ram.path) : NULL;
-	if (o->initrd_temp && o->initrd)
-		paths[n++] = strdup(o->initrd);
 	m->td_slot = teardown_register(m->pid, m->rundir, (const char *const *)paths, n);
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
 }
 
+static void sweep_dead(void)
+{
+	rundir_sweep(kt_tmpdir());
+}
+
 struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 {
 	struct qemu_spec spec = { 0 };
+	static pthread_once_t swept = PTHREAD_ONCE_INIT;
 	char **argv = NULL;
-	char *tmpl = kt_strfmt("%s/ktcon-run-XXXXXX", kt_tmpdir());
 	struct kterr *e;
-	int fd;
+	int fd, pass[2], npass = 0;
 
 	memset(m, 0, sizeof(*m));
-	m->hvc_fd = m->ctl_fd = m->err_fd = m->td_slot = -1;
+	m->hvc_fd = m->ctl_fd = m->err_fd = m->td_slot = m->rundir_lock = -1;
 	m->ram.fd = -1;
 	console_init_detached(&m->console);
 
@@ -261,18 +274,17 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	if (!kt_exists(o->kernel))
 		return kterr_hint(kterr_errno("guest kernel %s", o->kernel),
 				  "build one with `ktcon kernel build` or pass --kernel PATH");
-	if (!tmpl)
-		return kterr_new(ENOMEM, "run directory");
-	if (!mkdtemp(tmpl)) {
-		e = kterr_errno("create run directory %s", tmpl);
-		free(tmpl);
-		return e;
-	}
-	m->rundir = tmpl;
-	e = guestmem_create(&m->ram, o->shm_dir ? o->shm_dir : "/dev/shm",
-			    (uint64_t)o->topo.memory_mib << 20);
+	/* What a ktcon killed with SIGKILL left: once per process. */
+	pthread_once(&swept, sweep_dead);
+	e = rundir_create(&m->rundir, &m->rundir_lock);
+	if (e)
+		return kterr_wrap(e, "start the guest");
+	e = guestmem_create(&m->ram, (uint64_t)o->topo.memory_mib << 20);
 	if (e)
 		goto fail;
+	pass[npass++] = m->ram.fd;
+	if (o->initrd_fd > 0)
+		pass[npass++] = o->initrd_fd;
 
 	spec.qemu = o->qemu ? o->qemu : KTCON_QEMU;
 	spec.accel = m->accel;
@@ -287,23 +299,14 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	if (e)
 		goto fail;
 	m->cmdline = qemu_argv_join(argv);
-	e = spawn_qemu(m, argv);
+	e = spawn_qemu(m, argv, pass, npass);
 	qemu_argv_free(argv);
 	if (e)
 		goto fail;
-	register_teardown(m, o);
+	register_teardown(m);
 	e = wait_qmp(m);
 	if (e)
 		goto fail;
-	/* QEMU has the RAM file open and the initramfs loaded: their names
-	 * can go. */
-	teardown_forget_file(m->td_slot, m->ram.path);
-	guestmem_unlink(&m->ram);
-	if (o->initrd_temp) {
-		teardown_forget_file(m->td_slot, o->initrd);
-		unlink(o->initrd);
-	}
-
 	fd = connect_in(m, QEMU_SOCK_SERIAL, &e);
 	if (fd < 0)
 		goto fail;
@@ -377,11 +380,10 @@ void machine_stop(struct machine *m, int grace_ms)
 		close(m->err_fd);
 	m->hvc_fd = m->ctl_fd = m->err_fd = -1;
 	guestmem_destroy(&m->ram);
-	if (m->rundir) {
-		kterr_free(kt_rm_rf(m->rundir));
-		free(m->rundir);
-		m->rundir = NULL;
-	}
+	rundir_remove(m->rundir, m->rundir_lock);
+	free(m->rundir);
+	m->rundir = NULL;
+	m->rundir_lock = -1;
 	teardown_unregister(m->td_slot);
 	m->td_slot = -1;
 	free(m->cmdline);

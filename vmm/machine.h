@@ -1,11 +1,14 @@
 /*
  * machine.h - one guest: a QEMU process and everything ktcon holds on it.
  *
- * machine_start() resolves the accelerator, creates a private run directory
- * (sockets, console log) and the shared RAM file, starts QEMU paused (-S)
- * with PR_SET_PDEATHSIG so it never outlives us, connects QMP, the kernel
- * console, hvc0 and the ktcon.0 control port, unlinks the RAM file, and only
- * then lets the vCPUs run. Whatever fails on the way is reported with what
+ * machine_start() resolves the accelerator, sweeps the run directories of
+ * dead ktcons (rundir.h), creates a private run directory (sockets, console
+ * log) and the guest RAM (an anonymous memfd, guestmem.h), starts QEMU
+ * paused (-S) with PR_SET_PDEATHSIG so it never outlives us, handing it the
+ * RAM's (and the initramfs') descriptors, connects QMP, the kernel console,
+ * hvc0 and the ktcon.0 control port, and only then lets the vCPUs run.
+ * Nothing it makes has a name a SIGKILL could strand but the run
+ * directory, and that one the next start sweeps. Whatever fails on the way is reported with what
  * QEMU printed on stderr or what the guest printed on its console.
  *
  * machine_stop() asks nicely (the caller's poweroff request, then QMP quit)
@@ -33,9 +36,10 @@ struct machine_opts {
 	const char *qemu;		/* NULL: the configured qemu-system-x86_64 */
 	const char *kernel;		/* bzImage */
 	const char *initrd;		/* initramfs file */
-	bool initrd_temp;		/* ours: removed once QEMU has loaded it */
+	/* > 0: initrd is /proc/self/fd/<initrd_fd>, a descriptor QEMU
+	 * inherits (a memfd: no name to strand); 0: initrd is a plain file. */
+	int initrd_fd;
 	const char *append_extra;	/* more kernel command line, or NULL */
-	const char *shm_dir;		/* NULL: /dev/shm */
 	/* Console lines as they arrive (may be NULL); runs on the reader
 	 * thread. */
 	void (*on_console)(const char *line, void *ctx);
@@ -54,6 +58,7 @@ struct machine {
 	enum accel accel;
 	const char *accel_why;
 	char *rundir;
+	int rundir_lock;	/* rundir.h: held while we live */
 	char *cmdline;		/* the QEMU command line, for the record */
 	struct guestmem ram;
 	struct qmp *qmp;

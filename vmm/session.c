@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "engine/header.h"
@@ -17,7 +18,11 @@
 
 static struct kterr *health(void *ctx)
 {
-	return machine_health(ctx);
+	struct session *s = ctx;
+
+	if (s->cancel && atomic_load(s->cancel))
+		return kterr_new(ECANCELED, "interrupted");
+	return machine_health(&s->m);
 }
 
 /* The kernel, and what sits beside it in a cache entry. */
@@ -87,7 +92,6 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 	char **paths;
 	size_t n = 0, size;
 	char *agent = NULL;
-	char *tmpl = NULL;
 	struct kterr *e;
 	int fd;
 
@@ -118,19 +122,20 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 	}
 	for (size_t i = 0; i < o->n_schedulers; i++)
 		sched[n++] = o->schedulers[i];
-	tmpl = kt_strfmt("%s/ktcon-initrd-XXXXXX", kt_tmpdir());
-	if (!tmpl) {
+	/* A memfd: QEMU reads it as /proc/self/fd/N, and no crash can leave
+	 * it behind. */
+	fd = memfd_create("ktcon-initramfs", MFD_CLOEXEC);
+	if (fd < 0) {
+		e = kterr_errno("create the initramfs (memfd_create)");
+		goto out;
+	}
+	s->initrd = kt_strfmt("/proc/self/fd/%d", fd);
+	if (!s->initrd) {
+		close(fd);
 		e = kterr_new(ENOMEM, "initrd path");
 		goto out;
 	}
-	fd = mkstemp(tmpl);
-	if (fd < 0) {
-		e = kterr_errno("create %s", tmpl);
-		free(tmpl);
-		goto out;
-	}
-	close(fd);
-	s->initrd = tmpl;
+	s->initrd_fd = fd;
 	struct initramfs_spec spec = {
 		.agent = agent,
 		.schedulers = sched,
@@ -198,15 +203,19 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	mo.accel = o->accel;
 	mo.kernel = s->kernel;
 	mo.initrd = s->initrd;
-	mo.initrd_temp = true;
+	mo.initrd_fd = s->initrd_fd;
 	mo.append_extra = o->shell ? "ktcon.shell=1" : NULL;
 	mo.on_console = o->on_console;
 	mo.ctx = o->ctx;
 	e = machine_start(&mo, &s->m);
+	/* QEMU has loaded it (or failed): our copy can go. */
+	close(s->initrd_fd);
+	s->initrd_fd = -1;
 	if (e)
 		goto fail;
 	s->t.qemu_ns = s->m.t.ready_ns;
-	e = agentlink_init(&s->link, s->m.ctl_fd, health, &s->m);
+	s->cancel = o->cancel;
+	e = agentlink_init(&s->link, s->m.ctl_fd, health, s);
 	if (e)
 		goto fail_machine;
 	s->link.on_log = o->on_log;
@@ -231,6 +240,7 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 			       "$(cat /sched_args)");
 		goto fail_link;
 	}
+	s->cancel = NULL;	/* booted: the caller's cancel is the executor's now */
 	s->t.hello_ns = s->link.hello_ns;
 	s->t.kernel_init_ms = s->link.hello.uptime_ms;
 	s->up = true;
@@ -243,8 +253,8 @@ fail_link:
 fail_machine:
 	machine_stop(&s->m, 0);
 fail:
-	if (s->initrd)
-		unlink(s->initrd);
+	if (s->initrd_fd > 0)
+		close(s->initrd_fd);
 	free(s->kernel);
 	free(s->vmlinux);
 	free(s->schedulers_dir);

@@ -6,6 +6,7 @@
 #ifndef KTCON_VMM_SESSION_H
 #define KTCON_VMM_SESSION_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,6 +36,9 @@ struct session_opts {
 	const char *boot_scheduler;	/* attached at boot, or NULL */
 	const char *boot_scheduler_args; /* NULL: its staged default */
 	int boot_timeout_ms;		/* 0: the boot limit, scaled (engine/timeouts.h) */
+	/* Turns true to abandon the boot (ktcon run's SIGTERM): the wait for
+	 * HELLO ends with ECANCELED. May be NULL. */
+	const atomic_bool *cancel;
 	void (*on_console)(const char *line, void *ctx);
 	void (*on_log)(const char *line, void *ctx);	/* agent LOG frames */
 	void *ctx;
@@ -54,9 +58,11 @@ struct session {
 	char *kernel;			/* the bzImage booted */
 	char *vmlinux;			/* beside it, when present */
 	char *schedulers_dir;		/* the kernel's schedulers/, when present */
-	char *initrd;
+	char *initrd;			/* /proc/self/fd/<initrd_fd> while booting */
+	int initrd_fd;			/* a memfd, closed once QEMU has it */
 	struct session_times t;
 	bool up;
+	const atomic_bool *cancel;	/* the opts', until HELLO */
 };
 
 struct kterr *session_boot(const struct session_opts *o, struct session *s);

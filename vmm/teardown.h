@@ -3,12 +3,16 @@
  *
  * machine_stop() cleans up on every normal path. This covers the others:
  * Ctrl-C, a closed terminal (SIGHUP, e.g. a tmux pane killed), SIGTERM.
- * Each running machine registers its QEMU pid, its RAM file (until that is
- * unlinked) and its run directory; a handler for SIGINT, SIGTERM and SIGHUP
- * kills those QEMUs, removes those files and directories with
- * async-signal-safe calls only, then dies of the same signal so the shell
- * sees the real cause. QEMU's PR_SET_PDEATHSIG covers SIGKILL, which no
- * handler can.
+ * Each running machine registers its QEMU pid and its run directory with
+ * the files in it (the guest RAM and the initramfs are memfds: nothing to
+ * remove); a handler for SIGINT, SIGTERM and SIGHUP kills those QEMUs,
+ * removes those files and directories with async-signal-safe calls only,
+ * then dies of the same signal so the shell sees the real cause. QEMU's
+ * PR_SET_PDEATHSIG covers SIGKILL, which no handler can; the run directory
+ * a SIGKILL leaves is swept by the next start (rundir.h).
+ *
+ * `ktcon run` takes these signals itself (one thread sigwaits, to write
+ * its results first) and calls teardown_now() only on the second.
  *
  * The handler is installed at the first registration, and only for
  * signals whose disposition is still the default: a program that handles

@@ -75,6 +75,8 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 		f->dead = true;
 		return kterr_new(ECONNRESET, "control channel closed: guest kernel panic");
 	}
+	if (f->late_cancel && line && !strncmp(line, f->late_cancel, strlen(f->late_cancel)))
+		atomic_store((atomic_bool *)cancel, true);
 	if (f->fail_prefix && line && !strncmp(line, f->fail_prefix, strlen(f->fail_prefix)))
 		return kterr_new(f->fail_errno, "%s", f->fail_msg ? f->fail_msg : "fake failure");
 	if (f->block_wait && req->op == KT_OP_WAIT_PAYLOAD && req->verb == KT_GREQ_OP) {

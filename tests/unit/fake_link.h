@@ -42,6 +42,10 @@ struct fake_link {
 	 * then on (the link's gone hook says so). */
 	const char *die_at;
 	bool dead;
+	/* The request starting with late_cancel completes, but the operator's
+	 * C-c lands while it runs (the flag is set before it returns): the
+	 * cancel came too late. */
+	const char *late_cancel;
 };
 
 extern const struct kt_link_ops fake_link_ops;

@@ -126,6 +126,27 @@ static void test_cancelled_op_is_kept_as_a_comment(void **state)
 	con_rec_free(r);
 }
 
+/* sh is not a statement: the recording says it ran, and that a replay
+ * will not run it, without breaking the recipe. */
+static void test_sh_is_kept_as_a_comment(void **state)
+{
+	struct con_rec *r = con_rec_new("", 0);
+	struct kterr *cancelled = kterr_new(ECANCELED, "sh: cancelled");
+	struct kt_recipe *rec;
+
+	assert_null(con_rec_sh(r, "echo 1 > /proc/sys/kernel/kptr_restrict", NULL));
+	assert_null(con_rec_sh(r, "sleep 999", cancelled));
+	assert_string_equal(con_rec_text(r), "backdrop\n"
+			    "  # sh echo 1 > /proc/sys/kernel/kptr_restrict  (console only: a "
+			    "replay does not run it)\n"
+			    "  # sh sleep 999  (console only: a replay does not run it; cancelled)\n");
+	assert_null(kt_recipe_parse("rec", con_rec_text(r), strlen(con_rec_text(r)), &rec));
+	assert_int_equal(rec->ndiags, 0);
+	kt_recipe_free(rec);
+	kterr_free(cancelled);
+	con_rec_free(r);
+}
+
 static void test_record_writes_the_session_so_far_then_appends_and_patches(void **state)
 {
 	char path[] = "/tmp/ktcon-rec-XXXXXX";
@@ -223,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_session_becomes_a_recipe_that_checks_its_failures),
 		cmocka_unit_test(test_error_text_drops_the_statement_hint_and_notes),
 		cmocka_unit_test(test_cancelled_op_is_kept_as_a_comment),
+		cmocka_unit_test(test_sh_is_kept_as_a_comment),
 		cmocka_unit_test(test_record_writes_the_session_so_far_then_appends_and_patches),
 		cmocka_unit_test(test_replay_walks_ops_with_their_expect_error),
 		cmocka_unit_test(test_replay_refuses_a_recipe_with_errors),

@@ -761,6 +761,28 @@ static void count_event(void *ctx, const struct kt_event *ev)
 	((struct ev_count *)ctx)->kinds[ev->kind]++;
 }
 
+/* C-c while attach-scheduler ran, but the guest attached it all the same:
+ * the op stands (applied, in the scenario, in the results), a warning says
+ * the cancel came too late, and the next op is not cancelled by it. */
+static void test_cancel_too_late_leaves_the_op_applied(void **state)
+{
+	struct ev_count c = { { 0 } };
+	struct harness h;
+
+	harness_init(&h);
+	h.link.late_cancel = "add-cgroup a";
+	kt_events_subscribe(h.events, count_event, &c);
+	harness_run(&h, "step\n  add-cgroup a\n  add-cgroup b\n");
+	assert_null(h.err);
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_int_equal(c.kinds[KT_EV_WARN], 1);
+	assert_int_equal(c.kinds[KT_EV_OP_APPLIED], 2);
+	/* it was applied, so teardown removes it */
+	assert_int_equal(fake_link_count(&h.link, "remove-cgroup a"), 1);
+	harness_free(&h);
+}
+
 static void test_events_report_steps_ops_and_expectations(void **state)
 {
 	struct ev_count c = { { 0 } };
@@ -810,6 +832,63 @@ static void *cancel_soon(void *arg)
 	nanosleep(&ts, NULL);
 	kt_exec_cancel(arg);
 	return NULL;
+}
+
+static void *interrupt_soon(void *arg)
+{
+	struct timespec ts = { 0, 20000000 };
+
+	nanosleep(&ts, NULL);
+	kt_exec_interrupt(arg);
+	return NULL;
+}
+
+/* `ktcon run` on SIGTERM: the op in flight fails as interrupted, the next
+ * step never runs (its ops are skipped), teardown still runs. */
+static void test_interrupt_stops_the_run_and_still_tears_down(void **state)
+{
+	char text[512];
+	struct harness h;
+	pthread_t t;
+
+	harness_init(&h);
+	h.link.block_wait = true;
+	snprintf(text, sizeof(text), "%sstep\n  run-payload stress\n  wait-payload stress\n"
+		 "step\n  add-cgroup b\n", payloads_hdr);
+	harness_load(&h, text);
+	assert_null(kt_exec_start(h.x));
+	pthread_create(&t, NULL, interrupt_soon, h.x);
+	h.err = kt_exec_join(h.x);
+	pthread_join(t, NULL);
+	assert_non_null(h.err);
+	assert_int_equal(kterr_errno_of(h.err), ECANCELED);
+	assert_true(kterr_contains(h.err, "interrupted"));
+	assert_true(kt_exec_interrupted(h.x));
+	assert_int_equal(fake_link_count(&h.link, "kill-payload stress"), 1);
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup b"), 0);
+	assert_int_equal(harness_line(&h, 6)->status, KT_RES_SKIP);
+	assert_false(kt_exec_results(h.x)->passed);
+	harness_free(&h);
+}
+
+/* A cancel is for the op in flight and then forgotten; an interrupt stays:
+ * one that comes between ops stops every op after it, and teardown is not
+ * cancelled by it. */
+static void test_interrupt_is_sticky_and_spares_teardown(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	harness_load(&h, "backdrop\n  add-cgroup bg\nstep\n  add-cgroup a\nstep\n  add-cgroup b\n");
+	kt_exec_interrupt(h.x);
+	h.err = kt_exec_run(h.x);
+	assert_non_null(h.err);
+	assert_true(kterr_contains(h.err, "interrupted"));
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup bg"), 0);
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup a"), 0);
+	assert_int_equal(fake_link_count(&h.link, "add-cgroup b"), 0);
+	assert_int_equal(kt_exec_results(h.x)->nteardown, 0);
+	harness_free(&h);
 }
 
 static void test_cancel_aborts_wait_payload_in_flight(void **state)
@@ -942,6 +1021,9 @@ int main(void)
 		cmocka_unit_test(test_events_report_steps_ops_and_expectations),
 		cmocka_unit_test(test_guest_events_update_state_between_statements),
 		cmocka_unit_test(test_cancel_aborts_wait_payload_in_flight),
+		cmocka_unit_test(test_interrupt_stops_the_run_and_still_tears_down),
+		cmocka_unit_test(test_interrupt_is_sticky_and_spares_teardown),
+		cmocka_unit_test(test_cancel_too_late_leaves_the_op_applied),
 		cmocka_unit_test(test_console_apply_and_next_step),
 		cmocka_unit_test(test_console_apply_with_expect_error),
 	};

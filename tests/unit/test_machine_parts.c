@@ -1,17 +1,22 @@
 /* test_machine_parts.c - the machine's pure parts: accelerator choice,
  * topology parsing, the QEMU command line, guest RAM bounds. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "engine/util.h"
 #include "vmm/accel.h"
 #include "vmm/guestmem.h"
 #include "vmm/qemu-argv.h"
+#include "vmm/rundir.h"
 #include "vmm/topology.h"
 
 /* /proc/cpuinfo of this project's CI hosts: a paravirtual /dev/kvm and no
@@ -175,31 +180,91 @@ static void test_guestmem_bounds_and_high_ram(void **state)
 	assert_null(guestmem_ptr(&big, 0x140000000ULL, 1));
 }
 
-static void test_guestmem_file_is_shared_and_unlinked(void **state)
+/* The RAM has no name to strand, and what opens /proc/self/fd/N (as QEMU
+ * does with the inherited descriptor) shares the same memory. */
+static void test_guestmem_is_anonymous_and_shared_through_fd_path(void **state)
 {
 	struct guestmem gm;
-	char *path;
+	uint8_t b = 0;
+	int fd;
 
-	assert_null(guestmem_create(&gm, "/tmp", 1 << 20));
-	path = strdup(gm.path);
-	assert_int_equal(access(path, F_OK), 0);
-	guestmem_unlink(&gm);
-	assert_int_not_equal(access(path, F_OK), 0);
-	/* still mapped and usable */
+	(void)state;
+	assert_null(guestmem_create(&gm, 1 << 20));
+	assert_non_null(strstr(gm.path, "/proc/self/fd/"));
+	fd = open(gm.path, O_RDWR);
+	assert_true(fd >= 0);
 	gm.base[123] = 7;
-	assert_int_equal(*(uint8_t *)guestmem_ptr(&gm, 123, 1), 7);
+	assert_int_equal(pread(fd, &b, 1, 123), 1);
+	assert_int_equal(b, 7);
+	b = 9;
+	assert_int_equal(pwrite(fd, &b, 1, 4567), 1);
+	assert_int_equal(*(uint8_t *)guestmem_ptr(&gm, 4567, 1), 9);
+	close(fd);
+	/* close-on-exec until the child that needs it clears it */
+	assert_true(fcntl(gm.fd, F_GETFD) & FD_CLOEXEC);
 	guestmem_destroy(&gm);
-	free(path);
 }
 
-static void test_guestmem_create_names_bad_dir(void **state)
+static void test_guestmem_too_big_is_named(void **state)
 {
 	struct guestmem gm;
-	struct kterr *e = guestmem_create(&gm, "/nonexistent-dir", 1 << 20);
+	struct kterr *e;
 
-	assert_true(kterr_contains(e, "/nonexistent-dir/ktcon-"));
-	assert_int_equal(kterr_errno_of(e), ENOENT);
+	(void)state;
+	/* more than any tmpfs or address space holds: 1 EiB */
+	e = guestmem_create(&gm, 1ULL << 60);
+	assert_non_null(e);
+	assert_true(kterr_contains(e, "guest RAM"));
 	kterr_free(e);
+}
+
+/* A run directory whose ktcon lives is never swept; one whose ktcon died
+ * (here: a child that made one and _exit'ed without cleaning up, as a
+ * SIGKILL would) is; one being created (no owner written yet) is left. */
+static void test_rundir_sweep_takes_only_the_dead(void **state)
+{
+	char tmp[] = "/tmp/ktcon-test-rundir-XXXXXX", *live, *dead = NULL, *young;
+	int lock, st, p[2];
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	setenv("TMPDIR", tmp, 1);
+	assert_null(rundir_create(&live, &lock));
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		char *d;
+		int l;
+
+		if (rundir_create(&d, &l))
+			_exit(1);
+		if (write(p[1], d, strlen(d)) < 0)
+			_exit(1);
+		_exit(0);	/* the lock dies with us, the directory stays */
+	}
+	close(p[1]);
+	char buf[512] = "";
+	assert_true(read(p[0], buf, sizeof(buf) - 1) > 0);
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	dead = buf;
+	young = kt_strfmt("%s/" RUNDIR_PREFIX "young", tmp);
+	assert_int_equal(mkdir(young, 0700), 0);
+	assert_int_equal(access(dead, F_OK), 0);
+
+	assert_int_equal(rundir_sweep(tmp), 1);
+	assert_int_not_equal(access(dead, F_OK), 0);
+	assert_int_equal(access(live, F_OK), 0);
+	assert_int_equal(access(young, F_OK), 0);
+
+	rundir_remove(live, lock);
+	assert_int_not_equal(access(live, F_OK), 0);
+	free(live);
+	rmdir(young);
+	free(young);
+	assert_int_equal(rmdir(tmp), 0);
+	unsetenv("TMPDIR");
 }
 
 int main(void)
@@ -213,8 +278,9 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_for_tcg_topology),
 		cmocka_unit_test(test_qemu_argv_refuses_unresolved_accel),
 		cmocka_unit_test(test_guestmem_bounds_and_high_ram),
-		cmocka_unit_test(test_guestmem_file_is_shared_and_unlinked),
-		cmocka_unit_test(test_guestmem_create_names_bad_dir),
+		cmocka_unit_test(test_guestmem_is_anonymous_and_shared_through_fd_path),
+		cmocka_unit_test(test_guestmem_too_big_is_named),
+		cmocka_unit_test(test_rundir_sweep_takes_only_the_dead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
