@@ -165,10 +165,12 @@ CON_CMD(sh_timeout)
 		return;
 	}
 	sec = argc == 2 ? strtol(argv[1], &end, 10) : -1;
-	if (argc != 2 || *end || sec < 1 || (uint64_t)sec > kt_limit_ms(KT_LIM_SH_MAX) / 1000) {
-		con_log_add(c->log, CON_A_ERROR, "sh-timeout: give whole seconds, 1 to %llu "
+	/* The operator's own limit is not scaled; the guest's cap (sh-max)
+	 * is at least its default, whatever the scale. */
+	if (argc != 2 || *end || sec < 1 || sec > kt_limits[KT_LIM_SH_MAX].default_ms / 1000) {
+		con_log_add(c->log, CON_A_ERROR, "sh-timeout: give whole seconds, 1 to %u "
 			    "(the guest's cap, limit sh-max)",
-			    (unsigned long long)(kt_limit_ms(KT_LIM_SH_MAX) / 1000));
+			    kt_limits[KT_LIM_SH_MAX].default_ms / 1000);
 		return;
 	}
 	con_engine_set_sh_timeout(c->eng, (int)sec * 1000);
