@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/ktarget.h"
+#include "engine/limits.h"
 #include "engine/op.h"
 #include "engine/recipe-lex.h"
 #include "engine/util.h"
@@ -127,6 +128,23 @@ static size_t positionals(const struct kt_form *f, const struct kt_argspec **out
 	return n;
 }
 
+/* A well-typed number outside its argspec's range ("max" is no number). */
+static struct kterr *range_check(const struct kt_arg *arg, const struct kt_argspec *spec)
+{
+	const struct kt_range *r = spec->range;
+	uint64_t u;
+
+	if (!r || !kt_parse_u64(arg->val, &u) || (u >= r->min && u <= r->max))
+		return NULL;
+	if (arg->key)
+		return kterr_hint(kterr_new(0, "%s=%s is out of range %llu..%llu", arg->key, arg->val,
+					    (unsigned long long)r->min, (unsigned long long)r->max),
+				  "%s", r->why);
+	return kterr_hint(kterr_new(0, "%s %s is out of range %llu..%llu", metavar(spec), arg->val,
+				    (unsigned long long)r->min, (unsigned long long)r->max),
+			  "%s", r->why);
+}
+
 /* Report a type error: the check's message and its hint. */
 static int type_diag(const struct kt_form *f, const struct kt_stmt *st, const struct kt_arg *arg,
 		     const struct kt_argspec *spec, kt_schema_diag_fn diag, void *ctx)
@@ -135,6 +153,8 @@ static int type_diag(const struct kt_form *f, const struct kt_stmt *st, const st
 	char msg[512];
 	const char *hint;
 
+	if (!e)
+		e = range_check(arg, spec);
 	if (!e)
 		return 0;
 	hint = kterr_hint_of(e);

@@ -16,6 +16,6 @@ ktcon_guest_SOURCES = \
 	guest/state-cgroups.c guest/state-cgroups.h \
 	guest/state-irqs.c guest/state-irqs.h guest/wire-state.h \
 	guest/wire.c guest/wire.h guest/layout.h \
-	engine/err.c engine/util.c engine/cpuset-spec.c engine/work.c
+	engine/err.c engine/util.c engine/cpuset-spec.c engine/work.c engine/cgroup-name.c
 ktcon_guest_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
 ktcon_guest_LDFLAGS = $(STATIC_LDFLAGS)
