@@ -68,7 +68,7 @@ static struct kterr *validate_def(const struct kt_stmt *st, const struct kt_reci
 	if (!e)
 		e = kt_need_cpuset_fits(st, kt_stmt_get(st, "cpuset"), r);
 	return e || !n ? e : kt_need_worker_count(st, kt_stmt_get(st, "work"),
-						  (unsigned)strtoul(n, NULL, 0));
+						  (unsigned)kt_checked_u64(n));
 }
 
 static struct kterr *validate_set_cpuset(const struct kt_stmt *st, const struct kt_recipe *r)
@@ -93,7 +93,7 @@ static struct kterr *def_from_stmt(struct kt_exec *x, const struct kt_stmt *st,
 		d->has_cpus = true;
 	}
 	if ((v = kt_stmt_get(st, "workers")))
-		d->workers = (unsigned)strtoul(v, NULL, 0);
+		d->workers = (unsigned)kt_checked_u64(v);
 	d->work = kt_stmt_get(st, "work");
 	d->policy = kt_stmt_get(st, "policy");
 	d->affinity = kt_stmt_get(st, "affinity");

@@ -215,8 +215,8 @@ static struct kterr *exec_steer(struct kt_exec *x, const struct kt_stmt *st)
 	struct kt_greply reply;
 	struct kterr *e;
 
-	req.irq = (unsigned)strtoul(kt_stmt_posval(st, 0), NULL, 0);
-	req.cpu = (unsigned)strtoul(kt_stmt_posval(st, 1), NULL, 0);
+	req.irq = (unsigned)kt_checked_u64(kt_stmt_posval(st, 0));
+	req.cpu = (unsigned)kt_checked_u64(kt_stmt_posval(st, 1));
 	/* Name the CPU rather than let the kernel answer a bare EINVAL. */
 	if (req.cpu >= ncpus)
 		return kterr_hint(kterr_new(EINVAL, "steer-irq %u %u: CPU %u is not online (the guest "

@@ -38,11 +38,11 @@ static struct kterr *validate_spawn(const struct kt_stmt *st, const struct kt_re
 	if (n && pct)
 		return kterr_hint(kterr_new(0, "spawn %s: workers= and workers-pct= both given", where),
 				  "give one of them");
-	if (pct && (strtoul(pct, NULL, 0) == 0 || strtoul(pct, NULL, 0) > KT_MAX_WORKERS_PCT))
+	if (pct && (kt_checked_u64(pct) == 0 || kt_checked_u64(pct) > KT_MAX_WORKERS_PCT))
 		return kterr_hint(kterr_new(0, "spawn %s: workers-pct=%s out of range", where, pct),
 				  "write a percentage of the cgroup's CPUs, 1..%d", KT_MAX_WORKERS_PCT);
 	return n ? kt_need_worker_count(st, kt_stmt_get(st, "work"),
-					(unsigned)strtoul(n, NULL, 0)) : NULL;
+					(unsigned)kt_checked_u64(n)) : NULL;
 }
 
 static struct kterr *exec_spawn(struct kt_exec *x, const struct kt_stmt *st)
@@ -65,7 +65,7 @@ static struct kterr *exec_spawn(struct kt_exec *x, const struct kt_stmt *st)
 		 * a small percentage still spawns one worker. */
 		unsigned cpus = c && c->has_cpus ? kt_cpuset_count(&c->cpus)
 						 : kt_topology_cpus(&kt_exec_header(x)->topo);
-		unsigned long p = strtoul(pct, NULL, 0);
+		unsigned long p = kt_checked_u64(pct);
 
 		req.workers = (unsigned)((p * cpus + 99) / 100);
 		if (!req.workers)
@@ -79,7 +79,7 @@ static struct kterr *exec_spawn(struct kt_exec *x, const struct kt_stmt *st)
 			req.workers++;
 		kterr_free(we);
 	} else {
-		req.workers = (unsigned)strtoul(n, NULL, 0);
+		req.workers = (unsigned)kt_checked_u64(n);
 	}
 	e = kt_exec_guest(x, &req, &reply);
 	if (!e)

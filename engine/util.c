@@ -312,6 +312,13 @@ bool kt_parse_u64(const char *s, uint64_t *out)
 	return !errno && *end == '\0';
 }
 
+uint64_t kt_checked_u64(const char *s)
+{
+	uint64_t u;
+
+	return s && kt_parse_u64(s, &u) ? u : 0;
+}
+
 bool kt_parse_i64(const char *s, int64_t *out)
 {
 	uint64_t u;
