@@ -364,25 +364,25 @@ const struct kt_range kt_range_vm_cpus = {
 };
 const struct kt_range kt_range_vm_memory = {
 	KT_GUEST_MIN_MEMORY_MIB, KT_GUEST_MAX_MEMORY_MIB,
-	"memory is in MiB: the guest needs 128 to boot, and its RAM is a /dev/shm file",
+	"in MiB: the guest needs 128 to boot, and its RAM is a /dev/shm file of that size",
 };
 const struct kt_range kt_range_spawn_workers = {
-	1, KT_MAX_WORKERS, "a spawn forks 1 to 4096 workers",
+	1, KT_MAX_WORKERS, "the agent forks them all before any starts",
 };
 const struct kt_range kt_range_def_workers = {
-	0, KT_MAX_WORKERS, "a cgroup starts with 0 (none) to 4096 workers",
+	0, KT_MAX_WORKERS, "0 is none; the agent forks them all before any starts",
 };
 const struct kt_range kt_range_workers_pct = {
-	1, KT_MAX_WORKERS_PCT, "a percentage of the cgroup's CPUs, 1 to 1000",
+	1, KT_MAX_WORKERS_PCT, "percent of the cgroup's CPUs: ten workers a CPU at most",
 };
 const struct kt_range kt_range_cg_weight = {
-	KT_CG_WEIGHT_MIN, KT_CG_WEIGHT_MAX, "cgroup v2 weights are 1 to 10000 (default 100)",
+	KT_CG_WEIGHT_MIN, KT_CG_WEIGHT_MAX, "cgroup v2's range; the kernel's default is 100",
 };
 const struct kt_range kt_range_pids_max = {
-	0, KT_CG_PIDS_MAX, "cgroup v2 takes max or 0 to PID_MAX_LIMIT (4194304)",
+	0, KT_CG_PIDS_MAX, "cgroup v2 takes up to PID_MAX_LIMIT; max is no limit",
 };
 const struct kt_range kt_range_irq = {
-	0, KT_GUEST_NR_IRQS - 1, "the guest kernel's IRQ numbers are below NR_IRQS (16640)",
+	0, KT_GUEST_NR_IRQS - 1, "the guest kernel's NR_IRQS is 16640",
 };
 
 const struct kt_argtype_def kt_argtypes[KT_T__COUNT] = {

@@ -152,10 +152,12 @@ static struct kterr *range_check(const struct kt_arg *arg, const struct kt_argsp
 	if (arg->key)
 		return kterr_hint(kterr_new(0, "%s=%s is out of range %llu..%llu", arg->key, arg->val,
 					    (unsigned long long)r->min, (unsigned long long)r->max),
-				  "%s", r->why);
+				  "write %llu to %llu (%s)", (unsigned long long)r->min,
+				  (unsigned long long)r->max, r->why);
 	return kterr_hint(kterr_new(0, "%s %s is out of range %llu..%llu", metavar(spec), arg->val,
 				    (unsigned long long)r->min, (unsigned long long)r->max),
-			  "%s", r->why);
+			  "write %llu to %llu (%s)", (unsigned long long)r->min,
+			  (unsigned long long)r->max, r->why);
 }
 
 /* Report a type error: the check's message and its hint. */
