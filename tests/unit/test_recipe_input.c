@@ -186,6 +186,12 @@ static void test_check_names_cpus_the_vm_line_does_not_give(void **state)
 	r = check("vm cpus=2\nbackdrop\n  add-cgroup a\n  set-affinity a exact:0,3\n");
 	assert_one_diag(r, 4, 3, "CPU 3 is not online");
 	kt_recipe_free(r);
+	r = check("vm cpus=2\nstep\n  read-kernel-hot t runqueues@3+8 u64\n");
+	assert_one_diag(r, 3, 3, "CPU 3 is not online");
+	kt_recipe_free(r);
+	r = check("vm cpus=2\nstep\n  write-kernel-cold runqueues@1 u32=1 runqueues@5 u32=2\n");
+	assert_one_diag(r, 3, 3, "CPU 5 is not online");
+	kt_recipe_free(r);
 	/* Without a vm line the guest has 2 CPUs. */
 	r = check("backdrop\n  steer-irq 4 2\n");
 	assert_one_diag(r, 2, 3, "CPU 2 is not online (the guest has 2 CPUs)");
