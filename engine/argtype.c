@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/cgroup-name.h"
 #include "engine/cpuset.h"
+#include "engine/limits.h"
 #include "engine/hold.h"
 #include "engine/ktarget.h"
 #include "engine/util.h"
@@ -49,13 +51,9 @@ static struct kterr *check_any(const char *v)
 static struct kterr *check_name(const char *v)
 {
 	/* Empty is a rule of the op that needs the name (validators), so
-	 * that `expect error` can catch it; here only the spelling. */
-	if (v[0] == '/' || strstr(v, "..") || strpbrk(v, " \t\n\"'\\#=@") ||
-	    (*v && v[strlen(v) - 1] == '/') || strstr(v, "//"))
-		return kterr_hint(kterr_new(0, "bad cgroup name '%s'", v),
-				  "a cgroup name is relative to the managed parent: letters, digits, "
-				  "-_. and / between levels (e.g. workers or bg/hot)");
-	return NULL;
+	 * that `expect error` can catch it; here only the spelling, the same
+	 * rule the guest agent applies. */
+	return kt_cgroup_name_check(v);
 }
 
 static struct kterr *check_cg_or_runner(const char *v)
@@ -80,9 +78,12 @@ static struct kterr *check_uint(const char *v)
 {
 	uint64_t u;
 
-	if (!kt_parse_u64(v, &u) || u > 0xffffffffULL)
+	if (!kt_parse_u64(v, &u))
 		return kterr_hint(kterr_new(0, "'%s' is not a number", v),
 				  "write a whole number such as 4");
+	if (u > 0xffffffffULL)
+		return kterr_hint(kterr_new(0, "'%s' is too large", v),
+				  "write a number below 2^32");
 	return NULL;
 }
 
@@ -100,9 +101,10 @@ static struct kterr *check_cpu(const char *v)
 {
 	uint64_t u;
 
-	if (!kt_parse_u64(v, &u) || u >= KT_MAX_CPUS)
+	if (!kt_parse_u64(v, &u) || u >= KT_GUEST_MAX_CPUS)
 		return kterr_hint(kterr_new(0, "'%s' is not a CPU number", v),
-				  "write a CPU number 0..%d", KT_MAX_CPUS - 1);
+				  "write a CPU number 0..%d (the guest kernel has at most %d CPUs)",
+				  KT_GUEST_MAX_CPUS - 1, KT_GUEST_MAX_CPUS);
 	return NULL;
 }
 
@@ -206,11 +208,22 @@ static struct kterr *check_kernel(const char *v)
 	return check_path(v);
 }
 
+/* The vm line's topology: well formed, and what the guest can be given. */
 static struct kterr *check_topology(const char *v)
 {
 	struct kt_topology t;
+	struct kterr *e = kt_topology_parse(v, &t);
 
-	return kt_topology_parse(v, &t);
+	if (e)
+		return e;
+	if (t.numa > KT_GUEST_MAX_NUMA)
+		return kterr_hint(kterr_new(0, "topology '%s': %u NUMA nodes", v, t.numa),
+				  "the microvm machine cannot describe NUMA to the guest (no ACPI "
+				  "SRAT): use one node; LLCs, cores and threads are supported");
+	if (kt_topology_cpus(&t) > KT_GUEST_MAX_CPUS)
+		return kterr_hint(kterr_new(0, "topology '%s' is %u CPUs", v, kt_topology_cpus(&t)),
+				  "the guest kernel is built with CONFIG_NR_CPUS=%d", KT_GUEST_MAX_CPUS);
+	return NULL;
 }
 
 static struct kterr *check_cmpop(const char *v)
@@ -278,41 +291,62 @@ static struct kterr *check_max_or(const char *v, struct kterr *(*num)(const char
 	return kterr_hint(kterr_new(0, "bad limit '%s'", v), "write max or %s", eg);
 }
 
+/* One microsecond count of cpu.max within [lo, hi]. */
+static struct kterr *check_us(const char *v, const char *what, uint64_t lo, uint64_t hi)
+{
+	uint64_t u;
+
+	if (!kt_parse_u64(v, &u))
+		return kterr_hint(kterr_new(0, "bad cpu.max %s '%s'", what, v),
+				  "write max or QUOTA[/PERIOD] in microseconds, e.g. 50000/100000");
+	if (u < lo || u > hi)
+		return kterr_hint(kterr_new(0, "cpu.max %s %s is out of range %llu..%llu", what, v,
+					    (unsigned long long)lo, (unsigned long long)hi),
+				  "cgroup v2 takes a period of 1000..1000000 us and a quota of at "
+				  "least 1000 us");
+	return NULL;
+}
+
 /* cpu.max: QUOTA or QUOTA/PERIOD in microseconds, as cgroup v2 takes it
- * ("QUOTA PERIOD" there; the slash keeps it one word). */
-static struct kterr *check_cpumax_num(const char *v)
+ * ("QUOTA PERIOD" there; the slash keeps it one word); QUOTA may be max. */
+static struct kterr *check_cpumax(const char *v)
 {
 	const char *slash = strchr(v, '/');
 	char q[32];
+	struct kterr *e;
 
 	if (!slash)
-		return check_uint(v);
+		return strcmp(v, "max") ? check_us(v, "quota", KT_CG_CPU_QUOTA_MIN_US, UINT32_MAX)
+					: NULL;
 	if ((size_t)(slash - v) >= sizeof(q))
-		return kterr_new(0, "too long");
+		return check_us(v, "quota", 0, 0);
 	memcpy(q, v, slash - v);
 	q[slash - v] = '\0';
-	if (!strcmp(q, "max"))
-		return check_uint(slash + 1);
-	struct kterr *e = check_uint(q);
-	return e ? e : check_uint(slash + 1);
+	e = strcmp(q, "max") ? check_us(q, "quota", KT_CG_CPU_QUOTA_MIN_US, UINT32_MAX) : NULL;
+	return e ? e : check_us(slash + 1, "period", KT_CG_CPU_PERIOD_MIN_US,
+				KT_CG_CPU_PERIOD_MAX_US);
 }
 
-static struct kterr *check_cpumax(const char *v)
-{
-	return check_max_or(v, check_cpumax_num, "QUOTA[/PERIOD] in microseconds, e.g. 50000/100000");
-}
-
+/* BYTES[K|M|G], as memory.max takes it: any size that fits 64 bits. */
 static struct kterr *check_memnum(const char *v)
 {
+	static const char suffix[] = "KMGkmg";
 	char buf[32];
 	size_t n = strlen(v);
+	const char *s;
+	uint64_t u;
+	unsigned shift = 0;
 
 	if (!n || n >= sizeof(buf))
 		return kterr_new(0, "bad size");
 	memcpy(buf, v, n + 1);
-	if (strchr("KMGkmg", buf[n - 1]))
+	if ((s = strchr(suffix, buf[n - 1])) && buf[n - 1]) {
+		shift = 10 * (1 + (unsigned)(s - suffix) % 3);
 		buf[n - 1] = '\0';
-	return check_uint(buf);
+	}
+	if (!kt_parse_u64(buf, &u) || (shift && u >> (64 - shift)))
+		return kterr_new(0, "bad size");
+	return NULL;
 }
 
 static struct kterr *check_memmax(const char *v)
@@ -324,6 +358,32 @@ static struct kterr *check_maxuint(const char *v)
 {
 	return check_max_or(v, check_uint, "a number such as 64");
 }
+
+const struct kt_range kt_range_vm_cpus = {
+	1, KT_GUEST_MAX_CPUS, "the guest kernel is built with CONFIG_NR_CPUS=64",
+};
+const struct kt_range kt_range_vm_memory = {
+	KT_GUEST_MIN_MEMORY_MIB, KT_GUEST_MAX_MEMORY_MIB,
+	"in MiB: the guest needs 128 to boot, and its RAM is a /dev/shm file of that size",
+};
+const struct kt_range kt_range_spawn_workers = {
+	1, KT_MAX_WORKERS, "the agent forks them all before any starts",
+};
+const struct kt_range kt_range_def_workers = {
+	0, KT_MAX_WORKERS, "0 is none; the agent forks them all before any starts",
+};
+const struct kt_range kt_range_workers_pct = {
+	1, KT_MAX_WORKERS_PCT, "percent of the cgroup's CPUs: ten workers a CPU at most",
+};
+const struct kt_range kt_range_cg_weight = {
+	KT_CG_WEIGHT_MIN, KT_CG_WEIGHT_MAX, "cgroup v2's range; the kernel's default is 100",
+};
+const struct kt_range kt_range_pids_max = {
+	0, KT_CG_PIDS_MAX, "cgroup v2 takes up to PID_MAX_LIMIT; max is no limit",
+};
+const struct kt_range kt_range_irq = {
+	0, KT_GUEST_NR_IRQS - 1, "the guest kernel's NR_IRQS is 16640",
+};
 
 const struct kt_argtype_def kt_argtypes[KT_T__COUNT] = {
 	[KT_T_NAME] = { "NAME", check_name, NULL },

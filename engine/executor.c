@@ -864,8 +864,9 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 		return kterr_new(ENOMEM, "running %s", r->file);
 	}
 	if (r->ndiags) {
-		e = kterr_hint(kterr_new(0, "%s has %zu error%s", r->file, r->ndiags,
-					 r->ndiags > 1 ? "s" : ""), "run `ktcon check %s`", r->file);
+		e = kterr_hint(kterr_new(0, "%s has %zu error%s", r->file, kt_recipe_nerrors(r),
+					 kt_recipe_nerrors(r) > 1 ? "s" : ""), "run `ktcon check %s`",
+			       r->file);
 		goto out;
 	}
 	for (size_t i = 0; i < r->nstmts; i++) {

@@ -63,7 +63,7 @@ static struct kterr *exec_procs(struct kt_exec *x, const struct kt_stmt *st)
 {
 	const char *tag = kt_stmt_posval(st, 0);
 	const struct kt_capture *c = kt_scn_capture(kt_exec_state(x), tag, KT_CAP_PROCS);
-	unsigned long want = strtoul(kt_stmt_get(st, "count"), NULL, 0);
+	unsigned long want = kt_checked_u64(kt_stmt_get(st, "count"));
 
 	if (!c)
 		return not_captured("procs", tag, "capture-cgroup-procs");

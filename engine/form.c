@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/ktarget.h"
+#include "engine/limits.h"
 #include "engine/op.h"
 #include "engine/recipe-lex.h"
 #include "engine/util.h"
@@ -19,19 +20,23 @@ const struct kt_form *kt_form_find(const struct kt_form *const *table, const cha
 	return NULL;
 }
 
-unsigned kt_edit_distance(const char *a, const char *b)
+/* The distance when it is below max, else max: the lengths alone bound
+ * it from below, and a row whose every cell is at max cannot come back
+ * under. Every unknown word of a recipe is measured against every form
+ * name, so this is the parser's hot path on a bad file. */
+static unsigned edit_distance_below(const char *a, const char *b, unsigned max)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	unsigned row[64];
 
-	if (la >= 63 || lb >= 63)
-		return 99;
+	if (la >= 63 || lb >= 63 || (la > lb ? la - lb : lb - la) >= max)
+		return max;
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		unsigned diag = row[0];
+		unsigned diag = row[0], low;
 
-		row[0] = i;
+		row[0] = low = i;
 		for (size_t j = 1; j <= lb; j++) {
 			unsigned up = row[j], best = diag + (a[i - 1] != b[j - 1]);
 
@@ -41,9 +46,18 @@ unsigned kt_edit_distance(const char *a, const char *b)
 				best = row[j - 1] + 1;
 			diag = up;
 			row[j] = best;
+			if (best < low)
+				low = best;
 		}
+		if (low >= max)
+			return max;
 	}
-	return row[lb];
+	return row[lb] < max ? row[lb] : max;
+}
+
+unsigned kt_edit_distance(const char *a, const char *b)
+{
+	return edit_distance_below(a, b, 99);
 }
 
 const char *kt_form_suggest(const struct kt_form *const *table, const char *name)
@@ -52,7 +66,7 @@ const char *kt_form_suggest(const struct kt_form *const *table, const char *name
 	unsigned bestd = 3;	/* more than 2 edits is a different word */
 
 	for (; *table; table++) {
-		unsigned d = kt_edit_distance((*table)->name, name);
+		unsigned d = edit_distance_below((*table)->name, name, bestd);
 
 		if (d < bestd) {
 			bestd = d;
@@ -127,6 +141,25 @@ static size_t positionals(const struct kt_form *f, const struct kt_argspec **out
 	return n;
 }
 
+/* A well-typed number outside its argspec's range ("max" is no number). */
+static struct kterr *range_check(const struct kt_arg *arg, const struct kt_argspec *spec)
+{
+	const struct kt_range *r = spec->range;
+	uint64_t u;
+
+	if (!r || !kt_parse_u64(arg->val, &u) || (u >= r->min && u <= r->max))
+		return NULL;
+	if (arg->key)
+		return kterr_hint(kterr_new(0, "%s=%s is out of range %llu..%llu", arg->key, arg->val,
+					    (unsigned long long)r->min, (unsigned long long)r->max),
+				  "write %llu to %llu (%s)", (unsigned long long)r->min,
+				  (unsigned long long)r->max, r->why);
+	return kterr_hint(kterr_new(0, "%s %s is out of range %llu..%llu", metavar(spec), arg->val,
+				    (unsigned long long)r->min, (unsigned long long)r->max),
+			  "write %llu to %llu (%s)", (unsigned long long)r->min,
+			  (unsigned long long)r->max, r->why);
+}
+
 /* Report a type error: the check's message and its hint. */
 static int type_diag(const struct kt_form *f, const struct kt_stmt *st, const struct kt_arg *arg,
 		     const struct kt_argspec *spec, kt_schema_diag_fn diag, void *ctx)
@@ -135,6 +168,8 @@ static int type_diag(const struct kt_form *f, const struct kt_stmt *st, const st
 	char msg[512];
 	const char *hint;
 
+	if (!e)
+		e = range_check(arg, spec);
 	if (!e)
 		return 0;
 	hint = kterr_hint_of(e);
@@ -200,6 +235,16 @@ static int check_pairs(const struct kt_form *f, const struct kt_stmt *st, const 
 	return errs;
 }
 
+/* "write: USAGE", made only when a diagnostic needs it: every statement
+ * of every recipe is checked, few are wrong. */
+static const char *usage_hint(const struct kt_form *f, char *buf, size_t size)
+{
+	char usage[512];
+
+	snprintf(buf, size, "write: %s", kt_form_usage(f, usage, sizeof(usage)));
+	return buf;
+}
+
 int kt_form_check_args(const struct kt_form *f, const struct kt_stmt *st,
 		       kt_schema_diag_fn diag, void *ctx)
 {
@@ -207,13 +252,11 @@ int kt_form_check_args(const struct kt_form *f, const struct kt_stmt *st,
 	size_t npos = positionals(f, pos), pi = 0;
 	bool seen[KT_FORM_MAX_ARGS] = { false };
 	bool any_key = false, key_before = false;
-	char usage[512], hint[600], msg[600];
+	char hint[600], msg[600];
 	int errs = 0;
 
-	kt_form_usage(f, usage, sizeof(usage));
-	snprintf(hint, sizeof(hint), "write: %s", usage);
 	if (f->flags & KT_FORM_PAIRS)
-		return check_pairs(f, st, hint, diag, ctx);
+		return check_pairs(f, st, usage_hint(f, hint, sizeof(hint)), diag, ctx);
 	for (size_t i = 0; i < st->nargs; i++) {
 		const struct kt_arg *a = &st->args[i];
 		const struct kt_argspec *spec;
@@ -222,7 +265,7 @@ int kt_form_check_args(const struct kt_form *f, const struct kt_stmt *st,
 			spec = kt_form_key(f, a->key);
 			if (!spec) {
 				snprintf(msg, sizeof(msg), "%s has no key '%s'", f->name, a->key);
-				diag(ctx, st, a, hint, msg);
+				diag(ctx, st, a, usage_hint(f, hint, sizeof(hint)), msg);
 				errs++;
 				continue;
 			}
@@ -249,13 +292,13 @@ int kt_form_check_args(const struct kt_form *f, const struct kt_stmt *st,
 		}
 		if (pi >= npos) {
 			snprintf(msg, sizeof(msg), "unexpected argument '%s' to %s", a->val, f->name);
-			diag(ctx, st, a, hint, msg);
+			diag(ctx, st, a, usage_hint(f, hint, sizeof(hint)), msg);
 			errs++;
 			continue;
 		}
 		if (key_before) {
 			snprintf(msg, sizeof(msg), "positional argument '%s' after key=value", a->val);
-			diag(ctx, st, a, hint, msg);
+			diag(ctx, st, a, usage_hint(f, hint, sizeof(hint)), msg);
 			errs++;
 		}
 		seen[pos[pi] - f->args] = true;
@@ -270,7 +313,7 @@ int kt_form_check_args(const struct kt_form *f, const struct kt_stmt *st,
 				 kt_argtypes[s->type].metavar);
 		else
 			snprintf(msg, sizeof(msg), "%s needs %s", f->name, metavar(s));
-		diag(ctx, st, NULL, hint, msg);
+		diag(ctx, st, NULL, usage_hint(f, hint, sizeof(hint)), msg);
 		errs++;
 		/* One missing positional implies the ones after it. */
 		if (!(s->flags & KT_ARG_KEY))
@@ -278,7 +321,7 @@ int kt_form_check_args(const struct kt_form *f, const struct kt_stmt *st,
 	}
 	if ((f->flags & KT_FORM_NEED_KEY) && !any_key && !errs) {
 		snprintf(msg, sizeof(msg), "%s needs at least one key=value", f->name);
-		diag(ctx, st, NULL, hint, msg);
+		diag(ctx, st, NULL, usage_hint(f, hint, sizeof(hint)), msg);
 		errs++;
 	}
 	return errs;

@@ -79,10 +79,15 @@ enum {
 	KT_ARG_OPT = 1 << 1,	/* may be left out */
 };
 
+struct kt_range;
+
 struct kt_argspec {
 	const char *name;	/* metavar override for positionals; the key for KEY args */
 	enum kt_argtype type;
 	unsigned flags;
+	/* For the number types (N, max|N, CPU): the range the value must
+	 * fall in (limits.h), checked with the type; NULL: the type's own. */
+	const struct kt_range *range;
 };
 
 enum {

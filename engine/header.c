@@ -5,6 +5,7 @@
 
 #include "engine/hold.h"
 #include "engine/ktarget.h"
+#include "engine/limits.h"
 
 static struct kterr *need_nonempty(const struct kt_stmt *st, size_t i, const char *what)
 {
@@ -34,8 +35,8 @@ const struct kt_form kt_dir_vm = {
 	.help = "The guest machine: CPUs (or a NUMA,LLCS,CORES,THREADS topology) and memory in MiB.",
 	.flags = KT_FORM_NEED_KEY,
 	.args = {
-		{ "cpus", KT_T_UINT, KT_ARG_KEY | KT_ARG_OPT },
-		{ "memory", KT_T_UINT, KT_ARG_KEY | KT_ARG_OPT },
+		{ "cpus", KT_T_UINT, KT_ARG_KEY | KT_ARG_OPT, &kt_range_vm_cpus },
+		{ "memory", KT_T_UINT, KT_ARG_KEY | KT_ARG_OPT, &kt_range_vm_memory },
 		{ "topology", KT_T_TOPOLOGY, KT_ARG_KEY | KT_ARG_OPT },
 	},
 	.validate = validate_vm,
@@ -102,7 +103,12 @@ void kt_header_read(const struct kt_recipe *r, struct kt_header *h)
 	h->topo = kt_topology_flat(KT_DEFAULT_CPUS);
 	h->memory_mib = KT_DEFAULT_MEMORY_MIB;
 	h->kernel = "default";
-	for (size_t i = 0; r && i < r->nstmts; i++) {
+	/* The header is the lines before the first section (the parser
+	 * refuses a directive after one): stop there, so validators that
+	 * read it stay cheap on a long recipe. Values were range-checked by
+	 * the parser (limits.h); one it refused never gets here, so nothing
+	 * is replaced by a default behind the author's back. */
+	for (size_t i = 0; r && i < r->nstmts && r->stmts[i].section < 0; i++) {
 		const struct kt_stmt *st = &r->stmts[i];
 		const char *v;
 		uint64_t u;
@@ -111,7 +117,7 @@ void kt_header_read(const struct kt_recipe *r, struct kt_header *h)
 			continue;
 		if (st->form == &kt_dir_vm) {
 			if ((v = kt_stmt_get(st, "cpus")) && kt_parse_u64(v, &u) && u &&
-			    u <= KT_MAX_CPUS)
+			    u <= KT_GUEST_MAX_CPUS)
 				h->topo = kt_topology_flat(u);
 			if ((v = kt_stmt_get(st, "topology")))
 				kterr_free(kt_topology_parse(v, &h->topo));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/limits.h"
 #include "engine/util.h"
 
 static const struct {
@@ -33,8 +34,12 @@ struct kterr *kt_duration_parse(const char *s, uint64_t *ns)
 		for (size_t i = 0; *end == '\0' && i < ARRAY_SIZE(units); i++) {
 			if (strcmp(s + digits, units[i].suffix))
 				continue;
-			if (v <= 0 || v * units[i].ns > 1e18)
+			if (v <= 0)
 				break;
+			if (v * units[i].ns > (double)KT_MAX_DURATION_NS)
+				return kterr_hint(kterr_new(0, "duration '%s' is longer than a day", s),
+						  "a recipe's times are at most 24h (1440m): is the "
+						  "unit right?");
 			*ns = (uint64_t)(v * units[i].ns + 0.5);
 			return NULL;
 		}

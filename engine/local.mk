@@ -7,6 +7,7 @@ libengine_a_SOURCES = \
 	engine/cpuset.h engine/cpuset-spec.c \
 	engine/hold.h engine/hold.c \
 	engine/ktarget.h engine/ktarget.c \
+	engine/limits.h engine/cgroup-name.h engine/cgroup-name.c \
 	engine/form.h engine/form.c engine/argtype.c \
 	engine/work.h engine/work.c \
 	engine/op.h engine/op-table.c \

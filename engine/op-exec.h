@@ -48,4 +48,12 @@ char *kt_workers_json(const char *cgroup, const struct kt_greply *r);
 struct kterr *kt_need_worker_count(const struct kt_stmt *st, const char *work, unsigned n);
 struct kterr *kt_need_nonempty(const struct kt_stmt *st, size_t pos, const char *what);
 
+/* A cpuset SPEC (NULL: none) resolves against the topology of r's `vm`
+ * line, so `ktcon check` names a CPU, LLC or node the guest will not
+ * have. r NULL (a console line before any header): nothing to check. */
+struct kterr *kt_need_cpuset_fits(const struct kt_stmt *st, const char *spec,
+				  const struct kt_recipe *r);
+/* CPU number cpu exists on the guest of r's `vm` line (r NULL: yes). */
+struct kterr *kt_need_cpu_fits(const struct kt_stmt *st, unsigned cpu, const struct kt_recipe *r);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/limits.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
 
@@ -13,15 +14,15 @@
 #define CGROUP_DEF_ARGS \
 	{ NULL, KT_T_NAME, 0 }, \
 	{ "cpuset", KT_T_CPUSET, OPT }, \
-	{ "workers", KT_T_UINT, OPT }, \
+	{ "workers", KT_T_UINT, OPT, &kt_range_def_workers }, \
 	{ "work", KT_T_WORK, OPT }, \
 	{ "policy", KT_T_POLICY, OPT }, \
 	{ "affinity", KT_T_AFFINITY, OPT }, \
-	{ "cpu.weight", KT_T_UINT, OPT }, \
+	{ "cpu.weight", KT_T_UINT, OPT, &kt_range_cg_weight }, \
 	{ "cpu.max", KT_T_CPUMAX, OPT }, \
 	{ "memory.max", KT_T_MEMMAX, OPT }, \
-	{ "io.weight", KT_T_UINT, OPT }, \
-	{ "pids.max", KT_T_MAXUINT, OPT }, \
+	{ "io.weight", KT_T_UINT, OPT, &kt_range_cg_weight }, \
+	{ "pids.max", KT_T_MAXUINT, OPT, &kt_range_pids_max }, \
 	{ "swappable", KT_T_FLAG, 0 }
 
 static struct kterr *need_name(const struct kt_stmt *st, const struct kt_recipe *r)
@@ -64,8 +65,17 @@ static struct kterr *validate_def(const struct kt_stmt *st, const struct kt_reci
 	struct kterr *e = need_name(st, r);
 	const char *n = kt_stmt_get(st, "workers");
 
+	if (!e)
+		e = kt_need_cpuset_fits(st, kt_stmt_get(st, "cpuset"), r);
 	return e || !n ? e : kt_need_worker_count(st, kt_stmt_get(st, "work"),
-						  (unsigned)strtoul(n, NULL, 0));
+						  (unsigned)kt_checked_u64(n));
+}
+
+static struct kterr *validate_set_cpuset(const struct kt_stmt *st, const struct kt_recipe *r)
+{
+	struct kterr *e = need_name(st, r);
+
+	return e ? e : kt_need_cpuset_fits(st, kt_stmt_posval(st, 1), r);
 }
 
 static struct kterr *def_from_stmt(struct kt_exec *x, const struct kt_stmt *st,
@@ -83,7 +93,7 @@ static struct kterr *def_from_stmt(struct kt_exec *x, const struct kt_stmt *st,
 		d->has_cpus = true;
 	}
 	if ((v = kt_stmt_get(st, "workers")))
-		d->workers = (unsigned)strtoul(v, NULL, 0);
+		d->workers = (unsigned)kt_checked_u64(v);
 	d->work = kt_stmt_get(st, "work");
 	d->policy = kt_stmt_get(st, "policy");
 	d->affinity = kt_stmt_get(st, "affinity");
@@ -195,7 +205,7 @@ const struct kt_form kt_op_set_cpuset = {
 	.help = "Set a cgroup's cpuset to a SPEC resolved against the guest topology: 0-3,6, "
 		"llc:N, numa:N, range:A-B, disjoint:I/OF or overlap:I/OF/FRAC.",
 	.args = { { NULL, KT_T_NAME, 0 }, { NULL, KT_T_CPUSET, 0 } },
-	.validate = need_name,
+	.validate = validate_set_cpuset,
 	.exec = exec_set_cpuset,
 };
 

@@ -53,6 +53,36 @@ const char *kt_greq_name(const struct kt_greq *req)
 	return verbs[req->verb] ? verbs[req->verb] : kt_op_name(req->op);
 }
 
+struct kterr *kt_need_cpuset_fits(const struct kt_stmt *st, const char *spec,
+				  const struct kt_recipe *r)
+{
+	struct kt_header h;
+	struct kt_cpuset cpus;
+	struct kterr *e;
+
+	if (!r || !spec)
+		return NULL;
+	kt_header_read(r, &h);
+	e = kt_cpuset_resolve(spec, &h.topo, &cpus);
+	return e ? kterr_wrap(e, "%s %s", st->form->name, kt_stmt_posval(st, 0)) : NULL;
+}
+
+struct kterr *kt_need_cpu_fits(const struct kt_stmt *st, unsigned cpu, const struct kt_recipe *r)
+{
+	struct kt_header h;
+	unsigned n;
+
+	if (!r)
+		return NULL;
+	kt_header_read(r, &h);
+	n = kt_topology_cpus(&h.topo);
+	if (cpu < n)
+		return NULL;
+	return kterr_hint(kterr_new(0, "%s: CPU %u is not online (the guest has %u CPUs)",
+				    st->form->name, cpu, n),
+			  "pick a CPU 0..%u, or give the guest more: vm cpus=%u", n - 1, cpu + 1);
+}
+
 struct kterr *kt_need_worker_count(const struct kt_stmt *st, const char *work, unsigned n)
 {
 	struct kt_work w;

@@ -14,6 +14,38 @@ static struct kterr *need_tag(const struct kt_stmt *st, const struct kt_recipe *
 	return kt_need_nonempty(st, 0, "tag");
 }
 
+/* A per-CPU target's @CPU exists on the guest of the vm line. */
+static struct kterr *need_target_cpu(const struct kt_stmt *st, const char *target,
+				     const struct kt_recipe *r)
+{
+	struct kt_ktarget t;
+	struct kterr *e = target ? kt_ktarget_parse(target, &t) : NULL;
+
+	if (e) {	/* the spelling is the parser's to report */
+		kterr_free(e);
+		return NULL;
+	}
+	return target && t.cpu >= 0 ? kt_need_cpu_fits(st, (unsigned)t.cpu, r) : NULL;
+}
+
+static struct kterr *validate_read(const struct kt_stmt *st, const struct kt_recipe *r)
+{
+	struct kterr *e = need_tag(st, r);
+
+	return e ? e : need_target_cpu(st, kt_stmt_posval(st, 1), r);
+}
+
+/* TARGET WIDTH=VALUE pairs: the targets are the even words. */
+static struct kterr *validate_write(const struct kt_stmt *st, const struct kt_recipe *r)
+{
+	struct kterr *e = NULL;
+
+	for (size_t i = 0; !e && i < st->nargs; i += 2)
+		if (!st->args[i].key)
+			e = need_target_cpu(st, st->args[i].val, r);
+	return e;
+}
+
 static struct kterr *no_host(const char *op)
 {
 	return kterr_hint(kterr_new(ENOTCONN, "%s: no host introspection", op),
@@ -154,6 +186,7 @@ const struct kt_form kt_op_write_kernel_hot = {
 		"last; guest readers may race. TARGET: SYMBOL[@CPU][+OFFSET] or 0xADDR; WIDTH: u8 "
 		"u16 u32 u64 bytes:N.",
 	.flags = KT_FORM_PAIRS,
+	.validate = validate_write,
 	.exec = exec_write,
 };
 
@@ -164,6 +197,7 @@ const struct kt_form kt_op_write_kernel_cold = {
 	.help = "Write kernel memory with every vCPU parked: all pairs land in one freeze window. "
 		"Adjacent write-kernel-cold lines are merged into one window too.",
 	.flags = KT_FORM_PAIRS,
+	.validate = validate_write,
 	.exec = exec_write,
 };
 
@@ -202,7 +236,7 @@ const struct kt_form kt_op_read_kernel_hot = {
 	.help = "Read kernel memory while the vCPUs run into TAG (for `expect read`). Pick the "
 		"field's own width: a u64 read of a u32 field reads 4 bytes more.",
 	.args = { { NULL, KT_T_TAG, 0 }, { NULL, KT_T_TARGET, 0 }, { NULL, KT_T_WIDTH, 0 } },
-	.validate = need_tag,
+	.validate = validate_read,
 	.exec = exec_read,
 };
 
@@ -212,6 +246,6 @@ const struct kt_form kt_op_read_kernel_cold = {
 	.help = "Read kernel memory with every vCPU parked (its own freeze window; reads are not "
 		"merged) into TAG.",
 	.args = { { NULL, KT_T_TAG, 0 }, { NULL, KT_T_TARGET, 0 }, { NULL, KT_T_WIDTH, 0 } },
-	.validate = need_tag,
+	.validate = validate_read,
 	.exec = exec_read,
 };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/limits.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
 #include "engine/util.h"
@@ -199,6 +200,14 @@ const struct kt_form kt_op_pin_bpf_map = {
 
 /* ---- steer-irq ---- */
 
+static struct kterr *validate_steer(const struct kt_stmt *st, const struct kt_recipe *r)
+{
+	const char *cpu = kt_stmt_posval(st, 1);
+	uint64_t u;
+
+	return cpu && kt_parse_u64(cpu, &u) ? kt_need_cpu_fits(st, (unsigned)u, r) : NULL;
+}
+
 static struct kterr *exec_steer(struct kt_exec *x, const struct kt_stmt *st)
 {
 	unsigned ncpus = kt_topology_cpus(&kt_exec_header(x)->topo);
@@ -206,8 +215,8 @@ static struct kterr *exec_steer(struct kt_exec *x, const struct kt_stmt *st)
 	struct kt_greply reply;
 	struct kterr *e;
 
-	req.irq = (unsigned)strtoul(kt_stmt_posval(st, 0), NULL, 0);
-	req.cpu = (unsigned)strtoul(kt_stmt_posval(st, 1), NULL, 0);
+	req.irq = (unsigned)kt_checked_u64(kt_stmt_posval(st, 0));
+	req.cpu = (unsigned)kt_checked_u64(kt_stmt_posval(st, 1));
 	/* Name the CPU rather than let the kernel answer a bare EINVAL. */
 	if (req.cpu >= ncpus)
 		return kterr_hint(kterr_new(EINVAL, "steer-irq %u %u: CPU %u is not online (the guest "
@@ -222,6 +231,7 @@ const struct kt_form kt_op_steer_irq = {
 	.name = "steer-irq", .kind = KT_STMT_OP, .op = KT_OP_STEER_IRQ, .side = KT_SIDE_GUEST,
 	.help = "Route a hardware IRQ to one CPU by writing /proc/irq/IRQ/smp_affinity_list in the "
 		"guest (the full set-affinity path, not a memory poke). The CPU must be online.",
-	.args = { { "IRQ", KT_T_UINT, 0 }, { NULL, KT_T_CPU, 0 } },
+	.args = { { "IRQ", KT_T_UINT, 0, &kt_range_irq }, { NULL, KT_T_CPU, 0 } },
+	.validate = validate_steer,
 	.exec = exec_steer,
 };

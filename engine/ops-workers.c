@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/limits.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
 #include "engine/work.h"
@@ -37,11 +38,11 @@ static struct kterr *validate_spawn(const struct kt_stmt *st, const struct kt_re
 	if (n && pct)
 		return kterr_hint(kterr_new(0, "spawn %s: workers= and workers-pct= both given", where),
 				  "give one of them");
-	if (pct && (strtoul(pct, NULL, 0) == 0 || strtoul(pct, NULL, 0) > 1000))
+	if (pct && (kt_checked_u64(pct) == 0 || kt_checked_u64(pct) > KT_MAX_WORKERS_PCT))
 		return kterr_hint(kterr_new(0, "spawn %s: workers-pct=%s out of range", where, pct),
-				  "write a percentage of the cgroup's CPUs, 1..1000");
+				  "write a percentage of the cgroup's CPUs, 1..%d", KT_MAX_WORKERS_PCT);
 	return n ? kt_need_worker_count(st, kt_stmt_get(st, "work"),
-					(unsigned)strtoul(n, NULL, 0)) : NULL;
+					(unsigned)kt_checked_u64(n)) : NULL;
 }
 
 static struct kterr *exec_spawn(struct kt_exec *x, const struct kt_stmt *st)
@@ -64,7 +65,7 @@ static struct kterr *exec_spawn(struct kt_exec *x, const struct kt_stmt *st)
 		 * a small percentage still spawns one worker. */
 		unsigned cpus = c && c->has_cpus ? kt_cpuset_count(&c->cpus)
 						 : kt_topology_cpus(&kt_exec_header(x)->topo);
-		unsigned long p = strtoul(pct, NULL, 0);
+		unsigned long p = kt_checked_u64(pct);
 
 		req.workers = (unsigned)((p * cpus + 99) / 100);
 		if (!req.workers)
@@ -78,7 +79,7 @@ static struct kterr *exec_spawn(struct kt_exec *x, const struct kt_stmt *st)
 			req.workers++;
 		kterr_free(we);
 	} else {
-		req.workers = (unsigned)strtoul(n, NULL, 0);
+		req.workers = (unsigned)kt_checked_u64(n);
 	}
 	e = kt_exec_guest(x, &req, &reply);
 	if (!e)
@@ -96,8 +97,8 @@ const struct kt_form kt_op_spawn = {
 		"is rejected there) or into an existing cgroup. The work type is used as given.",
 	.args = {
 		{ "CGROUP|@runner", KT_T_CGROUP_OR_RUNNER, 0 },
-		{ "workers", KT_T_UINT, OPT },
-		{ "workers-pct", KT_T_UINT, OPT },
+		{ "workers", KT_T_UINT, OPT, &kt_range_spawn_workers },
+		{ "workers-pct", KT_T_UINT, OPT, &kt_range_workers_pct },
 		{ "work", KT_T_WORK, OPT },
 	},
 	.validate = validate_spawn,
@@ -164,6 +165,26 @@ const struct kt_form kt_op_stop_cgroup = {
 
 /* ---- set-affinity ---- */
 
+/* exact:LIST names CPUs the guest of the vm line has. */
+static struct kterr *validate_affinity(const struct kt_stmt *st, const struct kt_recipe *r)
+{
+	const char *kind = kt_stmt_posval(st, 1);
+	struct kterr *e = need_name(st, r);
+	struct kt_cpuset set;
+
+	if (e || !kind || strncmp(kind, "exact:", 6))
+		return e;
+	/* The spelling is the parser's to report. */
+	if ((e = kt_cpulist_parse(kind + 6, &set))) {
+		kterr_free(e);
+		return NULL;
+	}
+	for (unsigned c = KT_MAX_CPUS; c-- > 0;)
+		if (kt_cpuset_has(&set, c))
+			return kt_need_cpu_fits(st, c, r);
+	return NULL;
+}
+
 static struct kterr *exec_set_affinity(struct kt_exec *x, const struct kt_stmt *st)
 {
 	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_SET_AFFINITY,
@@ -181,7 +202,7 @@ const struct kt_form kt_op_set_affinity = {
 	.help = "Set the affinity of a cgroup's workers, resolved in the guest at apply time: "
 		"inherit, random-subset, llc-aligned, cross-cgroup, single-cpu or exact:LIST.",
 	.args = { { NULL, KT_T_NAME, 0 }, { NULL, KT_T_AFFINITY, 0 } },
-	.validate = need_name,
+	.validate = validate_affinity,
 	.exec = exec_set_affinity,
 };
 

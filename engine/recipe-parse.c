@@ -37,10 +37,15 @@ static const struct kt_form *const *const head_tables[] = {
 void kt_recipe_diag(struct kt_recipe *r, const char *src, int line, int col, int len,
 		    const char *hint, const char *fmt, ...)
 {
-	struct kt_diag *nd = realloc(r->diags, (r->ndiags + 1) * sizeof(*nd));
+	struct kt_diag *nd;
 	struct kt_diag *d;
 	va_list ap;
 
+	if (kt_recipe_diags_full(r)) {
+		r->ndiags_more++;
+		return;
+	}
+	nd = realloc(r->diags, (r->ndiags + 1) * sizeof(*nd));
 	if (!nd)
 		return;
 	r->diags = nd;
@@ -54,7 +59,19 @@ void kt_recipe_diag(struct kt_recipe *r, const char *src, int line, int col, int
 		d->msg = NULL;
 	va_end(ap);
 	d->hint = hint ? strdup(hint) : NULL;
-	d->src = strdup(src ? src : "");
+	src = src ? src : "";
+	d->src_col = 1;
+	{
+		size_t n = strnlen(src, (size_t)col + KT_DIAG_SRC_MAX);
+
+		if (n > KT_DIAG_SRC_MAX) {
+			/* A window that shows the column, a quarter in. */
+			d->src_col = col > KT_DIAG_SRC_MAX / 4 ? col - KT_DIAG_SRC_MAX / 4 : 1;
+			if ((size_t)d->src_col > n)
+				d->src_col = (int)n;
+		}
+		d->src = strndup(src + d->src_col - 1, KT_DIAG_SRC_MAX);
+	}
 	if (!d->msg || !d->src) {
 		free(d->msg);
 		free(d->hint);
@@ -62,6 +79,16 @@ void kt_recipe_diag(struct kt_recipe *r, const char *src, int line, int col, int
 		return;
 	}
 	r->ndiags++;
+}
+
+size_t kt_recipe_nerrors(const struct kt_recipe *r)
+{
+	return r->ndiags + r->ndiags_more;
+}
+
+bool kt_recipe_diags_full(const struct kt_recipe *r)
+{
+	return r->ndiags >= KT_RECIPE_MAX_DIAGS;
 }
 
 void kt_stmt_clear(struct kt_stmt *st)
@@ -188,7 +215,8 @@ static void unknown_head(struct parse_state *ps, const struct kt_arg *head)
 	const char *best = NULL;
 	char *hint = NULL;
 
-	for (size_t t = 0; t < ARRAY_SIZE(head_tables) && !best; t++)
+	/* Past the cap the diagnostic is only counted: no suggestion. */
+	for (size_t t = 0; t < ARRAY_SIZE(head_tables) && !best && !kt_recipe_diags_full(ps->r); t++)
 		best = kt_form_suggest(head_tables[t], head->val);
 	if (best)
 		hint = rewrite_head(ps->src, head, best);
@@ -339,7 +367,8 @@ static void parse_line(struct parse_state *ps, const char *line, size_t len)
 		}
 		st.form = kt_form_find(keyword_heads[k].table, args[1].val);
 		if (!st.form) {
-			const char *best = kt_form_suggest(keyword_heads[k].table, args[1].val);
+			const char *best = kt_recipe_diags_full(ps->r) ? NULL :
+				kt_form_suggest(keyword_heads[k].table, args[1].val);
 			char *hint = best ? rewrite_head(ps->src, &args[1], best) : NULL;
 
 			kt_recipe_diag(ps->r, ps->src, ps->line, args[1].col, args[1].len,
@@ -406,6 +435,87 @@ out:
 	ps->prev = -1;
 }
 
+/* Length of the UTF-8 sequence at p (n bytes left), 0 when it is not
+ * one (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	static const struct {
+		unsigned char lo, hi;		/* lead byte range */
+		unsigned char lo2, hi2;		/* second byte range */
+		size_t len;
+	} seqs[] = {
+		{ 0xc2, 0xdf, 0x80, 0xbf, 2 }, { 0xe0, 0xe0, 0xa0, 0xbf, 3 },
+		{ 0xe1, 0xec, 0x80, 0xbf, 3 }, { 0xed, 0xed, 0x80, 0x9f, 3 },
+		{ 0xee, 0xef, 0x80, 0xbf, 3 }, { 0xf0, 0xf0, 0x90, 0xbf, 4 },
+		{ 0xf1, 0xf3, 0x80, 0xbf, 4 }, { 0xf4, 0xf4, 0x80, 0x8f, 4 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(seqs); i++) {
+		if (p[0] < seqs[i].lo || p[0] > seqs[i].hi)
+			continue;
+		if (n < seqs[i].len || p[1] < seqs[i].lo2 || p[1] > seqs[i].hi2)
+			return 0;
+		for (size_t k = 2; k < seqs[i].len; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return 0;
+		return seqs[i].len;
+	}
+	return 0;
+}
+
+/*
+ * A line's bytes as the lexer may see them: text is UTF-8 without control
+ * bytes other than tab (and the CR of a CRLF line end). Returns the line as
+ * a string with each offending byte shown as '?' (so a NUL cannot end it
+ * early and a diagnostic never prints raw control bytes), and reports the
+ * first offending byte at its column; *clean tells whether there was none.
+ */
+static char *line_text(struct parse_state *ps, const char *text, size_t n, bool *clean)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	char *src = malloc(n + 1);
+	size_t bad = n, seq;
+
+	*clean = true;
+	if (!src)
+		return NULL;
+	memcpy(src, text, n);
+	src[n] = '\0';
+	for (size_t i = 0; i < n; i += seq) {
+		seq = 1;
+		if (p[i] >= 0x20 && p[i] < 0x7f)
+			continue;
+		if (p[i] == '\t' || (p[i] == '\r' && i + 1 == n))
+			continue;
+		if (p[i] >= 0x80 && (seq = utf8_len(p + i, n - i)))
+			continue;
+		seq = 1;
+		src[i] = '?';
+		if (bad == n)
+			bad = i;
+	}
+	if (bad == n)
+		return src;
+	*clean = false;
+	ps->src = src;
+	if (!p[bad])
+		kt_recipe_diag(ps->r, src, ps->line, (int)bad + 1, 1,
+			       "a recipe is text; remove the NUL (is this a binary file?)",
+			       "NUL byte in a recipe line");
+	else if (p[bad] < 0x80)
+		kt_recipe_diag(ps->r, src, ps->line, (int)bad + 1, 1,
+			       "remove it: words are separated by spaces and tabs only",
+			       "control character 0x%02x in a recipe line", p[bad]);
+	else
+		kt_recipe_diag(ps->r, src, ps->line, (int)bad + 1, 1,
+			       "save the recipe as UTF-8 (it may be Latin-1 or binary)",
+			       "invalid UTF-8 byte 0x%02x", p[bad]);
+	return src;
+}
+
+/* The UTF-8 byte order mark some editors put first. */
+static const char utf8_bom[] = "\xef\xbb\xbf";
+
 struct kterr *kt_recipe_parse(const char *file, const char *text, size_t len,
 			      struct kt_recipe **out)
 {
@@ -422,17 +532,27 @@ struct kterr *kt_recipe_parse(const char *file, const char *text, size_t len,
 		return kterr_new(ENOMEM, "parsing %s", file);
 	}
 	while (i < len) {
-		size_t e = i;
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - text) : len;
+		bool clean;
 		char *src;
 
-		while (e < len && text[e] != '\n')
-			e++;
-		src = strndup(text + i, e - i);
+		ps.line++;
+		/* Named, then read past: the rest of the line is the recipe. */
+		if (i == 0 && len >= 3 && !memcmp(text, utf8_bom, 3)) {
+			kt_recipe_diag(r, "", 1, 1, 1,
+				       "save the file without it: a recipe is plain UTF-8 text",
+				       "the file starts with a UTF-8 byte order mark (EF BB BF)");
+			i = 3;
+		}
+		src = line_text(&ps, text + i, e - i, &clean);
 		if (!src)
 			break;
 		ps.src = src;
-		ps.line++;
-		parse_line(&ps, src, strlen(src));
+		if (clean)
+			parse_line(&ps, src, e - i);
+		else
+			ps.prev = -1;
 		free(src);
 		i = e + 1;
 	}
@@ -447,6 +567,8 @@ struct kterr *kt_recipe_load(const char *path, struct kt_recipe **out)
 	struct kterr *e = kt_read_file(path, KT_RECIPE_MAX_BYTES, &text, &len);
 
 	*out = NULL;
+	if (e && kterr_hint_of(e))
+		return kterr_wrap(e, "recipe %s", path);
 	if (e)
 		return kterr_hint(kterr_wrap(e, "recipe %s", path),
 				  "check the path; recipes are text files of at most 4 MiB");

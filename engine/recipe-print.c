@@ -110,16 +110,20 @@ void kt_recipe_print(const struct kt_recipe *r, FILE *f)
 void kt_diag_print(const char *file, const struct kt_diag *d, FILE *f)
 {
 	int srclen = (int)strlen(d->src);
+	/* A long line is kept as a window: "..." marks what was cut. */
+	bool cut_left = d->src_col > 1, cut_right = srclen == KT_DIAG_SRC_MAX;
+	int col = d->col - d->src_col + 1 + (cut_left ? 3 : 0);
 
 	fprintf(f, "%s:%d:%d: error: %s\n", file, d->line, d->col, d->msg);
-	fprintf(f, "    %s\n    ", d->src);
+	fprintf(f, "    %s%s%s\n    ", cut_left ? "..." : "", d->src, cut_right ? "..." : "");
 	/* Keep tabs so the caret lines up under the text. */
-	for (int i = 0; i < d->col - 1 && i < srclen; i++)
-		fputc(d->src[i] == '\t' ? '\t' : ' ', f);
-	for (int i = srclen; i < d->col - 1; i++)
-		fputc(' ', f);
+	for (int i = 0; i < col - 1; i++) {
+		int k = i - (cut_left ? 3 : 0);
+
+		fputc(k >= 0 && k < srclen && d->src[k] == '\t' ? '\t' : ' ', f);
+	}
 	fputc('^', f);
-	for (int i = 1; i < d->len; i++)
+	for (int i = 1; i < d->len && i < KT_DIAG_SRC_MAX; i++)
 		fputc('~', f);
 	fputc('\n', f);
 	if (d->hint)
@@ -130,4 +134,7 @@ void kt_recipe_print_diags(const struct kt_recipe *r, FILE *f)
 {
 	for (size_t i = 0; i < r->ndiags; i++)
 		kt_diag_print(r->file, &r->diags[i], f);
+	if (r->ndiags_more)
+		fprintf(f, "%s: %zu more error%s not shown (the first %d are above)\n", r->file,
+			r->ndiags_more, r->ndiags_more > 1 ? "s" : "", KT_RECIPE_MAX_DIAGS);
 }

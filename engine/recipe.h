@@ -51,15 +51,27 @@ struct kt_diag {
 	int line, col, len;
 	char *msg;
 	char *hint;		/* what to write instead; may be NULL */
-	char *src;		/* the source line */
+	char *src;		/* the source line, or KT_DIAG_SRC_MAX bytes of it */
+	int src_col;		/* column of src's first byte (1 unless cut) */
 };
+
+/* A diagnostic keeps this much of a long line, around its column: a
+ * 4 MiB line with an error in every word must not be copied per error. */
+#define KT_DIAG_SRC_MAX 160
+
+/* Diagnostics kept per file: enough to fix a file in one pass, few enough
+ * to read. A binary file fed as a recipe has an error on every line (a
+ * 4 MiB one printed two million); past the cap they are only counted, and
+ * printed as "N more errors". */
+#define KT_RECIPE_MAX_DIAGS 50
 
 struct kt_recipe {
 	char *file;		/* name used in diagnostics */
 	struct kt_stmt *stmts;
 	size_t nstmts;
 	struct kt_diag *diags;
-	size_t ndiags;
+	size_t ndiags;		/* kept, at most KT_RECIPE_MAX_DIAGS */
+	size_t ndiags_more;	/* found past the cap, counted only */
 };
 
 /* Parse text (len bytes, need not be NUL-terminated). Never fails short of
@@ -80,12 +92,19 @@ void kt_recipe_free(struct kt_recipe *r);
 void kt_stmt_clear(struct kt_stmt *st);
 bool kt_stmt_equal(const struct kt_stmt *a, const struct kt_stmt *b);
 
+/* All errors found: kept and counted. */
+size_t kt_recipe_nerrors(const struct kt_recipe *r);
+/* True once the cap is reached: what a further diagnostic would say
+ * (suggestions, rewrites) need not be worked out. */
+bool kt_recipe_diags_full(const struct kt_recipe *r);
+
 /* Add a diagnostic (used by the parser and by `ktcon check`'s rule pass). */
 void kt_recipe_diag(struct kt_recipe *r, const char *src, int line, int col, int len,
 		    const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
-/* "file:12:3: error: msg\n  src\n  ^~~~\n  hint: ...\n" for every diagnostic. */
+/* "file:12:3: error: msg\n  src\n  ^~~~\n  hint: ...\n" for every diagnostic
+ * kept, then "file: N more errors not shown" when some were only counted. */
 void kt_recipe_print_diags(const struct kt_recipe *r, FILE *f);
 void kt_diag_print(const char *file, const struct kt_diag *d, FILE *f);
 

@@ -12,10 +12,26 @@
 #include <time.h>
 #include <unistd.h>
 
+/* What a file that is not a regular one is, for the refusal. */
+static const char *file_kind(mode_t m)
+{
+	static const struct { mode_t type; const char *what; } kinds[] = {
+		{ S_IFIFO, "a FIFO" }, { S_IFCHR, "a character device" },
+		{ S_IFBLK, "a block device" }, { S_IFSOCK, "a socket" }, { S_IFDIR, "a directory" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if ((m & S_IFMT) == kinds[i].type)
+			return kinds[i].what;
+	return "not a regular file";
+}
+
 struct kterr *kt_read_file(const char *path, size_t max, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO with no writer would wait forever. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	size_t cap = 4096, n = 0;
+	struct stat st;
 	char *buf;
 
 	*out = NULL;
@@ -23,6 +39,21 @@ struct kterr *kt_read_file(const char *path, size_t max, char **out, size_t *len
 		*len = 0;
 	if (fd < 0)
 		return kterr_errno("open %s", path);
+	/* A FIFO, a device or a socket may never end (or never start): only
+	 * a regular file has a size to read up to. */
+	if (fstat(fd, &st) < 0) {
+		struct kterr *e = kterr_errno("stat %s", path);
+
+		close(fd);
+		return e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return kterr_hint(kterr_new(0, "read %s: %s, not a regular file", path,
+					    file_kind(st.st_mode)),
+				  "give the path of a regular file (save what a pipe or device "
+				  "gives into one first)");
+	}
 	buf = malloc(cap + 1);
 	if (!buf) {
 		close(fd);
@@ -279,6 +310,13 @@ bool kt_parse_u64(const char *s, uint64_t *out)
 	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
 		*out = strtoull(s, &end, 10);
 	return !errno && *end == '\0';
+}
+
+uint64_t kt_checked_u64(const char *s)
+{
+	uint64_t u;
+
+	return s && kt_parse_u64(s, &u) ? u : 0;
 }
 
 bool kt_parse_i64(const char *s, int64_t *out)

@@ -61,5 +61,9 @@ char *kt_strtrim(char *s);
  * '-' for the signed one. */
 bool kt_parse_i64(const char *s, int64_t *out);
 bool kt_parse_u64(const char *s, uint64_t *out);
+/* A number the recipe parser already checked, read the way it read it
+ * (strtoul(s, NULL, 0) would take the "010" it checked as ten for eight);
+ * 0 when s is NULL or not a number. */
+uint64_t kt_checked_u64(const char *s);
 
 #endif

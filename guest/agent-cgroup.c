@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/cgroup-name.h"
 #include "engine/util.h"
 #include "engine/wait.h"
 #include "guest/state-cgroups.h"
@@ -24,13 +25,17 @@
 #define CGROUP_PATH_MAX 512
 
 
-/* Resolve NAME under the managed parent, refusing escapes. */
+/* Resolve NAME under the managed parent. The host checked the name
+ * already; the agent checks again with the same rule (cgroup-name.h), so
+ * no frame, however it was made, reaches outside the managed parent. */
 struct kterr *agent_cgroup_path(const char *name, char *path, size_t size)
 {
+	struct kterr *e;
+
 	if (!name || !*name)
 		return kterr_new(EINVAL, "empty cgroup name");
-	if (name[0] == '/' || strstr(name, "..") || strstr(name, "//"))
-		return kterr_new(EINVAL, "cgroup name '%s' must be relative, without '..'", name);
+	if ((e = kt_cgroup_name_check(name)))
+		return e;
 	if ((size_t)snprintf(path, size, "%s/%s", AGENT_CGROUP_MANAGED, name) >= size)
 		return kterr_new(ENAMETOOLONG, "cgroup name '%s'", name);
 	return NULL;

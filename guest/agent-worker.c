@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/limits.h"
 #include "engine/util.h"
 #include "guest/worker.h"
 
@@ -179,10 +180,10 @@ struct kterr *agent_workers_spawn(const char *cg, const struct wire_msg *req,
 	size_t len = 0;
 	struct kterr *e = NULL;
 
-	if (!wire_get_u64(req, "workers", &count) || !count || count > 4096)
+	if (!wire_get_u64(req, "workers", &count) || !count || count > KT_MAX_WORKERS)
 		return kterr_hint(kterr_new(EINVAL, "workers=%s", wire_get(req, "workers") ?
 					    wire_get(req, "workers") : "(missing)"),
-				  "ask for 1..4096 workers");
+				  "ask for 1..%d workers", KT_MAX_WORKERS);
 	spec.n = (unsigned)count;
 	e = kt_work_parse(wire_get(req, "work"), &spec.work);
 	if (!e)

@@ -16,6 +16,11 @@ tests_unit_test_recipe_SOURCES = tests/unit/test_recipe.c
 tests_unit_test_recipe_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_recipe_LDADD = $(ENGINE_TEST_LDADD)
 
+check_PROGRAMS += tests/unit/test_recipe_input
+tests_unit_test_recipe_input_SOURCES = tests/unit/test_recipe_input.c
+tests_unit_test_recipe_input_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_recipe_input_LDADD = $(ENGINE_TEST_LDADD)
+
 check_PROGRAMS += tests/unit/test_recipe_corpus
 tests_unit_test_recipe_corpus_SOURCES = tests/unit/test_recipe_corpus.c
 tests_unit_test_recipe_corpus_CFLAGS = $(UNIT_CFLAGS)

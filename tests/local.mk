@@ -25,8 +25,13 @@ include tests/tui.mk
 FUZZ_SECONDS = 60
 fuzz:
 	$(top_srcdir)/tests/fuzz/run-fuzz $(FUZZ_SECONDS)
-.PHONY: fuzz
-EXTRA_DIST += tests/fuzz/run-fuzz tests/data/fuzz
+# The long mode: every target to FUZZ_RUNS executions (hours on a loaded
+# machine; the table at the end gives each one's executions and coverage).
+FUZZ_RUNS = 10000000
+fuzz-long:
+	$(top_srcdir)/tests/fuzz/run-fuzz --runs $(FUZZ_RUNS)
+.PHONY: fuzz fuzz-long
+EXTRA_DIST += tests/fuzz/run-fuzz tests/fuzz/make-kguest-seeds tests/data/fuzz
 INT_TESTS += tests/integration/fuzz.int tests/integration/sanitizers.int
 
 # For tests/integration/sanitizers.int: the unit test programs.

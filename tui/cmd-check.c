@@ -33,8 +33,8 @@ static int cmd_check_exec(int argc, char **argv)
 		kt_recipe_lint(r);
 		kt_recipe_print_diags(r, stderr);
 		if (r->ndiags) {
-			fprintf(stderr, "%s: %zu error%s\n", argv[i], r->ndiags,
-				r->ndiags > 1 ? "s" : "");
+			fprintf(stderr, "%s: %zu error%s\n", argv[i], kt_recipe_nerrors(r),
+				kt_recipe_nerrors(r) > 1 ? "s" : "");
 			status = KTCMD_FAIL;
 		} else {
 			printf("%s: ok (%zu statements)\n", argv[i], r->nstmts);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/limits.h"
 #include "engine/form.h"
 #include "engine/op.h"
 #include "engine/timeouts.h"
@@ -71,6 +72,9 @@ static void print_args(FILE *o, const struct kt_form *f, bool roff)
 			for (size_t i = 0; t->choices[i]; i++)
 				fprintf(o, "%s%s", i ? ", " : "", t->choices[i]);
 		}
+		if (a->range)	/* limits.h: the range and its reason */
+			fprintf(o, "; %llu to %llu: %s", (unsigned long long)a->range->min,
+				(unsigned long long)a->range->max, a->range->why);
 		fputc('\n', o);
 	}
 }

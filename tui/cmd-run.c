@@ -464,7 +464,8 @@ static void run_one(struct job *j)
 		pthread_mutex_lock(&out_lock);
 		kt_recipe_print_diags(r, stdout);
 		pthread_mutex_unlock(&out_lock);
-		e = kterr_new(EINVAL, "%zu error%s in %s", r->ndiags, r->ndiags > 1 ? "s" : "", j->path);
+		e = kterr_new(EINVAL, "%zu error%s in %s", kt_recipe_nerrors(r),
+			      kt_recipe_nerrors(r) > 1 ? "s" : "", j->path);
 	}
 	if (e)
 		goto out;

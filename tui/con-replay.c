@@ -29,9 +29,9 @@ struct kterr *con_replay_load(struct con_replay *p, const char *path)
 			e = kterr_hint(e, "%s", d->hint);
 		else
 			e = kterr_hint(e, "`ktcon check %s` lists every error", path);
-		if (r->ndiags > 1)
-			e = kterr_note(e, "and %zu more error%s", r->ndiags - 1,
-				       r->ndiags > 2 ? "s" : "");
+		if (kt_recipe_nerrors(r) > 1)
+			e = kterr_note(e, "and %zu more error%s", kt_recipe_nerrors(r) - 1,
+				       kt_recipe_nerrors(r) > 2 ? "s" : "");
 		kt_recipe_free(r);
 		return e;
 	}

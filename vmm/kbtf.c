@@ -42,10 +42,17 @@ struct kterr *kbtf_struct(const struct btf *btf, const char *name, uint32_t *id)
 	return NULL;
 }
 
+/* Members one search may look at. The BTF is the guest's: anonymous
+ * members that nest the same many-membered struct 16 deep would make the
+ * search exponential (most of fuzz_kguest's time went there); real
+ * structs need a few hundred. */
+#define FIND_MEMBER_BUDGET 4096
+
 /* One path component in a struct/union, looking through anonymous
  * members; *bits is the member's bit offset from the start of id. */
 static bool find_member(const struct btf *btf, uint32_t id, const char *name, size_t nlen,
-			uint64_t *bits, uint32_t *type, unsigned *bitfield, int depth)
+			uint64_t *bits, uint32_t *type, unsigned *bitfield, int depth,
+			unsigned *budget)
 {
 	const struct btf_type *t = btf__type_by_id(btf, kbtf_skip_mods(btf, id));
 	const struct btf_member *m;
@@ -53,7 +60,7 @@ static bool find_member(const struct btf *btf, uint32_t id, const char *name, si
 	if (!t || !btf_is_composite(t) || depth > 16)
 		return false;
 	m = btf_members(t);
-	for (unsigned i = 0; i < btf_vlen(t); i++, m++) {
+	for (unsigned i = 0; i < btf_vlen(t) && *budget; i++, m++, --*budget) {
 		const char *mn = btf__name_by_offset(btf, m->name_off);
 		uint64_t off = btf_member_bit_offset(t, i);
 
@@ -64,7 +71,7 @@ static bool find_member(const struct btf *btf, uint32_t id, const char *name, si
 			return true;
 		}
 		if ((!mn || !mn[0]) &&
-		    find_member(btf, m->type, name, nlen, bits, type, bitfield, depth + 1)) {
+		    find_member(btf, m->type, name, nlen, bits, type, bitfield, depth + 1, budget)) {
 			*bits += off;
 			return true;
 		}
@@ -87,8 +94,9 @@ struct kterr *kbtf_member(const struct btf *btf, uint32_t id, const char *path,
 		uint64_t b;
 		const struct btf_type *t = btf__type_by_id(btf, kbtf_skip_mods(btf, type));
 		const char *sname = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+		unsigned budget = FIND_MEMBER_BUDGET;
 
-		if (!find_member(btf, type, p, n, &b, &type, &bitfield, 0))
+		if (!find_member(btf, type, p, n, &b, &type, &bitfield, 0, &budget))
 			return kterr_new(ENOENT, "struct %s has no member '%.*s' (looking for %s)",
 					 sname && *sname ? sname : "(anonymous)", (int)n, p, path);
 		bits += b;
@@ -204,6 +212,15 @@ const char *kbtf_enum_name(const struct btf *btf, uint32_t enum_id, int64_t v)
 	return NULL;
 }
 
+/* A name of the guest's BTF: "" where the offset is past its strings
+ * (libbpf answers NULL; found by fuzz_kguest). */
+static const char *name_of(const struct btf *btf, uint32_t off)
+{
+	const char *n = btf__name_by_offset(btf, off);
+
+	return n ? n : "";
+}
+
 bool kbtf_enum_value(const struct btf *btf, const char *name, int64_t *v)
 {
 	uint32_t n = btf__type_cnt(btf);
@@ -215,7 +232,7 @@ bool kbtf_enum_value(const struct btf *btf, const char *name, int64_t *v)
 			const struct btf_enum *e = btf_enum(t);
 
 			for (unsigned i = 0; i < btf_vlen(t); i++, e++)
-				if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
+				if (!strcmp(name_of(btf, e->name_off), name)) {
 					*v = btf_kflag(t) ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
 					return true;
 				}
@@ -223,7 +240,7 @@ bool kbtf_enum_value(const struct btf *btf, const char *name, int64_t *v)
 			const struct btf_enum64 *e = btf_enum64(t);
 
 			for (unsigned i = 0; i < btf_vlen(t); i++, e++)
-				if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
+				if (!strcmp(name_of(btf, e->name_off), name)) {
 					*v = (int64_t)btf_enum64_value(e);
 					return true;
 				}
@@ -258,7 +275,7 @@ bool kbtf_is_char_array(const struct btf *btf, uint32_t id, uint32_t *len)
 	if (!et || !btf_is_int(et) || et->size != 1)
 		return false;
 	if (!(btf_int_encoding(et) & BTF_INT_CHAR) &&
-	    strcmp(btf__name_by_offset(btf, et->name_off), "char"))
+	    strcmp(name_of(btf, et->name_off), "char"))
 		return false;
 	*len = a->nelems;
 	return true;
@@ -327,14 +344,22 @@ static void json_datasec(FILE *f, const struct btf *btf, const struct btf_type *
 
 	fputc('{', f);
 	for (unsigned i = 0; i < btf_vlen(t); i++, vs++) {
-		const struct btf_type *v = btf__type_by_id(btf, vs->type);
+		const struct btf_type *v = btf__type_by_id(btf, vs->type), *vt;
 
 		if (!v || !btf_is_var(v) || (uint64_t)vs->offset + vs->size > size)
 			continue;
 		fputs(first ? "" : ", ", f);
 		first = false;
-		kt_json_string(f, btf__name_by_offset(btf, v->name_off));
+		kt_json_string(f, name_of(btf, v->name_off));
 		fputs(": ", f);
+		/* Variables render at the section's own depth; a variable whose
+		 * type is a section would recurse without end (a made-up BTF,
+		 * found by fuzz_kguest). */
+		vt = btf__type_by_id(btf, kbtf_skip_mods(btf, v->type));
+		if (vt && btf_is_datasec(vt)) {
+			fputs("null", f);
+			continue;
+		}
 		kbtf_json(f, btf, v->type, data + vs->offset, vs->size, depth, max_elems);
 	}
 	fputc('}', f);
@@ -401,6 +426,12 @@ void kbtf_json(FILE *f, const struct btf *btf, uint32_t id, const void *data, si
 			first = false;
 			kt_json_string(f, mn && *mn ? mn : "(anon)");
 			fputs(": ", f);
+			/* The BTF is the guest's: a member may claim to lie past
+			 * the struct's end (found by fuzz_kguest). */
+			if ((bsz ? bits / 64 * 8 : bits / 8) >= size) {
+				fputs("null", f);
+				continue;
+			}
 			if (bsz) {
 				uint64_t w = kbtf_load((const uint8_t *)data + bits / 64 * 8,
 						       (uint32_t)(size - bits / 64 * 8 < 8 ?

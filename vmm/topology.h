@@ -8,10 +8,12 @@
 #define KTCON_VMM_TOPOLOGY_H
 
 #include "engine/err.h"
+#include "engine/limits.h"
 
-#define TOPO_MAX_CPUS 64	/* CONFIG_NR_CPUS of the guest kernel */
-#define TOPO_MIN_MEMORY_MIB 128
-#define TOPO_MAX_MEMORY_MIB (64 * 1024)
+/* The recipe checker's limits (engine/limits.h says why). */
+#define TOPO_MAX_CPUS KT_GUEST_MAX_CPUS
+#define TOPO_MIN_MEMORY_MIB KT_GUEST_MIN_MEMORY_MIB
+#define TOPO_MAX_MEMORY_MIB KT_GUEST_MAX_MEMORY_MIB
 
 struct topology {
 	unsigned numa, llcs, cores, threads;	/* all >= 1 */

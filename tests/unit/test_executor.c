@@ -176,6 +176,17 @@ static void test_spawn_workers_pct_counts_cgroup_cpuset(void **state)
 	harness_free(&h);
 }
 
+/* The number the checker range-checked is the number the guest gets:
+ * "010" is ten for both (strtoul's octal eight before). */
+static void test_numbers_reach_the_guest_as_checked(void **state)
+{
+	RUN(h, "step\n"
+	       "  spawn @runner workers=010\n");
+	assert_null(h.err);
+	assert_true(fake_link_find(&h.link, "spawn @runner workers=10", 0) >= 0);
+	harness_free(&h);
+}
+
 static void test_spawn_into_missing_cgroup_names_it(void **state)
 {
 	RUN(h, "step\n"
@@ -1015,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_pin_bpf_map_twice_is_a_noop),
 		cmocka_unit_test(test_a_dead_guest_stops_the_run),
 		cmocka_unit_test(test_steer_irq_to_offline_cpu_names_it),
+		cmocka_unit_test(test_numbers_reach_the_guest_as_checked),
 		cmocka_unit_test(test_expect_procs_counts_captured_pids),
 		cmocka_unit_test(test_expect_read_and_snapshot_compare),
 		cmocka_unit_test(test_expect_cgroup_sched_and_workers),
