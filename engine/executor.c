@@ -20,6 +20,10 @@
 /* Holds sleep in slices this long so a cancel or a guest event is seen
  * promptly. */
 #define HOLD_SLICE_NS 20000000ULL
+/* An expectation with within= checks again this often: each check of a
+ * guest-side one is a request, so not much faster than the guest state's
+ * own cadence (twice a second). */
+#define WITHIN_POLL_NS 100000000ULL
 
 struct gev_node {
 	struct kt_guest_event ev;
@@ -55,6 +59,7 @@ struct kt_exec {
 	struct kt_gstate gstate;
 	uint64_t gstate_gen;		/* the link's count of the one we have */
 	bool poll_broken;		/* the link's poll failed: sleep instead */
+	bool rechecking;		/* kt_exec_rechecking() */
 	/* The guest is gone (the link said EHOSTDOWN): nothing more is sent,
 	 * the step fails with why, teardown has nothing left to ask. */
 	char *gone;
@@ -385,8 +390,10 @@ static void failure_dump(struct kt_exec *x, char *text, size_t size)
 		return;
 	}
 	c = kt_scn_add_capture(&x->s, "sched-exit", KT_CAP_SNAPSHOT);
-	if (c)
+	if (c) {
 		c->snap = snap;
+		c->retake = false;	/* the moment of the exit, not now */
+	}
 	snprintf(text + len, size - len, "; failure dump: snapshot sched-exit");
 	n = realloc(x->res.failure_dumps, (x->res.nfailure_dumps + 1) * sizeof(*n));
 	if (!n)
@@ -410,8 +417,11 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		break;
 	case KT_GEV_PAYLOAD_EXIT:
 		for (size_t i = 0; i < x->s.npayloads; i++)
-			if (x->s.payloads[i].handle == ev->handle)
+			if (x->s.payloads[i].handle == ev->handle &&
+			    x->s.payloads[i].state == KT_PAYLOAD_LIVE) {
 				x->s.payloads[i].exit_status = ev->status;
+				x->s.payloads[i].exited = true;
+			}
 		snprintf(text, sizeof(text), "payload %s exited with status %d",
 			 ev->name ? ev->name : "?", ev->status);
 		break;
@@ -434,8 +444,10 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		break;
 	case KT_GEV_WATCH_FIRE:
 		c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
-		if (c)
+		if (c) {
 			c->snap = ev->snap;
+			c->retake = false;	/* the next fire replaces it */
+		}
 		snprintf(text, sizeof(text), "watch on %s fired%s%s: snapshot %s",
 			 ev->name ? ev->name : "?", ev->text ? ": " : "", ev->text ? ev->text : "",
 			 ev->name ? ev->name : "?");
@@ -534,15 +546,63 @@ static struct kt_stmt_result *result_of(struct kt_exec *x, const struct kt_stmt 
 	return &x->console_res;	/* kt_exec_apply reset it */
 }
 
+bool kt_exec_rechecking(const struct kt_exec *x)
+{
+	return x->rechecking;
+}
+
+/*
+ * within=DURATION: check, and while the check fails and the deadline is
+ * ahead, let the link drain (guest events and states arrive, so a
+ * scheduler exit or a payload exit is seen) for one interval and check
+ * again. A check that fails for a reason other than the condition (no
+ * capture under the tag, no guest) fails too: it can come true later (a
+ * watch fire makes its tag). The deadline is the clock's, so a fake clock
+ * drives it in tests; the last check's error is what was seen last.
+ */
+static struct kterr *check_within(struct kt_exec *x, const struct kt_stmt *st, uint64_t t0,
+				  uint64_t within_ns)
+{
+	uint64_t end = t0 + within_ns, now;
+	unsigned checks = 1;
+	struct kterr *e = apply_one(x, st);
+	char waited[32];
+
+	while (e && !x->gone) {
+		now = x->clock.now_ns(x->clock.ctx);
+		if (now >= end)
+			break;
+		kterr_free(e);
+		kt_exec_pump(x, end - now < WITHIN_POLL_NS ? end - now : WITHIN_POLL_NS);
+		drain_guest_events(x);
+		if (atomic_exchange(&x->cancel, false))
+			return kterr_new(ECANCELED, "cancelled after %u check%s", checks,
+					 checks == 1 ? "" : "s");
+		x->rechecking = true;
+		e = apply_one(x, st);
+		x->rechecking = false;
+		checks++;
+	}
+	if (!e)
+		return NULL;
+	kt_fmt_duration(x->clock.now_ns(x->clock.ctx) - t0, waited, sizeof(waited));
+	return kterr_wrap(e, "waited %s for it (%u check%s, within=%s), last seen", waited, checks,
+			  checks == 1 ? "" : "s", kt_stmt_get(st, "within"));
+}
+
 /* An expectation: a failure is recorded and the step goes on. */
 static void run_expect(struct kt_exec *x, const struct kt_stmt *st)
 {
 	struct kt_stmt_result *res = result_of(x, st);
-	uint64_t t0 = x->clock.now_ns(x->clock.ctx);
+	uint64_t t0 = x->clock.now_ns(x->clock.ctx), within_ns = 0;
+	const char *within = kt_stmt_get(st, "within");
 	struct kterr *e;
 
 	x->cur = res;
-	e = apply_one(x, st);
+	/* The schema checked it; a bad one here (the console) is one check. */
+	if (within)
+		kterr_free(kt_duration_parse(within, &within_ns));
+	e = within_ns ? check_within(x, st, t0, within_ns) : apply_one(x, st);
 	x->cur = NULL;
 	set_result(res, e ? KT_RES_FAIL : KT_RES_PASS, e, x->clock.now_ns(x->clock.ctx) - t0);
 	emit(x, (struct kt_event){ .kind = KT_EV_EXPECT, .stmt = st, .ok = !e, .err = e });
