@@ -91,6 +91,11 @@ static struct kterr *send_hello(struct agent *a, const struct kterr *sched_err)
 	wire_put_str(&b, "controllers", ctrl);
 	wire_put_str(&b, "mount_errors", a->mount_errors);
 	wire_put_str(&b, "scheduler", agent_sched_name());
+	{
+		char cls[64];
+
+		wire_put_str(&b, "agent_class", agent_class_name(cls, sizeof(cls)));
+	}
 	if (sched_err) {
 		char *s = kterr_strdup(sched_err);
 
@@ -250,6 +255,15 @@ int main(int argc, char **argv)
 	setenv("PATH", KT_GUEST_PATH, 1);
 	setenv("LD_LIBRARY_PATH", KT_GUEST_LIBDIR, 1);
 
+	/* First, so nothing the agent does can be held up by a scheduler
+	 * under test; a failure is told on the console and in HELLO. */
+	e = agent_class_enter();
+	if (e) {
+		char buf[512];
+
+		agent_console("%s", kterr_str(e, buf, sizeof(buf)));
+		kterr_free(e);
+	}
 	agent_mount_all(&a);
 	agent_cgroup_setup(&a);
 	cmdline_flags(&a);

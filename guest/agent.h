@@ -172,6 +172,13 @@ void agent_stream_poke(struct agent *a);
 /* Power off (agent-power.c): detach sched_ext, sync, reset. Never returns. */
 void agent_power_off(void) __attribute__((noreturn));
 
+/* The agent's scheduling class (agent-class.c): SCHED_FIFO at the lowest
+ * priority with SCHED_RESET_ON_FORK, out of any sched_ext scheduler's
+ * reach; children start as SCHED_NORMAL. agent_class_name() says what the
+ * agent runs as now ("fifo:1 reset-on-fork"), for HELLO. */
+struct kterr *agent_class_enter(void);
+const char *agent_class_name(char *buf, size_t size);
+
 /* Small file helpers (agent-util.c). */
 struct kterr *agent_write_file(const char *path, const char *text);
 struct kterr *agent_read_file(const char *path, char *buf, size_t size);

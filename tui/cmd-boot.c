@@ -342,6 +342,8 @@ static int cmd_boot_exec(int argc, char **argv)
 	printf("  agent HELLO        %8s\n", kt_fmt_duration(s.t.hello_ns - s.t.start_ns, d3, sizeof(d3)));
 	if (h->scheduler[0])
 		printf("  sched_ext          %s under %s\n", h->sched_ext, h->scheduler);
+	if (h->agent_class[0])
+		printf("  agent class        %s\n", h->agent_class);
 	if (h->mount_errors[0])
 		printf("  warning: the guest could not mount: %s\n", h->mount_errors);
 	if (strcmp(h->controllers, "cpuset cpu io memory pids"))

@@ -82,6 +82,7 @@ static void take_hello(struct agentlink *l, const struct wire_msg *m)
 	copy_field(m, "scheduler", h->scheduler, sizeof(h->scheduler));
 	copy_field(m, "scheduler_error", h->scheduler_error, sizeof(h->scheduler_error));
 	copy_field(m, "features", h->features, sizeof(h->features));
+	copy_field(m, "agent_class", h->agent_class, sizeof(h->agent_class));
 	if (wire_get_u64(m, "cpus", &v))
 		h->cpus = (unsigned)v;
 	if (wire_get_u64(m, "uptime_ms", &v))

@@ -38,6 +38,7 @@ struct agent_hello {
 	char scheduler[64];		/* the boot scheduler, enabled; "" none */
 	char scheduler_error[2048];	/* why the boot scheduler failed */
 	char features[4096];		/* every op name: grows with the agent */
+	char agent_class[64];		/* "fifo:1 reset-on-fork"; "" from an old agent */
 };
 
 struct agentlink {
