@@ -24,6 +24,10 @@
  * guest-side one is a request, so not much faster than the guest state's
  * own cadence (twice a second). */
 #define WITHIN_POLL_NS 100000000ULL
+/* How long a failed step listens for a scheduler exit before its teardown:
+ * the agent reports an ejection once the kernel has printed why, which
+ * comes at the end of the kernel's disable work (guest/agent-sched.c). */
+#define FAIL_DRAIN_NS 4000000000ULL
 
 struct gev_node {
 	struct kt_guest_event ev;
@@ -408,7 +412,7 @@ static void failure_dump(struct kt_exec *x, char *text, size_t size)
 
 static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
 {
-	char text[512];
+	char text[2048];
 	struct kt_capture *c;
 
 	switch (ev->kind) {
@@ -429,8 +433,8 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		/* The scheduler is gone: detach/restart/replace now have
 		 * nothing to act on, exactly as after a detach. */
 		x->s.sched_attached = false;
-		snprintf(text, sizeof(text), "scheduler %s exited: %s", ev->name ? ev->name : "?",
-			 ev->text ? ev->text : "");
+		snprintf(text, sizeof(text), "scheduler %s %s: %s", ev->name ? ev->name : "?",
+			 ev->ejected ? "ejected" : "exited", ev->text ? ev->text : "");
 		failure_dump(x, text, sizeof(text));
 		/* Nobody asked it to go (detach turns the monitor off): the
 		 * run fails, with the kernel's reason. */
@@ -731,6 +735,30 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 	}
 }
 
+/*
+ * A step failed while a scheduler is attached: it may be what is being
+ * ejected (an op that timed out because the scheduler stalled what it
+ * waited for), and the kernel's word comes a moment later. Listen for that
+ * long, so the run's summary can say it first; stop as soon as it came.
+ */
+static void drain_after_failure(struct kt_exec *x)
+{
+	uint64_t end = x->clock.now_ns(x->clock.ctx) + FAIL_DRAIN_NS;
+	size_t failures = x->res.nguest_failures;
+
+	if (!x->s.sched_attached)
+		return;
+	for (;;) {
+		uint64_t now = x->clock.now_ns(x->clock.ctx);
+
+		drain_guest_events(x);
+		if (x->gone || x->res.nguest_failures > failures || now >= end ||
+		    atomic_load(&x->cancel))
+			return;
+		kt_exec_pump(x, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
+	}
+}
+
 /* ---- teardown ---- */
 
 static void teardown_error(struct kt_exec *x, struct kterr *e)
@@ -915,6 +943,8 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 	if (have_backdrop) {
 		emit(x, (struct kt_event){ .kind = KT_EV_STEP_BEGIN, .stmt = secs[0].head });
 		ok = run_section(x, secs[0].begin, secs[0].end, false);
+		if (!ok)
+			drain_after_failure(x);
 		emit(x, (struct kt_event){ .kind = KT_EV_STEP_END, .stmt = secs[0].head, .ok = ok });
 		if (!ok)
 			skip_from(x, secs[0].end);
@@ -952,6 +982,8 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 				ok = false;
 			}
 		}
+		if (!ok)
+			drain_after_failure(x);
 		teardown(x, KT_OWN_STEP);
 		if (x->gone)
 			ok = false;
@@ -964,6 +996,11 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 	drain_guest_events(x);
 	x->res.passed = !x->first_err && !x->res.nteardown && !x->res.nguest_failures;
 	x->res.ns = x->clock.now_ns(x->clock.ctx) - t0;
+	/* A scheduler that died explains what failed after it: its exit is
+	 * the run's first word, the failure it caused comes after "then". */
+	if (x->first_err && x->res.nguest_failures &&
+	    !kterr_contains(x->first_err, x->res.guest_failures[0]))
+		x->first_err = kterr_wrap(x->first_err, "%s; then", x->res.guest_failures[0]);
 	emit(x, (struct kt_event){ .kind = KT_EV_SCENARIO_END, .ok = x->res.passed,
 				   .err = x->first_err, .ns = x->res.ns });
 	e = x->first_err;

@@ -40,12 +40,36 @@
 #define KILL_GRACE_MS 10000
 #define TAIL_BYTES 600
 
+/* After sched_ext leaves "enabled" on its own, how long to wait for the
+ * kernel's "disabled (REASON)" record before reporting without it: the
+ * kernel prints it at the end of its disable work, after every task has
+ * been moved back to the fair class. */
+#define REASON_WAIT_MS 3000
+
 static struct {
 	pid_t pid;		/* 0: none of ours attached */
 	char name[64];
 	bool monitor;		/* an exit is news (not one we asked for) */
+	bool reported;		/* its ejection was reported; its exit is not news */
+	uint64_t left_ns;	/* when sched_ext was first seen not enabled */
 	char log[96];		/* its output */
 } cur;
+
+/* The kernel's scx_exit_reason() text and the exit kind it stands for
+ * (kernel/sched/ext.c, enum scx_exit_kind: the values are ABI). */
+static const struct {
+	const char *why;
+	const char *kind;
+	int value;
+} exit_kinds[] = {
+	{ "unregistered from user space", "SCX_EXIT_UNREG", 64 },
+	{ "unregistered from BPF", "SCX_EXIT_UNREG_BPF", 65 },
+	{ "unregistered from the main kernel", "SCX_EXIT_UNREG_KERN", 66 },
+	{ "disabled by sysrq-S", "SCX_EXIT_SYSRQ", 67 },
+	{ "runtime error", "SCX_EXIT_ERROR", 1024 },
+	{ "scx_bpf_error", "SCX_EXIT_ERROR_BPF", 1025 },
+	{ "runnable task stall", "SCX_EXIT_ERROR_STALL", 1026 },
+};
 /* The log being forwarded to the host (the current scheduler's, or the
  * last one's until it is drained) and how much of it went. */
 static char fwd_log[96];
@@ -203,6 +227,8 @@ static struct kterr *start(const char *name, const char *bin, const char *args, 
 	}
 	cur.pid = pid;
 	cur.monitor = true;
+	cur.reported = false;
+	cur.left_ns = 0;
 	snprintf(cur.name, sizeof(cur.name), "%s", name);
 	snprintf(cur.log, sizeof(cur.log), "%s", log);
 	return NULL;
@@ -431,8 +457,103 @@ static void forward_log(struct agent *a, const char *who)
 	}
 }
 
+/*
+ * From the kernel's records (kmsg_reason's " | "-joined text): WHY, the
+ * text in `BPF scheduler "NAME" disabled (WHY)`, and DETAIL, the record
+ * after it (`sched_ext: NAME: MESSAGE`, e.g. which task stalled for how
+ * long). False when the kernel has not said it yet.
+ */
+static bool disabled_reason(const char *reason, char *why, size_t wsize, char *detail,
+			    size_t dsize)
+{
+	const char *p = strstr(reason, "\" disabled (");
+	const char *end, *next;
+
+	why[0] = detail[0] = '\0';
+	if (!p)
+		return false;
+	p += strlen("\" disabled (");
+	end = strstr(p, ") | ");
+	if (!end)
+		end = p + strlen(p) - (p[0] && p[strlen(p) - 1] == ')' ? 1 : 0);
+	snprintf(why, wsize, "%.*s", (int)(end - p), p);
+	next = strstr(p, " | ");
+	if (next) {
+		next += 3;
+		if (!strncmp(next, "sched_ext: ", 11))
+			next += 11;
+		snprintf(detail, dsize, "%.*s", (int)strcspn(next, "|"), next);
+		kt_strtrim(detail);
+	}
+	return true;
+}
+
+/* One sched-exit EVENT: the scheduler is gone, by the kernel's word
+ * (EJECTED: sched_ext left "enabled" while its process may live on) or
+ * because its process exited (STATUS). */
+static void send_exit(struct agent *a, bool ejected, int status)
+{
+	struct wire_buf ev;
+	char reason[1024], tail[TAIL_BYTES + 1], state[32], why[160], detail[400];
+	off_t end = log_size(cur.log);
+
+	kmsg_reason(reason, sizeof(reason));
+	disabled_reason(reason, why, sizeof(why), detail, sizeof(detail));
+	log_tail(cur.log, end > TAIL_BYTES ? end - TAIL_BYTES : 0, tail, sizeof(tail));
+	wire_buf_init(&ev);
+	wire_begin(&ev, WIRE_EVENT, 0);
+	wire_put_str(&ev, "event", "sched-exit");
+	wire_put_str(&ev, "name", cur.name);
+	if (ejected)
+		wire_put_u64(&ev, "ejected", 1);
+	else
+		wire_put_i64(&ev, "status", status);
+	wire_put_str(&ev, "state", agent_scx_state(state, sizeof(state)));
+	wire_put_str(&ev, "reason", reason);
+	wire_put_str(&ev, "why", why);
+	wire_put_str(&ev, "detail", detail);
+	for (size_t i = 0; i < ARRAY_SIZE(exit_kinds); i++)
+		if (!strcmp(why, exit_kinds[i].why)) {
+			wire_put_str(&ev, "kind", exit_kinds[i].kind);
+			wire_put_u64(&ev, "kind_value", (uint64_t)exit_kinds[i].value);
+		}
+	wire_put_str(&ev, "output", tail);
+	kterr_free(agent_send(a, &ev));
+	wire_buf_free(&ev);
+	if (ejected)
+		agent_console("scheduler %s ejected by the kernel: %s", cur.name,
+			      why[0] ? why : reason[0] ? reason : "no sched_ext message");
+	else
+		agent_console("scheduler %s exited (%s %d): %s", cur.name,
+			      status < 0 ? "signal" : "status", status < 0 ? -status : status,
+			      reason[0] ? reason : "no sched_ext message");
+}
+
+/* sched_ext left "enabled" with our scheduler attached and nobody asking:
+ * the kernel ejected it (watchdog, scx_bpf_error, sysrq). Report it as
+ * soon as the kernel says why, whether or not its process exits. */
+static void watch_ejection(struct agent *a)
+{
+	char reason[1024], why[160], detail[400];
+	uint64_t now = kt_now_ns();
+
+	if (scx_state_is("enabled")) {
+		cur.left_ns = 0;
+		return;
+	}
+	if (!cur.left_ns)
+		cur.left_ns = now;
+	kmsg_reason(reason, sizeof(reason));
+	if (!disabled_reason(reason, why, sizeof(why), detail, sizeof(detail)) &&
+	    now - cur.left_ns < REASON_WAIT_MS * 1000000ull)
+		return;
+	send_exit(a, true, 0);
+	cur.reported = true;
+}
+
 /* Forward the scheduler's output; report an exit nobody asked for as a
- * sched-exit EVENT with the kernel's reason and the scheduler's last words. */
+ * sched-exit EVENT with the kernel's reason and the scheduler's last words:
+ * when the kernel ejects it, and when its process exits unasked. */
 void agent_sched_poll(struct agent *a)
 {
 	static char fwd_name[64];
@@ -450,31 +571,15 @@ void agent_sched_poll(struct agent *a)
 	forward_log(a, fwd_name);
 	if (!strcmp(fwd_log, BOOT_LOG))
 		boot_log_sent = fwd_sent;
+	if (cur.pid && cur.monitor && !cur.reported)
+		watch_ejection(a);
 	if (!cur.pid || !agent_wait_child(cur.pid, 0, &st))
 		return;
-	if (cur.monitor) {
-		struct wire_buf ev;
-		char reason[1024], tail[TAIL_BYTES + 1], state[32];
-		off_t end = log_size(cur.log);
-
-		kmsg_reason(reason, sizeof(reason));
-		log_tail(cur.log, end > TAIL_BYTES ? end - TAIL_BYTES : 0, tail, sizeof(tail));
-		wire_buf_init(&ev);
-		wire_begin(&ev, WIRE_EVENT, 0);
-		wire_put_str(&ev, "event", "sched-exit");
-		wire_put_str(&ev, "name", cur.name);
-		wire_put_i64(&ev, "status", WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st));
-		wire_put_str(&ev, "state", agent_scx_state(state, sizeof(state)));
-		wire_put_str(&ev, "reason", reason);
-		wire_put_str(&ev, "output", tail);
-		kterr_free(agent_send(a, &ev));
-		wire_buf_free(&ev);
-		agent_console("scheduler %s exited (%s %d): %s", cur.name,
-			      WIFSIGNALED(st) ? "signal" : "status",
-			      WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
-			      reason[0] ? reason : "no sched_ext message");
-	}
+	if (cur.monitor && !cur.reported)
+		send_exit(a, false, WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st));
 	cur.pid = 0;
+	cur.reported = false;
+	cur.left_ns = 0;
 }
 
 const struct agent_op agent_sched_ops[] = {

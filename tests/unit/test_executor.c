@@ -960,6 +960,75 @@ static void test_expect_payload_still_running_without_an_exit_event(void **state
 	harness_free(&h);
 }
 
+static void test_an_ejection_heard_after_a_failed_op_comes_first_in_the_run_error(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.fail_prefix = "spawn";
+	h.link.fail_errno = ETIMEDOUT;
+	h.link.fail_msg = "worker 3 not ready after 5000 ms";
+	/* the kernel's word comes a moment after the op failed */
+	h.link.event_at = 3;
+	h.link.event = (struct kt_guest_event){
+		.kind = KT_GEV_SCHED_EXIT, .name = "scx_qmap", .ejected = true,
+		.text = "runnable task stall (qmap: kworker/0:1[12] failed to run for 5.1s)" };
+	harness_load(&h, "scheduler scx_qmap\nstep\n"
+			 "  add-cgroup busy\n"
+			 "  spawn busy workers=4\n");
+	h.link.exec = h.x;
+	t0 = h.now;
+	h.err = kt_exec_run(h.x);
+	h.errstr = kterr_strdup(h.err);
+	assert_non_null(h.errstr);
+	/* the scheduler's exit first, then what failed because of it */
+	if (strncmp(h.errstr, "scheduler scx_qmap ejected: runnable task stall (qmap: kworker", 62))
+		fail_msg("the run's error does not start with the ejection: %s", h.errstr);
+	assert_contains(h.errstr, "failure dump: snapshot sched-exit; then: ");
+	assert_contains(h.errstr, "spawn busy workers=4: worker 3 not ready after 5000 ms");
+	assert_int_equal(kt_exec_results(h.x)->nfailure_dumps, 1);
+	/* it stopped listening as soon as the exit came, well before the bound */
+	assert_true(h.now - t0 < 1000000000ULL);
+	harness_free(&h);
+}
+
+static void test_a_failed_run_without_a_scheduler_does_not_linger(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.fail_prefix = "add-cgroup";
+	t0 = h.now;
+	harness_run(&h, "step\n  add-cgroup a\n");
+	assert_non_null(h.err);
+	assert_true(h.now - t0 < 100000000ULL);
+	harness_free(&h);
+}
+
+static void test_a_failed_run_with_a_scheduler_listens_a_bounded_moment(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.fail_prefix = "add-cgroup";
+	t0 = h.now;
+	harness_run(&h, "scheduler scx_simple\nstep\n  add-cgroup a\n");
+	assert_non_null(h.err);
+	assert_int_equal(kt_exec_results(h.x)->nguest_failures, 0);
+	/* the whole bound, on the fake clock, and no more */
+	assert_true(h.now - t0 >= 4000000000ULL && h.now - t0 < 4100000000ULL);
+	harness_free(&h);
+}
+
 static void *cancel_soon(void *arg)
 {
 	struct timespec ts = { 0, 20000000 };
@@ -1110,6 +1179,9 @@ int main(void)
 		cmocka_unit_test(test_expect_snapshot_within_waits_for_a_tag_that_does_not_exist),
 		cmocka_unit_test(test_expect_payload_within_waits_for_its_exit_event),
 		cmocka_unit_test(test_expect_payload_still_running_without_an_exit_event),
+		cmocka_unit_test(test_an_ejection_heard_after_a_failed_op_comes_first_in_the_run_error),
+		cmocka_unit_test(test_a_failed_run_without_a_scheduler_does_not_linger),
+		cmocka_unit_test(test_a_failed_run_with_a_scheduler_listens_a_bounded_moment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
