@@ -725,8 +725,8 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 					 x->gone);
 		/* A scheduler died: the step's outcome is known, stop waiting. */
 		if (x->res.nguest_failures > failures)
-			return kterr_new(0, "step %d: ended early: %s", x->step,
-					 x->res.guest_failures[failures]);
+			return kterr_new(0, "%s; then: step %d ended its hold early",
+					 x->res.guest_failures[failures], x->step);
 		if (atomic_exchange(&x->cancel, false))
 			return kterr_new(ECANCELED, "step %d: hold cancelled", x->step);
 		if (now >= end)
@@ -1008,7 +1008,7 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 	if (!e && x->res.nteardown)
 		e = kterr_new(0, "teardown: %s", x->res.teardown_errors[0]);
 	if (!e && x->res.nguest_failures)
-		e = kterr_new(0, "guest: %s", x->res.guest_failures[0]);
+		e = kterr_new(0, "%s", x->res.guest_failures[0]);	/* the kernel's word first */
 out:
 	free(secs);
 	free(holds);
