@@ -28,6 +28,8 @@
  * the agent reports an ejection once the kernel has printed why, which
  * comes at the end of the kernel's disable work (guest/agent-sched.c). */
 #define FAIL_DRAIN_NS 4000000000ULL
+/* ...and without a scheduler, what is already on its way. */
+#define FAIL_SETTLE_NS 200000000ULL
 
 struct gev_node {
 	struct kt_guest_event ev;
@@ -736,17 +738,20 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 }
 
 /*
- * A step failed while a scheduler is attached: it may be what is being
- * ejected (an op that timed out because the scheduler stalled what it
- * waited for), and the kernel's word comes a moment later. Listen for that
- * long, so the run's summary can say it first; stop as soon as it came.
+ * A step failed: what the guest already sent (in the channel, or on its
+ * way) is heard before teardown, so nothing it said is lost. With a
+ * scheduler attached, longer: it may be what is being ejected (an op that
+ * timed out because the scheduler stalled what it waited for), and the
+ * kernel's word comes a moment later. Listen that long, so the run's
+ * summary can say it first; stop as soon as it came.
  */
 static void drain_after_failure(struct kt_exec *x)
 {
-	uint64_t end = x->clock.now_ns(x->clock.ctx) + FAIL_DRAIN_NS;
+	uint64_t end = x->clock.now_ns(x->clock.ctx) +
+		       (x->s.sched_attached ? FAIL_DRAIN_NS : FAIL_SETTLE_NS);
 	size_t failures = x->res.nguest_failures;
 
-	if (!x->s.sched_attached)
+	if (x->gone)
 		return;
 	for (;;) {
 		uint64_t now = x->clock.now_ns(x->clock.ctx);
