@@ -66,6 +66,7 @@ struct kt_exec {
 	uint64_t gstate_gen;		/* the link's count of the one we have */
 	bool poll_broken;		/* the link's poll failed: sleep instead */
 	bool rechecking;		/* kt_exec_rechecking() */
+	bool listened;			/* waited the whole bound for a scheduler exit */
 	/* The guest is gone (the link said EHOSTDOWN): nothing more is sent,
 	 * the step fails with why, teardown has nothing left to ask. */
 	char *gone;
@@ -745,14 +746,15 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
  * kernel's word comes a moment later. Listen that long, so the run's
  * summary can say it first; stop as soon as it came.
  */
-static void drain_after_failure(struct kt_exec *x)
+static void listen_for_exit(struct kt_exec *x, uint64_t ns)
 {
-	uint64_t end = x->clock.now_ns(x->clock.ctx) +
-		       (x->s.sched_attached ? FAIL_DRAIN_NS : FAIL_SETTLE_NS);
+	uint64_t end = x->clock.now_ns(x->clock.ctx) + ns;
 	size_t failures = x->res.nguest_failures;
 
 	if (x->gone)
 		return;
+	if (ns == FAIL_DRAIN_NS)
+		x->listened = true;	/* once per run is enough */
 	for (;;) {
 		uint64_t now = x->clock.now_ns(x->clock.ctx);
 
@@ -762,6 +764,38 @@ static void drain_after_failure(struct kt_exec *x)
 			return;
 		kt_exec_pump(x, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
 	}
+}
+
+static void drain_after_failure(struct kt_exec *x)
+{
+	listen_for_exit(x, x->s.sched_attached && !x->listened ? FAIL_DRAIN_NS : FAIL_SETTLE_NS);
+}
+
+/*
+ * The run is over with a scheduler attached, as far as we heard: ask the
+ * guest. If sched_ext is not enabled, the kernel ejected it and the
+ * agent's report (sent once the kernel has printed why) is on its way:
+ * listen for it, bounded, so a run never ends "passed" with its
+ * scheduler dead, whichever of the two came first.
+ */
+static void await_sched_exit(struct kt_exec *x)
+{
+	struct kt_greq req = { .verb = KT_GREQ_QUERY_SCHED };
+	struct kt_greply reply;
+	struct kterr *e;
+	bool enabled;
+
+	if (!x->s.sched_attached || x->gone || x->listened || !x->link.ops)
+		return;
+	e = kt_exec_guest(x, &req, &reply);
+	enabled = reply.sched.enabled;
+	kt_greply_clear(&reply);
+	if (e) {
+		kterr_free(e);
+		return;
+	}
+	if (!enabled)
+		listen_for_exit(x, FAIL_DRAIN_NS);
 }
 
 /* ---- teardown ---- */
@@ -997,6 +1031,7 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 			skip_from(x, secs[i].end);
 	}
 	x->step = 0;
+	await_sched_exit(x);
 	teardown(x, KT_OWN_BACKDROP);
 	drain_guest_events(x);
 	x->res.passed = !x->first_err && !x->res.nteardown && !x->res.nguest_failures;

@@ -1030,6 +1030,48 @@ static void test_a_failed_run_with_a_scheduler_listens_a_bounded_moment(void **s
 	harness_free(&h);
 }
 
+static void test_a_run_ending_with_its_scheduler_disabled_waits_for_the_exit(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	/* every step passed, but the guest says sched_ext is disabled: the
+	 * agent's report of why comes a moment later */
+	h.link.query.sched.enabled = false;
+	h.link.event_at = 5;
+	h.link.event = (struct kt_guest_event){
+		.kind = KT_GEV_SCHED_EXIT, .name = "scx_qmap", .ejected = true,
+		.text = "runnable task stall (qmap: kt-w:busy[39] failed to run for 5.055s)" };
+	harness_load(&h, "scheduler scx_qmap\nstep\n  expect sched state=disabled\n");
+	h.link.exec = h.x;
+	h.err = kt_exec_run(h.x);
+	h.errstr = kterr_strdup(h.err);
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_false(kt_exec_results(h.x)->passed);
+	assert_non_null(h.errstr);
+	assert_int_equal(strncmp(h.errstr, "scheduler scx_qmap ejected: runnable task stall", 47), 0);
+	harness_free(&h);
+}
+
+static void test_a_run_ending_with_its_scheduler_enabled_does_not_wait(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.query.sched.enabled = true;
+	t0 = h.now;
+	harness_run(&h, "scheduler scx_simple\nstep\n  add-cgroup a\n");
+	assert_null(h.err);
+	assert_true(h.now - t0 < 100000000ULL);
+	assert_int_equal(fake_link_count(&h.link, "query-sched"), 1);
+	harness_free(&h);
+}
+
 static void *cancel_soon(void *arg)
 {
 	struct timespec ts = { 0, 20000000 };
@@ -1183,6 +1225,8 @@ int main(void)
 		cmocka_unit_test(test_an_ejection_heard_after_a_failed_op_comes_first_in_the_run_error),
 		cmocka_unit_test(test_a_failed_run_without_a_scheduler_hears_only_what_is_on_its_way),
 		cmocka_unit_test(test_a_failed_run_with_a_scheduler_listens_a_bounded_moment),
+		cmocka_unit_test(test_a_run_ending_with_its_scheduler_disabled_waits_for_the_exit),
+		cmocka_unit_test(test_a_run_ending_with_its_scheduler_enabled_does_not_wait),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
