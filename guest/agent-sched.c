@@ -544,8 +544,12 @@ static void watch_ejection(struct agent *a)
 	if (!cur.left_ns)
 		cur.left_ns = now;
 	kmsg_reason(reason, sizeof(reason));
-	if (!disabled_reason(reason, why, sizeof(why), detail, sizeof(detail)) &&
-	    now - cur.left_ns < REASON_WAIT_MS * 1000000ull)
+	if (now - cur.left_ns < REASON_WAIT_MS * 1000000ull &&
+	    /* no word from the kernel yet */
+	    (!disabled_reason(reason, why, sizeof(why), detail, sizeof(detail)) ||
+	     /* user space let go (its process closed the link, a kill):
+	      * the process's exit is the news, and it comes next */
+	     !strcmp(why, "unregistered from user space")))
 		return;
 	send_exit(a, true, 0);
 	cur.reported = true;
@@ -571,10 +575,13 @@ void agent_sched_poll(struct agent *a)
 	forward_log(a, fwd_name);
 	if (!strcmp(fwd_log, BOOT_LOG))
 		boot_log_sent = fwd_sent;
-	if (cur.pid && cur.monitor && !cur.reported)
-		watch_ejection(a);
-	if (!cur.pid || !agent_wait_child(cur.pid, 0, &st))
+	if (!cur.pid)
 		return;
+	if (!agent_wait_child(cur.pid, 0, &st)) {
+		if (cur.monitor && !cur.reported)
+			watch_ejection(a);
+		return;
+	}
 	if (cur.monitor && !cur.reported)
 		send_exit(a, false, WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st));
 	cur.pid = 0;
