@@ -33,6 +33,7 @@
 
 #include "engine/util.h"
 #include "guest/layout.h"
+#include "guest/sched-exit.h"
 
 #define BOOT_LOG "/tmp/sched.log"
 #define SCX_SYSFS "/sys/kernel/sched_ext"
@@ -55,21 +56,6 @@ static struct {
 	char log[96];		/* its output */
 } cur;
 
-/* The kernel's scx_exit_reason() text and the exit kind it stands for
- * (kernel/sched/ext.c, enum scx_exit_kind: the values are ABI). */
-static const struct {
-	const char *why;
-	const char *kind;
-	int value;
-} exit_kinds[] = {
-	{ "unregistered from user space", "SCX_EXIT_UNREG", 64 },
-	{ "unregistered from BPF", "SCX_EXIT_UNREG_BPF", 65 },
-	{ "unregistered from the main kernel", "SCX_EXIT_UNREG_KERN", 66 },
-	{ "disabled by sysrq-S", "SCX_EXIT_SYSRQ", 67 },
-	{ "runtime error", "SCX_EXIT_ERROR", 1024 },
-	{ "scx_bpf_error", "SCX_EXIT_ERROR_BPF", 1025 },
-	{ "runnable task stall", "SCX_EXIT_ERROR_STALL", 1026 },
-};
 /* The log being forwarded to the host (the current scheduler's, or the
  * last one's until it is drained) and how much of it went. */
 static char fwd_log[96];
@@ -457,48 +443,18 @@ static void forward_log(struct agent *a, const char *who)
 	}
 }
 
-/*
- * From the kernel's records (kmsg_reason's " | "-joined text): WHY, the
- * text in `BPF scheduler "NAME" disabled (WHY)`, and DETAIL, the record
- * after it (`sched_ext: NAME: MESSAGE`, e.g. which task stalled for how
- * long). False when the kernel has not said it yet.
- */
-static bool disabled_reason(const char *reason, char *why, size_t wsize, char *detail,
-			    size_t dsize)
-{
-	const char *p = strstr(reason, "\" disabled (");
-	const char *end, *next;
-
-	why[0] = detail[0] = '\0';
-	if (!p)
-		return false;
-	p += strlen("\" disabled (");
-	end = strstr(p, ") | ");
-	if (!end)
-		end = p + strlen(p) - (p[0] && p[strlen(p) - 1] == ')' ? 1 : 0);
-	snprintf(why, wsize, "%.*s", (int)(end - p), p);
-	next = strstr(p, " | ");
-	if (next) {
-		next += 3;
-		if (!strncmp(next, "sched_ext: ", 11))
-			next += 11;
-		snprintf(detail, dsize, "%.*s", (int)strcspn(next, "|"), next);
-		kt_strtrim(detail);
-	}
-	return true;
-}
-
 /* One sched-exit EVENT: the scheduler is gone, by the kernel's word
  * (EJECTED: sched_ext left "enabled" while its process may live on) or
  * because its process exited (STATUS). */
 static void send_exit(struct agent *a, bool ejected, int status)
 {
 	struct wire_buf ev;
-	char reason[1024], tail[TAIL_BYTES + 1], state[32], why[160], detail[400];
+	char reason[1024], tail[TAIL_BYTES + 1], state[32];
+	struct sched_exit x;
 	off_t end = log_size(cur.log);
 
 	kmsg_reason(reason, sizeof(reason));
-	disabled_reason(reason, why, sizeof(why), detail, sizeof(detail));
+	sched_exit_parse(reason, &x);
 	log_tail(cur.log, end > TAIL_BYTES ? end - TAIL_BYTES : 0, tail, sizeof(tail));
 	wire_buf_init(&ev);
 	wire_begin(&ev, WIRE_EVENT, 0);
@@ -510,19 +466,18 @@ static void send_exit(struct agent *a, bool ejected, int status)
 		wire_put_i64(&ev, "status", status);
 	wire_put_str(&ev, "state", agent_scx_state(state, sizeof(state)));
 	wire_put_str(&ev, "reason", reason);
-	wire_put_str(&ev, "why", why);
-	wire_put_str(&ev, "detail", detail);
-	for (size_t i = 0; i < ARRAY_SIZE(exit_kinds); i++)
-		if (!strcmp(why, exit_kinds[i].why)) {
-			wire_put_str(&ev, "kind", exit_kinds[i].kind);
-			wire_put_u64(&ev, "kind_value", (uint64_t)exit_kinds[i].value);
-		}
+	wire_put_str(&ev, "why", x.why);
+	wire_put_str(&ev, "detail", x.detail);
+	if (x.kind) {
+		wire_put_str(&ev, "kind", x.kind);
+		wire_put_u64(&ev, "kind_value", (uint64_t)x.kind_value);
+	}
 	wire_put_str(&ev, "output", tail);
 	kterr_free(agent_send(a, &ev));
 	wire_buf_free(&ev);
 	if (ejected)
 		agent_console("scheduler %s ejected by the kernel: %s", cur.name,
-			      why[0] ? why : reason[0] ? reason : "no sched_ext message");
+			      x.why[0] ? x.why : reason[0] ? reason : "no sched_ext message");
 	else
 		agent_console("scheduler %s exited (%s %d): %s", cur.name,
 			      status < 0 ? "signal" : "status", status < 0 ? -status : status,
@@ -534,7 +489,8 @@ static void send_exit(struct agent *a, bool ejected, int status)
  * soon as the kernel says why, whether or not its process exits. */
 static void watch_ejection(struct agent *a)
 {
-	char reason[1024], why[160], detail[400];
+	char reason[1024];
+	struct sched_exit x;
 	uint64_t now = kt_now_ns();
 
 	if (scx_state_is("enabled")) {
@@ -546,10 +502,10 @@ static void watch_ejection(struct agent *a)
 	kmsg_reason(reason, sizeof(reason));
 	if (now - cur.left_ns < REASON_WAIT_MS * 1000000ull &&
 	    /* no word from the kernel yet */
-	    (!disabled_reason(reason, why, sizeof(why), detail, sizeof(detail)) ||
+	    (!sched_exit_parse(reason, &x) ||
 	     /* user space let go (its process closed the link, a kill):
 	      * the process's exit is the news, and it comes next */
-	     !strcmp(why, "unregistered from user space")))
+	     sched_exit_by_user_space(&x)))
 		return;
 	send_exit(a, true, 0);
 	cur.reported = true;
