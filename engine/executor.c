@@ -611,8 +611,11 @@ static void run_expect(struct kt_exec *x, const struct kt_stmt *st)
 		kterr_free(kt_duration_parse(within, &within_ns));
 	e = within_ns ? check_within(x, st, t0, within_ns) : apply_one(x, st);
 	x->cur = NULL;
-	set_result(res, e ? KT_RES_FAIL : KT_RES_PASS, e, x->clock.now_ns(x->clock.ctx) - t0);
-	emit(x, (struct kt_event){ .kind = KT_EV_EXPECT, .stmt = st, .ok = !e, .err = e });
+	uint64_t ns = x->clock.now_ns(x->clock.ctx) - t0;
+
+	set_result(res, e ? KT_RES_FAIL : KT_RES_PASS, e, ns);
+	emit(x, (struct kt_event){ .kind = KT_EV_EXPECT, .stmt = st, .ok = !e, .err = e,
+				   .ns = ns });
 	if (e)
 		keep_failure(x, wrap_stmt(x, st, e));
 }
