@@ -15,11 +15,22 @@
 #include "engine/hold.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
+#include "engine/timeouts.h"
 #include "engine/util.h"
 
 /* Holds sleep in slices this long so a cancel or a guest event is seen
  * promptly. */
 #define HOLD_SLICE_NS 20000000ULL
+/* An expectation with within= checks again this often: each check of a
+ * guest-side one is a request, so not much faster than the guest state's
+ * own cadence (twice a second). */
+#define WITHIN_POLL_NS 100000000ULL
+/* How long a failed step listens for a scheduler exit before its teardown:
+ * the agent reports an ejection once the kernel has printed why, which
+ * comes at the end of the kernel's disable work (guest/agent-sched.c). */
+#define FAIL_DRAIN_NS 4000000000ULL
+/* ...and without a scheduler, what is already on its way. */
+#define FAIL_SETTLE_NS 200000000ULL
 
 struct gev_node {
 	struct kt_guest_event ev;
@@ -58,6 +69,8 @@ struct kt_exec {
 	struct kt_gstate gstate;
 	uint64_t gstate_gen;		/* the link's count of the one we have */
 	bool poll_broken;		/* the link's poll failed: sleep instead */
+	bool rechecking;		/* kt_exec_rechecking() */
+	bool listened;			/* waited the whole bound for a scheduler exit */
 	/* The guest is gone (the link said EHOSTDOWN): nothing more is sent,
 	 * the step fails with why, teardown has nothing left to ask. */
 	char *gone;
@@ -390,8 +403,10 @@ static void failure_dump(struct kt_exec *x, char *text, size_t size)
 		return;
 	}
 	c = kt_scn_add_capture(&x->s, "sched-exit", KT_CAP_SNAPSHOT);
-	if (c)
+	if (c) {
 		c->snap = snap;
+		c->retake = false;	/* the moment of the exit, not now */
+	}
 	snprintf(text + len, size - len, "; failure dump: snapshot sched-exit");
 	n = realloc(x->res.failure_dumps, (x->res.nfailure_dumps + 1) * sizeof(*n));
 	if (!n)
@@ -406,7 +421,7 @@ static void failure_dump(struct kt_exec *x, char *text, size_t size)
 
 static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
 {
-	char text[512];
+	char text[2048];
 	struct kt_capture *c;
 
 	switch (ev->kind) {
@@ -415,8 +430,11 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		break;
 	case KT_GEV_PAYLOAD_EXIT:
 		for (size_t i = 0; i < x->s.npayloads; i++)
-			if (x->s.payloads[i].handle == ev->handle)
+			if (x->s.payloads[i].handle == ev->handle &&
+			    x->s.payloads[i].state == KT_PAYLOAD_LIVE) {
 				x->s.payloads[i].exit_status = ev->status;
+				x->s.payloads[i].exited = true;
+			}
 		snprintf(text, sizeof(text), "payload %s exited with status %d",
 			 ev->name ? ev->name : "?", ev->status);
 		break;
@@ -424,8 +442,8 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		/* The scheduler is gone: detach/restart/replace now have
 		 * nothing to act on, exactly as after a detach. */
 		x->s.sched_attached = false;
-		snprintf(text, sizeof(text), "scheduler %s exited: %s", ev->name ? ev->name : "?",
-			 ev->text ? ev->text : "");
+		snprintf(text, sizeof(text), "scheduler %s %s: %s", ev->name ? ev->name : "?",
+			 ev->ejected ? "ejected" : "exited", ev->text ? ev->text : "");
 		failure_dump(x, text, sizeof(text));
 		/* Nobody asked it to go (detach turns the monitor off): the
 		 * run fails, with the kernel's reason. */
@@ -439,8 +457,10 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		break;
 	case KT_GEV_WATCH_FIRE:
 		c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
-		if (c)
+		if (c) {
 			c->snap = ev->snap;
+			c->retake = false;	/* the next fire replaces it */
+		}
 		snprintf(text, sizeof(text), "watch on %s fired%s%s: snapshot %s",
 			 ev->name ? ev->name : "?", ev->text ? ": " : "", ev->text ? ev->text : "",
 			 ev->name ? ev->name : "?");
@@ -565,18 +585,76 @@ static struct kt_stmt_result *result_of(struct kt_exec *x, const struct kt_stmt 
 	return &x->console_res;	/* kt_exec_apply reset it */
 }
 
+bool kt_exec_rechecking(const struct kt_exec *x)
+{
+	return x->rechecking;
+}
+
+/*
+ * within=DURATION: check, and while the check fails and the deadline is
+ * ahead, let the link drain (guest events and states arrive, so a
+ * scheduler exit or a payload exit is seen) for one interval and check
+ * again. A check that fails for a reason other than the condition (no
+ * capture under the tag, no guest) fails too: it can come true later (a
+ * watch fire makes its tag). The deadline is the clock's, so a fake clock
+ * drives it in tests; the last check's error is what was seen last.
+ */
+static struct kterr *check_within(struct kt_exec *x, const struct kt_stmt *st, uint64_t t0,
+				  uint64_t within_ns)
+{
+	uint64_t end = t0 + within_ns, now;
+	unsigned checks = 1;
+	struct kterr *e = apply_one(x, st);
+	char waited[32];
+
+	while (e && !x->gone) {
+		now = x->clock.now_ns(x->clock.ctx);
+		if (now >= end)
+			break;
+		kterr_free(e);
+		kt_exec_pump(x, end - now < WITHIN_POLL_NS ? end - now : WITHIN_POLL_NS);
+		drain_guest_events(x);
+		if (atomic_exchange(&x->cancel, false))
+			return kterr_new(ECANCELED, "cancelled after %u check%s", checks,
+					 checks == 1 ? "" : "s");
+		x->rechecking = true;
+		e = apply_one(x, st);
+		x->rechecking = false;
+		checks++;
+	}
+	if (!e)
+		return NULL;
+	kt_fmt_duration(x->clock.now_ns(x->clock.ctx) - t0, waited, sizeof(waited));
+	if (kt_scale() != 1.0)
+		return kterr_wrap(e, "waited %s for it (%u check%s, within=%s x timeout scale %g), "
+				  "last seen", waited, checks, checks == 1 ? "" : "s",
+				  kt_stmt_get(st, "within"), kt_scale());
+	return kterr_wrap(e, "waited %s for it (%u check%s, within=%s), last seen", waited, checks,
+			  checks == 1 ? "" : "s", kt_stmt_get(st, "within"));
+}
+
 /* An expectation: a failure is recorded and the step goes on. */
 static void run_expect(struct kt_exec *x, const struct kt_stmt *st)
 {
 	struct kt_stmt_result *res = result_of(x, st);
-	uint64_t t0 = x->clock.now_ns(x->clock.ctx);
+	uint64_t t0 = x->clock.now_ns(x->clock.ctx), within_ns = 0;
+	const char *within = kt_stmt_get(st, "within");
 	struct kterr *e;
 
 	x->cur = res;
-	e = apply_one(x, st);
+	/* The schema checked it; a bad one here (the console) is one check. */
+	if (within)
+		kterr_free(kt_duration_parse(within, &within_ns));
+	/* A condition's deadline stretches with every other wait (the
+	 * timeout scale: a loaded host, TCG); the message says so. */
+	within_ns = kt_scaled_ns(within_ns);
+	e = within_ns ? check_within(x, st, t0, within_ns) : apply_one(x, st);
 	x->cur = NULL;
-	set_result(res, e ? KT_RES_FAIL : KT_RES_PASS, e, x->clock.now_ns(x->clock.ctx) - t0);
-	emit(x, (struct kt_event){ .kind = KT_EV_EXPECT, .stmt = st, .ok = !e, .err = e });
+	uint64_t ns = x->clock.now_ns(x->clock.ctx) - t0;
+
+	set_result(res, e ? KT_RES_FAIL : KT_RES_PASS, e, ns);
+	emit(x, (struct kt_event){ .kind = KT_EV_EXPECT, .stmt = st, .ok = !e, .err = e,
+				   .ns = ns });
 	if (e)
 		keep_failure(x, wrap_stmt(x, st, e));
 }
@@ -692,8 +770,8 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 					 x->gone);
 		/* A scheduler died: the step's outcome is known, stop waiting. */
 		if (x->res.nguest_failures > failures)
-			return kterr_new(0, "step %d: ended early: %s", x->step,
-					 x->res.guest_failures[failures]);
+			return kterr_new(0, "%s; then: step %d ended its hold early",
+					 x->res.guest_failures[failures], x->step);
 		if (atomic_exchange(&x->cancel, false) || atomic_load(&x->stop))
 			return kterr_new(ECANCELED, "step %d: hold %s", x->step,
 					 atomic_load(&x->stop) ? "interrupted" : "cancelled");
@@ -701,6 +779,69 @@ static struct kterr *hold_for(struct kt_exec *x, uint64_t ns)
 			return NULL;
 		kt_exec_pump(x, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
 	}
+}
+
+/*
+ * A step failed: what the guest already sent (in the channel, or on its
+ * way) is heard before teardown, so nothing it said is lost. With a
+ * scheduler attached, longer: it may be what is being ejected (an op that
+ * timed out because the scheduler stalled what it waited for), and the
+ * kernel's word comes a moment later. Listen that long, so the run's
+ * summary can say it first; stop as soon as it came.
+ */
+static void listen_for_exit(struct kt_exec *x, uint64_t ns, bool once)
+{
+	uint64_t end = x->clock.now_ns(x->clock.ctx) + kt_scaled_ns(ns);
+	size_t failures = x->res.nguest_failures;
+
+	if (x->gone)
+		return;
+	if (once)
+		x->listened = true;	/* once per run is enough */
+	for (;;) {
+		uint64_t now = x->clock.now_ns(x->clock.ctx);
+
+		drain_guest_events(x);
+		if (x->gone || x->res.nguest_failures > failures || now >= end ||
+		    atomic_load(&x->cancel))
+			return;
+		kt_exec_pump(x, end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
+	}
+}
+
+static void drain_after_failure(struct kt_exec *x)
+{
+	if (x->s.sched_attached && !x->listened)
+		listen_for_exit(x, FAIL_DRAIN_NS, true);
+	else
+		listen_for_exit(x, FAIL_SETTLE_NS, false);
+}
+
+/*
+ * The run is over with a scheduler attached, as far as we heard: ask the
+ * guest. If sched_ext is not enabled, the kernel ejected it and the
+ * agent's report (sent once the kernel has printed why) is on its way:
+ * listen for it, bounded, so a run never ends "passed" with its
+ * scheduler dead, whichever of the two came first.
+ */
+static void await_sched_exit(struct kt_exec *x)
+{
+	struct kt_greq req = { .verb = KT_GREQ_QUERY_SCHED };
+	struct kt_greply reply;
+	struct kterr *e;
+	bool enabled;
+
+	if (!x->s.sched_attached || x->gone || x->listened || !x->link.ops)
+		return;
+	e = kt_exec_guest(x, &req, &reply);
+	enabled = reply.sched.enabled;
+	kt_greply_clear(&reply);
+	if (e) {
+		kterr_free(e);
+		return;
+	}
+	if (!enabled)
+		listen_for_exit(x, FAIL_DRAIN_NS, true);
 }
 
 /* ---- teardown ---- */
@@ -897,6 +1038,8 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 	if (have_backdrop) {
 		emit(x, (struct kt_event){ .kind = KT_EV_STEP_BEGIN, .stmt = secs[0].head });
 		ok = run_section(x, secs[0].begin, secs[0].end, false);
+		if (!ok)
+			drain_after_failure(x);
 		emit(x, (struct kt_event){ .kind = KT_EV_STEP_END, .stmt = secs[0].head, .ok = ok });
 		if (!ok)
 			skip_from(x, secs[0].end);
@@ -940,6 +1083,8 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 				ok = false;
 			}
 		}
+		if (!ok)
+			drain_after_failure(x);
 		teardown(x, KT_OWN_STEP);
 		if (x->gone)
 			ok = false;
@@ -948,10 +1093,16 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 			skip_from(x, secs[i].end);
 	}
 	x->step = 0;
+	await_sched_exit(x);
 	teardown(x, KT_OWN_BACKDROP);
 	drain_guest_events(x);
 	x->res.passed = !x->first_err && !x->res.nteardown && !x->res.nguest_failures;
 	x->res.ns = x->clock.now_ns(x->clock.ctx) - t0;
+	/* A scheduler that died explains what failed after it: its exit is
+	 * the run's first word, the failure it caused comes after "then". */
+	if (x->first_err && x->res.nguest_failures &&
+	    !kterr_contains(x->first_err, x->res.guest_failures[0]))
+		x->first_err = kterr_wrap(x->first_err, "%s; then", x->res.guest_failures[0]);
 	emit(x, (struct kt_event){ .kind = KT_EV_SCENARIO_END, .ok = x->res.passed,
 				   .err = x->first_err, .ns = x->res.ns });
 	e = x->first_err;
@@ -959,7 +1110,7 @@ struct kterr *kt_exec_run(struct kt_exec *x)
 	if (!e && x->res.nteardown)
 		e = kterr_new(0, "teardown: %s", x->res.teardown_errors[0]);
 	if (!e && x->res.nguest_failures)
-		e = kterr_new(0, "guest: %s", x->res.guest_failures[0]);
+		e = kterr_new(0, "%s", x->res.guest_failures[0]);	/* the kernel's word first */
 out:
 	free(secs);
 	free(holds);

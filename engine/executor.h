@@ -49,7 +49,7 @@ struct kt_exec_config {
 enum kt_guest_event_kind {
 	KT_GEV_WORKER_EXIT,	/* pid, status */
 	KT_GEV_PAYLOAD_EXIT,	/* name, handle, status */
-	KT_GEV_SCHED_EXIT,	/* name, text: the exit reason */
+	KT_GEV_SCHED_EXIT,	/* name, text: the exit reason; ejected */
 	KT_GEV_WATCH_FIRE,	/* name: the symbol; snap: the capture */
 	KT_GEV_LOG,		/* text */
 };
@@ -62,6 +62,9 @@ struct kt_guest_event {
 	int status;
 	uint64_t handle;
 	uint64_t snap;
+	/* SCHED_EXIT: the kernel ejected the scheduler (sched_ext left
+	 * "enabled"), reported before or without its process exiting. */
+	bool ejected;
 };
 
 struct kt_exec;

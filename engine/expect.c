@@ -11,6 +11,12 @@
 
 #define OPT (KT_ARG_KEY | KT_ARG_OPT)
 #define KEY KT_ARG_KEY
+/* within=DURATION: the executor checks again until the deadline
+ * (executor.c run_expect); the hooks below only retake a capture when
+ * kt_exec_rechecking() says this is not the first check. */
+#define WITHIN { "within", KT_T_DURATION, OPT }
+#define WITHIN_HELP " With within=TIME it is checked again every 100 ms until it holds or TIME " \
+	"has passed; the failure then says what the last check saw and how long it waited."
 
 static const struct {
 	const char *op;
@@ -51,6 +57,17 @@ static struct kterr *need_name(const struct kt_stmt *st, const struct kt_recipe 
 	return kt_need_nonempty(st, 0, "name");
 }
 
+/* within= is a key too, but not a thing to check: one of these must be. */
+static struct kterr *need_cgroup_check(const struct kt_stmt *st, const struct kt_recipe *r)
+{
+	if (!kt_stmt_get(st, "frozen") && !kt_stmt_get(st, "cpuset") &&
+	    !kt_stmt_get(st, "populated"))
+		return kterr_hint(kterr_new(0, "expect cgroup %s: nothing to check",
+					    kt_stmt_posval(st, 0)),
+				  "add frozen=0|1, cpuset=SPEC or populated=0|1");
+	return need_name(st, r);
+}
+
 static struct kterr *not_captured(const char *what, const char *tag, const char *how)
 {
 	return kterr_hint(kterr_new(0, "expect %s %s: nothing captured under '%s'", what, tag, tag),
@@ -88,7 +105,7 @@ static struct kterr *exec_snapshot(struct kt_exec *x, const struct kt_stmt *st)
 {
 	const char *tag = kt_stmt_posval(st, 0), *var = kt_stmt_posval(st, 2);
 	const char *op = kt_stmt_posval(st, 3), *val = kt_stmt_posval(st, 4);
-	const struct kt_capture *c = kt_scn_capture(kt_exec_state(x), tag, KT_CAP_SNAPSHOT);
+	struct kt_capture *c = kt_scn_capture_mut(kt_exec_state(x), tag, KT_CAP_SNAPSHOT);
 	const struct kt_host *h = kt_exec_host(x);
 	uint64_t got;
 	int64_t want;
@@ -98,6 +115,17 @@ static struct kterr *exec_snapshot(struct kt_exec *x, const struct kt_stmt *st)
 		return not_captured("snapshot", tag, "capture-snapshot");
 	if (!h->ops || !h->ops->snapshot_var)
 		return kterr_new(0, "expect snapshot %s: no snapshot backend to read %s from", tag, var);
+	/* within=: a capture-snapshot is taken again to see a change; a watch
+	 * fire's capture is replaced by the next fire (drained between
+	 * checks), so it is only read again. */
+	if (kt_exec_rechecking(x) && c->retake && h->ops->snapshot_capture) {
+		uint64_t snap;
+
+		e = h->ops->snapshot_capture(h->ctx, tag, &snap);
+		if (e)
+			return kterr_wrap(e, "expect snapshot %s: capturing it again", tag);
+		c->snap = snap;
+	}
 	e = h->ops->snapshot_var(h->ctx, c->snap, var, &got);
 	if (e)
 		return kterr_wrap(e, "expect snapshot %s var %s", tag, var);
@@ -114,9 +142,12 @@ const struct kt_form kt_expect_snapshot = {
 		"nr_rejected, enable_seq, bypass_depth, exit_kind, ...), cpuN.FIELD (nr_running, "
 		"scx.nr_running, scx.local_dsq.nr, ...), vcpuN.REG (rip, cr3, ...), freeze_us, a "
 		"BPF global of the scheduler (nr_enqueued, or MAP.nr_enqueued) or a kernel "
-		"variable in .data/.bss (nr_cpu_ids).",
+		"variable in .data/.bss (nr_cpu_ids)." WITHIN_HELP " Each check after the first "
+		"takes the capture-snapshot that made TAG again (a new freeze); a tag made by a "
+		"watch fire or a failure dump is not retaken but waited for: the next fire "
+		"replaces it.",
 	.args = { { NULL, KT_T_TAG, 0 }, { NULL, KT_T_VAR, 0 }, { "NAME", KT_T_STRING, 0 },
-		  { NULL, KT_T_CMPOP, 0 }, { NULL, KT_T_VALUE, 0 } },
+		  { NULL, KT_T_CMPOP, 0 }, { NULL, KT_T_VALUE, 0 }, WITHIN },
 	.validate = need_tag,
 	.exec = exec_snapshot,
 };
@@ -127,7 +158,8 @@ static struct kterr *exec_read(struct kt_exec *x, const struct kt_stmt *st)
 {
 	const char *tag = kt_stmt_posval(st, 0), *op = kt_stmt_posval(st, 1);
 	const char *val = kt_stmt_posval(st, 2);
-	const struct kt_capture *c = kt_scn_capture(kt_exec_state(x), tag, KT_CAP_READ);
+	struct kt_capture *c = kt_scn_capture_mut(kt_exec_state(x), tag, KT_CAP_READ);
+	const struct kt_host *h = kt_exec_host(x);
 	char got[2 * KT_BYTES_MAX + 8];
 	struct kt_kvalue want;
 	struct kterr *e;
@@ -136,6 +168,17 @@ static struct kterr *exec_read(struct kt_exec *x, const struct kt_stmt *st)
 
 	if (!c)
 		return not_captured("read", tag, "read-kernel-hot or read-kernel-cold");
+	/* within=: read the same target again, hot or cold as before. */
+	if (kt_exec_rechecking(x) && h->ops && h->ops->kernel_read) {
+		struct kt_kvalue v;
+
+		memset(&v, 0, sizeof(v));
+		e = h->ops->kernel_read(h->ctx, c->cold, &c->target, c->value.width, &v);
+		if (e)
+			return kterr_wrap(e, "expect read %s: reading it again", tag);
+		v.width = c->value.width;
+		c->value = v;
+	}
 	kt_kvalue_format(&c->value, got, sizeof(got));
 	if (c->value.width.kind != KT_W_BYTES) {
 		if (!parse_value(val, &w))
@@ -159,8 +202,10 @@ static struct kterr *exec_read(struct kt_exec *x, const struct kt_stmt *st)
 
 const struct kt_form kt_expect_read = {
 	.name = "read", .kind = KT_STMT_EXPECT, .op = -1,
-	.help = "The value read into TAG by read-kernel-hot/cold compares as given with VALUE.",
-	.args = { { NULL, KT_T_TAG, 0 }, { NULL, KT_T_CMPOP, 0 }, { NULL, KT_T_VALUE, 0 } },
+	.help = "The value read into TAG by read-kernel-hot/cold compares as given with VALUE."
+		WITHIN_HELP " Each check after the first reads the same target again, hot or cold "
+		"as the read that made TAG.",
+	.args = { { NULL, KT_T_TAG, 0 }, { NULL, KT_T_CMPOP, 0 }, { NULL, KT_T_VALUE, 0 }, WITHIN },
 	.validate = need_tag,
 	.exec = exec_read,
 };
@@ -199,11 +244,12 @@ static struct kterr *exec_cgroup(struct kt_exec *x, const struct kt_stmt *st)
 
 const struct kt_form kt_expect_cgroup = {
 	.name = "cgroup", .kind = KT_STMT_EXPECT, .op = -1,
-	.help = "The guest's view of a cgroup: frozen, its effective cpuset, populated.",
+	.help = "The guest's view of a cgroup: frozen, its effective cpuset, populated."
+		WITHIN_HELP,
 	.flags = KT_FORM_NEED_KEY,
 	.args = { { NULL, KT_T_NAME, 0 }, { "frozen", KT_T_BOOL01, OPT },
-		  { "cpuset", KT_T_CPUSET, OPT }, { "populated", KT_T_BOOL01, OPT } },
-	.validate = need_name,
+		  { "cpuset", KT_T_CPUSET, OPT }, { "populated", KT_T_BOOL01, OPT }, WITHIN },
+	.validate = need_cgroup_check,
 	.exec = exec_cgroup,
 };
 
@@ -230,8 +276,9 @@ static struct kterr *exec_sched(struct kt_exec *x, const struct kt_stmt *st)
 
 const struct kt_form kt_expect_sched = {
 	.name = "sched", .kind = KT_STMT_EXPECT, .op = -1,
-	.help = "sched_ext is enabled or disabled (and, when enabled, runs ops=NAME).",
-	.args = { { "state", KT_T_SCHED_STATE, KEY }, { "ops", KT_T_NAME, OPT } },
+	.help = "sched_ext is enabled or disabled (and, when enabled, runs ops=NAME)."
+		WITHIN_HELP " Use it, not a hold, to wait for a scheduler to load.",
+	.args = { { "state", KT_T_SCHED_STATE, KEY }, { "ops", KT_T_NAME, OPT }, WITHIN },
 	.exec = exec_sched,
 };
 
@@ -300,8 +347,9 @@ static struct kterr *exec_workers(struct kt_exec *x, const struct kt_stmt *st)
 const struct kt_form kt_expect_workers = {
 	.name = "workers", .kind = KT_STMT_EXPECT, .op = -1,
 	.help = "The workers of a cgroup all made progress, ran only on its cpuset (isolation), or "
-		"got CPU time within RATIO of each other (fairness).",
-	.args = { { "CGROUP|@runner", KT_T_CGROUP_OR_RUNNER, 0 }, { NULL, KT_T_WORKER_CHECK, 0 } },
+		"got CPU time within RATIO of each other (fairness)." WITHIN_HELP,
+	.args = { { "CGROUP|@runner", KT_T_CGROUP_OR_RUNNER, 0 }, { NULL, KT_T_WORKER_CHECK, 0 },
+		  WITHIN },
 	.exec = exec_workers,
 };
 
@@ -316,10 +364,11 @@ static struct kterr *exec_payload(struct kt_exec *x, const struct kt_stmt *st)
 	if (!p)
 		return kterr_hint(kterr_new(0, "expect payload %s: it never ran", name),
 				  "run-payload %s before this line", name);
-	if (p->state == KT_PAYLOAD_LIVE)
+	if (p->state == KT_PAYLOAD_LIVE && !p->exited)
 		return kterr_hint(kterr_new(0, "expect payload %s: still running, no exit status yet",
 					    name),
-				  "wait-payload %s (or kill-payload) before this line", name);
+				  "wait-payload %s (or kill-payload) before this line, or give it "
+				  "time: within=DURATION", name);
 	if (p->exit_status != want)
 		return kterr_new(0, "expect payload %s: exited %d, wanted exit=%ld", name,
 				 p->exit_status, want);
@@ -328,8 +377,11 @@ static struct kterr *exec_payload(struct kt_exec *x, const struct kt_stmt *st)
 
 const struct kt_form kt_expect_payload = {
 	.name = "payload", .kind = KT_STMT_EXPECT, .op = -1,
-	.help = "A payload that was waited for or killed exited with status N.",
-	.args = { { NULL, KT_T_NAME, 0 }, { "cgroup", KT_T_NAME, OPT }, { "exit", KT_T_INT, KEY } },
+	.help = "A payload exited with status N: it was waited for or killed, or the guest "
+		"reported its exit." WITHIN_HELP " A payload nobody waited for passes once the guest "
+		"reports its exit.",
+	.args = { { NULL, KT_T_NAME, 0 }, { "cgroup", KT_T_NAME, OPT }, { "exit", KT_T_INT, KEY },
+		  WITHIN },
 	.validate = need_name,
 	.exec = exec_payload,
 };

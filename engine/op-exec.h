@@ -28,6 +28,11 @@ struct kterr *kt_exec_guest_simple(struct kt_exec *x, enum kt_op_kind op, const 
  * executor merged adjacent write-kernel-cold ops. */
 const struct kt_stmt *const *kt_exec_batch(const struct kt_exec *x, size_t *n);
 
+/* True while an expectation with within= is checked again after a
+ * failed check: expect read and expect snapshot then take their capture
+ * again (the same read, the same capture-snapshot) to see a change. */
+bool kt_exec_rechecking(const struct kt_exec *x);
+
 /* Mark the statement being applied as applied-with-a-warning. */
 void kt_exec_warn(struct kt_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record captured data (a JSON value) for the statement being applied. */

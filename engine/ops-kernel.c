@@ -73,8 +73,10 @@ static struct kterr *exec_capture_snapshot(struct kt_exec *x, const struct kt_st
 	if (e)
 		return e;
 	c = kt_scn_add_capture(kt_exec_state(x), tag, KT_CAP_SNAPSHOT);
-	if (c)
+	if (c) {
 		c->snap = snap;
+		c->retake = true;
+	}
 	json = h->ops->snapshot_json ? h->ops->snapshot_json(h->ctx, snap) : NULL;
 	if (json)
 		kt_exec_captured(x, "%s", json);
@@ -224,8 +226,11 @@ static struct kterr *exec_read(struct kt_exec *x, const struct kt_stmt *st)
 		return e;
 	v.width = w;
 	c = kt_scn_add_capture(kt_exec_state(x), kt_stmt_posval(st, 0), KT_CAP_READ);
-	if (c)
+	if (c) {
 		c->value = v;
+		c->target = t;
+		c->cold = st->form->op == KT_OP_READ_KERNEL_COLD;
+	}
 	kt_exec_captured(x, "\"%s\"", kt_kvalue_format(&v, buf, sizeof(buf)));
 	return NULL;
 }

@@ -444,6 +444,12 @@ struct kt_capture *kt_scn_add_capture(struct kt_scenario *s, const char *tag,
 const struct kt_capture *kt_scn_capture(const struct kt_scenario *s, const char *tag,
 					enum kt_capture_kind kind)
 {
+	return kt_scn_capture_mut((struct kt_scenario *)s, tag, kind);
+}
+
+struct kt_capture *kt_scn_capture_mut(struct kt_scenario *s, const char *tag,
+				      enum kt_capture_kind kind)
+{
 	for (size_t i = 0; i < s->ncaptures; i++)
 		if (s->captures[i].kind == kind && !strcmp(s->captures[i].tag, tag))
 			return &s->captures[i];

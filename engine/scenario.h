@@ -60,6 +60,10 @@ struct kt_payload {
 	uint64_t handle;
 	enum kt_payload_state state;
 	bool by_teardown;	/* consumed: killed when its owner's step ended */
+	/* The guest said it exited (a payload-exit event) before anyone
+	 * waited for it: exit_status is known while it is still LIVE (a
+	 * wait-payload or kill-payload still collects it). */
+	bool exited;
 	int exit_status;
 };
 
@@ -76,7 +80,15 @@ struct kt_capture {
 	int *pids;		/* PROCS */
 	size_t npids;
 	uint64_t snap;		/* SNAPSHOT: the host's id */
+	/* SNAPSHOT: made by capture-snapshot, so `expect snapshot ...
+	 * within=` takes it again on each check; false for a watch fire or a
+	 * failure dump, which within= waits for instead. */
+	bool retake;
 	struct kt_kvalue value;	/* READ */
+	/* READ: what was read, and how, so `expect read ... within=` reads
+	 * it again on each check. */
+	struct kt_ktarget target;
+	bool cold;
 };
 
 struct kt_scenario {
@@ -157,6 +169,9 @@ struct kt_capture *kt_scn_add_capture(struct kt_scenario *s, const char *tag,
 				      enum kt_capture_kind kind);
 const struct kt_capture *kt_scn_capture(const struct kt_scenario *s, const char *tag,
 					enum kt_capture_kind kind);
+/* The same capture, to be taken again in place (within=). */
+struct kt_capture *kt_scn_capture_mut(struct kt_scenario *s, const char *tag,
+				      enum kt_capture_kind kind);
 
 /* The step-local cgroups, deepest first (children before parents), as
  * indexes into s->cgs; returns how many (out has room for s->ncgs). */

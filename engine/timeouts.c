@@ -148,6 +148,11 @@ uint64_t kt_scaled_ms(uint64_t ms)
 	return (uint64_t)((double)ms * scale + 0.5);
 }
 
+uint64_t kt_scaled_ns(uint64_t ns)
+{
+	return (uint64_t)((double)ns * scale + 0.5);
+}
+
 uint64_t kt_limit_ms(enum kt_limit l)
 {
 	return l < KT_LIM_N ? kt_scaled_ms(kt_limits[l].default_ms) : 0;

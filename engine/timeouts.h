@@ -96,6 +96,10 @@ uint64_t kt_limit_ms(enum kt_limit l);
 /* Scale an arbitrary millisecond count (a caller's own default). */
 uint64_t kt_scaled_ms(uint64_t ms);
 
+/* The same in nanoseconds (a recipe's within=, the executor's own
+ * listening bounds). */
+uint64_t kt_scaled_ns(uint64_t ns);
+
 /* A limit by name, or -1. */
 int kt_limit_find(const char *name);
 

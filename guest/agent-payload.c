@@ -12,7 +12,9 @@
  * with the exit. wait-payload has no timeout: its reply is deferred (the
  * agent keeps serving other requests) and sent when the payload exits.
  * A record is forgotten once its exit has been handed over (a wait's
- * reply, or a kill); a cancelled wait leaves it for a later kill.
+ * reply, or a kill); a cancelled wait leaves it for a later kill. An exit
+ * nobody is waiting for is also announced at once (a payload-exit EVENT),
+ * for expectations that wait for it.
  */
 #include "guest/agent.h"
 
@@ -161,8 +163,19 @@ void agent_payloads_poll(struct agent *a)
 			continue;
 		p->exited = true;
 		p->end_ns = kt_now_ns();
-		if (!p->waiting)
+		if (!p->waiting) {
+			/* Nobody waits yet: say so, so `expect payload ...
+			 * within=` sees it; the record stays for a wait or a kill. */
+			wire_buf_init(&res);
+			wire_begin(&res, WIRE_EVENT, 0);
+			wire_put_str(&res, "event", "payload-exit");
+			wire_put_str(&res, "name", p->name);
+			wire_put_u64(&res, "handle", p->handle);
+			wire_put_i64(&res, "exit_status", exit_code(p->status));
+			kterr_free(agent_send(a, &res));
+			wire_buf_free(&res);
 			continue;
+		}
 		p->waiting = false;
 		wire_buf_init(&res);
 		wire_begin(&res, WIRE_OP_REPLY, p->wait_seq);

@@ -34,17 +34,27 @@
 #include "engine/util.h"
 #include "engine/wait.h"
 #include "guest/layout.h"
+#include "guest/sched-exit.h"
 
 #define BOOT_LOG "/tmp/sched.log"
 #define SCX_SYSFS "/sys/kernel/sched_ext"
 #define TAIL_BYTES 600
 
+/* After sched_ext leaves "enabled" on its own, how long to wait for the
+ * kernel's "disabled (REASON)" record before reporting without it: the
+ * kernel prints it at the end of its disable work, after every task has
+ * been moved back to the fair class. */
+#define REASON_WAIT_MS 3000
+
 static struct {
 	pid_t pid;		/* 0: none of ours attached */
 	char name[64];
 	bool monitor;		/* an exit is news (not one we asked for) */
+	bool reported;		/* its ejection was reported; its exit is not news */
+	uint64_t left_ns;	/* when sched_ext was first seen not enabled */
 	char log[96];		/* its output */
 } cur;
+
 /* The log being forwarded to the host (the current scheduler's, or the
  * last one's until it is drained) and how much of it went. */
 static char fwd_log[96];
@@ -206,6 +216,8 @@ static struct kterr *start(const char *name, const char *bin, const char *args, 
 	}
 	cur.pid = pid;
 	cur.monitor = true;
+	cur.reported = false;
+	cur.left_ns = 0;
 	snprintf(cur.name, sizeof(cur.name), "%s", name);
 	snprintf(cur.log, sizeof(cur.log), "%s", log);
 	return NULL;
@@ -435,8 +447,77 @@ static void forward_log(struct agent *a, const char *who)
 	}
 }
 
+/* One sched-exit EVENT: the scheduler is gone, by the kernel's word
+ * (EJECTED: sched_ext left "enabled" while its process may live on) or
+ * because its process exited (STATUS). */
+static void send_exit(struct agent *a, bool ejected, int status)
+{
+	struct wire_buf ev;
+	char reason[1024], tail[TAIL_BYTES + 1], state[32];
+	struct sched_exit x;
+	off_t end = log_size(cur.log);
+
+	kmsg_reason(reason, sizeof(reason));
+	sched_exit_parse(reason, &x);
+	log_tail(cur.log, end > TAIL_BYTES ? end - TAIL_BYTES : 0, tail, sizeof(tail));
+	wire_buf_init(&ev);
+	wire_begin(&ev, WIRE_EVENT, 0);
+	wire_put_str(&ev, "event", "sched-exit");
+	wire_put_str(&ev, "name", cur.name);
+	if (ejected)
+		wire_put_u64(&ev, "ejected", 1);
+	else
+		wire_put_i64(&ev, "status", status);
+	wire_put_str(&ev, "state", agent_scx_state(state, sizeof(state)));
+	wire_put_str(&ev, "reason", reason);
+	wire_put_str(&ev, "why", x.why);
+	wire_put_str(&ev, "detail", x.detail);
+	if (x.kind) {
+		wire_put_str(&ev, "kind", x.kind);
+		wire_put_u64(&ev, "kind_value", (uint64_t)x.kind_value);
+	}
+	wire_put_str(&ev, "output", tail);
+	kterr_free(agent_send(a, &ev));
+	wire_buf_free(&ev);
+	if (ejected)
+		agent_console("scheduler %s ejected by the kernel: %s", cur.name,
+			      x.why[0] ? x.why : reason[0] ? reason : "no sched_ext message");
+	else
+		agent_console("scheduler %s exited (%s %d): %s", cur.name,
+			      status < 0 ? "signal" : "status", status < 0 ? -status : status,
+			      reason[0] ? reason : "no sched_ext message");
+}
+
+/* sched_ext left "enabled" with our scheduler attached and nobody asking:
+ * the kernel ejected it (watchdog, scx_bpf_error, sysrq). Report it as
+ * soon as the kernel says why, whether or not its process exits. */
+static void watch_ejection(struct agent *a)
+{
+	char reason[1024];
+	struct sched_exit x;
+	uint64_t now = kt_now_ns();
+
+	if (scx_state_is("enabled")) {
+		cur.left_ns = 0;
+		return;
+	}
+	if (!cur.left_ns)
+		cur.left_ns = now;
+	kmsg_reason(reason, sizeof(reason));
+	if (now - cur.left_ns < kt_scaled_ms(REASON_WAIT_MS) * 1000000ull &&
+	    /* no word from the kernel yet */
+	    (!sched_exit_parse(reason, &x) ||
+	     /* user space let go (its process closed the link, a kill):
+	      * the process's exit is the news, and it comes next */
+	     sched_exit_by_user_space(&x)))
+		return;
+	send_exit(a, true, 0);
+	cur.reported = true;
+}
+
 /* Forward the scheduler's output; report an exit nobody asked for as a
- * sched-exit EVENT with the kernel's reason and the scheduler's last words. */
+ * sched-exit EVENT with the kernel's reason and the scheduler's last words:
+ * when the kernel ejects it, and when its process exits unasked. */
 void agent_sched_poll(struct agent *a)
 {
 	static char fwd_name[64];
@@ -454,31 +535,18 @@ void agent_sched_poll(struct agent *a)
 	forward_log(a, fwd_name);
 	if (!strcmp(fwd_log, BOOT_LOG))
 		boot_log_sent = fwd_sent;
-	if (!cur.pid || !agent_wait_child(cur.pid, 0, &st))
+	if (!cur.pid)
 		return;
-	if (cur.monitor) {
-		struct wire_buf ev;
-		char reason[1024], tail[TAIL_BYTES + 1], state[32];
-		off_t end = log_size(cur.log);
-
-		kmsg_reason(reason, sizeof(reason));
-		log_tail(cur.log, end > TAIL_BYTES ? end - TAIL_BYTES : 0, tail, sizeof(tail));
-		wire_buf_init(&ev);
-		wire_begin(&ev, WIRE_EVENT, 0);
-		wire_put_str(&ev, "event", "sched-exit");
-		wire_put_str(&ev, "name", cur.name);
-		wire_put_i64(&ev, "status", WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st));
-		wire_put_str(&ev, "state", agent_scx_state(state, sizeof(state)));
-		wire_put_str(&ev, "reason", reason);
-		wire_put_str(&ev, "output", tail);
-		kterr_free(agent_send(a, &ev));
-		wire_buf_free(&ev);
-		agent_console("scheduler %s exited (%s %d): %s", cur.name,
-			      WIFSIGNALED(st) ? "signal" : "status",
-			      WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
-			      reason[0] ? reason : "no sched_ext message");
+	if (!agent_wait_child(cur.pid, 0, &st)) {
+		if (cur.monitor && !cur.reported)
+			watch_ejection(a);
+		return;
 	}
+	if (cur.monitor && !cur.reported)
+		send_exit(a, false, WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st));
 	cur.pid = 0;
+	cur.reported = false;
+	cur.left_ns = 0;
 }
 
 const struct agent_op agent_sched_ops[] = {

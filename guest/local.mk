@@ -10,7 +10,7 @@ ktcon_guest_SOURCES = \
 	guest/agent-chan.c guest/agent-mounts.c guest/agent-reap.c \
 	guest/agent-power.c guest/agent-class.c guest/agent-shell.c guest/agent-util.c \
 	guest/agent-cgroup.c guest/agent-irq.c guest/agent-payload.c \
-	guest/agent-worker.c guest/agent-spawn.c guest/agent-sched.c guest/agent-bpf.c guest/worker.h guest/worker-int.h guest/worker.c \
+	guest/agent-worker.c guest/agent-spawn.c guest/agent-sched.c guest/sched-exit.c guest/sched-exit.h guest/agent-bpf.c guest/worker.h guest/worker-int.h guest/worker.c \
 	guest/worker-work.c guest/worker-affinity.c \
 	guest/agent-state.c guest/agent-stream.c \
 	guest/state-cgroups.c guest/state-cgroups.h \

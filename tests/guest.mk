@@ -37,3 +37,10 @@ check_PROGRAMS += tests/unit/test_state_print
 tests_unit_test_state_print_SOURCES = tests/unit/test_state_print.c tui/state-print.c
 tests_unit_test_state_print_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_state_print_LDADD = $(UNIT_LDADD)
+
+# The kernel's account of a scheduler's exit, from real guests' records.
+check_PROGRAMS += tests/unit/test_sched_exit
+tests_unit_test_sched_exit_SOURCES = tests/unit/test_sched_exit.c guest/sched-exit.c \
+	guest/sched-exit.h
+tests_unit_test_sched_exit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sched_exit_LDADD = $(UNIT_LDADD)

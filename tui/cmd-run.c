@@ -265,8 +265,14 @@ static void on_event(void *ctx, const struct kt_event *ev)
 		char *m = ev->err ? kterr_strdup(ev->err) : NULL;
 		char *st = ev->stmt ? kt_stmt_print(ev->stmt) : NULL;
 
-		say(j, "  %-6s %4d  %s%s%s\n", ev->ok ? "ok" : "FAIL", ev->stmt ? ev->stmt->line : 0,
-		    st ? st : (ev->text ? ev->text : "expect"), m ? ": " : "", m ? m : "");
+		/* How long a within= waited: the measure of a loaded host. */
+		if (ev->ok && ev->stmt && kt_stmt_get(ev->stmt, "within"))
+			say(j, "  ok     %4d  %s  (%s)\n", ev->stmt->line, st ? st : "expect",
+			    kt_fmt_duration(ev->ns, d, sizeof(d)));
+		else
+			say(j, "  %-6s %4d  %s%s%s\n", ev->ok ? "ok" : "FAIL",
+			    ev->stmt ? ev->stmt->line : 0, st ? st : (ev->text ? ev->text : "expect"),
+			    m ? ": " : "", m ? m : "");
 		free(st);
 		free(m);
 		break;

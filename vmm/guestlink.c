@@ -261,28 +261,78 @@ static const char *gone(void *ctx)
 
 static const struct kt_link_ops ops = { .request = request, .poll = link_poll, .gone = gone };
 
-/* EVENT frames as the executor's guest events. */
-static void on_event(const struct wire_msg *m, void *ctx)
+/* A sched-exit EVENT as the executor's guest event. Ejected (the kernel
+ * disabled it, the process may live on): the kernel's reason and its
+ * detail first, then the exit kind; else the process's status. Both end
+ * with the kernel's sched_ext records and the scheduler's last output. */
+static void on_sched_exit(const struct wire_msg *m, struct kt_exec *x)
 {
-	const char *kind = wire_get(m, "event"), *reason = wire_get(m, "reason");
-	const char *out = wire_get(m, "output");
-	struct kt_guest_event ev = { .name = wire_get(m, "name") };
+	const char *reason = wire_get(m, "reason"), *out = wire_get(m, "output");
+	const char *why = wire_get(m, "why"), *detail = wire_get(m, "detail");
+	const char *kind = wire_get(m, "kind");
+	struct kt_guest_event ev = { .kind = KT_GEV_SCHED_EXIT, .name = wire_get(m, "name") };
+	uint64_t ejected = 0, kval = 0;
+	char kbuf[96] = "";
 	char *text;
 	int64_t st = 0;
 
-	if (!kind || strcmp(kind, "sched-exit"))
-		return;		/* an agent newer than this host: not ours to guess */
+	wire_get_u64(m, "ejected", &ejected);
+	wire_get_u64(m, "kind_value", &kval);
 	wire_get_i64(m, "status", &st);
-	ev.kind = KT_GEV_SCHED_EXIT;
 	ev.status = (int)st;
-	text = kt_strfmt("%s %lld; kernel: %s; its last output: %s",
-			 st < 0 ? "killed by signal" : "exit status",
-			 (long long)(st < 0 ? -st : st),
-			 reason && *reason ? reason : "(no sched_ext message)",
-			 out && *out ? out : "(none)");
+	ev.ejected = ejected != 0;
+	if (kind && *kind)
+		snprintf(kbuf, sizeof(kbuf), ", %s (%llu)", kind, (unsigned long long)kval);
+	if (ev.ejected)
+		text = kt_strfmt("%s%s%s%s%s; kernel: %s; its last output: %s",
+				 why && *why ? why : "sched_ext disabled, no reason from the kernel",
+				 detail && *detail ? " (" : "", detail && *detail ? detail : "",
+				 detail && *detail ? ")" : "",
+				 kbuf,
+				 reason && *reason ? reason : "(no sched_ext message)",
+				 out && *out ? out : "(none)");
+	else
+		text = kt_strfmt("%s %lld; kernel: %s; its last output: %s",
+				 st < 0 ? "killed by signal" : "exit status",
+				 (long long)(st < 0 ? -st : st),
+				 reason && *reason ? reason : "(no sched_ext message)",
+				 out && *out ? out : "(none)");
 	ev.text = text;
-	kt_exec_guest_event(ctx, &ev);
+	kt_exec_guest_event(x, &ev);
 	free(text);
+}
+
+/* A payload-exit EVENT: a payload exited before anyone waited for it. */
+static void on_payload_exit(const struct wire_msg *m, struct kt_exec *x)
+{
+	struct kt_guest_event ev = { .kind = KT_GEV_PAYLOAD_EXIT, .name = wire_get(m, "name") };
+	int64_t st = 0;
+
+	wire_get_u64(m, "handle", &ev.handle);
+	wire_get_i64(m, "exit_status", &st);
+	ev.status = (int)st;
+	kt_exec_guest_event(x, &ev);
+}
+
+static const struct {
+	const char *event;
+	void (*handle)(const struct wire_msg *m, struct kt_exec *x);
+} event_kinds[] = {
+	{ "sched-exit", on_sched_exit },
+	{ "payload-exit", on_payload_exit },
+};
+
+/* EVENT frames as the executor's guest events. */
+static void on_event(const struct wire_msg *m, void *ctx)
+{
+	const char *kind = wire_get(m, "event");
+
+	for (size_t i = 0; kind && i < ARRAY_SIZE(event_kinds); i++)
+		if (!strcmp(kind, event_kinds[i].event)) {
+			event_kinds[i].handle(m, ctx);
+			return;
+		}
+	/* an agent newer than this host: not ours to guess */
 }
 
 void guestlink_route_events(struct agentlink *l, struct kt_exec *x)

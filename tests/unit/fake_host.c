@@ -17,7 +17,7 @@ static struct kterr *var(void *ctx, uint64_t snap, const char *name, uint64_t *v
 
 	if (!strcmp(name, "missing"))
 		return kterr_new(0, "no variable '%s' in snapshot %llu", name, (unsigned long long)snap);
-	*value = h->var_value;
+	*value = h->value_after && (int)snap >= h->value_after ? h->var_late : h->var_value;
 	return NULL;
 }
 
@@ -48,7 +48,7 @@ static struct kterr *kread(void *ctx, bool cold, const struct kt_ktarget *t,
 	struct fake_host *h = ctx;
 
 	h->reads++;
-	out->u = h->read_value;
+	out->u = h->value_after && h->reads >= h->value_after ? h->read_late : h->read_value;
 	return NULL;
 }
 

@@ -13,6 +13,10 @@ struct fake_host {
 	int reads;
 	uint64_t read_value;
 	uint64_t var_value;
+	/* From the value_after'th read (kernel_read) or capture on, reads
+	 * give read_late and variables var_late (0: never). */
+	int value_after;
+	uint64_t read_late, var_late;
 	unsigned armed[8];
 	int narmed;
 };

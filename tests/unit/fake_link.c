@@ -90,7 +90,8 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	switch (req->verb) {
 	case KT_GREQ_QUERY_CGROUP:
 	case KT_GREQ_QUERY_SCHED:
-		*reply = f->query;
+		f->nqueries++;
+		*reply = f->query_after && f->nqueries >= f->query_after ? f->query_late : f->query;
 		reply->pids = NULL;
 		reply->workers = NULL;
 		return NULL;
@@ -135,6 +136,8 @@ static struct kterr *fake_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 	if (f->now)
 		*f->now += timeout_ns;
 	f->poll_ns += timeout_ns;
+	if (f->event_at && f->npolls == f->event_at && f->exec)
+		kt_exec_guest_event(f->exec, &f->event);
 	if (f->poll_fail)
 		return kterr_new(ECONNRESET, "%s", f->poll_fail);
 	if (f->state_gen != *gen && f->state.valid) {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "engine/executor.h"
 #include "engine/link.h"
 
 #define FAKE_LOG_MAX 256
@@ -25,6 +26,11 @@ struct fake_link {
 	int exit_status;		/* wait/kill-payload */
 	bool block_wait;		/* wait-payload blocks until cancelled */
 	struct kt_greply query;		/* copied into query replies */
+	/* Queries (cgroup, sched) counted; from the query_after'th one on,
+	 * query_late is the answer (0: never): a state that comes true. */
+	int nqueries;
+	int query_after;
+	struct kt_greply query_late;
 	struct kt_worker_report workers[8];
 	size_t nworkers;
 	int procs_count;		/* pids capture-cgroup-procs returns */
@@ -38,6 +44,11 @@ struct fake_link {
 	struct kt_gstate state;
 	uint64_t state_gen;
 	const char *poll_fail;
+	/* The event_at'th poll hands event to exec (a guest event arriving
+	 * while the executor waits); 0: none. */
+	int event_at;
+	struct kt_guest_event event;
+	struct kt_exec *exec;
 	/* The request starting with die_at fails and the guest is gone from
 	 * then on (the link's gone hook says so). */
 	const char *die_at;

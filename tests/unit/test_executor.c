@@ -836,6 +836,275 @@ static void test_guest_events_update_state_between_statements(void **state)
 	harness_free(&h);
 }
 
+static void test_expect_within_passes_once_the_condition_holds(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.query_after = 4;		/* enabled from the 4th check on */
+	h.link.query_late.sched.enabled = true;
+	strcpy(h.link.query_late.sched.ops, "qmap");
+	t0 = h.now;
+	harness_run(&h, "step\n"
+			"  expect sched state=enabled ops=qmap within=5s\n");
+	assert_null(h.err);
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_PASS);
+	assert_int_equal(h.link.nqueries, 4);
+	/* three waits of one poll interval each, on the fake clock */
+	assert_true(h.now - t0 >= 300000000ULL && h.now - t0 < 400000000ULL);
+	harness_free(&h);
+}
+
+static void test_expect_within_fails_at_the_deadline_with_what_it_saw_last(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	t0 = h.now;
+	harness_run(&h, "step\n"
+			"  expect sched state=enabled within=1s\n");
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_FAIL);
+	assert_contains(harness_line(&h, 2)->error, "sched_ext is disabled, wanted enabled");
+	assert_contains(harness_line(&h, 2)->error, "waited 1");
+	assert_contains(harness_line(&h, 2)->error, "11 checks, within=1s");
+	/* The deadline is the clock's: exactly one second of fake time. */
+	assert_true(h.now - t0 == 1000000000ULL);
+	assert_int_equal(h.link.nqueries, 11);
+	harness_free(&h);
+}
+
+static void test_expect_without_within_checks_once(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.query_after = 2;
+	h.link.query_late.sched.enabled = true;
+	harness_run(&h, "step\n"
+			"  expect sched state=enabled\n");
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_FAIL);
+	assert_int_equal(h.link.nqueries, 1);
+	harness_free(&h);
+}
+
+static void test_expect_cgroup_within_polls_the_guest(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.query_after = 3;
+	h.link.query_late.cgroup.frozen = true;
+	harness_run(&h, "step\n"
+			"  cgroup w\n"
+			"  expect cgroup w frozen=1 within=2s\n"
+			"  expect cgroup w populated=1 within=300ms\n");
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_FAIL);
+	assert_contains(harness_line(&h, 4)->error, "populated=0, wanted populated=1");
+	harness_free(&h);
+}
+
+static void test_expect_read_within_reads_the_target_again(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.host.read_value = 1;
+	h.host.value_after = 3;		/* the 3rd read sees 7 */
+	h.host.read_late = 7;
+	harness_run(&h, "step\n"
+			"  read-kernel-hot j jiffies_64 u64\n"
+			"  expect read j == 7 within=1s\n"
+			"  expect read j == 8 within=200ms\n");
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_FAIL);
+	assert_contains(harness_line(&h, 4)->error, "read 0x7, wanted == 8");
+	/* 1 read by the op, 2 by the first wait, 2 more by the second */
+	assert_int_equal(h.host.reads, 5);
+	harness_free(&h);
+}
+
+static void test_expect_snapshot_within_captures_again(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.host.var_value = 0;
+	h.host.value_after = 4;		/* the 4th capture sees 1 */
+	h.host.var_late = 1;
+	harness_run(&h, "step\n"
+			"  capture-snapshot q\n"
+			"  expect snapshot q var scx.state == 1 within=2s\n");
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_int_equal(h.host.captures, 4);
+	harness_free(&h);
+}
+
+static void test_expect_snapshot_within_waits_for_a_tag_that_does_not_exist(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	harness_run(&h, "step\n"
+			"  expect snapshot sched_ext_exit var scx.exit_kind == 1025 within=500ms\n");
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_FAIL);
+	assert_contains(harness_line(&h, 2)->error, "nothing captured under 'sched_ext_exit'");
+	assert_contains(harness_line(&h, 2)->error, "waited 500");
+	/* nothing made the tag: no capture was taken to look for it */
+	assert_int_equal(h.host.captures, 0);
+	harness_free(&h);
+}
+
+static void test_expect_payload_within_waits_for_its_exit_event(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.next_handle = 5;
+	h.link.event_at = 3;
+	h.link.event = (struct kt_guest_event){ .kind = KT_GEV_PAYLOAD_EXIT, .name = "p",
+						.handle = 5, .status = 3 };
+	harness_load(&h, "stage-payload p /bin/p\nstep\n"
+			 "  run-payload p\n"
+			 "  expect payload p exit=3 within=2s\n"
+			 "  expect payload p exit=4 within=200ms\n");
+	h.link.exec = h.x;
+	h.err = kt_exec_run(h.x);
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_PASS);
+	assert_int_equal(harness_line(&h, 5)->status, KT_RES_FAIL);
+	assert_contains(harness_line(&h, 5)->error, "exited 3, wanted exit=4");
+	kterr_free(h.err);
+	h.err = NULL;
+	harness_free(&h);
+}
+
+static void test_expect_payload_still_running_without_an_exit_event(void **state)
+{
+	RUN(h, "stage-payload p /bin/p\nstep\n"
+	       "  run-payload p\n"
+	       "  expect payload p exit=0 within=300ms\n");
+	assert_int_equal(harness_line(&h, 4)->status, KT_RES_FAIL);
+	assert_contains(harness_line(&h, 4)->error, "still running, no exit status yet");
+	assert_contains(harness_line(&h, 4)->error, "4 checks");
+	harness_free(&h);
+}
+
+static void test_an_ejection_heard_after_a_failed_op_comes_first_in_the_run_error(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.fail_prefix = "spawn";
+	h.link.fail_errno = ETIMEDOUT;
+	h.link.fail_msg = "worker 3 not ready after 5000 ms";
+	/* the kernel's word comes a moment after the op failed */
+	h.link.event_at = 3;
+	h.link.event = (struct kt_guest_event){
+		.kind = KT_GEV_SCHED_EXIT, .name = "scx_qmap", .ejected = true,
+		.text = "runnable task stall (qmap: kworker/0:1[12] failed to run for 5.1s)" };
+	harness_load(&h, "scheduler scx_qmap\nstep\n"
+			 "  add-cgroup busy\n"
+			 "  spawn busy workers=4\n");
+	h.link.exec = h.x;
+	t0 = h.now;
+	h.err = kt_exec_run(h.x);
+	h.errstr = kterr_strdup(h.err);
+	assert_non_null(h.errstr);
+	/* the scheduler's exit first, then what failed because of it */
+	if (strncmp(h.errstr, "scheduler scx_qmap ejected: runnable task stall (qmap: kworker", 62))
+		fail_msg("the run's error does not start with the ejection: %s", h.errstr);
+	assert_contains(h.errstr, "failure dump: snapshot sched-exit; then: ");
+	assert_contains(h.errstr, "spawn busy workers=4: worker 3 not ready after 5000 ms");
+	assert_int_equal(kt_exec_results(h.x)->nfailure_dumps, 1);
+	/* it stopped listening as soon as the exit came, well before the bound */
+	assert_true(h.now - t0 < 1000000000ULL);
+	harness_free(&h);
+}
+
+static void test_a_failed_run_without_a_scheduler_hears_only_what_is_on_its_way(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.fail_prefix = "add-cgroup";
+	t0 = h.now;
+	harness_run(&h, "step\n  add-cgroup a\n");
+	assert_non_null(h.err);
+	/* only what is already on its way: 200 ms */
+	assert_true(h.now - t0 >= 200000000ULL && h.now - t0 < 300000000ULL);
+	harness_free(&h);
+}
+
+static void test_a_failed_run_with_a_scheduler_listens_a_bounded_moment(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.fail_prefix = "add-cgroup";
+	t0 = h.now;
+	harness_run(&h, "scheduler scx_simple\nstep\n  add-cgroup a\n");
+	assert_non_null(h.err);
+	assert_int_equal(kt_exec_results(h.x)->nguest_failures, 0);
+	/* the whole bound, on the fake clock, and no more */
+	assert_true(h.now - t0 >= 4000000000ULL && h.now - t0 < 4100000000ULL);
+	harness_free(&h);
+}
+
+static void test_a_run_ending_with_its_scheduler_disabled_waits_for_the_exit(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	/* every step passed, but the guest says sched_ext is disabled: the
+	 * agent's report of why comes a moment later */
+	h.link.query.sched.enabled = false;
+	h.link.event_at = 5;
+	h.link.event = (struct kt_guest_event){
+		.kind = KT_GEV_SCHED_EXIT, .name = "scx_qmap", .ejected = true,
+		.text = "runnable task stall (qmap: kt-w:busy[39] failed to run for 5.055s)" };
+	harness_load(&h, "scheduler scx_qmap\nstep\n  expect sched state=disabled\n");
+	h.link.exec = h.x;
+	h.err = kt_exec_run(h.x);
+	h.errstr = kterr_strdup(h.err);
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	assert_false(kt_exec_results(h.x)->passed);
+	assert_non_null(h.errstr);
+	assert_int_equal(strncmp(h.errstr, "scheduler scx_qmap ejected: runnable task stall", 47), 0);
+	harness_free(&h);
+}
+
+static void test_a_run_ending_with_its_scheduler_enabled_does_not_wait(void **state)
+{
+	struct harness h;
+	uint64_t t0;
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.query.sched.enabled = true;
+	t0 = h.now;
+	harness_run(&h, "scheduler scx_simple\nstep\n  add-cgroup a\n");
+	assert_null(h.err);
+	assert_true(h.now - t0 < 100000000ULL);
+	assert_int_equal(fake_link_count(&h.link, "query-sched"), 1);
+	harness_free(&h);
+}
+
 static void *cancel_soon(void *arg)
 {
 	struct timespec ts = { 0, 20000000 };
@@ -1038,6 +1307,20 @@ int main(void)
 		cmocka_unit_test(test_cancel_too_late_leaves_the_op_applied),
 		cmocka_unit_test(test_console_apply_and_next_step),
 		cmocka_unit_test(test_console_apply_with_expect_error),
+		cmocka_unit_test(test_expect_within_passes_once_the_condition_holds),
+		cmocka_unit_test(test_expect_within_fails_at_the_deadline_with_what_it_saw_last),
+		cmocka_unit_test(test_expect_without_within_checks_once),
+		cmocka_unit_test(test_expect_cgroup_within_polls_the_guest),
+		cmocka_unit_test(test_expect_read_within_reads_the_target_again),
+		cmocka_unit_test(test_expect_snapshot_within_captures_again),
+		cmocka_unit_test(test_expect_snapshot_within_waits_for_a_tag_that_does_not_exist),
+		cmocka_unit_test(test_expect_payload_within_waits_for_its_exit_event),
+		cmocka_unit_test(test_expect_payload_still_running_without_an_exit_event),
+		cmocka_unit_test(test_an_ejection_heard_after_a_failed_op_comes_first_in_the_run_error),
+		cmocka_unit_test(test_a_failed_run_without_a_scheduler_hears_only_what_is_on_its_way),
+		cmocka_unit_test(test_a_failed_run_with_a_scheduler_listens_a_bounded_moment),
+		cmocka_unit_test(test_a_run_ending_with_its_scheduler_disabled_waits_for_the_exit),
+		cmocka_unit_test(test_a_run_ending_with_its_scheduler_enabled_does_not_wait),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

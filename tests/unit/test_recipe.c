@@ -134,6 +134,23 @@ static void test_print_quotes_what_needs_it(void **state)
 	kt_recipe_free(r);
 }
 
+static void test_within_parses_and_prints_back(void **state)
+{
+	struct kt_recipe *r = parse("step\n  expect sched state=enabled ops=qmap within=60s\n"
+				    "  expect workers @runner progress within=500ms\n");
+	char *s;
+
+	assert_int_equal(r->ndiags, 0);
+	assert_string_equal(kt_stmt_get(&r->stmts[1], "within"), "60s");
+	s = kt_stmt_print(&r->stmts[1]);
+	assert_string_equal(s, "expect sched state=enabled ops=qmap within=60s");
+	free(s);
+	s = kt_stmt_print(&r->stmts[2]);
+	assert_string_equal(s, "expect workers @runner progress within=500ms");
+	free(s);
+	kt_recipe_free(r);
+}
+
 static void test_console_line_parses_in_its_section(void **state)
 {
 	struct kt_stmt st;
@@ -191,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_every_error_of_a_file_is_reported),
 		cmocka_unit_test(test_sections_and_statement_kinds),
 		cmocka_unit_test(test_print_quotes_what_needs_it),
+		cmocka_unit_test(test_within_parses_and_prints_back),
 		cmocka_unit_test(test_console_line_parses_in_its_section),
 		cmocka_unit_test(test_completion_reads_the_tables),
 		cmocka_unit_test(test_completion_says_which_live_value_is_wanted),
