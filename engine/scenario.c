@@ -128,6 +128,43 @@ struct kterr *kt_scn_add_cgroup(struct kt_scenario *s, const char *name, bool fr
 	return NULL;
 }
 
+/* Append n pids to the (cgroup, owner) handle, creating it. */
+static struct kterr *add_handle(struct kt_scenario *s, const char *cgroup, enum kt_owner o,
+				const int *pids, size_t n)
+{
+	struct kt_workers *w = kt_scn_workers_of(s, cgroup, o);
+	int *np;
+
+	if (!w) {
+		struct kt_workers *nw = grow(s->workers, &s->nworkers, sizeof(*nw));
+
+		if (!nw)
+			return kterr_new(ENOMEM, "tracking workers of %s", show(cgroup));
+		s->workers = nw;
+		w = &nw[s->nworkers - 1];
+		w->cgroup = strdup(cgroup);
+		w->owner = o;
+		if (!w->cgroup) {
+			s->nworkers--;
+			return kterr_new(ENOMEM, "tracking workers of %s", show(cgroup));
+		}
+	}
+	np = realloc(w->pids, (w->npids + n + 1) * sizeof(int));
+	if (!np)
+		return kterr_new(ENOMEM, "tracking workers of %s", show(cgroup));
+	memcpy(np + w->npids, pids, n * sizeof(int));
+	w->pids = np;
+	w->npids += n;
+	return NULL;
+}
+
+static void drop_handle(struct kt_scenario *s, struct kt_workers *w)
+{
+	free_workers(w);
+	memmove(w, w + 1, (s->workers + s->nworkers - w - 1) * sizeof(*w));
+	s->nworkers--;
+}
+
 /* NAME itself or a cgroup nested below it ("a/b" is below "a"). */
 static bool in_subtree(const char *cg, const char *name)
 {
@@ -144,11 +181,11 @@ void kt_scn_remove_cgroup(struct kt_scenario *s, const char *name)
 	if (!copy)
 		return;
 	for (size_t i = 0; i < s->nworkers;)
-		if (*copy && in_subtree(s->workers[i].cgroup, copy))
-			kt_scn_drop_workers(s, s->workers[i].cgroup);
+		if (!strcmp(s->workers[i].cgroup, copy) ||
+		    (*copy && in_subtree(s->workers[i].cgroup, copy)))
+			drop_handle(s, &s->workers[i]);
 		else
 			i++;
-	kt_scn_drop_workers(s, copy);
 	for (size_t i = 0; i < s->ncgs;) {
 		struct kt_cg *cg = &s->cgs[i];
 
@@ -163,23 +200,40 @@ void kt_scn_remove_cgroup(struct kt_scenario *s, const char *name)
 	free(copy);
 }
 
-/* The owner of what sits in a cgroup: the cgroup's, or for the runner key
- * the owner of the runner workers (they are not in a managed cgroup). */
-static bool owner_of(const struct kt_scenario *s, const char *cg, enum kt_owner *o)
+/* The owner of what sits in a cgroup as a move's source: the cgroup's, or
+ * for the runner the owner of its workers, backdrop when any of them is
+ * (those are the ones a move could strand). */
+static bool source_owner(const struct kt_scenario *s, const char *cg, enum kt_owner *o)
 {
 	const struct kt_cg *c = kt_scn_cgroup(s, cg);
-	const struct kt_workers *w;
 
 	if (c) {
 		*o = c->owner;
 		return true;
 	}
-	w = kt_scn_workers(s, cg);
-	if (w && !*cg) {
-		*o = w->owner;
+	if (*cg)
+		return false;
+	if (kt_scn_workers_of(s, cg, KT_OWN_BACKDROP)) {
+		*o = KT_OWN_BACKDROP;
+		return true;
+	}
+	if (kt_scn_workers_of(s, cg, KT_OWN_STEP)) {
+		*o = KT_OWN_STEP;
 		return true;
 	}
 	return false;
+}
+
+/* The lifetime of a move's destination: a tracked cgroup's. The runner's
+ * own cgroup is never removed, so it strands nothing and gives the tasks
+ * no new lifetime: they keep their own. */
+static bool dest_owner(const struct kt_scenario *s, const char *cg, enum kt_owner *o)
+{
+	const struct kt_cg *c = *cg ? kt_scn_cgroup(s, cg) : NULL;
+
+	if (c)
+		*o = c->owner;
+	return c != NULL;
 }
 
 struct kterr *kt_scn_check_move(const struct kt_scenario *s, const char *from, const char *to)
@@ -193,11 +247,12 @@ struct kterr *kt_scn_check_move(const struct kt_scenario *s, const char *from, c
 				  "remove the op, or fix FROM or TO (move-all-tasks %s OTHER)", show(from));
 	if (s->in_backdrop)
 		return NULL;	/* no step-local cgroup exists in the backdrop pass */
-	if (owner_of(s, from, &fo) && owner_of(s, to, &to_o) && fo == KT_OWN_BACKDROP &&
+	if (source_owner(s, from, &fo) && dest_owner(s, to, &to_o) && fo == KT_OWN_BACKDROP &&
 	    to_o == KT_OWN_STEP)
-		return kterr_hint(kterr_new(0, "move from backdrop '%s' to step-local '%s' rejected: "
-					    "the tasks would be stranded when the step removes '%s'",
-					    show(from), to, to),
+		return kterr_hint(kterr_new(0, "move from backdrop '%s'%s to step-local '%s' "
+					    "rejected: the tasks would be stranded when the step "
+					    "removes '%s'", show(from),
+					    *from ? "" : " (the backdrop's runner workers)", to, to),
 				  "declare '%s' in the backdrop too (add-cgroup %s in the backdrop "
 				  "section), or move the tasks into a backdrop-owned cgroup instead",
 				  to, to);
@@ -206,35 +261,31 @@ struct kterr *kt_scn_check_move(const struct kt_scenario *s, const char *from, c
 
 void kt_scn_move_handles(struct kt_scenario *s, const char *from, const char *to)
 {
-	struct kt_workers *src = kt_scn_workers(s, from), *dst;
-	enum kt_owner o;
+	enum kt_owner d;
+	bool tracked = dest_owner(s, to, &d);
 
-	if (!src)
-		return;
-	/* Handles take the lifetime of where they now live; with no tracked
-	 * destination (the runner) they keep theirs. */
-	if (!owner_of(s, to, &o) || !*to)
-		o = src->owner;
-	dst = kt_scn_workers(s, to);
-	if (dst) {
-		int *np = realloc(dst->pids, (dst->npids + src->npids + 1) * sizeof(int));
+	/* Each handle of `from` (the runner has one per owner) takes the
+	 * lifetime of where it now lives; into the runner, which has none,
+	 * it keeps its own. */
+	for (size_t i = 0; i < s->nworkers;) {
+		struct kt_workers *w = &s->workers[i];
+		enum kt_owner o = tracked ? d : w->owner;
 
-		if (np) {
-			memcpy(np + dst->npids, src->pids, src->npids * sizeof(int));
-			dst->pids = np;
-			dst->npids += src->npids;
+		if (strcmp(w->cgroup, from)) {
+			i++;
+			continue;
 		}
-		dst->owner = o;
-		kt_scn_drop_workers(s, from);
-		return;
-	}
-	char *nk = strdup(to);
+		/* The pids go to a handle created or grown at the end of the
+		 * array, or already there: take a copy first, the array moves. */
+		int *pids = w->pids;
+		size_t n = w->npids;
 
-	if (!nk)
-		return;
-	free(src->cgroup);
-	src->cgroup = nk;
-	src->owner = o;
+		w->pids = NULL;
+		w->npids = 0;
+		drop_handle(s, w);
+		kterr_free(add_handle(s, to, o, pids, n));
+		free(pids);
+	}
 }
 
 struct kt_workers *kt_scn_workers(const struct kt_scenario *s, const char *cgroup)
@@ -245,45 +296,40 @@ struct kt_workers *kt_scn_workers(const struct kt_scenario *s, const char *cgrou
 	return NULL;
 }
 
+struct kt_workers *kt_scn_workers_of(const struct kt_scenario *s, const char *cgroup,
+				     enum kt_owner o)
+{
+	for (size_t i = 0; i < s->nworkers; i++)
+		if (s->workers[i].owner == o && !strcmp(s->workers[i].cgroup, cgroup))
+			return &s->workers[i];
+	return NULL;
+}
+
 struct kterr *kt_scn_add_workers(struct kt_scenario *s, const char *cgroup, const int *pids,
 				 size_t n)
 {
-	struct kt_workers *w = kt_scn_workers(s, cgroup);
-	const struct kt_cg *cg = kt_scn_cgroup(s, cgroup);
-	int *np;
+	const struct kt_cg *cg = *cgroup ? kt_scn_cgroup(s, cgroup) : NULL;
 
-	if (!w) {
-		struct kt_workers *nw = grow(s->workers, &s->nworkers, sizeof(*nw));
-
-		if (!nw)
-			return kterr_new(ENOMEM, "tracking workers of %s", show(cgroup));
-		s->workers = nw;
-		w = &nw[s->nworkers - 1];
-		w->cgroup = strdup(cgroup);
-		w->owner = cg ? cg->owner : kt_scn_scope(s);
-		if (!w->cgroup) {
-			s->nworkers--;
-			return kterr_new(ENOMEM, "tracking workers of %s", show(cgroup));
-		}
-	}
-	np = realloc(w->pids, (w->npids + n + 1) * sizeof(int));
-	if (!np)
-		return kterr_new(ENOMEM, "tracking workers of %s", show(cgroup));
-	memcpy(np + w->npids, pids, n * sizeof(int));
-	w->pids = np;
-	w->npids += n;
-	return NULL;
+	/* A cgroup's workers live as long as it does; the runner's cgroup
+	 * lives for the scenario, so its workers belong to the pass that
+	 * spawned them: a step's die with the step, the backdrop's survive. */
+	return add_handle(s, cgroup, cg ? cg->owner : kt_scn_scope(s), pids, n);
 }
 
 void kt_scn_drop_workers(struct kt_scenario *s, const char *cgroup)
 {
-	struct kt_workers *w = kt_scn_workers(s, cgroup);
+	struct kt_workers *w;
 
-	if (!w)
-		return;
-	free_workers(w);
-	memmove(w, w + 1, (s->workers + s->nworkers - w - 1) * sizeof(*w));
-	s->nworkers--;
+	while ((w = kt_scn_workers(s, cgroup)))
+		drop_handle(s, w);
+}
+
+void kt_scn_drop_workers_of(struct kt_scenario *s, const char *cgroup, enum kt_owner o)
+{
+	struct kt_workers *w = kt_scn_workers_of(s, cgroup, o);
+
+	if (w)
+		drop_handle(s, w);
 }
 
 struct kterr *kt_scn_add_payload(struct kt_scenario *s, const char *name, const char *cgroup,

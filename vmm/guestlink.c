@@ -60,6 +60,18 @@ static void fill(struct wire_buf *b, void *ctx)
 		wire_put_u64(b, "workers", r->workers);
 	if (r->work)
 		wire_put_str(b, "work", r->work);
+	if (r->npids) {
+		char *list = malloc(r->npids * 12 + 1);
+		size_t len = 0;
+
+		if (list) {
+			list[0] = '\0';
+			for (size_t i = 0; i < r->npids; i++)
+				len += (size_t)sprintf(list + len, "%s%d", i ? " " : "", r->pids[i]);
+			wire_put_str(b, "pids", list);
+			free(list);
+		}
+	}
 	if (r->affinity)
 		wire_put_str(b, "affinity", r->affinity);
 	if (r->handle)

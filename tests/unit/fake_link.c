@@ -59,6 +59,15 @@ static char *describe(const struct kt_greq *req)
 		return kt_strfmt("%s %s%s%s", kt_greq_name(req), req->name, *cg ? " in " : "", cg);
 	if (req->op == KT_OP_SPAWN && req->verb == KT_GREQ_OP)
 		return kt_strfmt("%s %s workers=%u", kt_greq_name(req), cg, req->workers);
+	if (req->npids) {
+		char pids[256] = "";
+		size_t len = 0;
+
+		for (size_t i = 0; i < req->npids && len + 12 < sizeof(pids); i++)
+			len += (size_t)snprintf(pids + len, sizeof(pids) - len, "%s%d",
+						i ? "," : "", req->pids[i]);
+		return kt_strfmt("%s %s pids=%s", kt_greq_name(req), cg, pids);
+	}
 	return kt_strfmt("%s%s%s", kt_greq_name(req), *cg ? " " : "", cg);
 }
 
