@@ -113,6 +113,8 @@ struct kt_greply {
 	} sched;
 	struct kt_worker_report *workers;	/* query-workers, stop-cgroup */
 	size_t nworkers;
+	bool missing;			/* remove-cgroup: no such cgroup, nothing removed */
+	unsigned implicit;		/* add-cgroup(-def) a/b/c: levels above it it made */
 };
 
 struct kt_link_ops {

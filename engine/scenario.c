@@ -2,6 +2,7 @@
 #include "engine/scenario.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,11 @@ struct kterr *kt_scn_check_add(const struct kt_scenario *s, const char *name, bo
 
 	if (!cg)
 		return NULL;
+	if (cg->implicit)
+		return kterr_hint(kterr_new(EEXIST, "cgroup '%s' already exists: it was made as the "
+					    "parent of a nested name (%s)", name,
+					    owner_name(cg->owner)),
+				  "add %s before its children, or pick another name", name);
 	if (from_def)
 		return kterr_hint(kterr_new(EEXIST, "cgroup definition '%s' collides with the %s %s '%s'",
 					    name, owner_name(cg->owner),
@@ -171,6 +177,49 @@ static bool in_subtree(const char *cg, const char *name)
 	size_t l = strlen(name);
 
 	return !strncmp(cg, name, l) && (cg[l] == '\0' || cg[l] == '/');
+}
+
+struct kterr *kt_scn_add_implicit(struct kt_scenario *s, const char *name, unsigned levels)
+{
+	char buf[512];
+	size_t depth = 0;
+
+	for (const char *c = name; *c; c++)
+		depth += *c == '/';
+	/* The deepest `levels` ancestors, shallowest first. */
+	for (size_t keep = depth - (levels < depth ? levels : depth) + 1; keep <= depth; keep++) {
+		size_t n = 0, len = 0;
+		struct kterr *e;
+
+		while (name[len] && !(name[len] == '/' && ++n == keep))
+			len++;
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, name);
+		if (kt_scn_cgroup(s, buf))
+			continue;
+		e = kt_scn_add_cgroup(s, buf, false, NULL);
+		if (e)
+			return e;
+		kt_scn_cgroup(s, buf)->implicit = true;
+	}
+	return NULL;
+}
+
+const char *kt_scn_orphaned_parent(const struct kt_scenario *s, const char *name)
+{
+	static char parent[512];
+	const char *slash = strrchr(name, '/');
+	const struct kt_cg *p;
+
+	if (!slash)
+		return NULL;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - name), name);
+	p = kt_scn_cgroup(s, parent);
+	if (!p || !p->implicit)
+		return NULL;
+	for (size_t i = 0; i < s->ncgs; i++)
+		if (s->cgs[i].name != p->name && in_subtree(s->cgs[i].name, parent))
+			return NULL;
+	return parent;
 }
 
 /* The guest removes a cgroup with everything nested in it; so does this. */

@@ -41,6 +41,9 @@ struct kt_cg {
 	char *name;
 	enum kt_owner owner;
 	bool from_def;		/* a CgroupDef (cgroup line, add-cgroup-def) */
+	/* made as a level above a nested name (add-cgroup x/y makes x):
+	 * removed with its owner, and when its last tracked child goes */
+	bool implicit;
 	bool frozen;
 	bool has_cpus;
 	struct kt_cpuset cpus;
@@ -117,6 +120,13 @@ struct kt_cg *kt_scn_cgroup(const struct kt_scenario *s, const char *name);
 struct kterr *kt_scn_check_add(const struct kt_scenario *s, const char *name, bool from_def);
 struct kterr *kt_scn_add_cgroup(struct kt_scenario *s, const char *name, bool from_def,
 				const struct kt_cpuset *cpus);
+/* add-cgroup NAME made the `levels` levels right above NAME too: track
+ * them with the current pass's owner, so teardown removes them. */
+struct kterr *kt_scn_add_implicit(struct kt_scenario *s, const char *name, unsigned levels);
+/* After NAME was removed: the implicitly made parent left with no tracked
+ * child, to be removed too (a static buffer), or NULL. */
+const char *kt_scn_orphaned_parent(const struct kt_scenario *s, const char *name);
+
 /* remove-cgroup: stop tracking it (and its workers), so that a backdrop
  * cgroup removed mid-scenario can be added again. Unknown names are fine:
  * the guest reports a typo on the next op that uses it. */

@@ -202,6 +202,10 @@ static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
 		out->runtime_ns = u;
 	if ((v = wire_get(m, "output")) && !(out->output = strdup(v)))
 		return kterr_new(ENOMEM, "payload output");
+	if (wire_get_u64(m, "implicit", &u))
+		out->implicit = (unsigned)u;
+	if (wire_get_i64(m, "missing", &i))
+		out->missing = i == 1;
 	if (wire_get_i64(m, "frozen", &i))
 		out->cgroup.frozen = i == 1;
 	if (wire_get_i64(m, "populated", &i))

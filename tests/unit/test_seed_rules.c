@@ -173,6 +173,95 @@ static void test_backdrop_to_runner_with_step_runner_workers_allowed(void **stat
 	harness_free(&h);
 }
 
+/* remove-cgroup of a name that does not exist is not an error there (a
+ * warning says nothing was removed); the next op naming it fails. */
+static void test_remove_missing_cgroup_warns_and_next_op_fails(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.missing = "typo";
+	harness_run(&h, "step\n"
+			"  remove-cgroup typo\n"
+			"  add-cgroup after\n");
+	assert_null(h.err);
+	assert_int_equal(harness_line(&h, 2)->status, KT_RES_WARN);
+	assert_contains(harness_line(&h, 2)->error, "nothing removed");
+	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
+	harness_free(&h);
+}
+
+/* add-cgroup x/y makes x: x is tracked, so the step's teardown removes it
+ * after x/y, and a later add-cgroup x (next step) works. */
+static void test_nested_name_parent_removed_at_teardown(void **state)
+{
+	RUN(h, "step\n"
+	       "  add-cgroup x/y\n"
+	       "step\n"
+	       "  add-cgroup x\n");
+	assert_null(h.err);
+	int rm_y = fake_link_find(&h.link, "remove-cgroup x/y", 0);
+	int rm_x = fake_link_find(&h.link, "remove-cgroup x", rm_y + 1);
+	int add_x = fake_link_find(&h.link, "add-cgroup x", rm_y);
+
+	assert_true(rm_y >= 0 && rm_x > rm_y && add_x > rm_x);
+	harness_free(&h);
+}
+
+/* In the same step the made parent is taken: say so. */
+static void test_nested_name_parent_collides_naming_why(void **state)
+{
+	RUN(h, "step\n"
+	       "  add-cgroup x/y/z\n"
+	       "  add-cgroup x/y\n");
+	assert_non_null(h.err);
+	assert_contains(h.errstr, "cgroup 'x/y' already exists: it was made as the parent of a "
+			"nested name");
+	harness_free(&h);
+}
+
+/* remove-cgroup of the nested name removes the parents made for it, up to
+ * one that still has a tracked child or was added by name. */
+static void test_remove_nested_removes_made_parents(void **state)
+{
+	RUN(h, "step\n"
+	       "  add-cgroup a\n"
+	       "  add-cgroup a/b/c/d\n"
+	       "  add-cgroup a/b/e\n"
+	       "  remove-cgroup a/b/c/d\n"
+	       "  remove-cgroup a/b/e\n"
+	       "  add-cgroup a/b\n");
+	assert_null(h.err);
+	/* a/b/c went with a/b/c/d; a/b stayed (a/b/e), went with a/b/e; a,
+	 * added by name, stays until teardown. */
+	int rm_d = fake_link_find(&h.link, "remove-cgroup a/b/c/d", 0);
+	int rm_c = fake_link_find(&h.link, "remove-cgroup a/b/c", rm_d + 1);
+	int rm_e = fake_link_find(&h.link, "remove-cgroup a/b/e", 0);
+	int rm_b = fake_link_find(&h.link, "remove-cgroup a/b", rm_e + 1);
+
+	assert_true(rm_d >= 0 && rm_c == rm_d + 1);
+	assert_true(rm_e > rm_c && rm_b == rm_e + 1);
+	assert_true(fake_link_find(&h.link, "remove-cgroup a/b", rm_c + 1) == rm_e);
+	harness_free(&h);
+}
+
+/* A made parent of a backdrop cgroup is the backdrop's: it outlives steps. */
+static void test_nested_backdrop_parent_outlives_steps(void **state)
+{
+	RUN(h, "backdrop\n"
+	       "  add-cgroup p/q\n"
+	       "step\n"
+	       "  add-cgroup p/r\n"
+	       "step\n"
+	       "  add-cgroup end\n");
+	assert_null(h.err);
+	int rm_r = fake_link_find(&h.link, "remove-cgroup p/r", 0);
+
+	assert_true(rm_r >= 0 && rm_r < step_end(&h));
+	assert_true(fake_link_find(&h.link, "remove-cgroup p", rm_r + 1) > step_end(&h));
+	harness_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +273,11 @@ int main(void)
 		cmocka_unit_test(test_runner_backdrop_workers_to_backdrop_cgroup),
 		cmocka_unit_test(test_runner_backdrop_workers_to_step_cgroup_rejected),
 		cmocka_unit_test(test_backdrop_to_runner_with_step_runner_workers_allowed),
+		cmocka_unit_test(test_remove_missing_cgroup_warns_and_next_op_fails),
+		cmocka_unit_test(test_nested_name_parent_removed_at_teardown),
+		cmocka_unit_test(test_nested_name_parent_collides_naming_why),
+		cmocka_unit_test(test_remove_nested_removes_made_parents),
+		cmocka_unit_test(test_nested_backdrop_parent_outlives_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
