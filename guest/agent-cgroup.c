@@ -269,6 +269,38 @@ static struct kterr *remove_tree(const char *dir)
 	return e;
 }
 
+/*
+ * After its last child went, a parent hands no controllers down any more:
+ * with them enabled in its cgroup.subtree_control, cgroup v2 would refuse
+ * it tasks (no internal processes), so add-cgroup x/y, remove-cgroup x/y,
+ * spawn x would fail. Best effort: the managed parent keeps them.
+ */
+static void release_parent(const char *path)
+{
+	char parent[CGROUP_PATH_MAX], off[] = AGENT_CONTROLLERS;
+	char *slash;
+	DIR *d;
+	struct dirent *de;
+	bool children = false;
+
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	if (!strcmp(parent, AGENT_CGROUP_MANAGED) || !(d = opendir(parent)))
+		return;
+	while (!children && (de = readdir(d)))
+		children = de->d_type == DT_DIR && de->d_name[0] != '.';
+	closedir(d);
+	if (children)
+		return;
+	for (char *c = off; *c; c++)
+		if (*c == '+')
+			*c = '-';
+	kterr_free(cg_write(parent, "cgroup.subtree_control", off));
+}
+
 static struct kterr *op_remove_cgroup(struct agent *a, const struct wire_msg *req,
 				      struct wire_buf *reply)
 {
@@ -286,7 +318,11 @@ static struct kterr *op_remove_cgroup(struct agent *a, const struct wire_msg *re
 	 * drained to the root would outlive its cgroup. */
 	if (!e)
 		e = agent_workers_stop(wire_get(req, "cgroup"), true, reply);
-	return e ? e : remove_tree(path);
+	if (!e)
+		e = remove_tree(path);
+	if (!e)
+		release_parent(path);
+	return e;
 }
 
 static struct kterr *op_set_cpuset(struct agent *a, const struct wire_msg *req,

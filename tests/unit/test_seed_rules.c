@@ -262,6 +262,76 @@ static void test_nested_backdrop_parent_outlives_steps(void **state)
 	harness_free(&h);
 }
 
+/* MoveAllTasks: a failed move leaves the handles under `from`, so the
+ * teardown stops them there, not under `to`. */
+static void test_failed_move_keeps_handles_under_from(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	h.link.fail_prefix = "move-all-tasks";
+	h.link.fail_errno = 16;
+	h.link.fail_msg = "move pid 100 from a to b";
+	harness_run(&h, "step\n"
+			"  cgroup a workers=1\n"
+			"  add-cgroup b\n"
+			"  move-all-tasks a b\n"
+			"  expect error \"move pid\"\n");
+	assert_null(h.err);
+	assert_int_equal(fake_link_count(&h.link, "stop-cgroup a"), 1);
+	assert_int_equal(fake_link_count(&h.link, "stop-cgroup b"), 0);
+	harness_free(&h);
+}
+
+/* Spawn at @runner issues no cgroup op: the one request is the spawn. */
+static void test_runner_spawn_issues_no_cgroup_op(void **state)
+{
+	RUN(h, "step\n"
+	       "  spawn @runner workers=2\n");
+	assert_null(h.err);
+	assert_string_equal(h.link.log[0], "spawn @runner workers=2");
+	for (int i = 1; i < h.link.nlog; i++)
+		assert_true(strncmp(h.link.log[i], "add-cgroup", 10) &&
+			    strncmp(h.link.log[i], "move-all-tasks", 14) &&
+			    strncmp(h.link.log[i], "set-cpuset", 10));
+	harness_free(&h);
+}
+
+/* ReadKernelCold: each read its own freeze (reads are not folded, unlike
+ * adjacent cold writes). */
+static void test_adjacent_cold_reads_are_not_merged(void **state)
+{
+	RUN(h, "step\n"
+	       "  read-kernel-cold a jiffies_64 u64\n"
+	       "  read-kernel-cold b jiffies_64 u64\n");
+	assert_null(h.err);
+	/* one cold read call (one freeze) per line */
+	assert_int_equal(h.host.reads, 2);
+	assert_int_equal(h.host.cold_calls, 0);
+	harness_free(&h);
+}
+
+/* A backdrop payload never waited for is drained at scenario end, after
+ * the steps, not at a step's teardown. */
+static const char payload_hdr[] = "stage-payload stress /bin/true\n";
+
+static void test_backdrop_payload_drained_at_scenario_end(void **state)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "%sbackdrop\n"
+		 "  run-payload stress\n"
+		 "step\n"
+		 "  add-cgroup s\n"
+		 "step\n"
+		 "  add-cgroup end\n", payload_hdr);
+	RUN(h, text);
+	assert_null(h.err);
+	assert_true(fake_link_find(&h.link, "kill-payload stress", 0) > step_end(&h));
+	assert_int_equal(fake_link_count(&h.link, "kill-payload"), 1);
+	harness_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +348,10 @@ int main(void)
 		cmocka_unit_test(test_nested_name_parent_collides_naming_why),
 		cmocka_unit_test(test_remove_nested_removes_made_parents),
 		cmocka_unit_test(test_nested_backdrop_parent_outlives_steps),
+		cmocka_unit_test(test_failed_move_keeps_handles_under_from),
+		cmocka_unit_test(test_runner_spawn_issues_no_cgroup_op),
+		cmocka_unit_test(test_adjacent_cold_reads_are_not_merged),
+		cmocka_unit_test(test_backdrop_payload_drained_at_scenario_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
