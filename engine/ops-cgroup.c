@@ -59,7 +59,9 @@ static struct kterr *exec_add_cgroup(struct kt_exec *x, const struct kt_stmt *st
 const struct kt_form kt_op_add_cgroup = {
 	.name = "add-cgroup", .kind = KT_STMT_OP, .op = KT_OP_ADD_CGROUP, .side = KT_SIDE_GUEST,
 	.help = "Create an empty cgroup (no cpuset, knobs or workers): a move target. For one "
-		"with knobs or workers use add-cgroup-def, or a cgroup line in the step's setup.",
+		"with knobs or workers use add-cgroup-def, or a cgroup line in the step's setup. "
+		"A nested name (x/y) makes the missing levels above it too; they belong to it and "
+		"go when it goes. cgroup v2 gives children only to a cgroup without tasks.",
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_add_cgroup,
@@ -247,7 +249,8 @@ static struct kterr *exec_clear_cpuset(struct kt_exec *x, const struct kt_stmt *
 const struct kt_form kt_op_clear_cpuset = {
 	.name = "clear-cpuset", .kind = KT_STMT_OP, .op = KT_OP_CLEAR_CPUSET,
 	.side = KT_SIDE_GUEST,
-	.help = "Clear a cgroup's cpuset (allow all CPUs).",
+	.help = "Clear a cgroup's cpuset (allow all CPUs): every CPU its parent allows. With tasks "
+		"inside, where cgroup v2 refuses an empty cpuset, the parent's CPUs are written.",
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_clear_cpuset,
@@ -277,7 +280,9 @@ static struct kterr *exec_swap_cpusets(struct kt_exec *x, const struct kt_stmt *
 const struct kt_form kt_op_swap_cpusets = {
 	.name = "swap-cpusets", .kind = KT_STMT_OP, .op = KT_OP_SWAP_CPUSETS,
 	.side = KT_SIDE_GUEST,
-	.help = "Read both cgroups' cpusets and swap them.",
+	.help = "Read both cgroups' cpusets and swap them: each holds what the other held, unset "
+		"(all CPUs, as clear-cpuset) included. If the second write fails the first is put "
+		"back.",
 	.args = { { "A", KT_T_NAME, 0 }, { "B", KT_T_NAME, 0 } },
 	.validate = need_two_names,
 	.exec = exec_swap_cpusets,
