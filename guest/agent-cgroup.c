@@ -177,6 +177,13 @@ static struct kterr *op_add_cgroup(struct agent *a, const struct wire_msg *req,
 	return e;
 }
 
+/* The kernel option behind each knob file (cg_knob_files' order), for the
+ * hint when a kernel given with --kernel lacks one. */
+static const char *const knob_config[CG_NKNOBS] = {
+	"CONFIG_FAIR_GROUP_SCHED", "CONFIG_CFS_BANDWIDTH", "CONFIG_MEMCG",
+	"CONFIG_BLK_CGROUP_IOCOST", "CONFIG_CGROUP_PIDS",
+};
+
 static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *req,
 				       struct wire_buf *reply)
 {
@@ -203,6 +210,10 @@ static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *r
 			if (*c == '/')
 				*c = ' ';
 		e = cg_write(path, cg_knob_files[i], val);
+		if (e && kterr_errno_of(e) == ENOENT)
+			e = kterr_hint(e, "this guest kernel has no %s: build it with %s (the "
+				       "shipped guest/kernel.config has it)", cg_knob_files[i],
+				       knob_config[i]);
 	}
 	/* Workers last: they are placed into the finished cgroup. */
 	if (!e && wire_get_u64(req, "workers", &workers) && workers)
