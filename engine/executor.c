@@ -868,10 +868,13 @@ static void teardown_error(struct kt_exec *x, struct kterr *e)
 	kterr_free(e);
 }
 
-/* Stop a cgroup's workers and keep their last reports in the results. */
-static struct kterr *stop_workers(struct kt_exec *x, const char *cgroup)
+/* Stop one handle's workers (only its pids: the runner's cgroup may also
+ * hold the other owner's) and keep their last reports in the results. */
+static struct kterr *stop_workers(struct kt_exec *x, const struct kt_workers *w)
 {
-	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_STOP_CGROUP, .cgroup = cgroup };
+	const char *cgroup = w->cgroup;
+	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_STOP_CGROUP, .cgroup = cgroup,
+			       .pids = w->pids, .npids = w->npids };
 	struct kt_greply reply;
 	struct kterr *e = kt_exec_guest(x, &req, &reply);
 	char *json = e ? NULL : kt_workers_json(cgroup, &reply);
@@ -919,8 +922,8 @@ static void teardown_owner(struct kt_exec *x, enum kt_owner o)
 			i++;
 			continue;
 		}
-		teardown_error(x, stop_workers(x, s->workers[i].cgroup));
-		kt_scn_drop_workers(s, s->workers[i].cgroup);
+		teardown_error(x, stop_workers(x, &s->workers[i]));
+		kt_scn_drop_workers_of(s, s->workers[i].cgroup, o);
 	}
 	for (size_t i = 0; i < s->npayloads; i++) {
 		struct kt_payload *p = &s->payloads[i];

@@ -75,6 +75,10 @@ struct kt_greq {
 	struct kt_cpuset cpus;		/* set-cpuset */
 	const struct kt_cgroup_def *def;	/* add-cgroup-def */
 	unsigned workers;		/* spawn */
+	/* stop-cgroup: only the spawns these workers belong to (NULL: all
+	 * of the cgroup's); teardown stops one owner's runner workers. */
+	const int *pids;
+	size_t npids;
 	const char *work;		/* spawn */
 	const char *affinity;		/* set-affinity KIND */
 	uint64_t handle;		/* wait/kill-payload: from run-payload */
@@ -111,6 +115,8 @@ struct kt_greply {
 	} sched;
 	struct kt_worker_report *workers;	/* query-workers, stop-cgroup */
 	size_t nworkers;
+	bool missing;			/* remove-cgroup: no such cgroup, nothing removed */
+	unsigned implicit;		/* add-cgroup(-def) a/b/c: levels above it it made */
 };
 
 struct kt_link_ops {

@@ -42,17 +42,27 @@ static struct kterr *need_two_names(const struct kt_stmt *st, const struct kt_re
 static struct kterr *exec_add_cgroup(struct kt_exec *x, const struct kt_stmt *st)
 {
 	const char *name = kt_stmt_posval(st, 0);
-	struct kterr *e = kt_scn_check_add(kt_exec_state(x), name, false);
+	struct kt_scenario *s = kt_exec_state(x);
+	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_ADD_CGROUP, .cgroup = name };
+	struct kt_greply reply;
+	struct kterr *e = kt_scn_check_add(s, name, false);
 
+	if (e)
+		return e;
+	e = kt_exec_guest(x, &req, &reply);
+	/* The levels above a nested name it made go with it. */
 	if (!e)
-		e = kt_exec_guest_simple(x, KT_OP_ADD_CGROUP, name);
-	return e ? e : kt_scn_add_cgroup(kt_exec_state(x), name, false, NULL);
+		e = kt_scn_add_implicit(s, name, reply.implicit);
+	kt_greply_clear(&reply);
+	return e ? e : kt_scn_add_cgroup(s, name, false, NULL);
 }
 
 const struct kt_form kt_op_add_cgroup = {
 	.name = "add-cgroup", .kind = KT_STMT_OP, .op = KT_OP_ADD_CGROUP, .side = KT_SIDE_GUEST,
 	.help = "Create an empty cgroup (no cpuset, knobs or workers): a move target. For one "
-		"with knobs or workers use add-cgroup-def, or a cgroup line in the step's setup.",
+		"with knobs or workers use add-cgroup-def, or a cgroup line in the step's setup. "
+		"A nested name (x/y) makes the missing levels above it too; they belong to it and "
+		"go when it goes. cgroup v2 gives children only to a cgroup without tasks.",
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_add_cgroup,
@@ -123,6 +133,8 @@ static struct kterr *exec_cgroup_def(struct kt_exec *x, const struct kt_stmt *st
 	req.cgroup = d.name;
 	e = kt_exec_guest(x, &req, &reply);
 	if (!e)
+		e = kt_scn_add_implicit(s, d.name, reply.implicit);
+	if (!e)
 		e = kt_scn_add_cgroup(s, d.name, true, d.has_cpus ? &d.cpus : NULL);
 	if (!e && reply.npids)
 		e = kt_scn_add_workers(s, d.name, reply.pids, reply.npids);
@@ -155,20 +167,45 @@ const struct kt_form kt_cgroup_form = {
 static struct kterr *exec_remove_cgroup(struct kt_exec *x, const struct kt_stmt *st)
 {
 	const char *name = kt_stmt_posval(st, 0);
-	struct kterr *e = kt_exec_guest_simple(x, KT_OP_REMOVE_CGROUP, name);
+	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_REMOVE_CGROUP, .cgroup = name };
+	struct kt_greply reply;
+	struct kterr *e = kt_exec_guest(x, &req, &reply);
 
 	/* Tracking goes with the cgroup: a removed backdrop cgroup can be
 	 * added again later. */
 	if (!e)
 		kt_scn_remove_cgroup(kt_exec_state(x), name);
+	/* A parent made only for it (add-cgroup x/y made x) goes with it,
+	 * and so on up. */
+	if (!e) {
+		char cur[512];
+		const char *p;
+
+		snprintf(cur, sizeof(cur), "%s", name);
+		while (!e && (p = kt_scn_orphaned_parent(kt_exec_state(x), cur))) {
+			snprintf(cur, sizeof(cur), "%s", p);
+			e = kt_exec_guest_simple(x, KT_OP_REMOVE_CGROUP, cur);
+			if (e)
+				e = kterr_wrap(e, "remove %s, made as the parent of %s", cur, name);
+			else
+				kt_scn_remove_cgroup(kt_exec_state(x), cur);
+		}
+	}
+	/* The seed: not an error at the remove; the next op naming it fails. */
+	if (!e && reply.missing)
+		kt_exec_warn(x, "remove-cgroup %s: no cgroup '%s' in the guest, nothing removed "
+			     "(an op naming it later fails with the cgroup missing)", name, name);
+	kt_greply_clear(&reply);
 	return e;
 }
 
 const struct kt_form kt_op_remove_cgroup = {
 	.name = "remove-cgroup", .kind = KT_STMT_OP, .op = KT_OP_REMOVE_CGROUP,
 	.side = KT_SIDE_GUEST,
-	.help = "Stop a cgroup's workers and remove it; allowed on step-local and backdrop cgroups "
-		"(a removed backdrop cgroup may be added again).",
+	.help = "Stop a cgroup's workers and remove it, with the cgroups nested in it; allowed on "
+		"step-local and backdrop cgroups (a removed backdrop cgroup may be added again). "
+		"A name that does not exist removes nothing and is not an error (a warning says "
+		"so): the next op that names it fails.",
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_remove_cgroup,
@@ -222,7 +259,8 @@ static struct kterr *exec_clear_cpuset(struct kt_exec *x, const struct kt_stmt *
 const struct kt_form kt_op_clear_cpuset = {
 	.name = "clear-cpuset", .kind = KT_STMT_OP, .op = KT_OP_CLEAR_CPUSET,
 	.side = KT_SIDE_GUEST,
-	.help = "Clear a cgroup's cpuset (allow all CPUs).",
+	.help = "Clear a cgroup's cpuset (allow all CPUs): every CPU its parent allows. With tasks "
+		"inside, where cgroup v2 refuses an empty cpuset, the parent's CPUs are written.",
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_clear_cpuset,
@@ -252,7 +290,9 @@ static struct kterr *exec_swap_cpusets(struct kt_exec *x, const struct kt_stmt *
 const struct kt_form kt_op_swap_cpusets = {
 	.name = "swap-cpusets", .kind = KT_STMT_OP, .op = KT_OP_SWAP_CPUSETS,
 	.side = KT_SIDE_GUEST,
-	.help = "Read both cgroups' cpusets and swap them.",
+	.help = "Read both cgroups' cpusets and swap them: each holds what the other held, unset "
+		"(all CPUs, as clear-cpuset) included. If the second write fails the first is put "
+		"back.",
 	.args = { { "A", KT_T_NAME, 0 }, { "B", KT_T_NAME, 0 } },
 	.validate = need_two_names,
 	.exec = exec_swap_cpusets,

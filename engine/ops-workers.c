@@ -94,7 +94,9 @@ const struct kt_form kt_op_spawn = {
 	.name = "spawn", .kind = KT_STMT_OP, .op = KT_OP_SPAWN, .side = KT_SIDE_GUEST,
 	.usage = "spawn @runner workers=N [work=TYPE] | spawn NAME workers=N|workers-pct=P [work=TYPE]",
 	.help = "Spawn workers into the runner's own cgroup (@runner: no cgroup ops; workers-pct "
-		"is rejected there) or into an existing cgroup. The work type is used as given.",
+		"is rejected there) or into an existing cgroup. The work type is used as given. "
+		"Workers live as long as their cgroup; at @runner, as long as the pass that spawned "
+		"them (a step's die at its end, the backdrop's survive it).",
 	.args = {
 		{ "CGROUP|@runner", KT_T_CGROUP_OR_RUNNER, 0 },
 		{ "workers", KT_T_UINT, OPT, &kt_range_spawn_workers },
@@ -246,7 +248,10 @@ const struct kt_form kt_op_move_all_tasks = {
 	.side = KT_SIDE_GUEST,
 	.help = "Move every task of FROM into TO (@runner: the runner's own cgroup). A self-move is "
 		"rejected; so is backdrop -> step-local (the tasks would be stranded at step end), "
-		"except in the backdrop. step-local -> backdrop hands the workers to the backdrop.",
+		"except in the backdrop. step-local -> backdrop hands the workers to the backdrop. "
+		"The same holds for @runner's workers, each by its owner (moving the backdrop's "
+		"runner workers to a step-local cgroup is rejected); moved into @runner, workers "
+		"keep their lifetime.",
 	.args = { { "FROM", KT_T_CGROUP_OR_RUNNER, 0 }, { "TO", KT_T_CGROUP_OR_RUNNER, 0 } },
 	.validate = validate_move,
 	.exec = exec_move,

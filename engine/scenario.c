@@ -2,6 +2,7 @@
 #include "engine/scenario.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,11 @@ struct kterr *kt_scn_check_add(const struct kt_scenario *s, const char *name, bo
 
 	if (!cg)
 		return NULL;
+	if (cg->implicit)
+		return kterr_hint(kterr_new(EEXIST, "cgroup '%s' already exists: it was made as the "
+					    "parent of a nested name (%s)", name,
+					    owner_name(cg->owner)),
+				  "add %s before its children, or pick another name", name);
 	if (from_def)
 		return kterr_hint(kterr_new(EEXIST, "cgroup definition '%s' collides with the %s %s '%s'",
 					    name, owner_name(cg->owner),
@@ -128,128 +134,11 @@ struct kterr *kt_scn_add_cgroup(struct kt_scenario *s, const char *name, bool fr
 	return NULL;
 }
 
-/* NAME itself or a cgroup nested below it ("a/b" is below "a"). */
-static bool in_subtree(const char *cg, const char *name)
+/* Append n pids to the (cgroup, owner) handle, creating it. */
+static struct kterr *add_handle(struct kt_scenario *s, const char *cgroup, enum kt_owner o,
+				const int *pids, size_t n)
 {
-	size_t l = strlen(name);
-
-	return !strncmp(cg, name, l) && (cg[l] == '\0' || cg[l] == '/');
-}
-
-/* The guest removes a cgroup with everything nested in it; so does this. */
-void kt_scn_remove_cgroup(struct kt_scenario *s, const char *name)
-{
-	char *copy = strdup(name);
-
-	if (!copy)
-		return;
-	for (size_t i = 0; i < s->nworkers;)
-		if (*copy && in_subtree(s->workers[i].cgroup, copy))
-			kt_scn_drop_workers(s, s->workers[i].cgroup);
-		else
-			i++;
-	kt_scn_drop_workers(s, copy);
-	for (size_t i = 0; i < s->ncgs;) {
-		struct kt_cg *cg = &s->cgs[i];
-
-		if (!in_subtree(cg->name, copy)) {
-			i++;
-			continue;
-		}
-		free(cg->name);
-		memmove(cg, cg + 1, (s->cgs + s->ncgs - cg - 1) * sizeof(*cg));
-		s->ncgs--;
-	}
-	free(copy);
-}
-
-/* The owner of what sits in a cgroup: the cgroup's, or for the runner key
- * the owner of the runner workers (they are not in a managed cgroup). */
-static bool owner_of(const struct kt_scenario *s, const char *cg, enum kt_owner *o)
-{
-	const struct kt_cg *c = kt_scn_cgroup(s, cg);
-	const struct kt_workers *w;
-
-	if (c) {
-		*o = c->owner;
-		return true;
-	}
-	w = kt_scn_workers(s, cg);
-	if (w && !*cg) {
-		*o = w->owner;
-		return true;
-	}
-	return false;
-}
-
-struct kterr *kt_scn_check_move(const struct kt_scenario *s, const char *from, const char *to)
-{
-	enum kt_owner fo, to_o;
-
-	if (!strcmp(from, to))
-		return kterr_hint(kterr_new(0, "self-move from '%s' to '%s' rejected: both sides are "
-					    "the same cgroup, so the kernel would move nothing and hide "
-					    "a stale op or a typo", show(from), show(to)),
-				  "remove the op, or fix FROM or TO (move-all-tasks %s OTHER)", show(from));
-	if (s->in_backdrop)
-		return NULL;	/* no step-local cgroup exists in the backdrop pass */
-	if (owner_of(s, from, &fo) && owner_of(s, to, &to_o) && fo == KT_OWN_BACKDROP &&
-	    to_o == KT_OWN_STEP)
-		return kterr_hint(kterr_new(0, "move from backdrop '%s' to step-local '%s' rejected: "
-					    "the tasks would be stranded when the step removes '%s'",
-					    show(from), to, to),
-				  "declare '%s' in the backdrop too (add-cgroup %s in the backdrop "
-				  "section), or move the tasks into a backdrop-owned cgroup instead",
-				  to, to);
-	return NULL;
-}
-
-void kt_scn_move_handles(struct kt_scenario *s, const char *from, const char *to)
-{
-	struct kt_workers *src = kt_scn_workers(s, from), *dst;
-	enum kt_owner o;
-
-	if (!src)
-		return;
-	/* Handles take the lifetime of where they now live; with no tracked
-	 * destination (the runner) they keep theirs. */
-	if (!owner_of(s, to, &o) || !*to)
-		o = src->owner;
-	dst = kt_scn_workers(s, to);
-	if (dst) {
-		int *np = realloc(dst->pids, (dst->npids + src->npids + 1) * sizeof(int));
-
-		if (np) {
-			memcpy(np + dst->npids, src->pids, src->npids * sizeof(int));
-			dst->pids = np;
-			dst->npids += src->npids;
-		}
-		dst->owner = o;
-		kt_scn_drop_workers(s, from);
-		return;
-	}
-	char *nk = strdup(to);
-
-	if (!nk)
-		return;
-	free(src->cgroup);
-	src->cgroup = nk;
-	src->owner = o;
-}
-
-struct kt_workers *kt_scn_workers(const struct kt_scenario *s, const char *cgroup)
-{
-	for (size_t i = 0; i < s->nworkers; i++)
-		if (!strcmp(s->workers[i].cgroup, cgroup))
-			return &s->workers[i];
-	return NULL;
-}
-
-struct kterr *kt_scn_add_workers(struct kt_scenario *s, const char *cgroup, const int *pids,
-				 size_t n)
-{
-	struct kt_workers *w = kt_scn_workers(s, cgroup);
-	const struct kt_cg *cg = kt_scn_cgroup(s, cgroup);
+	struct kt_workers *w = kt_scn_workers_of(s, cgroup, o);
 	int *np;
 
 	if (!w) {
@@ -260,7 +149,7 @@ struct kterr *kt_scn_add_workers(struct kt_scenario *s, const char *cgroup, cons
 		s->workers = nw;
 		w = &nw[s->nworkers - 1];
 		w->cgroup = strdup(cgroup);
-		w->owner = cg ? cg->owner : kt_scn_scope(s);
+		w->owner = o;
 		if (!w->cgroup) {
 			s->nworkers--;
 			return kterr_new(ENOMEM, "tracking workers of %s", show(cgroup));
@@ -275,15 +164,221 @@ struct kterr *kt_scn_add_workers(struct kt_scenario *s, const char *cgroup, cons
 	return NULL;
 }
 
-void kt_scn_drop_workers(struct kt_scenario *s, const char *cgroup)
+static void drop_handle(struct kt_scenario *s, struct kt_workers *w)
 {
-	struct kt_workers *w = kt_scn_workers(s, cgroup);
-
-	if (!w)
-		return;
 	free_workers(w);
 	memmove(w, w + 1, (s->workers + s->nworkers - w - 1) * sizeof(*w));
 	s->nworkers--;
+}
+
+/* NAME itself or a cgroup nested below it ("a/b" is below "a"). */
+static bool in_subtree(const char *cg, const char *name)
+{
+	size_t l = strlen(name);
+
+	return !strncmp(cg, name, l) && (cg[l] == '\0' || cg[l] == '/');
+}
+
+struct kterr *kt_scn_add_implicit(struct kt_scenario *s, const char *name, unsigned levels)
+{
+	char buf[512];
+	size_t depth = 0;
+
+	for (const char *c = name; *c; c++)
+		depth += *c == '/';
+	/* The deepest `levels` ancestors, shallowest first. */
+	for (size_t keep = depth - (levels < depth ? levels : depth) + 1; keep <= depth; keep++) {
+		size_t n = 0, len = 0;
+		struct kterr *e;
+
+		while (name[len] && !(name[len] == '/' && ++n == keep))
+			len++;
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, name);
+		if (kt_scn_cgroup(s, buf))
+			continue;
+		e = kt_scn_add_cgroup(s, buf, false, NULL);
+		if (e)
+			return e;
+		kt_scn_cgroup(s, buf)->implicit = true;
+	}
+	return NULL;
+}
+
+const char *kt_scn_orphaned_parent(const struct kt_scenario *s, const char *name)
+{
+	static char parent[512];
+	const char *slash = strrchr(name, '/');
+	const struct kt_cg *p;
+
+	if (!slash)
+		return NULL;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - name), name);
+	p = kt_scn_cgroup(s, parent);
+	if (!p || !p->implicit)
+		return NULL;
+	for (size_t i = 0; i < s->ncgs; i++)
+		if (s->cgs[i].name != p->name && in_subtree(s->cgs[i].name, parent))
+			return NULL;
+	return parent;
+}
+
+/* The guest removes a cgroup with everything nested in it; so does this. */
+void kt_scn_remove_cgroup(struct kt_scenario *s, const char *name)
+{
+	char *copy = strdup(name);
+
+	if (!copy)
+		return;
+	for (size_t i = 0; i < s->nworkers;)
+		if (!strcmp(s->workers[i].cgroup, copy) ||
+		    (*copy && in_subtree(s->workers[i].cgroup, copy)))
+			drop_handle(s, &s->workers[i]);
+		else
+			i++;
+	for (size_t i = 0; i < s->ncgs;) {
+		struct kt_cg *cg = &s->cgs[i];
+
+		if (!in_subtree(cg->name, copy)) {
+			i++;
+			continue;
+		}
+		free(cg->name);
+		memmove(cg, cg + 1, (s->cgs + s->ncgs - cg - 1) * sizeof(*cg));
+		s->ncgs--;
+	}
+	free(copy);
+}
+
+/* The owner of what sits in a cgroup as a move's source: the cgroup's, or
+ * for the runner the owner of its workers, backdrop when any of them is
+ * (those are the ones a move could strand). */
+static bool source_owner(const struct kt_scenario *s, const char *cg, enum kt_owner *o)
+{
+	const struct kt_cg *c = kt_scn_cgroup(s, cg);
+
+	if (c) {
+		*o = c->owner;
+		return true;
+	}
+	if (*cg)
+		return false;
+	if (kt_scn_workers_of(s, cg, KT_OWN_BACKDROP)) {
+		*o = KT_OWN_BACKDROP;
+		return true;
+	}
+	if (kt_scn_workers_of(s, cg, KT_OWN_STEP)) {
+		*o = KT_OWN_STEP;
+		return true;
+	}
+	return false;
+}
+
+/* The lifetime of a move's destination: a tracked cgroup's. The runner's
+ * own cgroup is never removed, so it strands nothing and gives the tasks
+ * no new lifetime: they keep their own. */
+static bool dest_owner(const struct kt_scenario *s, const char *cg, enum kt_owner *o)
+{
+	const struct kt_cg *c = *cg ? kt_scn_cgroup(s, cg) : NULL;
+
+	if (c)
+		*o = c->owner;
+	return c != NULL;
+}
+
+struct kterr *kt_scn_check_move(const struct kt_scenario *s, const char *from, const char *to)
+{
+	enum kt_owner fo, to_o;
+
+	if (!strcmp(from, to))
+		return kterr_hint(kterr_new(0, "self-move from '%s' to '%s' rejected: both sides are "
+					    "the same cgroup, so the kernel would move nothing and hide "
+					    "a stale op or a typo", show(from), show(to)),
+				  "remove the op, or fix FROM or TO (move-all-tasks %s OTHER)", show(from));
+	if (s->in_backdrop)
+		return NULL;	/* no step-local cgroup exists in the backdrop pass */
+	if (source_owner(s, from, &fo) && dest_owner(s, to, &to_o) && fo == KT_OWN_BACKDROP &&
+	    to_o == KT_OWN_STEP)
+		return kterr_hint(kterr_new(0, "move from backdrop '%s'%s to step-local '%s' "
+					    "rejected: the tasks would be stranded when the step "
+					    "removes '%s'", show(from),
+					    *from ? "" : " (the backdrop's runner workers)", to, to),
+				  "declare '%s' in the backdrop too (add-cgroup %s in the backdrop "
+				  "section), or move the tasks into a backdrop-owned cgroup instead",
+				  to, to);
+	return NULL;
+}
+
+void kt_scn_move_handles(struct kt_scenario *s, const char *from, const char *to)
+{
+	enum kt_owner d;
+	bool tracked = dest_owner(s, to, &d);
+
+	/* Each handle of `from` (the runner has one per owner) takes the
+	 * lifetime of where it now lives; into the runner, which has none,
+	 * it keeps its own. */
+	for (size_t i = 0; i < s->nworkers;) {
+		struct kt_workers *w = &s->workers[i];
+		enum kt_owner o = tracked ? d : w->owner;
+
+		if (strcmp(w->cgroup, from)) {
+			i++;
+			continue;
+		}
+		/* The pids go to a handle created or grown at the end of the
+		 * array, or already there: take a copy first, the array moves. */
+		int *pids = w->pids;
+		size_t n = w->npids;
+
+		w->pids = NULL;
+		w->npids = 0;
+		drop_handle(s, w);
+		kterr_free(add_handle(s, to, o, pids, n));
+		free(pids);
+	}
+}
+
+struct kt_workers *kt_scn_workers(const struct kt_scenario *s, const char *cgroup)
+{
+	for (size_t i = 0; i < s->nworkers; i++)
+		if (!strcmp(s->workers[i].cgroup, cgroup))
+			return &s->workers[i];
+	return NULL;
+}
+
+struct kt_workers *kt_scn_workers_of(const struct kt_scenario *s, const char *cgroup,
+				     enum kt_owner o)
+{
+	for (size_t i = 0; i < s->nworkers; i++)
+		if (s->workers[i].owner == o && !strcmp(s->workers[i].cgroup, cgroup))
+			return &s->workers[i];
+	return NULL;
+}
+
+struct kterr *kt_scn_add_workers(struct kt_scenario *s, const char *cgroup, const int *pids,
+				 size_t n)
+{
+	const struct kt_cg *cg = *cgroup ? kt_scn_cgroup(s, cgroup) : NULL;
+
+	/* A cgroup's workers live as long as it does; the runner's cgroup
+	 * lives for the scenario, so its workers belong to the pass that
+	 * spawned them: a step's die with the step, the backdrop's survive. */
+	return add_handle(s, cgroup, cg ? cg->owner : kt_scn_scope(s), pids, n);
+}
+
+void kt_scn_drop_workers(struct kt_scenario *s, const char *cgroup)
+{
+	struct kt_workers *w;
+
+	while ((w = kt_scn_workers(s, cgroup)))
+		drop_handle(s, w);
+}
+
+void kt_scn_drop_workers_of(struct kt_scenario *s, const char *cgroup, enum kt_owner o)
+{
+	struct kt_workers *w = kt_scn_workers_of(s, cgroup, o);
+
+	if (w)
+		drop_handle(s, w);
 }
 
 struct kterr *kt_scn_add_payload(struct kt_scenario *s, const char *name, const char *cgroup,

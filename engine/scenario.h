@@ -9,6 +9,11 @@
  * functions here return the errors the seed prescribes; the executor
  * (executor.c) calls them before it talks to the guest and applies the
  * bookkeeping after the guest said ok.
+ *
+ * Worker handles are keyed by (cgroup, owner). A named cgroup's workers
+ * all have its owner; the runner's cgroup, which no step removes, can hold
+ * both the backdrop's workers and a step's, and the seed's ownership table
+ * holds for each: the step's die at its teardown, the backdrop's survive.
  */
 #ifndef KTCON_SCENARIO_H
 #define KTCON_SCENARIO_H
@@ -36,6 +41,9 @@ struct kt_cg {
 	char *name;
 	enum kt_owner owner;
 	bool from_def;		/* a CgroupDef (cgroup line, add-cgroup-def) */
+	/* made as a level above a nested name (add-cgroup x/y makes x):
+	 * removed with its owner, and when its last tracked child goes */
+	bool implicit;
 	bool frozen;
 	bool has_cpus;
 	struct kt_cpuset cpus;
@@ -124,6 +132,13 @@ struct kt_cg *kt_scn_cgroup(const struct kt_scenario *s, const char *name);
 struct kterr *kt_scn_check_add(const struct kt_scenario *s, const char *name, bool from_def);
 struct kterr *kt_scn_add_cgroup(struct kt_scenario *s, const char *name, bool from_def,
 				const struct kt_cpuset *cpus);
+/* add-cgroup NAME made the `levels` levels right above NAME too: track
+ * them with the current pass's owner, so teardown removes them. */
+struct kterr *kt_scn_add_implicit(struct kt_scenario *s, const char *name, unsigned levels);
+/* After NAME was removed: the implicitly made parent left with no tracked
+ * child, to be removed too (a static buffer), or NULL. */
+const char *kt_scn_orphaned_parent(const struct kt_scenario *s, const char *name);
+
 /* remove-cgroup: stop tracking it (and its workers), so that a backdrop
  * cgroup removed mid-scenario can be added again. Unknown names are fine:
  * the guest reports a typo on the next op that uses it. */
@@ -134,16 +149,23 @@ void kt_scn_remove_cgroup(struct kt_scenario *s, const char *name);
  * backdrop pass. */
 struct kterr *kt_scn_check_move(const struct kt_scenario *s, const char *from, const char *to);
 /* After the guest moved the tasks: re-key from's worker handles to `to`;
- * a step-local -> backdrop move hands them to the backdrop so they survive
- * step teardown. */
+ * they take to's owner (a step-local -> backdrop move hands them to the
+ * backdrop so they survive step teardown); moved into the runner's cgroup,
+ * which no teardown removes, they keep their own. */
 void kt_scn_move_handles(struct kt_scenario *s, const char *from, const char *to);
 
 /* Workers spawned into cgroup; owned by the cgroup's owner (the runner's
- * by the current scope). */
+ * by the current pass: a step's @runner workers are the step's). */
 struct kterr *kt_scn_add_workers(struct kt_scenario *s, const char *cgroup, const int *pids,
 				 size_t n);
+/* The first handle of cgroup (any owner), or the one of owner o. */
 struct kt_workers *kt_scn_workers(const struct kt_scenario *s, const char *cgroup);
+struct kt_workers *kt_scn_workers_of(const struct kt_scenario *s, const char *cgroup,
+				     enum kt_owner o);
+/* Forget every handle of cgroup (stop-cgroup stopped them all), or only
+ * owner o's (teardown stopped those). */
 void kt_scn_drop_workers(struct kt_scenario *s, const char *cgroup);
+void kt_scn_drop_workers_of(struct kt_scenario *s, const char *cgroup, enum kt_owner o);
 
 /* run-payload bookkeeping and the (name, cgroup) lookup of wait/kill:
  * cgroup NULL matches the unique live copy; two live copies are

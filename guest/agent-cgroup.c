@@ -115,15 +115,35 @@ static int fd_events_field(int fd, const char *key)
 
 static struct kterr *remove_tree(const char *dir);
 
-static struct kterr *remove_tree_quiet(const char *dir)
+/* Undo the levels create_cgroup made, deepest first: path's last `made`
+ * levels (path is the full name's path). */
+static void unmake(char *path, unsigned made)
 {
-	return kt_is_dir(dir) ? remove_tree(dir) : NULL;
+	char *copy = strdup(path);
+
+	for (unsigned i = 0; copy && i < made; i++) {
+		rmdir(copy);
+		char *slash = strrchr(copy, '/');
+
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+	free(copy);
 }
 
-static struct kterr *create_cgroup(const char *name, char *path)
+/*
+ * mkdir NAME and every missing level above it ("x/y" makes x too), with
+ * the controllers enabled down to it. *implicit is how many levels above
+ * NAME it made, the host tracks them with NAME's owner; on failure it
+ * leaves nothing it made.
+ */
+static struct kterr *create_cgroup(const char *name, char *path, unsigned *implicit)
 {
 	struct kterr *e = agent_cgroup_path(name, path, CGROUP_PATH_MAX);
+	unsigned made = 0;
 
+	*implicit = 0;
 	if (e)
 		return e;
 	if (kt_is_dir(path))
@@ -137,28 +157,40 @@ static struct kterr *create_cgroup(const char *name, char *path)
 		char c = *s;
 
 		*s = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(path, 0755) == 0)
+			made++;
+		else if (errno != EEXIST)
 			e = kterr_errno("mkdir %s", path);
-			*s = c;
-			return e;
-		}
-		if (c == '/') {
+		if (!e && c == '/') {
 			e = cg_write(path, "cgroup.subtree_control", AGENT_CONTROLLERS);
-			if (e) {
+			/* cgroup v2: a cgroup with tasks cannot hand its
+			 * controllers down (no internal processes). */
+			if (e && kterr_errno_of(e) == EBUSY)
+				e = kterr_hint(kterr_wrap(e, "enable controllers for the children of "
+							  "%s", path),
+					       "%s holds tasks, and cgroup v2's no-internal-processes "
+					       "rule lets only a cgroup without tasks have children "
+					       "with controllers: put workers in the leaves. Create "
+					       "the child before the parent gets workers, or empty "
+					       "the parent first (move-all-tasks PARENT OTHER, or "
+					       "stop-cgroup PARENT), add the child, then move the "
+					       "tasks into it", path);
+			else if (e)
 				e = kterr_wrap(e, "enable controllers for the children of %s", path);
-				*s = c;
-				/* cgroup v2: a cgroup with tasks cannot hand its
-				 * controllers down (no internal processes). */
-				return kterr_errno_of(e) == EBUSY ?
-					kterr_hint(e, "it holds tasks, and cgroup v2 lets only a "
-						   "cgroup without tasks have children with "
-						   "controllers: put workers in the leaves") : e;
-			}
 		}
 		*s = c;
+		if (e) {
+			/* path is cut at the failing level; made counts from there */
+			char at[CGROUP_PATH_MAX];
+
+			snprintf(at, sizeof(at), "%.*s", (int)(s - path), path);
+			unmake(at, made);
+			return e;
+		}
 		if (!c)
 			break;
 	}
+	*implicit = made ? made - 1 : 0;
 	return NULL;
 }
 
@@ -166,9 +198,20 @@ static struct kterr *op_add_cgroup(struct agent *a, const struct wire_msg *req,
 				   struct wire_buf *reply)
 {
 	char path[CGROUP_PATH_MAX];
+	unsigned implicit;
+	struct kterr *e = create_cgroup(wire_get(req, "cgroup"), path, &implicit);
 
-	return create_cgroup(wire_get(req, "cgroup"), path);
+	if (!e && implicit)
+		wire_put_u64(reply, "implicit", implicit);
+	return e;
 }
+
+/* The kernel option behind each knob file (cg_knob_files' order), for the
+ * hint when a kernel given with --kernel lacks one. */
+static const char *const knob_config[CG_NKNOBS] = {
+	"CONFIG_FAIR_GROUP_SCHED", "CONFIG_CFS_BANDWIDTH", "CONFIG_MEMCG",
+	"CONFIG_BLK_CGROUP_IOCOST", "CONFIG_CGROUP_PIDS",
+};
 
 static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *req,
 				       struct wire_buf *reply)
@@ -176,9 +219,10 @@ static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *r
 	const char *name = wire_get(req, "cgroup");
 	char path[CGROUP_PATH_MAX];
 	uint64_t workers = 0;
+	unsigned implicit;
 	struct kterr *e;
 
-	e = create_cgroup(name, path);
+	e = create_cgroup(name, path, &implicit);
 	if (!e && wire_get(req, "cpus"))
 		e = cg_write(path, "cpuset.cpus", wire_get(req, "cpus"));
 	/* The knobs the state stream reports, under their file names (the
@@ -195,15 +239,25 @@ static struct kterr *op_add_cgroup_def(struct agent *a, const struct wire_msg *r
 			if (*c == '/')
 				*c = ' ';
 		e = cg_write(path, cg_knob_files[i], val);
+		if (e && kterr_errno_of(e) == ENOENT)
+			e = kterr_hint(e, "this guest kernel has no %s: build it with %s (the "
+				       "shipped guest/kernel.config has it)", cg_knob_files[i],
+				       knob_config[i]);
 	}
 	/* Workers last: they are placed into the finished cgroup. */
 	if (!e && wire_get_u64(req, "workers", &workers) && workers)
 		e = agent_workers_spawn(name, req, reply);
 	if (e) {
-		/* Half a definition is worse than none. */
-		kterr_free(remove_tree_quiet(path));
+		/* Half a definition is worse than none: nor the levels above
+		 * it that it made. */
+		if (kt_is_dir(path)) {
+			kterr_free(remove_tree(path));
+			unmake(path, implicit + 1);
+		}
 		return kterr_wrap(e, "add-cgroup-def %s", name ? name : "");
 	}
+	if (implicit)
+		wire_put_u64(reply, "implicit", implicit);
 	return NULL;
 }
 
@@ -255,17 +309,60 @@ static struct kterr *remove_tree(const char *dir)
 	return e;
 }
 
+/*
+ * After its last child went, a parent hands no controllers down any more:
+ * with them enabled in its cgroup.subtree_control, cgroup v2 would refuse
+ * it tasks (no internal processes), so add-cgroup x/y, remove-cgroup x/y,
+ * spawn x would fail. Best effort: the managed parent keeps them.
+ */
+static void release_parent(const char *path)
+{
+	char parent[CGROUP_PATH_MAX], off[] = AGENT_CONTROLLERS;
+	char *slash;
+	DIR *d;
+	struct dirent *de;
+	bool children = false;
+
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	if (!strcmp(parent, AGENT_CGROUP_MANAGED) || !(d = opendir(parent)))
+		return;
+	while (!children && (de = readdir(d)))
+		children = de->d_type == DT_DIR && de->d_name[0] != '.';
+	closedir(d);
+	if (children)
+		return;
+	for (char *c = off; *c; c++)
+		if (*c == '+')
+			*c = '-';
+	kterr_free(cg_write(parent, "cgroup.subtree_control", off));
+}
+
 static struct kterr *op_remove_cgroup(struct agent *a, const struct wire_msg *req,
 				      struct wire_buf *reply)
 {
 	char path[CGROUP_PATH_MAX];
-	struct kterr *e = need_cgroup(req, "cgroup", path);
+	struct kterr *e = agent_cgroup_path(wire_get(req, "cgroup"), path, sizeof(path));
 
+	/* The seed: a typo'd name is not an error here; it surfaces as a
+	 * missing cgroup on the next op that names it. Say nothing was
+	 * removed so the host can log it. */
+	if (!e && !kt_is_dir(path)) {
+		wire_put_i64(reply, "missing", 1);
+		return NULL;
+	}
 	/* Stop the workers first (theirs and their children's): a worker
 	 * drained to the root would outlive its cgroup. */
 	if (!e)
 		e = agent_workers_stop(wire_get(req, "cgroup"), true, reply);
-	return e ? e : remove_tree(path);
+	if (!e)
+		e = remove_tree(path);
+	if (!e)
+		release_parent(path);
+	return e;
 }
 
 static struct kterr *op_set_cpuset(struct agent *a, const struct wire_msg *req,
@@ -284,17 +381,48 @@ static struct kterr *op_set_cpuset(struct agent *a, const struct wire_msg *req,
 	return e;
 }
 
+/*
+ * Set dir's cpuset.cpus to LIST, where "" means unset: allow every CPU the
+ * parent allows. An empty cpuset.cpus is that (it takes a newline: kernfs
+ * ignores a zero-length write), but cgroup v2 refuses to empty the cpuset
+ * of a cgroup with tasks (ENOSPC, cpuset's validate_change); then the
+ * parent's effective CPUs are written instead, which the tasks may use
+ * just the same (the state shows the effective set either way).
+ */
+static struct kterr *write_cpus(const char *dir, const char *list)
+{
+	char parent[CGROUP_PATH_MAX], cpus[1024];
+	struct kterr *e;
+	char *slash;
+
+	if (*list)
+		return cg_write(dir, "cpuset.cpus", list);
+	e = cg_write(dir, "cpuset.cpus", "\n");
+	if (!e || kterr_errno_of(e) != ENOSPC)
+		return e;
+	kterr_free(e);
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	e = cg_read(parent, "cpuset.cpus.effective", cpus, sizeof(cpus));
+	if (!e)
+		e = cg_write(dir, "cpuset.cpus", cpus);
+	return e ? kterr_wrap(e, "allow %s's tasks every CPU of %s (cgroup v2 refuses to empty "
+			      "the cpuset of a cgroup with tasks)", dir, parent) : NULL;
+}
+
 static struct kterr *op_clear_cpuset(struct agent *a, const struct wire_msg *req,
 				     struct wire_buf *reply)
 {
 	char path[CGROUP_PATH_MAX];
 	struct kterr *e = need_cgroup(req, "cgroup", path);
 
-	/* An empty cpuset.cpus means "inherit the parent's": all CPUs. It
-	 * takes a newline: kernfs ignores a zero-length write. */
-	return e ? e : cg_write(path, "cpuset.cpus", "\n");
+	return e ? e : write_cpus(path, "");
 }
 
+/* Each cgroup gets what the other held, "unset" included (see write_cpus),
+ * or neither changes: a failed second write puts the first back. */
 static struct kterr *op_swap_cpusets(struct agent *a, const struct wire_msg *req,
 				     struct wire_buf *reply)
 {
@@ -309,11 +437,19 @@ static struct kterr *op_swap_cpusets(struct agent *a, const struct wire_msg *req
 	if (!e)
 		e = cg_read(pb, "cpuset.cpus", cb, sizeof(cb));
 	if (!e)
-		e = cg_write(pa, "cpuset.cpus", cb);
+		e = write_cpus(pa, cb);
 	if (!e) {
-		e = cg_write(pb, "cpuset.cpus", ca);
-		if (e)
-			kterr_free(cg_write(pa, "cpuset.cpus", ca));	/* undo */
+		e = write_cpus(pb, ca);
+		if (e) {
+			struct kterr *u = write_cpus(pa, ca);
+			char why[256];
+
+			if (u)
+				e = kterr_wrap(e, "and putting %s back to '%s' failed too (%s): the "
+					       "swap is half done", pa, ca,
+					       kterr_str(u, why, sizeof(why)));
+			kterr_free(u);
+		}
 	}
 	return e;
 }

@@ -42,6 +42,35 @@ static bool in_cgroup(const struct agent_wgroup *w, const char *cg, bool subtree
 	return subtree && *cg && !strncmp(w->cgroup, cg, l) && w->cgroup[l] == '/';
 }
 
+/* True when the group holds one of the pids in LIST ("12 34"); NULL
+ * LIST selects every group. A group is one spawn: its workers always move
+ * together, so one of its pids names all of them. */
+static bool has_pid(const struct agent_wgroup *w, const char *list)
+{
+	if (!list)
+		return true;
+	for (const char *p = list; *p; ) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		for (unsigned i = 0; i < w->g.n; i++)
+			if (w->g.pids[i] == (pid_t)v)
+				return true;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+static bool selected(const struct agent_wgroup *w, const char *cg, bool subtree,
+		     const char *pids)
+{
+	return in_cgroup(w, cg, subtree) && has_pid(w, pids);
+}
+
 /* The directory of cgroup CG: the managed child, or the root for "". */
 static struct kterr *cg_dir(const char *cg, char *path, size_t size)
 {
@@ -69,7 +98,7 @@ unsigned agent_workers_in(const char *cgroup)
 
 /* ---- reports ---- */
 
-static void put_reports(struct wire_buf *reply, const char *cg, bool subtree)
+static void put_reports(struct wire_buf *reply, const char *cg, bool subtree, const char *pids)
 {
 	size_t cap = 4096, len = 0;
 	char *text = malloc(cap);
@@ -80,7 +109,7 @@ static void put_reports(struct wire_buf *reply, const char *cg, bool subtree)
 	for (size_t k = 0; k < ngroups; k++) {
 		const struct agent_wgroup *w = &groups[k];
 
-		if (!in_cgroup(w, cg, subtree))
+		if (!selected(w, cg, subtree, pids))
 			continue;
 		for (unsigned i = 0; i < w->g.n; i++) {
 			struct worker_report r;
@@ -231,12 +260,14 @@ struct kterr *agent_workers_spawn(const char *cg, const struct wire_msg *req,
 
 /* ---- stop ---- */
 
-struct kterr *agent_workers_stop(const char *cg, bool subtree, struct wire_buf *reply)
+/* Stop the selected groups (see selected()) and reply their final reports. */
+static struct kterr *stop_groups(const char *cg, bool subtree, const char *pids,
+				 struct wire_buf *reply)
 {
 	struct kterr *first = NULL;
 
 	for (size_t k = 0; k < ngroups; k++) {
-		if (!in_cgroup(&groups[k], cg, subtree))
+		if (!selected(&groups[k], cg, subtree, pids))
 			continue;
 		struct kterr *e = worker_group_kill(&groups[k].g, agent_wait_child,
 						    (int)kt_limit_ms(KT_LIM_STOP));
@@ -248,9 +279,9 @@ struct kterr *agent_workers_stop(const char *cg, bool subtree, struct wire_buf *
 	}
 	/* The reports after the kill are the final ones. */
 	if (reply)
-		put_reports(reply, cg, subtree);
+		put_reports(reply, cg, subtree, pids);
 	for (size_t k = 0; k < ngroups; ) {
-		if (!in_cgroup(&groups[k], cg, subtree)) {
+		if (!selected(&groups[k], cg, subtree, pids)) {
 			k++;
 			continue;
 		}
@@ -258,6 +289,11 @@ struct kterr *agent_workers_stop(const char *cg, bool subtree, struct wire_buf *
 		groups[k] = groups[--ngroups];
 	}
 	return first;
+}
+
+struct kterr *agent_workers_stop(const char *cg, bool subtree, struct wire_buf *reply)
+{
+	return stop_groups(cg, subtree, NULL, reply);
 }
 
 static struct kterr *op_spawn(struct agent *a, const struct wire_msg *req, struct wire_buf *reply)
@@ -280,7 +316,8 @@ static struct kterr *op_stop_cgroup(struct agent *a, const struct wire_msg *req,
 	if (*cg && !kt_is_dir(dir) && !agent_workers_in(cg))
 		return kterr_hint(kterr_new(ENOENT, "cgroup %s: %s does not exist", cg, dir),
 				  "create it first (add-cgroup, add-cgroup-def, or a `cgroup` line)");
-	return agent_workers_stop(cg, false, reply);
+	/* pids: only those spawns (teardown of one owner's runner workers). */
+	return stop_groups(cg, false, wire_get(req, "pids"), reply);
 }
 
 static struct kterr *op_query_workers(struct agent *a, const struct wire_msg *req,
@@ -288,7 +325,7 @@ static struct kterr *op_query_workers(struct agent *a, const struct wire_msg *re
 {
 	const char *cg = wire_get(req, "cgroup");
 
-	put_reports(reply, cg ? cg : "", false);
+	put_reports(reply, cg ? cg : "", false, NULL);
 	return NULL;
 }
 

@@ -11,6 +11,11 @@ tests_unit_test_executor_SOURCES = tests/unit/test_executor.c $(ENGINE_FAKES)
 tests_unit_test_executor_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_executor_LDADD = $(ENGINE_TEST_LDADD)
 
+check_PROGRAMS += tests/unit/test_seed_rules
+tests_unit_test_seed_rules_SOURCES = tests/unit/test_seed_rules.c $(ENGINE_FAKES)
+tests_unit_test_seed_rules_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_seed_rules_LDADD = $(ENGINE_TEST_LDADD)
+
 check_PROGRAMS += tests/unit/test_recipe
 tests_unit_test_recipe_SOURCES = tests/unit/test_recipe.c
 tests_unit_test_recipe_CFLAGS = $(UNIT_CFLAGS)
@@ -57,7 +62,8 @@ tests_unit_test_results_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_results_LDADD = $(ENGINE_TEST_LDADD)
 
 # The recipes the corpus test reads.
-EXTRA_DIST += tests/data/recipes recipes
+EXTRA_DIST += tests/data/recipes recipes tests/data/seed
+INT_TESTS += tests/integration/seed.int
 
 # libFuzzer target for the parser (tests/fuzz/run-fuzz builds it: make fuzz).
 EXTRA_DIST += tests/fuzz/fuzz_recipe.c

@@ -61,6 +61,18 @@ static void fill(struct wire_buf *b, void *ctx)
 		wire_put_u64(b, "workers", r->workers);
 	if (r->work)
 		wire_put_str(b, "work", r->work);
+	if (r->npids) {
+		char *list = malloc(r->npids * 12 + 1);
+		size_t len = 0;
+
+		if (list) {
+			list[0] = '\0';
+			for (size_t i = 0; i < r->npids; i++)
+				len += (size_t)sprintf(list + len, "%s%d", i ? " " : "", r->pids[i]);
+			wire_put_str(b, "pids", list);
+			free(list);
+		}
+	}
 	if (r->affinity)
 		wire_put_str(b, "affinity", r->affinity);
 	if (r->handle)
@@ -191,6 +203,10 @@ static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
 		out->runtime_ns = u;
 	if ((v = wire_get(m, "output")) && !(out->output = strdup(v)))
 		return kterr_new(ENOMEM, "payload output");
+	if (wire_get_u64(m, "implicit", &u))
+		out->implicit = (unsigned)u;
+	if (wire_get_i64(m, "missing", &i))
+		out->missing = i == 1;
 	if (wire_get_i64(m, "frozen", &i))
 		out->cgroup.frozen = i == 1;
 	if (wire_get_i64(m, "populated", &i))

@@ -20,6 +20,9 @@ void fake_link_init(struct fake_link *f)
 
 void fake_link_free(struct fake_link *f)
 {
+	for (int i = 0; i < f->ncgs; i++)
+		free(f->cgs[i]);
+	f->ncgs = 0;
 	for (int i = 0; i < f->nlog; i++)
 		free(f->log[i]);
 	f->nlog = 0;
@@ -59,7 +62,55 @@ static char *describe(const struct kt_greq *req)
 		return kt_strfmt("%s %s%s%s", kt_greq_name(req), req->name, *cg ? " in " : "", cg);
 	if (req->op == KT_OP_SPAWN && req->verb == KT_GREQ_OP)
 		return kt_strfmt("%s %s workers=%u", kt_greq_name(req), cg, req->workers);
+	if (req->npids) {
+		char pids[256] = "";
+		size_t len = 0;
+
+		for (size_t i = 0; i < req->npids && len + 12 < sizeof(pids); i++)
+			len += (size_t)snprintf(pids + len, sizeof(pids) - len, "%s%d",
+						i ? "," : "", req->pids[i]);
+		return kt_strfmt("%s %s pids=%s", kt_greq_name(req), cg, pids);
+	}
 	return kt_strfmt("%s%s%s", kt_greq_name(req), *cg ? " " : "", cg);
+}
+
+static bool has_cg(const struct fake_link *f, const char *name, size_t len)
+{
+	for (int i = 0; i < f->ncgs; i++)
+		if (strlen(f->cgs[i]) == len && !strncmp(f->cgs[i], name, len))
+			return true;
+	return false;
+}
+
+/* add-cgroup NAME: make the missing levels, count those above NAME. */
+static unsigned fake_mkdir(struct fake_link *f, const char *name)
+{
+	unsigned made = 0;
+
+	for (size_t l = 0; ; l++) {
+		if (name[l] && name[l] != '/')
+			continue;
+		if (!has_cg(f, name, l) && f->ncgs < 64) {
+			f->cgs[f->ncgs++] = strndup(name, l);
+			made += name[l] == '/';
+		}
+		if (!name[l])
+			break;
+	}
+	return made;
+}
+
+static void fake_rmdir(struct fake_link *f, const char *name)
+{
+	size_t l = strlen(name);
+
+	for (int i = 0; i < f->ncgs;)
+		if (!strncmp(f->cgs[i], name, l) && (!f->cgs[i][l] || f->cgs[i][l] == '/')) {
+			free(f->cgs[i]);
+			f->cgs[i] = f->cgs[--f->ncgs];
+		} else {
+			i++;
+		}
 }
 
 static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
@@ -113,6 +164,14 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 			reply->pids[i] = f->next_pid++;
 		reply->npids = n;
 	}
+	if (req->verb == KT_GREQ_OP && req->cgroup && *req->cgroup &&
+	    (req->op == KT_OP_ADD_CGROUP || req->op == KT_OP_ADD_CGROUP_DEF))
+		reply->implicit = fake_mkdir(f, req->cgroup);
+	if (req->verb == KT_GREQ_OP && req->cgroup && req->op == KT_OP_REMOVE_CGROUP)
+		fake_rmdir(f, req->cgroup);
+	if (req->op == KT_OP_REMOVE_CGROUP && f->missing && req->cgroup &&
+	    !strcmp(req->cgroup, f->missing))
+		reply->missing = true;
 	if (req->op == KT_OP_RUN_PAYLOAD)
 		reply->handle = f->next_handle++;
 	if (req->op == KT_OP_WAIT_PAYLOAD || req->op == KT_OP_KILL_PAYLOAD)

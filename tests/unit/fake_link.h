@@ -34,6 +34,11 @@ struct fake_link {
 	struct kt_worker_report workers[8];
 	size_t nworkers;
 	int procs_count;		/* pids capture-cgroup-procs returns */
+	const char *missing;		/* remove-cgroup of this name: nothing there */
+	/* The cgroups the fake guest has, to answer how many levels above
+	 * a nested name an add made (reply->implicit). */
+	char *cgs[64];
+	int ncgs;
 	/* with_poll: the link has a poll hook, which advances *now by its
 	 * timeout (the harness's fake clock), counts calls, and hands over
 	 * state when state_gen is newer; poll_fail makes it fail. */
