@@ -45,6 +45,13 @@
  * kernel prints it at the end of its disable work, after every task has
  * been moved back to the fair class. */
 #define REASON_WAIT_MS 3000
+/* An error exit's message (which task stalled, scx_bpf_error()'s text) is
+ * the kernel's next record, printed right after "disabled (WHY)"; the
+ * agent, a real-time task, can look between the two. Wait this long for
+ * it before reporting without it. */
+#define DETAIL_WAIT_MS 500
+/* enum scx_exit_kind: kinds from here on are errors, and print a message. */
+#define SCX_EXIT_ERROR_KIND 1024
 
 static struct {
 	pid_t pid;		/* 0: none of ours attached */
@@ -52,6 +59,7 @@ static struct {
 	bool monitor;		/* an exit is news (not one we asked for) */
 	bool reported;		/* its ejection was reported; its exit is not news */
 	uint64_t left_ns;	/* when sched_ext was first seen not enabled */
+	uint64_t why_ns;	/* when the kernel's "disabled (WHY)" was first seen */
 	char log[96];		/* its output */
 } cur;
 
@@ -217,7 +225,7 @@ static struct kterr *start(const char *name, const char *bin, const char *args, 
 	cur.pid = pid;
 	cur.monitor = true;
 	cur.reported = false;
-	cur.left_ns = 0;
+	cur.left_ns = cur.why_ns = 0;
 	snprintf(cur.name, sizeof(cur.name), "%s", name);
 	snprintf(cur.log, sizeof(cur.log), "%s", log);
 	return NULL;
@@ -498,7 +506,7 @@ static void watch_ejection(struct agent *a)
 	uint64_t now = kt_now_ns();
 
 	if (scx_state_is("enabled")) {
-		cur.left_ns = 0;
+		cur.left_ns = cur.why_ns = 0;
 		return;
 	}
 	if (!cur.left_ns)
@@ -511,6 +519,12 @@ static void watch_ejection(struct agent *a)
 	      * the process's exit is the news, and it comes next */
 	     sched_exit_by_user_space(&x)))
 		return;
+	if (x.kind_value >= SCX_EXIT_ERROR_KIND && !x.detail[0]) {
+		if (!cur.why_ns)
+			cur.why_ns = now;
+		if (now - cur.why_ns < kt_scaled_ms(DETAIL_WAIT_MS) * 1000000ull)
+			return;
+	}
 	send_exit(a, true, 0);
 	cur.reported = true;
 }
@@ -546,7 +560,7 @@ void agent_sched_poll(struct agent *a)
 		send_exit(a, false, WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st));
 	cur.pid = 0;
 	cur.reported = false;
-	cur.left_ns = 0;
+	cur.left_ns = cur.why_ns = 0;
 }
 
 const struct agent_op agent_sched_ops[] = {
