@@ -182,7 +182,7 @@ static const char *type_name(enum json_type t)
 
 const char *kjson_type_name(const struct json_object *v)
 {
-	return v ? type_name(json_object_get_type(v)) : "missing";
+	return type_name(json_object_get_type(v));	/* json-c's null is NULL */
 }
 
 struct kterr *kjson_member(const struct json_object *obj, const char *key,

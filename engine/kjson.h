@@ -60,8 +60,8 @@ void kt_json_stringn(FILE *f, const char *s, size_t n);
  * in strings, NaN and Infinity, and a lone surrogate escape becomes U+FFFD. */
 struct kterr *kjson_parse(const char *buf, size_t len, struct json_object **out);
 
-/* "object", "string", "integer", "number", "boolean", "null", "array";
- * "missing" for NULL. */
+/* "object", "string", "integer", "number", "boolean", "null", "array".
+ * json-c's null is a NULL pointer, so a missing value is "null" too. */
 const char *kjson_type_name(const struct json_object *v);
 
 /* obj's member key, which must be of type want: ENOENT names a missing

@@ -157,7 +157,13 @@ static void test_members_name_key_and_type(void **state)
 	assert_true(kterr_contains(e, "no member \"b\""));
 	kterr_free(e);
 	e = kjson_member_str(NULL, "b", &s);
-	assert_true(kterr_contains(e, "in missing, not an object"));
+	assert_true(kterr_contains(e, "in null, not an object"));
+	kterr_free(e);
+	json_object_put(v);
+	/* a member that is null is there, and says so */
+	v = parse_ok("{\"a\": null}", 11);
+	e = kjson_member_str(v, "a", &s);
+	assert_true(kterr_contains(e, "member \"a\" is null, expected string"));
 	kterr_free(e);
 	json_object_put(v);
 }
