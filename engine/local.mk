@@ -1,4 +1,5 @@
-# engine/: op model, recipe language, scenario executor. libc only.
+# engine/: op model, recipe language, scenario executor. libc only, except
+# kjson.c: the one JSON writer (results and captures are JSON) uses json-c.
 noinst_LIBRARIES += libengine.a
 libengine_a_SOURCES = \
 	engine/err.c engine/err.h \
@@ -19,6 +20,7 @@ libengine_a_SOURCES = \
 	engine/gstate.h engine/gstate.c \
 	engine/scenario.h engine/scenario.c \
 	engine/events.h engine/events.c \
+	engine/kjson.h engine/kjson.c \
 	engine/results.h engine/results-json.c engine/results-tap.c \
 	engine/executor.h engine/op-exec.h engine/executor.c \
 	engine/ops-common.c engine/ops-cgroup.c engine/ops-workers.c \

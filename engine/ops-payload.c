@@ -8,6 +8,7 @@
 #include "engine/op.h"
 #include "engine/results.h"
 #include "engine/util.h"
+#include "engine/kjson.h"
 
 #define OPT (KT_ARG_KEY | KT_ARG_OPT)
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "engine/util.h"
+#include "engine/kjson.h"
 
 const char *kt_status_name(enum kt_status s)
 {
@@ -26,24 +27,6 @@ size_t kt_results_count(const struct kt_results *r, enum kt_status s)
 	for (size_t i = 0; i < r->n; i++)
 		n += r->v[i].status == s;
 	return n;
-}
-
-void kt_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
 }
 
 void kt_results_json(const struct kt_results *r, FILE *f)

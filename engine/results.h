@@ -60,7 +60,5 @@ void kt_results_json(const struct kt_results *r, FILE *f);
  * `# SKIP`, the error chain in a YAML block. */
 void kt_results_tap(const struct kt_results *r, FILE *f);
 
-/* A JSON string literal of s (quotes included) to f. */
-void kt_json_string(FILE *f, const char *s);
 
 #endif

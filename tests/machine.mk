@@ -1,11 +1,11 @@
 # tests for the machine area
-# QMP and gdbstub clients: the JSON parser, the QMP reader and client, the
+# QMP and gdbstub clients: JSON through json-c (kjson), the QMP reader and client, the
 # gdb packet reader, reply parsers and client, against transcripts recorded
 # from a real QEMU (tests/data/qmp, tests/data/gdb).
-check_PROGRAMS += tests/unit/test_json
-tests_unit_test_json_SOURCES = tests/unit/test_json.c
-tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_json_LDADD = $(UNIT_LDADD)
+check_PROGRAMS += tests/unit/test_kjson
+tests_unit_test_kjson_SOURCES = tests/unit/test_kjson.c
+tests_unit_test_kjson_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kjson_LDADD = $(UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/test_qmp
 tests_unit_test_qmp_SOURCES = tests/unit/test_qmp.c

@@ -39,6 +39,7 @@
 #include "vmm/paths.h"
 #include "vmm/session.h"
 #include "vmm/teardown.h"
+#include "engine/kjson.h"
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"

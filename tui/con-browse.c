@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/kjson.h"
 #include "engine/util.h"
-#include "vmm/json.h"
+
+/* The largest document opened (a snapshot is well under it). */
+#define CON_BROWSE_MAX_BYTES (64u << 20)
 
 struct node {
 	char *key;		/* "name", "[3]"; the root's is the title */
@@ -40,28 +43,33 @@ static void node_free(struct node *n)
 	free(n);
 }
 
-static char *scalar(const struct json *v)
+static char *scalar(const struct json_object *v)
 {
-	switch (v->type) {
-	case JSON_NULL:
+	int64_t i;
+
+	switch (json_object_get_type(v)) {
+	case json_type_null:
 		return strdup("null");
-	case JSON_BOOL:
-		return strdup(v->b ? "true" : "false");
-	case JSON_INT:
-		if (v->num.u64_only)
-			return kt_strfmt("%" PRIu64, v->num.u);
-		return kt_strfmt("%" PRId64, v->num.i);
-	case JSON_DOUBLE:
-		return kt_strfmt("%g", v->d);
-	case JSON_STRING:
-		return kt_strfmt("\"%s\"", v->str.s);
+	case json_type_boolean:
+		return strdup(json_object_get_boolean(v) ? "true" : "false");
+	case json_type_int:
+		/* json-c keeps uint64 past INT64_MAX; int64 saturates there. */
+		i = json_object_get_int64(v);
+		if (i >= 0)
+			return kt_strfmt("%" PRIu64, json_object_get_uint64(v));
+		return kt_strfmt("%" PRId64, i);
+	case json_type_double:
+		return kt_strfmt("%g", json_object_get_double(v));
+	case json_type_string:
+		return kt_strfmt("\"%s\"", json_object_get_string((struct json_object *)v));
 	default:
 		return NULL;
 	}
 }
 
-static struct node *build(const struct json *v, char *key, int depth, struct node *parent)
+static struct node *build(struct json_object *v, char *key, int depth, struct node *parent)
 {
+	bool is_arr = json_object_is_type(v, json_type_array);
 	struct node *n = calloc(1, sizeof(*n));
 	size_t nk;
 
@@ -72,24 +80,30 @@ static struct node *build(const struct json *v, char *key, int depth, struct nod
 	n->key = key;
 	n->depth = depth;
 	n->parent = parent;
-	if (v->type != JSON_ARRAY && v->type != JSON_OBJECT) {
+	if (!is_arr && !json_object_is_type(v, json_type_object)) {
 		n->value = scalar(v);
 		if (!n->key || !n->value)
 			goto oom;
 		return n;
 	}
 	n->container = true;
-	nk = v->type == JSON_ARRAY ? v->arr.n : v->obj.n;
-	n->value = kt_strfmt(v->type == JSON_ARRAY ? "[%zu]" : "{%zu}", nk);
+	nk = is_arr ? json_object_array_length(v) : (size_t)json_object_object_length(v);
+	n->value = kt_strfmt(is_arr ? "[%zu]" : "{%zu}", nk);
 	n->kids = nk ? calloc(nk, sizeof(*n->kids)) : NULL;
 	if (!n->key || !n->value || (nk && !n->kids))
 		goto oom;
-	for (size_t i = 0; i < nk; i++) {
-		const struct json *c = v->type == JSON_ARRAY ? v->arr.items[i] : v->obj.members[i].val;
-		char *k = v->type == JSON_ARRAY ? kt_strfmt("[%zu]", i)
-						: strdup(v->obj.members[i].key);
-
-		if (!(n->kids[i] = build(c, k, depth + 1, n)))
+	if (is_arr) {
+		for (size_t i = 0; i < nk; i++) {
+			if (!(n->kids[i] = build(json_object_array_get_idx(v, i),
+						 kt_strfmt("[%zu]", i), depth + 1, n)))
+				goto oom;
+			n->nkids++;
+		}
+		return n;
+	}
+	/* Members in input order, as json-c keeps them. */
+	json_object_object_foreach(v, k, c) {
+		if (!(n->kids[n->nkids] = build(c, strdup(k), depth + 1, n)))
 			goto oom;
 		n->nkids++;
 	}
@@ -144,18 +158,21 @@ static void relayout(struct con_browse *b, struct node *keep)
 struct kterr *con_browse_open(const char *title, const char *json, size_t len,
 			      struct con_browse **out)
 {
-	struct json_doc *doc = NULL;
-	struct json_limits lim = { .max_bytes = 64u << 20 };
+	struct json_object *doc = NULL;
 	struct con_browse *b;
-	struct kterr *e = json_parse(json, len, &lim, &doc);
+	struct kterr *e;
 
 	*out = NULL;
+	if (len > CON_BROWSE_MAX_BYTES)
+		return kterr_new(E2BIG, "%s is %zu bytes, more than the %u MiB the browser opens",
+				 title, len, CON_BROWSE_MAX_BYTES >> 20);
+	e = kjson_parse(json, len, &doc);
 	if (e)
 		return kterr_wrap(e, "%s is not JSON", title);
 	b = calloc(1, sizeof(*b));
 	if (b && (b->title = strdup(title)))
-		b->root = build(doc->root, strdup(title), -1, NULL);
-	json_doc_free(doc);
+		b->root = build(doc, strdup(title), -1, NULL);
+	json_object_put(doc);
 	if (!b || !b->root) {
 		con_browse_free(b);
 		return kterr_new(ENOMEM, "browsing %s", title);

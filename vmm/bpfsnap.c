@@ -13,6 +13,7 @@
 #include "engine/util.h"
 #include "vmm/kbtf.h"
 #include "vmm/kidr.h"
+#include "engine/kjson.h"
 
 #define NOTE_MAX 160
 #define BTF_CACHE 64

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/results.h"
+#include "engine/kjson.h"
 
 uint32_t kbtf_skip_mods(const struct btf *btf, uint32_t id)
 {
@@ -281,19 +282,15 @@ bool kbtf_is_char_array(const struct btf *btf, uint32_t id, uint32_t *len)
 	return true;
 }
 
+/* A char array as a string: up to its first NUL, at most 511 bytes; bytes
+ * that are not UTF-8 become U+FFFD (kjson.h). */
 static void json_text(FILE *f, const uint8_t *p, size_t max)
 {
-	char buf[512];
 	size_t n = 0;
 
-	while (n < max && n + 1 < sizeof(buf) && p[n])
+	while (n < max && n < 511 && p[n])
 		n++;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	for (size_t i = 0; i < n; i++)	/* keep the JSON valid UTF-8 */
-		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
-			buf[i] = '?';
-	kt_json_string(f, buf);
+	kt_json_stringn(f, (const char *)p, n);
 }
 
 static void json_scalar(FILE *f, const struct btf *btf, const struct kbtf_scalar *s,

@@ -10,6 +10,7 @@
 #include "engine/results.h"
 #include "engine/util.h"
 #include "vmm/kbtf.h"
+#include "engine/kjson.h"
 
 #define WHY_MAX 192
 

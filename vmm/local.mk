@@ -26,7 +26,6 @@ libvmm_a_SOURCES = \
 	vmm/initramfs.c vmm/initramfs.h \
 	vmm/session.c vmm/session.h \
 	vmm/freeze.c vmm/freeze.h \
-	vmm/json.c vmm/json.h \
 	vmm/qmp.c vmm/qmp.h \
 	vmm/gdbstub.c vmm/gdbstub.h \
 	vmm/ksym.c vmm/ksym.h \
@@ -41,4 +40,4 @@ libvmm_a_SOURCES = \
 	vmm/sampler.c vmm/sampler.h \
 	vmm/intro.c vmm/intro.h vmm/intro-priv.h \
 	vmm/intro-watch.c
-VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
+VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS)

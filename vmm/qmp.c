@@ -54,39 +54,47 @@ void qmp_msg_free(struct qmp_msg *m)
 {
 	if (!m)
 		return;
-	json_doc_free(m->doc);
+	json_object_put(m->root);
 	free(m);
 }
 
-static struct kterr *classify_event(struct qmp_msg *m, const struct json *root)
+/* A member or NULL. */
+static struct json_object *member(const struct json_object *obj, const char *key)
 {
-	const struct json *ts = json_get(root, "timestamp");
-	struct kterr *e = json_get_str(root, "event", &m->event);
+	struct json_object *v = NULL;
+
+	return json_object_object_get_ex(obj, key, &v) ? v : NULL;
+}
+
+static struct kterr *classify_event(struct qmp_msg *m, const struct json_object *root)
+{
+	struct json_object *ts = member(root, "timestamp");
+	struct kterr *e = kjson_member_str(root, "event", &m->event);
 
 	if (e)
 		return e;
 	m->kind = QMP_MSG_EVENT;
 	m->event_kind = qmp_event_from_name(m->event);
-	m->body = json_get(root, "data");
+	m->body = member(root, "data");
 	m->ts_sec = m->ts_usec = -1;
 	if (ts) {
-		e = json_get_int(ts, "seconds", &m->ts_sec);
+		e = kjson_member_int(ts, "seconds", &m->ts_sec);
 		if (!e)
-			e = json_get_int(ts, "microseconds", &m->ts_usec);
+			e = kjson_member_int(ts, "microseconds", &m->ts_usec);
 		if (e)
 			return kterr_wrap(e, "event %s timestamp", m->event);
 	}
 	return NULL;
 }
 
-static struct kterr *classify_error(struct qmp_msg *m, const struct json *root)
+static struct kterr *classify_error(struct qmp_msg *m, const struct json_object *root)
 {
-	struct kterr *e = json_get_object(root, "error", &m->body);
+	struct kterr *e = kjson_member(root, "error", json_type_object, &m->body);
 
 	if (!e)
-		e = json_get_str(m->body, "class", &m->err_class);
+		e = kjson_member_str(m->body, "class", &m->err_class);
 	if (!e)
-		e = json_get_str(m->body, "desc", &m->err_desc);
+		e = kjson_member_str(m->body, "desc", &m->err_desc);
 	m->kind = QMP_MSG_ERROR;
 	return e;
 }
@@ -95,7 +103,7 @@ static struct kterr *classify_error(struct qmp_msg *m, const struct json *root)
  * rather than a chain so a new kind is one line. */
 static const struct {
 	const char *key;
-	struct kterr *(*classify)(struct qmp_msg *m, const struct json *root);
+	struct kterr *(*classify)(struct qmp_msg *m, const struct json_object *root);
 } kinds[] = {
 	{ "event", classify_event },
 	{ "error", classify_error },
@@ -106,7 +114,7 @@ static const struct {
 struct kterr *qmp_msg_parse(const char *line, size_t len, struct qmp_msg **out)
 {
 	struct qmp_msg *m;
-	const struct json *root;
+	struct json_object *root;
 	struct kterr *e;
 	size_t i;
 
@@ -114,27 +122,27 @@ struct kterr *qmp_msg_parse(const char *line, size_t len, struct qmp_msg **out)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return kterr_new(ENOMEM, "qmp: out of memory");
-	e = json_parse(line, len, NULL, &m->doc);
+	e = kjson_parse(line, len, &m->root);
 	if (e)
 		goto fail;
-	root = m->doc->root;
-	if (root->type != JSON_OBJECT) {
+	root = m->root;
+	if (!json_object_is_type(root, json_type_object)) {
 		e = kterr_new(EPROTO, "a QMP message is an object, this is %s",
-			      json_type_name(root->type));
+			      kjson_type_name(root));
 		goto fail;
 	}
-	m->id = json_get(root, "id");
+	m->id = member(root, "id");
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
-		if (!json_get(root, kinds[i].key))
+		if (!json_object_object_get_ex(root, kinds[i].key, NULL))
 			continue;
 		if (kinds[i].classify) {
 			e = kinds[i].classify(m, root);
 		} else if (!strcmp(kinds[i].key, "return")) {
 			m->kind = QMP_MSG_RETURN;
-			m->body = json_get(root, "return");
+			m->body = member(root, "return");
 		} else {
 			m->kind = QMP_MSG_GREETING;
-			e = json_get_object(root, "QMP", &m->body);
+			e = kjson_member(root, "QMP", json_type_object, &m->body);
 		}
 		if (e)
 			goto fail;
@@ -479,45 +487,54 @@ static bool is_ours(const struct qmp_msg *m, int64_t id)
 {
 	if (!m->id)
 		return true;
-	return m->id->type == JSON_INT && !m->id->num.u64_only && m->id->num.i == id;
+	return json_object_is_type(m->id, json_type_int) && json_object_get_int64(m->id) == id;
+}
+
+/* {"execute":COMMAND,"arguments":ARGS,"id":ID} and a newline, written by
+ * json-c: compact, so it is one line (a transcript line too) however
+ * args_json was laid out. */
+static struct kterr *command_text(const char *command, const char *args_json, int64_t id,
+				  char **out)
+{
+	struct json_object *cmd = NULL, *args = NULL;
+	struct kterr *e = NULL;
+
+	*out = NULL;
+	if (args_json) {
+		e = kjson_parse(args_json, strlen(args_json), &args);
+		if (!e && !json_object_is_type(args, json_type_object))
+			e = kterr_new(EINVAL, "arguments are %s, not an object",
+				      kjson_type_name(args));
+	}
+	if (!e && (cmd = json_object_new_object())) {
+		json_object_object_add(cmd, "execute", kjson_string(command));
+		if (args)
+			json_object_object_add(cmd, "arguments", args);
+		args = NULL;	/* cmd owns it */
+		json_object_object_add(cmd, "id", json_object_new_int64(id));
+		*out = kt_strfmt("%s\n", kjson_text(cmd));
+	}
+	if (!e && !*out)
+		e = kterr_new(ENOMEM, "out of memory");
+	json_object_put(args);
+	json_object_put(cmd);
+	return e;
 }
 
 struct kterr *qmp_execute(struct qmp *q, const char *command, const char *args_json,
 			  struct qmp_msg **reply)
 {
 	uint64_t deadline = kt_now_ns() + (uint64_t)q->timeout_ms * 1000000;
-	char *cmd = NULL, *line = NULL;
+	char *line = NULL;
 	int64_t id = ++q->next_id;
 	struct kterr *e = NULL;
 	struct qmp_msg *m = NULL;
 
 	if (reply)
 		*reply = NULL;
-	if (args_json) {
-		struct json_doc *doc;
-
-		e = json_parse(args_json, strlen(args_json), NULL, &doc);
-		if (!e && doc->root->type != JSON_OBJECT)
-			e = kterr_new(EINVAL, "arguments are %s, not an object",
-				      json_type_name(doc->root->type));
-		json_doc_free(doc);
-		if (e)
-			return kterr_wrap(e, "qmp %s", command);
-	}
-	cmd = json_quote(command);
-	if (cmd)
-		line = args_json ?
-			kt_strfmt("{\"execute\":%s,\"arguments\":%s,\"id\":%" PRId64 "}\n",
-				  cmd, args_json, id) :
-			kt_strfmt("{\"execute\":%s,\"id\":%" PRId64 "}\n", cmd, id);
-	free(cmd);
-	if (!line)
-		return kterr_new(ENOMEM, "qmp %s: out of memory", command);
-	/* args_json was parsed, so a newline inside it is whitespace; QEMU's
-	 * parser does not care, but a transcript line would break. */
-	for (char *p = line; p[1]; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	e = command_text(command, args_json, id, &line);
+	if (e)
+		return kterr_wrap(e, "qmp %s", command);
 	e = send_all(q, line, strlen(line), deadline);
 	free(line);
 	while (!e) {
@@ -576,17 +593,26 @@ static struct kterr *dial(const char *path, uint64_t deadline_ns, int *fdp)
 
 /* The version is for messages only: a greeting without it is still a
  * greeting, so a missing field is not an error. */
-static void set_version(struct qmp *q, const struct json *greeting)
+static void set_version(struct qmp *q, const struct json_object *greeting)
 {
-	const struct json *v = json_get(json_get(greeting, "version"), "qemu");
-	const struct json *maj = json_get(v, "major"), *min = json_get(v, "minor");
-	const struct json *mic = json_get(v, "micro");
+	struct json_object *ver, *v;
+	int64_t maj, min, mic;
+	struct kterr *e = kjson_member(greeting, "version", json_type_object, &ver);
 
-	if (!maj || !min || !mic || maj->type != JSON_INT || min->type != JSON_INT ||
-	    mic->type != JSON_INT)
+	if (!e)
+		e = kjson_member(ver, "qemu", json_type_object, &v);
+	if (!e)
+		e = kjson_member_int(v, "major", &maj);
+	if (!e)
+		e = kjson_member_int(v, "minor", &min);
+	if (!e)
+		e = kjson_member_int(v, "micro", &mic);
+	if (e) {
+		kterr_free(e);
 		return;
+	}
 	snprintf(q->version, sizeof(q->version), "QEMU %" PRId64 ".%" PRId64 ".%" PRId64,
-		 maj->num.i, min->num.i, mic->num.i);
+		 maj, min, mic);
 }
 
 struct kterr *qmp_connect(const char *path, uint64_t deadline_ns, FILE *trace,
@@ -661,9 +687,9 @@ struct kterr *qmp_query_status(struct qmp *q, struct qmp_status *out)
 
 	if (e)
 		return e;
-	e = json_get_str(m->body, "status", &st);
+	e = kjson_member_str(m->body, "status", &st);
 	if (!e)
-		e = json_get_bool(m->body, "running", &out->running);
+		e = kjson_member_bool(m->body, "running", &out->running);
 	if (!e)
 		snprintf(out->status, sizeof(out->status), "%s", st);
 	qmp_msg_free(m);
@@ -683,24 +709,28 @@ struct kterr *qmp_quit(struct qmp *q)
 
 struct kterr *qmp_hmp(struct qmp *q, const char *command_line, char **out)
 {
-	char *quoted = json_quote(command_line), *args;
+	struct json_object *obj = json_object_new_object();
 	struct qmp_msg *m;
 	struct kterr *e;
 	const char *text;
+	char *args = NULL;
 
 	*out = NULL;
-	args = quoted ? kt_strfmt("{\"command-line\":%s}", quoted) : NULL;
-	free(quoted);
+	if (obj) {
+		json_object_object_add(obj, "command-line", kjson_string(command_line));
+		args = strdup(kjson_text(obj));
+		json_object_put(obj);
+	}
 	if (!args)
 		return kterr_new(ENOMEM, "qmp human-monitor-command: out of memory");
 	e = qmp_execute(q, "human-monitor-command", args, &m);
 	free(args);
 	if (e)
 		return kterr_wrap(e, "monitor command \"%s\"", command_line);
-	text = json_str(m->body);
+	text = json_object_is_type(m->body, json_type_string) ? json_object_get_string(m->body) : NULL;
 	if (!text)
 		e = kterr_new(EPROTO, "qmp human-monitor-command \"%s\": reply is %s, not a string",
-			      command_line, m->body ? json_type_name(m->body->type) : "missing");
+			      command_line, kjson_type_name(m->body));
 	else if (!(*out = strdup(text)))
 		e = kterr_new(ENOMEM, "qmp human-monitor-command: out of memory");
 	qmp_msg_free(m);

@@ -28,7 +28,7 @@
 #include <stdio.h>
 
 #include "engine/err.h"
-#include "vmm/json.h"
+#include "engine/kjson.h"
 
 #define QMP_MAX_LINE (1u << 20)
 /* Events kept when nobody pops them; the oldest are dropped (and counted)
@@ -61,11 +61,11 @@ enum qmp_event {
 
 struct qmp_msg {
 	enum qmp_msg_kind kind;
-	struct json_doc *doc;		/* owns everything below */
-	const struct json *id;		/* echoed "id", or NULL */
+	struct json_object *root;	/* the message; owns everything below */
+	struct json_object *id;		/* echoed "id", or NULL */
 	/* RETURN: the "return" value. EVENT: "data" or NULL. GREETING: the
 	 * "QMP" object. ERROR: the "error" object. */
-	const struct json *body;
+	struct json_object *body;
 	/* ERROR */
 	const char *err_class;
 	const char *err_desc;

@@ -12,6 +12,7 @@
 #include "engine/results.h"
 #include "engine/util.h"
 #include "vmm/bpfsnap.h"
+#include "engine/kjson.h"
 
 static const char *const copied_sections[] = { ".data", ".bss" };
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "engine/kjson.h"
 #include "vmm/kbtf.h"
 
 /* Types, as a kernel would have them:
@@ -207,6 +208,25 @@ static void test_json_renders_by_type(void **state)
 		"\"pad\": 0, \"nr\": 2}, \"nr_running\": 0, \"flags\": 5, \"kick\": 3}, "
 		"\"seq\": -1, \"st\": \"S_ENABLED\", \"comm\": \"qmap\", "
 		"\"hist\": [1, 2, \"... 1 more\"]}");
+	/* it parses back, the u64 past INT64_MAX exact (the browser reads it) */
+	struct json_object *doc, *anon;
+
+	assert_null(kjson_parse(out, strlen(out), &doc));
+	assert_null(kjson_member(doc, "(anon)", json_type_object, &anon));
+	assert_true(json_object_get_uint64(json_object_object_get(anon, "curr_raw")) ==
+		    18374686479671623744ull);
+	json_object_put(doc);
+	free(out);
+	/* a comm from guest memory that is not UTF-8: each bad byte becomes
+	 * U+FFFD and the snapshot stays valid JSON (it used to be '?') */
+	memcpy(rq + 44, "q\xffm\xe2\x82\x01\0\0", 8);
+	out = NULL;
+	f = open_memstream(&out, &len);
+	kbtf_json(f, t.btf, t.rq, rq, sizeof(rq), 4, 2);
+	fclose(f);
+	assert_non_null(strstr(out, "\"comm\": \"q\xef\xbf\xbdm\xef\xbf\xbd\xef\xbf\xbd\\u0001\""));
+	assert_null(kjson_parse(out, strlen(out), &doc));
+	json_object_put(doc);
 	free(out);
 	/* too little data: null, never a read past the end */
 	out = NULL;

@@ -123,18 +123,18 @@ static void check_commands_session(struct qmp_msg **m, size_t n)
 
 	assert_int_equal(n, 18);
 	assert_int_equal(m[0]->kind, QMP_MSG_GREETING);
-	assert_non_null(json_get(m[0]->body, "capabilities"));
+	assert_non_null(json_object_object_get(m[0]->body, "capabilities"));
 	/* a command before qmp_capabilities */
 	assert_int_equal(m[1]->kind, QMP_MSG_ERROR);
 	assert_string_equal(m[1]->err_class, "CommandNotFound");
 	assert_string_equal(m[1]->err_desc,
 			    "Expecting capabilities negotiation with 'qmp_capabilities'");
 	assert_int_equal(m[2]->kind, QMP_MSG_RETURN);
-	assert_int_equal(m[2]->body->type, JSON_OBJECT);
+	assert_true(json_object_is_type(m[2]->body, json_type_object));
 	assert_int_equal(m[3]->kind, QMP_MSG_RETURN);
-	assert_null(json_get_str(m[3]->body, "status", &s));
+	assert_null(kjson_member_str(m[3]->body, "status", &s));
 	assert_string_equal(s, "prelaunch");
-	assert_int_equal(m[3]->id->num.i, 1);
+	assert_int_equal(json_object_get_int64(m[3]->id), 1);
 	/* cont: RESUME comes before the return */
 	assert_int_equal(m[4]->kind, QMP_MSG_EVENT);
 	assert_int_equal(m[4]->event_kind, QMP_EV_RESUME);
@@ -142,26 +142,26 @@ static void check_commands_session(struct qmp_msg **m, size_t n)
 	assert_int_equal(m[4]->ts_usec, 719434);
 	assert_null(m[4]->body);
 	assert_int_equal(m[5]->kind, QMP_MSG_RETURN);
-	assert_null(json_get_bool(m[6]->body, "running", &running));
+	assert_null(kjson_member_bool(m[6]->body, "running", &running));
 	assert_true(running);
 	assert_int_equal(m[7]->event_kind, QMP_EV_STOP);
 	assert_string_equal(m[7]->event, "STOP");
-	assert_null(json_get_str(m[9]->body, "status", &s));
+	assert_null(kjson_member_str(m[9]->body, "status", &s));
 	assert_string_equal(s, "paused");
 	assert_string_equal(m[10]->err_desc, "The command no-such-command has not been found");
 	/* the monitor's text comes back with its \r\n unescaped */
-	assert_string_equal(json_str(m[11]->body),
+	assert_string_equal(json_object_get_string(m[11]->body),
 			    "* CPU #0: thread_id=28556\r\n  CPU #1: thread_id=28557\r\n");
 	assert_string_equal(m[12]->err_class, "GenericError");
-	assert_int_equal(m[13]->body->arr.n, 2);
+	assert_int_equal(json_object_array_length(m[13]->body), 2);
 	/* RESET and its return arrived in one chunk */
 	assert_int_equal(m[14]->event_kind, QMP_EV_RESET);
-	assert_null(json_get_str(m[14]->body, "reason", &s));
+	assert_null(kjson_member_str(m[14]->body, "reason", &s));
 	assert_string_equal(s, "host-qmp-system-reset");
 	assert_int_equal(m[15]->kind, QMP_MSG_RETURN);
 	/* quit: SHUTDOWN first, then the return, then QEMU closes */
 	assert_int_equal(m[16]->event_kind, QMP_EV_SHUTDOWN);
-	assert_null(json_get_str(m[16]->body, "reason", &s));
+	assert_null(kjson_member_str(m[16]->body, "reason", &s));
 	assert_string_equal(s, "host-qmp-quit");
 	assert_int_equal(m[17]->kind, QMP_MSG_RETURN);
 }
@@ -211,7 +211,7 @@ static void test_reader_resyncs_after_a_bad_line(void **state)
 	kterr_free(e);
 	assert_null(qmp_reader_next(&rd, &m));
 	assert_int_equal(m->kind, QMP_MSG_RETURN);
-	assert_int_equal(m->body->num.i, 5);
+	assert_int_equal(json_object_get_int64(m->body), 5);
 	qmp_msg_free(m);
 	/* the partial line waits for more */
 	assert_null(qmp_reader_next(&rd, &m));
@@ -288,7 +288,7 @@ static void test_event_table_maps_names_both_ways(void **state)
 
 	assert_null(qmp_msg_parse(panic, sizeof(panic) - 1, &m));
 	assert_int_equal(m->event_kind, QMP_EV_GUEST_PANICKED);
-	assert_null(json_get_str(m->body, "action", &action));
+	assert_null(kjson_member_str(m->body, "action", &action));
 	assert_string_equal(action, "pause");
 	qmp_msg_free(m);
 	assert_int_equal(qmp_event_from_name("SHUTDOWN"), QMP_EV_SHUTDOWN);
@@ -461,7 +461,7 @@ static void test_client_reports_errors_and_runs_monitor_commands(void **state)
 	assert_true(kterr_contains(e, "GenericError: Parameter 'command-line' is missing"));
 	kterr_free(e);
 	assert_null(qmp_execute(q, "query-cpus-fast", NULL, &reply));
-	assert_int_equal(reply->body->arr.n, 2);
+	assert_int_equal(json_object_array_length(reply->body), 2);
 	qmp_msg_free(reply);
 	assert_null(qmp_execute(q, "system_reset", NULL, NULL));
 	reply = qmp_event_pop(q);
