@@ -18,6 +18,7 @@ libengine_a_SOURCES = \
 	engine/link.h engine/host.h \
 	engine/gstate.h engine/gstate.c \
 	engine/scenario.h engine/scenario.c \
+	engine/watches.h engine/watches.c \
 	engine/events.h engine/events.c \
 	engine/results.h engine/results-json.c engine/results-tap.c \
 	engine/executor.h engine/op-exec.h engine/executor.c \

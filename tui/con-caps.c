@@ -39,7 +39,13 @@ int con_caps_render(const struct con_scn *v, char *const *fires, size_t nfires,
 		LINE(CON_A_NORMAL, "%-8s %-12s %s", kind_name(v->caps[i].kind), v->caps[i].tag,
 		     v->caps[i].what);
 	for (size_t i = 0; v && i < v->nwatches; i++)
-		LINE(CON_A_NORMAL, "watch    %-12s armed", v->watches[i]);
+		LINE(v->watches[i].armed ? CON_A_NORMAL : CON_A_DIM, "watch    %-12s %s, %llu "
+		     "fires (%llu captured)%s", v->watches[i].symbol,
+		     v->watches[i].armed ? "armed" : "ended",
+		     (unsigned long long)v->watches[i].fires,
+		     (unsigned long long)v->watches[i].captures,
+		     v->watches[i].armed ? (v->watches[i].owner == KT_OWN_STEP ? " until the step "
+					    "ends" : " for the scenario") : "");
 	for (size_t i = 0; i < nfires; i++)
 		LINE(CON_A_GUEST, "%s", fires[i]);
 #undef LINE

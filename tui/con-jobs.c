@@ -291,6 +291,12 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 		con_log_add(c->log, j->status ? CON_A_WARN : CON_A_DIM, "      sh: exit status %d",
 			    j->status);
 		break;
+	case CON_JOB_UNWATCH:
+		if (c->rec && j->text && !j->err)
+			record(c, con_rec_console(c->rec, "unwatch", j->text, NULL));
+		if (j->err)
+			con_log_error(c->log, "", j->err);
+		break;
 	case CON_JOB_HOLD:
 		break;
 	case CON_JOB_SNAPSHOT:

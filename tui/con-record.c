@@ -224,7 +224,13 @@ struct kterr *con_rec_applied(struct con_rec *r, const struct kt_stmt *st,
 
 struct kterr *con_rec_sh(struct con_rec *r, const char *cmd, const struct kterr *failure)
 {
-	return emitf(r, "  # sh %s  (console only: a replay does not run it%s)\n", cmd,
+	return con_rec_console(r, "sh", cmd, failure);
+}
+
+struct kterr *con_rec_console(struct con_rec *r, const char *name, const char *args,
+			      const struct kterr *failure)
+{
+	return emitf(r, "  # %s %s  (console only: a replay does not run it%s)\n", name, args,
 		     !failure ? "" : kterr_errno_of(failure) == ECANCELED ? "; cancelled"
 		     : "; it failed");
 }

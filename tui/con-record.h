@@ -15,7 +15,8 @@
  *   so is an op cancelled with C-c (a replay would not cancel it); an op
  *   the guest completed in spite of a C-c is an op applied, and written so;
  * - an `sh` command is not a recipe statement: it is kept as a comment, so
- *   the recording says where the session did what a replay will not;
+ *   the recording says where the session did what a replay will not; so
+ *   is `unwatch SYMBOL` (a replay's watch lasts until its step ends);
  * - a `cgroup` line typed after an op of the same section becomes
  *   `add-cgroup-def` with the same arguments (a setup line must come first);
  * - `step hold=...` is written as typed; a bare `step` gets the time the
@@ -44,6 +45,9 @@ struct kterr *con_rec_applied(struct con_rec *r, const struct kt_stmt *st,
 			      const struct kterr *failure, uint64_t now_ns);
 /* An `sh` command ran at the console (failure: why it failed, or NULL). */
 struct kterr *con_rec_sh(struct con_rec *r, const char *cmd, const struct kterr *failure);
+/* Any console-only command (name, its arguments) kept the same way. */
+struct kterr *con_rec_console(struct con_rec *r, const char *name, const char *args,
+			      const struct kterr *failure);
 /* A new step begins (st: the `step` line typed); the one before ends. */
 struct kterr *con_rec_step(struct con_rec *r, const struct kt_stmt *st, uint64_t now_ns);
 /* The session ends: the last step's hold is settled. */
