@@ -191,11 +191,14 @@ static void draw(struct ktconsole *c)
 			con_title(&b, pr, "captures", right, focus);
 			break;
 		case CON_P_LOG:
-			c->scroll_max[p] = con_log_render(c->log, &b, &r, c->scroll[p]);
-			if (c->scroll[p] > c->scroll_max[p])
-				c->scroll[p] = c->scroll_max[p];
-			if (c->scroll[p])
-				snprintf(right, sizeof(right), "%d lines up (C-End: newest)",
+			c->logview.scroll = c->scroll[p];
+			c->scroll_max[p] = con_log_render_view(c->log, &b, &r, &c->logview);
+			c->scroll[p] = c->logview.scroll;
+			if (c->scroll[p] && c->logview.new_below)
+				snprintf(right, sizeof(right), "%zu new line%s below (End: newest)",
+					 c->logview.new_below, c->logview.new_below == 1 ? "" : "s");
+			else if (c->scroll[p])
+				snprintf(right, sizeof(right), "%d lines up (End: newest)",
 					 c->scroll[p]);
 			con_title(&b, pr, "log", right, focus);
 			break;
