@@ -1025,7 +1025,7 @@ struct kterr *kt_exec_unwatch(struct kt_exec *x, const char *symbol)
 		if (x->s.watches[i].armed)
 			snprintf(armed + strlen(armed), sizeof(armed) - strlen(armed), "%s%s",
 				 *armed ? ", " : "", x->s.watches[i].symbol);
-	return kterr_hint(kterr_new(ENOENT, "unwatch %s: no watch on %s is armed", symbol, symbol),
+	return kterr_hint(kterr_new(0, "unwatch %s: no watch on %s is armed", symbol, symbol),
 			  *armed ? "armed: %s" : "no watch is armed", armed);
 }
 

@@ -32,10 +32,9 @@ static struct kterr *count_fire(struct intro *in, struct freeze *f, struct watch
 	char text[256];
 
 	w->fires++;
-	snprintf(text, sizeof(text), "fire %" PRIu64 " on vCPU %u: 0x%" PRIx32 " -> 0x%" PRIx32
-		 " at +%.3f ms (not captured: over %d captures/s)", w->fires,
-		 vcpu_index(f, f->why.thread), w->last, now,
-		 (f->why.stopped_ns - in->t0_ns) / 1e6, WATCH_CAPTURES_PER_S);
+	snprintf(text, sizeof(text), "fire %" PRIu64 " on vCPU %u (no capture): 0x%" PRIx32
+		 " -> 0x%" PRIx32 " at +%.3f ms", w->fires, vcpu_index(f, f->why.thread), w->last,
+		 now, (f->why.stopped_ns - in->t0_ns) / 1e6);
 	w->last = now;
 	if (e)
 		return kterr_wrap(e, "watch %s fired", w->symbol);
