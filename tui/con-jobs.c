@@ -205,8 +205,8 @@ static char *rec_header(struct ktconsole *c)
 
 	con_engine_booted(c->eng, kernel, sizeof(kernel), release, sizeof(release));
 	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d %H:%M", &tm);
-	return kt_strfmt("# recorded at the ktcon console, %s\n# guest: Linux %s, %s\n%s", date,
+	strftime(date, sizeof(date), CON_REC_DATE_FMT, &tm);
+	return kt_strfmt(CON_REC_STAMP "%s\n# guest: Linux %s, %s\n%s", date,
 			 release, kernel, c->header_text);
 }
 

@@ -53,8 +53,14 @@ struct kterr *con_rec_step(struct con_rec *r, const struct kt_stmt *st, uint64_t
 /* The session ends: the last step's hold is settled. */
 struct kterr *con_rec_end(struct con_rec *r, uint64_t now_ns);
 
+/* A header that starts with CON_REC_STAMP and a date (CON_REC_DATE_FMT,
+ * CON_REC_DATE_W wide) gets the date the recording starts. */
+#define CON_REC_STAMP "# recorded at the ktcon console, "
+#define CON_REC_DATE_FMT "%Y-%m-%d %H:%M"
+#define CON_REC_DATE_W 16
+
 /* Write the session so far to path (created or truncated) and keep
- * appending to it. */
+ * appending to it; the header's date becomes now's (CON_REC_STAMP). */
 struct kterr *con_rec_start(struct con_rec *r, const char *path);
 /* Stop appending (the file stays a complete recipe). */
 struct kterr *con_rec_stop(struct con_rec *r);

@@ -220,6 +220,17 @@ static void on_line(void *ctx, const char *line)
 	console_line(ctx, line);
 }
 
+/* A /TEXT search while a snapshot is open (console_line's reading) is not
+ * a command to recall. */
+static bool on_remember(void *ctx, const char *line)
+{
+	struct ktconsole *c = ctx;
+
+	while (*line == ' ')
+		line++;
+	return !(c->browse && *line == '/');
+}
+
 static bool on_key(void *ctx, const struct con_key *k)
 {
 	return console_key(ctx, k);
@@ -260,6 +271,7 @@ int console_ui_run(struct ktconsole *c)
 	char msg[256], *hist;
 	struct con_prompt_ops ops = {
 		.line = on_line, .key = on_key, .live = on_live, .matches = on_matches,
+		.remember = on_remember,
 		.draw = on_draw, .ctx = c,
 	};
 
