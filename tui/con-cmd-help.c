@@ -164,7 +164,7 @@ CON_CMD(keys)
 			continue;
 		key_names(k->command, names, sizeof(names));
 		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, k->command,
-			 k->flags & CON_KEY_BROWSING ? " (snapshot open)"
+			 k->flags & CON_KEY_BROWSING ? " (browsing)"
 			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
 		/* Two to a row where they fit. */
 		if (len && (int)(len + strlen(entry)) < 2 * col && (int)len <= col) {
@@ -180,7 +180,11 @@ CON_CMD(keys)
 	}
 	if (len)
 		con_log_add(c->log, CON_A_NORMAL, "%s", line);
-	con_log_add(c->log, CON_A_NORMAL, "  %-11s %-*s%-11s %s", "Tab", col - 14,
+	/* The same columns as the entries above: "  KEY(11) COMMAND" at 0
+	 * and at col. */
+	con_log_add(c->log, CON_A_NORMAL, "  %-11s %-*s  %-11s %s", "Tab", col - 14,
 		    "complete", "Up/C-r", "history");
+	con_log_add(c->log, CON_A_DIM, "  (browsing): while a snapshot is open in the captures "
+		    "pane (show snapshot TAG)");
 	con_log_add(c->log, CON_A_DIM, "  `help` lists ops and commands; `help OP` explains one");
 }
