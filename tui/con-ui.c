@@ -195,8 +195,9 @@ static void draw(struct ktconsole *c)
 			c->scroll_max[p] = con_log_render_view(c->log, &b, &r, &c->logview);
 			c->scroll[p] = c->logview.scroll;
 			if (c->scroll[p] && c->logview.new_below)
-				snprintf(right, sizeof(right), "%zu new line%s below (End: newest)",
-					 c->logview.new_below, c->logview.new_below == 1 ? "" : "s");
+				snprintf(right, sizeof(right), "%d lines up, %zu new line%s below "
+					 "(End: newest)", c->scroll[p], c->logview.new_below,
+					 c->logview.new_below == 1 ? "" : "s");
 			else if (c->scroll[p])
 				snprintf(right, sizeof(right), "%d lines up (End: newest)",
 					 c->scroll[p]);
