@@ -37,6 +37,8 @@
 struct gev_node {
 	struct kt_guest_event ev;
 	char *name, *text;
+	uint64_t ns;		/* the clock when it was queued: when it happened,
+				 * whatever the executor was busy with */
 	struct gev_node *next;
 };
 
@@ -372,6 +374,7 @@ void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
 	n->text = ev->text ? strdup(ev->text) : NULL;
 	n->ev.name = n->name;
 	n->ev.text = n->text;
+	n->ns = x->clock.now_ns(x->clock.ctx);
 	pthread_mutex_lock(&x->qlock);
 	if (x->qtail)
 		x->qtail->next = n;
@@ -421,7 +424,7 @@ static void failure_dump(struct kt_exec *x, char *text, size_t size)
 		x->res.nfailure_dumps++;
 }
 
-static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
+static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev, uint64_t at_ns)
 {
 	char text[2048];
 	struct kt_capture *c;
@@ -467,9 +470,10 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 				c->retake = false;	/* the next fire replaces it */
 			}
 		}
-		/* Counted always, told at most once a second (watches.h). */
-		if (w && !kt_watch_fire(w, x->clock.now_ns(x->clock.ctx), ev->text, ev->snap != 0,
-					text, sizeof(text)))
+		/* Counted always, told at most once a second of the fires'
+		 * own time (watches.h), even when they are heard late (the
+		 * engine was busy with a long op or a console sh). */
+		if (w && !kt_watch_fire(w, at_ns, ev->text, ev->snap != 0, text, sizeof(text)))
 			return;
 		if (!w)
 			snprintf(text, sizeof(text), "watch on %s fired%s%s", ev->name ? ev->name : "?",
@@ -506,7 +510,7 @@ static void drain_guest_events(struct kt_exec *x)
 	while (n) {
 		struct gev_node *next = n->next;
 
-		apply_guest_event(x, &n->ev);
+		apply_guest_event(x, &n->ev, n->ns);
 		free(n->name);
 		free(n->text);
 		free(n);

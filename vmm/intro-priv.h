@@ -49,6 +49,10 @@ struct intro {
 	size_t nsnaps;
 	uint64_t next_snap;
 	struct watches watches;
+	/* The vCPUs as the last freeze listed them (QEMU's thread ids do not
+	 * change): a fire that is only counted needs no listing of its own. */
+	struct gdb_tid vcpus[FREEZE_MAX_VCPUS];
+	size_t nvcpus;
 	int64_t exit_error;	/* SCX_EXIT_ERROR: trigger writes at or above */
 	pthread_t watcher;
 	bool watcher_started;

@@ -213,6 +213,15 @@ struct kterr *intro_watch_disarm(void *ctx, unsigned user_slot)
 	return e ? kterr_wrap(e, "unwatch %s", w->symbol) : NULL;
 }
 
+/* A stop on a user watch whose captures this second are taken (lock held). */
+static bool counted_only(struct intro *in, const struct gdb_stop *why)
+{
+	struct watch *w = why->watch != GDB_WATCH_NONE ? watch_find(&in->watches, why->watch_addr)
+						       : NULL;
+
+	return w && !w->trigger && in->nvcpus && watch_budget_spent(w, why->stopped_ns);
+}
+
 /* While the guest runs with watches armed: wait for a stop, handle it.
  * A stop reply can sit in the client's buffers (it raced the ack of our
  * continue) where poll() cannot see it: look before every poll. */
@@ -230,7 +239,15 @@ static void *watcher(void *arg)
 		if (!in->broken && in->m->gdb && !gdb_is_stopped(in->m->gdb) &&
 		    watch_armed(&in->watches)) {
 			e = gdb_wait_stop(in->m->gdb, 0, &why, &stopped);
-			if (!e && stopped) {
+			if (!e && stopped && counted_only(in, &why)) {
+				/* Over its capture budget: a stop and a continue,
+				 * with the vCPUs as last listed (two fewer round
+				 * trips to the gdbstub per fire). */
+				struct freeze f = { .nvcpus = in->nvcpus, .why = why };
+
+				memcpy(f.vcpus, in->vcpus, in->nvcpus * sizeof(*in->vcpus));
+				e = intro_handle_fire(in, &f, true);
+			} else if (!e && stopped) {
 				struct freeze f;
 
 				e = freeze_begin(in->m, &f);	/* stopped: lists the vCPUs */

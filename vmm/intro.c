@@ -33,6 +33,10 @@ struct kterr *intro_thaw(struct intro *in, struct freeze *f, const char *what)
 {
 	struct kterr *e = freeze_end(in->m, f);
 
+	if (f->nvcpus && f->vcpus != in->vcpus) {
+		memcpy(in->vcpus, f->vcpus, f->nvcpus * sizeof(*f->vcpus));
+		in->nvcpus = f->nvcpus;
+	}
 	in->nfreezes++;
 	in->last_window_ns = f->paused_ns;
 	in->last_capture_ns = 0;

@@ -71,6 +71,10 @@ struct watch *watch_find(struct watches *ws, uint64_t addr);
  * WATCH_CAPTURES_PER_S in each one-second window; counts the capture. */
 bool watch_may_capture(struct watch *w, uint64_t now_ns);
 
+/* Whether this one-second window's captures are all taken (a fire at
+ * now_ns would only be counted); takes nothing. */
+bool watch_budget_spent(const struct watch *w, uint64_t now_ns);
+
 /* Armed watches, counting the trigger. */
 unsigned watch_armed(const struct watches *ws);
 

@@ -519,10 +519,15 @@ static void test_watch_captures_at_most_a_few_fires_a_second(void **state)
 	unsigned taken = 0;
 	uint64_t t = 5000000000ull;
 
+	assert_false(watch_budget_spent(&w, t));
+
 	for (int i = 0; i < 200; i++)
 		taken += watch_may_capture(&w, t + i * 5000000ull);	/* every 5 ms */
 	assert_int_equal(taken, WATCH_CAPTURES_PER_S);
 	assert_int_equal(w.captures, WATCH_CAPTURES_PER_S);
+	/* the watch thread asks first, and asking takes nothing */
+	assert_true(watch_budget_spent(&w, t + 999000000ull));
+	assert_false(watch_budget_spent(&w, t + 1000000000ull));
 	assert_true(watch_may_capture(&w, t + 1000000000ull));
 	assert_int_equal(w.captures, WATCH_CAPTURES_PER_S + 1);
 }

@@ -122,6 +122,33 @@ static void test_a_busy_watch_does_not_bury_the_log(void **state)
 	harness_free(&h);
 }
 
+/* Fires heard late (the engine was busy: a console sh, a long op) are told
+ * by their own time: one line per second they span, not one line for all
+ * with the wrong interval. */
+static void test_fires_heard_late_keep_their_own_time(void **state)
+{
+	struct harness h;
+	struct said s = { 0 };
+
+	harness_init(&h);
+	kt_events_subscribe(h.events, on_event, &s);
+	harness_load(&h, "backdrop\n");
+	apply(&h, "watch-snapshot jiffies_64", 0);
+	for (int sec = 0; sec < 3; sec++) {
+		fire(&h, "jiffies_64", 100, false);
+		h.now += 1000000000ull;
+	}
+	kt_exec_pump(h.x, 0);
+	/* the first fire, then the 2nd and 3rd seconds' first fires cross
+	 * the line; the rest is due by the drain's time */
+	assert_int_equal(said_count(&s, "watch on jiffies_64 fired: fire 1"), 1);
+	assert_int_equal(said_count(&s, "fires in the last 1.0 s"), 3);
+	assert_int_equal(said_count(&s, "watch jiffies_64: 100 fires in the last 1.0 s"), 2);
+	assert_int_equal(kt_exec_scenario(h.x)->watches[0].fires, 300);
+	said_free(&s);
+	harness_free(&h);
+}
+
 /* The seed's ownership: a step's watch goes at the step's teardown, a
  * backdrop's at the scenario's. */
 static void test_a_watch_ends_with_its_owner(void **state)
@@ -217,6 +244,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fire_lines_are_one_a_second_and_counts_exact),
 		cmocka_unit_test(test_a_busy_watch_does_not_bury_the_log),
+		cmocka_unit_test(test_fires_heard_late_keep_their_own_time),
 		cmocka_unit_test(test_a_watch_ends_with_its_owner),
 		cmocka_unit_test(test_a_recipe_steps_watch_is_disarmed_before_the_next_step),
 		cmocka_unit_test(test_unwatch_disarms_now_and_names_what_is_armed),
