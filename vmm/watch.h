@@ -22,9 +22,12 @@
  * A symbol written every tick (jiffies_64: ~200 fires/s on 2 vCPUs) would
  * spend most of the guest's time in captures, so each watch captures at
  * most WATCH_CAPTURES_PER_S fires per second; the rest are counted and
- * resumed at once (stop, read the 4 bytes from shared RAM, continue): the
- * count stays exact, only the capture is skipped. The stop cannot be
- * avoided while the watch is armed: disarm it (unwatch) to make it free.
+ * resumed at once (stop, read the 4 bytes from shared RAM, continue, with
+ * the vCPUs as the last freeze listed them): the count stays exact, only
+ * the capture is skipped. The stop cannot be avoided while the watch is
+ * armed: disarm it (unwatch) to make it free. Measured under TCG on a
+ * loaded 2-core host: a guest shell loop took 1.6-1.8 times as long
+ * while jiffies_64 was watched (~480 fires/s).
  */
 #ifndef KTCON_VMM_WATCH_H
 #define KTCON_VMM_WATCH_H
