@@ -2,6 +2,7 @@
 #include "engine/executor.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -17,6 +18,7 @@
 #include "engine/op.h"
 #include "engine/timeouts.h"
 #include "engine/util.h"
+#include "engine/watches.h"
 
 /* Holds sleep in slices this long so a cancel or a guest event is seen
  * promptly. */
@@ -35,6 +37,8 @@
 struct gev_node {
 	struct kt_guest_event ev;
 	char *name, *text;
+	uint64_t ns;		/* the clock when it was queued: when it happened,
+				 * whatever the executor was busy with */
 	struct gev_node *next;
 };
 
@@ -370,6 +374,7 @@ void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
 	n->text = ev->text ? strdup(ev->text) : NULL;
 	n->ev.name = n->name;
 	n->ev.text = n->text;
+	n->ns = x->clock.now_ns(x->clock.ctx);
 	pthread_mutex_lock(&x->qlock);
 	if (x->qtail)
 		x->qtail->next = n;
@@ -419,7 +424,7 @@ static void failure_dump(struct kt_exec *x, char *text, size_t size)
 		x->res.nfailure_dumps++;
 }
 
-static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
+static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev, uint64_t at_ns)
 {
 	char text[2048];
 	struct kt_capture *c;
@@ -455,22 +460,43 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 				x->res.nguest_failures++;
 		}
 		break;
-	case KT_GEV_WATCH_FIRE:
-		c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
-		if (c) {
-			c->snap = ev->snap;
-			c->retake = false;	/* the next fire replaces it */
+	case KT_GEV_WATCH_FIRE: {
+		struct kt_watch *w = kt_watch_of(&x->s, ev->name ? ev->name : "");
+
+		if (ev->snap) {
+			c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
+			if (c) {
+				c->snap = ev->snap;
+				c->retake = false;	/* the next fire replaces it */
+			}
 		}
-		snprintf(text, sizeof(text), "watch on %s fired%s%s: snapshot %s",
-			 ev->name ? ev->name : "?", ev->text ? ": " : "", ev->text ? ev->text : "",
-			 ev->name ? ev->name : "?");
+		/* Counted always, told at most once a second of the fires'
+		 * own time (watches.h), even when they are heard late (the
+		 * engine was busy with a long op or a console sh). */
+		if (w && !kt_watch_fire(w, at_ns, ev->text, ev->snap != 0, text, sizeof(text)))
+			return;
+		if (!w)
+			snprintf(text, sizeof(text), "watch on %s fired%s%s", ev->name ? ev->name : "?",
+				 ev->text ? ": " : "", ev->text ? ev->text : "");
 		break;
+	}
 	case KT_GEV_LOG:
 	default:
 		snprintf(text, sizeof(text), "%s", ev->text ? ev->text : "");
 		break;
 	}
 	emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = text });
+}
+
+/* Watch fires counted since their last line, once it is due (force: now). */
+static void tell_watches(struct kt_exec *x, bool force)
+{
+	char line[512];
+	uint64_t now = x->clock.now_ns(x->clock.ctx);
+
+	for (size_t i = 0; i < x->s.nwatches; i++)
+		if (kt_watch_due(&x->s.watches[i], now, force, line, sizeof(line)))
+			emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = line });
 }
 
 static void drain_guest_events(struct kt_exec *x)
@@ -484,12 +510,13 @@ static void drain_guest_events(struct kt_exec *x)
 	while (n) {
 		struct gev_node *next = n->next;
 
-		apply_guest_event(x, &n->ev);
+		apply_guest_event(x, &n->ev, n->ns);
 		free(n->name);
 		free(n->text);
 		free(n);
 		n = next;
 	}
+	tell_watches(x, false);
 }
 
 void kt_exec_cancel(struct kt_exec *x)
@@ -965,10 +992,56 @@ static void teardown_owner(struct kt_exec *x, enum kt_owner o)
 	emit(x, (struct kt_event){ .kind = KT_EV_STATE });
 }
 
+/* Disarm watch i (its owner's teardown, or unwatch): the host stops
+ * stopping the guest, the fires it reported on the way are heard, and
+ * the watch's last line gives the totals. */
+static struct kterr *disarm_watch(struct kt_exec *x, size_t i, const char *why)
+{
+	struct kt_watch *w = &x->s.watches[i];
+	struct kterr *e = NULL;
+	char line[512];
+
+	if (!w->armed)
+		return NULL;
+	if (x->host.ops && x->host.ops->watch_disarm && !x->gone)
+		e = x->host.ops->watch_disarm(x->host.ctx, (unsigned)i);
+	if (e)
+		return kterr_wrap(e, "disarm the watch on %s", w->symbol);
+	w->armed = false;
+	drain_guest_events(x);
+	if (kt_watch_due(w, x->clock.now_ns(x->clock.ctx), true, line, sizeof(line)))
+		emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = line });
+	snprintf(line, sizeof(line), "watch %s disarmed (%s): %" PRIu64 " fire%s in all, %" PRIu64
+		 " captured", w->symbol, why, w->fires, w->fires == 1 ? "" : "s", w->captures);
+	emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = line });
+	emit(x, (struct kt_event){ .kind = KT_EV_STATE });
+	return NULL;
+}
+
+struct kterr *kt_exec_unwatch(struct kt_exec *x, const char *symbol)
+{
+	struct kt_watch *w = kt_watch_armed(&x->s, symbol);
+	char armed[3 * (KT_SYMBOL_MAX + 2) + 8] = "";
+
+	if (w)
+		return disarm_watch(x, (size_t)(w - x->s.watches), "unwatch");
+	for (size_t i = 0; i < x->s.nwatches; i++)
+		if (x->s.watches[i].armed)
+			snprintf(armed + strlen(armed), sizeof(armed) - strlen(armed), "%s%s",
+				 *armed ? ", " : "", x->s.watches[i].symbol);
+	return kterr_hint(kterr_new(0, "unwatch %s: no watch on %s is armed", symbol, symbol),
+			  *armed ? "armed: %s" : "no watch is armed", armed);
+}
+
 /* An interrupt during teardown stops what follows, not the teardown. */
 static void teardown(struct kt_exec *x, enum kt_owner o)
 {
 	atomic_store(&x->in_teardown, true);
+	/* Watches first: a busy one stops the guest on every write. */
+	for (size_t i = 0; i < x->s.nwatches; i++)
+		if (x->s.watches[i].owner == o)
+			teardown_error(x, disarm_watch(x, i, o == KT_OWN_STEP ? "its step ended" :
+						       "the scenario ended"));
 	teardown_owner(x, o);
 	atomic_store(&x->cancel, false);
 	atomic_store(&x->in_teardown, false);

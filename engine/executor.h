@@ -107,6 +107,9 @@ struct kterr *kt_exec_apply(struct kt_exec *x, const struct kt_stmt *st);
  * error. */
 struct kterr *kt_exec_apply_expect(struct kt_exec *x, const struct kt_stmt *st,
 				   const struct kt_stmt *xerr);
+/* Console use: disarm the armed watch on symbol now (watches.h); an
+ * error naming the armed ones when there is none. */
+struct kterr *kt_exec_unwatch(struct kt_exec *x, const char *symbol);
 /* Close the current pass (tearing down a step) and begin a new step. */
 struct kterr *kt_exec_next_step(struct kt_exec *x);
 /* Tear everything down (step, then backdrop). */

@@ -34,6 +34,11 @@ struct kt_host_ops {
 	 * VMM keeps its own slot for the error trigger). Each fire is a
 	 * capture tagged with the symbol, reported as a guest event. */
 	struct kterr *(*watch_arm)(void *ctx, const char *symbol, unsigned slot);
+	/* Disarm the watch in user slot (its step ended, or unwatch); a slot
+	 * not armed is not an error. May be NULL: watches then live until
+	 * the host closes. A fire may be reported without a capture (snap 0):
+	 * the host captures at most a few fires a second and counts the rest. */
+	struct kterr *(*watch_disarm)(void *ctx, unsigned slot);
 	/* Write n pairs in order; cold: all inside one freeze window. */
 	struct kterr *(*kernel_write)(void *ctx, bool cold, const struct kt_kwrite *w, size_t n);
 	/* Read one target; cold: its own freeze window. */

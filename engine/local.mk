@@ -19,6 +19,7 @@ libengine_a_SOURCES = \
 	engine/link.h engine/host.h \
 	engine/gstate.h engine/gstate.c \
 	engine/scenario.h engine/scenario.c \
+	engine/watches.h engine/watches.c \
 	engine/events.h engine/events.c \
 	engine/kjson.h engine/kjson.c \
 	engine/results.h engine/results-json.c engine/results-tap.c \

@@ -114,8 +114,7 @@ static struct kterr *exec_watch(struct kt_exec *x, const struct kt_stmt *st)
 		e = h->ops->watch_arm(h->ctx, sym, slot);
 	if (e) {
 		/* The slot was not armed: give it back. */
-		free(s->watches[--s->nwatches]);
-		s->watches[s->nwatches] = NULL;
+		kt_scn_drop_last_watch(s);
 	}
 	return e;
 }
@@ -124,7 +123,10 @@ const struct kt_form kt_op_watch_snapshot = {
 	.name = "watch-snapshot", .kind = KT_STMT_OP, .op = KT_OP_WATCH_SNAPSHOT,
 	.side = KT_SIDE_HOST,
 	.help = "Capture a snapshot, tagged with the symbol, whenever the guest writes SYMBOL (a "
-		"verbatim vmlinux symbol, 4-byte aligned). At most 3 per scenario.",
+		"verbatim vmlinux symbol, 4-byte aligned). At most 3 per scenario. A watch armed in "
+		"a step is disarmed at the step's teardown; one armed in the backdrop lasts the "
+		"scenario. The host captures at most 4 fires a second and counts the rest; fires "
+		"are reported at most once a second, counted, with the latest.",
 	.args = { { NULL, KT_T_SYMBOL, 0 } },
 	.exec = exec_watch,
 };

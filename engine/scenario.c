@@ -63,7 +63,7 @@ void kt_scn_free(struct kt_scenario *s)
 		free(s->captures[i].pids);
 	}
 	for (size_t i = 0; i < s->nwatches; i++)
-		free(s->watches[i]);
+		free(s->watches[i].symbol);
 	for (size_t i = 0; i < s->npinned; i++)
 		free(s->pinned[i]);
 	free(s->cgs);
@@ -481,15 +481,28 @@ struct kterr *kt_scn_add_watch(struct kt_scenario *s, const char *symbol, unsign
 	if (s->nwatches >= KT_MAX_WATCHES)
 		return kterr_hint(kterr_new(ENOSPC, "watch-snapshot %s: a 4th watch is over the cap "
 					    "of %d per scenario (watching %s, %s, %s)", symbol,
-					    KT_MAX_WATCHES, s->watches[0], s->watches[1],
-					    s->watches[2]),
+					    KT_MAX_WATCHES, s->watches[0].symbol,
+					    s->watches[1].symbol, s->watches[2].symbol),
 				  "the hardware keeps one of its 4 watchpoints for the scheduler-error "
 				  "trigger; use capture-snapshot at chosen times instead");
-	s->watches[s->nwatches] = strdup(symbol);
-	if (!s->watches[s->nwatches])
+	struct kt_watch *w = &s->watches[s->nwatches];
+
+	memset(w, 0, sizeof(*w));
+	if (!(w->symbol = strdup(symbol)))
 		return kterr_new(ENOMEM, "watch-snapshot %s", symbol);
+	w->owner = s->in_backdrop ? KT_OWN_BACKDROP : KT_OWN_STEP;
+	w->armed = true;
 	*slot = s->nwatches++;
 	return NULL;
+}
+
+void kt_scn_drop_last_watch(struct kt_scenario *s)
+{
+	if (!s->nwatches)
+		return;
+	s->nwatches--;
+	free(s->watches[s->nwatches].symbol);
+	memset(&s->watches[s->nwatches], 0, sizeof(s->watches[s->nwatches]));
 }
 
 bool kt_scn_pin(struct kt_scenario *s, const char *map)

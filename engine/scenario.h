@@ -37,6 +37,17 @@ enum kt_owner {
 	KT_OWN_BACKDROP,
 };
 
+/* A watch-snapshot op's watch (watches.h). */
+struct kt_watch {
+	char *symbol;
+	enum kt_owner owner;
+	bool armed;		/* false once its owner's teardown or unwatch disarmed it */
+	uint64_t fires, captures;	/* exact totals */
+	uint64_t told, told_captures;	/* ...as of the last line */
+	uint64_t reported_ns;	/* that line's time; 0: none yet */
+	char latest[256];	/* the latest fire as the host described it */
+};
+
 struct kt_cg {
 	char *name;
 	enum kt_owner owner;
@@ -108,7 +119,7 @@ struct kt_scenario {
 	size_t npayloads;
 	struct kt_capture *captures;
 	size_t ncaptures;
-	char *watches[KT_MAX_WATCHES];
+	struct kt_watch watches[KT_MAX_WATCHES];	/* every watch op, armed or not */
 	size_t nwatches;
 	char **pinned;
 	size_t npinned;
@@ -180,6 +191,8 @@ struct kt_payload *kt_scn_last_payload(const struct kt_scenario *s, const char *
 
 /* watch-snapshot: at most KT_MAX_WATCHES; *slot is the slot to arm. */
 struct kterr *kt_scn_add_watch(struct kt_scenario *s, const char *symbol, unsigned *slot);
+/* Undo the last kt_scn_add_watch (its arming failed). */
+void kt_scn_drop_last_watch(struct kt_scenario *s);
 
 /* pin-bpf-map: true when newly pinned, false when already (a no-op). */
 bool kt_scn_pin(struct kt_scenario *s, const char *map);

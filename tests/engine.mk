@@ -67,3 +67,8 @@ INT_TESTS += tests/integration/seed.int
 
 # libFuzzer target for the parser (tests/fuzz/run-fuzz builds it: make fuzz).
 EXTRA_DIST += tests/fuzz/fuzz_recipe.c
+
+check_PROGRAMS += tests/unit/test_watches
+tests_unit_test_watches_SOURCES = tests/unit/test_watches.c $(ENGINE_FAKES)
+tests_unit_test_watches_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_watches_LDADD = $(ENGINE_TEST_LDADD)

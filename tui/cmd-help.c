@@ -149,17 +149,21 @@ static int cmd_help_exec(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "--roff"))
 		return roff();
 	groups(g);
-	if (argc != 2 || argv[1][0] == '-') {
-		fputs("usage: ktcon help NAME | --roff\n\nNAME is an op, an expectation (", stderr);
+	/* No name: the list, as the hint below promises (stdout, success). */
+	if (argc == 1 || argc != 2 || argv[1][0] == '-') {
+		FILE *o = argc == 1 ? stdout : stderr;
+
+		fputs("usage: ktcon help NAME | --roff\n\nNAME is an op, an expectation (", o);
 		fputs("`expect NAME`), a header directive, a section, or `timeouts` (every\n"
-		      "limit ktcon waits under). Known:\n", stderr);
+		      "limit ktcon waits under). Known:\n", o);
 		for (size_t i = 0; i < 5; i++) {
-			fprintf(stderr, "  %s:", g[i].title);
+			fprintf(o, "  %s:", g[i].title);
 			for (size_t k = 0; g[i].forms[k]; k++)
-				fprintf(stderr, " %s", g[i].forms[k]->name);
-			fputc('\n', stderr);
+				fprintf(o, " %s", g[i].forms[k]->name);
+			fputc('\n', o);
 		}
-		return KTCMD_USAGE;
+		fputs("\n`ktcon --help` lists ktcon's commands.\n", o);
+		return argc == 1 ? KTCMD_OK : KTCMD_USAGE;
 	}
 	name = argv[1];
 	/* Not a form of the language: the limits ktcon waits under. */
@@ -174,9 +178,15 @@ static int cmd_help_exec(int argc, char **argv)
 		     "wake-up) adds that time to its limit.");
 		return KTCMD_OK;
 	}
-	if (!strncmp(name, "expect ", 7))
+	/* `expect NAME` is an expectation, never the setup line or op of
+	 * the same name (expect cgroup, cgroup). */
+	size_t from = 0;
+
+	if (!strncmp(name, "expect ", 7)) {
 		name += 7;
-	for (size_t i = 0; i < 5; i++)
+		from = 4;
+	}
+	for (size_t i = from; i < 5; i++)
 		for (size_t k = 0; g[i].forms[k]; k++)
 			if (!strcmp(g[i].forms[k]->name, name)) {
 				print_form(stdout, g[i].forms[k], false);

@@ -332,9 +332,11 @@ static void on_watch_fire(void *ctx, const struct intro_fire *f)
 			j->fired = nf;
 	}
 	if (i < j->nfired) {
-		j->fired[i].n++;
-		free(j->fired[i].json);
-		j->fired[i].json = f->json ? strdup(f->json) : NULL;
+		j->fired[i].n++;	/* every fire; only some were captured */
+		if (f->json) {
+			free(j->fired[i].json);
+			j->fired[i].json = strdup(f->json);
+		}
 	}
 	pthread_mutex_unlock(&j->fire_lock);
 }

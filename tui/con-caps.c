@@ -2,6 +2,7 @@
 #include "tui/con-caps.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const char *kind_name(enum kt_capture_kind k)
 {
@@ -13,11 +14,24 @@ static const char *kind_name(enum kt_capture_kind k)
 	return "?";
 }
 
+/* tag as a column of width w: padded, or cut with a '~' where it is
+ * longer (the whole tag is in `snapshots` and the log). */
+static const char *column(const char *tag, int w, char *buf, size_t size)
+{
+	int len = (int)strlen(tag);
+
+	if (len <= w)
+		snprintf(buf, size, "%-*s", w, tag);
+	else
+		snprintf(buf, size, "%.*s~", w - 1, tag);
+	return buf;
+}
+
 int con_caps_render(const struct con_scn *v, char *const *fires, size_t nfires,
 		    struct con_buf *b, const struct con_rect *r, int scroll)
 {
-	char line[256];
-	int rows = 0, y = -scroll;
+	char line[256], tag[128];
+	int rows = 0, y = -scroll, w = 6;
 
 #define LINE(attr, ...)                                                  \
 	do {                                                             \
@@ -35,11 +49,30 @@ int con_caps_render(const struct con_scn *v, char *const *fires, size_t nfires,
 		LINE(CON_A_DIM, "  watch-snapshot SYMBOL");
 		return rows;
 	}
+	/* The tag column: as wide as the longest tag, up to half the pane
+	 * after the kind's column, so what follows keeps its place. */
 	for (size_t i = 0; v && i < v->ncaps; i++)
-		LINE(CON_A_NORMAL, "%-8s %-12s %s", kind_name(v->caps[i].kind), v->caps[i].tag,
-		     v->caps[i].what);
+		if ((int)strlen(v->caps[i].tag) > w)
+			w = (int)strlen(v->caps[i].tag);
 	for (size_t i = 0; v && i < v->nwatches; i++)
-		LINE(CON_A_NORMAL, "watch    %-12s armed", v->watches[i]);
+		if ((int)strlen(v->watches[i].symbol) > w)
+			w = (int)strlen(v->watches[i].symbol);
+	if (w > (r->w - 10) / 2)
+		w = (r->w - 10) / 2;
+	if (w < 4)
+		w = 4;
+	if (w > (int)sizeof(tag) - 2)
+		w = (int)sizeof(tag) - 2;
+	for (size_t i = 0; v && i < v->ncaps; i++)
+		LINE(CON_A_NORMAL, "%-8s %s %s", kind_name(v->caps[i].kind),
+		     column(v->caps[i].tag, w, tag, sizeof(tag)), v->caps[i].what);
+	for (size_t i = 0; v && i < v->nwatches; i++)
+		LINE(v->watches[i].armed ? CON_A_NORMAL : CON_A_DIM, "watch    %s %s %s: %llu "
+		     "fires, %llu captured", column(v->watches[i].symbol, w, tag, sizeof(tag)),
+		     v->watches[i].armed ? "armed" : "ended",
+		     v->watches[i].owner == KT_OWN_STEP ? "(step)" : "(backdrop)",
+		     (unsigned long long)v->watches[i].fires,
+		     (unsigned long long)v->watches[i].captures);
 	for (size_t i = 0; i < nfires; i++)
 		LINE(CON_A_GUEST, "%s", fires[i]);
 #undef LINE

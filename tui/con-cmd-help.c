@@ -71,27 +71,45 @@ CON_CMD(help)
 {
 	const struct kt_form *f;
 	const struct con_cmd *cmd;
-	const char *what = argc > 2 && !strcmp(argv[1], "expect") ? argv[2] : argc > 1 ? argv[1] : NULL;
+	/* `help expect cgroup` (or "expect cgroup" as one word) is the
+	 * expectation; `help cgroup` the setup line. */
+	bool expect = argc > 2 && !strcmp(argv[1], "expect");
+	const char *what = expect ? argv[2] : argc > 1 ? argv[1] : NULL;
 
+	if (what && !strncmp(what, "expect ", 7)) {
+		expect = true;
+		what += 7;
+	}
 	if (!what) {
 		help_all(c);
 		return;
 	}
-	if ((cmd = con_cmd_find(what))) {
+	if (!expect && (cmd = con_cmd_find(what))) {
 		con_log_add(c->log, CON_A_CMD, "%s", cmd->usage);
 		con_log_add(c->log, CON_A_NORMAL, "  %s", cmd->summary);
+		/* `help keys` shows them; `help step` the section line too. */
+		if (!strcmp(what, "keys")) {
+			con_cmd_keys(c, 1, argv, "");
+			return;
+		}
 		if (strcmp(what, "step"))
 			return;
+	} else {
+		cmd = NULL;
 	}
-	f = kt_op_find(what);
-	if (!f)
+	if (expect) {
 		f = kt_form_find(kt_expect_forms, what);
-	if (!f)
-		f = kt_form_find(kt_section_forms, what);
-	if (!f)
-		f = kt_form_find(kt_directive_forms, what);
-	if (!f && !strcmp(what, "cgroup"))
-		f = &kt_cgroup_form;
+	} else {
+		f = kt_op_find(what);
+		if (!f)
+			f = kt_form_find(kt_section_forms, what);
+		if (!f)
+			f = kt_form_find(kt_directive_forms, what);
+		if (!f && !strcmp(what, "cgroup"))
+			f = &kt_cgroup_form;
+		if (!f)
+			f = kt_form_find(kt_expect_forms, what);
+	}
 	if (f) {
 		help_form(c, f);
 		return;
@@ -146,7 +164,7 @@ CON_CMD(keys)
 			continue;
 		key_names(k->command, names, sizeof(names));
 		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, k->command,
-			 k->flags & CON_KEY_BROWSING ? " (snapshot open)"
+			 k->flags & CON_KEY_BROWSING ? " (browsing)"
 			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
 		/* Two to a row where they fit. */
 		if (len && (int)(len + strlen(entry)) < 2 * col && (int)len <= col) {
@@ -162,7 +180,11 @@ CON_CMD(keys)
 	}
 	if (len)
 		con_log_add(c->log, CON_A_NORMAL, "%s", line);
-	con_log_add(c->log, CON_A_NORMAL, "  %-11s %-*s%-11s %s", "Tab", col - 14,
+	/* The same columns as the entries above: "  KEY(11) COMMAND" at 0
+	 * and at col. */
+	con_log_add(c->log, CON_A_NORMAL, "  %-11s %-*s  %-11s %s", "Tab", col - 14,
 		    "complete", "Up/C-r", "history");
+	con_log_add(c->log, CON_A_DIM, "  (browsing): while a snapshot is open in the captures "
+		    "pane (show snapshot TAG)");
 	con_log_add(c->log, CON_A_DIM, "  `help` lists ops and commands; `help OP` explains one");
 }

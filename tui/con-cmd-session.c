@@ -20,7 +20,20 @@ CON_CMD(cancel)
 		con_log_add(c->log, CON_A_WARN, "replay stopped (`continue` resumes it)");
 	}
 	if (!busy) {
+		struct con_scn v;
+
 		con_prompt_clear_line();
+		/* C-c never drops a watch (a stray key would end a measurement):
+		 * say what does. */
+		if (!con_engine_scn(c->eng, &v)) {
+			for (size_t i = 0; i < v.nwatches; i++)
+				if (v.watches[i].armed)
+					con_log_add(c->log, CON_A_DIM, "C-c cancels the op in flight; "
+						    "the watch on %s stays armed: `unwatch %s` "
+						    "disarms it", v.watches[i].symbol,
+						    v.watches[i].symbol);
+			con_scn_clear(&v);
+		}
 		return;
 	}
 	con_log_add(c->log, CON_A_WARN, "cancelling %s", busy);
@@ -151,6 +164,25 @@ CON_CMD(sh)
 		return;
 	}
 	j->kind = CON_JOB_SH;
+	con_engine_submit(c->eng, j);
+}
+
+CON_CMD(unwatch)
+{
+	struct con_job *j;
+
+	if (argc != 2) {
+		con_log_add(c->log, CON_A_ERROR, "unwatch: unwatch SYMBOL (the symbol of an armed "
+			    "watch-snapshot; the captures pane lists them)");
+		return;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j || !(j->text = strdup(argv[1]))) {
+		free(j);
+		con_log_add(c->log, CON_A_ERROR, "unwatch: out of memory");
+		return;
+	}
+	j->kind = CON_JOB_UNWATCH;
 	con_engine_submit(c->eng, j);
 }
 

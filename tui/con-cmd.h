@@ -39,6 +39,7 @@ CON_CMD(continue);
 CON_CMD(sh);
 CON_CMD(cancel);
 CON_CMD(sh_timeout);
+CON_CMD(unwatch);
 CON_CMD(quit);
 
 #endif

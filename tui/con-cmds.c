@@ -49,6 +49,9 @@ const struct con_cmd con_cmds[] = {
 	  "C-c kills it; so does the limit (sh-timeout)", con_cmd_sh },
 	{ "sh-timeout", "sh-timeout [SECONDS]", "show or set how long an sh command may run "
 	  "before the guest kills it (default 30, at most 600)", con_cmd_sh_timeout },
+	{ "unwatch", "unwatch SYMBOL", "disarm the watch-snapshot watch on SYMBOL now (a watch "
+	  "otherwise ends with its step, or a backdrop one with the session); its fire count "
+	  "and captures stay. Recorded as a comment: a replay does not run it", con_cmd_unwatch },
 	{ "focus", "focus next|tree|sched|captures|log", "move the focus (scroll and zoom act on "
 	  "the focused pane)", con_cmd_focus },
 	{ "zoom", "zoom", "show the focused pane alone, or all panes again", con_cmd_zoom },

@@ -1,8 +1,8 @@
 /* con-complete.c - what Tab offers beyond the engine's tables (which
  * con-prompt.c asks itself): the console's commands as first words, the
  * panes, files for record/replay/show json, and live values: cgroup names
- * from the guest's state and the scenario, capture tags, the kernel's and
- * staged schedulers, staged payloads. */
+ * from the guest's state and the scenario, capture tags, armed watches
+ * (unwatch), the kernel's and staged schedulers, staged payloads. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +40,12 @@ size_t console_complete(struct ktconsole *c, const char *line, enum kt_argtype t
 			add(out, &n, max, kt_op_table[i]->name, prefix);
 		for (const struct con_cmd *cmd = con_cmds; cmd->name; cmd++)
 			add(out, &n, max, cmd->name, prefix);
+		return n;
+	}
+	if (!strcmp(first, "unwatch")) {
+		for (size_t i = 0; i < c->scn.nwatches; i++)
+			if (c->scn.watches[i].armed)
+				add(out, &n, max, c->scn.watches[i].symbol, prefix);
 		return n;
 	}
 	if (!strcmp(first, "focus")) {

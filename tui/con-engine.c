@@ -279,6 +279,9 @@ static void run_job(struct con_engine *g, struct con_job *j)
 			j->err = kterr_new(ENODATA, "snapshot %s: no JSON from the host", j->text);
 		break;
 	}
+	case CON_JOB_UNWATCH:
+		j->err = g->x ? kt_exec_unwatch(g->x, j->text) : no_guest();
+		break;
 	case CON_JOB_QUIT:
 		set_guest(g, CON_G_OFF);
 		if (g->x) {
@@ -483,6 +486,9 @@ char *con_engine_busy(struct con_engine *g, uint64_t *since_ns)
 			break;
 		case CON_JOB_SH:
 			s = kt_strfmt("sh %s", g->cur->text);
+			break;
+		case CON_JOB_UNWATCH:
+			s = kt_strfmt("unwatch %s", g->cur->text);
 			break;
 		case CON_JOB_QUIT:
 			s = strdup("power off");

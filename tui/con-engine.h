@@ -37,6 +37,7 @@ enum con_job_kind {
 	CON_JOB_HOLD,		/* ns: wait, pumping; cancel ends it */
 	CON_JOB_QUIT,		/* tear down the scenario, power off */
 	CON_JOB_SNAPSHOT,	/* text: a capture's tag; out: its snapshot as JSON */
+	CON_JOB_UNWATCH,	/* text: the symbol whose watch to disarm */
 };
 
 struct con_job {
@@ -45,7 +46,7 @@ struct con_job {
 	/* APPLY: the `expect error` after st in a replayed recipe, or NULL;
 	 * borrowed: the recipe outlives the job. */
 	const struct kt_stmt *xerr;
-	char *text;		/* SH: the command; owned */
+	char *text;		/* SH: the command; UNWATCH: the symbol; owned */
 	uint64_t ns;		/* HOLD */
 	int origin;		/* the submitter's tag (typed, replay) */
 	/* Results. */

@@ -205,8 +205,8 @@ static char *rec_header(struct ktconsole *c)
 
 	con_engine_booted(c->eng, kernel, sizeof(kernel), release, sizeof(release));
 	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d %H:%M", &tm);
-	return kt_strfmt("# recorded at the ktcon console, %s\n# guest: Linux %s, %s\n%s", date,
+	strftime(date, sizeof(date), CON_REC_DATE_FMT, &tm);
+	return kt_strfmt(CON_REC_STAMP "%s\n# guest: Linux %s, %s\n%s", date,
 			 release, kernel, c->header_text);
 }
 
@@ -290,6 +290,12 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 			con_log_add(c->log, CON_A_GUEST, "%s", j->out);
 		con_log_add(c->log, j->status ? CON_A_WARN : CON_A_DIM, "      sh: exit status %d",
 			    j->status);
+		break;
+	case CON_JOB_UNWATCH:
+		if (c->rec && j->text && !j->err)
+			record(c, con_rec_console(c->rec, "unwatch", j->text, NULL));
+		if (j->err)
+			con_log_error(c->log, "", j->err);
 		break;
 	case CON_JOB_HOLD:
 		break;

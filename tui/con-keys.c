@@ -21,6 +21,10 @@ const struct con_key con_keys[] = {
 	{ "\033[1;2B", "S-Down", "scroll down 1", 0 },
 	{ "\033[1;5H", "C-Home", "scroll top", 0 },
 	{ "\033[1;5F", "C-End", "scroll bottom", 0 },
+	/* End on an empty line (on a typed one readline moves the cursor). */
+	{ "\033[F", "End", "scroll bottom", CON_KEY_EMPTY_LINE },
+	{ "\033OF", "End", "scroll bottom", CON_KEY_EMPTY_LINE },
+	{ "\033[4~", "End", "scroll bottom", CON_KEY_EMPTY_LINE },
 	{ "\014", "C-l", "redraw", 0 },
 	{ "\033[A", "Up", "browse up", CON_KEY_BROWSING },
 	{ "\033OA", "Up", "browse up", CON_KEY_BROWSING },

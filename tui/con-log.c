@@ -20,6 +20,7 @@ struct con_log {
 	struct line *v;		/* ring of cap lines */
 	size_t cap, head, n;	/* oldest at head */
 	uint64_t gen;
+	uint64_t next_seq;	/* lines ever pushed: the oldest is next_seq - n */
 };
 
 struct con_log *con_log_new(size_t max_lines)
@@ -68,6 +69,7 @@ static void push(struct con_log *l, enum con_attr a, const char *s, size_t len)
 	slot->text = t;
 	l->n++;
 	l->gen++;
+	l->next_seq++;
 }
 
 static void add_text(struct con_log *l, enum con_attr a, const char *text)
@@ -222,14 +224,35 @@ static int wrap(const struct line *ln, struct con_buf *b, const struct con_rect 
 
 int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *r, int scroll)
 {
-	int total = 0, skip, y;
+	struct con_log_view v = { .scroll = scroll };
+
+	return con_log_render_view(l, b, r, &v);
+}
+
+int con_log_render_view(struct con_log *l, struct con_buf *b, const struct con_rect *r,
+			struct con_log_view *v)
+{
+	int total = 0, skip, y, scroll = v->scroll;
 	size_t i;
+	uint64_t first;
 
 	if (r->h <= 0 || r->w <= 0)
 		return 0;
 	pthread_mutex_lock(&l->lock);
+	first = l->next_seq - l->n;
 	for (i = 0; i < l->n; i++)
 		total += wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL);
+	/* Scrolled back: the top stays on the line it showed, however many
+	 * came in below; a scroll command since moved it by its rows. */
+	if (v->anchored && scroll > 0) {
+		int below = 0;
+
+		for (i = v->top_seq > first ? (size_t)(v->top_seq - first) : 0; i < l->n; i++)
+			below += wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL);
+		if (v->top_seq >= first)
+			below -= v->top_skip;
+		scroll = below - r->h + (scroll - v->last_scroll);
+	}
 	int max_scroll = total > r->h ? total - r->h : 0;
 	if (scroll > max_scroll)
 		scroll = max_scroll;
@@ -240,6 +263,27 @@ int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *
 	skip = total - r->h - scroll;
 	if (skip < 0)
 		skip = 0;
+	/* Where the top is, for the next render. */
+	v->top_seq = first;
+	v->top_skip = skip;
+	for (i = 0; i < l->n; i++) {
+		int rows = wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL);
+
+		if (v->top_skip < rows)
+			break;
+		v->top_skip -= rows;
+		v->top_seq++;
+	}
+	if (scroll > 0) {
+		if (!v->anchored)
+			v->seen_seq = l->next_seq;
+		v->anchored = true;
+		v->new_below = (size_t)(l->next_seq - v->seen_seq);
+	} else {
+		v->anchored = false;
+		v->new_below = 0;
+	}
+	v->scroll = v->last_scroll = scroll;
 	y = 0;
 	for (i = 0; i < l->n && y < r->h; i++)
 		wrap(&l->v[(l->head + i) % l->cap], b, r, &y, &skip);

@@ -11,10 +11,14 @@
  *
  * Rendering wraps long lines to the pane's width (continuations indented)
  * and shows the newest lines at the bottom, `scroll` rows up from the end.
+ * A view scrolled back holds still: it stays on the lines it showed while
+ * new ones arrive below (counted, for a "N new lines below" marker), until
+ * it is scrolled to the bottom again.
  */
 #ifndef KTCON_TUI_CON_LOG_H
 #define KTCON_TUI_CON_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,5 +50,25 @@ size_t con_log_count(struct con_log *l);
  * newest; clamped. Returns the largest useful scroll, so the caller can
  * clamp its own. */
 int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *r, int scroll);
+
+/* A view of the log that holds still when scrolled back. The UI sets
+ * scroll (rows up from the newest; a scroll command changes it by rows);
+ * con_log_render_view keeps the rest and, after drawing, says where the
+ * view is: scroll as it now is (the same lines stay on screen as lines
+ * arrive, so it grows) and new_below, the lines added since the view left
+ * the bottom. */
+struct con_log_view {
+	int scroll;
+	size_t new_below;
+	/* kept between renders */
+	bool anchored;
+	uint64_t top_seq;	/* the line at the top of the view */
+	int top_skip;		/* its rows above the view */
+	int last_scroll;	/* scroll as the last render left it */
+	uint64_t seen_seq;	/* lines ever added when the view left the bottom */
+};
+
+int con_log_render_view(struct con_log *l, struct con_buf *b, const struct con_rect *r,
+			struct con_log_view *v);
 
 #endif

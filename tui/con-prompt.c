@@ -54,7 +54,7 @@ static void deprep_term(void)
 
 static void on_line(char *line)
 {
-	if (line && *line) {
+	if (line && *line && (!ops.remember || ops.remember(ops.ctx, line))) {
 		add_history(line);
 		if (history_file)
 			append_history(1, history_file);

@@ -40,6 +40,9 @@ struct con_prompt_ops {
 		       char **out, size_t max);
 	/* Several matches: show them. */
 	void (*matches)(void *ctx, char **words, size_t n);
+	/* Whether a line goes into the history (NULL: every line): a
+	 * search in the snapshot browser (/TEXT) is not a command. */
+	bool (*remember)(void *ctx, const char *line);
 	/* The line changed: draw prompt + text, cursor at point (bytes). */
 	void (*draw)(void *ctx, const char *prompt, const char *text, size_t point);
 	void *ctx;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/util.h"
@@ -224,7 +225,13 @@ struct kterr *con_rec_applied(struct con_rec *r, const struct kt_stmt *st,
 
 struct kterr *con_rec_sh(struct con_rec *r, const char *cmd, const struct kterr *failure)
 {
-	return emitf(r, "  # sh %s  (console only: a replay does not run it%s)\n", cmd,
+	return con_rec_console(r, "sh", cmd, failure);
+}
+
+struct kterr *con_rec_console(struct con_rec *r, const char *name, const char *args,
+			      const struct kterr *failure)
+{
+	return emitf(r, "  # %s %s  (console only: a replay does not run it%s)\n", name, args,
 		     !failure ? "" : kterr_errno_of(failure) == ECANCELED ? "; cancelled"
 		     : "; it failed");
 }
@@ -256,6 +263,23 @@ struct kterr *con_rec_end(struct con_rec *r, uint64_t now_ns)
 	return settle_step(r, now_ns);
 }
 
+/* The header's first line says when: the recording's start, not the
+ * session's. Patched in place (same width), so the offsets of a step line
+ * to patch stay right. */
+static void stamp(struct con_rec *r)
+{
+	size_t pl = strlen(CON_REC_STAMP);
+	char date[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (r->len < pl + CON_REC_DATE_W || strncmp(r->text, CON_REC_STAMP, pl))
+		return;
+	localtime_r(&now, &tm);
+	if (strftime(date, sizeof(date), CON_REC_DATE_FMT, &tm) == CON_REC_DATE_W)
+		memcpy(r->text + pl, date, CON_REC_DATE_W);
+}
+
 struct kterr *con_rec_start(struct con_rec *r, const char *path)
 {
 	struct kterr *e;
@@ -267,6 +291,7 @@ struct kterr *con_rec_start(struct con_rec *r, const char *path)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return kterr_errno("record: open %s", path);
+	stamp(r);
 	e = write_all(fd, r->text, r->len, -1, path);
 	if (e) {
 		close(fd);

@@ -15,7 +15,8 @@
  *   so is an op cancelled with C-c (a replay would not cancel it); an op
  *   the guest completed in spite of a C-c is an op applied, and written so;
  * - an `sh` command is not a recipe statement: it is kept as a comment, so
- *   the recording says where the session did what a replay will not;
+ *   the recording says where the session did what a replay will not; so
+ *   is `unwatch SYMBOL` (a replay's watch lasts until its step ends);
  * - a `cgroup` line typed after an op of the same section becomes
  *   `add-cgroup-def` with the same arguments (a setup line must come first);
  * - `step hold=...` is written as typed; a bare `step` gets the time the
@@ -44,13 +45,22 @@ struct kterr *con_rec_applied(struct con_rec *r, const struct kt_stmt *st,
 			      const struct kterr *failure, uint64_t now_ns);
 /* An `sh` command ran at the console (failure: why it failed, or NULL). */
 struct kterr *con_rec_sh(struct con_rec *r, const char *cmd, const struct kterr *failure);
+/* Any console-only command (name, its arguments) kept the same way. */
+struct kterr *con_rec_console(struct con_rec *r, const char *name, const char *args,
+			      const struct kterr *failure);
 /* A new step begins (st: the `step` line typed); the one before ends. */
 struct kterr *con_rec_step(struct con_rec *r, const struct kt_stmt *st, uint64_t now_ns);
 /* The session ends: the last step's hold is settled. */
 struct kterr *con_rec_end(struct con_rec *r, uint64_t now_ns);
 
+/* A header that starts with CON_REC_STAMP and a date (CON_REC_DATE_FMT,
+ * CON_REC_DATE_W wide) gets the date the recording starts. */
+#define CON_REC_STAMP "# recorded at the ktcon console, "
+#define CON_REC_DATE_FMT "%Y-%m-%d %H:%M"
+#define CON_REC_DATE_W 16
+
 /* Write the session so far to path (created or truncated) and keep
- * appending to it. */
+ * appending to it; the header's date becomes now's (CON_REC_STAMP). */
 struct kterr *con_rec_start(struct con_rec *r, const char *path);
 /* Stop appending (the file stays a complete recipe). */
 struct kterr *con_rec_stop(struct con_rec *r);

@@ -18,7 +18,7 @@ void con_scn_clear(struct con_scn *v)
 	}
 	free(v->caps);
 	for (size_t i = 0; i < v->nwatches; i++)
-		free(v->watches[i]);
+		free(v->watches[i].symbol);
 	free(v->sched);
 	memset(v, 0, sizeof(*v));
 }
@@ -70,7 +70,8 @@ int con_scn_fill(struct con_scn *v, const struct kt_scenario *s, int step)
 			goto oom;
 	}
 	for (size_t i = 0; i < s->nwatches && i < KT_MAX_WATCHES; i++) {
-		if (!(v->watches[i] = strdup(s->watches[i])))
+		v->watches[i] = s->watches[i];
+		if (!(v->watches[i].symbol = strdup(s->watches[i].symbol)))
 			goto oom;
 		v->nwatches++;
 	}
@@ -109,7 +110,8 @@ int con_scn_copy(struct con_scn *dst, const struct con_scn *src)
 			goto oom;
 	}
 	for (size_t i = 0; i < src->nwatches; i++) {
-		if (!(dst->watches[i] = strdup(src->watches[i])))
+		dst->watches[i] = src->watches[i];
+		if (!(dst->watches[i].symbol = strdup(src->watches[i].symbol)))
 			goto oom;
 		dst->nwatches++;
 	}

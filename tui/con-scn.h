@@ -34,7 +34,7 @@ struct con_scn {
 	size_t ncgs;
 	struct con_scn_cap *caps;
 	size_t ncaps;
-	char *watches[KT_MAX_WATCHES];
+	struct kt_watch watches[KT_MAX_WATCHES];	/* symbol owned */
 	size_t nwatches;
 	bool in_backdrop;
 	int step;		/* 0: the backdrop */

@@ -191,11 +191,15 @@ static void draw(struct ktconsole *c)
 			con_title(&b, pr, "captures", right, focus);
 			break;
 		case CON_P_LOG:
-			c->scroll_max[p] = con_log_render(c->log, &b, &r, c->scroll[p]);
-			if (c->scroll[p] > c->scroll_max[p])
-				c->scroll[p] = c->scroll_max[p];
-			if (c->scroll[p])
-				snprintf(right, sizeof(right), "%d lines up (C-End: newest)",
+			c->logview.scroll = c->scroll[p];
+			c->scroll_max[p] = con_log_render_view(c->log, &b, &r, &c->logview);
+			c->scroll[p] = c->logview.scroll;
+			if (c->scroll[p] && c->logview.new_below)
+				snprintf(right, sizeof(right), "%d lines up, %zu new line%s below "
+					 "(End: newest)", c->scroll[p], c->logview.new_below,
+					 c->logview.new_below == 1 ? "" : "s");
+			else if (c->scroll[p])
+				snprintf(right, sizeof(right), "%d lines up (End: newest)",
 					 c->scroll[p]);
 			con_title(&b, pr, "log", right, focus);
 			break;
@@ -215,6 +219,17 @@ static void draw(struct ktconsole *c)
 static void on_line(void *ctx, const char *line)
 {
 	console_line(ctx, line);
+}
+
+/* A /TEXT search while a snapshot is open (console_line's reading) is not
+ * a command to recall. */
+static bool on_remember(void *ctx, const char *line)
+{
+	struct ktconsole *c = ctx;
+
+	while (*line == ' ')
+		line++;
+	return !(c->browse && *line == '/');
 }
 
 static bool on_key(void *ctx, const struct con_key *k)
@@ -257,6 +272,7 @@ int console_ui_run(struct ktconsole *c)
 	char msg[256], *hist;
 	struct con_prompt_ops ops = {
 		.line = on_line, .key = on_key, .live = on_live, .matches = on_matches,
+		.remember = on_remember,
 		.draw = on_draw, .ctx = c,
 	};
 

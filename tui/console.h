@@ -58,6 +58,7 @@ struct ktconsole {
 	enum con_pane focus;
 	int zoom;			/* a pane, or -1 */
 	int scroll[CON_P__COUNT];
+	struct con_log_view logview;	/* the log's scroll, held still (con-log.h) */
 	int scroll_max[CON_P__COUNT];	/* as the last draw found */
 	struct con_layout lay;
 	int rows, cols;

@@ -38,8 +38,7 @@ int main(int argc, char **argv)
 	 * report (EPIPE), not a reason for ktcon to die. */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-			  (!strcmp(argv[1], "help") && argc == 2))) {
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
 		return KTCMD_OK;
 	}

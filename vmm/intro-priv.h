@@ -49,6 +49,10 @@ struct intro {
 	size_t nsnaps;
 	uint64_t next_snap;
 	struct watches watches;
+	/* The vCPUs as the last freeze listed them (QEMU's thread ids do not
+	 * change): a fire that is only counted needs no listing of its own. */
+	struct gdb_tid vcpus[FREEZE_MAX_VCPUS];
+	size_t nvcpus;
 	int64_t exit_error;	/* SCX_EXIT_ERROR: trigger writes at or above */
 	pthread_t watcher;
 	bool watcher_started;
@@ -65,7 +69,8 @@ void intro_log(struct intro *in, const char *fmt, ...) __attribute__((format(pri
 /* Park every vCPU (lock held); a watch that fired first gets its capture
  * in a window of its own. */
 struct kterr *intro_freeze(struct intro *in, struct freeze *f);
-/* Resume, count and log the window. */
+/* Resume, count and log the window (what NULL: counted, not logged: a
+ * watch fire, which the engine reports at most once a second). */
 struct kterr *intro_thaw(struct intro *in, struct freeze *f, const char *what);
 
 /* Inside a freeze: a snapshot under tag (its id: the tag's); after the
@@ -77,6 +82,7 @@ void intro_finish_capture(struct intro *in, struct snapshot *s, const struct fre
 /* intro-watch.c */
 struct kterr *intro_handle_fire(struct intro *in, struct freeze *f, bool resume);
 struct kterr *intro_watch_arm(void *ctx, const char *symbol, unsigned user_slot);
+struct kterr *intro_watch_disarm(void *ctx, unsigned user_slot);
 void intro_watch_start(struct intro *in);	/* the trigger (when asked) and the thread */
 void intro_watch_stop(struct intro *in);	/* the thread, then every watch */
 

@@ -23,6 +23,29 @@ static unsigned vcpu_index(const struct freeze *f, struct gdb_tid t)
 	return 0;
 }
 
+/* A fire over the capture budget (watch.h): counted, resumed at once, and
+ * announced without a capture (snap 0). */
+static struct kterr *count_fire(struct intro *in, struct freeze *f, struct watch *w,
+				uint32_t now, bool resume)
+{
+	struct kterr *e = resume ? intro_thaw(in, f, NULL) : NULL;
+	char text[256];
+
+	w->fires++;
+	snprintf(text, sizeof(text), "fire %" PRIu64 " on vCPU %u (no capture): 0x%" PRIx32
+		 " -> 0x%" PRIx32 " at +%.3f ms", w->fires, vcpu_index(f, f->why.thread), w->last,
+		 now, (f->why.stopped_ns - in->t0_ns) / 1e6);
+	w->last = now;
+	if (e)
+		return kterr_wrap(e, "watch %s fired", w->symbol);
+	if (in->o.on_fire) {
+		struct intro_fire fire = { .symbol = w->symbol, .snap = 0, .text = text };
+
+		in->o.on_fire(in->o.ctx, &fire);
+	}
+	return NULL;
+}
+
 /* The guest stopped on a watch (lock held, f from the stop): capture under
  * the watch's symbol, resume when asked, announce. */
 struct kterr *intro_handle_fire(struct intro *in, struct freeze *f, bool resume)
@@ -50,6 +73,8 @@ struct kterr *intro_handle_fire(struct intro *in, struct freeze *f, bool resume)
 		w->last = (uint32_t)now;
 		return resume ? intro_thaw(in, f, "sched_ext exit kind written") : NULL;
 	}
+	if (!w->trigger && !watch_may_capture(w, f->why.stopped_ns))
+		return count_fire(in, f, w, (uint32_t)now, resume);
 	e = intro_take(in, f, w->trigger ? EXIT_TAG : w->symbol, &s);
 	if (!e) {
 		unsigned v = vcpu_index(f, f->why.thread);
@@ -65,7 +90,7 @@ struct kterr *intro_handle_fire(struct intro *in, struct freeze *f, bool resume)
 	}
 	snprintf(what, sizeof(what), "watch %s", w->symbol);
 	if (resume) {
-		struct kterr *e2 = intro_thaw(in, f, what);
+		struct kterr *e2 = intro_thaw(in, f, w->trigger ? what : NULL);
 
 		if (!e)
 			e = e2;
@@ -151,6 +176,52 @@ struct kterr *intro_watch_arm(void *ctx, const char *symbol, unsigned user_slot)
 	return e ? kterr_wrap(e, "watch-snapshot %s (0x%" PRIx64 ")", symbol, addr) : NULL;
 }
 
+struct kterr *intro_watch_disarm(void *ctx, unsigned user_slot)
+{
+	struct intro *in = ctx;
+	unsigned slot = user_slot + 1;
+	struct freeze f;
+	struct watch *w;
+	struct kterr *e = NULL;
+
+	if (user_slot >= WATCH_SLOTS - 1)
+		return kterr_new(EINVAL, "watch slot %u: no such user slot", user_slot);
+	pthread_mutex_lock(&in->lock);
+	w = &in->watches.w[slot];
+	if (!w->armed || in->broken || !in->m->gdb || machine_exited(in->m)) {
+		w->armed = false;
+		pthread_mutex_unlock(&in->lock);
+		return NULL;
+	}
+	/* A fire waiting in the freeze is handled (and counted) first. */
+	e = intro_freeze(in, &f);
+	if (!e) {
+		e = gdb_watch_remove(in->m->gdb, w->addr, WATCH_LEN);
+		struct kterr *e2 = intro_thaw(in, &f, "unwatch");
+
+		if (!e)
+			e = e2;
+		else
+			kterr_free(e2);
+	}
+	if (!e)
+		w->armed = false;
+	pthread_mutex_unlock(&in->lock);
+	if (!e)
+		intro_log(in, "unwatched %s after %" PRIu64 " fires (%" PRIu64 " captured)",
+			  w->symbol, w->fires, w->captures);
+	return e ? kterr_wrap(e, "unwatch %s", w->symbol) : NULL;
+}
+
+/* A stop on a user watch whose captures this second are taken (lock held). */
+static bool counted_only(struct intro *in, const struct gdb_stop *why)
+{
+	struct watch *w = why->watch != GDB_WATCH_NONE ? watch_find(&in->watches, why->watch_addr)
+						       : NULL;
+
+	return w && !w->trigger && in->nvcpus && watch_budget_spent(w, why->stopped_ns);
+}
+
 /* While the guest runs with watches armed: wait for a stop, handle it.
  * A stop reply can sit in the client's buffers (it raced the ack of our
  * continue) where poll() cannot see it: look before every poll. */
@@ -168,7 +239,15 @@ static void *watcher(void *arg)
 		if (!in->broken && in->m->gdb && !gdb_is_stopped(in->m->gdb) &&
 		    watch_armed(&in->watches)) {
 			e = gdb_wait_stop(in->m->gdb, 0, &why, &stopped);
-			if (!e && stopped) {
+			if (!e && stopped && counted_only(in, &why)) {
+				/* Over its capture budget: a stop and a continue,
+				 * with the vCPUs as last listed (two fewer round
+				 * trips to the gdbstub per fire). */
+				struct freeze f = { .nvcpus = in->nvcpus, .why = why };
+
+				memcpy(f.vcpus, in->vcpus, in->nvcpus * sizeof(*in->vcpus));
+				e = intro_handle_fire(in, &f, true);
+			} else if (!e && stopped) {
 				struct freeze f;
 
 				e = freeze_begin(in->m, &f);	/* stopped: lists the vCPUs */

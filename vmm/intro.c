@@ -33,10 +33,14 @@ struct kterr *intro_thaw(struct intro *in, struct freeze *f, const char *what)
 {
 	struct kterr *e = freeze_end(in->m, f);
 
+	if (f->nvcpus && f->vcpus != in->vcpus) {
+		memcpy(in->vcpus, f->vcpus, f->nvcpus * sizeof(*f->vcpus));
+		in->nvcpus = f->nvcpus;
+	}
 	in->nfreezes++;
 	in->last_window_ns = f->paused_ns;
 	in->last_capture_ns = 0;
-	if (!e)
+	if (!e && what)
 		intro_log(in, "freeze #%" PRIu64 " %s: %zu vCPUs parked %" PRIu64 " us", in->nfreezes,
 			  what, f->nvcpus, f->paused_ns / 1000);
 	return e;
@@ -302,6 +306,7 @@ static const struct kt_host_ops intro_ops = {
 	.snapshot_var = op_snapshot_var,
 	.snapshot_json = op_snapshot_json,
 	.watch_arm = intro_watch_arm,
+	.watch_disarm = intro_watch_disarm,
 	.kernel_write = op_kernel_write,
 	.kernel_read = op_kernel_read,
 };

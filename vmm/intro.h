@@ -41,9 +41,11 @@ struct intro;
  * when a freeze found the fire waiting, the engine's thread). */
 struct intro_fire {
 	const char *symbol;
-	uint64_t snap;		/* the capture, tagged with the symbol */
+	uint64_t snap;		/* the capture, tagged with the symbol; 0: a fire
+				 * counted but not captured (watch.h's budget) */
 	const char *text;	/* "fire 3 on vCPU 1 at rip 0x...: 0x2a -> 0x2b at +12.3 ms" */
-	const char *json;	/* the capture as snapshot_json gives it */
+	const char *json;	/* the capture as snapshot_json gives it; NULL
+				 * when not captured */
 };
 
 struct intro_opts {

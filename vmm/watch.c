@@ -49,6 +49,25 @@ struct watch *watch_find(struct watches *ws, uint64_t addr)
 	return NULL;
 }
 
+bool watch_budget_spent(const struct watch *w, uint64_t now_ns)
+{
+	return w->window_ns && now_ns >= w->window_ns && now_ns - w->window_ns < 1000000000ull &&
+	       w->window_captures >= WATCH_CAPTURES_PER_S;
+}
+
+bool watch_may_capture(struct watch *w, uint64_t now_ns)
+{
+	if (!w->window_ns || now_ns < w->window_ns || now_ns - w->window_ns >= 1000000000ull) {
+		w->window_ns = now_ns ? now_ns : 1;
+		w->window_captures = 0;
+	}
+	if (w->window_captures >= WATCH_CAPTURES_PER_S)
+		return false;
+	w->window_captures++;
+	w->captures++;
+	return true;
+}
+
 unsigned watch_armed(const struct watches *ws)
 {
 	unsigned n = 0;

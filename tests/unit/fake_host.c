@@ -29,6 +29,14 @@ static struct kterr *watch(void *ctx, const char *symbol, unsigned slot)
 	return NULL;
 }
 
+static struct kterr *unwatch(void *ctx, unsigned slot)
+{
+	struct fake_host *h = ctx;
+
+	h->disarmed[h->ndisarmed++ & 7] = slot;
+	return NULL;
+}
+
 static struct kterr *kwrite(void *ctx, bool cold, const struct kt_kwrite *w, size_t n)
 {
 	struct fake_host *h = ctx;
@@ -54,9 +62,9 @@ static struct kterr *kread(void *ctx, bool cold, const struct kt_ktarget *t,
 
 const struct kt_host_ops fake_host_ops = {
 	.snapshot_capture = capture, .snapshot_var = var, .watch_arm = watch,
-	.kernel_write = kwrite, .kernel_read = kread,
+	.watch_disarm = unwatch, .kernel_write = kwrite, .kernel_read = kread,
 };
 
 const struct kt_host_ops fake_host_no_snapshots = {
-	.watch_arm = watch, .kernel_write = kwrite, .kernel_read = kread,
+	.watch_arm = watch, .watch_disarm = unwatch, .kernel_write = kwrite, .kernel_read = kread,
 };

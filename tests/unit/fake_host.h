@@ -19,6 +19,8 @@ struct fake_host {
 	uint64_t read_late, var_late;
 	unsigned armed[8];
 	int narmed;
+	unsigned disarmed[8];	/* watch_disarm's slots, in order */
+	int ndisarmed;
 };
 
 /* All ops; fake_host_no_snapshots has no snapshot_capture. */

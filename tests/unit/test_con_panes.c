@@ -63,6 +63,76 @@ static void test_log_wraps_and_keeps_the_newest_at_the_bottom(void **state)
 	con_log_free(l);
 }
 
+/* Scrolled back, the view holds still while lines arrive (and wrap), says
+ * how many are below, scrolls by rows from where it stands, and follows
+ * the newest again once at the bottom. */
+static void test_log_scrolled_back_holds_still(void **state)
+{
+	struct con_log *l = con_log_new(100);
+	struct con_buf b;
+	struct con_rect r = { 0, 0, 3, 10 };
+	struct con_log_view v = { 0 };
+
+	con_buf_init(&b, 3, 10);
+	for (int i = 0; i < 10; i++)
+		con_log_add(l, CON_A_NORMAL, "line %d", i);
+	v.scroll = 2;
+	con_log_render_view(l, &b, &r, &v);
+	assert_string_equal(at(&b, 0), "line 5");
+	assert_string_equal(at(&b, 2), "line 7");
+	assert_int_equal(v.new_below, 0);
+	/* a flood below, one of it wrapped */
+	for (int i = 10; i < 20; i++)
+		con_log_add(l, CON_A_NORMAL, "line %d", i);
+	con_log_add(l, CON_A_NORMAL, "a long line that wraps");
+	con_buf_clear(&b);
+	con_log_render_view(l, &b, &r, &v);
+	assert_string_equal(at(&b, 0), "line 5");
+	assert_string_equal(at(&b, 2), "line 7");
+	assert_int_equal(v.new_below, 11);
+	assert_int_equal(v.scroll, 2 + 10 + 4);	/* the long line: 4 rows at width 10 */
+	/* one row down from where it stands */
+	v.scroll--;
+	con_buf_clear(&b);
+	con_log_render_view(l, &b, &r, &v);
+	assert_string_equal(at(&b, 0), "line 6");
+	/* the bottom: follows again */
+	v.scroll = 0;
+	con_buf_clear(&b);
+	con_log_render_view(l, &b, &r, &v);
+	assert_false(v.anchored);
+	assert_int_equal(v.new_below, 0);
+	con_log_add(l, CON_A_NORMAL, "newest");
+	con_buf_clear(&b);
+	con_log_render_view(l, &b, &r, &v);
+	assert_string_equal(at(&b, 2), "newest");
+	con_buf_free(&b);
+	con_log_free(l);
+}
+
+/* The anchored lines fall off the cap: the view shows the oldest kept. */
+static void test_log_scrolled_back_past_the_cap_shows_the_oldest(void **state)
+{
+	struct con_log *l = con_log_new(5);
+	struct con_buf b;
+	struct con_rect r = { 0, 0, 2, 10 };
+	struct con_log_view v = { .scroll = 3 };
+
+	con_buf_init(&b, 2, 10);
+	for (int i = 0; i < 5; i++)
+		con_log_add(l, CON_A_NORMAL, "l%d", i);
+	con_log_render_view(l, &b, &r, &v);
+	assert_string_equal(at(&b, 0), "l0");
+	for (int i = 5; i < 8; i++)
+		con_log_add(l, CON_A_NORMAL, "l%d", i);
+	con_buf_clear(&b);
+	con_log_render_view(l, &b, &r, &v);
+	assert_string_equal(at(&b, 0), "l3");
+	assert_int_equal(v.new_below, 3);
+	con_buf_free(&b);
+	con_log_free(l);
+}
+
 static void test_log_wraps_at_blanks(void **state)
 {
 	struct con_log *l = con_log_new(4);
@@ -314,8 +384,34 @@ static void test_captures_say_how_to_capture_until_there_are_some(void **state)
 	v.ncaps = 1;
 	con_buf_clear(&b);
 	assert_int_equal(con_caps_render(&v, fires, 1, &b, &r, 0), 2);
-	assert_string_equal(at(&b, 0), " procs    after        4 pids in w");
+	assert_string_equal(at(&b, 0), " procs    after  4 pids in w");
 	assert_string_equal(at(&b, 1), " watch on jiffies fired: snapshot jiffies");
+	con_buf_free(&b);
+}
+
+/* Long tags widen the tag column up to half the pane, then are cut, so
+ * every row's columns line up and nothing runs off the pane. */
+static void test_captures_columns_hold_long_tags(void **state)
+{
+	struct con_buf b;
+	struct con_rect r = { 0, 0, 4, 50 };
+	struct con_scn v = { 0 };
+	struct con_scn_cap caps[] = {
+		{ .tag = (char *)"a", .kind = KT_CAP_SNAPSHOT, .what = (char *)"snapshot 1" },
+		{ .tag = (char *)"a_rather_long_snapshot_tag_name", .kind = KT_CAP_PROCS,
+		  .what = (char *)"1 pid in w" },
+	};
+
+	con_buf_init(&b, 4, 50);
+	v.caps = caps;
+	v.ncaps = 2;
+	v.watches[0] = (struct kt_watch){ .symbol = (char *)"jiffies_64", .armed = true,
+					  .owner = KT_OWN_STEP, .fires = 212, .captures = 4 };
+	v.nwatches = 1;
+	con_caps_render(&v, NULL, 0, &b, &r, 0);
+	assert_string_equal(at(&b, 0), " snapshot a                    snapshot 1");
+	assert_string_equal(at(&b, 1), " procs    a_rather_long_snaps~ 1 pid in w");
+	assert_string_equal(at(&b, 2), " watch    jiffies_64           armed (step): 212 f");
 	con_buf_free(&b);
 }
 
@@ -366,6 +462,9 @@ int main(void)
 		cmocka_unit_test(test_put_is_clipped_to_its_rectangle),
 		cmocka_unit_test(test_log_wraps_and_keeps_the_newest_at_the_bottom),
 		cmocka_unit_test(test_log_wraps_at_blanks),
+		cmocka_unit_test(test_captures_columns_hold_long_tags),
+		cmocka_unit_test(test_log_scrolled_back_holds_still),
+		cmocka_unit_test(test_log_scrolled_back_past_the_cap_shows_the_oldest),
 		cmocka_unit_test(test_log_update_keeps_the_latest_of_a_periodic_line),
 		cmocka_unit_test(test_log_error_shows_chain_then_hint_then_notes),
 		cmocka_unit_test(test_tree_nests_and_tells_backdrop_from_step),

@@ -136,10 +136,12 @@ static void test_sh_is_kept_as_a_comment(void **state)
 
 	assert_null(con_rec_sh(r, "echo 1 > /proc/sys/kernel/kptr_restrict", NULL));
 	assert_null(con_rec_sh(r, "sleep 999", cancelled));
+	assert_null(con_rec_console(r, "unwatch", "jiffies_64", NULL));
 	assert_string_equal(con_rec_text(r), "backdrop\n"
 			    "  # sh echo 1 > /proc/sys/kernel/kptr_restrict  (console only: a "
 			    "replay does not run it)\n"
-			    "  # sh sleep 999  (console only: a replay does not run it; cancelled)\n");
+			    "  # sh sleep 999  (console only: a replay does not run it; cancelled)\n"
+			    "  # unwatch jiffies_64  (console only: a replay does not run it)\n");
 	assert_null(kt_recipe_parse("rec", con_rec_text(r), strlen(con_rec_text(r)), &rec));
 	assert_int_equal(rec->ndiags, 0);
 	kt_recipe_free(rec);
@@ -178,6 +180,29 @@ static void test_record_writes_the_session_so_far_then_appends_and_patches(void 
 	struct kterr *e = con_rec_stop(r);
 	assert_true(kterr_contains(e, "not recording"));
 	kterr_free(e);
+	con_rec_free(r);
+	unlink(path);
+}
+
+/* The header says when the recording began, not when the session did. */
+static void test_record_header_has_the_recordings_date(void **state)
+{
+	char path[] = "/tmp/ktcon-rec-XXXXXX";
+	int fd = mkstemp(path);
+	struct con_rec *r = con_rec_new(CON_REC_STAMP "2000-01-01 00:00\n" "vm cpus=2\n", 0);
+	char *text;
+	size_t len;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_null(con_rec_start(r, path));
+	assert_null(kt_read_file(path, 1 << 20, &text, &len));
+	assert_null(strstr(text, "2000-01-01 00:00"));
+	assert_int_equal(strncmp(text, CON_REC_STAMP "20", strlen(CON_REC_STAMP) + 2), 0);
+	assert_int_equal(text[strlen(CON_REC_STAMP) + CON_REC_DATE_W], '\n');
+	assert_string_equal(text, con_rec_text(r));
+	free(text);
+	assert_null(con_rec_stop(r));
 	con_rec_free(r);
 	unlink(path);
 }
@@ -246,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_cancelled_op_is_kept_as_a_comment),
 		cmocka_unit_test(test_sh_is_kept_as_a_comment),
 		cmocka_unit_test(test_record_writes_the_session_so_far_then_appends_and_patches),
+		cmocka_unit_test(test_record_header_has_the_recordings_date),
 		cmocka_unit_test(test_replay_walks_ops_with_their_expect_error),
 		cmocka_unit_test(test_replay_refuses_a_recipe_with_errors),
 	};

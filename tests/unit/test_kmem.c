@@ -511,6 +511,27 @@ static void test_watch_resolves_aligned_global_symbols_only(void **state)
 	unlink(elf_path);
 }
 
+/* A symbol written every tick: 200 fires in a second take 4 captures;
+ * the next second has its own budget. */
+static void test_watch_captures_at_most_a_few_fires_a_second(void **state)
+{
+	struct watch w = { .armed = true };
+	unsigned taken = 0;
+	uint64_t t = 5000000000ull;
+
+	assert_false(watch_budget_spent(&w, t));
+
+	for (int i = 0; i < 200; i++)
+		taken += watch_may_capture(&w, t + i * 5000000ull);	/* every 5 ms */
+	assert_int_equal(taken, WATCH_CAPTURES_PER_S);
+	assert_int_equal(w.captures, WATCH_CAPTURES_PER_S);
+	/* the watch thread asks first, and asking takes nothing */
+	assert_true(watch_budget_spent(&w, t + 999000000ull));
+	assert_false(watch_budget_spent(&w, t + 1000000000ull));
+	assert_true(watch_may_capture(&w, t + 1000000000ull));
+	assert_int_equal(w.captures, WATCH_CAPTURES_PER_S + 1);
+}
+
 static void test_watch_slots_keep_slot_0_for_the_trigger(void **state)
 {
 	struct watches ws = { 0 };
@@ -555,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_kmem_no_image_where_tables_disagree),
 		cmocka_unit_test(test_watch_resolves_aligned_global_symbols_only),
 		cmocka_unit_test(test_watch_slots_keep_slot_0_for_the_trigger),
+		cmocka_unit_test(test_watch_captures_at_most_a_few_fires_a_second),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

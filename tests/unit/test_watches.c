@@ -1,0 +1,254 @@
+/* test_watches.c - watch-snapshot's watches in the executor: fires counted
+ * exactly and told at most once a second, a step's watch disarmed at its
+ * teardown and a backdrop's at the scenario's, unwatch. Against the fake
+ * host and a fake clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine/watches.h"
+#include "exec_harness.h"
+
+struct said {
+	char *lines[64];
+	int n;
+};
+
+static void on_event(void *ctx, const struct kt_event *ev)
+{
+	struct said *s = ctx;
+
+	if (ev->kind == KT_EV_GUEST && s->n < 64)
+		s->lines[s->n++] = strdup(ev->text ? ev->text : "");
+}
+
+static void said_free(struct said *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->lines[i]);
+}
+
+static int said_count(const struct said *s, const char *part)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->n; i++)
+		n += strstr(s->lines[i], part) != NULL;
+	return n;
+}
+
+static void apply(struct harness *h, const char *line, int section)
+{
+	struct kt_stmt st;
+
+	assert_null(kt_stmt_parse_line(line, section, &st));
+	assert_null(kt_exec_apply(h->x, &st));
+	kt_stmt_clear(&st);
+}
+
+static void fire(struct harness *h, const char *sym, int n, bool captured)
+{
+	for (int i = 0; i < n; i++) {
+		char text[64];
+		struct kt_guest_event ev = { .kind = KT_GEV_WATCH_FIRE, .name = sym, .text = text,
+					     .snap = captured ? 7 : 0 };
+
+		snprintf(text, sizeof(text), "fire %d on vCPU 1", i + 1);
+		kt_exec_guest_event(h->x, &ev);
+	}
+}
+
+static void test_fire_lines_are_one_a_second_and_counts_exact(void **state)
+{
+	struct kt_scenario s;
+	struct kt_watch *w;
+	unsigned slot;
+	char line[512];
+	int lines = 0;
+
+	kt_scn_init(&s);
+	assert_null(kt_scn_add_watch(&s, "jiffies_64", &slot));
+	w = &s.watches[slot];
+	/* 200 fires a second for 3 s, one captured in 50 */
+	for (int i = 0; i < 600; i++)
+		lines += kt_watch_fire(w, 1000 + i * 5000000ull, "fire", i % 50 == 0, line,
+				       sizeof(line));
+	/* the first, then one a second */
+	assert_int_equal(lines, 3);
+	assert_int_equal(w->fires, 600);
+	assert_int_equal(w->captures, 12);
+	assert_non_null(strstr(line, "watch jiffies_64: 200 fires in the last 1.0 s (4 captured), "
+				     "latest fire"));
+	/* what is left is told when forced (the watch ends), not before */
+	assert_false(kt_watch_due(w, 1000 + 599 * 5000000ull, false, line, sizeof(line)));
+	assert_true(kt_watch_due(w, 1000 + 599 * 5000000ull, true, line, sizeof(line)));
+	assert_non_null(strstr(line, "199 fires"));
+	assert_false(kt_watch_due(w, 1000 + 900 * 5000000ull, true, line, sizeof(line)));
+	kt_scn_free(&s);
+}
+
+/* 300 fires queued while an op ran: one line for the first, the rest wait
+ * for the second to pass; the op's own result is not buried. */
+static void test_a_busy_watch_does_not_bury_the_log(void **state)
+{
+	struct harness h;
+	struct said s = { 0 };
+
+	harness_init(&h);
+	kt_events_subscribe(h.events, on_event, &s);
+	harness_load(&h, "backdrop\n");
+	apply(&h, "watch-snapshot jiffies_64", 0);
+	fire(&h, "jiffies_64", 300, false);
+	kt_exec_pump(h.x, 0);		/* the console, idle between jobs */
+	apply(&h, "add-cgroup a", 0);
+	kt_exec_pump(h.x, 0);
+	assert_int_equal(s.n, 1);
+	assert_non_null(strstr(s.lines[0], "watch on jiffies_64 fired: fire 1 on vCPU 1"));
+	h.now += 1000000000ull;
+	fire(&h, "jiffies_64", 200, true);
+	kt_exec_pump(h.x, 0);
+	assert_int_equal(s.n, 2);
+	/* the first fire past the second tells what came before it, with it */
+	assert_non_null(strstr(s.lines[1], "watch jiffies_64: 300 fires in the last 1.0 s "
+					   "(1 captured), latest fire 1 on vCPU 1"));
+	assert_int_equal(kt_exec_scenario(h.x)->watches[0].fires, 500);
+	/* only captured fires make the capture */
+	assert_non_null(kt_scn_capture(kt_exec_scenario(h.x), "jiffies_64", KT_CAP_SNAPSHOT));
+	said_free(&s);
+	harness_free(&h);
+}
+
+/* Fires heard late (the engine was busy: a console sh, a long op) are told
+ * by their own time: one line per second they span, not one line for all
+ * with the wrong interval. */
+static void test_fires_heard_late_keep_their_own_time(void **state)
+{
+	struct harness h;
+	struct said s = { 0 };
+
+	harness_init(&h);
+	kt_events_subscribe(h.events, on_event, &s);
+	harness_load(&h, "backdrop\n");
+	apply(&h, "watch-snapshot jiffies_64", 0);
+	for (int sec = 0; sec < 3; sec++) {
+		fire(&h, "jiffies_64", 100, false);
+		h.now += 1000000000ull;
+	}
+	kt_exec_pump(h.x, 0);
+	/* the first fire, then the 2nd and 3rd seconds' first fires cross
+	 * the line; the rest is due by the drain's time */
+	assert_int_equal(said_count(&s, "watch on jiffies_64 fired: fire 1"), 1);
+	assert_int_equal(said_count(&s, "fires in the last 1.0 s"), 3);
+	assert_int_equal(said_count(&s, "watch jiffies_64: 100 fires in the last 1.0 s"), 2);
+	assert_int_equal(kt_exec_scenario(h.x)->watches[0].fires, 300);
+	said_free(&s);
+	harness_free(&h);
+}
+
+/* The seed's ownership: a step's watch goes at the step's teardown, a
+ * backdrop's at the scenario's. */
+static void test_a_watch_ends_with_its_owner(void **state)
+{
+	struct harness h;
+	struct said s = { 0 };
+
+	harness_init(&h);
+	kt_events_subscribe(h.events, on_event, &s);
+	harness_load(&h, "backdrop\n");
+	apply(&h, "watch-snapshot jiffies_64", 0);
+	assert_null(kt_exec_next_step(h.x));
+	apply(&h, "watch-snapshot scx_watchdog_timestamp", 1);
+	fire(&h, "scx_watchdog_timestamp", 3, false);
+	assert_null(kt_exec_next_step(h.x));
+	assert_int_equal(h.host.ndisarmed, 1);
+	assert_int_equal(h.host.disarmed[0], 1);
+	assert_false(kt_exec_scenario(h.x)->watches[1].armed);
+	assert_true(kt_exec_scenario(h.x)->watches[0].armed);
+	/* its last words: what was untold, then the totals */
+	assert_int_equal(said_count(&s, "watch scx_watchdog_timestamp: 2 fires"), 1);
+	assert_int_equal(said_count(&s, "watch scx_watchdog_timestamp disarmed (its step ended): "
+				    "3 fires in all, 0 captured"), 1);
+	assert_null(kt_exec_finish(h.x));
+	assert_int_equal(h.host.ndisarmed, 2);
+	assert_int_equal(h.host.disarmed[1], 0);
+	assert_int_equal(said_count(&s, "watch jiffies_64 disarmed (the scenario ended)"), 1);
+	said_free(&s);
+	harness_free(&h);
+}
+
+/* A whole recipe: the step's watch is gone before the next step begins. */
+static void test_a_recipe_steps_watch_is_disarmed_before_the_next_step(void **state)
+{
+	struct harness h;
+
+	harness_init(&h);
+	harness_run(&h, "step\n  watch-snapshot jiffies_64\nstep\n  add-cgroup a\n");
+	assert_null(h.err);
+	assert_int_equal(h.host.ndisarmed, 1);
+	assert_int_equal(h.host.disarmed[0], 0);
+	harness_free(&h);
+}
+
+static void test_unwatch_disarms_now_and_names_what_is_armed(void **state)
+{
+	struct harness h;
+	struct said s = { 0 };
+	struct kterr *e;
+	char *m;
+
+	harness_init(&h);
+	kt_events_subscribe(h.events, on_event, &s);
+	harness_load(&h, "backdrop\n");
+	apply(&h, "watch-snapshot jiffies_64", 0);
+	apply(&h, "watch-snapshot nr_cpu_ids", 0);
+	fire(&h, "jiffies_64", 5, false);
+	assert_null(kt_exec_unwatch(h.x, "jiffies_64"));
+	assert_int_equal(h.host.ndisarmed, 1);
+	assert_int_equal(said_count(&s, "watch jiffies_64 disarmed (unwatch): 5 fires in all"), 1);
+	/* a fire that was on its way still counts */
+	fire(&h, "jiffies_64", 1, false);
+	kt_exec_pump(h.x, 0);
+	assert_int_equal(kt_exec_scenario(h.x)->watches[0].fires, 6);
+	e = kt_exec_unwatch(h.x, "jiffies_64");
+	assert_non_null(e);
+	m = kterr_strdup(e);
+	assert_non_null(strstr(m, "no watch on jiffies_64 is armed"));
+	assert_non_null(strstr(m, "armed: nr_cpu_ids"));
+	free(m);
+	kterr_free(e);
+	/* the seed's cap counts watch ops, disarmed ones too */
+	apply(&h, "watch-snapshot max_pfn", 0);
+	{
+		struct kt_stmt st;
+
+		assert_null(kt_stmt_parse_line("watch-snapshot jiffies_64", 0, &st));
+		e = kt_exec_apply(h.x, &st);
+		assert_non_null(e);
+		assert_true(kterr_contains(e, "over the cap of 3"));
+		kterr_free(e);
+		kt_stmt_clear(&st);
+	}
+	assert_null(kt_exec_finish(h.x));
+	/* the finish disarms the two still armed, not the unwatched one again */
+	assert_int_equal(h.host.ndisarmed, 3);
+	said_free(&s);
+	harness_free(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fire_lines_are_one_a_second_and_counts_exact),
+		cmocka_unit_test(test_a_busy_watch_does_not_bury_the_log),
+		cmocka_unit_test(test_fires_heard_late_keep_their_own_time),
+		cmocka_unit_test(test_a_watch_ends_with_its_owner),
+		cmocka_unit_test(test_a_recipe_steps_watch_is_disarmed_before_the_next_step),
+		cmocka_unit_test(test_unwatch_disarms_now_and_names_what_is_armed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
