@@ -134,8 +134,11 @@ void kt_header_read(const struct kt_recipe *r, struct kt_header *h)
 	}
 }
 
+/* 6.12's four, then what 7.3 adds. A kernel build stages whichever its
+ * tools/sched_ext has; a name this kernel lacks fails when attached. */
 const char *const kt_kernel_schedulers[] = {
-	"scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL,
+	"scx_simple", "scx_qmap", "scx_central", "scx_flatcg",
+	"scx_cpu0", "scx_pair", "scx_sdt", "scx_userland", NULL,
 };
 
 bool kt_kernel_scheduler(const char *name)
