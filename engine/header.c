@@ -44,7 +44,7 @@ const struct kt_form kt_dir_vm = {
 
 const struct kt_form kt_dir_kernel = {
 	.name = "kernel", .kind = KT_STMT_DIRECTIVE, .op = -1,
-	.help = "The guest kernel: `default` (the cached build) or a bzImage with vmlinux beside it.",
+	.help = "The guest kernel: `default` (the cached 6.12 build), a version such as `7.3` (its newest cached build: `ktcon kernel build --version 7.3`), or a bzImage with vmlinux beside it.",
 	.args = { { NULL, KT_T_KERNEL, 0 } },
 };
 

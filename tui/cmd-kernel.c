@@ -138,10 +138,11 @@ static int do_build(const struct kernel_args *a)
 	return KTCMD_OK;
 }
 
+/* One line per entry: the default marked, its version, name, date, dir. */
 static int do_list(void)
 {
 	char *root;
-	struct kcache_entry *v;
+	struct kcache_entry *v, def = { 0 };
 	size_t n;
 	struct kterr *e = kcache_root(&root);
 
@@ -149,16 +150,21 @@ static int do_list(void)
 		e = kcache_list(root, &v, &n);
 	if (e)
 		return fail(e, "list");
+	/* No default (no 6.12 yet) is not an error for a listing. */
+	kterr_free(kpick_entry(NULL, &def));
 	if (!n)
 		printf("no kernels in %s; `ktcon kernel build` makes one\n", root);
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
 		struct tm tm;
+		bool is_def = def.name && !strcmp(def.name, v[i].name);
 
 		localtime_r(&v[i].built, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		printf("%s %-40s %s  %s\n", i == 0 ? "*" : " ", v[i].name, when, v[i].dir);
+		printf("%s %-5s %-40s %s  %s\n", is_def ? "*" : " ",
+		       *v[i].version ? v[i].version : "?", v[i].name, when, v[i].dir);
 	}
+	kcache_entry_free(&def);
 	kcache_entries_free(v, n);
 	free(root);
 	return KTCMD_OK;
