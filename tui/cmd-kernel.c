@@ -83,14 +83,16 @@ struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 
 #ifndef KTCON_UNIT_TEST
 static const char usage_text[] =
-	"usage: ktcon kernel build [--version X.Y | --source DIR] [--jobs N] [--force]\n"
+	"usage: ktcon kernel build [--version X.Y] [--source DIR] [--jobs N] [--force]\n"
 	"       ktcon kernel list\n"
 	"       ktcon kernel path [--version X.Y] [--vmlinux | --dir]\n"
 	"\n"
 	"build  build the guest kernel (Debian's linux-source-X.Y, default "
 	KSOURCE_DEFAULT_VERSION ",\n"
 	"       fetched into the cache when not installed; or DIR) with\n"
-	"       guest/kernel.config and every sched_ext scheduler into the cache\n"
+	"       guest/kernel.config (+ guest/kernel-X.Y.config where options\n"
+	"       changed; with --source, --version names the tree's release) and\n"
+	"       every sched_ext scheduler of its tools/sched_ext into the cache\n"
 	"list   the cached kernels with their versions, newest first; * marks\n"
 	"       the default (the newest " KSOURCE_DEFAULT_VERSION
 	" built from the current fragment)\n"
@@ -219,7 +221,7 @@ static int cmd_kernel_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_kernel_entry = {
 	.name = "kernel",
-	.usage = "kernel build [--version X.Y | --source DIR] [--jobs N] [--force] | list | "
+	.usage = "kernel build [--version X.Y] [--source DIR] [--jobs N] [--force] | list | "
 		 "path [--version X.Y] [--vmlinux|--dir]",
 	.summary = "build, list and locate guest kernels and their schedulers",
 	.exec = cmd_kernel_exec,

@@ -10,7 +10,10 @@
  *
  * An entry appears only by rename(2) of a fully written directory, so a
  * killed build can leave a .work-* directory behind but never a half entry.
- * Names starting with '.' are never entries.
+ * Names starting with '.' are never entries. Entries of several versions
+ * (6.12, 7.3) live side by side; kcache_pick says which one a run boots.
+ * The source tarballs ktcon fetched itself are in ROOT/../sources
+ * (ksource.h).
  */
 #ifndef KTCON_VMM_KCACHE_H
 #define KTCON_VMM_KCACHE_H
