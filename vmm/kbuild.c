@@ -132,28 +132,6 @@ static struct kterr *read_addition(const struct ksource_version *v, char **path,
 			      v->version) : NULL;
 }
 
-/* The tarball of a version if it is on this machine already, or NULL. */
-static char *local_tarball(const struct ksource_version *v)
-{
-	char *root = NULL, *p = kt_strfmt("/usr/src/%s.tar.xz", v->package);
-
-	if (p && kt_exists(p))
-		return p;
-	free(p);
-	p = NULL;
-	if (!kcache_root(&root)) {
-		char *slash = strrchr(root, '/');
-		*slash = '\0';
-		p = kt_strfmt("%s/sources/%s/%s.tar.xz", root, v->version, v->package);
-		if (p && !kt_exists(p)) {
-			free(p);
-			p = NULL;
-		}
-	}
-	free(root);
-	return p;
-}
-
 struct kterr *kbuild_expected_key(const char *version, const char *fragment,
 				  char key[17], bool *found)
 {
@@ -165,7 +143,7 @@ struct kterr *kbuild_expected_key(const char *version, const char *fragment,
 	*found = false;
 	if (e)
 		return e;
-	tarball = local_tarball(v);
+	tarball = ksource_local_tarball(v);
 	if (!tarball)
 		return NULL;
 	o.tarball = tarball;

@@ -177,7 +177,8 @@ static struct kterr *sources_root(char **out)
 		return e;
 	/* ROOT is .../ktcon/kernels; its sibling holds the sources. */
 	char *slash = strrchr(kernels, '/');
-	*slash = '\0';
+	if (slash)
+		*slash = '\0';
 	*out = kt_path_join(kernels, "sources");
 	free(kernels);
 	return *out ? NULL : kterr_new(ENOMEM, "kernel sources path");
@@ -283,18 +284,32 @@ out:
 	return e;
 }
 
+char *ksource_local_tarball(const struct ksource_version *v)
+{
+	char *root = NULL, *p = kt_strfmt("/usr/src/%s.tar.xz", v->package);
+
+	if (p && kt_exists(p))
+		return p;
+	free(p);
+	p = NULL;
+	if (!sources_root(&root))
+		p = kt_strfmt("%s/%s/%s.tar.xz", root, v->version, v->package);
+	if (p && !kt_exists(p)) {
+		free(p);
+		p = NULL;
+	}
+	free(root);
+	return p;
+}
+
 struct kterr *ksource_tarball(const struct ksource_version *v, FILE *out, char **tarball)
 {
 	char *root = NULL, *dir = NULL, *final = NULL, *work = NULL;
 	struct kterr *e;
 
-	*tarball = kt_strfmt("/usr/src/%s.tar.xz", v->package);
-	if (!*tarball)
-		return kterr_new(ENOMEM, "kernel source");
-	if (kt_exists(*tarball))
+	*tarball = ksource_local_tarball(v);
+	if (*tarball)
 		return NULL;
-	free(*tarball);
-	*tarball = NULL;
 	e = sources_root(&root);
 	if (!e) {
 		dir = kt_path_join(root, v->version);
@@ -305,7 +320,7 @@ struct kterr *ksource_tarball(const struct ksource_version *v, FILE *out, char *
 		if (!final || !work)
 			e = kterr_new(ENOMEM, "kernel source");
 	}
-	if (!e && !kt_exists(final)) {
+	if (!e) {
 		e = kt_rm_rf(work);
 		if (!e)
 			e = kt_mkdir_p(work, 0755);

@@ -53,6 +53,10 @@ char *ksource_mirror_in(const char *text);
  * sources.list.d/ *.list and *.sources), else KSOURCE_FALLBACK_MIRROR. */
 char *ksource_system_mirror(void);
 
+/* The tarball of version v if this machine has it already (the system's,
+ * else the one in SOURCES), without fetching; NULL when neither. */
+char *ksource_local_tarball(const struct ksource_version *v);
+
 /* The tarball of version v: the system's, else the one in SOURCES, else
  * fetched into SOURCES (progress and notes to out). *tarball malloc'd. */
 struct kterr *ksource_tarball(const struct ksource_version *v, FILE *out, char **tarball);
