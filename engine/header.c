@@ -44,7 +44,7 @@ const struct kt_form kt_dir_vm = {
 
 const struct kt_form kt_dir_kernel = {
 	.name = "kernel", .kind = KT_STMT_DIRECTIVE, .op = -1,
-	.help = "The guest kernel: `default` (the cached build) or a bzImage with vmlinux beside it.",
+	.help = "The guest kernel: `default` (the cached 6.12 build), a version such as `7.3` (its newest cached build: `ktcon kernel build --version 7.3`), or a bzImage with vmlinux beside it.",
 	.args = { { NULL, KT_T_KERNEL, 0 } },
 };
 
@@ -134,8 +134,11 @@ void kt_header_read(const struct kt_recipe *r, struct kt_header *h)
 	}
 }
 
+/* 6.12's four, then what 7.3 adds. A kernel build stages whichever its
+ * tools/sched_ext has; a name this kernel lacks fails when attached. */
 const char *const kt_kernel_schedulers[] = {
-	"scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL,
+	"scx_simple", "scx_qmap", "scx_central", "scx_flatcg",
+	"scx_cpu0", "scx_pair", "scx_sdt", "scx_userland", NULL,
 };
 
 bool kt_kernel_scheduler(const char *name)

@@ -1,6 +1,6 @@
 # guest/: the agent that runs as PID 1 in the guest, the wire format it
 # shares with the host, and the kernel fragment.
-dist_pkgdata_DATA += guest/kernel.config
+dist_pkgdata_DATA += guest/kernel.config guest/kernel-7.3.config
 
 # The agent is static (PID 1 of an initramfs with no libraries of its own)
 # and never built with sanitizers, which cannot link statically.

@@ -24,3 +24,9 @@ check_PROGRAMS += tests/unit/test_cmd_kernel
 tests_unit_test_cmd_kernel_SOURCES = tests/unit/test_cmd_kernel.c tui/cmd-kernel.c
 tests_unit_test_cmd_kernel_CFLAGS = $(UNIT_CFLAGS) -DKTCON_UNIT_TEST
 tests_unit_test_cmd_kernel_LDADD = $(UNIT_LDADD)
+
+# Kernel versions and the Debian mirror borrowed from the system's sources.
+check_PROGRAMS += tests/unit/test_ksource
+tests_unit_test_ksource_SOURCES = tests/unit/test_ksource.c
+tests_unit_test_ksource_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ksource_LDADD = $(UNIT_LDADD)

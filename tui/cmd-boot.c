@@ -24,7 +24,7 @@
 
 static const char usage_text[] =
 	"usage: ktcon boot [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
-	"                  [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--timeout SEC]\n"
+	"                  [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--timeout SEC]\n"
 	"                  [--stage-payload NAME=PATH]... [--scheduler NAME [--sched-args ARGS]]\n"
 	"                  [--shell] [--sh CMD] [--state] [--sched-state MS] [--verbose]\n"
 	"                  [--timeout-scale F]\n"
@@ -42,10 +42,13 @@ static const char usage_text[] =
 	"--stage-payload NAME=PATH\n"
 	"           put the host binary PATH in the guest as\n"
 	"           /staging/payloads/NAME/, with the libraries it needs\n"
+	"--kernel X.Y|PATH\n"
+	"           a version's newest cached build (7.3), a bzImage or a cache entry;\n"
+	"           without it the cached 6.12 build of the current fragment\n"
 	"--scheduler NAME\n"
 	"           boot under one of the kernel's sched_ext schedulers (scx_simple,\n"
-	"           scx_qmap, scx_central, scx_flatcg): the guest is ready once it is\n"
-	"           enabled\n"
+	"           scx_qmap, scx_central, scx_flatcg; 7.3 adds scx_cpu0, scx_pair,\n"
+	"           scx_sdt, scx_userland): the guest is ready once it is enabled\n"
 	"--timeout-scale F\n"
 	"           multiply every limit ktcon and the agent wait under by F\n"
 	"           (`ktcon help timeouts` lists them)\n"
@@ -407,7 +410,7 @@ static int cmd_boot_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_boot_entry = {
 	.name = "boot",
-	.usage = "boot [--cpus N | --topology N,L,C,T] [--memory MiB] [--kernel PATH] [--accel auto|kvm|tcg] [--shell] [--sh CMD] [--state]",
+	.usage = "boot [--cpus N | --topology N,L,C,T] [--memory MiB] [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--shell] [--sh CMD] [--state]",
 	.summary = "boot a guest, print its timings, and exit (or give a shell)",
 	.exec = cmd_boot_exec,
 };

@@ -11,6 +11,8 @@
 #include "tui/cmd.h"
 #include "vmm/kbuild.h"
 #include "vmm/kcache.h"
+#include "vmm/kpick.h"
+#include "vmm/ksource.h"
 #include "vmm/paths.h"
 
 struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
@@ -37,6 +39,7 @@ struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 	for (i = 2; i < argc; i++) {
 		const char *o = argv[i];
 		bool build = a->action == KERNEL_BUILD, path = a->action == KERNEL_PATH;
+		const struct ksource_version *ver;
 
 		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
 			a->action = KERNEL_HELP;
@@ -58,6 +61,13 @@ struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 							 "number of jobs (1-1024)", o, v);
 				a->jobs = (int)n;
 			}
+		} else if ((build || path) && !strcmp(o, "--version")) {
+			if (i + 1 >= argc)
+				return kterr_new(EINVAL, "kernel %s: --version needs a value", argv[1]);
+			struct kterr *e = ksource_find(argv[++i], &ver);
+			if (e)
+				return kterr_wrap(e, "kernel %s --version", argv[1]);
+			a->version = ver->version;
 		} else if (path && !strcmp(o, "--vmlinux")) {
 			a->what = KPATH_VMLINUX;
 		} else if (path && !strcmp(o, "--dir")) {
@@ -73,16 +83,23 @@ struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 
 #ifndef KTCON_UNIT_TEST
 static const char usage_text[] =
-	"usage: ktcon kernel build [--source DIR] [--jobs N] [--force]\n"
+	"usage: ktcon kernel build [--version X.Y] [--source DIR] [--jobs N] [--force]\n"
 	"       ktcon kernel list\n"
-	"       ktcon kernel path [--vmlinux | --dir]\n"
+	"       ktcon kernel path [--version X.Y] [--vmlinux | --dir]\n"
 	"\n"
-	"build  build the guest kernel (Debian's linux-source-6.12, or DIR) with\n"
-	"       guest/kernel.config and the sched_ext schedulers into the cache\n"
-	"list   the cached kernels, newest (the default) first\n"
+	"build  build the guest kernel (Debian's linux-source-X.Y, default "
+	KSOURCE_DEFAULT_VERSION ",\n"
+	"       fetched into the cache when not installed; or DIR) with\n"
+	"       guest/kernel.config (+ guest/kernel-X.Y.config where options\n"
+	"       changed; with --source, --version names the tree's release) and\n"
+	"       every sched_ext scheduler of its tools/sched_ext into the cache\n"
+	"list   the cached kernels with their versions, newest first; * marks\n"
+	"       the default (the newest " KSOURCE_DEFAULT_VERSION
+	" built from the current fragment)\n"
 	"path   the default kernel's bzImage (or vmlinux, or its directory)\n"
 	"\n"
-	"cache: ${XDG_CACHE_HOME:-~/.cache}/ktcon/kernels\n";
+	"versions: 6.12 (LTS, the default), 7.3\n"
+	"cache: ${XDG_CACHE_HOME:-~/.cache}/ktcon/kernels, sources in .../ktcon/sources\n";
 
 static int fail(struct kterr *e, const char *what)
 {
@@ -97,7 +114,8 @@ static int fail(struct kterr *e, const char *what)
 static int do_build(const struct kernel_args *a)
 {
 	struct kbuild_opts o = {
-		.source = a->source, .jobs = a->jobs, .force = a->force, .out = stderr,
+		.source = a->source, .version = a->version, .jobs = a->jobs,
+		.force = a->force, .out = stderr,
 	};
 	struct kbuild_result r;
 	char *frag = NULL;
@@ -122,10 +140,11 @@ static int do_build(const struct kernel_args *a)
 	return KTCMD_OK;
 }
 
+/* One line per entry: the default marked, its version, name, date, dir. */
 static int do_list(void)
 {
 	char *root;
-	struct kcache_entry *v;
+	struct kcache_entry *v, def = { 0 };
 	size_t n;
 	struct kterr *e = kcache_root(&root);
 
@@ -133,16 +152,21 @@ static int do_list(void)
 		e = kcache_list(root, &v, &n);
 	if (e)
 		return fail(e, "list");
+	/* No default (no 6.12 yet) is not an error for a listing. */
+	kterr_free(kpick_entry(NULL, &def));
 	if (!n)
 		printf("no kernels in %s; `ktcon kernel build` makes one\n", root);
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
 		struct tm tm;
+		bool is_def = def.name && !strcmp(def.name, v[i].name);
 
 		localtime_r(&v[i].built, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		printf("%s %-40s %s  %s\n", i == 0 ? "*" : " ", v[i].name, when, v[i].dir);
+		printf("%s %-5s %-40s %s  %s\n", is_def ? "*" : " ",
+		       *v[i].version ? v[i].version : "?", v[i].name, when, v[i].dir);
 	}
+	kcache_entry_free(&def);
 	kcache_entries_free(v, n);
 	free(root);
 	return KTCMD_OK;
@@ -159,7 +183,7 @@ static int do_path(const struct kernel_args *a)
 	struct kterr *e = kcache_root(&root);
 
 	if (!e)
-		e = kcache_default(root, &ent);
+		e = kpick_entry(a->version, &ent);
 	free(root);
 	if (e)
 		return fail(e, "path");
@@ -197,7 +221,8 @@ static int cmd_kernel_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_kernel_entry = {
 	.name = "kernel",
-	.usage = "kernel build [--source DIR] [--jobs N] [--force] | list | path [--vmlinux|--dir]",
+	.usage = "kernel build [--version X.Y] [--source DIR] [--jobs N] [--force] | list | "
+		 "path [--version X.Y] [--vmlinux|--dir]",
 	.summary = "build, list and locate guest kernels and their schedulers",
 	.exec = cmd_kernel_exec,
 };

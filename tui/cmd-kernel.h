@@ -14,6 +14,7 @@ enum kernel_path_what { KPATH_BZIMAGE, KPATH_VMLINUX, KPATH_DIR };
 struct kernel_args {
 	enum kernel_action action;
 	const char *source;	/* build --source DIR */
+	const char *version;	/* build/path --version X.Y; NULL: the default */
 	int jobs;		/* build --jobs N; 0 = all CPUs */
 	bool force;		/* build --force */
 	enum kernel_path_what what;

@@ -42,7 +42,7 @@
 #include "engine/kjson.h"
 
 static const char usage_text[] =
-	"usage: ktcon run [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
+	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
 	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
@@ -754,7 +754,7 @@ static int cmd_run_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_run_entry = {
 	.name = "run",
-	.usage = "run [--kernel PATH] [--json FILE] [--tap] [-j N] [--allow-pending] RECIPE...",
+	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] RECIPE...",
 	.summary = "replay recipes headless on fresh guests and report",
 	.exec = cmd_run_exec,
 };

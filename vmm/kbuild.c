@@ -1,6 +1,7 @@
 /* kbuild.c - build the guest kernel into the cache; see kbuild.h. */
 #include "vmm/kbuild.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -17,6 +18,8 @@
 #include "engine/header.h"
 #include "engine/util.h"
 #include "vmm/kconfig.h"
+#include "vmm/ksource.h"
+#include "vmm/paths.h"
 #include "vmm/progress.h"
 #include "vmm/spawn.h"
 
@@ -27,7 +30,7 @@
 struct kb {
 	const struct kbuild_opts *o;
 	struct progress prog;
-	char *root, *work, *src, *out, *stage, *log_path;
+	char *root, *work, *src, *out, *stage, *log_path, *add_path;
 	int log_fd;
 	char jobs[16];
 	unsigned long files;
@@ -86,8 +89,11 @@ static char *source_identity(const struct kbuild_opts *o)
 	return id;
 }
 
-struct kterr *kbuild_key(const struct kbuild_opts *o, const char *fragment_text,
-			 char key[17])
+/* The key's inputs: the recipe, the fragment, the source, and (for a
+ * version that has one) the fragment's addition. Without an addition the
+ * key is what it was before versions existed, so a 6.12 entry stays. */
+static struct kterr *key_of(const struct kbuild_opts *o, const char *fragment_text,
+			    const char *add_text, char key[17])
 {
 	char *id = source_identity(o);
 
@@ -98,11 +104,60 @@ struct kterr *kbuild_key(const struct kbuild_opts *o, const char *fragment_text,
 					      o->tarball ? o->tarball : KBUILD_DEFAULT_TARBALL),
 				  "apt-get install linux-source-6.12, or pass --source DIR");
 	}
-	const char *in[] = { KBUILD_RECIPE, fragment_text, id };
-	size_t len[] = { strlen(in[0]), strlen(in[1]), strlen(in[2]) };
-	kcache_key(in, len, 3, key);
+	const char *in[] = { KBUILD_RECIPE, fragment_text, id, add_text ? add_text : "" };
+	size_t len[] = { strlen(in[0]), strlen(in[1]), strlen(in[2]), strlen(in[3]) };
+	kcache_key(in, len, add_text ? 4 : 3, key);
 	free(id);
 	return NULL;
+}
+
+struct kterr *kbuild_key(const struct kbuild_opts *o, const char *fragment_text,
+			 char key[17])
+{
+	return key_of(o, fragment_text, NULL, key);
+}
+
+/* The version's fragment addition: its path and text, or NULLs. */
+static struct kterr *read_addition(const struct ksource_version *v, char **path, char **text)
+{
+	struct kterr *e;
+
+	*path = *text = NULL;
+	if (!v || !v->fragment)
+		return NULL;
+	e = paths_data(v->fragment, path);
+	if (!e)
+		e = kt_read_file(*path, 1 << 20, text, NULL);
+	return e ? kterr_wrap(e, "read the %s addition to the kernel config fragment",
+			      v->version) : NULL;
+}
+
+struct kterr *kbuild_expected_key(const char *version, const char *fragment,
+				  char key[17], bool *found)
+{
+	const struct ksource_version *v;
+	struct kbuild_opts o = { .fragment = fragment };
+	char *tarball = NULL, *text = NULL, *add_path = NULL, *add_text = NULL;
+	struct kterr *e = ksource_find(version ? version : KSOURCE_DEFAULT_VERSION, &v);
+
+	*found = false;
+	if (e)
+		return e;
+	tarball = ksource_local_tarball(v);
+	if (!tarball)
+		return NULL;
+	o.tarball = tarball;
+	e = kt_read_file(fragment, 1 << 20, &text, NULL);
+	if (!e)
+		e = read_addition(v, &add_path, &add_text);
+	if (!e)
+		e = key_of(&o, text, add_text, key);
+	*found = !e;
+	free(tarball);
+	free(text);
+	free(add_path);
+	free(add_text);
+	return e;
 }
 
 static struct kterr *need_tool(const char *tool, const char *pkg)
@@ -379,7 +434,7 @@ static struct kterr *phase_schedulers(struct kb *b, struct tools_job *t)
 		return e;
 	const char *argv[] = { "make", "-C", t->sm.tools, t->sm.odir, t->sm.btf, "-j", b->jobs,
 			       "LLVM=-19", "LDFLAGS=-static -lelf -lz -lpthread",
-			       "scx_simple", "scx_qmap", "scx_central", "scx_flatcg", NULL };
+			       "all_targets", NULL };
 	e = run(b, argv, NULL, count_compile, b);
 	return kterr_wrap(e, "build tools/sched_ext with clang-19");
 }
@@ -417,6 +472,41 @@ static struct kterr *copy_file(struct kb *b, const char *from, const char *to)
 	return run(b, argv, NULL, NULL, NULL);
 }
 
+/* Every scheduler tools/sched_ext built: its Makefile's list is the
+ * kernel's, not ours. None at all means the build went wrong. */
+static struct kterr *stage_schedulers(struct kb *b, const char *to_dir)
+{
+	char *bin = kt_strfmt("%s/sched_ext/build/bin", b->out);
+	DIR *d = bin ? opendir(bin) : NULL;
+	struct dirent *de;
+	struct kterr *e = NULL;
+	int n = 0;
+
+	if (!d) {
+		e = bin ? kterr_errno("open %s", bin) : kterr_new(ENOMEM, "stage");
+		free(bin);
+		return e;
+	}
+	while (!e && (de = readdir(d))) {
+		char *from = kt_path_join(bin, de->d_name);
+		struct stat st;
+
+		if (from && de->d_name[0] != '.' && stat(from, &st) == 0 &&
+		    S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR)) {
+			char *to = kt_path_join(to_dir, de->d_name);
+			e = to ? copy_file(b, from, to) : kterr_new(ENOMEM, "stage");
+			free(to);
+			n++;
+		}
+		free(from);
+	}
+	closedir(d);
+	if (!e && !n)
+		e = kterr_new(ENOENT, "tools/sched_ext built no scheduler into %s", bin);
+	free(bin);
+	return e;
+}
+
 static struct kterr *phase_stage(struct kb *b, const char *release, const char *key)
 {
 	char *p_bz = kt_path_join(b->out, "arch/x86/boot/bzImage");
@@ -446,21 +536,16 @@ static struct kterr *phase_stage(struct kb *b, const char *release, const char *
 	if (!e && !elf_has_section(s_vml, ".BTF"))
 		e = kterr_hint(kterr_new(ENOENT, "%s has no .BTF section", s_vml),
 			       "CONFIG_DEBUG_INFO_BTF needs pahole (apt-get install dwarves)");
-	for (size_t i = 0; !e && kt_kernel_schedulers[i]; i++) {
-		char *from = kt_strfmt("%s/sched_ext/build/bin/%s", b->out, kt_kernel_schedulers[i]);
-		char *to = kt_path_join(s_sch, kt_kernel_schedulers[i]);
-
-		e = (from && to) ? copy_file(b, from, to) : kterr_new(ENOMEM, "stage");
-		free(from);
-		free(to);
-	}
+	if (!e)
+		e = stage_schedulers(b, s_sch);
 	if (!e) {
 		meta = kt_strfmt("release=%s\nkey=%s\nbuilt=%lld\nsource=%s\nfragment=%s\n"
-				 "files=%lu\nrecipe=%s\n",
+				 "fragment-addition=%s\nfiles=%lu\nrecipe=%s\n",
 				 release, key, (long long)time(NULL),
 				 b->o->source ? b->o->source :
 				 (b->o->tarball ? b->o->tarball : KBUILD_DEFAULT_TARBALL),
-				 b->o->fragment, b->files, KBUILD_RECIPE);
+				 b->o->fragment, b->add_path ? b->add_path : "",
+				 b->files, KBUILD_RECIPE);
 		e = meta ? kt_write_file(s_meta, meta, strlen(meta)) : kterr_new(ENOMEM, "meta");
 	}
 	free(p_bz); free(p_vml); free(p_cfg);
@@ -511,13 +596,19 @@ static void kb_free(struct kb *b)
 	free(b->out);
 	free(b->stage);
 	free(b->log_path);
+	free(b->add_path);
 }
 
-struct kterr *kbuild_run(const struct kbuild_opts *o, struct kbuild_result *res)
+struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *res)
 {
+	/* The caller's options with the version's tarball filled in. */
+	struct kbuild_opts ro = *user;
+	const struct kbuild_opts *o = &ro;
 	struct kb b = { .o = o, .log_fd = -1 };
-	struct kconfig_frag frag = { 0 };
-	char *frag_text = NULL, *release = NULL, *name = NULL;
+	struct kconfig_frag frag = { 0 }, add = { 0 };
+	const struct ksource_version *v = NULL;
+	char *frag_text = NULL, *add_text = NULL, *tarball = NULL, *release = NULL,
+	     *name = NULL;
 	char key[17];
 	int lock = -1;
 	bool found;
@@ -528,6 +619,18 @@ struct kterr *kbuild_run(const struct kbuild_opts *o, struct kbuild_result *res)
 	snprintf(b.jobs, sizeof(b.jobs), "%d",
 		 o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN));
 
+	/* A tree of the user's own takes the addition only when asked for
+	 * by version; Debian's source always has a version. */
+	if (o->version || !o->source)
+		e = ksource_find(o->version ? o->version : KSOURCE_DEFAULT_VERSION, &v);
+	else
+		e = NULL;
+	if (!e && v && !o->source && !o->tarball) {
+		e = ksource_tarball(v, o->out ? o->out : stderr, &tarball);
+		ro.tarball = tarball;
+	}
+	if (e)
+		goto out;
 	e = kt_read_file(o->fragment, 1 << 20, &frag_text, NULL);
 	if (e) {
 		e = kterr_wrap(e, "read the kernel config fragment");
@@ -535,7 +638,13 @@ struct kterr *kbuild_run(const struct kbuild_opts *o, struct kbuild_result *res)
 	}
 	e = kconfig_frag_parse(frag_text, o->fragment, &frag);
 	if (!e)
-		e = kbuild_key(o, frag_text, key);
+		e = read_addition(v, &b.add_path, &add_text);
+	if (!e && add_text)
+		e = kconfig_frag_parse(add_text, b.add_path, &add);
+	if (!e && add_text)
+		e = kconfig_frag_merge(&frag, &add);
+	if (!e)
+		e = key_of(o, frag_text, add_text, key);
 	if (!e)
 		e = o->cache_root ? ((b.root = strdup(o->cache_root)) ? NULL :
 				     kterr_new(ENOMEM, "cache root"))
@@ -585,9 +694,10 @@ struct kterr *kbuild_run(const struct kbuild_opts *o, struct kbuild_result *res)
 		goto out;
 	}
 	b.prog.expect = expected_files(b.root);
-	progress_note(&b.prog, "building %s with %s into %s (log: %s)",
+	progress_note(&b.prog, "building %s with %s%s%s into %s (log: %s)",
 		      o->source ? o->source : (o->tarball ? o->tarball : KBUILD_DEFAULT_TARBALL),
-		      o->fragment, b.root, b.log_path);
+		      o->fragment, b.add_path ? " + " : "", b.add_path ? b.add_path : "",
+		      b.root, b.log_path);
 
 	e = phase_extract(&b);
 	if (!e)
@@ -623,7 +733,10 @@ struct kterr *kbuild_run(const struct kbuild_opts *o, struct kbuild_result *res)
 out:
 	kcache_unlock(lock);
 	kconfig_frag_free(&frag);
+	kconfig_frag_free(&add);
 	free(frag_text);
+	free(add_text);
+	free(tarball);
 	free(release);
 	free(name);
 	kb_free(&b);

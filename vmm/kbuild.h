@@ -20,11 +20,16 @@
 
 #define KBUILD_DEFAULT_TARBALL "/usr/src/linux-source-6.12.tar.xz"
 
-/* The schedulers every entry carries (tools/sched_ext's C schedulers). */
+/* An entry carries every C scheduler of its tools/sched_ext (`make
+ * all_targets`), so 7.3's scx_cpu0, scx_pair, scx_sdt and scx_userland
+ * come with it. */
 
 struct kbuild_opts {
 	const char *source;	/* a kernel tree; NULL: the Debian tarball */
-	const char *tarball;	/* NULL: KBUILD_DEFAULT_TARBALL */
+	const char *version;	/* "7.3" (ksource.h); NULL: KSOURCE_DEFAULT_VERSION.
+				 * Picks the tarball (fetched when the system
+				 * has none) and the fragment's addition. */
+	const char *tarball;	/* NULL: the version's (ksource_tarball) */
 	const char *fragment;	/* path of guest/kernel.config */
 	const char *cache_root;	/* NULL: kcache_root() */
 	int jobs;		/* 0: number of online CPUs */
@@ -42,6 +47,12 @@ struct kbuild_result {
 /* The key of a build: fragment text + source identity + recipe version. */
 struct kterr *kbuild_key(const struct kbuild_opts *o, const char *fragment_text,
 			 char key[17]);
+
+/* The key a build of version (NULL: the default) with fragment would
+ * have, without fetching or building anything: *found=false when that
+ * version's tarball is neither installed nor in the sources cache. */
+struct kterr *kbuild_expected_key(const char *version, const char *fragment,
+				  char key[17], bool *found);
 
 struct kterr *kbuild_run(const struct kbuild_opts *o, struct kbuild_result *res);
 

@@ -1,6 +1,7 @@
 /* kcache.c - the guest kernel cache; see kcache.h. */
 #include "vmm/kcache.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -110,6 +111,11 @@ static struct kterr *load_entry(const char *root, const char *name,
 	}
 	free(meta);
 	free(meta_path);
+	e->version = kcache_version_of_release(e->release);
+	if (!e->version) {
+		kcache_entry_free(e);
+		return kterr_new(ENOMEM, "kernel cache entry %s", name);
+	}
 	*ok = true;
 	return NULL;
 }
@@ -168,6 +174,7 @@ void kcache_entry_free(struct kcache_entry *e)
 	free(e->name);
 	free(e->dir);
 	free(e->release);
+	free(e->version);
 	free(e->key);
 	memset(e, 0, sizeof(*e));
 }
@@ -201,20 +208,57 @@ struct kterr *kcache_find_key(const char *root, const char *key,
 	return NULL;
 }
 
-struct kterr *kcache_default(const char *root, struct kcache_entry *out)
+char *kcache_version_of_release(const char *release)
+{
+	size_t n = 0;
+
+	while (release && isdigit((unsigned char)release[n]))
+		n++;
+	if (!n || release[n] != '.' || !isdigit((unsigned char)release[n + 1]))
+		return strdup("");
+	n++;
+	while (isdigit((unsigned char)release[n]))
+		n++;
+	return strndup(release, n);
+}
+
+size_t kcache_pick(const struct kcache_entry *v, size_t n, const char *version,
+		   const char *key)
+{
+	size_t newest = n;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].version, version))
+			continue;
+		if (key && !strcmp(v[i].key, key))
+			return i;
+		if (newest == n)
+			newest = i;
+	}
+	return newest;
+}
+
+struct kterr *kcache_select(const char *root, const char *version, const char *key,
+			    struct kcache_entry *out, bool *stale)
 {
 	struct kcache_entry *v;
-	size_t n;
+	size_t n, i;
 	struct kterr *e = kcache_list(root, &v, &n);
 
 	if (e)
 		return e;
-	if (!n)
-		return kterr_hint(kterr_new(ENOENT, "no guest kernel in %s", root),
-				  "run `ktcon kernel build` (about 10 minutes on 2 cores), "
-				  "or pass --kernel PATH to a bzImage with its vmlinux beside it");
-	*out = v[0];
-	memset(&v[0], 0, sizeof(v[0]));
+	i = kcache_pick(v, n, version, key);
+	if (i == n) {
+		kcache_entries_free(v, n);
+		return kterr_hint(kterr_new(ENOENT, "no %s guest kernel in %s", version, root),
+				  "run `ktcon kernel build --version %s` (about 10 minutes on "
+				  "2 cores), or pass --kernel PATH to a bzImage with its "
+				  "vmlinux beside it", version);
+	}
+	*out = v[i];
+	memset(&v[i], 0, sizeof(v[i]));
+	if (stale)
+		*stale = !key || strcmp(out->key, key);
 	kcache_entries_free(v, n);
 	return NULL;
 }

@@ -10,7 +10,10 @@
  *
  * An entry appears only by rename(2) of a fully written directory, so a
  * killed build can leave a .work-* directory behind but never a half entry.
- * Names starting with '.' are never entries.
+ * Names starting with '.' are never entries. Entries of several versions
+ * (6.12, 7.3) live side by side; kcache_pick says which one a run boots.
+ * The source tarballs ktcon fetched itself are in ROOT/../sources
+ * (ksource.h).
  */
 #ifndef KTCON_VMM_KCACHE_H
 #define KTCON_VMM_KCACHE_H
@@ -32,6 +35,7 @@ struct kcache_entry {
 	char *name;		/* "6.12.117-ktcon-1f2e3d4c5b6a7988" */
 	char *dir;		/* ROOT/name */
 	char *release;		/* from meta, else the name's release part */
+	char *version;		/* the release's X.Y ("6.12"), "" when it has none */
 	char *key;		/* 16 hex digits */
 	time_t built;		/* from meta, else the directory's mtime */
 };
@@ -52,8 +56,22 @@ void kcache_entries_free(struct kcache_entry *entries, size_t n);
 struct kterr *kcache_find_key(const char *root, const char *key,
 			      struct kcache_entry *out, bool *found);
 
-/* The newest entry; an error saying how to build one when there is none. */
-struct kterr *kcache_default(const char *root, struct kcache_entry *out);
+/* The X.Y a kernel release starts with ("6.12.117-ktcon" -> "6.12");
+ * malloc'd, "" when it does not start with one. */
+char *kcache_version_of_release(const char *release);
+
+/* Which of entries (newest first) a run of version boots: the newest with
+ * that version and key (the build the current fragment gives), else the
+ * newest of that version (key NULL, or the fragment changed since the last
+ * build). Versions never mix: a 7.3 build never stands in for 6.12. n
+ * when there is none. */
+size_t kcache_pick(const struct kcache_entry *entries, size_t n, const char *version,
+		   const char *key);
+
+/* kcache_pick over ROOT; an error saying how to build one when there is
+ * none (*stale=true when the entry is not of key). */
+struct kterr *kcache_select(const char *root, const char *version, const char *key,
+			    struct kcache_entry *out, bool *stale);
 void kcache_entry_free(struct kcache_entry *e);
 
 /* Take the build lock, blocking; on_wait (may be NULL) is called once if

@@ -124,10 +124,12 @@ struct kterr *kconfig_frag_parse(const char *text, const char *origin,
 			o->name = strdup(s);
 		}
 		free(o->value);
+		free(o->origin);
 		o->value = strdup(val);
+		o->origin = strdup(origin);
 		o->required = required;
 		o->line = lineno;
-		if (!o->name || !o->value)
+		if (!o->name || !o->value || !o->origin)
 			err = kterr_new(ENOMEM, "parse %s", origin);
 	}
 	free(copy);
@@ -185,12 +187,12 @@ struct kterr *kconfig_check(const struct kconfig_frag *f, const char *dotconfig,
 			if (o->required) {
 				sbuf_add(&fatal, &flen, "%s%s=%s (%s:%d) became %s",
 					 nfatal ? "; " : "", o->name, o->value,
-					 f->origin, o->line,
+					 o->origin, o->line,
 					 !strcmp(got, "n") ? "not set" : got);
 				nfatal++;
 			} else {
 				sbuf_add(&warn, &wlen, "%s=%s (%s:%d) became %s\n",
-					 o->name, o->value, f->origin, o->line,
+					 o->name, o->value, o->origin, o->line,
 					 !strcmp(got, "n") ? "not set" : got);
 			}
 		}
@@ -212,11 +214,39 @@ struct kterr *kconfig_check(const struct kconfig_frag *f, const char *dotconfig,
 	return NULL;
 }
 
+struct kterr *kconfig_frag_merge(struct kconfig_frag *into, const struct kconfig_frag *add)
+{
+	for (size_t i = 0; i < add->n; i++) {
+		const struct kconfig_opt *a = &add->opts[i];
+		struct kconfig_opt *o = find_opt(into, a->name);
+
+		if (!o) {
+			struct kconfig_opt *no = realloc(into->opts, (into->n + 1) * sizeof(*no));
+			if (!no)
+				return kterr_new(ENOMEM, "merge %s", add->origin);
+			into->opts = no;
+			o = &into->opts[into->n++];
+			memset(o, 0, sizeof(*o));
+			o->name = strdup(a->name);
+		}
+		free(o->value);
+		free(o->origin);
+		o->value = strdup(a->value);
+		o->origin = strdup(a->origin);
+		o->required = a->required;
+		o->line = a->line;
+		if (!o->name || !o->value || !o->origin)
+			return kterr_new(ENOMEM, "merge %s", add->origin);
+	}
+	return NULL;
+}
+
 void kconfig_frag_free(struct kconfig_frag *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->opts[i].name);
 		free(f->opts[i].value);
+		free(f->opts[i].origin);
 	}
 	free(f->opts);
 	free(f->origin);

@@ -20,6 +20,7 @@ struct kconfig_opt {
 	char *value;		/* "y", "n", "64", "\"-ktcon\"" */
 	bool required;
 	int line;		/* in the fragment, for error messages */
+	char *origin;		/* the file it came from (differs after a merge) */
 };
 
 struct kconfig_frag {
@@ -47,6 +48,10 @@ char *kconfig_value(const char *dotconfig, const char *name);
  * *warnings (malloc'd, NULL when none). */
 struct kterr *kconfig_check(const struct kconfig_frag *f, const char *dotconfig,
 			    char **warnings);
+
+/* Apply add on top of into: its options replace same-named ones and the
+ * rest are appended, each keeping its own origin:line. */
+struct kterr *kconfig_frag_merge(struct kconfig_frag *into, const struct kconfig_frag *add);
 
 void kconfig_frag_free(struct kconfig_frag *f);
 

@@ -6,6 +6,8 @@ libvmm_a_SOURCES = \
 	vmm/kconfig.c vmm/kconfig.h \
 	vmm/kcache.c vmm/kcache.h \
 	vmm/kbuild.c vmm/kbuild.h \
+	vmm/ksource.c vmm/ksource.h \
+	vmm/kpick.c vmm/kpick.h \
 	vmm/paths.c vmm/paths.h \
 	vmm/progress.c vmm/progress.h \
 	vmm/spawn.c vmm/spawn.h \

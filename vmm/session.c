@@ -1,6 +1,7 @@
 /* session.c - boot a guest to its agent's HELLO; see session.h. */
 #include "vmm/session.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "engine/util.h"
 #include "vmm/kbuild.h"
 #include "vmm/kcache.h"
+#include "vmm/kpick.h"
 #include "vmm/paths.h"
 
 static struct kterr *health(void *ctx)
@@ -25,38 +27,18 @@ static struct kterr *health(void *ctx)
 	return machine_health(&s->m);
 }
 
-/* The kernel, and what sits beside it in a cache entry. */
+/* The kernel (kpick.h: default, a version, or a path), and what sits
+ * beside it in a cache entry. */
 static struct kterr *pick_kernel(const struct session_opts *o, struct session *s)
 {
-	char *dir;
+	char *dir, *copy;
+	struct kterr *e = kpick_bzimage(o->kernel, &s->kernel);
 
-	if (o->kernel) {
-		char *copy = strdup(o->kernel);
-
-		if (!copy)
-			return kterr_new(ENOMEM, "kernel path");
-		s->kernel = strdup(o->kernel);
-		dir = strdup(dirname(copy));
-		free(copy);
-		if (!kt_exists(s->kernel)) {
-			free(dir);
-			return kterr_hint(kterr_errno("kernel %s", o->kernel),
-					  "give the path of a bzImage (`ktcon kernel path` prints one)");
-		}
-	} else {
-		char *root;
-		struct kcache_entry ent;
-		struct kterr *e = kcache_root(&root);
-
-		if (!e)
-			e = kcache_default(root, &ent);
-		free(root);
-		if (e)
-			return e;
-		s->kernel = kt_path_join(ent.dir, KCACHE_BZIMAGE);
-		dir = strdup(ent.dir);
-		kcache_entry_free(&ent);
-	}
+	if (e)
+		return e;
+	copy = strdup(s->kernel);
+	dir = copy ? strdup(dirname(copy)) : NULL;
+	free(copy);
 	if (!dir || !s->kernel) {
 		free(dir);
 		return kterr_new(ENOMEM, "kernel path");
@@ -95,8 +77,12 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 	struct kterr *e;
 	int fd;
 
-	while (kt_kernel_schedulers[nk])
-		nk++;
+	/* Every scheduler the kernel's build made (its tools/sched_ext's
+	 * list: 7.3 has more than 6.12), not a list of our own. */
+	struct dirent **names = NULL;
+	int nn = s->schedulers_dir ? scandir(s->schedulers_dir, &names, NULL, alphasort) : 0;
+
+	nk = nn > 0 ? (size_t)nn : 0;
 	cap += nk;
 	sched = calloc(cap ? cap : 1, sizeof(*sched));
 	paths = calloc(nk ? nk : 1, sizeof(*paths));
@@ -109,11 +95,12 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 		e = kterr_wrap(e, "find the guest agent");
 		goto out;
 	}
-	for (size_t i = 0; s->schedulers_dir && i < nk; i++) {
-		const char *name = kt_kernel_schedulers[i];
-		char *p = staged_by_user(o, name) ? NULL : kt_path_join(s->schedulers_dir, name);
+	for (size_t i = 0; i < nk; i++) {
+		const char *name = names[i]->d_name;
+		char *p = name[0] == '.' || staged_by_user(o, name) ? NULL :
+			  kt_path_join(s->schedulers_dir, name);
 
-		if (p && kt_exists(p)) {
+		if (p && !kt_is_dir(p) && kt_exists(p)) {
 			paths[i] = p;
 			sched[n++] = (struct initramfs_item){ .name = name, .path = p };
 		} else {
@@ -149,6 +136,9 @@ static struct kterr *build_initrd(const struct session_opts *o, struct session *
 out:
 	for (size_t i = 0; paths && i < nk; i++)
 		free(paths[i]);
+	for (size_t i = 0; i < nk; i++)
+		free(names[i]);
+	free(names);
 	free(paths);
 	free(sched);
 	free(agent);

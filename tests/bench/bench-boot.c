@@ -25,6 +25,7 @@
 #include "vmm/accel.h"
 #include "vmm/cpio.h"
 #include "vmm/kcache.h"
+#include "vmm/kpick.h"
 #include "vmm/session.h"
 #include "vmm/tsc.h"
 
@@ -190,7 +191,7 @@ int main(int argc, char **argv)
 	struct kcache_entry ent;
 	struct kterr *e = kcache_root(&root);
 	if (!e)
-		e = kcache_default(root, &ent);
+		e = kpick_entry(NULL, &ent);
 	if (e) {
 		char *s = kterr_strdup(e);
 		fprintf(stderr, "bench-boot: %s\n", s);

@@ -30,6 +30,7 @@
 #include "vmm/freeze.h"
 #include "vmm/intro.h"
 #include "vmm/kcache.h"
+#include "vmm/kpick.h"
 #include "vmm/qmp.h"
 #include "vmm/session.h"
 
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
 
 		e = kcache_root(&root);
 		if (!e)
-			e = kcache_default(root, &ent);
+			e = kpick_entry(NULL, &ent);
 		free(root);
 		if (e)
 			return fail("kernel cache", e);

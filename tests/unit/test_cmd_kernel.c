@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tui/cmd-kernel.h"
@@ -44,6 +45,31 @@ static void test_jobs_must_be_a_positive_number(void **state)
 	kterr_free(e);
 	e = PARSE(&a, "build", "--jobs");
 	assert_true(kterr_contains(e, "--jobs needs a value"));
+	kterr_free(e);
+}
+
+static void test_version_is_a_known_one(void **state)
+{
+	struct kernel_args a;
+	struct kterr *e;
+
+	assert_null(PARSE(&a, "build", "--version", "7.3"));
+	assert_string_equal(a.version, "7.3");
+	assert_null(PARSE(&a, "path", "--version", "6.12", "--vmlinux"));
+	assert_string_equal(a.version, "6.12");
+	assert_int_equal(a.what, KPATH_VMLINUX);
+	assert_null(PARSE(&a, "build"));
+	assert_null(a.version);
+	e = PARSE(&a, "build", "--version", "5.4");
+	assert_non_null(e);
+	assert_true(kterr_contains(e, "'5.4' is not one ktcon builds"));
+	assert_non_null(strstr(kterr_hint_of(e), "6.12, 7.3"));
+	kterr_free(e);
+	e = PARSE(&a, "build", "--version");
+	assert_true(kterr_contains(e, "--version needs a value"));
+	kterr_free(e);
+	e = PARSE(&a, "list", "--version", "7.3");
+	assert_non_null(e);
 	kterr_free(e);
 }
 
@@ -101,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_build_with_all_options),
 		cmocka_unit_test(test_build_defaults),
 		cmocka_unit_test(test_jobs_must_be_a_positive_number),
+		cmocka_unit_test(test_version_is_a_known_one),
 		cmocka_unit_test(test_path_variants),
 		cmocka_unit_test(test_option_of_another_action_is_rejected),
 		cmocka_unit_test(test_unknown_and_missing_action),

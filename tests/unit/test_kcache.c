@@ -15,6 +15,7 @@
 
 #include "engine/util.h"
 #include "vmm/kcache.h"
+#include "vmm/kpick.h"
 
 static char root[] = "/tmp/ktcon-test-kcache-XXXXXX";
 
@@ -30,17 +31,23 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Make a complete-looking entry directory with a meta "built" time. */
-static void make_entry(const char *name, long long built)
+/* Make a complete-looking entry directory with a meta release and
+ * "built" time. */
+static void make_entry_rel(const char *name, const char *release, long long built)
 {
 	char *dir = kt_path_join(root, name), *meta = kt_path_join(dir, KCACHE_META);
-	char *text = kt_strfmt("release=x\nbuilt=%lld\n", built);
+	char *text = kt_strfmt("release=%s\nbuilt=%lld\n", release, built);
 
 	assert_null(kt_mkdir_p(dir, 0755));
 	assert_null(kt_write_file(meta, text, strlen(text)));
 	free(dir);
 	free(meta);
 	free(text);
+}
+
+static void make_entry(const char *name, long long built)
+{
+	make_entry_rel(name, "x", built);
 }
 
 static void test_key_is_stable_and_input_sensitive(void **state)
@@ -90,10 +97,10 @@ static void test_missing_root_is_empty_and_default_says_how_to_build(void **stat
 
 	assert_null(kcache_list(missing, &v, &n));
 	assert_int_equal(n, 0);
-	err = kcache_default(missing, &e);
+	err = kcache_select(missing, "6.12", NULL, &e, NULL);
 	assert_non_null(err);
-	assert_true(kterr_contains(err, "no guest kernel"));
-	assert_non_null(strstr(kterr_hint_of(err), "ktcon kernel build"));
+	assert_true(kterr_contains(err, "no 6.12 guest kernel"));
+	assert_non_null(strstr(kterr_hint_of(err), "ktcon kernel build --version 6.12"));
 	kterr_free(err);
 	free(missing);
 }
@@ -103,17 +110,145 @@ static void test_find_key_and_default(void **state)
 	struct kcache_entry e;
 	bool found;
 
-	make_entry("6.12.1-ktcon-0000000000000001", 10);
-	make_entry("6.12.1-ktcon-0000000000000002", 20);
+	make_entry_rel("6.12.1-ktcon-0000000000000001", "6.12.1-ktcon", 10);
+	make_entry_rel("6.12.1-ktcon-0000000000000002", "6.12.1-ktcon", 20);
 	assert_null(kcache_find_key(root, "0000000000000001", &e, &found));
 	assert_true(found);
 	assert_string_equal(e.name, "6.12.1-ktcon-0000000000000001");
 	kcache_entry_free(&e);
 	assert_null(kcache_find_key(root, "00000000000000ff", &e, &found));
 	assert_false(found);
-	assert_null(kcache_default(root, &e));
+	assert_null(kcache_select(root, "6.12", NULL, &e, NULL));
 	assert_string_equal(e.key, "0000000000000002");
 	kcache_entry_free(&e);
+}
+
+static void test_version_of_release(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "6.12.117-ktcon", "6.12" }, { "7.3.4-ktcon", "7.3" }, { "7.3", "7.3" },
+		{ "10.0-rc1", "10.0" }, { "x", "" }, { "7.-ktcon", "" }, { "", "" },
+		{ "v7.3.4", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *v = kcache_version_of_release(cases[i][0]);
+		assert_string_equal(v, cases[i][1]);
+		free(v);
+	}
+}
+
+/* The bug this guards: the default was the newest entry of any version,
+ * so building 7.3 once made every test boot 7.3. */
+static void test_default_is_the_default_version_never_a_newer_one(void **state)
+{
+	struct kcache_entry e;
+	bool stale;
+
+	make_entry_rel("7.3.4-ktcon-00000000000000f3", "7.3.4-ktcon", 400);
+	make_entry_rel("6.12.117-ktcon-00000000000000a1", "6.12.117-ktcon", 300);
+	make_entry_rel("6.12.117-ktcon-00000000000000b2", "6.12.117-ktcon", 200);
+	make_entry_rel("6.12.110-ktcon-00000000000000c3", "6.12.110-ktcon", 100);
+
+	/* The build of the current fragment, though an older one is newer. */
+	assert_null(kcache_select(root, "6.12", "00000000000000b2", &e, &stale));
+	assert_string_equal(e.key, "00000000000000b2");
+	assert_string_equal(e.version, "6.12");
+	assert_false(stale);
+	kcache_entry_free(&e);
+	/* The fragment changed since: the newest of the version, marked so. */
+	assert_null(kcache_select(root, "6.12", "00000000000000ff", &e, &stale));
+	assert_string_equal(e.key, "00000000000000a1");
+	assert_true(stale);
+	kcache_entry_free(&e);
+	/* The 7.3 key never picks across versions. */
+	assert_null(kcache_select(root, "6.12", "00000000000000f3", &e, &stale));
+	assert_string_equal(e.key, "00000000000000a1");
+	kcache_entry_free(&e);
+	assert_null(kcache_select(root, "7.3", NULL, &e, NULL));
+	assert_string_equal(e.name, "7.3.4-ktcon-00000000000000f3");
+	kcache_entry_free(&e);
+	/* "7" is not "7.3", and "6.1" is not a prefix match of "6.12". */
+	struct kterr *err = kcache_select(root, "6.1", NULL, &e, NULL);
+	assert_non_null(err);
+	assert_true(kterr_contains(err, "no 6.1 guest kernel"));
+	kterr_free(err);
+}
+
+/* What --kernel and a recipe's `kernel` line accept: a version, default,
+ * a cache entry's directory, a bzImage. */
+static void test_kernel_spec_by_version_default_or_path(void **state)
+{
+	char *kroot = kt_path_join(root, "ktcon/kernels"), *bz = NULL, *want = NULL;
+	char *old = getenv("XDG_CACHE_HOME") ? strdup(getenv("XDG_CACHE_HOME")) : NULL;
+	char *dir73, *file;
+	struct kterr *err;
+
+	setenv("XDG_CACHE_HOME", root, 1);
+	assert_null(kt_mkdir_p(kroot, 0755));
+	err = kpick_bzimage("7.3", &bz);
+	assert_non_null(err);
+	assert_non_null(strstr(kterr_hint_of(err), "--version 7.3"));
+	kterr_free(err);
+
+	dir73 = kt_path_join(kroot, "7.3.4-ktcon-00000000000000f3");
+	file = kt_path_join(dir73, KCACHE_BZIMAGE);
+	{
+		char *m = kt_path_join(dir73, KCACHE_META);
+		assert_null(kt_mkdir_p(dir73, 0755));
+		assert_null(kt_write_file(m, "release=7.3.4-ktcon\nbuilt=500\n", 30));
+		assert_null(kt_write_file(file, "bz", 2));
+		free(m);
+	}
+	{
+		char *d = kt_path_join(kroot, "6.12.117-ktcon-00000000000000a1");
+		char *m = kt_path_join(d, KCACHE_META);
+		assert_null(kt_mkdir_p(d, 0755));
+		assert_null(kt_write_file(m, "release=6.12.117-ktcon\nbuilt=100\n", 33));
+		want = kt_path_join(d, KCACHE_BZIMAGE);
+		free(m);
+		free(d);
+	}
+	/* The newer 7.3 is not the default. */
+	assert_null(kpick_bzimage(NULL, &bz));
+	assert_string_equal(bz, want);
+	free(bz);
+	assert_null(kpick_bzimage("default", &bz));
+	assert_string_equal(bz, want);
+	free(bz);
+	assert_null(kpick_bzimage("7.3", &bz));
+	assert_string_equal(bz, file);
+	free(bz);
+	assert_null(kpick_bzimage(dir73, &bz));
+	assert_string_equal(bz, file);
+	free(bz);
+	assert_null(kpick_bzimage(file, &bz));
+	assert_string_equal(bz, file);
+	free(bz);
+	err = kpick_bzimage("/nonexistent/bzImage", &bz);
+	assert_non_null(err);
+	assert_null(bz);
+	assert_true(kterr_contains(err, "/nonexistent/bzImage"));
+	kterr_free(err);
+
+	if (old)
+		setenv("XDG_CACHE_HOME", old, 1);
+	else
+		unsetenv("XDG_CACHE_HOME");
+	free(old);
+	free(want);
+	free(file);
+	free(dir73);
+	free(kroot);
+}
+
+static void test_pick_on_an_empty_or_foreign_list(void **state)
+{
+	struct kcache_entry v[1] = { { .name = (char *)"n", .key = (char *)"k",
+				       .version = (char *)"" } };
+
+	assert_int_equal(kcache_pick(v, 0, "6.12", NULL), 0);
+	assert_int_equal(kcache_pick(v, 1, "6.12", "k"), 1);
 }
 
 static void test_commit_publishes_and_replaces(void **state)
@@ -255,6 +390,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_is_newest_first_and_skips_non_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_root_is_empty_and_default_says_how_to_build, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find_key_and_default, setup, teardown),
+		cmocka_unit_test(test_version_of_release),
+		cmocka_unit_test_setup_teardown(test_default_is_the_default_version_never_a_newer_one,
+						setup, teardown),
+		cmocka_unit_test(test_pick_on_an_empty_or_foreign_list),
+		cmocka_unit_test_setup_teardown(test_kernel_spec_by_version_default_or_path,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_publishes_and_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_makes_second_build_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_build_leaves_no_entry_and_frees_lock, setup, teardown),

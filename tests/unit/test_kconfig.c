@@ -126,6 +126,39 @@ static void test_check_passes_when_all_survive(void **state)
 	kconfig_frag_free(&f);
 }
 
+/* A version's addition overrides the fragment and keeps its own origin,
+ * so a dropped option is reported where it was asked for. */
+static void test_merge_overrides_and_keeps_origins(void **state)
+{
+	struct kconfig_frag f, add;
+	char *warn = NULL;
+	struct kterr *e;
+
+	assert_null(kconfig_frag_parse("CONFIG_SMP=y # required\nCONFIG_PROC_SYSCTL=y\n",
+				       "kernel.config", &f));
+	assert_null(kconfig_frag_parse("# 7.3\nCONFIG_PROC_SYSCTL=n\nCONFIG_SYSCTL=y\n"
+				       "CONFIG_FUNCTION_TRACER=y # required\n",
+				       "kernel-7.3.config", &add));
+	assert_null(kconfig_frag_merge(&f, &add));
+	assert_int_equal(f.n, 4);
+	assert_string_equal(f.opts[1].name, "CONFIG_PROC_SYSCTL");
+	assert_string_equal(f.opts[1].value, "n");
+	assert_string_equal(f.opts[1].origin, "kernel-7.3.config");
+	assert_int_equal(f.opts[1].line, 2);
+	assert_string_equal(f.opts[0].origin, "kernel.config");
+	/* The renamed option is absent on 7.3: asking for n is satisfied. */
+	e = kconfig_check(&f, "CONFIG_SMP=y\nCONFIG_SYSCTL=y\n", &warn);
+	assert_non_null(e);
+	assert_true(kterr_contains(e, "CONFIG_FUNCTION_TRACER=y (kernel-7.3.config:4) became not set"));
+	kterr_free(e);
+	assert_null(warn);
+	assert_null(kconfig_check(&f, "CONFIG_SMP=y\nCONFIG_SYSCTL=y\nCONFIG_FUNCTION_TRACER=y\n",
+				  &warn));
+	assert_null(warn);
+	kconfig_frag_free(&f);
+	kconfig_frag_free(&add);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_value_lookup_in_dotconfig),
 		cmocka_unit_test(test_check_names_dropped_required_option),
 		cmocka_unit_test(test_check_passes_when_all_survive),
+		cmocka_unit_test(test_merge_overrides_and_keeps_origins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
