@@ -364,7 +364,7 @@ const struct kt_range kt_range_vm_cpus = {
 };
 const struct kt_range kt_range_vm_memory = {
 	KT_GUEST_MIN_MEMORY_MIB, KT_GUEST_MAX_MEMORY_MIB,
-	"in MiB: the guest needs 128 to boot, and its RAM is a /dev/shm file of that size",
+	"in MiB: the guest needs 128 to boot, and its RAM is shared memory of that size (an anonymous memfd)",
 };
 const struct kt_range kt_range_spawn_workers = {
 	1, KT_MAX_WORKERS, "the agent forks them all before any starts",
