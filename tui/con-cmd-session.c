@@ -151,39 +151,21 @@ CON_CMD(continue)
 
 CON_CMD(sh)
 {
-	struct con_job *j;
-
 	if (!rest || !*rest) {
 		con_log_add(c->log, CON_A_ERROR, "sh: sh COMMAND (runs in the guest, output here)");
 		return;
 	}
-	j = calloc(1, sizeof(*j));
-	if (!j || !(j->text = strdup(rest))) {
-		free(j);
-		con_log_add(c->log, CON_A_ERROR, "sh: out of memory");
-		return;
-	}
-	j->kind = CON_JOB_SH;
-	con_engine_submit(c->eng, j);
+	console_submit_text(c, CON_JOB_SH, rest, "sh");
 }
 
 CON_CMD(unwatch)
 {
-	struct con_job *j;
-
 	if (argc != 2) {
 		con_log_add(c->log, CON_A_ERROR, "unwatch: unwatch SYMBOL (the symbol of an armed "
 			    "watch-snapshot; the captures pane lists them)");
 		return;
 	}
-	j = calloc(1, sizeof(*j));
-	if (!j || !(j->text = strdup(argv[1]))) {
-		free(j);
-		con_log_add(c->log, CON_A_ERROR, "unwatch: out of memory");
-		return;
-	}
-	j->kind = CON_JOB_UNWATCH;
-	con_engine_submit(c->eng, j);
+	console_submit_text(c, CON_JOB_UNWATCH, argv[1], "unwatch");
 }
 
 CON_CMD(sh_timeout)

@@ -140,20 +140,11 @@ CON_CMD(show)
 	}
 	for (size_t i = 0; i < c->scn.ncaps; i++)
 		if (!strcmp(c->scn.caps[i].tag, argv[2])) {
-			struct con_job *j;
-
 			con_log_add(c->log, CON_A_NORMAL, "%s: %s", argv[2], c->scn.caps[i].what);
 			if (c->scn.caps[i].kind != KT_CAP_SNAPSHOT)
 				return;
 			/* The snapshot lives with the engine: it fetches the JSON. */
-			j = calloc(1, sizeof(*j));
-			if (!j || !(j->text = strdup(argv[2]))) {
-				free(j);
-				con_log_add(c->log, CON_A_ERROR, "show: out of memory");
-				return;
-			}
-			j->kind = CON_JOB_SNAPSHOT;
-			con_engine_submit(c->eng, j);
+			console_submit_text(c, CON_JOB_SNAPSHOT, argv[2], "show");
 			return;
 		}
 	con_log_add(c->log, CON_A_ERROR, "show: no capture tagged '%s'", argv[2]);

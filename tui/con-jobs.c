@@ -36,6 +36,20 @@ void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt 
 	con_engine_submit(c->eng, j);
 }
 
+void console_submit_text(struct ktconsole *c, enum con_job_kind kind, const char *text,
+			 const char *what)
+{
+	struct con_job *j = calloc(1, sizeof(*j));
+
+	if (!j || !(j->text = strdup(text))) {
+		free(j);
+		con_log_add(c->log, CON_A_ERROR, "%s: out of memory", what);
+		return;
+	}
+	j->kind = kind;
+	con_engine_submit(c->eng, j);
+}
+
 /* An op of the replay with its `expect error`. */
 static void console_submit_expect(struct ktconsole *c, struct kt_stmt *st,
 				  const struct kt_stmt *xerr)

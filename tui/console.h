@@ -101,6 +101,10 @@ void console_on_event(void *ctx, const struct kt_event *ev);
 /* The UI loop: returns the exit status once the guest is off. */
 int console_ui_run(struct ktconsole *c);
 
+/* A job whose argument is text (sh COMMAND, unwatch SYMBOL, show snapshot
+ * TAG); WHAT names the command in an out-of-memory error. */
+void console_submit_text(struct ktconsole *c, enum con_job_kind kind, const char *text,
+			 const char *what);
 /* Submit a statement to the engine (ownership of st's contents passes). */
 void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt *st,
 		    enum con_origin origin);
