@@ -73,3 +73,9 @@ void harness_free(struct harness *h)
 	free(h->errstr);
 	fake_link_free(&h->link);
 }
+
+void assert_contains(const char *s, const char *what)
+{
+	if (!s || !strstr(s, what))
+		fail_msg("expected \"%s\" in \"%s\"", what, s ? s : "(null)");
+}

@@ -32,4 +32,13 @@ void harness_run(struct harness *h, const char *text);
 const struct kt_stmt_result *harness_line(const struct harness *h, int line);
 void harness_free(struct harness *h);
 
+/* A harness named H that has run TEXT (declares it in the caller). */
+#define RUN(h, text) \
+	struct harness h; \
+	harness_init(&h); \
+	harness_run(&h, text)
+
+/* Fail the test unless S holds WHAT (S may be NULL). */
+void assert_contains(const char *s, const char *what);
+
 #endif

@@ -14,17 +14,6 @@
 #include "engine/executor.h"
 #include "exec_harness.h"
 
-#define RUN(h, text) \
-	struct harness h; \
-	harness_init(&h); \
-	harness_run(&h, text)
-
-static void assert_contains(const char *s, const char *what)
-{
-	if (!s || !strstr(s, what))
-		fail_msg("expected \"%s\" in \"%s\"", what, s ? s : "(null)");
-}
-
 static void test_move_all_tasks_rejects_self_move(void **state)
 {
 	RUN(h, "step\n"

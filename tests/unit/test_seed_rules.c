@@ -12,17 +12,6 @@
 #include "engine/executor.h"
 #include "exec_harness.h"
 
-#define RUN(h, text) \
-	struct harness h; \
-	harness_init(&h); \
-	harness_run(&h, text)
-
-static void assert_contains(const char *s, const char *what)
-{
-	if (!s || !strstr(s, what))
-		fail_msg("expected \"%s\" in \"%s\"", what, s ? s : "(null)");
-}
-
 /* The fake link hands out pids from 100 up, in spawn order. The step's
  * end is where the next step's first request is logged. */
 static int step_end(const struct harness *h)
