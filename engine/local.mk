@@ -26,4 +26,5 @@ libengine_a_SOURCES = \
 	engine/executor.h engine/op-exec.h engine/executor.c \
 	engine/ops-common.c engine/ops-cgroup.c engine/ops-workers.c \
 	engine/ops-payload.c engine/ops-kernel.c engine/ops-sched.c \
-	engine/expect.h engine/expect.c
+	engine/expect.h engine/expect.c \
+	engine/stats.h engine/stats.c

@@ -1,6 +1,6 @@
 # tests for the engine area: one cmocka program per engine module, the
 # executor against the fake guest link and fake host, the recipe corpus.
-ENGINE_TEST_LDADD = libengine.a $(JSONC_LIBS) $(CMOCKA_LIBS)
+ENGINE_TEST_LDADD = libengine.a $(JSONC_LIBS) $(CMOCKA_LIBS) -lm
 ENGINE_FAKES = \
 	tests/unit/fake_link.c tests/unit/fake_link.h \
 	tests/unit/fake_host.c tests/unit/fake_host.h \
@@ -30,6 +30,11 @@ check_PROGRAMS += tests/unit/test_recipe_corpus
 tests_unit_test_recipe_corpus_SOURCES = tests/unit/test_recipe_corpus.c
 tests_unit_test_recipe_corpus_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_recipe_corpus_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_stats
+tests_unit_test_stats_SOURCES = tests/unit/test_stats.c
+tests_unit_test_stats_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stats_LDADD = $(ENGINE_TEST_LDADD)
 
 check_PROGRAMS += tests/unit/test_cpuset
 tests_unit_test_cpuset_SOURCES = tests/unit/test_cpuset.c

@@ -42,4 +42,4 @@ libvmm_a_SOURCES = \
 	vmm/sampler.c vmm/sampler.h \
 	vmm/intro.c vmm/intro.h vmm/intro-priv.h \
 	vmm/intro-watch.c
-VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS)
+VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS) -lm
