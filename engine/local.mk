@@ -27,4 +27,5 @@ libengine_a_SOURCES = \
 	engine/ops-common.c engine/ops-cgroup.c engine/ops-workers.c \
 	engine/ops-payload.c engine/ops-kernel.c engine/ops-sched.c \
 	engine/expect.h engine/expect.c \
-	engine/stats.h engine/stats.c
+	engine/stats.h engine/stats.c \
+	engine/sched-override.h engine/sched-override.c

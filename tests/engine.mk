@@ -36,6 +36,11 @@ tests_unit_test_stats_SOURCES = tests/unit/test_stats.c
 tests_unit_test_stats_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_stats_LDADD = $(ENGINE_TEST_LDADD)
 
+check_PROGRAMS += tests/unit/test_sched_override
+tests_unit_test_sched_override_SOURCES = tests/unit/test_sched_override.c
+tests_unit_test_sched_override_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sched_override_LDADD = $(ENGINE_TEST_LDADD)
+
 check_PROGRAMS += tests/unit/test_cpuset
 tests_unit_test_cpuset_SOURCES = tests/unit/test_cpuset.c
 tests_unit_test_cpuset_CFLAGS = $(UNIT_CFLAGS)
