@@ -28,4 +28,7 @@ libengine_a_SOURCES = \
 	engine/ops-payload.c engine/ops-kernel.c engine/ops-sched.c \
 	engine/expect.h engine/expect.c \
 	engine/stats.h engine/stats.c \
-	engine/sched-override.h engine/sched-override.c
+	engine/sched-override.h engine/sched-override.c \
+	engine/svg.h engine/svg.c \
+	engine/run-metrics.h engine/run-metrics.c \
+	engine/compare.h engine/compare.c

@@ -32,7 +32,10 @@
 #include "engine/form.h"
 #include "engine/header.h"
 #include "engine/util.h"
+#include "engine/sched-override.h"
+#include "tui/plot.h"
 #include "tui/recipe-boot.h"
+#include "tui/run-batch.h"
 #include "tui/run-status.h"
 #include "vmm/guestlink.h"
 #include "vmm/intro.h"
@@ -43,32 +46,29 @@
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
-	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F] RECIPE...\n"
+	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
+	"                 [--scheduler NAME] [--scheduler-args ARGS] [--plot DIR] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
 	"yet are listed as PENDING and do not make the run fail. --timeout-scale F\n"
 	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n"
+	"--scheduler NAME runs each recipe under NAME in place of the scheduler it\n"
+	"names (its header's `scheduler`, else its first attach-scheduler);\n"
+	"--scheduler-args ARGS replaces the arguments of every attach. --plot DIR\n"
+	"writes an SVG timeline per recipe (when the results have a timeline).\n"
 	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
 	"INTERRUPTED), exit 128+N; a second signal exits at once.\n";
 
-enum outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR, OUT_INTERRUPTED, OUT_N };
-static const char *const outcome_names[OUT_N] = { "PASS", "FAIL", "PENDING", "ERROR",
-						  "INTERRUPTED" };
-
-struct run_opts {
-	const char *kernel;
-	const char *json;
-	enum accel accel;
-	bool tap, allow_pending, verbose;
-	int jobs;
-};
+const char *const run_outcome_names[OUT_N] = { "PASS", "FAIL", "PENDING", "ERROR",
+					       "INTERRUPTED" };
+#define outcome_names run_outcome_names
 
 struct job {
 	const char *path;
 	const struct run_opts *o;
-	enum outcome outcome;
+	enum run_outcome outcome;
 	char *why;		/* pending: what is missing; error: the chain */
 	char *json;		/* this recipe's results as JSON */
 	char *tap;
@@ -92,6 +92,8 @@ static void say(const struct job *j, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (j->o->quiet)	/* the caller reports per recipe */
+		return;
 	pthread_mutex_lock(&out_lock);
 	run_status_pause(status);
 	if (j->o->jobs > 1)
@@ -476,6 +478,8 @@ static void run_one(struct job *j)
 		e = kterr_new(EINVAL, "%zu error%s in %s", kt_recipe_nerrors(r),
 			      kt_recipe_nerrors(r) > 1 ? "s" : "", j->path);
 	}
+	if (!e && j->o->scheduler)
+		e = kt_recipe_set_scheduler(r, j->o->scheduler);
 	if (e)
 		goto out;
 	/* What this build cannot do at all needs no guest to find out. */
@@ -490,6 +494,8 @@ static void run_one(struct job *j)
 	e = recipe_boot_opts(r, &so, &rb);
 	if (e)
 		goto out;
+	if (j->o->sched_args && so.boot_scheduler)
+		so.boot_scheduler_args = j->o->sched_args;
 	so.on_log = on_guest_log;
 	so.ctx = j;
 	so.cancel = &stop_boot;
@@ -522,7 +528,8 @@ static void run_one(struct job *j)
 		goto out;
 	}
 	struct kt_events *ev = kt_events_new();
-	struct kt_exec_config cfg = { .link = guestlink_make(&s.link), .events = ev };
+	struct kt_exec_config cfg = { .link = guestlink_make(&s.link), .events = ev,
+				      .sched_args = j->o->sched_args };
 	if (in)
 		cfg.host = intro_host(in);
 	kt_events_subscribe(ev, on_event, j);
@@ -595,6 +602,87 @@ static void *worker(void *arg)
 	}
 }
 
+/* Run the pool's jobs on at most nthreads threads, with the signal thread
+ * running (*sigth, left running: the caller writes the results first and
+ * then stops it with stop_signal_thread). */
+static void start_pool(struct pool *p, int nthreads, struct sigwaiter *sw, pthread_t *sigth)
+{
+	pthread_t th[64];
+
+	if (nthreads > (int)p->n)
+		nthreads = (int)p->n;
+	if (nthreads > (int)ARRAY_SIZE(th))
+		nthreads = (int)ARRAY_SIZE(th);
+	sw->jobs = p->jobs;
+	sw->n = p->n;
+	if (!known_features)
+		agent_features();
+	/* Blocked in every thread made from here on (and cleared again in
+	 * QEMU's child); one thread takes them. */
+	sigemptyset(&sw->set);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaddset(&sw->set, stop_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &sw->set, NULL);
+	pthread_create(sigth, NULL, wait_signals, sw);
+	status = run_status_start(2);
+	for (int i = 0; i < nthreads; i++)
+		pthread_create(&th[i], NULL, worker, p);
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(th[i], NULL);
+	run_status_stop(status);
+	status = NULL;
+}
+
+/* Written: from now on a signal is the shell's to see. */
+static void stop_signal_thread(pthread_t sigth)
+{
+	pthread_cancel(sigth);
+	pthread_join(sigth, NULL);
+}
+
+int run_batch(struct run_item *items, size_t n, int nthreads)
+{
+	struct pool p = { .n = n, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct sigwaiter sw;
+	pthread_t sigth;
+
+	p.jobs = calloc(n ? n : 1, sizeof(*p.jobs));
+	if (!p.jobs) {
+		for (size_t i = 0; i < n; i++) {
+			items[i].outcome = OUT_ERROR;
+			items[i].why = NULL;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		p.jobs[i].path = items[i].path;
+		p.jobs[i].o = items[i].o;
+		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
+	}
+	start_pool(&p, nthreads, &sw, &sigth);
+	stop_signal_thread(sigth);
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = &p.jobs[i];
+
+		items[i].outcome = j->outcome;
+		items[i].why = j->why;
+		items[i].json = j->json;
+		items[i].ns = j->ns;
+		free(j->tap);
+		write_fires(NULL, j);
+		pthread_mutex_destroy(&j->fire_lock);
+	}
+	free(p.jobs);
+	return atomic_load(&stop_sig);
+}
+
+void run_item_clear(struct run_item *it)
+{
+	free(it->why);
+	free(it->json);
+	it->why = it->json = NULL;
+}
+
 static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help)
 {
 	static const struct option opts[] = {
@@ -606,6 +694,9 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
+		{ "scheduler", required_argument, NULL, 'S' },
+		{ "scheduler-args", required_argument, NULL, 'A' },
+		{ "plot", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -636,6 +727,9 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
 		case 'X': e = kt_scale_from_flag(optarg); break;
+		case 'S': o->scheduler = optarg; break;
+		case 'A': o->sched_args = optarg; break;
+		case 'p': o->plot = optarg; break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -675,24 +769,10 @@ static int cmd_run_exec(int argc, char **argv)
 		p.jobs[i].o = &o;
 		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
 	}
-	int nthreads = o.jobs < (int)p.n ? o.jobs : (int)p.n;
-	pthread_t th[64], sigth;
-	struct sigwaiter sw = { .jobs = p.jobs, .n = p.n };
-	agent_features();
-	/* Blocked in every thread made from here on (and cleared again in
-	 * QEMU's child); one thread takes them. */
-	sigemptyset(&sw.set);
-	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
-		sigaddset(&sw.set, stop_signals[i]);
-	pthread_sigmask(SIG_BLOCK, &sw.set, NULL);
-	pthread_create(&sigth, NULL, wait_signals, &sw);
-	status = run_status_start(2);
-	for (int i = 0; i < nthreads; i++)
-		pthread_create(&th[i], NULL, worker, &p);
-	for (int i = 0; i < nthreads; i++)
-		pthread_join(th[i], NULL);
-	run_status_stop(status);
-	status = NULL;
+	pthread_t sigth;
+	struct sigwaiter sw;
+
+	start_pool(&p, o.jobs, &sw, &sigth);
 
 	FILE *jf = NULL;
 	if (o.json && !(jf = fopen(o.json, "w")))
@@ -720,6 +800,13 @@ static int cmd_run_exec(int argc, char **argv)
 			write_fires(jf, j);
 			fputc('}', jf);
 		}
+		if (o.plot) {	/* the same recipe twice: numbered */
+			size_t rep = 0;
+
+			for (size_t k = 0; k < i; k++)
+				rep += !strcmp(p.jobs[k].path, j->path);
+			plot_run_timeline(o.plot, j->path, rep, j->json, stdout);
+		}
 		free(j->why);
 		free(j->json);
 		free(j->tap);
@@ -739,9 +826,7 @@ static int cmd_run_exec(int argc, char **argv)
 		printf(", %zu interrupted (by %s)", counts[OUT_INTERRUPTED], sig_name(sig));
 	printf("\n");
 	fflush(stdout);
-	/* Written: from now on a signal is the shell's to see. */
-	pthread_cancel(sigth);
-	pthread_join(sigth, NULL);
+	stop_signal_thread(sigth);
 	free(p.jobs);
 	if (sig)
 		return 128 + sig;
