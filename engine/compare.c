@@ -85,6 +85,8 @@ static const char *verdict(const struct kt_cmp_row *r)
 		return "one side has no values";
 	if (!r->w.ok)
 		return "too few runs to test";
+	if (r->s[0].sd == 0 && r->s[1].sd == 0 && r->s[0].mean == r->s[1].mean)
+		return "the same in every run";
 	return r->w.p < KT_CMP_ALPHA ? "differs" : "no evidence of a difference";
 }
 
@@ -191,7 +193,7 @@ void kt_cmp_print(const struct kt_cmp_recipe *c, const struct kt_cmp_side sides[
 		fprintf(f, "  no numbers to compare: no run on either side reported workers\n");
 		return;
 	}
-	fprintf(f, "  %-12s %-12s %-7s %-22s %-22s %8s %8s  %s\n", "group", "metric", "unit",
+	fprintf(f, "  %-12s %-18s %-7s %-22s %-22s %8s %8s  %s\n", "group", "metric", "unit",
 		"A", "B", "B/A", "p", "verdict");
 	for (size_t i = 0; i < c->nrows; i++) {
 		const struct kt_cmp_row *r = &c->rows[i];
@@ -207,7 +209,7 @@ void kt_cmp_print(const struct kt_cmp_recipe *c, const struct kt_cmp_side sides[
 		else
 			snprintf(p, sizeof(p), "-");
 		/* "±" is 2 bytes and one column: widen its fields by one. */
-		fprintf(f, "  %-12s %-12s %-7s %-*s %-*s %8s %8s  %s\n",
+		fprintf(f, "  %-12s %-18s %-7s %-*s %-*s %8s %8s  %s\n",
 			r->group ? r->group : "(sched_ext)", r->metric, *r->unit ? r->unit : "-",
 			22 + (r->s[0].n > 1), a, 22 + (r->s[1].n > 1), b, ratio, p, r->verdict);
 	}

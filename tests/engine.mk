@@ -41,6 +41,12 @@ tests_unit_test_sched_override_SOURCES = tests/unit/test_sched_override.c
 tests_unit_test_sched_override_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sched_override_LDADD = $(ENGINE_TEST_LDADD)
 
+check_PROGRAMS += tests/unit/test_compare
+tests_unit_test_compare_SOURCES = tests/unit/test_compare.c
+tests_unit_test_compare_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_compare_LDADD = $(ENGINE_TEST_LDADD)
+EXTRA_DIST += tests/data/compare
+
 check_PROGRAMS += tests/unit/test_cpuset
 tests_unit_test_cpuset_SOURCES = tests/unit/test_cpuset.c
 tests_unit_test_cpuset_CFLAGS = $(UNIT_CFLAGS)

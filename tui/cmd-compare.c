@@ -150,14 +150,47 @@ static struct kterr *parse(int argc, char **argv, struct cmp_opts *o, bool *help
 	return NULL;
 }
 
-/* "scx_qmap, kernel 7.3, args '-T 5'": what side s runs with. */
-static char *side_what(const struct cmp_opts *o, int s)
+/* The scheduler saved results ran under: the first `scheduler` or
+ * `attach-scheduler` statement of the first run that has statements. */
+static const char *saved_scheduler(const struct json_object *arr)
+{
+	static const char *const forms[] = { "scheduler ", "attach-scheduler " };
+
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		struct json_object *res, *stmts, *text;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(arr, i), "results", &res) ||
+		    !json_object_object_get_ex(res, "statements", &stmts) ||
+		    !json_object_is_type(stmts, json_type_array))
+			continue;
+		for (size_t k = 0; k < json_object_array_length(stmts); k++) {
+			const char *t;
+
+			if (!json_object_object_get_ex(json_object_array_get_idx(stmts, k),
+						       "statement", &text) ||
+			    !(t = json_object_get_string(text)))
+				continue;
+			for (size_t f = 0; f < ARRAY_SIZE(forms); f++)
+				if (!strncmp(t, forms[f], strlen(forms[f])))
+					return t + strlen(forms[f]);
+		}
+	}
+	return NULL;
+}
+
+/* "scx_qmap, kernel 7.3, args '-T 5'": what side s runs with; for saved
+ * results, the scheduler they name and the file. */
+static char *side_what(const struct cmp_opts *o, int s, const struct json_object *saved)
 {
 	const char *sc = side_val(&o->sched, s), *k = side_val(&o->kernel, s);
 	const char *a = side_val(&o->args, s);
 
-	if (o->from.n)
-		return kt_strfmt("%s", o->from.v[s]);
+	if (o->from.n) {
+		const char *name = saved_scheduler(saved);
+
+		return name ? kt_strfmt("%.*s (%s)", (int)strcspn(name, " "), name, o->from.v[s])
+			    : kt_strfmt("%s", o->from.v[s]);
+	}
 	return kt_strfmt("%s%s%s%s%s%s%s", sc ? sc : "the recipe's scheduler",
 			 k ? ", kernel " : "", k ? k : "", a ? ", args '" : "", a ? a : "",
 			 a ? "'" : "", "");
@@ -316,8 +349,11 @@ static int cmd_compare_exec(int argc, char **argv)
 		fputs(usage_text, e ? stderr : stdout);
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}
+	if (o.from.n)
+		for (int s = 0; s < 2 && !e; s++)
+			e = load_saved(o.from.v[s], s, &saved[s], &recs, &n);
 	for (int s = 0; s < 2; s++) {
-		what[s] = side_what(&o, s);
+		what[s] = side_what(&o, s, saved[s]);
 		sides[s].what = what[s] ? what[s] : "?";
 		side_opts[s] = o.run;
 		side_opts[s].scheduler = side_val(&o.sched, s);
@@ -325,8 +361,6 @@ static int cmd_compare_exec(int argc, char **argv)
 		side_opts[s].sched_args = side_val(&o.args, s);
 	}
 	if (o.from.n) {
-		for (int s = 0; s < 2 && !e; s++)
-			e = load_saved(o.from.v[s], s, &saved[s], &recs, &n);
 		/* Only the recipes asked for, when some were named. */
 		size_t kept = 0;
 		for (size_t i = 0; i < n; i++) {

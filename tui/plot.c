@@ -139,8 +139,8 @@ static void timeline_body(FILE *f, const char *title, const struct json_object *
 			label = kt_strfmt("%.0f: %s", line, text ? text : kind ? kind : "event");
 		else
 			label = kt_strfmt("%s", text ? text : kind ? kind : "event");
-		if (label && strlen(label) > 40)
-			strcpy(label + 37, "...");
+		if (label && strlen(label) > 28)	/* what fits above the panels */
+			strcpy(label + 25, "...");
 		svg_vtext(f, x + 3, TL_TOP - 10, "s", label ? label : "event");
 		free(label);
 	}
