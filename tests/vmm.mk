@@ -37,6 +37,8 @@ INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int \
 	tests/integration/interrupt.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 INT_TESTS += tests/integration/bad-input.int
+# ktcon compare and --plot (the command lives in tui/, its guests are run's)
+INT_TESTS += tests/integration/compare.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run (tests/fuzz/run-fuzz).
