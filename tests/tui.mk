@@ -2,7 +2,7 @@
 # recording and replay (unit); the console driven in tmux (integration).
 INT_TESTS += tests/integration/console.int tests/integration/console-replay.int \
 	tests/integration/console-kill.int tests/integration/console-cancel.int \
-	tests/integration/console-watch.int
+	tests/integration/console-watch.int tests/integration/console-compare.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 

@@ -388,7 +388,7 @@ static int cmd_compare_exec(int argc, char **argv)
 			       o.runs > 1 ? "s" : "", sides[0].what, sides[1].what, o.run.jobs,
 			       o.run.jobs > 1 ? "s" : "");
 			fflush(stdout);
-			sig = run_batch(items, n, o.run.jobs);
+			sig = run_batch(items, n, o.run.jobs, false);
 		}
 		for (size_t i = 0; !e && i < n; i++) {
 			char d[32];
@@ -442,7 +442,7 @@ out:
 	free(recs);
 	free(what[0]);
 	free(what[1]);
-	return sig ? 128 + sig : rc;
+	return sig > 0 ? 128 + sig : rc;
 }
 
 const struct ktcmd_entry ktcmd_compare_entry = {

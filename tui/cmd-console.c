@@ -282,6 +282,7 @@ static int cmd_console_exec(int argc, char **argv)
 		goto out;
 	}
 	rc = console_ui_run(&c);
+	con_compare_stop(&c.cmp);
 	if (rc < 0) {
 		/* No terminal: the guest still has to go. */
 		console_quit(&c);

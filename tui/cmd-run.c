@@ -391,6 +391,7 @@ static char *capture(void (*write)(const struct kt_results *, FILE *), const str
 /* ---- interruption ---- */
 
 static atomic_int stop_sig;		/* the first stop signal; 0: none yet */
+#define STOP_BY_CALLER (-1)		/* stop_sig: run_batch_stop, no signal */
 static atomic_bool stop_boot;		/* session_opts.cancel */
 /* Guards job.x between the worker setting or clearing it and the signal
  * thread interrupting it. */
@@ -401,6 +402,7 @@ static const char *sig_name(int sig)
 {
 	static const struct { int sig; const char *name; } t[] = {
 		{ SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
+		{ STOP_BY_CALLER, "its caller (run_batch_stop)" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
 		if (t[i].sig == sig)
@@ -473,7 +475,8 @@ static void run_one(struct job *j)
 	e = kt_recipe_load(j->path, &r);
 	if (!e && r->ndiags) {
 		pthread_mutex_lock(&out_lock);
-		kt_recipe_print_diags(r, stdout);
+		if (!j->o->quiet)
+			kt_recipe_print_diags(r, stdout);
 		pthread_mutex_unlock(&out_lock);
 		e = kterr_new(EINVAL, "%zu error%s in %s", kt_recipe_nerrors(r),
 			      kt_recipe_nerrors(r) > 1 ? "s" : "", j->path);
@@ -577,6 +580,10 @@ out:
 	kt_recipe_free(r);
 }
 
+/* The jobs of the batch running, for run_batch_stop (under x_lock). */
+static struct job *batch_jobs;
+static size_t batch_n;
+
 struct pool {
 	struct job *jobs;
 	size_t n, next;
@@ -605,7 +612,8 @@ static void *worker(void *arg)
 /* Run the pool's jobs on at most nthreads threads, with the signal thread
  * running (*sigth, left running: the caller writes the results first and
  * then stops it with stop_signal_thread). */
-static void start_pool(struct pool *p, int nthreads, struct sigwaiter *sw, pthread_t *sigth)
+static void start_pool(struct pool *p, int nthreads, struct sigwaiter *sw, pthread_t *sigth,
+		       bool embedded)
 {
 	pthread_t th[64];
 
@@ -613,24 +621,52 @@ static void start_pool(struct pool *p, int nthreads, struct sigwaiter *sw, pthre
 		nthreads = (int)p->n;
 	if (nthreads > (int)ARRAY_SIZE(th))
 		nthreads = (int)ARRAY_SIZE(th);
-	sw->jobs = p->jobs;
-	sw->n = p->n;
+	pthread_mutex_lock(&known_lock);
 	if (!known_features)
 		agent_features();
-	/* Blocked in every thread made from here on (and cleared again in
-	 * QEMU's child); one thread takes them. */
-	sigemptyset(&sw->set);
-	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
-		sigaddset(&sw->set, stop_signals[i]);
-	pthread_sigmask(SIG_BLOCK, &sw->set, NULL);
-	pthread_create(sigth, NULL, wait_signals, sw);
-	status = run_status_start(2);
+	pthread_mutex_unlock(&known_lock);
+	pthread_mutex_lock(&x_lock);
+	batch_jobs = p->jobs;
+	batch_n = p->n;
+	pthread_mutex_unlock(&x_lock);
+	if (!embedded) {
+		/* Blocked in every thread made from here on (and cleared again
+		 * in QEMU's child); one thread takes them. */
+		sw->jobs = p->jobs;
+		sw->n = p->n;
+		sigemptyset(&sw->set);
+		for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+			sigaddset(&sw->set, stop_signals[i]);
+		pthread_sigmask(SIG_BLOCK, &sw->set, NULL);
+		pthread_create(sigth, NULL, wait_signals, sw);
+		status = run_status_start(2);
+	}
 	for (int i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, worker, p);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(th[i], NULL);
-	run_status_stop(status);
-	status = NULL;
+	pthread_mutex_lock(&x_lock);
+	batch_jobs = NULL;
+	batch_n = 0;
+	pthread_mutex_unlock(&x_lock);
+	if (!embedded) {
+		run_status_stop(status);
+		status = NULL;
+	}
+}
+
+void run_batch_stop(void)
+{
+	int none = 0;
+
+	if (!atomic_compare_exchange_strong(&stop_sig, &none, STOP_BY_CALLER))
+		return;
+	atomic_store(&stop_boot, true);
+	pthread_mutex_lock(&x_lock);
+	for (size_t i = 0; i < batch_n; i++)
+		if (batch_jobs[i].x)
+			kt_exec_interrupt(batch_jobs[i].x);
+	pthread_mutex_unlock(&x_lock);
 }
 
 /* Written: from now on a signal is the shell's to see. */
@@ -640,7 +676,7 @@ static void stop_signal_thread(pthread_t sigth)
 	pthread_join(sigth, NULL);
 }
 
-int run_batch(struct run_item *items, size_t n, int nthreads)
+int run_batch(struct run_item *items, size_t n, int nthreads, bool embedded)
 {
 	struct pool p = { .n = n, .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct sigwaiter sw;
@@ -659,8 +695,9 @@ int run_batch(struct run_item *items, size_t n, int nthreads)
 		p.jobs[i].o = items[i].o;
 		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
 	}
-	start_pool(&p, nthreads, &sw, &sigth);
-	stop_signal_thread(sigth);
+	start_pool(&p, nthreads, &sw, &sigth, embedded);
+	if (!embedded)
+		stop_signal_thread(sigth);
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &p.jobs[i];
 
@@ -772,7 +809,7 @@ static int cmd_run_exec(int argc, char **argv)
 	pthread_t sigth;
 	struct sigwaiter sw;
 
-	start_pool(&p, o.jobs, &sw, &sigth);
+	start_pool(&p, o.jobs, &sw, &sigth, false);
 
 	FILE *jf = NULL;
 	if (o.json && !(jf = fopen(o.json, "w")))

@@ -30,6 +30,7 @@ ktcon_SOURCES = \
 	tui/cmd-run.c tui/cmd-help.c \
 	tui/run-batch.h tui/cmd-compare.c \
 	tui/plot.c tui/plot.h \
+	tui/con-compare.c tui/con-compare.h \
 	tui/run-status.c tui/run-status.h \
 	tui/state-print.c tui/state-print.h \
 	tui/recipe-boot.c tui/recipe-boot.h \

@@ -41,8 +41,13 @@ struct run_item {
 
 /* Replay items[0..n) on at most nthreads guests at a time. Returns the
  * stop signal that interrupted the batch, 0 when none did; then items not
- * started are OUT_INTERRUPTED. */
-int run_batch(struct run_item *items, size_t n, int nthreads);
+ * started are OUT_INTERRUPTED. embedded (the console): no status line and
+ * no signal thread (the console has the terminal and its signals); then
+ * run_batch_stop interrupts. */
+int run_batch(struct run_item *items, size_t n, int nthreads, bool embedded);
+/* From any thread: what a first stop signal does (the runs in flight are
+ * interrupted, none is started); sticky for the process. */
+void run_batch_stop(void);
 void run_item_clear(struct run_item *it);
 
 #endif
