@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "engine/kjson.h"
+#include "lib/kjson.h"
 #include "engine/run-metrics.h"
 #include "engine/stats.h"
 

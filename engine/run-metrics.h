@@ -28,8 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/err.h"
-#include "engine/kjson.h"
+#include "lib/err.h"
+#include "lib/kjson.h"
 
 enum kt_metric {
 	KT_M_THROUGHPUT, KT_M_WAKE_P50, KT_M_WAKE_P99, KT_M_WAKE_MAX, KT_M_RUN_DELAY,

@@ -17,7 +17,7 @@
 #ifndef KTCON_ENGINE_SCHED_OVERRIDE_H
 #define KTCON_ENGINE_SCHED_OVERRIDE_H
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/recipe.h"
 
 /* The scheduler under test (a string in r), or NULL when r names none. */

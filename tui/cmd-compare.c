@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "engine/compare.h"
-#include "engine/timeouts.h"
-#include "engine/util.h"
+#include "lib/timeouts.h"
+#include "lib/util.h"
 #include "tui/plot.h"
 #include "tui/run-batch.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "engine/compare.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/run-batch.h"
 
 struct con_compare {

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "engine/svg.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 static const char *const side_color[2] = { "#4477aa", "#ee7733" };
 

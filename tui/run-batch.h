@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/accel.h"
+#include "vmm/machine/accel.h"
 
 struct run_opts {
 	const char *kernel;	/* --kernel; NULL: the recipe's */

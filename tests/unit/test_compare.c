@@ -12,7 +12,7 @@
 
 #include "engine/compare.h"
 #include "engine/svg.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 static struct json_object *load(const char *name)
 {
