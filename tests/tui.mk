@@ -15,3 +15,9 @@ check_PROGRAMS += tests/unit/test_con_record
 tests_unit_test_con_record_SOURCES = tests/unit/test_con_record.c
 tests_unit_test_con_record_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_record_LDADD = $(CONSOLE_TEST_LDADD)
+
+# `--plot`: the SVG charts (tui/plot.c over engine/svg.c).
+check_PROGRAMS += tests/unit/test_plot
+tests_unit_test_plot_SOURCES = tests/unit/test_plot.c tui/plot.c tui/plot.h
+tests_unit_test_plot_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_plot_LDADD = $(ENGINE_TEST_LDADD)
