@@ -876,7 +876,8 @@ static int cmd_run_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_run_entry = {
 	.name = "run",
-	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] RECIPE...",
+	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] "
+		 "[--scheduler NAME] [--plot DIR] RECIPE...",
 	.summary = "replay recipes headless on fresh guests and report",
 	.exec = cmd_run_exec,
 };
