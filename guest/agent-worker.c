@@ -96,6 +96,36 @@ unsigned agent_workers_in(const char *cgroup)
 	return n;
 }
 
+/* Iterations by cgroup, straight from the shared reports: cheap enough to
+ * ride on every STATE frame. */
+size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < ngroups; k++) {
+		const char *name = *groups[k].cgroup ? groups[k].cgroup : "@runner";
+		uint64_t sum = 0;
+		size_t i;
+
+		for (unsigned w = 0; w < groups[k].g.n; w++) {
+			struct worker_report r;
+
+			worker_group_report(&groups[k].g, w, &r);
+			sum += r.iterations;
+		}
+		for (i = 0; i < n && strcmp(cgroups[i], name); i++)
+			;
+		if (i == n) {
+			if (n == max)
+				continue;
+			snprintf(cgroups[n], 64, "%.63s", name);	/* longer: cut */
+			iterations[n++] = 0;
+		}
+		iterations[i] += sum;
+	}
+	return n;
+}
+
 /* ---- reports ---- */
 
 static void to_rec(const struct worker_report *r, pid_t pid, struct wire_worker_rec *out)

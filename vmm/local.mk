@@ -40,6 +40,7 @@ libvmm_a_SOURCES = \
 	vmm/snapshot.c vmm/snapshot.h \
 	vmm/watch.c vmm/watch.h \
 	vmm/sampler.c vmm/sampler.h \
+	vmm/run-sampler.c vmm/run-sampler.h \
 	vmm/intro.c vmm/intro.h vmm/intro-priv.h \
 	vmm/intro-watch.c
 VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS)
