@@ -7,10 +7,10 @@
 #include <time.h>
 
 #include "engine/form.h"
-#include "engine/kjson.h"
+#include "lib/kjson.h"
 #include "engine/op.h"
 #include "engine/recipe.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 struct kt_timeline {
 	pthread_mutex_t lock;

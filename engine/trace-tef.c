@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/kjson.h"
+#include "lib/kjson.h"
 
 struct out {
 	FILE *f;

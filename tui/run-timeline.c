@@ -4,7 +4,7 @@
 
 #include <errno.h>
 
-#include "vmm/run-sampler.h"
+#include "vmm/intro/run-sampler.h"
 
 struct kterr *run_timeline_start(struct run_timeline *rt, unsigned rate_hz, unsigned ncpus,
 				 struct intro *in, struct kt_exec *x, struct kt_events *ev)

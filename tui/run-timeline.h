@@ -10,7 +10,7 @@
 #include "engine/events.h"
 #include "engine/executor.h"
 #include "engine/timeline.h"
-#include "vmm/intro.h"
+#include "vmm/intro/intro.h"
 
 struct run_timeline {
 	struct kt_timeline *tl;		/* NULL: no timeline (off, or it failed) */
