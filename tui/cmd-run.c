@@ -549,7 +549,8 @@ static void run_one(struct job *j)
 		kt_exec_interrupt(x);
 	pthread_mutex_unlock(&x_lock);
 	struct run_timeline rt;
-	struct kterr *te = run_timeline_start(&rt, j->o->rate_hz, s.link.hello.cpus, in, x, ev);
+	struct kterr *te = run_timeline_start(&rt, j->o->rate_hz, s.link.hello.cpus, in, x, ev,
+						s.link.hello.scheduler);
 	if (te) {	/* the run goes on without one, and says so */
 		char *m = kterr_strdup(te);
 		say(j, "  warn         no timeline: %s\n", m ? m : "?");

@@ -20,10 +20,14 @@ struct run_timeline {
 };
 
 /* A timeline at rate_hz (0: none: rt->tl stays NULL) of ncpus CPUs,
- * sampling in (may be NULL) and x's guest state, hearing ev's events. An
- * error leaves no timeline and nothing running. */
+ * sampling in (may be NULL) and x's guest state, hearing ev's events.
+ * boot_scheduler: the scheduler the guest attached at boot (the recipe's
+ * `scheduler` line), "" or NULL for none: an attach event at 0, since it
+ * happened before the run's clock started. An error leaves no timeline
+ * and nothing running. */
 struct kterr *run_timeline_start(struct run_timeline *rt, unsigned rate_hz, unsigned ncpus,
-				 struct intro *in, struct kt_exec *x, struct kt_events *ev);
+				 struct intro *in, struct kt_exec *x, struct kt_events *ev,
+				 const char *boot_scheduler);
 /* Stop sampling and listening; the timeline stays in rt->tl. */
 void run_timeline_stop(struct run_timeline *rt);
 
