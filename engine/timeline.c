@@ -187,7 +187,7 @@ void kt_timeline_event(struct kt_timeline *tl, enum kt_tl_kind kind, const char 
 static int op_extra(const struct kt_stmt *st)
 {
 	static const struct { const char *form; enum kt_tl_kind kind; } t[] = {
-		{ "attach-scheduler", KT_TL_ATTACH }, { "scheduler", KT_TL_ATTACH },
+		{ "attach-scheduler", KT_TL_ATTACH },
 		{ "restart-scheduler", KT_TL_ATTACH }, { "replace-scheduler", KT_TL_ATTACH },
 		{ "detach-scheduler", KT_TL_DETACH }, { "freeze-cgroup", KT_TL_FREEZE },
 		{ "unfreeze-cgroup", KT_TL_UNFREEZE },
