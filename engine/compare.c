@@ -12,7 +12,7 @@ void kt_cmp_init(struct kt_cmp_recipe *c, const char *recipe)
 }
 
 void kt_cmp_add_run(struct kt_cmp_recipe *c, int side, const char *outcome, const char *why,
-		    const struct json_object *results)
+		    const struct json_object *results, const struct json_object *timeline)
 {
 	struct kt_cmp_run *r = realloc(c->runs, (c->nruns + 1) * sizeof(*r)), *run;
 	int index = 1;
@@ -30,7 +30,7 @@ void kt_cmp_add_run(struct kt_cmp_recipe *c, int side, const char *outcome, cons
 	if (why)
 		run->why = strdup(why);
 	if (outcome && !strcmp(outcome, "PASS")) {
-		struct kterr *e = results ? kt_run_metrics_read(results, &run->m) : NULL;
+		struct kterr *e = results ? kt_run_metrics_read(results, timeline, &run->m) : NULL;
 
 		if (!results && !run->why)
 			run->why = strdup("no results");

@@ -67,9 +67,10 @@ struct kt_cmp_recipe {
 
 void kt_cmp_init(struct kt_cmp_recipe *c, const char *recipe);
 /* One run of side (0 or 1): outcome as `ktcon run` says it, why (NULL),
- * results (the results object, NULL when the run produced none). */
+ * results (the results object, NULL when the run produced none) and its
+ * timeline (NULL: none). */
 void kt_cmp_add_run(struct kt_cmp_recipe *c, int side, const char *outcome, const char *why,
-		    const struct json_object *results);
+		    const struct json_object *results, const struct json_object *timeline);
 /* Build the rows from the runs added. */
 void kt_cmp_finish(struct kt_cmp_recipe *c);
 void kt_cmp_free(struct kt_cmp_recipe *c);

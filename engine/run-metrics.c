@@ -174,10 +174,11 @@ static void read_scx(const struct json_object *samples, struct kt_run_metrics *m
 	}
 }
 
-struct kterr *kt_run_metrics_read(const struct json_object *results, struct kt_run_metrics *out)
+struct kterr *kt_run_metrics_read(const struct json_object *results,
+				  const struct json_object *timeline, struct kt_run_metrics *out)
 {
 	struct json_object *fw = member(results, "final_workers");
-	struct json_object *samples = member(member(results, "timeline"), "samples");
+	struct json_object *samples = member(timeline, "samples");
 	struct acc *accs;
 	double dur = 0;
 
@@ -185,7 +186,7 @@ struct kterr *kt_run_metrics_read(const struct json_object *results, struct kt_r
 	if (!results || !json_object_is_type(results, json_type_object))
 		return kterr_new(EINVAL, "results: not a JSON object");
 	number(results, "duration_ns", &dur);
-	out->timeline = member(results, "timeline") != NULL;
+	out->timeline = timeline && json_object_is_type(timeline, json_type_object);
 	accs = calloc(array_len(fw) + 1, sizeof(*accs));
 	out->groups = calloc(array_len(fw) + 1, sizeof(*out->groups));
 	if (!accs || !out->groups) {

@@ -1,7 +1,7 @@
 /*
  * run-metrics.h - the numbers `ktcon compare` compares, read from one
- * run's results object (results.h's JSON, with the timeline and the
- * workers' wake-latency fields when the build records them).
+ * run's results object and its timeline (doc/results-json.md: RESULTS and
+ * TIMELINE, the members "results" and "timeline" of a recipe's object).
  *
  * Per worker group (a final_workers entry; entries of one cgroup merge):
  *   throughput   iterations per second over the group's lifetime: with a
@@ -20,7 +20,8 @@
  *                worker did everything.
  * A value whose fields the results lack is absent (shown as "-").
  * Per run: the numeric members of the timeline's last sample's "scx"
- * object (nr_rejected, ...), the sched_ext counters at the end.
+ * object (nr_rejected, enable_seq, ...), sched_ext's counters at the end
+ * (a null one is absent).
  */
 #ifndef KTCON_ENGINE_RUN_METRICS_H
 #define KTCON_ENGINE_RUN_METRICS_H
@@ -62,9 +63,11 @@ struct kt_run_metrics {
 	bool timeline;			/* the results have a timeline */
 };
 
-/* Read results (a results object). Fails (EINVAL, naming the member) only
- * when it is not an object; every missing field is an absent value. */
-struct kterr *kt_run_metrics_read(const struct json_object *results, struct kt_run_metrics *out);
+/* Read results (a results object) and timeline (a timeline object, or
+ * NULL: none). Fails (EINVAL) only when results is not an object; every
+ * missing field is an absent value. */
+struct kterr *kt_run_metrics_read(const struct json_object *results,
+				  const struct json_object *timeline, struct kt_run_metrics *out);
 void kt_run_metrics_free(struct kt_run_metrics *m);
 
 #endif

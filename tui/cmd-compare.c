@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "engine/compare.h"
+#include "engine/timeline.h"
 #include "lib/timeouts.h"
 #include "lib/util.h"
 #include "tui/plot.h"
@@ -92,6 +93,7 @@ static struct kterr *parse(int argc, char **argv, struct cmp_opts *o, bool *help
 	o->runs = 3;
 	o->run.jobs = 1;
 	o->run.quiet = true;
+	o->run.rate_hz = KT_TL_DEFAULT_HZ;	/* the timeline: throughput, charts, counters */
 	*help = false;
 	optind = 1;
 	opterr = 0;
@@ -203,6 +205,7 @@ struct run_rec {
 	const char *outcome;
 	const char *why;
 	struct json_object *results;	/* owned; NULL when none */
+	struct json_object *timeline;	/* owned; NULL when none */
 };
 
 static struct json_object *parse_text(const char *text)
@@ -252,6 +255,8 @@ static struct kterr *load_saved(const char *path, int side, struct json_object *
 								      : NULL;
 		if (json_object_object_get_ex(it, "results", &v) && v)
 			r->results = json_object_get(v);
+		if (json_object_object_get_ex(it, "timeline", &v) && v)
+			r->timeline = json_object_get(v);
 	}
 	return NULL;
 }
@@ -287,11 +292,11 @@ static bool report(const struct cmp_opts *o, struct run_rec *recs, size_t n,
 			if (strcmp(recs[j].recipe, recs[i].recipe))
 				continue;
 			kt_cmp_add_run(&c, recs[j].side, recs[j].outcome, recs[j].why,
-				       recs[j].results);
+				       recs[j].results, recs[j].timeline);
 			if (!c.runs[c.nruns - 1].used)
 				all_ok = false;
 			else if (!tl[recs[j].side])
-				tl[recs[j].side] = recs[j].results;
+				tl[recs[j].side] = recs[j].timeline;
 		}
 		kt_cmp_finish(&c);
 		kt_cmp_print(&c, sides, stdout);
@@ -312,7 +317,8 @@ static bool report(const struct cmp_opts *o, struct run_rec *recs, size_t n,
 					plot_timeline(o->plot, strrchr(path, '/') + 1, title, tl[s],
 						      stdout);
 				else if (path && title)
-					printf("plot: %s: no used run: no timeline chart\n", title);
+					printf("plot: %s: no used run with a timeline: no timeline "
+					       "chart\n", title);
 				free(suffix);
 				free(path);
 				free(title);
@@ -364,10 +370,12 @@ static int cmd_compare_exec(int argc, char **argv)
 		/* Only the recipes asked for, when some were named. */
 		size_t kept = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (wanted(recs[i].recipe, argv + optind, argc - optind))
+			if (wanted(recs[i].recipe, argv + optind, argc - optind)) {
 				recs[kept++] = recs[i];
-			else
+			} else {
 				json_object_put(recs[i].results);
+				json_object_put(recs[i].timeline);
+			}
 		}
 		n = kept;
 	} else {
@@ -397,6 +405,7 @@ static int cmd_compare_exec(int argc, char **argv)
 				.recipe = items[i].path, .side = (int)(i % 2),
 				.outcome = run_outcome_names[items[i].outcome], .why = items[i].why,
 				.results = parse_text(items[i].json),
+				.timeline = parse_text(items[i].timeline),
 			};
 			printf("  %s run %zu of %s: %s (%s)%s%s\n", sides[i % 2].label,
 			       (i % ((size_t)o.runs * 2)) / 2 + 1, items[i].path,
@@ -432,8 +441,10 @@ static int cmd_compare_exec(int argc, char **argv)
 	}
 	fflush(stdout);
 out:
-	for (size_t i = 0; i < n && recs; i++)
+	for (size_t i = 0; i < n && recs; i++) {
 		json_object_put(recs[i].results);
+		json_object_put(recs[i].timeline);
+	}
 	for (size_t i = 0; items && i < n; i++)
 		run_item_clear(&items[i]);
 	json_object_put(saved[0]);

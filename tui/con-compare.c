@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/compare.h"
+#include "engine/timeline.h"
 #include "lib/util.h"
 #include "tui/run-batch.h"
 
@@ -28,6 +29,15 @@ static void log_text(struct con_log *log, const char *text)
 			con_log_add(log, CON_A_NORMAL, "%.*s", (int)l, p);
 		p += l + (p[l] == '\n');
 	}
+}
+
+static struct json_object *parse(const char *text)
+{
+	struct json_object *v = NULL;
+	struct kterr *e = text ? kjson_parse(text, strlen(text), &v) : NULL;
+
+	kterr_free(e);
+	return v;
 }
 
 static void *compare_thread(void *arg)
@@ -53,14 +63,12 @@ static void *compare_thread(void *arg)
 	run_batch(items, n, 1, true);
 	kt_cmp_init(&c, k->path);
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *res = NULL;
-		struct kterr *e = items[i].json ? kjson_parse(items[i].json, strlen(items[i].json),
-							      &res) : NULL;
+		struct json_object *res = parse(items[i].json), *tl = parse(items[i].timeline);
 
-		kterr_free(e);
 		kt_cmp_add_run(&c, (int)(i % 2), run_outcome_names[items[i].outcome], items[i].why,
-			       res);
+			       res, tl);
 		json_object_put(res);
+		json_object_put(tl);
 		run_item_clear(&items[i]);
 	}
 	kt_cmp_finish(&c);
@@ -112,6 +120,7 @@ void con_compare_start(struct con_compare **cmp, struct con_log *log, const char
 	for (int s = 0; s < 2; s++) {
 		k->o[s].quiet = true;
 		k->o[s].jobs = 1;
+		k->o[s].rate_hz = KT_TL_DEFAULT_HZ;
 	}
 	k->o[1].scheduler = k->sched;
 	atomic_init(&k->done, false);

@@ -27,7 +27,7 @@ ktcon_SOURCES = \
 	tui/cmd-check.c \
 	tui/cmd-boot.c \
 	tui/cmd-console.c \
-	tui/cmd-run.c tui/cmd-help.c \
+	tui/cmd-run.c tui/cmd-help.c tui/run-timeline.c tui/run-timeline.h \
 	tui/run-batch.h tui/cmd-compare.c \
 	tui/plot.c tui/plot.h \
 	tui/con-compare.c tui/con-compare.h \

@@ -79,6 +79,13 @@ static const char *str(const struct json_object *o, const char *key)
 
 /* ---- timeline: a panel per CPU, events as markers ---- */
 
+bool plot_marks(const char *kind)
+{
+	/* An op is marked where it starts: its end is a hair later at this
+	 * scale, and a second label would hide the next op's. */
+	return !kind || strcmp(kind, "op-end");
+}
+
 enum { TL_W = 960, TL_LEFT = 80, TL_RIGHT = 20, TL_TOP = 190, TL_PANEL = 90, TL_GAP = 24 };
 
 static void timeline_body(FILE *f, const char *title, const struct json_object *samples,
@@ -133,6 +140,9 @@ static void timeline_body(FILE *f, const char *title, const struct json_object *
 		double x = X(num(ev, "t_ns")), line = num(ev, "line");
 		char *label;
 
+		if (!plot_marks(kind))
+			continue;
+
 		svg_line(f, x, TL_TOP - 6, x, TL_TOP + (double)ncpu * (TL_PANEL + TL_GAP), "#aa3377",
 			 "4 3");
 		if (line > 0)
@@ -154,9 +164,8 @@ static void timeline_body(FILE *f, const char *title, const struct json_object *
 }
 
 int plot_timeline(const char *dir, const char *name, const char *title,
-		  const struct json_object *results, FILE *msgs)
+		  const struct json_object *tl, FILE *msgs)
 {
-	const struct json_object *tl = member(results, "timeline");
 	const struct json_object *samples = member(tl, "samples"), *events = member(tl, "events");
 	size_t ncpu = (size_t)num(tl, "cpus");
 	double tmax = 0;
@@ -165,8 +174,7 @@ int plot_timeline(const char *dir, const char *name, const char *title,
 	int rc;
 
 	if (!tl || !alen(samples)) {
-		fprintf(msgs, "plot: %s: the results have no timeline samples: no timeline chart\n",
-			title);
+		fprintf(msgs, "plot: %s: the timeline has no samples: no timeline chart\n", title);
 		return 0;
 	}
 	for (size_t i = 0; i < alen(samples); i++) {
@@ -195,7 +203,7 @@ int plot_timeline(const char *dir, const char *name, const char *title,
 	return rc;
 }
 
-int plot_run_timeline(const char *dir, const char *recipe, size_t rep, const char *results_json,
+int plot_run_timeline(const char *dir, const char *recipe, size_t rep, const char *timeline_json,
 		      FILE *msgs)
 {
 	struct json_object *res = NULL;
@@ -203,15 +211,16 @@ int plot_run_timeline(const char *dir, const char *recipe, size_t rep, const cha
 	char *path, *suffix, *name;
 	int rc;
 
-	if (!results_json) {
-		fprintf(msgs, "plot: %s: no results: no timeline chart\n", recipe);
+	if (!timeline_json) {
+		fprintf(msgs, "plot: %s: no timeline (--no-timeline, or it never ran): no timeline "
+			"chart\n", recipe);
 		return 0;
 	}
-	e = kjson_parse(results_json, strlen(results_json), &res);
+	e = kjson_parse(timeline_json, strlen(timeline_json), &res);
 	if (e) {
 		char *m = kterr_strdup(e);
 
-		fprintf(msgs, "plot: %s: %s\n", recipe, m ? m : "bad results");
+		fprintf(msgs, "plot: %s: %s\n", recipe, m ? m : "bad timeline");
 		free(m);
 		kterr_free(e);
 		return -1;

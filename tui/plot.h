@@ -3,8 +3,9 @@
  *
  *   RECIPE.timeline.svg      `ktcon run`: a run's timeline, one panel per
  *                            CPU (nr_running over time from the timeline's
- *                            samples), each timeline event (an op, a step,
- *                            a fire) a labelled vertical marker.
+ *                            samples), each timeline event (an op's start,
+ *                            a step, an attach, a fire; not op-end) a
+ *                            vertical marker labelled "LINE: TEXT".
  *   RECIPE.A.timeline.svg    `ktcon compare`: the same for the first used
  *   RECIPE.B.timeline.svg    run of each side.
  *   RECIPE.compare.svg       `ktcon compare`: per worker group, throughput
@@ -12,25 +13,30 @@
  *                            whiskers one sample stddev either side.
  *
  * RECIPE is the recipe file's name without directory and ".recipe". A
- * chart whose data the results lack (no timeline yet) is not written, and
- * a line to msgs says so; every chart written is said too.
+ * chart whose data the results lack (--no-timeline) is not written, and a
+ * line to msgs says so; every chart written is said too. Timelines are
+ * doc/results-json.md's TIMELINE objects.
  */
 #ifndef KTCON_TUI_PLOT_H
 #define KTCON_TUI_PLOT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "engine/compare.h"
 
-/* results_json: a results object as text (NULL: nothing to plot). rep > 0
+/* timeline_json: a timeline as text (NULL: nothing to plot). rep > 0
  * numbers the chart of the same recipe's rep-th repeat (RECIPE.N.timeline.svg,
  * N = rep + 1). Returns 0 written or nothing to write, -1 failed. */
-int plot_run_timeline(const char *dir, const char *recipe, size_t rep, const char *results_json,
+int plot_run_timeline(const char *dir, const char *recipe, size_t rep, const char *timeline_json,
 		      FILE *msgs);
 
-/* The timeline of results to DIR/NAME (title above it). */
+/* A timeline object to DIR/NAME (title above it). */
 int plot_timeline(const char *dir, const char *name, const char *title,
-		  const struct json_object *results, FILE *msgs);
+		  const struct json_object *timeline, FILE *msgs);
+
+/* Whether an event of this kind gets a marker (every kind but op-end). */
+bool plot_marks(const char *kind);
 
 int plot_compare(const char *dir, const struct kt_cmp_recipe *c,
 		 const struct kt_cmp_side sides[2], FILE *msgs);

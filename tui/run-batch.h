@@ -24,6 +24,8 @@ struct run_opts {
 	bool tap, allow_pending, verbose;
 	bool quiet;		/* no line per statement (compare prints a table) */
 	int jobs;
+	unsigned rate_hz;	/* the timeline's sample rate; 0: --no-timeline */
+	const char *trace;	/* ktcon run --trace FILE */
 };
 
 enum run_outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR, OUT_INTERRUPTED, OUT_N };
@@ -36,6 +38,7 @@ struct run_item {
 	enum run_outcome outcome;
 	char *why;		/* pending: what is missing; error: the chain; or NULL */
 	char *json;		/* the results object (engine/results.h), or NULL */
+	char *timeline;		/* the run's timeline (engine/timeline.h), or NULL */
 	uint64_t ns;
 };
 

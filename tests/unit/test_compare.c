@@ -30,13 +30,14 @@ static struct json_object *load(const char *name)
 static void add_side(struct kt_cmp_recipe *c, int side, struct json_object *arr)
 {
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		struct json_object *it = json_object_array_get_idx(arr, i), *o, *w, *r;
+		struct json_object *it = json_object_array_get_idx(arr, i), *o, *w, *r, *t = NULL;
 
 		json_object_object_get_ex(it, "outcome", &o);
 		json_object_object_get_ex(it, "why", &w);
 		json_object_object_get_ex(it, "results", &r);
+		json_object_object_get_ex(it, "timeline", &t);
 		kt_cmp_add_run(c, side, json_object_get_string(o), w ? json_object_get_string(w) : NULL,
-			       r);
+			       r, t);
 	}
 }
 
@@ -178,7 +179,7 @@ static void test_results_without_timeline(void **state)
 
 	(void)state;
 	assert_null(kjson_parse(text, strlen(text), &v));
-	assert_null(kt_run_metrics_read(v, &m));
+	assert_null(kt_run_metrics_read(v, NULL, &m));
 	assert_false(m.timeline);
 	assert_int_equal(m.ngroups, 1);
 	assert_true(m.groups[0].have[KT_M_THROUGHPUT]);
@@ -192,7 +193,7 @@ static void test_results_without_timeline(void **state)
 	assert_int_equal(m.nscx, 0);
 	kt_run_metrics_free(&m);
 	json_object_put(v);
-	assert_non_null(kt_run_metrics_read(NULL, &m));
+	assert_non_null(kt_run_metrics_read(NULL, NULL, &m));
 }
 
 static void test_svg_escape(void **state)
