@@ -66,6 +66,10 @@ static void add_worker(struct acc *a, const struct json_object *w)
 		a->delay += v;
 		a->ndelay++;
 	}
+	/* A worker that never slept (spin) has no wake latency: its
+	 * percentiles are 0 with wake_samples 0, and left out. */
+	if (number(w, "wake_samples", &v) && v == 0)
+		return;
 	if (number(w, "wake_p99_ns", &v)) {
 		a->p99 = a->np99++ && a->p99 > v ? a->p99 : v;
 	}

@@ -18,7 +18,8 @@
  *   fairness     Jain's fairness index of the workers' iterations,
  *                (sum x)^2 / (n sum x^2): 1 when equal, 1/n when one
  *                worker did everything.
- * A value whose fields the results lack is absent (shown as "-").
+ * A value whose fields the results lack is absent (shown as "-"); so are
+ * the wake latencies of a worker with wake_samples 0 (it never slept).
  * Per run: the numeric members of the timeline's last sample's "scx"
  * object (nr_rejected, enable_seq, ...), sched_ext's counters at the end
  * (a null one is absent).

@@ -81,6 +81,10 @@ static void test_fixture_rows(void **state)
 	assert_true(r->w.ok && r->w.p < KT_CMP_ALPHA);
 	assert_string_equal(r->verdict, "differs");
 
+	/* Spin workers never sleep (wake_samples 0): no wake latency rows. */
+	assert_null(find(&c, "spin", "wake_p50"));
+	assert_null(find(&c, "spin", "wake_max"));
+
 	/* The median of the two workers' p50, in microseconds. */
 	r = find(&c, "sleepy", "wake_p50");
 	assert_non_null(r);
