@@ -95,6 +95,7 @@ static void timeline_body(FILE *f, const char *title, const struct json_object *
 	double ymax = 1, plot_w = TL_W - TL_LEFT - TL_RIGHT;
 	double *xs = calloc(ns ? ns : 1, sizeof(*xs)), *ys = calloc(ns ? ns : 1, sizeof(*ys));
 	int height = TL_TOP + (int)ncpu * (TL_PANEL + TL_GAP) + 30;
+	double lx = -100;	/* the last marker label's x */
 	char buf[160];
 
 	for (size_t i = 0; i < ns; i++) {
@@ -151,7 +152,11 @@ static void timeline_body(FILE *f, const char *title, const struct json_object *
 			label = kt_strfmt("%s", text ? text : kind ? kind : "event");
 		if (label && strlen(label) > 28)	/* what fits above the panels */
 			strcpy(label + 25, "...");
-		svg_vtext(f, x + 3, TL_TOP - 10, "s", label ? label : "event");
+		/* Labels of events close in time would print over each other:
+		 * each goes at least a line's height right of the one before,
+		 * its marker staying at its time. */
+		lx = x + 3 > lx + 11 ? x + 3 : lx + 11;
+		svg_vtext(f, lx, TL_TOP - 10, "s", label ? label : "event");
 		free(label);
 	}
 #undef X
