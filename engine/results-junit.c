@@ -174,6 +174,17 @@ static void write_case(FILE *f, const struct kt_junit_case *c)
 	const char *ev = evidence(c->why) ? evidence(c->why) : evidence(c->detail);
 	char *msg = first_line(c->detail ? c->detail : c->why);
 
+	/* A failure no statement owns (the guest died in a hold, the boot
+	 * failed) still names its file, as every other message does. */
+	if (msg && !c->detail && strncmp(msg, c->name, strlen(c->name))) {
+		char *m = kt_strfmt("%s: %s", c->name, msg);
+
+		if (m) {
+			free(msg);
+			msg = m;
+		}
+	}
+
 	fputs("    <testcase", f);
 	attr(f, "classname", "ktcon");
 	attr(f, "name", c->name);

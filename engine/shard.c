@@ -198,7 +198,7 @@ struct kterr *kt_timings_load(const char *file, struct kt_timings **out)
 	if (!e)
 		e = kjson_parse(buf, len, &root);
 	if (!e && !json_object_is_type(root, json_type_array))
-		e = kterr_new(EINVAL, "the top level is %s, not the array `ktcon run --json` writes",
+		e = kterr_new(EINVAL, "the top level is a JSON %s, not the array `ktcon run --json` writes",
 			      kjson_type_name(root));
 	for (size_t i = 0; !e && i < json_object_array_length(root); i++) {
 		struct json_object *el = json_object_array_get_idx(root, i);

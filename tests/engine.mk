@@ -72,3 +72,13 @@ check_PROGRAMS += tests/unit/test_watches
 tests_unit_test_watches_SOURCES = tests/unit/test_watches.c $(ENGINE_FAKES)
 tests_unit_test_watches_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_watches_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_junit
+tests_unit_test_junit_SOURCES = tests/unit/test_junit.c $(ENGINE_FAKES)
+tests_unit_test_junit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_junit_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_shard
+tests_unit_test_shard_SOURCES = tests/unit/test_shard.c
+tests_unit_test_shard_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_shard_LDADD = $(ENGINE_TEST_LDADD)
