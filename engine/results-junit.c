@@ -75,16 +75,24 @@ char *kt_junit_detail(const struct kt_results *r, int *line)
 		return NULL;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct kt_stmt_result *s = &r->v[i];
-		char *text;
+		char *text, *where;
 
 		if (!failed(s))
 			continue;
 		if (!*line)
 			*line = s->stmt->line;
-		text = kt_stmt_print(s->stmt);
-		fprintf(f, "%s:%d: %s%s%s\n", r->file ? r->file : "", s->stmt->line,
-			text ? text : "", s->error ? ": " : "", s->error ? s->error : "");
-		free(text);
+		/* A failed op's error is already the executor's chain that
+		 * starts "FILE:LINE: STATEMENT: "; an expectation's is not. */
+		where = kt_strfmt("%s:%d: ", r->file ? r->file : "", s->stmt->line);
+		if (s->error && where && !strncmp(s->error, where, strlen(where))) {
+			fprintf(f, "%s\n", s->error);
+		} else {
+			text = kt_stmt_print(s->stmt);
+			fprintf(f, "%s%s%s%s\n", where ? where : "", text ? text : "",
+				s->error ? ": " : "", s->error ? s->error : "");
+			free(text);
+		}
+		free(where);
 	}
 	for (size_t i = 0; i < r->nteardown; i++)
 		fprintf(f, "teardown: %s\n", r->teardown_errors[i]);

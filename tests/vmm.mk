@@ -37,6 +37,8 @@ INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int \
 	tests/integration/interrupt.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 INT_TESTS += tests/integration/bad-input.int
+# Sharding (--list boots nothing) and JUnit results parsed back.
+INT_TESTS += tests/integration/shard.int tests/integration/junit.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run (tests/fuzz/run-fuzz).

@@ -131,6 +131,8 @@ static void test_failure_names_file_line_and_chain(void **state)
 	detail = kt_junit_detail(kt_exec_results(h.x), &line);
 	assert_int_equal(line, 3);
 	assert_contains(detail, "t.recipe:3: freeze-cgroup x: ");
+	/* the executor's chain already says where: not twice */
+	assert_null(strstr(detail, "freeze-cgroup x: t.recipe:3:"));
 	struct kt_junit_case c[] = {
 		{ .name = "t.recipe", .verdict = KT_JUNIT_FAILURE, .type = "FAIL",
 		  .detail = detail, .line = line, .ns = 1500000000 },
