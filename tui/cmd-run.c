@@ -68,8 +68,9 @@ static const char usage_text[] =
 	"--json file (or several merged with `jq -s`), longest first onto the\n"
 	"least-loaded shard; unknown recipes count as the median. --list: print\n"
 	"the recipes that would run (with their estimates under --timings), one a\n"
-	"line, and exit 0 without booting anything. -j N: guests at once, each one\n"
-	"QEMU with the recipe's vm cpus= and memory= (see ktcon(1) on choosing N).\n";
+	"line, and exit 0 without reading a recipe or booting anything.\n"
+	"-j N: guests at once, each one QEMU with the recipe's vm cpus= and\n"
+	"memory= (ktcon(1) and doc/ci-matrix.md say how to choose N).\n";
 
 enum outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR, OUT_INTERRUPTED, OUT_N };
 static const char *const outcome_names[OUT_N] = { "PASS", "FAIL", "PENDING", "ERROR",
