@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/kjson.h"
-#include "engine/util.h"
+#include "lib/kjson.h"
+#include "lib/util.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
 

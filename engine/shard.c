@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/kjson.h"
-#include "engine/util.h"
+#include "lib/kjson.h"
+#include "lib/util.h"
 
 /* A timing file is a results file; a big suite's is a few MB. */
 #define TIMINGS_MAX_BYTES (256u << 20)

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 
 /* N beyond this is a typo, not a CI matrix (GitHub caps a matrix at 256
  * jobs, GitLab's parallel: at 200). */

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/shard.h"
 
 #define S(x) ((uint64_t)(x) * 1000000000ULL)
