@@ -14,18 +14,23 @@
 
 #include "vmm/machine/accel.h"
 
+struct kt_timings;
+
 struct run_opts {
 	const char *kernel;	/* --kernel; NULL: the recipe's */
-	const char *json;	/* ktcon run --json FILE */
+	const char *json, *junit;	/* ktcon run --json FILE, --junit FILE */
 	const char *plot;	/* --plot DIR */
 	const char *scheduler;	/* --scheduler: run under this one (engine/sched-override.h) */
 	const char *sched_args;	/* --scheduler-args */
 	enum accel accel;
-	bool tap, allow_pending, verbose;
+	bool tap, allow_pending, verbose, list;
 	bool quiet;		/* no line per statement (compare prints a table) */
 	int jobs;
 	unsigned rate_hz;	/* the timeline's sample rate; 0: --no-timeline */
 	const char *trace;	/* ktcon run --trace FILE */
+	unsigned shard_k, shard_n;	/* ktcon run --shard K/N; 0/0: none */
+	const char *timings_file;	/* ktcon run --timings FILE */
+	struct kt_timings *timings;
 };
 
 enum run_outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR, OUT_INTERRUPTED, OUT_N };
