@@ -39,17 +39,26 @@
 #include "vmm/paths.h"
 #include "vmm/session.h"
 #include "vmm/teardown.h"
+#include "vmm/warm.h"
 #include "engine/kjson.h"
+
+/* Whether `ktcon run` starts guests warm when neither --warm, --cold nor
+ * KTCON_WARM says (see doc/ktcon.1, WARM START). */
+#define RUN_WARM_DEFAULT false
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
-	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F] RECIPE...\n"
+	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
+	"                 [--warm | --cold] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
 	"yet are listed as PENDING and do not make the run fail. --timeout-scale F\n"
 	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n"
+	"--warm: start each guest from the saved ready state of its kernel, vm line\n"
+	"and initramfs (the first run boots and saves it); --cold: always boot.\n"
+	"KTCON_WARM=1 or 0 sets the default (ktcon(1), WARM START).\n"
 	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
 	"INTERRUPTED), exit 128+N; a second signal exits at once.\n";
 
@@ -62,6 +71,7 @@ struct run_opts {
 	const char *json;
 	enum accel accel;
 	bool tap, allow_pending, verbose;
+	bool warm;		/* --warm / --cold / KTCON_WARM */
 	int jobs;
 };
 
@@ -493,6 +503,7 @@ static void run_one(struct job *j)
 	so.on_log = on_guest_log;
 	so.ctx = j;
 	so.cancel = &stop_boot;
+	so.warm = j->o->warm;
 	e = session_boot(&so, &s);
 	if (e && atomic_load(&stop_sig)) {
 		j->why = interrupted_why(" while the guest booted", NULL);
@@ -606,17 +617,24 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
+		{ "warm", no_argument, NULL, 'W' },
+		{ "cold", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
+	struct kterr *we;
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
+	o->warm = RUN_WARM_DEFAULT;
+	we = warm_env(&o->warm);
+	if (we)
+		return we;
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "k:a:J:tj:PvX:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:a:J:tj:PvX:WCh", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -636,6 +654,8 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
 		case 'X': e = kt_scale_from_flag(optarg); break;
+		case 'W': o->warm = true; break;
+		case 'C': o->warm = false; break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);

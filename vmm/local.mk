@@ -26,6 +26,9 @@ libvmm_a_SOURCES = \
 	vmm/cpio.c vmm/cpio.h \
 	vmm/elfdeps.c vmm/elfdeps.h \
 	vmm/initramfs.c vmm/initramfs.h \
+	vmm/migrate.c vmm/migrate.h \
+	vmm/warm-key.c vmm/warm-key.h \
+	vmm/warm.c vmm/warm.h \
 	vmm/session.c vmm/session.h \
 	vmm/freeze.c vmm/freeze.h \
 	vmm/qmp.c vmm/qmp.h \

@@ -40,6 +40,13 @@ struct machine_opts {
 	 * inherits (a memfd: no name to strand); 0: initrd is a plain file. */
 	int initrd_fd;
 	const char *append_extra;	/* more kernel command line, or NULL */
+	/* A warm start (warm.h): QEMU starts with -incoming defer, the RAM
+	 * from incoming_ram, the device state from the migration stream
+	 * incoming, and must be of version incoming_qemu (its QMP greeting,
+	 * "7.2.22"), or the start fails saying so. NULL: a cold boot. */
+	const char *incoming;
+	const char *incoming_ram;
+	const char *incoming_qemu;
 	/* Console lines as they arrive (may be NULL); runs on the reader
 	 * thread. */
 	void (*on_console)(const char *line, void *ctx);
@@ -49,6 +56,9 @@ struct machine_opts {
 struct machine_times {
 	uint64_t spawn_ns;	/* QEMU forked */
 	uint64_t ready_ns;	/* sockets connected, vCPUs released */
+	uint64_t ram_ns;	/* warm start: the saved RAM copied in */
+	uint64_t incoming_ns;	/* warm start: the device state loaded */
+	uint64_t ram_copied;	/* warm start: bytes of RAM copied */
 };
 
 struct machine {
