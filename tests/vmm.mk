@@ -36,7 +36,7 @@ EXTRA_DIST += tests/bench/bench-replay tests/bench/bench-load
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int \
 	tests/integration/interrupt.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
-INT_TESTS += tests/integration/bad-input.int
+INT_TESTS += tests/integration/bad-input.int tests/integration/warm.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run (tests/fuzz/run-fuzz).

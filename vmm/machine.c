@@ -317,7 +317,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	if (e)
 		goto fail;
 	if (o->incoming && o->incoming_qemu && strcmp(o->incoming_qemu, qmp_version(m->qmp))) {
-		e = kterr_new(ESTALE, "saved by %s, this is %s", o->incoming_qemu,
+		e = kterr_new(0, "saved by %s, this is %s", o->incoming_qemu,
 			      qmp_version(m->qmp));
 		goto fail;
 	}

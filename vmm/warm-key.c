@@ -51,7 +51,7 @@ struct kterr *warm_key_compare(const struct warm_key *saved, const struct warm_k
 		const struct key_field *f = &key_fields[i];
 
 		if (strcmp(kfield(saved, f), kfield(want, f)))
-			return kterr_new(ESTALE, "%s: saved for '%s', this run %s '%s'", f->name,
+			return kterr_new(0, "%s: saved for '%s', this run %s '%s'", f->name,
 					 kfield(saved, f), f->what, kfield(want, f));
 	}
 	return NULL;
@@ -227,12 +227,12 @@ struct kterr *warm_meta_parse(const char *text, size_t len, struct warm_meta *m)
 		return e;
 	for (size_t i = 0; i < ARRAY_SIZE(key_fields); i++)
 		if (!(seen & (1ULL << i)))
-			return kterr_new(EINVAL, "no '%s' line", key_fields[i].name);
+			return kterr_new(0, "no '%s' line", key_fields[i].name);
 	for (size_t i = 0; i < ARRAY_SIZE(meta_fields); i++)
 		if (meta_fields[i].required && !(seen & (1ULL << (ARRAY_SIZE(key_fields) + i))))
-			return kterr_new(EINVAL, "no '%s' line", meta_fields[i].name);
+			return kterr_new(0, "no '%s' line", meta_fields[i].name);
 	warm_key_hash(&m->key, want);
 	if (strcmp(want, m->hash))
-		return kterr_new(EINVAL, "hash %s does not match its fields (%s)", m->hash, want);
+		return kterr_new(0, "hash %s does not match its fields (%s)", m->hash, want);
 	return NULL;
 }

@@ -210,15 +210,15 @@ static struct kterr *check(struct warm *w)
 	if (e)
 		return e;
 	if (size != w->meta.stream_bytes)
-		return kterr_new(EINVAL, "stream is %" PRIu64 " bytes, the metadata says %" PRIu64
+		return kterr_new(0, "stream is %" PRIu64 " bytes, the metadata says %" PRIu64
 				 " (truncated?)", size, w->meta.stream_bytes);
 	if (crc != w->meta.stream_crc)
-		return kterr_new(EINVAL, "stream's CRC is %08" PRIx32 ", the metadata says %08"
+		return kterr_new(0, "stream's CRC is %08" PRIx32 ", the metadata says %08"
 				 PRIx32 " (damaged)", crc, w->meta.stream_crc);
 	if (stat(w->ram, &st) < 0)
 		return kterr_errno("%s", w->ram);
 	if ((uint64_t)st.st_size != w->meta.ram_bytes)
-		return kterr_new(EINVAL, "ram is %lld bytes, the metadata says %" PRIu64
+		return kterr_new(0, "ram is %lld bytes, the metadata says %" PRIu64
 				 " (truncated?)", (long long)st.st_size, w->meta.ram_bytes);
 	return NULL;
 }
@@ -277,7 +277,7 @@ static void sweep(struct warm *w)
 static void busy(struct warm *w, const char *doing)
 {
 	w->mode = WARM_COLD;
-	w->why = kterr_new(EBUSY, "warm state %s: another ktcon is %s it: booting cold", w->dir,
+	w->why = kterr_new(0, "warm state %s: another ktcon is %s it: booting cold", w->dir,
 			   doing);
 }
 
@@ -323,7 +323,7 @@ void warm_refuse(struct warm *w, struct kterr *why)
 
 	kterr_free(why);
 	kterr_free(w->why);
-	w->why = kterr_new(ESTALE, "warm state %s: %s: booting cold and rebuilding it", w->dir,
+	w->why = kterr_new(0, "warm state %s: %s: booting cold and rebuilding it", w->dir,
 			   s ? s : "unusable");
 	free(s);
 	/* From shared to exclusive: flock drops the shared lock first, so
