@@ -9,6 +9,11 @@ tests_unit_test_wire_SOURCES = tests/unit/test_wire.c
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_wire_LDADD = $(UNIT_LDADD)
 
+check_PROGRAMS += tests/unit/test_warm
+tests_unit_test_warm_SOURCES = tests/unit/test_warm.c
+tests_unit_test_warm_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_warm_LDADD = $(UNIT_LDADD)
+
 INT_TESTS += tests/integration/boot.int tests/integration/shell.int
 EXTRA_DIST += tests/integration/lib.sh
 
