@@ -15,11 +15,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/wire.h"
-#include "vmm/qemu-argv.h"
-#include "vmm/warm-key.h"
-#include "vmm/warm.h"
+#include "vmm/machine/qemu-argv.h"
+#include "vmm/machine/warm-key.h"
+#include "vmm/machine/warm.h"
 
 static char root[] = "/tmp/ktcon-test-warm-XXXXXX";
 
