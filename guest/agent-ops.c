@@ -58,8 +58,8 @@ static struct kterr *op_set_timeout_scale(struct agent *a, const struct wire_msg
 	return NULL;
 }
 
-/* `resume realtime_ns=N`: this guest was just restored from a warm state
- * (the host's vmm/warm.h), stopped right after its first HELLO. Its
+/* `resume realtime_ns=N scale=F`: this guest was just restored from a warm state
+ * (the host's vmm/machine/warm.h), stopped right after its first HELLO. Its
  * CLOCK_REALTIME is the save's: set it to the host's, then say HELLO
  * again, fresh (uptime, cpus), before the reply, so the host takes the
  * guest as ready exactly as after a boot. The reply says how far the wall
@@ -79,6 +79,16 @@ static struct kterr *op_resume(struct agent *a, const struct wire_msg *req,
 	now.tv_nsec = (long)(ns % 1000000000);
 	if (clock_settime(CLOCK_REALTIME, &now) < 0)
 		return kterr_errno("resume: set the wall clock (clock_settime)");
+	/* The host's timeout scale, as set-timeout-scale would: the one on
+	 * the command line is the cold boot's. */
+	if (wire_get(req, "scale")) {
+		double f;
+
+		e = kt_scale_parse(wire_get(req, "scale"), "resume scale", &f);
+		if (e)
+			return e;
+		kt_scale_set(f, KT_SCALE_FLAG);
+	}
 	wire_put_i64(reply, "stepped_ms",
 		     (ns - ((int64_t)old.tv_sec * 1000000000 + old.tv_nsec)) / 1000000);
 	e = agent_send_hello(a, NULL);

@@ -30,8 +30,13 @@ EXTRA_PROGRAMS += tests/bench/bench-freeze
 tests_bench_bench_freeze_SOURCES = tests/bench/bench-freeze.c
 tests_bench_bench_freeze_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-freeze
-bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze
+EXTRA_PROGRAMS += tests/bench/bench-warm
+tests_bench_bench_warm_SOURCES = tests/bench/bench-warm.c
+tests_bench_bench_warm_LDADD = $(VMM_LIBS)
+CLEANFILES += tests/bench/bench-warm
+bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze tests/bench/bench-warm
 	./tests/bench/bench-boot -n 10 --cpus 2
+	./tests/bench/bench-warm -n 5 --cpus 2
 	./tests/bench/bench-ops -n 100 --cpus 2
 	./tests/bench/bench-freeze -n 30 --cpus 2
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-replay

@@ -248,9 +248,9 @@ static void fill_resume(struct wire_buf *b, void *ctx)
 {
 	struct timespec ts;
 
-	(void)ctx;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	wire_put_i64(b, "realtime_ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	wire_put_str(b, "scale", ctx);
 }
 
 static struct kterr *with_console(struct session *s, struct kterr *e)
@@ -290,7 +290,13 @@ static struct kterr *restore(const struct session_opts *o, struct session *s, st
 	}
 	s->link.on_log = o->on_log;
 	s->link.log_ctx = o->ctx;
-	e = agentlink_request(&s->link, "resume", fill_resume, NULL,
+	/* The scale its cold boot measured, unless the user set one; the
+	 * agent's is its cold boot's command line: resume gives it the one
+	 * in force now, with the time, in one round trip. */
+	if (s->m.accel == ACCEL_TCG)
+		kt_scale_set(w->meta.timeout_scale, KT_SCALE_AUTO);
+	snprintf(arg, sizeof(arg), "%g", kt_scale());
+	e = agentlink_request(&s->link, "resume", fill_resume, arg,
 			      o->boot_timeout_ms > 0 ? o->boot_timeout_ms :
 						       (int)kt_limit_ms(KT_LIM_GUEST_REQUEST),
 			      o->cancel, &r);
@@ -299,13 +305,6 @@ static struct kterr *restore(const struct session_opts *o, struct session *s, st
 	if (!e) {
 		wire_get_i64(r, "stepped_ms", &step);
 		s->t.clock_step_ms = step;
-		if (s->m.accel == ACCEL_TCG)
-			kt_scale_set(w->meta.timeout_scale, KT_SCALE_AUTO);
-		/* The agent's scale is its cold boot's command line: give it
-		 * the one in force now, always. */
-		snprintf(arg, sizeof(arg), "%g", kt_scale());
-		e = agentlink_request(&s->link, "set-timeout-scale", fill_scale, arg,
-				      (int)kt_limit_ms(KT_LIM_GUEST_REQUEST), NULL, &r);
 	}
 	if (e) {
 		e = with_console(s, kterr_wrap(e, "resume the restored guest"));
@@ -378,6 +377,7 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 		struct kterr *we = warm_prepare(o, s, &w);
 
 		warm = !we;
+		s->t.warm_ns = kt_now_ns();
 		if (we) {
 			we = kterr_wrap(we, "warm start off for this run");
 			note_err(o, we);

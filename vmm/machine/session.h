@@ -57,6 +57,7 @@ struct session_times {
 	uint64_t qemu_ns;		/* QEMU up, vCPUs released */
 	uint64_t kernel_init_ms;	/* guest uptime when the agent started */
 	uint64_t hello_ns;		/* HELLO received */
+	uint64_t warm_ns;		/* warm start: key made, state checked */
 	uint64_t save_ms;		/* a warm state saved: how long that took */
 	int64_t clock_step_ms;		/* restored: the guest's wall clock moved */
 };
