@@ -378,6 +378,41 @@ static void test_begin_saves_restores_and_refuses(void **state)
 	}
 }
 
+/* SAVE: the stream file is made in a temporary directory, which an
+ * unfinished save leaves to nobody; RESTORE: the saved stream, to read. */
+static void test_stream_fd(void **state)
+{
+	struct warm_key k;
+	struct warm w;
+	int fd = -1;
+	char *tmp;
+
+	(void)state;
+	fill_key(&k);
+	assert_null(warm_begin(&k, root, &w));
+	assert_int_equal(w.mode, WARM_SAVE);
+	assert_null(warm_stream_fd(&w, &fd));
+	assert_true(fd >= 0);
+	assert_non_null(w.tmp);
+	assert_non_null(strstr(w.tmp, "/.tmp-"));
+	assert_true(kt_is_dir(w.tmp));
+	tmp = strdup(w.tmp);
+	warm_end(&w);
+	assert_false(kt_exists(tmp));
+	free(tmp);
+	plant_state(&k, "stream-bytes", 12, 1 << 20);
+	assert_null(warm_begin(&k, root, &w));
+	assert_int_equal(w.mode, WARM_RESTORE);
+	assert_null(warm_stream_fd(&w, &fd));
+	{
+		char buf[16] = "";
+
+		assert_int_equal(read(fd, buf, sizeof(buf)), 12);
+		assert_memory_equal(buf, "stream-bytes", 12);
+	}
+	warm_end(&w);
+}
+
 /* The restoring QEMU waits for its state: -incoming defer, and -S. */
 static void test_qemu_argv_incoming(void **state)
 {
@@ -433,6 +468,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_key_make_from_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_saves_restores_and_refuses, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_stream_fd, setup, teardown),
 		cmocka_unit_test(test_qemu_argv_incoming),
 		cmocka_unit_test(test_env),
 	};

@@ -303,7 +303,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	spec.append_extra = o->append_extra;
 	spec.tsc_khz = tsc_host_khz();
 	spec.rundir = m->rundir;
-	spec.incoming = o->incoming != NULL;
+	spec.incoming = o->incoming;
 	e = qemu_argv_build(&spec, &argv);
 	if (e)
 		goto fail;
@@ -347,7 +347,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	 * virtio-serial port finds its host side connected, as it was when
 	 * saved, and the guest sees no change (warm.h). */
 	if (o->incoming) {
-		e = migrate_load(m->qmp, o->incoming, (int)kt_limit_ms(KT_LIM_BOOT));
+		e = migrate_load(m->qmp, o->state_fd, (int)kt_limit_ms(KT_LIM_BOOT));
 		if (e)
 			goto fail;
 		m->t.incoming_ns = kt_now_ns();

@@ -40,11 +40,13 @@ struct machine_opts {
 	 * inherits (a memfd: no name to strand); 0: initrd is a plain file. */
 	int initrd_fd;
 	const char *append_extra;	/* more kernel command line, or NULL */
+	/* With incoming: the migration stream, open for reading (migrate.h). */
+	int state_fd;
 	/* A warm start (warm.h): QEMU starts with -incoming defer, the RAM
-	 * from incoming_ram, the device state from the migration stream
-	 * incoming, and must be of version incoming_qemu (its QMP greeting,
-	 * "7.2.22"), or the start fails saying so. NULL: a cold boot. */
-	const char *incoming;
+	 * from incoming_ram, the device state from state_fd, and must be of
+	 * version incoming_qemu (its QMP greeting, "QEMU 7.2.22"), or the
+	 * start fails saying so. false: a cold boot. */
+	bool incoming;
 	const char *incoming_ram;
 	const char *incoming_qemu;
 	/* Console lines as they arrive (may be NULL); runs on the reader

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/kjson.h"
 #include "lib/util.h"
 #include "lib/wait.h"
 #include "vmm/machine/qmp.h"
@@ -19,29 +18,15 @@ static struct kterr *ignore_shared(struct qmp *q)
 			   "\"state\":true}]}", NULL);
 }
 
-/* {"uri": "exec:CMD 'PATH'"} */
-static struct kterr *uri_args(const char *cmd, const char *path, char **out)
-{
-	struct json_object *o, *s;
-	char *uri;
+#define FD_NAME "ktcon-state"
 
-	if (strchr(path, '\''))
-		return kterr_hint(kterr_new(EINVAL, "path %s holds a single quote", path),
-				  "QEMU 7.2 migrates to a file through a shell command");
-	uri = kt_strfmt("exec:%s '%s'", cmd, path);
-	o = json_object_new_object();
-	s = uri ? kjson_string(uri) : NULL;
-	free(uri);
-	if (!o || !s) {
-		json_object_put(o);
-		json_object_put(s);
-		return kterr_new(ENOMEM, "migration arguments");
-	}
-	json_object_object_add(o, "uri", s);
-	*out = strdup(kjson_text(o));
-	json_object_put(o);
-	return *out ? NULL : kterr_new(ENOMEM, "migration arguments");
+/* Hand QEMU the stream's descriptor under FD_NAME (getfd). */
+static struct kterr *give_fd(struct qmp *q, int fd)
+{
+	return qmp_execute_fd(q, "getfd", "{\"fdname\":\"" FD_NAME "\"}", fd, NULL);
 }
+
+static const char uri_args[] = "{\"uri\":\"fd:" FD_NAME "\"}";
 
 /* Poll query-migrate until it completes or fails. */
 static struct kterr *wait_done(struct qmp *q, const char *what, int timeout_ms)
@@ -75,34 +60,30 @@ static struct kterr *wait_done(struct qmp *q, const char *what, int timeout_ms)
 	}
 }
 
-struct kterr *migrate_save(struct qmp *q, const char *path, int timeout_ms)
+struct kterr *migrate_save(struct qmp *q, int fd, int timeout_ms)
 {
-	char *args = NULL;
-	struct kterr *e = uri_args("cat >", path, &args);
+	struct kterr *e = qmp_execute(q, "stop", NULL, NULL);
 
-	if (!e)
-		e = qmp_execute(q, "stop", NULL, NULL);
 	if (!e)
 		e = ignore_shared(q);
 	if (!e)
-		e = qmp_execute(q, "migrate", args, NULL);
+		e = give_fd(q, fd);
+	if (!e)
+		e = qmp_execute(q, "migrate", uri_args, NULL);
 	if (!e)
 		e = wait_done(q, "write the machine state", timeout_ms);
-	free(args);
-	return kterr_wrap(e, "save the machine state to %s", path);
+	return kterr_wrap(e, "save the machine state");
 }
 
-struct kterr *migrate_load(struct qmp *q, const char *path, int timeout_ms)
+struct kterr *migrate_load(struct qmp *q, int fd, int timeout_ms)
 {
-	char *args = NULL;
-	struct kterr *e = uri_args("cat", path, &args);
+	struct kterr *e = ignore_shared(q);
 
 	if (!e)
-		e = ignore_shared(q);
+		e = give_fd(q, fd);
 	if (!e)
-		e = qmp_execute(q, "migrate-incoming", args, NULL);
+		e = qmp_execute(q, "migrate-incoming", uri_args, NULL);
 	if (!e)
 		e = wait_done(q, "load the machine state", timeout_ms);
-	free(args);
-	return kterr_wrap(e, "restore the machine state from %s", path);
+	return kterr_wrap(e, "restore the machine state");
 }

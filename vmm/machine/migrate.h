@@ -16,12 +16,13 @@
 
 struct qmp;
 
-/* Stop the VM and write its device state to path; returns once QEMU says
- * the migration completed (the VM stays stopped: `cont` resumes it). */
-struct kterr *migrate_save(struct qmp *q, const char *path, int timeout_ms);
+/* Stop the VM and write its device state to fd (a file opened for
+ * writing); returns once QEMU says the
+ * migration completed (the VM stays stopped: `cont` resumes it). */
+struct kterr *migrate_save(struct qmp *q, int fd, int timeout_ms);
 
-/* In a QEMU started with -incoming defer: read the device state from
- * path; returns once it is loaded (the VM paused, for `cont`). */
-struct kterr *migrate_load(struct qmp *q, const char *path, int timeout_ms);
+/* In a QEMU started with -incoming defer: read the device state from fd;
+ * returns once it is loaded (the VM paused, for `cont`). */
+struct kterr *migrate_load(struct qmp *q, int fd, int timeout_ms);
 
 #endif

@@ -276,10 +276,12 @@ static struct kterr *restore(const struct session_opts *o, struct session *s, st
 	struct kterr *e;
 
 	machine_opts_of(o, s, &mo);
-	mo.incoming = w->stream;
+	mo.incoming = true;
 	mo.incoming_ram = w->ram;
 	mo.incoming_qemu = w->meta.qemu_version;
-	e = machine_start(&mo, &s->m);
+	e = warm_stream_fd(w, &mo.state_fd);
+	if (!e)
+		e = machine_start(&mo, &s->m);
 	if (e)
 		return e;
 	s->t.qemu_ns = s->m.t.ready_ns;
@@ -358,7 +360,7 @@ static void save(const struct session_opts *o, struct session *s, struct warm *w
 struct kterr *session_boot(const struct session_opts *o, struct session *s)
 {
 	struct machine_opts mo;
-	struct warm w = { .lock_fd = -1 };
+	struct warm w = { .lock_fd = -1, .fd = -1 };
 	bool warm = false;
 	struct kterr *e;
 
@@ -403,6 +405,19 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 		note_err(o, w.why);
 
 	machine_opts_of(o, s, &mo);
+	if (warm && w.mode == WARM_SAVE) {
+		/* The stream file, made now: a state that cannot be written
+		 * is said before the boot, not after. */
+		int fd;
+		struct kterr *we = warm_stream_fd(&w, &fd);
+
+		if (we) {
+			we = kterr_wrap(we, "warm state %s: not saved", w.dir);
+			note_err(o, we);
+			kterr_free(we);
+			w.mode = WARM_COLD;
+		}
+	}
 	e = machine_start(&mo, &s->m);
 	if (e)
 		goto fail;

@@ -286,7 +286,7 @@ struct kterr *warm_begin(const struct warm_key *k, const char *root, struct warm
 	struct kterr *e;
 
 	memset(w, 0, sizeof(*w));
-	w->lock_fd = -1;
+	w->lock_fd = w->fd = -1;
 	w->mode = WARM_COLD;
 	w->key = *k;
 	warm_key_hash(k, w->hash);
@@ -323,6 +323,9 @@ void warm_refuse(struct warm *w, struct kterr *why)
 
 	kterr_free(why);
 	kterr_free(w->why);
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
 	w->why = kterr_new(0, "warm state %s: %s: booting cold and rebuilding it", w->dir,
 			   s ? s : "unusable");
 	free(s);
@@ -339,6 +342,13 @@ void warm_refuse(struct warm *w, struct kterr *why)
 
 void warm_end(struct warm *w)
 {
+	if (w->fd >= 0)
+		close(w->fd);
+	/* A save that did not finish: its directory goes (we hold the
+	 * lock, so it is ours). */
+	if (w->tmp)
+		kterr_free(kt_rm_rf(w->tmp));
+	free(w->tmp);
 	if (w->lock_fd >= 0)
 		close(w->lock_fd);
 	kterr_free(w->why);
@@ -347,7 +357,7 @@ void warm_end(struct warm *w)
 	free(w->stream);
 	free(w->ram);
 	memset(w, 0, sizeof(*w));
-	w->lock_fd = -1;
+	w->lock_fd = w->fd = -1;
 }
 
 /* ---- RAM ---- */
@@ -469,27 +479,67 @@ out:
 
 /* ---- saving ---- */
 
+struct kterr *warm_stream_fd(struct warm *w, int *fd)
+{
+	char *stream = NULL;
+
+	if (w->fd >= 0) {
+		*fd = w->fd;
+		return NULL;
+	}
+	if (w->mode == WARM_RESTORE) {
+		w->fd = open(w->stream, O_RDONLY | O_CLOEXEC);
+		if (w->fd < 0)
+			return kterr_errno("open %s", w->stream);
+		*fd = w->fd;
+		return NULL;
+	}
+	if (w->mode != WARM_SAVE)
+		return kterr_new(EPERM, "not holding the lock of %s", w->dir);
+	w->tmp = kt_strfmt("%s/.tmp-%s-%d-%llx", w->root, w->hash, (int)getpid(),
+			   (unsigned long long)kt_now_ns());
+	if (!w->tmp)
+		return kterr_new(ENOMEM, "warm state paths");
+	if (mkdir(w->tmp, 0755) < 0) {
+		struct kterr *e = kterr_errno("create %s", w->tmp);
+
+		free(w->tmp);
+		w->tmp = NULL;
+		return e;
+	}
+	stream = kt_path_join(w->tmp, WARM_STREAM);
+	w->fd = stream ? open(stream, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+	if (w->fd < 0) {
+		struct kterr *e = stream ? kterr_errno("create %s", stream) :
+					   kterr_new(ENOMEM, "path");
+
+		free(stream);
+		return e;
+	}
+	free(stream);
+	*fd = w->fd;
+	return NULL;
+}
+
 struct kterr *warm_save(struct warm *w, struct qmp *q, const struct guestmem *gm,
 			struct warm_meta *m)
 {
-	char *tmp = kt_strfmt("%s/.tmp-%s-%d-%llx", w->root, w->hash, (int)getpid(),
-			      (unsigned long long)kt_now_ns());
-	char *stream = tmp ? kt_path_join(tmp, WARM_STREAM) : NULL;
-	char *ram = tmp ? kt_path_join(tmp, WARM_RAM) : NULL;
-	char *meta = tmp ? kt_path_join(tmp, WARM_META) : NULL;
+	char *stream = w->tmp ? kt_path_join(w->tmp, WARM_STREAM) : NULL;
+	char *ram = w->tmp ? kt_path_join(w->tmp, WARM_RAM) : NULL;
+	char *meta = w->tmp ? kt_path_join(w->tmp, WARM_META) : NULL;
 	char *text = NULL;
 	struct kterr *e = NULL;
 
-	if (w->mode != WARM_SAVE)
-		e = kterr_new(EPERM, "not holding the lock of %s", w->dir);
-	else if (!tmp || !stream || !ram || !meta)
+	if (w->mode != WARM_SAVE || !w->tmp || w->fd < 0)
+		e = kterr_new(EPERM, "no stream file open for %s", w->dir);
+	else if (!stream || !ram || !meta)
 		e = kterr_new(ENOMEM, "warm state paths");
-	if (!e && mkdir(tmp, 0755) < 0)
-		e = kterr_errno("create %s", tmp);
 	if (!e)
-		e = migrate_save(q, stream, (int)kt_limit_ms(KT_LIM_BOOT));
+		e = migrate_save(q, w->fd, (int)kt_limit_ms(KT_LIM_BOOT));
 	if (!e)
 		e = crc_file(stream, &m->stream_bytes, &m->stream_crc);
+	if (!e && m->stream_bytes == 0)
+		e = kterr_new(EIO, "QEMU wrote an empty stream");
 	if (!e)
 		e = save_ram(gm, ram, &m->ram_data_bytes);
 	if (!e) {
@@ -501,14 +551,16 @@ struct kterr *warm_save(struct warm *w, struct qmp *q, const struct guestmem *gm
 		if (!text)
 			e = kterr_new(ENOMEM, "warm state metadata");
 	}
+	/* The metadata last: a directory with it is whole. */
 	if (!e)
 		e = kt_write_file(meta, text, strlen(text));
-	if (!e && rename(tmp, w->dir) < 0)
-		e = kterr_errno("rename %s to %s", tmp, w->dir);
-	if (e && tmp)
-		kterr_free(kt_rm_rf(tmp));
+	if (!e && rename(w->tmp, w->dir) < 0)
+		e = kterr_errno("rename %s to %s", w->tmp, w->dir);
+	if (!e) {
+		free(w->tmp);
+		w->tmp = NULL;
+	}
 	free(text);
-	free(tmp);
 	free(stream);
 	free(ram);
 	free(meta);

@@ -46,6 +46,8 @@ struct warm {
 	char *dir;		/* root/<hash> */
 	char *stream, *ram;	/* its files */
 	int lock_fd;
+	int fd;			/* the stream QEMU inherits (warm_stream_fd) */
+	char *tmp;		/* SAVE: the directory being written */
 	struct warm_key key;
 	char hash[17];
 	struct warm_meta meta;	/* RESTORE: the saved metadata, checked */
@@ -78,9 +80,14 @@ struct kterr *warm_root(const char *bzimage, char **root);
  * (w->why says why), removed, and rebuilt (mode SAVE). */
 struct kterr *warm_begin(const struct warm_key *k, const char *root, struct warm *w);
 
-/* SAVE: the stopped machine's state (stream through QMP, RAM from gm),
- * with the metadata m (its key, hash and sizes are filled here), into a
- * temporary directory renamed into place. */
+/* The migration stream's descriptor (migrate.h): RESTORE, the saved
+ * stream to read (machine_opts' state_fd); SAVE, a new stream in a
+ * temporary directory (created here) for QEMU to write. */
+struct kterr *warm_stream_fd(struct warm *w, int *fd);
+
+/* SAVE: the stopped machine's state (stream through QMP to the
+ * descriptor of warm_stream_fd, RAM from gm), with the metadata m (its
+ * key, hash and sizes are filled here), renamed into place. */
 struct kterr *warm_save(struct warm *w, struct qmp *q, const struct guestmem *gm,
 			struct warm_meta *m);
 
