@@ -375,6 +375,9 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	s->t.initramfs_ns = kt_now_ns();
 	s->cancel = o->cancel;
 
+	if (o->warm && o->shell)
+		note(o, "warm start is not used with a shell (its guest boots with ktcon.shell=1): "
+		     "booting cold");
 	if (o->warm && !o->shell) {
 		struct kterr *we = warm_prepare(o, s, &w);
 
