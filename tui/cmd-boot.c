@@ -359,8 +359,12 @@ static int cmd_boot_exec(int argc, char **argv)
 	printf("  initramfs built    %8s\n",
 	       kt_fmt_duration(s.t.initramfs_ns - s.t.start_ns, d1, sizeof(d1)));
 	printf("  qemu started       %8s\n", kt_fmt_duration(s.t.qemu_ns - s.t.start_ns, d1, sizeof(d1)));
-	printf("  kernel to /init    %8s  (guest uptime when the agent started)\n",
-	       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
+	if (s.start == SESSION_RESTORED)
+		printf("  guest uptime       %8s  (restored: its cold boot's, continued)\n",
+		       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
+	else
+		printf("  kernel to /init    %8s  (guest uptime when the agent started)\n",
+		       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
 	printf("  agent HELLO        %8s\n", kt_fmt_duration(s.t.hello_ns - s.t.start_ns, d3, sizeof(d3)));
 	if (h->scheduler[0])
 		printf("  sched_ext          %s under %s\n", h->sched_ext, h->scheduler);
