@@ -427,7 +427,7 @@ static struct kterr *save_ram(const struct guestmem *gm, const char *path, uint6
 /* Through a buffer and pwrite(2) into the memfd rather than read(2)
  * straight into its mapping: tmpfs allocates the pages in the write
  * instead of taking a fault per page (measured here on a 59 MiB state:
- * about 40% less time; a MAP_PRIVATE copy-on-write mapping of the file is
+ * 25-60% less time; a MAP_PRIVATE copy-on-write mapping of the file is
  * not an option, as x-ignore-shared needs share=on and host introspection
  * needs to see the guest's writes). */
 #define LOAD_CHUNK (1u << 20)
