@@ -62,6 +62,7 @@ static void fill_meta(struct warm_meta *m)
 	m->stream_bytes = 10;
 	m->stream_crc = 0xdeadbeef;
 	m->ram_bytes = 1 << 20;
+	m->ram_sum = 0x0123456789abcdefULL;
 	strcpy(m->hello_release, "6.12.117-ktcon");
 }
 
@@ -129,6 +130,7 @@ static void test_meta_round_trip(void **state)
 	assert_true(back.timeout_scale == 1.5);
 	assert_int_equal(back.stream_crc, 0xdeadbeef);
 	assert_int_equal(back.ram_bytes, 1 << 20);
+	assert_true(back.ram_sum == 0x0123456789abcdefULL);
 	assert_string_equal(back.hello_release, "6.12.117-ktcon");
 	assert_null(warm_key_compare(&back.key, &m.key));
 	free(text);
@@ -413,6 +415,52 @@ static void test_stream_fd(void **state)
 	warm_end(&w);
 }
 
+/* The RAM checksum: holes and written zeros alike, pieces in any order;
+ * a changed byte or a byte moved is another sum, and a load that finds
+ * one says so. */
+static void test_ram_sum_and_damaged_ram(void **state)
+{
+	static uint8_t page[3][4096];
+	uint64_t whole, parts, copied;
+	char *path = kt_path_join(root, "ram");
+	struct guestmem gm;
+	int fd;
+
+	(void)state;
+	memset(page, 0, sizeof(page));
+	memcpy(page[0] + 100, "kernel", 6);
+	memcpy(page[2] + 8, "agent", 5);
+	whole = warm_ram_sum(page[0], sizeof(page), 0);
+	assert_true(whole != 0);
+	/* the zero page left out, the pieces summed backwards */
+	parts = warm_ram_sum(page[2], 4096, 8192) + warm_ram_sum(page[0], 4096, 0);
+	assert_true(whole == parts);
+	/* the same bytes at another offset: another sum */
+	assert_true(warm_ram_sum(page[0], 4096, 4096) != warm_ram_sum(page[0], 4096, 0));
+
+	/* A RAM file with a hole between its two pages loads, and a byte
+	 * changed in it is caught. */
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	assert_int_equal(pwrite(fd, page[0], 4096, 0), 4096);
+	assert_int_equal(pwrite(fd, page[2], 4096, 8192), 4096);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	assert_null(guestmem_create(&gm, 1 << 20));
+	assert_null(warm_load_ram(path, &gm, whole, &copied));
+	assert_memory_equal(gm.base + 100, "kernel", 6);
+	assert_memory_equal(gm.base + 8192 + 8, "agent", 5);
+	guestmem_destroy(&gm);
+	assert_int_equal(pwrite(fd, "K", 1, 100), 1);
+	assert_null(guestmem_create(&gm, 1 << 20));
+	struct kterr *e = warm_load_ram(path, &gm, whole, &copied);
+	assert_non_null(e);
+	assert_true(kterr_contains(e, "the metadata says"));
+	assert_true(kterr_contains(e, "(damaged)"));
+	kterr_free(e);
+	guestmem_destroy(&gm);
+	close(fd);
+	free(path);
+}
+
 /* The restoring QEMU waits for its state: -incoming defer, and -S. */
 static void test_qemu_argv_incoming(void **state)
 {
@@ -469,6 +517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_begin_saves_restores_and_refuses, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stream_fd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ram_sum_and_damaged_ram, setup, teardown),
 		cmocka_unit_test(test_qemu_argv_incoming),
 		cmocka_unit_test(test_env),
 	};

@@ -285,7 +285,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	if (e)
 		goto fail;
 	if (o->incoming_ram) {
-		e = warm_load_ram(o->incoming_ram, &m->ram, &m->t.ram_copied);
+		e = warm_load_ram(o->incoming_ram, &m->ram, o->incoming_ram_sum, &m->t.ram_copied);
 		if (e)
 			goto fail;
 		m->t.ram_ns = kt_now_ns();

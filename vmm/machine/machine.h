@@ -48,6 +48,7 @@ struct machine_opts {
 	 * start fails saying so. false: a cold boot. */
 	bool incoming;
 	const char *incoming_ram;
+	uint64_t incoming_ram_sum;	/* its checksum (warm_ram_sum) */
 	const char *incoming_qemu;
 	/* Console lines as they arrive (may be NULL); runs on the reader
 	 * thread. */

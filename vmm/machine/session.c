@@ -278,6 +278,7 @@ static struct kterr *restore(const struct session_opts *o, struct session *s, st
 	machine_opts_of(o, s, &mo);
 	mo.incoming = true;
 	mo.incoming_ram = w->ram;
+	mo.incoming_ram_sum = w->meta.ram_sum;
 	mo.incoming_qemu = w->meta.qemu_version;
 	e = warm_stream_fd(w, &mo.state_fd);
 	if (!e)

@@ -77,6 +77,7 @@ static const struct meta_field {
 	MN(stream_crc, V_HEX32, true),
 	MN(ram_bytes, V_U64, true),
 	MN(ram_data_bytes, V_U64, false),
+	MN(ram_sum, V_U64, true),
 	MS(hello_agent, false),
 	MS(hello_release, false),
 	MS(hello_cpus_online, false),

@@ -53,6 +53,7 @@ struct warm_meta {
 	uint32_t stream_crc;		/* CRC-32C of the migration stream */
 	uint64_t ram_bytes;		/* the RAM file's size (the guest's memory) */
 	uint64_t ram_data_bytes;	/* of which written (not holes) */
+	uint64_t ram_sum;		/* warm_ram_sum over the RAM's words */
 	/* The agent's HELLO at the save, for the record (a restored agent
 	 * sends a fresh one). */
 	char hello_agent[32];

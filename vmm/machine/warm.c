@@ -362,6 +362,28 @@ void warm_end(struct warm *w)
 
 /* ---- RAM ---- */
 
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return x;
+}
+
+uint64_t warm_ram_sum(const uint8_t *p, size_t len, uint64_t off)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (w)
+			sum += mix64(w ^ ((off + i) * 0x9e3779b97f4a7c15ULL));
+	}
+	return sum;
+}
+
 static bool zero_page(const uint8_t *p)
 {
 	static const uint8_t zero[WARM_PAGE];
@@ -387,13 +409,14 @@ static struct kterr *write_all(int fd, const uint8_t *p, size_t len, off_t off)
 
 /* The RAM, sparse: the memfd's holes (pages the guest never touched) and
  * its zero pages are not written. */
-static struct kterr *save_ram(const struct guestmem *gm, const char *path, uint64_t *data)
+static struct kterr *save_ram(const struct guestmem *gm, const char *path, uint64_t *data,
+			      uint64_t *sum)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	off_t pos = 0, end = (off_t)gm->size;
 	struct kterr *e = NULL;
 
-	*data = 0;
+	*data = *sum = 0;
 	if (fd < 0)
 		return kterr_errno("create %s", path);
 	while (!e && pos < end) {
@@ -412,6 +435,7 @@ static struct kterr *save_ram(const struct guestmem *gm, const char *path, uint6
 			if (run > p) {
 				e = write_all(fd, gm->base + p, (size_t)(run - p), p);
 				*data += (uint64_t)(run - p);
+				*sum += warm_ram_sum(gm->base + p, (size_t)(run - p), (uint64_t)p);
 			}
 			p = run + WARM_PAGE;
 		}
@@ -432,8 +456,10 @@ static struct kterr *save_ram(const struct guestmem *gm, const char *path, uint6
  * needs to see the guest's writes). */
 #define LOAD_CHUNK (1u << 20)
 
-struct kterr *warm_load_ram(const char *path, struct guestmem *gm, uint64_t *copied)
+struct kterr *warm_load_ram(const char *path, struct guestmem *gm, uint64_t want_sum,
+			    uint64_t *copied)
 {
+	uint64_t sum = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	off_t pos = 0, end = (off_t)gm->size;
 	uint8_t *buf = malloc(LOAD_CHUNK);
@@ -465,11 +491,15 @@ struct kterr *warm_load_ram(const char *path, struct guestmem *gm, uint64_t *cop
 				break;
 			}
 			e = write_all(gm->fd, buf, (size_t)n, p);
+			sum += warm_ram_sum(buf, (size_t)n, (uint64_t)p);
 			p += n;
 			*copied += (uint64_t)n;
 		}
 		pos = h;
 	}
+	if (!e && sum != want_sum)
+		e = kterr_new(0, "ram's checksum is %016" PRIx64 ", the metadata says %016" PRIx64
+			      " (damaged)", sum, want_sum);
 out:
 	free(buf);
 	if (fd >= 0)
@@ -541,7 +571,7 @@ struct kterr *warm_save(struct warm *w, struct qmp *q, const struct guestmem *gm
 	if (!e && m->stream_bytes == 0)
 		e = kterr_new(EIO, "QEMU wrote an empty stream");
 	if (!e)
-		e = save_ram(gm, ram, &m->ram_data_bytes);
+		e = save_ram(gm, ram, &m->ram_data_bytes, &m->ram_sum);
 	if (!e) {
 		m->key = w->key;
 		memcpy(m->hash, w->hash, sizeof(m->hash));

@@ -91,8 +91,16 @@ struct kterr *warm_stream_fd(struct warm *w, int *fd);
 struct kterr *warm_save(struct warm *w, struct qmp *q, const struct guestmem *gm,
 			struct warm_meta *m);
 
-/* RESTORE: copy the saved RAM into gm (only its data: holes stay holes). */
-struct kterr *warm_load_ram(const char *path, struct guestmem *gm, uint64_t *copied);
+/* A checksum of RAM bytes p[0..len) at file offset off (both 8-byte
+ * aligned): a sum over the non-zero 64-bit words, each mixed with its
+ * offset, so holes and written zeros count the same and the order the
+ * pieces are summed in does not matter. Chain by adding. */
+uint64_t warm_ram_sum(const uint8_t *p, size_t len, uint64_t off);
+
+/* RESTORE: copy the saved RAM into gm (only its data: holes stay holes);
+ * fails, saying so, when the copy's checksum is not want_sum. */
+struct kterr *warm_load_ram(const char *path, struct guestmem *gm, uint64_t want_sum,
+			    uint64_t *copied);
 
 /* Give up on a state a restore could not use: drop it (when the lock can
  * be had) and switch to SAVE, or to COLD. */
