@@ -156,7 +156,7 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:X:sx:FP:S:A:OQ:vWCh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:X:sx:FP:S:A:OQ:vh", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {

@@ -116,7 +116,7 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 	optind = 1;
 	opterr = 0;
 	e = warm_env(&a->so.warm);
-	while (!e && (c = getopt_long(argc, argv, "c:t:m:k:a:S:A:P:Q:r:R:X:WCh", opts, NULL)) != -1) {
+	while (!e && (c = getopt_long(argc, argv, "c:t:m:k:a:S:A:P:Q:r:R:X:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cpus = optarg; break;
 		case 't': topo = optarg; break;

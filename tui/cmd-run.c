@@ -40,6 +40,9 @@
 #include "vmm/machine/session.h"
 #include "vmm/machine/teardown.h"
 #include "lib/kjson.h"
+#include "engine/timeline.h"
+#include "engine/trace-tef.h"
+#include "tui/run-timeline.h"
 #include "vmm/machine/warm.h"
 
 /* Whether `ktcon run` starts guests warm when neither --warm, --cold nor
@@ -49,6 +52,7 @@
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
 	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
+	"                 [--sample-rate HZ | --no-timeline] [--trace FILE]\n"
 	"                 [--warm | --cold] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
@@ -56,6 +60,12 @@ static const char usage_text[] =
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
 	"yet are listed as PENDING and do not make the run fail. --timeout-scale F\n"
 	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n"
+	"While a recipe runs the host samples the guest's runqueues, sched_ext, IRQ rate\n"
+	"and worker progress without pausing it, at --sample-rate HZ (1-100, default 10),\n"
+	"into a timeline with every step, op, attach, exit, freeze and watch fire: the\n"
+	"\"timeline\" member of each recipe in --json. --no-timeline: none. --trace FILE:\n"
+	"the timelines as a Trace Event Format file (Perfetto, chrome://tracing), one\n"
+	"process per recipe, a track per CPU.\n"
 	"--warm: start each guest from the saved ready state of its kernel, vm line\n"
 	"and initramfs (the first run boots and saves it); --cold: always boot.\n"
 	"KTCON_WARM=1 or 0 sets the default (ktcon(1), WARM START).\n"
@@ -73,6 +83,8 @@ struct run_opts {
 	bool tap, allow_pending, verbose;
 	bool warm;		/* --warm / --cold / KTCON_WARM */
 	int jobs;
+	unsigned rate_hz;	/* 0: --no-timeline */
+	const char *trace;
 };
 
 struct job {
@@ -92,6 +104,7 @@ struct job {
 	} *fired;
 	size_t nfired;
 	pthread_mutex_t fire_lock;
+	struct kt_timeline *tl;	/* kept for --json and --trace; NULL: none */
 };
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -324,6 +337,8 @@ static void on_watch_fire(void *ctx, const struct intro_fire *f)
 
 	if (j->x)
 		kt_exec_guest_event(j->x, &ev);
+	if (j->tl)	/* every fire, at its time (the engine tells some) */
+		kt_timeline_event(j->tl, KT_TL_WATCH_FIRE, f->symbol, 0);
 	/* The results keep the last capture of each watch (they overwrite
 	 * under the tag, as the seed says) and count the fires. */
 	pthread_mutex_lock(&j->fire_lock);
@@ -544,7 +559,18 @@ static void run_one(struct job *j)
 	if (atomic_load(&stop_sig))	/* came before the signal thread could see x */
 		kt_exec_interrupt(x);
 	pthread_mutex_unlock(&x_lock);
+	struct run_timeline rt;
+	struct kterr *te = run_timeline_start(&rt, j->o->rate_hz, s.link.hello.cpus, in, x, ev,
+						s.link.hello.scheduler);
+	if (te) {	/* the run goes on without one, and says so */
+		char *m = kterr_strdup(te);
+		say(j, "  warn         no timeline: %s\n", m ? m : "?");
+		free(m);
+		kterr_free(te);
+	}
+	j->tl = rt.tl;
 	e = kt_exec_run(x);
+	run_timeline_stop(&rt);
 	guestlink_route_events(&s.link, NULL);
 	const struct kt_results *res = kt_exec_results(x);
 	j->json = capture(kt_results_json, res);
@@ -617,6 +643,9 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
+		{ "sample-rate", required_argument, NULL, 'R' },
+		{ "no-timeline", no_argument, NULL, 'N' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "warm", no_argument, NULL, 'W' },
 		{ "cold", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -627,6 +656,8 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
+	o->rate_hz = KT_TL_DEFAULT_HZ;
+	bool no_timeline = false;
 	o->warm = RUN_WARM_DEFAULT;
 	we = warm_env(&o->warm);
 	if (we)
@@ -634,7 +665,7 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "k:a:J:tj:PvX:WCh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:a:J:tj:PvX:h", opts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
 		switch (c) {
@@ -654,6 +685,18 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
 		case 'X': e = kt_scale_from_flag(optarg); break;
+		case 'R': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < KT_TL_MIN_HZ || n > KT_TL_MAX_HZ)
+				e = kterr_new(EINVAL, "--sample-rate '%s' is not a rate in Hz (%d-%d)",
+					      optarg, KT_TL_MIN_HZ, KT_TL_MAX_HZ);
+			o->rate_hz = (unsigned)n;
+			break;
+		}
+		case 'N': no_timeline = true; break;
+		case 'T': o->trace = optarg; break;
 		case 'W': o->warm = true; break;
 		case 'C': o->warm = false; break;
 		case 'h': *help = true; break;
@@ -663,9 +706,40 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		if (e)
 			return e;
 	}
+	if (no_timeline)
+		o->rate_hz = 0;
+	if (no_timeline && o->trace)
+		return kterr_hint(kterr_new(EINVAL, "--trace %s needs the timeline that --no-timeline "
+					    "turns off", o->trace), "drop one of them");
 	if (optind >= argc && !*help)
 		return kterr_new(EINVAL, "no recipe given");
 	return NULL;
+}
+
+/* --trace: every recipe's timeline, one process each; frees them. */
+static void write_trace(const struct run_opts *o, struct job *jobs, size_t n)
+{
+	const struct kt_timeline **tls = calloc(n ? n : 1, sizeof(*tls));
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	FILE *f = NULL;
+
+	if (o->trace && tls && names && !(f = fopen(o->trace, "w")))
+		fprintf(stderr, "ktcon run: cannot write %s: %s\n", o->trace, strerror(errno));
+	if (f) {
+		for (size_t i = 0; i < n; i++) {
+			tls[i] = jobs[i].tl;
+			names[i] = jobs[i].path;
+		}
+		kt_tef_write(f, tls, names, n);
+		if (fclose(f))
+			fprintf(stderr, "ktcon run: writing %s: %s\n", o->trace, strerror(errno));
+	}
+	for (size_t i = 0; i < n; i++) {
+		kt_timeline_free(jobs[i].tl);
+		jobs[i].tl = NULL;
+	}
+	free(tls);
+	free(names);
 }
 
 static int cmd_run_exec(int argc, char **argv)
@@ -738,6 +812,11 @@ static int cmd_run_exec(int argc, char **argv)
 				fputs("null", jf);
 			fprintf(jf, ", \"results\": %s, \"watch_fires\": ", j->json ? j->json : "null");
 			write_fires(jf, j);
+			fputs(", \"timeline\": ", jf);
+			if (j->tl)
+				kt_timeline_json(j->tl, jf);
+			else
+				fputs("null", jf);
 			fputc('}', jf);
 		}
 		free(j->why);
@@ -750,6 +829,7 @@ static int cmd_run_exec(int argc, char **argv)
 		fputs("\n]\n", jf);
 		fclose(jf);
 	}
+	write_trace(&o, p.jobs, p.n);
 	int sig = atomic_load(&stop_sig);
 	if (o.tap && sig)	/* TAP's word for a run that stopped short */
 		printf("Bail out! interrupted by %s\n", sig_name(sig));
@@ -774,7 +854,8 @@ static int cmd_run_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_run_entry = {
 	.name = "run",
-	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] RECIPE...",
+	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] "
+		 "[--sample-rate HZ|--no-timeline] [--trace FILE] [--warm|--cold] RECIPE...",
 	.summary = "replay recipes headless on fresh guests and report",
 	.exec = cmd_run_exec,
 };
