@@ -320,6 +320,19 @@ static void on_guest_log(const char *line, void *ctx)
 		say(j, "  [agent] %s\n", line);
 }
 
+/* ktcon's own notes while a guest starts (a warm state restored, saved or
+ * refused): on stderr, as "ktcon: ...", clear of the status line. */
+static void on_note(const char *line, void *ctx)
+{
+	(void)ctx;
+	pthread_mutex_lock(&out_lock);
+	run_status_pause(status);
+	fprintf(stderr, "ktcon: %s\n", line);
+	fflush(stderr);
+	run_status_resume(status);
+	pthread_mutex_unlock(&out_lock);
+}
+
 static void on_host_log(void *ctx, const char *line)
 {
 	struct job *j = ctx;
@@ -519,6 +532,7 @@ static void run_one(struct job *j)
 	so.ctx = j;
 	so.cancel = &stop_boot;
 	so.warm = j->o->warm;
+	so.on_note = on_note;
 	e = session_boot(&so, &s);
 	if (e && atomic_load(&stop_sig)) {
 		j->why = interrupted_why(" while the guest booted", NULL);
