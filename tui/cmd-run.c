@@ -53,13 +53,19 @@
 #include "engine/timeline.h"
 #include "engine/trace-tef.h"
 #include "tui/run-timeline.h"
+#include "vmm/machine/warm.h"
+
+/* Whether `ktcon run` starts guests warm when neither --warm, --cold nor
+ * KTCON_WARM says (see doc/ktcon.1, WARM START). */
+#define RUN_WARM_DEFAULT false
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
 	"                 [--junit FILE] [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
 	"                 [--sample-rate HZ | --no-timeline] [--trace FILE]\n"
 	"                 [--shard K/N [--timings FILE]] [--list]\n"
-	"                 [--scheduler NAME] [--scheduler-args ARGS] [--plot DIR] RECIPE...\n"
+	"                 [--scheduler NAME] [--scheduler-args ARGS] [--plot DIR]\n"
+	"                 [--warm | --cold] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
@@ -76,6 +82,9 @@ static const char usage_text[] =
 	"names (its header's `scheduler`, else its first attach-scheduler);\n"
 	"--scheduler-args ARGS replaces the arguments of every attach. --plot DIR\n"
 	"writes an SVG timeline per recipe (when the results have a timeline).\n"
+	"--warm: start each guest from the saved ready state of its kernel, vm line\n"
+	"and initramfs (the first run boots and saves it); --cold: always boot.\n"
+	"KTCON_WARM=1 or 0 sets the default (ktcon(1), WARM START).\n"
 	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
 	"INTERRUPTED), exit 128+N; a second signal exits at once.\n"
 	"--junit FILE: JUnit XML, one test case per recipe (CI test reporters).\n"
@@ -331,6 +340,19 @@ static void on_guest_log(const char *line, void *ctx)
 		say(j, "  [agent] %s\n", line);
 }
 
+/* ktcon's own notes while a guest starts (a warm state restored, saved or
+ * refused): on stderr, as "ktcon: ...", clear of the status line. */
+static void on_note(const char *line, void *ctx)
+{
+	(void)ctx;
+	pthread_mutex_lock(&out_lock);
+	run_status_pause(status);
+	fprintf(stderr, "ktcon: %s\n", line);
+	fflush(stderr);
+	run_status_resume(status);
+	pthread_mutex_unlock(&out_lock);
+}
+
 static void on_host_log(void *ctx, const char *line)
 {
 	struct job *j = ctx;
@@ -536,6 +558,8 @@ static void run_one(struct job *j)
 	so.on_log = on_guest_log;
 	so.ctx = j;
 	so.cancel = &stop_boot;
+	so.warm = j->o->warm;
+	so.on_note = on_note;
 	e = session_boot(&so, &s);
 	if (e && atomic_load(&stop_sig)) {
 		j->why = interrupted_why(" while the guest booted", NULL);
@@ -810,15 +834,22 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "scheduler", required_argument, NULL, OPT_SCHEDULER },
 		{ "scheduler-args", required_argument, NULL, OPT_SCHED_ARGS },
 		{ "plot", required_argument, NULL, OPT_PLOT },
+		{ "warm", no_argument, NULL, 'W' },
+		{ "cold", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
+	struct kterr *we;
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
 	o->rate_hz = KT_TL_DEFAULT_HZ;
 	bool no_timeline = false;
+	o->warm = RUN_WARM_DEFAULT;
+	we = warm_env(&o->warm);
+	if (we)
+		return we;
 	*help = false;
 	optind = 1;
 	opterr = 0;
@@ -861,6 +892,8 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		case OPT_SCHEDULER: o->scheduler = optarg; break;
 		case OPT_SCHED_ARGS: o->sched_args = optarg; break;
 		case OPT_PLOT: o->plot = optarg; break;
+		case 'W': o->warm = true; break;
+		case 'C': o->warm = false; break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -1114,7 +1147,7 @@ const struct ktcmd_entry ktcmd_run_entry = {
 	.name = "run",
 	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [--junit FILE] [-j N] "
 		 "[--allow-pending] [--sample-rate HZ|--no-timeline] [--trace FILE] "
-		 "[--shard K/N [--timings FILE]] [--list] [--scheduler NAME] [--plot DIR] RECIPE...",
+		 "[--shard K/N [--timings FILE]] [--list] [--scheduler NAME] [--plot DIR] [--warm|--cold] RECIPE...",
 	.summary = "replay recipes headless on fresh guests and report",
 	.exec = cmd_run_exec,
 };

@@ -25,6 +25,7 @@ struct run_opts {
 	enum accel accel;
 	bool tap, allow_pending, verbose, list;
 	bool quiet;		/* no line per statement (compare prints a table) */
+	bool warm;		/* --warm / --cold / KTCON_WARM (vmm/machine/warm.h) */
 	int jobs;
 	unsigned rate_hz;	/* the timeline's sample rate; 0: --no-timeline */
 	const char *trace;	/* ktcon run --trace FILE */

@@ -26,6 +26,9 @@ libvmm_a_SOURCES = \
 	vmm/image/cpio.c vmm/image/cpio.h \
 	vmm/image/elfdeps.c vmm/image/elfdeps.h \
 	vmm/image/initramfs.c vmm/image/initramfs.h \
+	vmm/machine/migrate.c vmm/machine/migrate.h \
+	vmm/machine/warm-key.c vmm/machine/warm-key.h \
+	vmm/machine/warm.c vmm/machine/warm.h \
 	vmm/machine/session.c vmm/machine/session.h \
 	vmm/machine/freeze.c vmm/machine/freeze.h \
 	vmm/machine/qmp.c vmm/machine/qmp.h \
