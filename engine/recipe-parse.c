@@ -298,7 +298,7 @@ static bool check_place(struct parse_state *ps, struct kt_stmt *st, const struct
 static bool check_expect_error(struct parse_state *ps, const struct kt_stmt *st,
 			       const struct kt_arg *head)
 {
-	if (st->form != &kt_expect_error)
+	if (!kt_form_is(st->form, KT_FORM_CATCHES_ERROR))
 		return true;
 	if (ps->prev >= 0 && (ps->r->stmts[ps->prev].kind == KT_STMT_OP ||
 			      ps->r->stmts[ps->prev].kind == KT_STMT_CGROUP))
