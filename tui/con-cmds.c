@@ -75,7 +75,7 @@ const struct con_cmd *con_cmd_find(const char *name)
 static void statement(struct ktconsole *c, const char *line)
 {
 	struct kt_stmt st;
-	struct kterr *e = kt_stmt_parse_line(line, c->step > 0 ? 1 : 0, &st);
+	struct kterr *e = kt_parse_statement(line, c->step, &st);
 
 	if (e) {
 		con_log_error(c->log, "", e);
