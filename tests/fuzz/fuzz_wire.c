@@ -6,7 +6,8 @@
  * The first byte picks a chunk size, so the streaming path (frames split
  * across reads, resync after garbage) is exercised as well as the
  * one-buffer decode. Every field of every decoded frame is read, so a bad
- * pointer or length trips ASan.
+ * pointer or length trips ASan, and every frame is read as a reply whose
+ * error chain the host rebuilds (guest/wire-reply.c).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "guest/wire.h"
+#include "guest/wire-reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,6 +29,14 @@ static size_t touch(const struct wire_msg *m)
 			sum += (unsigned char)m->fields[i].val[k];
 		if (m->fields[i].val[m->fields[i].len] != '\0')
 			abort();	/* values are NUL-terminated views */
+	}
+	{
+		struct kterr *e = wire_get_error(m);
+		char *s = kterr_strdup(e);
+
+		sum += s ? strlen(s) : 0;
+		free(s);
+		kterr_free(e);
 	}
 	return sum;
 }
