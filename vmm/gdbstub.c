@@ -29,17 +29,6 @@
 
 /* ---- hex ---- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1..16 hex digits, nothing else. */
 static bool parse_hex64(const char *s, size_t n, uint64_t *out)
 {
@@ -49,7 +38,7 @@ static bool parse_hex64(const char *s, size_t n, uint64_t *out)
 	if (!n || n > 16)
 		return false;
 	for (i = 0; i < n; i++) {
-		int h = hexval((unsigned char)s[i]);
+		int h = kt_hexval((unsigned char)s[i]);
 
 		if (h < 0)
 			return false;
@@ -167,7 +156,7 @@ size_t gdb_reader_feed(struct gdb_reader *r, const void *data, size_t len,
 			break;
 		case R_CSUM1:
 		case R_CSUM2:
-			h = hexval(c);
+			h = kt_hexval(c);
 			if (h < 0) {
 				r->csum = (unsigned char)~r->sum;	/* force BAD */
 				finish(r, out);
@@ -371,7 +360,7 @@ static struct kterr *stop_field(struct gdb_stop *s, const char *f, size_t n)
 	/* A register number with its value: valid hex or corrupt. */
 	if (parse_hex64(f, nl, &ignored)) {
 		for (i = nl + 1; i < n; i++)
-			if (hexval((unsigned char)f[i]) < 0 && f[i] != 'x')
+			if (kt_hexval((unsigned char)f[i]) < 0 && f[i] != 'x')
 				return kterr_new(EPROTO, "gdb: bad register value in \"%.*s\"",
 						 (int)(n > 40 ? 40 : n), f);
 	}
@@ -684,7 +673,8 @@ static bool decode_le(const char *hex, unsigned nbytes, uint64_t *out, bool *cor
 
 	*corrupt = false;
 	for (i = 0; i < nbytes; i++) {
-		int hi = hexval((unsigned char)hex[2 * i]), lo = hexval((unsigned char)hex[2 * i + 1]);
+		int hi = kt_hexval((unsigned char)hex[2 * i]);
+		int lo = kt_hexval((unsigned char)hex[2 * i + 1]);
 
 		if (hex[2 * i] == 'x' && hex[2 * i + 1] == 'x')
 			return false;
@@ -955,14 +945,10 @@ static struct kterr *recv_packet(struct gdb *g, uint64_t deadline_ns, bool *none
 	}
 }
 
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 static bool is_stop_reply(const char *p, size_t n)
 {
-	return n >= 3 && (p[0] == 'T' || p[0] == 'S') && is_hex(p[1]) && is_hex(p[2]);
+	return n >= 3 && (p[0] == 'T' || p[0] == 'S') && kt_hexval((unsigned char)p[1]) >= 0 &&
+	       kt_hexval((unsigned char)p[2]) >= 0;
 }
 
 /* Send a request and wait for its reply in g->reply. */
@@ -1378,8 +1364,8 @@ struct kterr *gdb_read_mem(struct gdb *g, uint64_t addr, void *buf, size_t len)
 		if (e)
 			return e;
 		for (i = 0; i < n; i++) {
-			int hi = hexval((unsigned char)g->reply[2 * i]);
-			int lo = hexval((unsigned char)g->reply[2 * i + 1]);
+			int hi = kt_hexval((unsigned char)g->reply[2 * i]);
+			int lo = kt_hexval((unsigned char)g->reply[2 * i + 1]);
 
 			if (hi < 0 || lo < 0)
 				return kterr_new(EPROTO, "gdb: memory reply at 0x%" PRIx64 " is not hex", a);
