@@ -22,6 +22,7 @@
 #include "engine/header.h"
 #include "engine/util.h"
 #include "tui/console.h"
+#include "tui/guest-opts.h"
 #include "tui/recipe-boot.h"
 
 #define LOG_LINES 5000
@@ -38,6 +39,11 @@ static const char usage_text[] =
 	"--record FILE   record the session as a recipe (also `record FILE`)\n"
 	"--replay RECIPE boot the guest RECIPE's header asks for and load it for\n"
 	"                `next` / `continue`\n";
+
+/* The guest options the console takes (guest-opts.h); they become the
+ * recipe header's lines. */
+#define CONSOLE_GUEST_OPTS (GOPT_CPUS | GOPT_TOPOLOGY | GOPT_MEMORY | GOPT_MACHINE | \
+			    GOPT_SCHEDULER | GOPT_SCHED_ARGS | GOPT_STAGE_PAYLOAD)
 
 struct console_args {
 	struct session_opts so;		/* accel and kernel override */
@@ -83,18 +89,9 @@ static struct kterr *stage(char **h, const char *dir, const char *arg)
 
 static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *help)
 {
-	static const struct option opts[] = {
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "scheduler", required_argument, NULL, 'S' },
-		{ "sched-args", required_argument, NULL, 'A' },
-		{ "stage-payload", required_argument, NULL, 'P' },
+	static const struct option own[] = {
 		{ "stage-scheduler", required_argument, NULL, 'Q' },
 		{ "record", required_argument, NULL, 'r' },
-		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "replay", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -103,25 +100,30 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 		   *sargs = NULL;
 	char *stages = NULL;
 	struct kterr *e = NULL;
+	struct guest_opts g;
+	struct guest_optvals v = { 0 };
 	int c;
 
 	memset(a, 0, sizeof(*a));
+	guest_opts_init(&g, CONSOLE_GUEST_OPTS, own);
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while (!e && (c = getopt_long(argc, argv, "c:t:m:k:a:S:A:P:Q:r:R:X:h", opts, NULL)) != -1) {
+	while (!e && (c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+		if (guest_opt_take(c, optarg, &v, &e)) {
+			kernel = v.kernel;
+			a->so.accel = v.accel;
+			continue;
+		}
 		switch (c) {
 		case 'c': cpus = optarg; break;
 		case 't': topo = optarg; break;
 		case 'm': mem = optarg; break;
-		case 'k': kernel = optarg; break;
-		case 'a': e = accel_parse(optarg, &a->so.accel); break;
 		case 'S': sched = optarg; break;
 		case 'A': sargs = optarg; break;
 		case 'P': e = stage(&stages, "stage-payload", optarg); break;
 		case 'Q': e = stage(&stages, "stage-scheduler", optarg); break;
 		case 'r': a->record = optarg; break;
-		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 'R': a->replay = optarg; break;
 		case 'h': *help = true; break;
 		default:
@@ -234,6 +236,8 @@ static int cmd_console_exec(int argc, char **argv)
 		if (e)
 			say_error("", e);
 		fputs(usage_text, e ? stderr : stdout);
+		/* --kernel here is a header line: a bzImage, not a version. */
+		guest_opts_help(e ? stderr : stdout, CONSOLE_GUEST_OPTS & ~GOPT_KERNEL);
 		free(a.header);
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}

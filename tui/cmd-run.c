@@ -32,6 +32,7 @@
 #include "engine/form.h"
 #include "engine/header.h"
 #include "engine/util.h"
+#include "tui/guest-opts.h"
 #include "tui/recipe-boot.h"
 #include "tui/run-status.h"
 #include "vmm/guestlink.h"
@@ -48,8 +49,7 @@ static const char usage_text[] =
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
-	"yet are listed as PENDING and do not make the run fail. --timeout-scale F\n"
-	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n"
+	"yet are listed as PENDING and do not make the run fail.\n"
 	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
 	"INTERRUPTED), exit 128+N; a second signal exits at once.\n";
 
@@ -597,31 +597,36 @@ static void *worker(void *arg)
 
 static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help)
 {
-	static const struct option opts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "accel", required_argument, NULL, 'a' },
+	static const struct option own[] = {
 		{ "json", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 't' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct guest_opts g;
+	struct guest_optvals v = { 0 };
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
+	guest_opts_init(&g, GOPT_MACHINE, own);
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "k:a:J:tj:PvX:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
 		struct kterr *e = NULL;
 
+		if (guest_opt_take(c, optarg, &v, &e)) {
+			o->kernel = v.kernel;
+			o->accel = v.accel;
+			if (e)
+				return e;
+			continue;
+		}
 		switch (c) {
-		case 'k': o->kernel = optarg; break;
-		case 'a': e = accel_parse(optarg, &o->accel); break;
 		case 'J': o->json = optarg; break;
 		case 't': o->tap = true; break;
 		case 'j': {
@@ -635,7 +640,6 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		}
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
-		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -664,6 +668,7 @@ static int cmd_run_exec(int argc, char **argv)
 			kterr_free(e);
 		}
 		fputs(usage_text, e ? stderr : stdout);
+		guest_opts_help(e ? stderr : stdout, GOPT_MACHINE);
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}
 	struct pool p = { .n = argc - optind, .lock = PTHREAD_MUTEX_INITIALIZER };
