@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/recipe.h"
 
 struct kt_exec;
@@ -104,6 +104,9 @@ enum {
 	 * before (`expect error`). The parser requires an op before it; the
 	 * executor hands it that op's error. */
 	KT_FORM_CATCHES_ERROR = 1 << 3,
+	/* The first positional names a scheduler: help lists the ones the
+	 * kernel built, completion offers them. */
+	KT_FORM_SCHEDULER = 1 << 7,
 };
 
 #define KT_FORM_MAX_ARGS 16

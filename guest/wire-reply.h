@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "guest/wire.h"
 
 #define WIRE_ERR_MAX_FRAMES 16

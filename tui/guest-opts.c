@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 
 static const struct {
 	unsigned bit;

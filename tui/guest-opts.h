@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "engine/err.h"
-#include "vmm/accel.h"
+#include "lib/err.h"
+#include "vmm/machine/accel.h"
 
 enum {
 	GOPT_CPUS = 1 << 0,		/* --cpus N (c) */

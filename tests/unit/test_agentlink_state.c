@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
 #include "guest/wire-reply.h"
-#include "vmm/agentlink.h"
+#include "lib/util.h"
+#include "vmm/link/agentlink.h"
 
 struct fx {
 	int guest;			/* the agent's end */
