@@ -30,6 +30,7 @@ libvmm_a_SOURCES = \
 	vmm/machine/freeze.c vmm/machine/freeze.h \
 	vmm/machine/qmp.c vmm/machine/qmp.h \
 	vmm/machine/gdbstub.c vmm/machine/gdbstub.h \
+	vmm/machine/unixsock.c vmm/machine/unixsock.h \
 	vmm/intro/ksym.c vmm/intro/ksym.h \
 	vmm/intro/kva.c vmm/intro/kva.h \
 	vmm/intro/kmem.c vmm/intro/kmem.h \

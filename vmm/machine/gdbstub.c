@@ -2,6 +2,7 @@
 #include "vmm/machine/gdbstub.h"
 #include "lib/util.h"
 #include "lib/wait.h"
+#include "vmm/machine/unixsock.h"
 
 /* Every gdb timeout's hint. */
 #define STUCK_HINT "QEMU's gdb stub is stuck or the host is starved; on a loaded host " \
@@ -713,31 +714,6 @@ struct kterr *gdb_x86_from_g(const struct gdb_tdesc *td, const char *hex, size_t
 	return NULL;
 }
 
-/* ---- transcript trace ---- */
-
-static void trace(FILE *f, char dir, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	if (!f)
-		return;
-	fputc(dir, f);
-	fputc(' ', f);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\\')
-			fputs("\\\\", f);
-		else if (p[i] == '\n')
-			fputs("\\n", f);
-		else if (p[i] < 0x20 || p[i] >= 0x7f)
-			fprintf(f, "\\x%02x", p[i]);
-		else
-			fputc(p[i], f);
-	}
-	fputc('\n', f);
-	fflush(f);
-}
-
 /* ---- client ---- */
 
 struct gdb {
@@ -782,7 +758,7 @@ static struct kterr *write_all(struct gdb *g, const void *data, size_t len)
 	uint64_t deadline = deadline_of(g);
 	size_t off = 0;
 
-	trace(g->trace, '>', data, len);
+	unixsock_trace(g->trace, '>', data, len);
 	while (off < len) {
 		ssize_t n = send(g->fd, p + off, len - off, MSG_NOSIGNAL);
 
@@ -842,7 +818,7 @@ static struct kterr *next_item(struct gdb *g, uint64_t deadline_ns, struct gdb_r
 			return kterr_new(ECONNRESET, "gdb %s: QEMU closed the socket", g->path);
 		n = read(g->fd, g->in, sizeof(g->in));
 		if (n > 0) {
-			trace(g->trace, '<', g->in, (size_t)n);
+			unixsock_trace(g->trace, '<', g->in, (size_t)n);
 			g->in_off = 0;
 			g->in_len = (size_t)n;
 			continue;
@@ -1113,31 +1089,12 @@ static struct kterr *load_tdesc(struct gdb *g, const char *annex, int depth)
 
 static struct kterr *dial(const char *path, uint64_t deadline_ns, int *fdp)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	bool waited_out;
+	struct kterr *e = unixsock_connect("gdb", path, deadline_ns, GDB_CONNECT_RETRY_NS, fdp,
+					   &waited_out);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return kterr_new(ENAMETOOLONG, "gdb %s: socket path longer than %zu bytes",
-				 path, sizeof(sa.sun_path) - 1);
-	strcpy(sa.sun_path, path);
-	for (;;) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct timespec ts = { 0, GDB_CONNECT_RETRY_NS };
-
-		if (fd < 0)
-			return kterr_errno("gdb %s: socket", path);
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-			*fdp = fd;
-			return NULL;
-		}
-		close(fd);
-		if (errno != ENOENT && errno != ECONNREFUSED && errno != EINTR)
-			return kterr_errno("gdb %s: connect", path);
-		if (kt_now_ns() >= deadline_ns)
-			return kterr_hint(kterr_errno("gdb %s: connect", path),
-					  "is QEMU running with -chardev socket,id=g,path=%s,server=on,wait=off -gdb chardev:g?",
-					  path);
-		nanosleep(&ts, NULL);
-	}
+	return waited_out ? kterr_hint(e, "is QEMU running with -chardev socket,id=g,path=%s,"
+				       "server=on,wait=off -gdb chardev:g?", path) : e;
 }
 
 static struct kterr *handshake(struct gdb *g)

@@ -23,6 +23,7 @@
 #include "vmm/machine/rundir.h"
 #include "vmm/machine/teardown.h"
 #include "vmm/machine/tsc.h"
+#include "vmm/machine/unixsock.h"
 
 
 static void read_stderr(struct machine *m)
@@ -108,29 +109,6 @@ struct kterr *machine_health(struct machine *m)
 	return NULL;
 }
 
-static int unix_connect(const char *path, struct kterr **err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		*err = kterr_new(ENAMETOOLONG, "socket path %s", path);
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		*err = kterr_errno("socket for %s", path);
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		*err = kterr_errno("connect %s", path);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int connect_in(struct machine *m, const char *name, struct kterr **err)
 {
 	char *p = kt_path_join(m->rundir, name);
@@ -140,9 +118,10 @@ static int connect_in(struct machine *m, const char *name, struct kterr **err)
 		*err = kterr_new(ENOMEM, "socket path");
 		return -1;
 	}
-	fd = unix_connect(p, err);
+	/* One try: QMP answered, so QEMU has made its sockets. */
+	*err = unixsock_connect("socket", p, 0, 0, &fd, NULL);
 	free(p);
-	return fd;
+	return *err ? -1 : fd;
 }
 
 /* FDS (n of them, close-on-exec in ktcon) are QEMU's to inherit. */

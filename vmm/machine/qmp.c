@@ -2,6 +2,7 @@
 #include "vmm/machine/qmp.h"
 #include "lib/util.h"
 #include "lib/wait.h"
+#include "vmm/machine/unixsock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -246,31 +247,6 @@ struct kterr *qmp_reader_next(struct qmp_reader *r, struct qmp_msg **out)
 	}
 }
 
-/* ---- transcript trace ---- */
-
-static void trace(FILE *f, char dir, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	if (!f)
-		return;
-	fputc(dir, f);
-	fputc(' ', f);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\\')
-			fputs("\\\\", f);
-		else if (p[i] == '\n')
-			fputs("\\n", f);
-		else if (p[i] < 0x20 || p[i] >= 0x7f)
-			fprintf(f, "\\x%02x", p[i]);
-		else
-			fputc(p[i], f);
-	}
-	fputc('\n', f);
-	fflush(f);
-}
-
 /* ---- client ---- */
 
 struct qmp {
@@ -371,7 +347,7 @@ static struct kterr *read_some(struct qmp *q, bool *got)
 		q->eof = true;
 		return kterr_new(ECONNRESET, "qmp %s: QEMU closed the socket", q->path);
 	}
-	trace(q->trace, '<', buf, (size_t)n);
+	unixsock_trace(q->trace, '<', buf, (size_t)n);
 	*got = true;
 	return qmp_reader_feed(&q->rd, buf, (size_t)n);
 }
@@ -457,7 +433,7 @@ static struct kterr *send_all(struct qmp *q, const char *data, size_t len, uint6
 {
 	size_t off = 0;
 
-	trace(q->trace, '>', data, len);
+	unixsock_trace(q->trace, '>', data, len);
 	while (off < len) {
 		ssize_t n = send(q->fd, data + off, len - off, MSG_NOSIGNAL);
 
@@ -563,32 +539,12 @@ struct kterr *qmp_execute(struct qmp *q, const char *command, const char *args_j
 
 static struct kterr *dial(const char *path, uint64_t deadline_ns, int *fdp)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	bool waited_out;
+	struct kterr *e = unixsock_connect("qmp", path, deadline_ns, QMP_CONNECT_RETRY_NS, fdp,
+					   &waited_out);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return kterr_new(ENAMETOOLONG, "qmp %s: socket path longer than %zu bytes",
-				 path, sizeof(sa.sun_path) - 1);
-	strcpy(sa.sun_path, path);
-	for (;;) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct timespec ts = { 0, QMP_CONNECT_RETRY_NS };
-
-		if (fd < 0)
-			return kterr_errno("qmp %s: socket", path);
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-			*fdp = fd;
-			return NULL;
-		}
-		close(fd);
-		/* QEMU creates the socket a little after it starts. */
-		if (errno != ENOENT && errno != ECONNREFUSED && errno != EINTR)
-			return kterr_errno("qmp %s: connect", path);
-		if (kt_now_ns() >= deadline_ns)
-			return kterr_hint(kterr_errno("qmp %s: connect", path),
-					  "is QEMU running with -qmp unix:%s,server=on,wait=off?",
-					  path);
-		nanosleep(&ts, NULL);
-	}
+	return waited_out ? kterr_hint(e, "is QEMU running with -qmp unix:%s,server=on,wait=off?",
+				       path) : e;
 }
 
 /* The version is for messages only: a greeting without it is still a
