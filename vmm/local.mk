@@ -16,7 +16,7 @@ libvmm_a_SOURCES = \
 	vmm/machine/topology.c vmm/machine/topology.h \
 	vmm/machine/guestmem.c vmm/machine/guestmem.h \
 	vmm/machine/qemu-argv.c vmm/machine/qemu-argv.h \
-	vmm/machine/console.c vmm/machine/console.h \
+	vmm/machine/serial.c vmm/machine/serial.h \
 	vmm/machine/machine.c vmm/machine/machine.h \
 	vmm/machine/teardown.c vmm/machine/teardown.h \
 	vmm/machine/rundir.c vmm/machine/rundir.h \

@@ -87,7 +87,7 @@ const char *machine_exit_str(const struct machine *m, char *buf, size_t size)
 /* The evidence: QEMU's stderr and the console's last lines. */
 static struct kterr *with_evidence(struct machine *m, struct kterr *e)
 {
-	char *tail = console_tail(&m->console, 15);
+	char *tail = serial_tail(&m->serial, 15);
 
 	if (m->err_len)
 		e = kterr_note(e, "qemu stderr:\n%s", kt_strtrim(m->err_tail));
@@ -100,11 +100,11 @@ static struct kterr *with_evidence(struct machine *m, struct kterr *e)
 struct kterr *machine_health(struct machine *m)
 {
 	char line[256], st[64];
-	enum console_alarm a = console_alarm(&m->console, line, sizeof(line));
+	enum serial_alarm a = serial_alarm(&m->serial, line, sizeof(line));
 
 	if (machine_exited(m))
 		return with_evidence(m, kterr_new(0, "qemu %s", machine_exit_str(m, st, sizeof(st))));
-	if (a == CONSOLE_PANIC)
+	if (a == SERIAL_PANIC)
 		return with_evidence(m, kterr_new(0, "guest kernel panic: %s", line));
 	return NULL;
 }
@@ -243,7 +243,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	memset(m, 0, sizeof(*m));
 	m->hvc_fd = m->ctl_fd = m->err_fd = m->td_slot = m->rundir_lock = -1;
 	m->ram.fd = -1;
-	console_init_detached(&m->console);
+	serial_init_detached(&m->serial);
 
 	e = topology_check(&o->topo);
 	if (!e)
@@ -294,7 +294,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 		int log_fd = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
 
 		free(log);
-		e = console_start(&m->console, fd, log_fd, o->on_console, o->ctx);
+		e = serial_start(&m->serial, fd, log_fd, o->on_console, o->ctx);
 		if (e) {
 			close(fd);
 			if (log_fd >= 0)
@@ -350,7 +350,7 @@ void machine_stop(struct machine *m, int grace_ms)
 		qmp_close(m->qmp);
 		m->qmp = NULL;
 	}
-	console_stop(&m->console);
+	serial_stop(&m->serial);
 	if (m->hvc_fd >= 0)
 		close(m->hvc_fd);
 	if (m->ctl_fd >= 0)

@@ -215,7 +215,7 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	if (e) {
 		/* A guest that never says hello: the console tells why. */
 		if (!kterr_contains(e, "guest console")) {
-			char *tail = console_tail(&s->m.console, 20);
+			char *tail = serial_tail(&s->m.serial, 20);
 
 			e = kterr_note(e, "guest console, last lines:\n%s", tail ? tail : "");
 			free(tail);
