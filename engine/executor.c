@@ -767,7 +767,8 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 			run_expect(x, &st[k]);
 			continue;
 		}
-		/* The seed's pre-pass: adjacent cold writes are one freeze. */
+		/* Adjacent statements of a merging form (write-kernel-cold) run
+		 * as one batch: one freeze. */
 		do
 			batch[n++] = &st[end++];
 		while (kt_form_is(st[k].form, KT_FORM_MERGE_ADJACENT) && end < b && n < 64 &&

@@ -6,7 +6,7 @@
  * the runner's own cgroup, the root, where the agent itself lives). A
  * spawn into a cgroup writes each pid to its cgroup.procs while the
  * workers wait at their gate; a spawn at the runner issues no cgroup
- * write at all (the seed's RunnerCgroup rule). Reports go back as one
+ * write at all (the runner's cgroup rule, doc/seed-rules.md). Reports go back as one
  * "workers" field, a line per worker of key=value pairs:
  *
  *   pid=P iter=N cpu_ns=N nvcsw=N nivcsw=N migrations=N max_gap_ns=N
