@@ -741,45 +741,10 @@ static uint64_t deadline_of(const struct gdb *g)
 	return kt_now_ns() + (uint64_t)g->timeout_ms * 1000000;
 }
 
-static int ms_until(uint64_t deadline_ns)
-{
-	uint64_t now = kt_now_ns();
-
-	if (now >= deadline_ns)
-		return 0;
-	if (deadline_ns - now > (uint64_t)INT32_MAX * 1000000)
-		return INT32_MAX;
-	return (int)((deadline_ns - now + 999999) / 1000000);
-}
-
 static struct kterr *write_all(struct gdb *g, const void *data, size_t len)
 {
-	const char *p = data;
-	uint64_t deadline = deadline_of(g);
-	size_t off = 0;
-
 	unixsock_trace(g->trace, '>', data, len);
-	while (off < len) {
-		ssize_t n = send(g->fd, p + off, len - off, MSG_NOSIGNAL);
-
-		if (n >= 0) {
-			off += (size_t)n;
-			continue;
-		}
-		if (errno == EAGAIN) {
-			struct pollfd pfd = { .fd = g->fd, .events = POLLOUT };
-
-			if (poll(&pfd, 1, ms_until(deadline)) == 0)
-				return kterr_hint(kterr_silent(ETIMEDOUT, "gdb %s: QEMU does not read "
-							       "its gdb socket", g->path),
-						  "QEMU is stuck; raise --timeout-scale on a "
-						  "loaded host");
-			continue;
-		}
-		if (errno != EINTR)
-			return kterr_errno("gdb %s: write", g->path);
-	}
-	return NULL;
+	return unixsock_send_all(g->fd, data, len, deadline_of(g), "gdb", g->path, "gdb");
 }
 
 /* The next ack, nak or packet; packets are acked (or nak'd when corrupt)
@@ -832,7 +797,7 @@ static struct kterr *next_item(struct gdb *g, uint64_t deadline_ns, struct gdb_r
 		if (!waiting) {
 			/* The deadline's rest, measured: a poll that returns
 			 * late because ktcon was not running does not count. */
-			kt_wait_begin_ms(&w, ms_until(deadline_ns), "gdb %s", g->path);
+			kt_wait_begin_ms(&w, unixsock_ms_until(deadline_ns), "gdb %s", g->path);
 			waiting = true;
 		}
 		rc = poll(&pfd, 1, kt_wait_nap_ms(&w, 100));

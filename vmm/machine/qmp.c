@@ -263,17 +263,6 @@ struct qmp {
 	char *path;
 };
 
-static int ms_until(uint64_t deadline_ns)
-{
-	uint64_t now = kt_now_ns();
-
-	if (now >= deadline_ns)
-		return 0;
-	if (deadline_ns - now > (uint64_t)INT32_MAX * 1000000)
-		return INT32_MAX;
-	return (int)((deadline_ns - now + 999999) / 1000000);
-}
-
 static void queue_event(struct qmp *q, struct qmp_msg *m)
 {
 	if (q->ev_count == QMP_MAX_QUEUED_EVENTS) {
@@ -360,7 +349,7 @@ static struct kterr *next_reply(struct qmp *q, uint64_t deadline_ns, struct qmp_
 
 	/* The deadline's rest, measured: a poll that returns late because
 	 * ktcon was not running does not count against QEMU. */
-	kt_wait_begin_ms(&w, ms_until(deadline_ns), "qmp %s: a reply from QEMU", q->path);
+	kt_wait_begin_ms(&w, unixsock_ms_until(deadline_ns), "qmp %s: a reply from QEMU", q->path);
 	for (;;) {
 		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
 		struct qmp_msg *m;
@@ -431,30 +420,8 @@ struct kterr *qmp_pump(struct qmp *q)
 
 static struct kterr *send_all(struct qmp *q, const char *data, size_t len, uint64_t deadline_ns)
 {
-	size_t off = 0;
-
 	unixsock_trace(q->trace, '>', data, len);
-	while (off < len) {
-		ssize_t n = send(q->fd, data + off, len - off, MSG_NOSIGNAL);
-
-		if (n >= 0) {
-			off += (size_t)n;
-			continue;
-		}
-		if (errno == EAGAIN) {
-			struct pollfd pfd = { .fd = q->fd, .events = POLLOUT };
-
-			if (poll(&pfd, 1, ms_until(deadline_ns)) == 0)
-				return kterr_hint(kterr_silent(ETIMEDOUT, "qmp %s: QEMU does not read "
-							       "its monitor socket", q->path),
-						  "QEMU is stuck; raise --timeout-scale on a "
-						  "loaded host");
-			continue;
-		}
-		if (errno != EINTR)
-			return kterr_errno("qmp %s: write", q->path);
-	}
-	return NULL;
+	return unixsock_send_all(q->fd, data, len, deadline_ns, "qmp", q->path, "monitor");
 }
 
 /* Replies carry the id we sent; one without an id is a reply to a request

@@ -2,6 +2,8 @@
 #include "vmm/machine/unixsock.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -43,6 +45,47 @@ struct kterr *unixsock_connect(const char *what, const char *path, uint64_t dead
 		}
 		nanosleep(&ts, NULL);
 	}
+}
+
+int unixsock_ms_until(uint64_t deadline_ns)
+{
+	uint64_t now = kt_now_ns();
+
+	if (now >= deadline_ns)
+		return 0;
+	if (deadline_ns - now > (uint64_t)INT32_MAX * 1000000)
+		return INT32_MAX;
+	return (int)((deadline_ns - now + 999999) / 1000000);
+}
+
+struct kterr *unixsock_send_all(int fd, const void *data, size_t len, uint64_t deadline_ns,
+				const char *what, const char *path, const char *sockname)
+{
+	const char *p = data;
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = send(fd, p + off, len - off, MSG_NOSIGNAL);
+
+		if (n >= 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (errno == EAGAIN) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			if (poll(&pfd, 1, unixsock_ms_until(deadline_ns)) == 0)
+				return kterr_hint(kterr_silent(ETIMEDOUT, "%s %s: QEMU does not read "
+							       "its %s socket", what, path,
+							       sockname),
+						  "QEMU is stuck; raise --timeout-scale on a "
+						  "loaded host");
+			continue;
+		}
+		if (errno != EINTR)
+			return kterr_errno("%s %s: write", what, path);
+	}
+	return NULL;
 }
 
 void unixsock_trace(FILE *f, char dir, const void *data, size_t len)

@@ -24,6 +24,19 @@
 struct kterr *unixsock_connect(const char *what, const char *path, uint64_t deadline_ns,
 			       uint64_t retry_ns, int *fdp, bool *waited_out);
 
+/*
+ * Send all of data before deadline_ns on a non-blocking socket, through
+ * EINTR and a full buffer (it waits for room). Errors read "WHAT PATH:
+ * write: ..."; a peer that reads nothing by the deadline gives a quiet
+ * ETIMEDOUT "WHAT PATH: QEMU does not read its SOCKNAME socket".
+ */
+struct kterr *unixsock_send_all(int fd, const void *data, size_t len, uint64_t deadline_ns,
+				const char *what, const char *path, const char *sockname);
+
+/* Milliseconds from now to deadline_ns for poll(), 0 once it passed,
+ * rounded up, at most INT32_MAX. */
+int unixsock_ms_until(uint64_t deadline_ns);
+
 /* One transcript line: dir ('>' sent, '<' received), a space, the bytes
  * with backslash, newline and unprintable bytes escaped (\\ \n \xHH), and
  * a newline; flushed. Nothing when f is NULL. */
