@@ -117,29 +117,16 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		{ "state", no_argument, NULL, 'O' },
 		{ "sched-state", required_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct guest_opts g;
-	struct guest_optvals v = { 0 };
+	struct kterr *e = NULL;
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	topology_default(&a->so.topo);
 	guest_opts_init(&g, BOOT_GUEST_OPTS, own);
-	*help = false;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
-		struct kterr *e = NULL;
-
-		if (guest_opt_take(c, optarg, &v, &e)) {
-			a->so.kernel = v.kernel;
-			a->so.accel = v.accel;
-			if (e)
-				return e;
-			continue;
-		}
+	while (!e && (c = guest_opts_next(&g, argc, argv, &e)) != -1) {
 		switch (c) {
 		case 'c': e = topology_set_cpus(&a->so.topo, optarg); break;
 		case 't': e = topology_parse(&a->so.topo, optarg); break;
@@ -171,13 +158,13 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		case 'S': a->so.boot_scheduler = optarg; break;
 		case 'A': a->so.boot_scheduler_args = optarg; break;
 		case 'v': a->verbose = true; break;
-		case 'h': *help = true; break;
-		default:
-			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
-		if (e)
-			return e;
 	}
+	a->so.kernel = g.v.kernel;
+	a->so.accel = g.v.accel;
+	*help = g.help;
+	if (e)
+		return e;
 	if (optind < argc)
 		return kterr_new(EINVAL, "unexpected argument '%s'", argv[optind]);
 	return topology_check(&a->so.topo);

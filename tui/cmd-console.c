@@ -93,28 +93,18 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 		{ "stage-scheduler", required_argument, NULL, 'Q' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "replay", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *cpus = NULL, *topo = NULL, *mem = NULL, *kernel = NULL, *sched = NULL,
+	const char *cpus = NULL, *topo = NULL, *mem = NULL, *kernel, *sched = NULL,
 		   *sargs = NULL;
 	char *stages = NULL;
 	struct kterr *e = NULL;
 	struct guest_opts g;
-	struct guest_optvals v = { 0 };
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	guest_opts_init(&g, CONSOLE_GUEST_OPTS, own);
-	*help = false;
-	optind = 1;
-	opterr = 0;
-	while (!e && (c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
-		if (guest_opt_take(c, optarg, &v, &e)) {
-			kernel = v.kernel;
-			a->so.accel = v.accel;
-			continue;
-		}
+	while (!e && (c = guest_opts_next(&g, argc, argv, &e)) != -1) {
 		switch (c) {
 		case 'c': cpus = optarg; break;
 		case 't': topo = optarg; break;
@@ -125,11 +115,11 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 		case 'Q': e = stage(&stages, "stage-scheduler", optarg); break;
 		case 'r': a->record = optarg; break;
 		case 'R': a->replay = optarg; break;
-		case 'h': *help = true; break;
-		default:
-			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
+	kernel = g.v.kernel;
+	a->so.accel = g.v.accel;
+	*help = g.help;
 	if (!e && optind < argc)
 		e = kterr_new(EINVAL, "unexpected argument '%s'", argv[optind]);
 	if (!e && a->replay && (cpus || topo || mem || sched || stages))

@@ -603,29 +603,16 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct guest_opts g;
-	struct guest_optvals v = { 0 };
+	struct kterr *e = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
 	guest_opts_init(&g, GOPT_MACHINE, own);
-	*help = false;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
-		struct kterr *e = NULL;
-
-		if (guest_opt_take(c, optarg, &v, &e)) {
-			o->kernel = v.kernel;
-			o->accel = v.accel;
-			if (e)
-				return e;
-			continue;
-		}
+	while (!e && (c = guest_opts_next(&g, argc, argv, &e)) != -1) {
 		switch (c) {
 		case 'J': o->json = optarg; break;
 		case 't': o->tap = true; break;
@@ -640,13 +627,13 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		}
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
-		case 'h': *help = true; break;
-		default:
-			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
-		if (e)
-			return e;
 	}
+	o->kernel = g.v.kernel;
+	o->accel = g.v.accel;
+	*help = g.help;
+	if (e)
+		return e;
 	if (optind >= argc && !*help)
 		return kterr_new(EINVAL, "no recipe given");
 	return NULL;

@@ -1,6 +1,7 @@
 /* guest-opts.c - the guest options' table; see guest-opts.h. */
 #include "tui/guest-opts.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "lib/timeouts.h"
@@ -44,6 +45,7 @@ void guest_opts_init(struct guest_opts *g, unsigned mask, const struct option *o
 	for (size_t i = 0; i < N; i++)
 		if (mask & table[i].bit)
 			g->longopts[n++] = table[i].opt;
+	g->longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	for (; own && own->name && n < GUEST_OPTS_MAX; own++)
 		g->longopts[n++] = *own;
 	/* The letters too, so the short forms work as they always did. */
@@ -54,17 +56,33 @@ void guest_opts_init(struct guest_opts *g, unsigned mask, const struct option *o
 		if (g->longopts[i].has_arg == required_argument)
 			g->shortopts[s++] = ':';
 	}
+	optind = 1;
+	opterr = 0;
 }
 
-bool guest_opt_take(int c, const char *arg, struct guest_optvals *v, struct kterr **e)
+int guest_opts_next(struct guest_opts *g, int argc, char **argv, struct kterr **e)
 {
+	int c;
+
 	*e = NULL;
-	switch (c) {
-	case 'k': v->kernel = arg; return true;
-	case 'a': *e = accel_parse(arg, &v->accel); return true;
-	case 'X': *e = kt_scale_from_flag(arg); return true;
-	default: return false;
+	while ((c = getopt_long(argc, argv, g->shortopts, g->longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': g->v.kernel = optarg; break;
+		case 'a': *e = accel_parse(optarg, &g->v.accel); break;
+		case 'X': *e = kt_scale_from_flag(optarg); break;
+		case 'h': g->help = true; break;
+		case '?':
+		case ':':
+			*e = kterr_new(EINVAL, "unknown or incomplete option '%s'",
+				       argv[optind - 1]);
+			break;
+		default:
+			return c;
+		}
+		if (*e)
+			return -1;
 	}
+	return -1;
 }
 
 void guest_opts_help(FILE *f, unsigned mask)

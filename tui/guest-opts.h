@@ -37,25 +37,31 @@ enum {
 /* Room for the guest options plus a command's own in a getopt table. */
 #define GUEST_OPTS_MAX 48
 
-struct guest_opts {
-	struct option longopts[GUEST_OPTS_MAX + 1];	/* ends with { 0 } */
-	char shortopts[2 * GUEST_OPTS_MAX + 1];
-};
-
-/* The getopt tables: the guest options in mask, then own (ending with a
- * zero entry). */
-void guest_opts_init(struct guest_opts *g, unsigned mask, const struct option *own);
-
 /* What the options every guest command reads the same way leave behind. */
 struct guest_optvals {
 	const char *kernel;
 	enum accel accel;
 };
 
-/* Take c if it is --kernel, --accel or --timeout-scale (the last applies
- * to the process's limits at once); *e says what was wrong with arg.
- * False: c is for the command to handle. */
-bool guest_opt_take(int c, const char *arg, struct guest_optvals *v, struct kterr **e);
+struct guest_opts {
+	struct option longopts[GUEST_OPTS_MAX + 1];	/* ends with { 0 } */
+	char shortopts[2 * GUEST_OPTS_MAX + 1];
+	struct guest_optvals v;		/* --kernel, --accel */
+	bool help;			/* --help (-h) was given */
+};
+
+/* Start reading a command line: the getopt tables (the guest options in
+ * mask, --help, then own, which ends with a zero entry), getopt reset. */
+void guest_opts_init(struct guest_opts *g, unsigned mask, const struct option *own);
+
+/*
+ * The next option for the command to handle (getopt's val; optarg is its
+ * argument), -1 at the end or on an error (*e set: an unknown or
+ * incomplete option, or a bad value of one taken here). Taken here:
+ * --kernel and --accel into g->v, --timeout-scale (applied to the
+ * process's limits at once), --help into g->help.
+ */
+int guest_opts_next(struct guest_opts *g, int argc, char **argv, struct kterr **e);
 
 /* The help paragraphs of the guest options in mask, in table order. */
 void guest_opts_help(FILE *f, unsigned mask);
