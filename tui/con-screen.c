@@ -111,9 +111,14 @@ void con_screen_resize(int *rows, int *cols)
 
 void con_screen_show(const struct con_buf *b)
 {
-	for (int y = 0; y < b->h && y < LINES; y++) {
-		move(y, 0);
-		for (int x = 0; x < b->w && x < COLS; x++) {
+	con_screen_show_rect(b, &(struct con_rect){ 0, 0, b->h, b->w });
+}
+
+void con_screen_show_rect(const struct con_buf *b, const struct con_rect *r)
+{
+	for (int y = r->y; y < r->y + r->h && y < b->h && y < LINES; y++) {
+		move(y, r->x);
+		for (int x = r->x; x < r->x + r->w && x < b->w && x < COLS; x++) {
 			const struct con_cell *c = con_buf_at(b, y, x);
 			chtype ch = (unsigned char)c->ch;
 
