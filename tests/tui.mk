@@ -15,3 +15,8 @@ check_PROGRAMS += tests/unit/test_con_record
 tests_unit_test_con_record_SOURCES = tests/unit/test_con_record.c
 tests_unit_test_con_record_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_record_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_guest_opts
+tests_unit_test_guest_opts_SOURCES = tests/unit/test_guest_opts.c tui/guest-opts.c
+tests_unit_test_guest_opts_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_guest_opts_LDADD = $(VMM_LIBS) $(CMOCKA_LIBS)
