@@ -484,7 +484,11 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		snprintf(text, sizeof(text), "%s", ev->text ? ev->text : "");
 		break;
 	}
-	emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = text });
+	emit(x, (struct kt_event){
+		.kind = KT_EV_GUEST, .text = text,
+		.guest_kind = ev->kind == KT_GEV_SCHED_EXIT ? KT_EV_GUEST_SCHED_EXIT :
+			      ev->kind == KT_GEV_WATCH_FIRE ? KT_EV_GUEST_WATCH_FIRE : KT_EV_GUEST_OTHER,
+	});
 }
 
 /* Watch fires counted since their last line, once it is due (force: now). */

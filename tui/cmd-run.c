@@ -41,15 +41,25 @@
 #include "vmm/machine/session.h"
 #include "vmm/machine/teardown.h"
 #include "lib/kjson.h"
+#include "engine/timeline.h"
+#include "engine/trace-tef.h"
+#include "tui/run-timeline.h"
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
-	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F] RECIPE...\n"
+	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
+	"                 [--sample-rate HZ | --no-timeline] [--trace FILE] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
 	"yet are listed as PENDING and do not make the run fail.\n"
+	"While a recipe runs the host samples the guest's runqueues, sched_ext, IRQ rate\n"
+	"and worker progress without pausing it, at --sample-rate HZ (1-100, default 10),\n"
+	"into a timeline with every step, op, attach, exit, freeze and watch fire: the\n"
+	"\"timeline\" member of each recipe in --json. --no-timeline: none. --trace FILE:\n"
+	"the timelines as a Trace Event Format file (Perfetto, chrome://tracing), one\n"
+	"process per recipe, a track per CPU.\n"
 	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
 	"INTERRUPTED), exit 128+N; a second signal exits at once.\n";
 
@@ -63,6 +73,8 @@ struct run_opts {
 	enum accel accel;
 	bool tap, allow_pending, verbose;
 	int jobs;
+	unsigned rate_hz;	/* 0: --no-timeline */
+	const char *trace;
 };
 
 struct job {
@@ -82,6 +94,7 @@ struct job {
 	} *fired;
 	size_t nfired;
 	pthread_mutex_t fire_lock;
+	struct kt_timeline *tl;	/* kept for --json and --trace; NULL: none */
 };
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -314,6 +327,8 @@ static void on_watch_fire(void *ctx, const struct intro_fire *f)
 
 	if (j->x)
 		kt_exec_guest_event(j->x, &ev);
+	if (j->tl)	/* every fire, at its time (the engine tells some) */
+		kt_timeline_event(j->tl, KT_TL_WATCH_FIRE, f->symbol, 0);
 	/* The results keep the last capture of each watch (they overwrite
 	 * under the tag, as the seed says) and count the fires. */
 	pthread_mutex_lock(&j->fire_lock);
@@ -533,7 +548,18 @@ static void run_one(struct job *j)
 	if (atomic_load(&stop_sig))	/* came before the signal thread could see x */
 		kt_exec_interrupt(x);
 	pthread_mutex_unlock(&x_lock);
+	struct run_timeline rt;
+	struct kterr *te = run_timeline_start(&rt, j->o->rate_hz, s.link.hello.cpus, in, x, ev,
+						s.link.hello.scheduler);
+	if (te) {	/* the run goes on without one, and says so */
+		char *m = kterr_strdup(te);
+		say(j, "  warn         no timeline: %s\n", m ? m : "?");
+		free(m);
+		kterr_free(te);
+	}
+	j->tl = rt.tl;
 	e = kt_exec_run(x);
+	run_timeline_stop(&rt);
 	guestlink_route_events(&s.link, NULL);
 	const struct kt_results *res = kt_exec_results(x);
 	j->json = capture(kt_results_json, res);
@@ -603,6 +629,9 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "sample-rate", required_argument, NULL, 'R' },
+		{ "no-timeline", no_argument, NULL, 'N' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ 0 },
 	};
 	struct guest_opts g;
@@ -611,6 +640,8 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
+	o->rate_hz = KT_TL_DEFAULT_HZ;
+	bool no_timeline = false;
 	guest_opts_init(&g, GOPT_MACHINE, own);
 	while (!e && (c = guest_opts_next(&g, argc, argv, &e)) != -1) {
 		switch (c) {
@@ -627,6 +658,18 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		}
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
+		case 'R': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < KT_TL_MIN_HZ || n > KT_TL_MAX_HZ)
+				e = kterr_new(EINVAL, "--sample-rate '%s' is not a rate in Hz (%d-%d)",
+					      optarg, KT_TL_MIN_HZ, KT_TL_MAX_HZ);
+			o->rate_hz = (unsigned)n;
+			break;
+		}
+		case 'N': no_timeline = true; break;
+		case 'T': o->trace = optarg; break;
 		}
 	}
 	o->kernel = g.v.kernel;
@@ -634,9 +677,40 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 	*help = g.help;
 	if (e)
 		return e;
+	if (no_timeline)
+		o->rate_hz = 0;
+	if (no_timeline && o->trace)
+		return kterr_hint(kterr_new(EINVAL, "--trace %s needs the timeline that --no-timeline "
+					    "turns off", o->trace), "drop one of them");
 	if (optind >= argc && !*help)
 		return kterr_new(EINVAL, "no recipe given");
 	return NULL;
+}
+
+/* --trace: every recipe's timeline, one process each; frees them. */
+static void write_trace(const struct run_opts *o, struct job *jobs, size_t n)
+{
+	const struct kt_timeline **tls = calloc(n ? n : 1, sizeof(*tls));
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	FILE *f = NULL;
+
+	if (o->trace && tls && names && !(f = fopen(o->trace, "w")))
+		fprintf(stderr, "ktcon run: cannot write %s: %s\n", o->trace, strerror(errno));
+	if (f) {
+		for (size_t i = 0; i < n; i++) {
+			tls[i] = jobs[i].tl;
+			names[i] = jobs[i].path;
+		}
+		kt_tef_write(f, tls, names, n);
+		if (fclose(f))
+			fprintf(stderr, "ktcon run: writing %s: %s\n", o->trace, strerror(errno));
+	}
+	for (size_t i = 0; i < n; i++) {
+		kt_timeline_free(jobs[i].tl);
+		jobs[i].tl = NULL;
+	}
+	free(tls);
+	free(names);
 }
 
 static int cmd_run_exec(int argc, char **argv)
@@ -710,6 +784,11 @@ static int cmd_run_exec(int argc, char **argv)
 				fputs("null", jf);
 			fprintf(jf, ", \"results\": %s, \"watch_fires\": ", j->json ? j->json : "null");
 			write_fires(jf, j);
+			fputs(", \"timeline\": ", jf);
+			if (j->tl)
+				kt_timeline_json(j->tl, jf);
+			else
+				fputs("null", jf);
 			fputc('}', jf);
 		}
 		free(j->why);
@@ -722,6 +801,7 @@ static int cmd_run_exec(int argc, char **argv)
 		fputs("\n]\n", jf);
 		fclose(jf);
 	}
+	write_trace(&o, p.jobs, p.n);
 	int sig = atomic_load(&stop_sig);
 	if (o.tap && sig)	/* TAP's word for a run that stopped short */
 		printf("Bail out! interrupted by %s\n", sig_name(sig));
@@ -746,7 +826,8 @@ static int cmd_run_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_run_entry = {
 	.name = "run",
-	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] RECIPE...",
+	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] "
+		 "[--sample-rate HZ|--no-timeline] [--trace FILE] RECIPE...",
 	.summary = "replay recipes headless on fresh guests and report",
 	.exec = cmd_run_exec,
 };
