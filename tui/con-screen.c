@@ -109,11 +109,6 @@ void con_screen_resize(int *rows, int *cols)
 	*cols = COLS;
 }
 
-void con_screen_show(const struct con_buf *b)
-{
-	con_screen_show_rect(b, &(struct con_rect){ 0, 0, b->h, b->w });
-}
-
 void con_screen_show_rect(const struct con_buf *b, const struct con_rect *r)
 {
 	for (int y = r->y; y < r->y + r->h && y < b->h && y < LINES; y++) {

@@ -25,9 +25,8 @@ void con_screen_end(void);
  * tells curses). */
 void con_screen_resize(int *rows, int *cols);
 
-/* Copy b to the screen (not yet shown). */
-void con_screen_show(const struct con_buf *b);
-/* Copy only rectangle r of b (a pane whose cells changed). */
+/* Copy rectangle r of b to the screen (not yet shown): the console copies
+ * only the panes whose cells changed. */
 void con_screen_show_rect(const struct con_buf *b, const struct con_rect *r);
 /* Draw the prompt row r (prompt, then text scrolled so that point is
  * visible), put the cursor at point and update the terminal. */
