@@ -78,3 +78,13 @@ check_PROGRAMS += tests/unit/test_timeline
 tests_unit_test_timeline_SOURCES = tests/unit/test_timeline.c
 tests_unit_test_timeline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_timeline_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_junit
+tests_unit_test_junit_SOURCES = tests/unit/test_junit.c $(ENGINE_FAKES)
+tests_unit_test_junit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_junit_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_shard
+tests_unit_test_shard_SOURCES = tests/unit/test_shard.c
+tests_unit_test_shard_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_shard_LDADD = $(ENGINE_TEST_LDADD)

@@ -35,13 +35,16 @@ bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze tes
 	./tests/bench/bench-freeze -n 30 --cpus 2
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-replay
 	./tests/bench/bench-timeline -n 5 --cpus 2
+	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-suite --jobs "1 2"
 	MAKE='$(MAKE)' $(top_srcdir)/tests/bench/bench-load --hogs "0 1 2"
-EXTRA_DIST += tests/bench/bench-replay tests/bench/bench-load
+EXTRA_DIST += tests/bench/bench-replay tests/bench/bench-load tests/bench/bench-suite
 .PHONY: bench
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int \
 	tests/integration/interrupt.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 INT_TESTS += tests/integration/bad-input.int tests/integration/trace.int
+# Sharding (--list boots nothing) and JUnit results parsed back.
+INT_TESTS += tests/integration/shard.int tests/integration/junit.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run (tests/fuzz/run-fuzz).

@@ -15,6 +15,11 @@
  * written with the results so far, marked INTERRUPTED; the exit status is
  * 128 + the signal's number. The second kills every QEMU, removes what it
  * can (vmm/machine/teardown.h) and dies of the signal at once.
+ *
+ * --shard K/N runs the K-th of N deterministic slices (engine/shard.h), so a
+ * CI matrix of N jobs runs every recipe once; --timings balances them by
+ * earlier durations; --list prints the slice and boots nothing. --junit
+ * writes JUnit XML (engine/results.h) beside --json and --tap.
  */
 #include "tui/cmd.h"
 
@@ -31,6 +36,8 @@
 #include "engine/executor.h"
 #include "engine/form.h"
 #include "engine/header.h"
+#include "engine/results.h"
+#include "engine/shard.h"
 #include "lib/util.h"
 #include "tui/guest-opts.h"
 #include "tui/recipe-boot.h"
@@ -47,8 +54,9 @@
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
-	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
-	"                 [--sample-rate HZ | --no-timeline] [--trace FILE] RECIPE...\n"
+	"                 [--junit FILE] [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
+	"                 [--sample-rate HZ | --no-timeline] [--trace FILE]\n"
+	"                 [--shard K/N [--timings FILE]] [--list] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
@@ -61,7 +69,18 @@ static const char usage_text[] =
 	"the timelines as a Trace Event Format file (Perfetto, chrome://tracing), one\n"
 	"process per recipe, a track per CPU.\n"
 	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
-	"INTERRUPTED), exit 128+N; a second signal exits at once.\n";
+	"INTERRUPTED), exit 128+N; a second signal exits at once.\n"
+	"--junit FILE: JUnit XML, one test case per recipe (CI test reporters).\n"
+	"--shard K/N: run only the K-th of N slices (1 <= K <= N <= 256): the\n"
+	"recipes sorted by path as given (leading ./ ignored) and dealt round-robin,\n"
+	"so N jobs with K=1..N run each recipe once, whatever the argument order.\n"
+	"--timings FILE: balance the shards by the durations in an earlier run's\n"
+	"--json file (or several merged with `jq -s`), longest first onto the\n"
+	"least-loaded shard; unknown recipes count as the median. --list: print\n"
+	"the recipes that would run (with their estimates under --timings), one a\n"
+	"line, and exit 0 without reading a recipe or booting anything.\n"
+	"-j N: guests at once, each one QEMU with the recipe's vm cpus= and\n"
+	"memory= (ktcon(1) and doc/ci-matrix.md say how to choose N).\n";
 
 enum outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR, OUT_INTERRUPTED, OUT_N };
 static const char *const outcome_names[OUT_N] = { "PASS", "FAIL", "PENDING", "ERROR",
@@ -69,12 +88,15 @@ static const char *const outcome_names[OUT_N] = { "PASS", "FAIL", "PENDING", "ER
 
 struct run_opts {
 	const char *kernel;
-	const char *json;
+	const char *json, *junit;
 	enum accel accel;
-	bool tap, allow_pending, verbose;
+	bool tap, allow_pending, verbose, list;
 	int jobs;
 	unsigned rate_hz;	/* 0: --no-timeline */
 	const char *trace;
+	unsigned shard_k, shard_n;	/* 0/0: no --shard */
+	const char *timings_file;
+	struct kt_timings *timings;
 };
 
 struct job {
@@ -84,6 +106,8 @@ struct job {
 	char *why;		/* pending: what is missing; error: the chain */
 	char *json;		/* this recipe's results as JSON */
 	char *tap;
+	char *ju_detail, *ju_out;	/* for --junit: kt_junit_detail(), _out() */
+	int ju_line;
 	uint64_t ns;
 	size_t npass, nfail;
 	int slot;		/* on the status line */
@@ -564,6 +588,8 @@ static void run_one(struct job *j)
 	const struct kt_results *res = kt_exec_results(x);
 	j->json = capture(kt_results_json, res);
 	j->tap = capture(kt_results_tap, res);
+	j->ju_detail = kt_junit_detail(res, &j->ju_line);
+	j->ju_out = kt_junit_out(res);
 	j->npass = kt_results_count(res, KT_RES_PASS) + kt_results_count(res, KT_RES_XFAIL);
 	j->nfail = kt_results_count(res, KT_RES_FAIL);
 	j->outcome = res->passed && !e ? OUT_PASS : OUT_FAIL;
@@ -626,12 +652,16 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 	static const struct option own[] = {
 		{ "json", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 't' },
+		{ "junit", required_argument, NULL, 'U' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "timings", required_argument, NULL, 'T' },
+		{ "list", no_argument, NULL, 'L' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "sample-rate", required_argument, NULL, 'R' },
 		{ "no-timeline", no_argument, NULL, 'N' },
-		{ "trace", required_argument, NULL, 'T' },
+		{ "trace", required_argument, NULL, 'F' },
 		{ 0 },
 	};
 	struct guest_opts g;
@@ -647,6 +677,10 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		switch (c) {
 		case 'J': o->json = optarg; break;
 		case 't': o->tap = true; break;
+		case 'U': o->junit = optarg; break;
+		case 'S': e = kt_shard_parse(optarg, &o->shard_k, &o->shard_n); break;
+		case 'T': o->timings_file = optarg; break;
+		case 'L': o->list = true; break;
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -669,7 +703,7 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 			break;
 		}
 		case 'N': no_timeline = true; break;
-		case 'T': o->trace = optarg; break;
+		case 'F': o->trace = optarg; break;
 		}
 	}
 	o->kernel = g.v.kernel;
@@ -682,8 +716,12 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 	if (no_timeline && o->trace)
 		return kterr_hint(kterr_new(EINVAL, "--trace %s needs the timeline that --no-timeline "
 					    "turns off", o->trace), "drop one of them");
-	if (optind >= argc && !*help)
+	if (*help)
+		return NULL;
+	if (optind >= argc)
 		return kterr_new(EINVAL, "no recipe given");
+	if (o->timings_file)
+		return kt_timings_load(o->timings_file, &o->timings);
 	return NULL;
 }
 
@@ -713,6 +751,70 @@ static void write_trace(const struct run_opts *o, struct job *jobs, size_t n)
 	free(names);
 }
 
+/* ---- which recipes: all, or a shard ---- */
+
+/* The recipes to run, in the order to run them: as given without --shard
+ * (and without --timings), else the shard's in key order (shard.h). */
+static struct kterr *select_recipes(const struct run_opts *o, char **paths, size_t n,
+				    struct kt_shard_item **out, size_t *nout)
+{
+	struct kt_shard_item *v = calloc(n ? n : 1, sizeof(*v));
+	struct kterr *e = NULL;
+	size_t k = 0;
+
+	if (!v)
+		return kterr_new(ENOMEM, "%zu recipes", n);
+	for (size_t i = 0; i < n; i++)
+		v[i].path = paths[i];
+	if (o->timings)
+		kt_timings_estimate(o->timings, v, n);
+	if (o->shard_n || o->timings)
+		e = kt_shard_assign(v, n, o->shard_n ? o->shard_n : 1, o->timings != NULL);
+	for (size_t i = 0; !e && i < n; i++)
+		if (!o->shard_n || v[i].shard == o->shard_k)
+			v[k++] = v[i];
+	if (e) {
+		free(v);
+		return e;
+	}
+	*out = v;
+	*nout = k;
+	return NULL;
+}
+
+/* ---- JUnit ---- */
+
+static void write_junit(const struct run_opts *o, const struct job *jobs, size_t n)
+{
+	static const enum kt_junit_verdict verdict[OUT_N] = {
+		[OUT_PASS] = KT_JUNIT_PASS, [OUT_FAIL] = KT_JUNIT_FAILURE,
+		[OUT_PENDING] = KT_JUNIT_SKIPPED, [OUT_ERROR] = KT_JUNIT_ERROR,
+		[OUT_INTERRUPTED] = KT_JUNIT_ERROR,
+	};
+	struct kt_junit_case *c = calloc(n ? n : 1, sizeof(*c));
+	char suite[64] = "ktcon run";
+	FILE *f;
+
+	if (!c || !(f = fopen(o->junit, "w"))) {
+		fprintf(stderr, "ktcon run: cannot write %s: %s\n", o->junit, strerror(errno));
+		free(c);
+		return;
+	}
+	if (o->shard_n)	/* merged reports tell the shards apart */
+		snprintf(suite, sizeof(suite), "ktcon run shard %u/%u", o->shard_k, o->shard_n);
+	for (size_t i = 0; i < n; i++)
+		c[i] = (struct kt_junit_case){
+			.name = jobs[i].path, .verdict = verdict[jobs[i].outcome],
+			.type = outcome_names[jobs[i].outcome], .why = jobs[i].why,
+			.detail = jobs[i].ju_detail, .line = jobs[i].ju_line,
+			.out = jobs[i].ju_out, .ns = jobs[i].ns,
+		};
+	kt_results_junit(f, suite, c, n);
+	if (fclose(f))
+		fprintf(stderr, "ktcon run: cannot write %s: %s\n", o->junit, strerror(errno));
+	free(c);
+}
+
 static int cmd_run_exec(int argc, char **argv)
 {
 	struct run_opts o;
@@ -732,12 +834,38 @@ static int cmd_run_exec(int argc, char **argv)
 		guest_opts_help(e ? stderr : stdout, GOPT_MACHINE);
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}
-	struct pool p = { .n = argc - optind, .lock = PTHREAD_MUTEX_INITIALIZER };
-	p.jobs = calloc(p.n, sizeof(*p.jobs));
+	struct kt_shard_item *sel = NULL;
+	size_t nsel = 0;
+	e = select_recipes(&o, argv + optind, (size_t)(argc - optind), &sel, &nsel);
+	if (e) {
+		char *m = kterr_strdup(e);
+		fprintf(stderr, "ktcon run: %s\n", m ? m : "out of memory");
+		free(m);
+		kterr_free(e);
+		kt_timings_free(o.timings);
+		return KTCMD_FAIL;
+	}
+	if (o.list) {
+		for (size_t i = 0; i < nsel; i++)
+			if (o.timings)
+				printf("%s\t%s%s\n", sel[i].path,
+				       kt_fmt_duration(sel[i].est_ns, d, sizeof(d)),
+				       sel[i].known ? "" : " (not in the timings)");
+			else
+				printf("%s\n", sel[i].path);
+		free(sel);
+		kt_timings_free(o.timings);
+		return KTCMD_OK;
+	}
+	if (o.shard_n && !nsel)
+		fprintf(stderr, "ktcon run: shard %u/%u holds none of the %d recipes given\n",
+			o.shard_k, o.shard_n, argc - optind);
+	struct pool p = { .n = nsel, .lock = PTHREAD_MUTEX_INITIALIZER };
+	p.jobs = calloc(p.n ? p.n : 1, sizeof(*p.jobs));
 	if (!p.jobs)
 		return KTCMD_FAIL;
 	for (size_t i = 0; i < p.n; i++) {
-		p.jobs[i].path = argv[optind + i];
+		p.jobs[i].path = sel[i].path;
 		p.jobs[i].o = &o;
 		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
 	}
@@ -791,7 +919,6 @@ static int cmd_run_exec(int argc, char **argv)
 				fputs("null", jf);
 			fputc('}', jf);
 		}
-		free(j->why);
 		free(j->json);
 		free(j->tap);
 		write_fires(NULL, j);	/* when there was no --json */
@@ -803,6 +930,14 @@ static int cmd_run_exec(int argc, char **argv)
 	}
 	write_trace(&o, p.jobs, p.n);
 	int sig = atomic_load(&stop_sig);
+	if (o.junit)
+		write_junit(&o, p.jobs, p.n);
+	for (size_t i = 0; i < p.n; i++) {
+		free(p.jobs[i].ju_detail);
+		free(p.jobs[i].ju_out);
+	}
+	free(sel);
+	kt_timings_free(o.timings);
 	if (o.tap && sig)	/* TAP's word for a run that stopped short */
 		printf("Bail out! interrupted by %s\n", sig_name(sig));
 	printf("  %zu passed, %zu failed, %zu pending, %zu errors", counts[OUT_PASS],
@@ -814,6 +949,8 @@ static int cmd_run_exec(int argc, char **argv)
 	/* Written: from now on a signal is the shell's to see. */
 	pthread_cancel(sigth);
 	pthread_join(sigth, NULL);
+	for (size_t i = 0; i < p.n; i++)
+		free(p.jobs[i].why);
 	free(p.jobs);
 	if (sig)
 		return 128 + sig;
@@ -826,8 +963,9 @@ static int cmd_run_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_run_entry = {
 	.name = "run",
-	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] "
-		 "[--sample-rate HZ|--no-timeline] [--trace FILE] RECIPE...",
+	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [--junit FILE] [-j N] "
+		 "[--allow-pending] [--sample-rate HZ|--no-timeline] [--trace FILE] "
+		 "[--shard K/N [--timings FILE]] [--list] RECIPE...",
 	.summary = "replay recipes headless on fresh guests and report",
 	.exec = cmd_run_exec,
 };
