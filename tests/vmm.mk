@@ -117,3 +117,8 @@ EXTRA_DIST += tests/fuzz/fuzz_kguest.c
 # The 7.3 kernel: opt-in (KTCON_TEST_73=1), not in INT_TESTS: CI does not
 # build 7.3 yet, and under CI a skip is a failure.
 EXTRA_DIST += tests/integration/kernel73.int
+
+check_PROGRAMS += tests/unit/test_wire_reply
+tests_unit_test_wire_reply_SOURCES = tests/unit/test_wire_reply.c
+tests_unit_test_wire_reply_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_wire_reply_LDADD = $(UNIT_LDADD)
