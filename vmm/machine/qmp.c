@@ -423,15 +423,15 @@ struct kterr *qmp_pump(struct qmp *q)
 static struct kterr *send_all(struct qmp *q, const char *data, size_t len, uint64_t deadline_ns,
 			      int pass_fd)
 {
-	/* A descriptor rides along with the first byte (SCM_RIGHTS); the
-	 * rest goes as any other command. */
+	/* A descriptor rides along with the first bytes (SCM_RIGHTS); what
+	 * that send leaves goes as any other command. */
 	unixsock_trace(q->trace, '>', data, len);
 	while (pass_fd >= 0 && len) {
 		union {
 			char buf[CMSG_SPACE(sizeof(int))];
 			struct cmsghdr align;
 		} u;
-		struct iovec iov = { .iov_base = (void *)data, .iov_len = 1 };
+		struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 				     .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
 		struct cmsghdr *c;
@@ -443,9 +443,11 @@ static struct kterr *send_all(struct qmp *q, const char *data, size_t len, uint6
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-		if (sendmsg(q->fd, &mh, MSG_NOSIGNAL) == 1) {
-			data++;
-			len--;
+		ssize_t n = sendmsg(q->fd, &mh, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			data += n;
+			len -= (size_t)n;
 			break;
 		}
 		if (errno == EINTR)
