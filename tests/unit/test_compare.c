@@ -197,7 +197,12 @@ static void test_results_without_timeline(void **state)
 	assert_int_equal(m.nscx, 0);
 	kt_run_metrics_free(&m);
 	json_object_put(v);
-	assert_non_null(kt_run_metrics_read(NULL, NULL, &m));
+	{
+		struct kterr *e = kt_run_metrics_read(NULL, NULL, &m);
+
+		assert_non_null(e);
+		kterr_free(e);
+	}
 }
 
 static void test_svg_escape(void **state)

@@ -199,8 +199,12 @@ static void test_meta_parse_refuses_bad_files(void **state)
 		struct warm_meta m;
 		size_t n = strlen(t);
 
+		struct kterr *e;
+
 		t[5] = '\0';
-		assert_non_null(warm_meta_parse(t, n, &m));
+		e = warm_meta_parse(t, n, &m);
+		assert_non_null(e);
+		kterr_free(e);
 	}
 	free(t);
 }

@@ -57,7 +57,12 @@ static void from_kstate(struct run_sampler *rs, struct kt_tl_sample *s)
 		d->scx_nr_running = kval(&kc->f[KRQ_SCX_NR_RUNNING]);
 		d->local_dsq = kval(&kc->f[KRQ_SCX_LOCAL_DSQ_NR]);
 		d->curr_pid = kval(&kc->f[KRQ_CURR_PID]);
-		snprintf(d->curr_comm, sizeof(d->curr_comm), "%s", kc->curr_comm);
+		/* a copy, not snprintf: both live in rs, which GCC's -Wrestrict
+		 * under the sanitizers takes for an overlap */
+		size_t len = strnlen(kc->curr_comm, sizeof(d->curr_comm) - 1);
+
+		memcpy(d->curr_comm, kc->curr_comm, len);
+		d->curr_comm[len] = '\0';
 	}
 	s->cpu = rs->cpu;
 	if (k->scx[KSCX_STATE].present)
