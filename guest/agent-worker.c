@@ -291,6 +291,13 @@ static struct kterr *stop_groups(const char *cg, bool subtree, const char *pids,
 	return first;
 }
 
+void agent_workers_signal(const char *cg, bool subtree, const char *pids)
+{
+	for (size_t k = 0; k < ngroups; k++)
+		if (selected(&groups[k], cg, subtree, pids))
+			worker_group_signal(&groups[k].g, agent_wait_child);
+}
+
 struct kterr *agent_workers_stop(const char *cg, bool subtree, struct wire_buf *reply)
 {
 	return stop_groups(cg, subtree, NULL, reply);

@@ -83,6 +83,7 @@ extern const struct agent_op agent_sched_ops[];
 extern const struct agent_op agent_bpf_ops[];
 extern const struct agent_op agent_irq_ops[];
 extern const struct agent_op agent_payload_ops[];
+extern const struct agent_op agent_batch_ops[];
 extern const struct agent_op *const agent_op_tables[];
 
 const struct agent_op *agent_find_op(const char *name);
@@ -125,6 +126,10 @@ bool agent_take_cancel(struct agent *a, uint32_t seq);
 struct kterr *agent_workers_spawn(const char *cgroup, const struct wire_msg *req,
 				  struct wire_buf *reply);
 struct kterr *agent_workers_stop(const char *cgroup, bool subtree, struct wire_buf *reply);
+/* SIGKILL the workers agent_workers_stop would stop (pids: only those
+ * spawns' when given), without waiting: a batch of stops or removals
+ * signals them all first (agent-batch.c). */
+void agent_workers_signal(const char *cgroup, bool subtree, const char *pids);
 unsigned agent_workers_in(const char *cgroup);
 
 /* NAME under the managed parent, refusing escapes (agent-cgroup.c). */

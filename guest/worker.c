@@ -231,11 +231,8 @@ void worker_group_report(const struct worker_group *g, unsigned i, struct worker
 	memcpy(out, &g->shm->slot[i].report, sizeof(*out));
 }
 
-struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int timeout_ms)
+void worker_group_signal(struct worker_group *g, worker_wait_fn wait)
 {
-	struct kt_wait w;
-
-	kt_wait_begin_ms(&w, timeout_ms, "%u worker(s) to exit after SIGKILL", g->n);
 	for (unsigned i = 0; i < g->n; i++) {
 		if (g->pids[i] <= 0 || g->exited[i] || !kill(g->pids[i], SIGKILL))
 			continue;
@@ -246,6 +243,14 @@ struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int
 			g->status[i] = -1;
 		}
 	}
+}
+
+struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int timeout_ms)
+{
+	struct kt_wait w;
+
+	kt_wait_begin_ms(&w, timeout_ms, "%u worker(s) to exit after SIGKILL", g->n);
+	worker_group_signal(g, wait);
 	for (;;) {
 		char stuck[256] = "";
 		unsigned nstuck = 0;

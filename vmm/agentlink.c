@@ -342,6 +342,9 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 		/* The guest's chain is already whole; errno kept for callers. */
 		e = kterr_new(0, "%s", wire_get(l->msg, "error"));
 		(void)en;
+		/* Its other fields too: how far a batch got. */
+		if (reply)
+			*reply = l->msg;
 		return e;
 	}
 	if (reply)

@@ -2,7 +2,7 @@
 noinst_LIBRARIES += libvmm.a
 libvmm_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 libvmm_a_SOURCES = \
-	guest/wire.c guest/wire.h \
+	guest/wire.c guest/wire-batch.c guest/wire.h \
 	vmm/kconfig.c vmm/kconfig.h \
 	vmm/kcache.c vmm/kcache.h \
 	vmm/kbuild.c vmm/kbuild.h \
