@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* A handful of front-ends at most: console panes, printer, recorder. */
 #define KT_MAX_SUBSCRIBERS 16

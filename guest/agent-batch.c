@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* Signal the workers an item of a stop or removal will wait for. */
 static void kill_stop(const struct wire_msg *item)

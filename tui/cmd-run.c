@@ -5,7 +5,7 @@
  * A recipe that needs what this build cannot do yet (an op the guest agent
  * does not list in its HELLO) is reported PENDING with what it needs, and
  * never counted as passing. Host-side ops (kernel memory, snapshots,
- * watches) go to host introspection (vmm/intro.h) over the guest's RAM,
+ * watches) go to host introspection (vmm/intro/intro.h) over the guest's RAM,
  * its vmlinux and the gdbstub.
  *
  * SIGINT, SIGTERM and SIGHUP (a CI job's timeout, a closed terminal) are
@@ -14,7 +14,7 @@
  * recipes not started are not started, and the summary, TAP and JSON are
  * written with the results so far, marked INTERRUPTED; the exit status is
  * 128 + the signal's number. The second kills every QEMU, removes what it
- * can (vmm/teardown.h) and dies of the signal at once.
+ * can (vmm/machine/teardown.h) and dies of the signal at once.
  */
 #include "tui/cmd.h"
 
@@ -27,19 +27,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 #include "engine/executor.h"
 #include "engine/form.h"
 #include "engine/header.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/recipe-boot.h"
 #include "tui/run-status.h"
-#include "vmm/guestlink.h"
-#include "vmm/intro.h"
-#include "vmm/paths.h"
-#include "vmm/session.h"
-#include "vmm/teardown.h"
-#include "engine/kjson.h"
+#include "vmm/link/guestlink.h"
+#include "vmm/intro/intro.h"
+#include "vmm/kernel/paths.h"
+#include "vmm/machine/session.h"
+#include "vmm/machine/teardown.h"
+#include "lib/kjson.h"
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"

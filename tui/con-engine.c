@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 #include "engine/executor.h"
 #include "engine/scenario.h"
-#include "engine/util.h"
-#include "vmm/guestlink.h"
-#include "vmm/intro.h"
+#include "lib/util.h"
+#include "vmm/link/guestlink.h"
+#include "vmm/intro/intro.h"
 
 /* How long an idle pump lasts before the queue is looked at again. */
 #define IDLE_PUMP_NS 50000000ULL

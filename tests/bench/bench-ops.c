@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
-#include "vmm/session.h"
+#include "lib/util.h"
+#include "vmm/machine/session.h"
 
 #define TIMEOUT_MS 30000
 

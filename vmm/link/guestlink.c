@@ -1,0 +1,479 @@
+/* guestlink.c - engine/link.h over the agent link; see guestlink.h. */
+#include "vmm/link/guestlink.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/timeouts.h"
+#include "engine/executor.h"
+#include "lib/util.h"
+
+static void put_def(struct wire_buf *b, const struct kt_cgroup_def *d)
+{
+	char cpus[4096];
+
+	if (d->has_cpus)
+		wire_put_str(b, "cpus", kt_cpulist_format(&d->cpus, cpus, sizeof(cpus)));
+	if (d->workers)
+		wire_put_u64(b, "workers", d->workers);
+	static const struct { const char *key; size_t off; } knobs[] = {
+		{ "work", offsetof(struct kt_cgroup_def, work) },
+		{ "policy", offsetof(struct kt_cgroup_def, policy) },
+		{ "affinity", offsetof(struct kt_cgroup_def, affinity) },
+		{ "cpu.weight", offsetof(struct kt_cgroup_def, cpu_weight) },
+		{ "cpu.max", offsetof(struct kt_cgroup_def, cpu_max) },
+		{ "memory.max", offsetof(struct kt_cgroup_def, memory_max) },
+		{ "io.weight", offsetof(struct kt_cgroup_def, io_weight) },
+		{ "pids.max", offsetof(struct kt_cgroup_def, pids_max) },
+	};
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		const char *v = *(const char *const *)((const char *)d + knobs[i].off);
+
+		if (v)
+			wire_put_str(b, knobs[i].key, v);
+	}
+}
+
+static void fill(struct wire_buf *b, void *ctx)
+{
+	const struct kt_greq *r = ctx;
+	char cpus[4096];
+
+	if (r->cgroup)
+		wire_put_str(b, "cgroup", r->cgroup);
+	if (r->cgroup2)
+		wire_put_str(b, "cgroup2", r->cgroup2);
+	if (r->name)
+		wire_put_str(b, "name", r->name);
+	if (r->path)
+		wire_put_str(b, "path", r->path);
+	if (r->args)
+		wire_put_str(b, "args", r->args);
+	if (r->verb == KT_GREQ_OP && r->op == KT_OP_SET_CPUSET)
+		wire_put_str(b, "cpus", kt_cpulist_format(&r->cpus, cpus, sizeof(cpus)));
+	if (r->def)
+		put_def(b, r->def);
+	if (r->workers)
+		wire_put_u64(b, "workers", r->workers);
+	if (r->work)
+		wire_put_str(b, "work", r->work);
+	if (r->npids) {
+		char *list = malloc(r->npids * 12 + 1);
+		size_t len = 0;
+
+		if (list) {
+			list[0] = '\0';
+			for (size_t i = 0; i < r->npids; i++)
+				len += (size_t)sprintf(list + len, "%s%d", i ? " " : "", r->pids[i]);
+			wire_put_str(b, "pids", list);
+			free(list);
+		}
+	}
+	if (r->affinity)
+		wire_put_str(b, "affinity", r->affinity);
+	if (r->handle)
+		wire_put_u64(b, "handle", r->handle);
+	if (r->verb == KT_GREQ_OP && r->op == KT_OP_STEER_IRQ) {
+		wire_put_u64(b, "irq", r->irq);
+		wire_put_u64(b, "cpu", r->cpu);
+	}
+}
+
+/* "12 34 56" -> pids */
+static struct kterr *parse_pids(const char *s, struct kt_greply *out)
+{
+	size_t cap = 0;
+
+	for (const char *p = s; p && *p; ) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (out->npids == cap) {
+			cap = cap ? cap * 2 : 16;
+			int *n = realloc(out->pids, cap * sizeof(*n));
+			if (!n)
+				return kterr_new(ENOMEM, "pids");
+			out->pids = n;
+		}
+		out->pids[out->npids++] = (int)v;
+		p = end;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	return NULL;
+}
+
+/* One "workers" line: "pid=P iter=N ... cpus=LIST" (guest/agent-worker.c). */
+static struct kterr *parse_worker(char *line, struct kt_worker_report *w)
+{
+	static const struct { const char *key; size_t off; } nums[] = {
+		{ "iter", offsetof(struct kt_worker_report, iterations) },
+		{ "cpu_ns", offsetof(struct kt_worker_report, runtime_ns) },
+		{ "nvcsw", offsetof(struct kt_worker_report, nvcsw) },
+		{ "nivcsw", offsetof(struct kt_worker_report, nivcsw) },
+		{ "migrations", offsetof(struct kt_worker_report, migrations) },
+		{ "max_gap_ns", offsetof(struct kt_worker_report, max_gap_ns) },
+		{ "max_wake_ns", offsetof(struct kt_worker_report, max_wake_ns) },
+	};
+
+	memset(w, 0, sizeof(*w));
+	for (char *save, *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(t, '=');
+		uint64_t v;
+
+		if (!eq)
+			return kterr_new(EPROTO, "worker report field '%s' has no '='", t);
+		*eq++ = '\0';
+		if (!strcmp(t, "cpus")) {
+			struct kterr *e;
+
+			/* A worker frozen (or stopped) before it first ran
+			 * used no CPU: "cpus=" is its honest answer. */
+			if (!*eq) {
+				kt_cpuset_zero(&w->cpus_used);
+				continue;
+			}
+			e = kt_cpulist_parse(eq, &w->cpus_used);
+
+			if (e)
+				return kterr_wrap(e, "worker report cpus");
+			continue;
+		}
+		if (!kt_parse_u64(eq, &v))
+			return kterr_new(EPROTO, "worker report %s='%s' is not a number", t, eq);
+		if (!strcmp(t, "pid")) {
+			w->pid = (int)v;
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+			if (!strcmp(t, nums[i].key))
+				*(uint64_t *)((char *)w + nums[i].off) = v;
+	}
+	return w->pid > 0 ? NULL : kterr_new(EPROTO, "worker report without a pid");
+}
+
+static struct kterr *parse_workers(const char *s, struct kt_greply *out)
+{
+	char *copy = strdup(s);
+	size_t n = 0;
+	struct kterr *e = NULL;
+
+	if (!copy)
+		return kterr_new(ENOMEM, "worker reports");
+	for (const char *c = s; *c; c++)
+		n += *c == '\n';
+	out->workers = calloc(n + 1, sizeof(*out->workers));
+	if (!out->workers) {
+		free(copy);
+		return kterr_new(ENOMEM, "worker reports");
+	}
+	for (char *save, *l = strtok_r(copy, "\n", &save); l && !e; l = strtok_r(NULL, "\n", &save))
+		e = parse_worker(l, &out->workers[out->nworkers++]);
+	free(copy);
+	return e;
+}
+
+static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
+{
+	const char *v;
+	int64_t i;
+	uint64_t u;
+
+	if ((v = wire_get(m, "pids"))) {
+		struct kterr *e = parse_pids(v, out);
+		if (e)
+			return e;
+	}
+	if ((v = wire_get(m, "workers"))) {
+		struct kterr *e = parse_workers(v, out);
+		if (e)
+			return kterr_wrap(e, "the guest's worker reports");
+	}
+	if (wire_get_u64(m, "handle", &u))
+		out->handle = u;
+	if (wire_get_i64(m, "exit_status", &i))
+		out->exit_status = (int)i;
+	if (wire_get_u64(m, "runtime_ns", &u))
+		out->runtime_ns = u;
+	if ((v = wire_get(m, "output")) && !(out->output = strdup(v)))
+		return kterr_new(ENOMEM, "payload output");
+	if (wire_get_u64(m, "implicit", &u))
+		out->implicit = (unsigned)u;
+	if (wire_get_i64(m, "missing", &i))
+		out->missing = i == 1;
+	if (wire_get_i64(m, "frozen", &i))
+		out->cgroup.frozen = i == 1;
+	if (wire_get_i64(m, "populated", &i))
+		out->cgroup.populated = i == 1;
+	if ((v = wire_get(m, "cpus")) && *v) {
+		struct kterr *e = kt_cpulist_parse(v, &out->cgroup.cpus);
+		if (e)
+			return kterr_wrap(e, "the guest's cpuset '%s'", v);
+		out->cgroup.has_cpus = true;
+	}
+	if ((v = wire_get(m, "state")))
+		out->sched.enabled = !strcmp(v, "enabled");
+	if ((v = wire_get(m, "ops")))
+		snprintf(out->sched.ops, sizeof(out->sched.ops), "%s", v);
+	if ((v = wire_get(m, "replaced")))
+		snprintf(out->sched.replaced, sizeof(out->sched.replaced), "%s", v);
+	if (wire_get_u64(m, "window_ns", &u))
+		out->sched.window_ns = u;
+	return NULL;
+}
+
+static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
+			     const atomic_bool *cancel)
+{
+	struct agentlink *l = ctx;
+	const char *op = req->verb == KT_GREQ_OP ? kt_op_name(req->op) : kt_greq_name(req);
+	const struct wire_msg *m;
+	struct kterr *e;
+	/* wait-payload has no timeout (the seed's rule); it stays cancellable. */
+	int timeout = req->verb == KT_GREQ_OP && req->op == KT_OP_WAIT_PAYLOAD ? -1
+										: (int)kt_limit_ms(KT_LIM_GUEST_REQUEST);
+
+	memset(reply, 0, sizeof(*reply));
+	e = agentlink_request(l, op, fill, (void *)req, timeout, cancel, &m);
+	if (e)
+		return e;
+	e = take_reply(m, reply);
+	if (e)
+		kt_greply_clear(reply);
+	return e ? kterr_wrap(e, "%s: reply", op) : NULL;
+}
+
+/* ---- batches (guest/wire.h) ---- */
+
+struct batch_fill {
+	const struct kt_greq *reqs;
+	size_t n;			/* requests to put, from reqs[0] */
+	size_t put;			/* how many went in the frame */
+};
+
+/* As many of the requests as fit the batch bounds (f->n at most), each
+ * encoded by fill() as it would go alone, numbered from 0. Also the dry
+ * run that counts them, on a frame of its own. */
+static void fill_batch(struct wire_buf *b, void *ctx)
+{
+	struct batch_fill *f = ctx;
+	struct wire_buf item;
+
+	wire_put_str(b, "of", kt_op_name(f->reqs[0].op));
+	wire_buf_init(&item);
+	for (f->put = 0; f->put < f->n && f->put < WIRE_BATCH_MAX_ITEMS; f->put++) {
+		wire_begin(&item, WIRE_OP_REQ, 0);
+		fill(&item, (void *)&f->reqs[f->put]);
+		if (item.failed ||
+		    b->len + (item.len - WIRE_HDR_SIZE) + 16 * item.nfields > WIRE_BATCH_MAX_BODY ||
+		    b->nfields + item.nfields + 1 > WIRE_BATCH_MAX_FIELDS ||
+		    !wire_put_item(b, (unsigned)f->put, &item))
+			break;
+	}
+	wire_buf_free(&item);
+	wire_put_u64(b, "n", f->put);
+}
+
+static size_t batch_fits(const struct kt_greq *reqs, size_t n)
+{
+	struct batch_fill f = { .reqs = reqs, .n = n };
+	struct wire_buf b;
+	bool failed;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REQ, 0);
+	wire_put_str(&b, "op", "batch");
+	fill_batch(&b, &f);
+	failed = b.failed;
+	wire_buf_free(&b);
+	return failed ? 0 : f.put;
+}
+
+/* The items' replies into replies[]; *done from the reply's "done". */
+static struct kterr *take_items(const struct wire_msg *m, struct wire_msg *view, size_t max,
+				struct kt_greply *replies, size_t *done)
+{
+	size_t cursor = 0, first, count;
+	unsigned index = 0;
+	uint64_t d = 0;
+	int r;
+
+	if (!wire_get_u64(m, "done", &d) || d > max)
+		return kterr_new(EPROTO, "batch reply: done=%s of %zu", wire_get(m, "done") ?
+				 wire_get(m, "done") : "(missing)", max);
+	*done = (size_t)d;
+	while ((r = wire_next_item(m, &cursor, &index, &first, &count)) == 1) {
+		struct kterr *e;
+
+		if (index >= max || index > d)
+			return kterr_new(EPROTO, "batch reply: item %u past done=%zu", index, *done);
+		wire_item_msg(m, first, count, view);
+		if ((e = take_reply(view, &replies[index])))
+			return kterr_wrap(e, "batch reply: item %u", index);
+	}
+	return r < 0 ? kterr_new(EPROTO, "batch reply: malformed item fields") : NULL;
+}
+
+static struct kterr *batch(void *ctx, const struct kt_greq *reqs, size_t n,
+			   struct kt_greply *replies, size_t *done, const atomic_bool *cancel)
+{
+	struct agentlink *l = ctx;
+	struct wire_msg *view = malloc(sizeof(*view));
+	struct kterr *e = NULL;
+
+	*done = 0;
+	memset(replies, 0, n * sizeof(*replies));
+	if (!view)
+		return kterr_new(ENOMEM, "batch of %zu %s", n, kt_op_name(reqs[0].op));
+	while (!e && *done < n) {
+		struct batch_fill f = { .reqs = reqs + *done, .n = batch_fits(reqs + *done, n - *done) };
+		const struct wire_msg *m;
+		size_t k = 0;
+		struct kterr *te;
+
+		/* One that cannot go in a batch goes alone, for its own
+		 * error (a request too large) or its success. */
+		if (!f.n) {
+			e = request(ctx, &reqs[*done], &replies[*done], cancel);
+			*done += !e;
+			continue;
+		}
+		e = agentlink_request(l, "batch", fill_batch, &f, (int)kt_limit_ms(KT_LIM_GUEST_REQUEST),
+				      cancel, &m);
+		/* The link broke, or the guest refused the batch itself:
+		 * the error says why. */
+		if (!m || (e && !wire_get(m, "done")))
+			break;
+		te = take_items(m, view, f.put, replies + *done, &k);
+		*done += k;
+		if (te) {
+			kterr_free(e);
+			e = te;
+		} else if (!e && !k) {
+			e = kterr_new(EPROTO, "batch of %zu %s: the guest did none", f.put,
+				      kt_op_name(reqs[0].op));
+		}
+	}
+	free(view);
+	return e;
+}
+
+/* Drain the channel through the executor's holds; hand over a newer
+ * state. Rounded up to whole ms, the channel's granularity. */
+static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
+			       struct kt_gstate *state)
+{
+	struct agentlink *l = ctx;
+	uint64_t ms = (timeout_ns + 999999) / 1000000;
+	struct kterr *e = agentlink_pump(l, ms > INT_MAX ? INT_MAX : (int)ms);
+
+	if (l->nstates != *gen && l->state.valid) {
+		struct kterr *ce = kt_gstate_copy(state, &l->state);
+
+		/* Out of memory: keep the old one; the next poll tries again. */
+		if (ce)
+			kterr_free(ce);
+		else
+			*gen = l->nstates;
+	}
+	return e;
+}
+
+static const char *gone(void *ctx)
+{
+	return ((struct agentlink *)ctx)->gone;
+}
+
+static const struct kt_link_ops ops = { .request = request, .batch = batch, .poll = link_poll,
+					.gone = gone };
+
+/* A sched-exit EVENT as the executor's guest event. Ejected (the kernel
+ * disabled it, the process may live on): the kernel's reason and its
+ * detail first, then the exit kind; else the process's status. Both end
+ * with the kernel's sched_ext records and the scheduler's last output. */
+static void on_sched_exit(const struct wire_msg *m, struct kt_exec *x)
+{
+	const char *reason = wire_get(m, "reason"), *out = wire_get(m, "output");
+	const char *why = wire_get(m, "why"), *detail = wire_get(m, "detail");
+	const char *kind = wire_get(m, "kind");
+	struct kt_guest_event ev = { .kind = KT_GEV_SCHED_EXIT, .name = wire_get(m, "name") };
+	uint64_t ejected = 0, kval = 0;
+	char kbuf[96] = "";
+	char *text;
+	int64_t st = 0;
+
+	wire_get_u64(m, "ejected", &ejected);
+	wire_get_u64(m, "kind_value", &kval);
+	wire_get_i64(m, "status", &st);
+	ev.status = (int)st;
+	ev.ejected = ejected != 0;
+	if (kind && *kind)
+		snprintf(kbuf, sizeof(kbuf), ", %s (%llu)", kind, (unsigned long long)kval);
+	if (ev.ejected)
+		text = kt_strfmt("%s%s%s%s%s; kernel: %s; its last output: %s",
+				 why && *why ? why : "sched_ext disabled, no reason from the kernel",
+				 detail && *detail ? " (" : "", detail && *detail ? detail : "",
+				 detail && *detail ? ")" : "",
+				 kbuf,
+				 reason && *reason ? reason : "(no sched_ext message)",
+				 out && *out ? out : "(none)");
+	else
+		text = kt_strfmt("%s %lld; kernel: %s; its last output: %s",
+				 st < 0 ? "killed by signal" : "exit status",
+				 (long long)(st < 0 ? -st : st),
+				 reason && *reason ? reason : "(no sched_ext message)",
+				 out && *out ? out : "(none)");
+	ev.text = text;
+	kt_exec_guest_event(x, &ev);
+	free(text);
+}
+
+/* A payload-exit EVENT: a payload exited before anyone waited for it. */
+static void on_payload_exit(const struct wire_msg *m, struct kt_exec *x)
+{
+	struct kt_guest_event ev = { .kind = KT_GEV_PAYLOAD_EXIT, .name = wire_get(m, "name") };
+	int64_t st = 0;
+
+	wire_get_u64(m, "handle", &ev.handle);
+	wire_get_i64(m, "exit_status", &st);
+	ev.status = (int)st;
+	kt_exec_guest_event(x, &ev);
+}
+
+static const struct {
+	const char *event;
+	void (*handle)(const struct wire_msg *m, struct kt_exec *x);
+} event_kinds[] = {
+	{ "sched-exit", on_sched_exit },
+	{ "payload-exit", on_payload_exit },
+};
+
+/* EVENT frames as the executor's guest events. */
+static void on_event(const struct wire_msg *m, void *ctx)
+{
+	const char *kind = wire_get(m, "event");
+
+	for (size_t i = 0; kind && i < ARRAY_SIZE(event_kinds); i++)
+		if (!strcmp(kind, event_kinds[i].event)) {
+			event_kinds[i].handle(m, ctx);
+			return;
+		}
+	/* an agent newer than this host: not ours to guess */
+}
+
+void guestlink_route_events(struct agentlink *l, struct kt_exec *x)
+{
+	l->on_event = x ? on_event : NULL;
+	l->event_ctx = x;
+}
+
+struct kt_link guestlink_make(struct agentlink *l)
+{
+	return (struct kt_link){ .ops = &ops, .ctx = l };
+}
