@@ -221,6 +221,10 @@ static size_t exec_add_run(struct kt_exec *x, const struct kt_stmt *const *st, s
 				break;
 			}
 		}
+		/* A reply that broke the batch rules after the guest did them
+		 * all (a protocol error): the last one carries the error. */
+		if (e && done >= m)
+			done = m - 1;
 		*err = e;
 	}
 	for (size_t k = 0; replies && k < m; k++)

@@ -58,16 +58,15 @@ static const struct batchable *find_batchable(const char *op)
 static struct kterr *check_items(const struct wire_msg *req, uint64_t n)
 {
 	size_t cursor = 0, first, count;
-	unsigned index = 0, seen = 0;
+	unsigned index = 0;
 	int r;
 
 	while ((r = wire_next_item(req, &cursor, &index, &first, &count)) == 1)
-		seen++;
+		if (index >= n)
+			return kterr_new(EPROTO, "batch: item %u of n=%" PRIu64, index, n);
 	if (r < 0)
 		return kterr_new(EPROTO, "batch: item fields out of order or malformed near field "
 				 "%zu (items go 0..n-1, each one's fields together)", cursor);
-	if (seen != n)
-		return kterr_new(EPROTO, "batch: n=%" PRIu64 " but %u items came", n, seen);
 	return NULL;
 }
 
@@ -79,6 +78,7 @@ static struct kterr *op_batch(struct agent *a, const struct wire_msg *req, struc
 	const struct agent_op *op = b ? agent_find_op(of) : NULL;
 	size_t cursor = 0, first, count;
 	unsigned index = 0, done = 0;
+	bool more;
 	uint64_t n = 0, t0 = kt_now_ns();
 	struct wire_buf sub;
 	struct kterr *e;
@@ -101,21 +101,29 @@ static struct kterr *op_batch(struct agent *a, const struct wire_msg *req, struc
 		}
 	wire_buf_init(&sub);
 	cursor = 0;
+	index = 0;
 	e = NULL;
-	while (wire_next_item(req, &cursor, &index, &first, &count) == 1) {
+	/* the next item that has fields: [first, first + count) */
+	more = wire_next_item(req, &cursor, &index, &first, &count) == 1;
+	for (unsigned k = 0; k < n; k++) {
 		/* Room and time are bounded: the host sends the rest again. */
 		if (done && (reply->len > WIRE_BATCH_MAX_BODY ||
 			     reply->nfields > WIRE_BATCH_MAX_FIELDS ||
 			     kt_now_ns() - t0 > WIRE_BATCH_SLICE_MS * 1000000ULL))
 			break;
-		wire_item_msg(req, first, count, item);
+		if (more && index == k) {
+			wire_item_msg(req, first, count, item);
+			more = wire_next_item(req, &cursor, &index, &first, &count) == 1;
+		} else {
+			wire_item_msg(req, 0, 0, item);
+		}
 		wire_begin(&sub, WIRE_OP_REPLY, req->seq);
 		e = op->run(a, item, &sub);
 		/* An item's results go with it, a failed one's too (a stop's
 		 * last reports). */
-		wire_put_item(reply, index, &sub);
+		wire_put_item(reply, k, &sub);
 		if (e) {
-			wire_put_u64(reply, "failed", index);
+			wire_put_u64(reply, "failed", k);
 			break;
 		}
 		done++;

@@ -104,9 +104,10 @@ int wire_next_item(const struct wire_msg *m, size_t *cursor, unsigned *index, si
 	unsigned idx, other;
 	bool like;
 
-	/* The index expected next is one past the last item's; *index holds
-	 * it between calls, so the walk needs no other state. */
-	unsigned expect = *cursor ? *index + 1 : 0;
+	/* Indexes only grow: an item without fields (a reply with no
+	 * results) is absent. *index holds the last between calls, so the
+	 * walk needs no other state. */
+	unsigned least = *cursor ? *index + 1 : 0;
 
 	for (; i < m->n; i++) {
 		if (item_key(m->fields[i].key, &idx, &rest, &like))
@@ -118,7 +119,7 @@ int wire_next_item(const struct wire_msg *m, size_t *cursor, unsigned *index, si
 		*cursor = i;
 		return 0;
 	}
-	if (idx != expect)
+	if (idx < least)
 		return -1;
 	*first = i;
 	while (i < m->n && item_key(m->fields[i].key, &other, &rest, &like) && other == idx)

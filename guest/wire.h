@@ -134,8 +134,8 @@ bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v);
  *   op=batch  of=OP  n=N  then each item's fields as "I.KEY"
  *
  * with I decimal (no sign, no leading zero), items 0..N-1 in order and an
- * item's fields together; an item is exactly the request OP would take
- * alone. The reply carries "done"=K, the items that ran, in order, and
+ * item's fields together (an item with no fields is simply absent); an
+ * item is exactly the request OP would take alone. The reply carries "done"=K, the items that ran, in order, and
  * each one's result fields as "I.KEY". An error is item K's own ("failed"=K
  * beside the usual "error"): items before it stand, nothing after it ran.
  * The agent may also stop early without an error (the reply reached
@@ -155,7 +155,9 @@ bool wire_put_item(struct wire_buf *b, unsigned index, const struct wire_buf *sr
 
 /* Walk m's items: from *cursor (0 to begin), the next item's index and the
  * range [*first, *first + *count) of m->fields it spans. 1: an item; 0: no
- * more; -1: malformed (an index out of order, repeated, or unparsable).
+ * more; -1: malformed (an index not above the last one's, so out of order
+ * or an item's fields apart, or unparsable). *index carries the last
+ * item's index between calls.
  * Fields whose key does not start with a digit are not items' and are
  * skipped. */
 int wire_next_item(const struct wire_msg *m, size_t *cursor, unsigned *index, size_t *first,

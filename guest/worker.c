@@ -236,11 +236,12 @@ void worker_group_signal(struct worker_group *g, worker_wait_fn wait)
 	for (unsigned i = 0; i < g->n; i++) {
 		if (g->pids[i] <= 0 || g->exited[i] || !kill(g->pids[i], SIGKILL))
 			continue;
-		/* Gone already and reaped by someone else (the PID 1 reaper
-		 * may have lost its status): nothing left to wait for. */
-		if (errno == ESRCH && !wait(g->pids[i], 0, &g->status[i])) {
+		/* Gone already: reaped, its status kept for us (taken now:
+		 * it is there once) or lost. Nothing left to wait for. */
+		if (errno == ESRCH) {
+			if (!wait(g->pids[i], 0, &g->status[i]))
+				g->status[i] = -1;
 			g->exited[i] = true;
-			g->status[i] = -1;
 		}
 	}
 }
