@@ -68,7 +68,7 @@ tests_unit_test_results_LDADD = $(ENGINE_TEST_LDADD)
 
 # The recipes the corpus test reads.
 EXTRA_DIST += tests/data/recipes recipes tests/data/seed
-INT_TESTS += tests/integration/seed.int
+INT_TESTS += tests/integration/seed.int tests/integration/cgroups-bulk.int
 
 # libFuzzer target for the parser (tests/fuzz/run-fuzz builds it: make fuzz).
 EXTRA_DIST += tests/fuzz/fuzz_recipe.c
