@@ -87,7 +87,7 @@ static struct kterr *op_batch(struct agent *a, const struct wire_msg *req, struc
 		return kterr_hint(kterr_new(EINVAL, "batch of '%s': not an op that batches",
 					    of ? of : "(none)"),
 				  "add-cgroup, add-cgroup-def, remove-cgroup and stop-cgroup do");
-	if (!wire_get_u64(req, "n", &n) || n > WIRE_BATCH_MAX_ITEMS)
+	if (!wire_get_u64(req, "n", &n) || !n || n > WIRE_BATCH_MAX_ITEMS)
 		return kterr_new(EPROTO, "batch: n=%s (1..%u)", wire_get(req, "n") ?
 				 wire_get(req, "n") : "(missing)", WIRE_BATCH_MAX_ITEMS);
 	if ((e = check_items(req, n)))
