@@ -30,8 +30,17 @@ enum kt_event_kind {
 	KT_EV_NOTE,		/* text: the host's own news (a freeze and its window) */
 };
 
+/* KT_EV_GUEST: which guest event it tells, for a listener that files them
+ * by kind (the timeline) rather than by their text. */
+enum kt_guest_kind {
+	KT_EV_GUEST_OTHER,
+	KT_EV_GUEST_SCHED_EXIT,	/* the scheduler exited or was ejected */
+	KT_EV_GUEST_WATCH_FIRE,
+};
+
 struct kt_event {
 	enum kt_event_kind kind;
+	enum kt_guest_kind guest_kind;
 	int step;
 	const struct kt_stmt *stmt;	/* NULL for teardown and guest events */
 	const char *text;

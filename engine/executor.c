@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/expect.h"
 #include "engine/header.h"
 #include "engine/hold.h"
 #include "engine/op-exec.h"
@@ -49,6 +48,7 @@ struct kt_exec {
 	struct kt_host host;
 	struct kt_clock clock;
 	struct kt_events *events;
+	const char *sched_args;
 	struct kt_scenario s;
 	struct kt_results res;
 	struct kt_stmt_result console_res;	/* for kt_exec_apply */
@@ -107,6 +107,7 @@ struct kt_exec *kt_exec_new(const struct kt_recipe *r, const struct kt_exec_conf
 	x->host = cfg->host;
 	x->clock = cfg->clock ? *cfg->clock : real_clock;
 	x->events = cfg->events;
+	x->sched_args = cfg->sched_args;
 	kt_scn_init(&x->s);
 	x->s.in_backdrop = true;
 	x->s.sched_attached = x->hdr.boot_scheduler != NULL;
@@ -192,6 +193,11 @@ const struct kt_recipe *kt_exec_recipe(const struct kt_exec *x)
 const struct kt_header *kt_exec_header(const struct kt_exec *x)
 {
 	return &x->hdr;
+}
+
+const char *kt_exec_sched_args(const struct kt_exec *x)
+{
+	return x->sched_args;
 }
 
 const struct kt_host *kt_exec_host(const struct kt_exec *x)
@@ -509,7 +515,11 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 		snprintf(text, sizeof(text), "%s", ev->text ? ev->text : "");
 		break;
 	}
-	emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = text });
+	emit(x, (struct kt_event){
+		.kind = KT_EV_GUEST, .text = text,
+		.guest_kind = ev->kind == KT_GEV_SCHED_EXIT ? KT_EV_GUEST_SCHED_EXIT :
+			      ev->kind == KT_GEV_WATCH_FIRE ? KT_EV_GUEST_WATCH_FIRE : KT_EV_GUEST_OTHER,
+	});
 }
 
 /* Watch fires counted since their last line, once it is due (force: now). */
@@ -828,6 +838,12 @@ static bool run_many(struct kt_exec *x, size_t a, size_t b, size_t *applied)
 	return !e;
 }
 
+/* An `expect error` line: judged with the op before it, not run alone. */
+static bool catches_error(const struct kt_stmt *st)
+{
+	return kt_form_is(st->form, KT_FORM_CATCHES_ERROR);
+}
+
 /* Statements [a, b) of a section in order. rerun: a loop iteration, which
  * repeats ops and expectations but not the setup lines. Returns false when
  * an op failed the step; the statements not run are marked skipped. */
@@ -840,7 +856,7 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 		size_t n = 0, end = k;
 
 		drain_guest_events(x);
-		if (st[k].form == &kt_expect_error || (rerun && st[k].kind == KT_STMT_CGROUP))
+		if (catches_error(&st[k]) || (rerun && st[k].kind == KT_STMT_CGROUP))
 			continue;
 		if (st[k].kind == KT_STMT_EXPECT) {
 			run_expect(x, &st[k]);
@@ -852,7 +868,7 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 			size_t applied = 0;
 
 			for (end = k; end < b && st[end].form == st[k].form; end++)
-				if (end + 1 < b && st[end + 1].form == &kt_expect_error)
+				if (end + 1 < b && catches_error(&st[end + 1]))
 					break;
 			if (end - k >= 2 && !run_many(x, k, end, &applied)) {
 				for (size_t j = k + applied + 1; j < b; j++)
@@ -866,13 +882,13 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 			}
 			end = k;
 		}
-		/* The seed's pre-pass: adjacent cold writes are one freeze. */
+		/* Adjacent statements of a merging form (write-kernel-cold) run
+		 * as one batch: one freeze. */
 		do
 			batch[n++] = &st[end++];
-		while (st[k].form == &kt_op_write_kernel_cold && end < b && n < 64 &&
-		       st[end].form == &kt_op_write_kernel_cold);
-		if (!run_op(x, batch, n,
-			    end < b && st[end].form == &kt_expect_error ? &st[end] : NULL)) {
+		while (kt_form_is(st[k].form, KT_FORM_MERGE_ADJACENT) && end < b && n < 64 &&
+		       st[end].form == st[k].form);
+		if (!run_op(x, batch, n, end < b && catches_error(&st[end]) ? &st[end] : NULL)) {
 			for (size_t j = end; j < b; j++)
 				if (x->res.v[j].status == KT_RES_NOT_RUN)
 					x->res.v[j].status = KT_RES_SKIP;

@@ -21,8 +21,8 @@ static struct kterr *validate_staged_sched(const struct kt_stmt *st, const struc
 		return e;
 	return kterr_hint(kterr_new(0, "%s %s: no stage-scheduler %s in the header, and not one "
 				    "of the kernel's schedulers", st->form->name, name, name),
-			  "add `stage-scheduler %s /path/to/%s` to the header, or use scx_simple, "
-			  "scx_qmap, scx_central or scx_flatcg", name, name);
+			  "add `stage-scheduler %s /path/to/%s` to the header, or use one the "
+			  "kernel built (`ktcon help %s` lists them)", name, name, st->form->name);
 }
 
 static struct kterr *need_attached(struct kt_exec *x, const struct kt_stmt *st,
@@ -40,7 +40,8 @@ static struct kterr *sched_request(struct kt_exec *x, const struct kt_stmt *st, 
 								&kt_dir_stage_scheduler, name) : NULL;
 	struct kt_greq req = { .verb = KT_GREQ_OP, .op = st->form->op, .name = name,
 			       .path = staged ? kt_stmt_posval(staged, 1) : NULL,
-			       .args = staged ? kt_stmt_get(staged, "args") : NULL };
+			       .args = name && kt_exec_sched_args(x) ? kt_exec_sched_args(x)
+				       : staged ? kt_stmt_get(staged, "args") : NULL };
 	struct kt_greply reply;
 	struct kterr *e = kt_exec_guest(x, &req, &reply);
 
@@ -92,7 +93,7 @@ static struct kterr *exec_detach(struct kt_exec *x, const struct kt_stmt *st)
 	return e;
 }
 
-/* v0 of the seed: restart always respawns the BOOT scheduler. */
+/* Restart always respawns the BOOT scheduler (doc/seed-rules.md). */
 static struct kterr *exec_restart(struct kt_exec *x, const struct kt_stmt *st)
 {
 	const char *boot = kt_exec_header(x)->boot_scheduler;
@@ -126,6 +127,7 @@ const struct kt_form kt_op_attach_scheduler = {
 	.side = KT_SIDE_GUEST,
 	.help = "Start a staged scheduler (stage-scheduler) and wait for it to attach. With one "
 		"already attached the kernel refuses it: use replace-scheduler.",
+	.flags = KT_FORM_SCHEDULER,
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = validate_staged_sched,
 	.exec = exec_attach,
@@ -152,6 +154,7 @@ const struct kt_form kt_op_replace_scheduler = {
 	.side = KT_SIDE_GUEST,
 	.help = "Detach the running scheduler and attach a staged one in a single op. Fails with "
 		"none attached.",
+	.flags = KT_FORM_SCHEDULER,
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = validate_staged_sched,
 	.exec = exec_replace,

@@ -24,7 +24,7 @@ static void kill_stop(const struct wire_msg *item)
 {
 	const char *cg = wire_get(item, "cgroup");
 
-	agent_workers_signal(cg ? cg : "", false, wire_get(item, "pids"));
+	agent_workers_signal(cg ? cg : "", false, wire_field(item, "pids"));
 }
 
 static void kill_remove(const struct wire_msg *item)

@@ -91,6 +91,10 @@ const struct agent_op *agent_find_op(const char *name);
 /* Send the reply to request SEQ: "ok" or the error chain (E is freed),
  * then RES's fields when given. Ops that set a->deferred call this
  * themselves once they have their answer. */
+/* HELLO: the guest is ready (at boot, and again on `resume` after a warm
+ * start); sched_err is the boot scheduler's failure, or NULL. */
+struct kterr *agent_send_hello(struct agent *a, const struct kterr *sched_err);
+
 void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *e,
 		 struct wire_buf *res);
 
@@ -126,11 +130,13 @@ bool agent_take_cancel(struct agent *a, uint32_t seq);
 struct kterr *agent_workers_spawn(const char *cgroup, const struct wire_msg *req,
 				  struct wire_buf *reply);
 struct kterr *agent_workers_stop(const char *cgroup, bool subtree, struct wire_buf *reply);
-/* SIGKILL the workers agent_workers_stop would stop (pids: only those
- * spawns' when given), without waiting: a batch of stops or removals
+/* SIGKILL the workers agent_workers_stop would stop (pids, the pid
+ * records of a stop-cgroup request: only those spawns' when given),
+ * without waiting: a batch of stops or removals
  * signals them all first (agent-batch.c). */
-void agent_workers_signal(const char *cgroup, bool subtree, const char *pids);
+void agent_workers_signal(const char *cgroup, bool subtree, const struct wire_field *pids);
 unsigned agent_workers_in(const char *cgroup);
+size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max);
 
 /* NAME under the managed parent, refusing escapes (agent-cgroup.c). */
 struct kterr *agent_cgroup_path(const char *name, char *path, size_t size);
@@ -174,6 +180,9 @@ struct agent_state_src {
 	const char *sched_ext;		/* /sys/kernel/sched_ext */
 	/* ktcon workers in a cgroup ("a/b"); NULL: not reported */
 	unsigned (*workers)(const char *cgroup);
+	/* Worker groups' progress: up to max (cgroup, iterations) pairs,
+	 * merged by cgroup; NULL: not reported */
+	size_t (*progress)(char (*cgroups)[64], uint64_t *iterations, size_t max);
 };
 extern const struct agent_state_src agent_state_live;
 

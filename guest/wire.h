@@ -21,6 +21,12 @@
  * and the decoder resyncs on the next magic, and nothing here can crash on
  * arbitrary bytes (tests/fuzz/fuzz_wire.c).
  *
+ * After a warm start (the host's vmm/machine/warm.h) the guest resumes
+ * mid-serve, its port never seen closing: the host's first request is
+ * OP_REQ `resume realtime_ns=N scale=F`, and the agent answers with a
+ * fresh HELLO and then the reply. A frame the saved QEMU had half-sent
+ * reaches the new host as a bad frame, skipped by the resync.
+ *
  * No allocation in the decoder's hot path beyond its own buffer; no libc
  * beyond string.h/stdlib.h, so the static agent carries it cheaply.
  */
@@ -41,7 +47,7 @@
 enum wire_type {
 	WIRE_HELLO = 1,		/* agent -> host: ready; release, cpus, ... */
 	WIRE_OP_REQ = 2,	/* host -> agent: run an op ("op" names it) */
-	WIRE_OP_REPLY = 3,	/* agent -> host: "ok"=1, or "error" chain */
+	WIRE_OP_REPLY = 3,	/* agent -> host: "ok"=1, or the error chain (wire-reply.h) */
 	WIRE_EVENT = 4,		/* agent -> host: something happened */
 	WIRE_STATE = 5,		/* agent -> host: cgroup tree, sched_ext state */
 	WIRE_LOG = 6,		/* agent -> host: a line for the log */
@@ -135,8 +141,9 @@ bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v);
  *
  * with I decimal (no sign, no leading zero), items 0..N-1 in order and an
  * item's fields together (an item with no fields is simply absent); an
- * item is exactly the request OP would take alone. The reply carries "done"=K, the items that ran, in order, and
- * each one's result fields as "I.KEY". An error is item K's own ("failed"=K
+ * item is exactly the request OP would take alone. The reply carries
+ * "done"=K, the items that ran, in order, and each one's result fields as
+ * "I.KEY". An error is item K's own ("failed"=K
  * beside the usual "error"): items before it stand, nothing after it ran.
  * The agent may also stop early without an error (the reply reached
  * WIRE_BATCH_MAX_BODY, or it ran WIRE_BATCH_SLICE_MS): the host sends the
@@ -167,6 +174,52 @@ int wire_next_item(const struct wire_msg *m, size_t *cursor, unsigned *index, si
  * without their "I." prefix (the values still point into m: valid while
  * m is). Type and seq are m's. */
 void wire_item_msg(const struct wire_msg *m, size_t first, size_t count, struct wire_msg *out);
+
+/* ---- typed records: worker reports and pid lists ----
+ *
+ * A field's value may be an array of fixed binary records instead of text:
+ *
+ *   version u16  WIRE_REC_VERSION
+ *   size    u16  bytes per record, at least the version's own size (a
+ *                newer sender may append members; a reader skips them)
+ *   count   u32  records, at most WIRE_MAX_RECS
+ *   count * size bytes of records, little-endian members
+ *
+ * The decoder checks version, size, count and that the value is exactly
+ * that long before anything is read, so a short, long or lying field is an
+ * error with a reason, never a read past the value.
+ *
+ * "pids": one record per pid, an i32 (4 bytes).
+ * "workers": struct wire_worker_rec, WIRE_WORKER_REC_SIZE bytes:
+ *   pid i32, pad u32, then u64 iterations, cpu_ns, nvcsw, nivcsw,
+ *   migrations, max_gap_ns, max_wake_ns, wake_p50_ns, wake_p99_ns,
+ *   wake_samples, run_delay_ns (UINT64_MAX: unknown), cpus[4] (a bitmap of
+ *   CPUs 0..255 it ran on).
+ */
+#define WIRE_REC_VERSION 1
+#define WIRE_REC_HDR 8
+#define WIRE_MAX_RECS 4096
+#define WIRE_PID_REC_SIZE 4
+#define WIRE_WORKER_CPU_WORDS 4
+#define WIRE_WORKER_REC_SIZE (8 + 8 * (11 + WIRE_WORKER_CPU_WORDS))
+
+struct wire_worker_rec {
+	int32_t pid;
+	uint64_t iterations, cpu_ns, nvcsw, nivcsw, migrations, max_gap_ns, max_wake_ns;
+	uint64_t wake_p50_ns, wake_p99_ns, wake_samples, run_delay_ns;
+	uint64_t cpus[WIRE_WORKER_CPU_WORDS];
+};
+
+void wire_put_pids(struct wire_buf *b, const char *key, const int32_t *pids, size_t n);
+void wire_put_workers(struct wire_buf *b, const char *key, const struct wire_worker_rec *r,
+		      size_t n);
+/* Check field f as records of at least min_size bytes: true with *n
+ * records; false with why. */
+bool wire_recs_check(const struct wire_field *f, size_t min_size, size_t *n, char *why,
+		     size_t why_size);
+/* Record i of a checked field. */
+int32_t wire_pid_at(const struct wire_field *f, size_t i);
+void wire_worker_at(const struct wire_field *f, size_t i, struct wire_worker_rec *out);
 
 /* CRC-32C (Castagnoli), chainable from 0. */
 uint32_t wire_crc32c(uint32_t crc, const void *data, size_t len);

@@ -57,6 +57,9 @@ const struct con_cmd con_cmds[] = {
 	{ "zoom", "zoom", "show the focused pane alone, or all panes again", con_cmd_zoom },
 	{ "scroll", "scroll up|down [N] | top | bottom", "scroll the focused pane", con_cmd_scroll },
 	{ "redraw", "redraw", "repaint the screen", con_cmd_redraw },
+	{ "compare", "compare SCHEDULER [RUNS]", "run the loaded recipe (the replay's file, else "
+	  "the recording's) RUNS times (3) as written and under SCHEDULER on fresh guests beside "
+	  "this one, and put the comparison table (ktcon compare) in the log", con_cmd_compare },
 	{ "cancel", "cancel", "cancel the op in flight (or stop a replay); never quits", con_cmd_cancel },
 	{ "quit", "quit", "tear the scenario down, power the guest off and leave", con_cmd_quit },
 	{ NULL, NULL, NULL, NULL },
@@ -75,7 +78,7 @@ const struct con_cmd *con_cmd_find(const char *name)
 static void statement(struct ktconsole *c, const char *line)
 {
 	struct kt_stmt st;
-	struct kterr *e = kt_stmt_parse_line(line, c->step > 0 ? 1 : 0, &st);
+	struct kterr *e = kt_parse_statement(line, c->step, &st);
 
 	if (e) {
 		con_log_error(c->log, "", e);
@@ -102,7 +105,7 @@ static void statement(struct ktconsole *c, const char *line)
 		console_submit(c, CON_JOB_STEP, &st, CON_FROM_TYPED);
 		return;
 	case KT_STMT_EXPECT:
-		if (st.form == &kt_expect_error) {
+		if (kt_form_is(st.form, KT_FORM_CATCHES_ERROR)) {
 			con_log_add(c->log, CON_A_ERROR, "`expect error` checks the op before it in a "
 				    "recipe");
 			con_log_add(c->log, CON_A_HINT, "  hint: a recording writes it after each op "

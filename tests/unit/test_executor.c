@@ -1189,14 +1189,14 @@ static void test_console_apply_and_next_step(void **state)
 
 	harness_init(&h);
 	harness_load(&h, "");
-	assert_null(kt_stmt_parse_line("add-cgroup bg", 0, &st));
+	assert_null(kt_parse_statement("add-cgroup bg", 0, &st));
 	assert_null(kt_exec_apply(h.x, &st));
 	kt_stmt_clear(&st);
 	assert_null(kt_exec_next_step(h.x));
-	assert_null(kt_stmt_parse_line("add-cgroup s", 1, &st));
+	assert_null(kt_parse_statement("add-cgroup s", 1, &st));
 	assert_null(kt_exec_apply(h.x, &st));
 	kt_stmt_clear(&st);
-	assert_null(kt_stmt_parse_line("move-all-tasks bg s", 1, &st));
+	assert_null(kt_parse_statement("move-all-tasks bg s", 1, &st));
 	assert_non_null(h.err = kt_exec_apply(h.x, &st));
 	kt_stmt_clear(&st);
 	assert_true(kterr_contains(h.err, "rejected"));
@@ -1240,9 +1240,38 @@ static void test_console_apply_with_expect_error(void **state)
 	kt_recipe_free(r);
 }
 
+/* --scheduler-args (kt_exec_config.sched_args): every attach and replace
+ * gets them in place of the stage line's; without them the stage line's
+ * go; a restart (the boot scheduler) is not an attach and gets none. */
+static void test_sched_args_override(void **state)
+{
+	static const char text[] =
+		"stage-scheduler mine /bin/mine args=\"-staged\"\n"
+		"step hold=0ms\n"
+		"  attach-scheduler mine\n"
+		"  replace-scheduler scx_qmap\n";
+	struct harness h;
+
+	(void)state;
+	harness_init(&h);
+	harness_run(&h, text);
+	assert_null(h.err);
+	assert_true(fake_link_find(&h.link, "attach-scheduler mine args=-staged", 0) >= 0);
+	harness_free(&h);
+
+	harness_init(&h);
+	h.sched_args = "-s 5000";
+	harness_run(&h, text);
+	assert_null(h.err);
+	assert_true(fake_link_find(&h.link, "attach-scheduler mine args=-s 5000", 0) >= 0);
+	assert_true(fake_link_find(&h.link, "replace-scheduler scx_qmap args=-s 5000", 0) >= 0);
+	harness_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sched_args_override),
 		cmocka_unit_test(test_move_all_tasks_rejects_self_move),
 		cmocka_unit_test(test_move_all_tasks_rejects_runner_to_runner_self_move),
 		cmocka_unit_test(test_move_backdrop_to_step_local_rejected_naming_pair_and_fixes),

@@ -18,8 +18,11 @@
  * - the sched_ext exit trigger (exit_trigger): the reserved watch slot on
  *   the exit kind (6.12: scx_exit_kind); a write of an error kind
  *   (>= SCX_EXIT_ERROR) takes a failure dump tagged "sched_ext_exit" and
- *   announces it through on_fire. Kernels that keep the exit kind
- *   elsewhere (scx_root->exit_kind) are logged as having no trigger.
+ *   announces it through on_fire. Kernels that keep the exit kind in the
+ *   scheduler instance (7.x: scx_root->exit_kind, offset from BTF) get the
+ *   trigger moved to each new instance scx_root points to, within 50 ms
+ *   of the change (the watch thread polls scx_root), and disarmed while
+ *   it is NULL.
  *
  * Every freeze is counted and logged (on_log: "freeze #N write-kernel-cold:
  * 2 vCPUs parked 812 us"), so a test can see how many windows an op took.
@@ -74,6 +77,12 @@ uint64_t intro_freezes(const struct intro *in);
  * sampler's thread. */
 struct kterr *intro_sample(struct intro *in, unsigned period_ms,
 			   void (*fn)(void *ctx, const char *line), void *ctx);
+
+/* The scheduler's kernel state now, read while the guest runs (values
+ * may be mutually inconsistent); ENOENT when this kernel gives no plan.
+ * Any thread; no lock (hot reads only). */
+struct kstate;
+struct kterr *intro_kstate_read(struct intro *in, struct kstate *out);
 
 /* The last freeze's window (stop reply to continue) and, for a capture,
  * the part of it spent reading, in ns. */

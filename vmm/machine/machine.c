@@ -23,6 +23,9 @@
 #include "vmm/machine/rundir.h"
 #include "vmm/machine/teardown.h"
 #include "vmm/machine/tsc.h"
+#include "vmm/machine/migrate.h"
+#include "vmm/machine/warm.h"
+#include "vmm/machine/unixsock.h"
 
 
 static void read_stderr(struct machine *m)
@@ -86,7 +89,7 @@ const char *machine_exit_str(const struct machine *m, char *buf, size_t size)
 /* The evidence: QEMU's stderr and the console's last lines. */
 static struct kterr *with_evidence(struct machine *m, struct kterr *e)
 {
-	char *tail = console_tail(&m->console, 15);
+	char *tail = serial_tail(&m->serial, 15);
 
 	if (m->err_len)
 		e = kterr_note(e, "qemu stderr:\n%s", kt_strtrim(m->err_tail));
@@ -99,36 +102,13 @@ static struct kterr *with_evidence(struct machine *m, struct kterr *e)
 struct kterr *machine_health(struct machine *m)
 {
 	char line[256], st[64];
-	enum console_alarm a = console_alarm(&m->console, line, sizeof(line));
+	enum serial_alarm a = serial_alarm(&m->serial, line, sizeof(line));
 
 	if (machine_exited(m))
 		return with_evidence(m, kterr_new(0, "qemu %s", machine_exit_str(m, st, sizeof(st))));
-	if (a == CONSOLE_PANIC)
+	if (a == SERIAL_PANIC)
 		return with_evidence(m, kterr_new(0, "guest kernel panic: %s", line));
 	return NULL;
-}
-
-static int unix_connect(const char *path, struct kterr **err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		*err = kterr_new(ENAMETOOLONG, "socket path %s", path);
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		*err = kterr_errno("socket for %s", path);
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		*err = kterr_errno("connect %s", path);
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 static int connect_in(struct machine *m, const char *name, struct kterr **err)
@@ -140,9 +120,10 @@ static int connect_in(struct machine *m, const char *name, struct kterr **err)
 		*err = kterr_new(ENOMEM, "socket path");
 		return -1;
 	}
-	fd = unix_connect(p, err);
+	/* One try: QMP answered, so QEMU has made its sockets. */
+	*err = unixsock_connect("socket", p, 0, 0, &fd, NULL);
 	free(p);
-	return fd;
+	return *err ? -1 : fd;
 }
 
 /* FDS (n of them, close-on-exec in ktcon) are QEMU's to inherit. */
@@ -264,7 +245,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	memset(m, 0, sizeof(*m));
 	m->hvc_fd = m->ctl_fd = m->err_fd = m->td_slot = m->rundir_lock = -1;
 	m->ram.fd = -1;
-	console_init_detached(&m->console);
+	serial_init_detached(&m->serial);
 
 	e = topology_check(&o->topo);
 	if (!e)
@@ -282,6 +263,12 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	e = guestmem_create(&m->ram, (uint64_t)o->topo.memory_mib << 20);
 	if (e)
 		goto fail;
+	if (o->incoming_ram) {
+		e = warm_load_ram(o->incoming_ram, &m->ram, o->incoming_ram_sum, &m->t.ram_copied);
+		if (e)
+			goto fail;
+		m->t.ram_ns = kt_now_ns();
+	}
 	pass[npass++] = m->ram.fd;
 	if (o->initrd_fd > 0)
 		pass[npass++] = o->initrd_fd;
@@ -295,6 +282,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	spec.append_extra = o->append_extra;
 	spec.tsc_khz = tsc_host_khz();
 	spec.rundir = m->rundir;
+	spec.incoming = o->incoming;
 	e = qemu_argv_build(&spec, &argv);
 	if (e)
 		goto fail;
@@ -307,6 +295,11 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	e = wait_qmp(m);
 	if (e)
 		goto fail;
+	if (o->incoming && o->incoming_qemu && strcmp(o->incoming_qemu, qmp_version(m->qmp))) {
+		e = kterr_new(0, "saved by %s, this is %s", o->incoming_qemu,
+			      qmp_version(m->qmp));
+		goto fail;
+	}
 	fd = connect_in(m, QEMU_SOCK_SERIAL, &e);
 	if (fd < 0)
 		goto fail;
@@ -315,7 +308,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 		int log_fd = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
 
 		free(log);
-		e = console_start(&m->console, fd, log_fd, o->on_console, o->ctx);
+		e = serial_start(&m->serial, fd, log_fd, o->on_console, o->ctx);
 		if (e) {
 			close(fd);
 			if (log_fd >= 0)
@@ -329,6 +322,15 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	m->ctl_fd = connect_in(m, QEMU_SOCK_CTL, &e);
 	if (m->ctl_fd < 0)
 		goto fail;
+	/* Every socket is connected before the state loads: the restored
+	 * virtio-serial port finds its host side connected, as it was when
+	 * saved, and the guest sees no change (warm.h). */
+	if (o->incoming) {
+		e = migrate_load(m->qmp, o->state_fd, (int)kt_limit_ms(KT_LIM_BOOT));
+		if (e)
+			goto fail;
+		m->t.incoming_ns = kt_now_ns();
+	}
 	e = qmp_execute(m->qmp, "cont", NULL, NULL);
 	if (e)
 		goto fail;
@@ -371,7 +373,7 @@ void machine_stop(struct machine *m, int grace_ms)
 		qmp_close(m->qmp);
 		m->qmp = NULL;
 	}
-	console_stop(&m->console);
+	serial_stop(&m->serial);
 	if (m->hvc_fd >= 0)
 		close(m->hvc_fd);
 	if (m->ctl_fd >= 0)
