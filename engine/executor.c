@@ -290,6 +290,30 @@ struct kterr *kt_exec_guest(struct kt_exec *x, struct kt_greq *req, struct kt_gr
 	return e;
 }
 
+struct kterr *kt_exec_guest_batch(struct kt_exec *x, const struct kt_greq *reqs, size_t n,
+				  struct kt_greply *replies, size_t *done)
+{
+	struct kterr *e = NULL;
+
+	*done = 0;
+	memset(replies, 0, n * sizeof(*replies));
+	if (!n)
+		return NULL;
+	if (x->gone || !x->link.ops || !x->link.ops->batch) {
+		/* no batch in this link (the unit tests' fakes): one by one */
+		while (!e && *done < n) {
+			e = kt_exec_guest(x, (struct kt_greq *)&reqs[*done], &replies[*done]);
+			*done += !e;
+		}
+		return e;
+	}
+	e = x->link.ops->batch(x->link.ctx, reqs, n, replies, done, &x->cancel);
+	note_gone(x, e);
+	if (!x->gone)
+		poll_link(x, 0);
+	return e;
+}
+
 void kt_exec_pump(struct kt_exec *x, uint64_t ns)
 {
 	/* An idle console still hears of watch fires and scheduler exits. */
@@ -754,6 +778,66 @@ static bool run_op(struct kt_exec *x, const struct kt_stmt *const *batch, size_t
 	return true;
 }
 
+/*
+ * A run of adjacent statements of one form that applies them at once
+ * (form.h's exec_run): each applied one gets its result and event as if
+ * applied alone, the batch's time shared among them. Returns false when
+ * one failed the step; *applied says how many went (0: apply st[a]
+ * alone).
+ */
+static bool run_many(struct kt_exec *x, size_t a, size_t b, size_t *applied)
+{
+	const struct kt_stmt *st = x->r->stmts;
+	const struct kt_stmt **v = malloc((b - a) * sizeof(*v));
+	uint64_t t0 = x->clock.now_ns(x->clock.ctx), ns;
+	struct kterr *e = NULL;
+	size_t share;
+
+	*applied = 0;
+	if (!v || atomic_load(&x->stop)) {
+		free(v);
+		return true;
+	}
+	for (size_t i = a; i < b; i++)
+		v[i - a] = &st[i];
+	*applied = st[a].form->exec_run(x, v, b - a, &e);
+	/* As apply_one: a cancel the guest did not stop came too late. */
+	if (*applied && !e && atomic_load(&x->cancel)) {
+		char *m = kt_strfmt("%s:%d..%d: the cancel came too late: these %zu were done, "
+				    "and stand", x->r->file, v[0]->line, v[*applied - 1]->line,
+				    *applied);
+
+		emit(x, (struct kt_event){ .kind = KT_EV_WARN, .stmt = v[*applied - 1], .text = m });
+		free(m);
+	}
+	atomic_store(&x->cancel, false);
+	share = *applied + (e != NULL);
+	ns = (x->clock.now_ns(x->clock.ctx) - t0) / (share ? share : 1);
+	for (size_t i = 0; i < *applied; i++) {
+		char *text = kt_stmt_print(v[i]);
+
+		set_result(result_of(x, v[i]), KT_RES_PASS, NULL, ns);
+		emit(x, (struct kt_event){ .kind = KT_EV_OP_APPLIED, .stmt = v[i], .text = text,
+					   .ns = ns });
+		free(text);
+	}
+	if (*applied)
+		emit(x, (struct kt_event){ .kind = KT_EV_STATE, .stmt = v[*applied - 1] });
+	if (e) {
+		const struct kt_stmt *bad = v[*applied];
+		char *text = kt_stmt_print(bad);
+
+		e = wrap_stmt(x, bad, e);
+		set_result(result_of(x, bad), KT_RES_FAIL, e, ns);
+		emit(x, (struct kt_event){ .kind = KT_EV_OP_FAILED, .stmt = bad, .text = text,
+					   .err = e, .ns = ns });
+		free(text);
+		keep_failure(x, e);
+	}
+	free(v);
+	return !e;
+}
+
 /* An `expect error` line: judged with the op before it, not run alone. */
 static bool catches_error(const struct kt_stmt *st)
 {
@@ -777,6 +861,26 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 		if (st[k].kind == KT_STMT_EXPECT) {
 			run_expect(x, &st[k]);
 			continue;
+		}
+		/* Adjacent adds (cgroup lines, add-cgroup) go in a few round
+		 * trips; one an `expect error` follows goes alone, with it. */
+		if (st[k].form->exec_run) {
+			size_t applied = 0;
+
+			for (end = k; end < b && st[end].form == st[k].form; end++)
+				if (end + 1 < b && catches_error(&st[end + 1]))
+					break;
+			if (end - k >= 2 && !run_many(x, k, end, &applied)) {
+				for (size_t j = k + applied + 1; j < b; j++)
+					if (x->res.v[j].status == KT_RES_NOT_RUN)
+						x->res.v[j].status = KT_RES_SKIP;
+				return false;
+			}
+			if (end - k >= 2 && applied) {
+				k += applied - 1;
+				continue;
+			}
+			end = k;
 		}
 		/* Adjacent statements of a merging form (write-kernel-cold) run
 		 * as one batch: one freeze. */
@@ -911,33 +1015,111 @@ static void teardown_error(struct kt_exec *x, struct kterr *e)
 	kterr_free(e);
 }
 
-/* Stop one handle's workers (only its pids: the runner's cgroup may also
- * hold the other owner's) and keep their last reports in the results. */
-static struct kterr *stop_workers(struct kt_exec *x, const struct kt_workers *w)
+/*
+ * n teardown requests of one op in as few round trips as the link allows.
+ * A failure is a teardown error, and the rest still go; failed[i] says
+ * which failed (replies[] hold what each answered).
+ */
+static void teardown_batch(struct kt_exec *x, const struct kt_greq *reqs, size_t n,
+			   struct kt_greply *replies, bool *failed)
 {
-	const char *cgroup = w->cgroup;
-	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_STOP_CGROUP, .cgroup = cgroup,
-			       .pids = w->pids, .npids = w->npids };
-	struct kt_greply reply;
-	struct kterr *e = kt_exec_guest(x, &req, &reply);
-	char *json = e ? NULL : kt_workers_json(cgroup, &reply);
-	char **n = json ? realloc(x->res.final_workers,
-				  (x->res.nfinal_workers + 1) * sizeof(*n)) : NULL;
+	size_t i = 0, done;
 
-	if (n) {
-		x->res.final_workers = n;
-		n[x->res.nfinal_workers++] = json;
-	} else {
-		free(json);
+	while (i < n) {
+		struct kterr *e = kt_exec_guest_batch(x, reqs + i, n - i, replies + i, &done);
+
+		i += done;
+		if (!e)
+			break;
+		teardown_error(x, e);
+		failed[i++] = true;
+		if (x->gone)
+			while (i < n)
+				failed[i++] = true;
 	}
-	kt_greply_clear(&reply);
-	return e;
+}
+
+/* Stop owner o's worker handles (each only its pids: the runner's cgroup
+ * may also hold the other owner's), in one batch: the agent kills them
+ * all before waiting for any. Their last reports go in the results. */
+static void stop_all_workers(struct kt_exec *x, enum kt_owner o)
+{
+	struct kt_scenario *s = &x->s;
+	size_t n = 0;
+	struct kt_greq *reqs = calloc(s->nworkers + 1, sizeof(*reqs));
+	struct kt_greply *replies = calloc(s->nworkers + 1, sizeof(*replies));
+	bool *failed = calloc(s->nworkers + 1, sizeof(*failed));
+	char **cgs = calloc(s->nworkers + 1, sizeof(*cgs));
+
+	for (size_t i = 0; reqs && replies && failed && cgs && i < s->nworkers; i++) {
+		const struct kt_workers *w = &s->workers[i];
+
+		if (w->owner != o)
+			continue;
+		reqs[n] = (struct kt_greq){ .verb = KT_GREQ_OP, .op = KT_OP_STOP_CGROUP,
+					    .cgroup = w->cgroup, .pids = w->pids,
+					    .npids = w->npids };
+		cgs[n++] = strdup(w->cgroup);
+	}
+	if (n)
+		teardown_batch(x, reqs, n, replies, failed);
+	for (size_t j = 0; j < n; j++) {
+		char *json = failed[j] || !cgs[j] ? NULL : kt_workers_json(cgs[j], &replies[j]);
+		char **nf = json ? realloc(x->res.final_workers,
+					   (x->res.nfinal_workers + 1) * sizeof(*nf)) : NULL;
+
+		if (nf) {
+			x->res.final_workers = nf;
+			nf[x->res.nfinal_workers++] = json;
+		} else {
+			free(json);
+		}
+		kt_greply_clear(&replies[j]);
+	}
+	/* Dropping shifts s->workers: the batch is done with its pointers. */
+	for (size_t j = 0; j < n; j++) {
+		if (cgs[j])
+			kt_scn_drop_workers_of(s, cgs[j], o);
+		free(cgs[j]);
+	}
+	free(reqs);
+	free(replies);
+	free(failed);
+	free(cgs);
+}
+
+/* Remove the cgroups named (deepest first) in one batch; tracking goes
+ * whatever the guest said, as a failed removal is reported, not retried. */
+static void remove_all_cgroups(struct kt_exec *x, char **names, size_t n)
+{
+	struct kt_scenario *s = &x->s;
+	struct kt_greq *reqs = calloc(n + 1, sizeof(*reqs));
+	struct kt_greply *replies = calloc(n + 1, sizeof(*replies));
+	bool *failed = calloc(n + 1, sizeof(*failed));
+	size_t m = 0;
+
+	for (size_t i = 0; reqs && replies && failed && i < n; i++)
+		/* gone with a parent removed before it */
+		if (names[i] && kt_scn_cgroup(s, names[i]))
+			reqs[m++] = (struct kt_greq){ .verb = KT_GREQ_OP, .op = KT_OP_REMOVE_CGROUP,
+						      .cgroup = names[i] };
+	if (m)
+		teardown_batch(x, reqs, m, replies, failed);
+	for (size_t i = 0; i < m; i++) {
+		kt_greply_clear(&replies[i]);
+		kt_scn_remove_cgroup(s, reqs[i].cgroup);
+	}
+	free(reqs);
+	free(replies);
+	free(failed);
 }
 
 /*
  * Tear down what owner o holds, in the order that cannot hang: thaw frozen
  * cgroups first (a frozen task cannot exit when its worker is stopped),
  * stop workers, drain payloads, then remove cgroups children first.
+ * Stops and removals go in batches: a step's thousand cgroups cost a few
+ * round trips, not a thousand.
  */
 static void teardown_owner(struct kt_exec *x, enum kt_owner o)
 {
@@ -960,14 +1142,7 @@ static void teardown_owner(struct kt_exec *x, enum kt_owner o)
 						       s->cgs[idx[i]].name));
 		s->cgs[idx[i]].frozen = false;
 	}
-	for (size_t i = 0; i < s->nworkers;) {
-		if (s->workers[i].owner != o) {
-			i++;
-			continue;
-		}
-		teardown_error(x, stop_workers(x, &s->workers[i]));
-		kt_scn_drop_workers_of(s, s->workers[i].cgroup, o);
-	}
+	stop_all_workers(x, o);
 	for (size_t i = 0; i < s->npayloads; i++) {
 		struct kt_payload *p = &s->payloads[i];
 		struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_KILL_PAYLOAD,
@@ -986,16 +1161,10 @@ static void teardown_owner(struct kt_exec *x, enum kt_owner o)
 	names = calloc(n + 1, sizeof(*names));
 	for (size_t i = 0; names && i < n; i++)
 		names[i] = strdup(s->cgs[idx[i]].name);
-	for (size_t i = 0; names && i < n; i++) {
-		/* gone with a parent removed before it */
-		if (!names[i] || !kt_scn_cgroup(s, names[i])) {
-			free(names[i]);
-			continue;
-		}
-		teardown_error(x, kt_exec_guest_simple(x, KT_OP_REMOVE_CGROUP, names[i]));
-		kt_scn_remove_cgroup(s, names[i]);
+	if (names)
+		remove_all_cgroups(x, names, n);
+	for (size_t i = 0; names && i < n; i++)
 		free(names[i]);
-	}
 	free(names);
 	free(idx);
 	if (o == KT_OWN_BACKDROP && s->npinned) {

@@ -132,6 +132,17 @@ struct kt_form {
 	/* Apply against the scenario (executor.h); NULL for forms the
 	 * executor handles itself (sections, directives). */
 	struct kterr *(*exec)(struct kt_exec *x, const struct kt_stmt *st);
+	/*
+	 * Optional: apply a run of n adjacent statements of this form at once
+	 * (a thousand `cgroup` lines in a few guest round trips instead of a
+	 * thousand). Returns how many of st[0..n) it applied, in order, each
+	 * left as exec would have left it (validated, tracked). *err is then
+	 * st[applied]'s own error when that one failed, or NULL when it was
+	 * not tried: the executor applies it alone through exec (and so gets
+	 * exec's exact error for a rule the run does not check up front).
+	 */
+	size_t (*exec_run)(struct kt_exec *x, const struct kt_stmt *const *st, size_t n,
+			   struct kterr **err);
 };
 
 /* The tables. */

@@ -129,6 +129,18 @@ struct kt_link_ops {
 	struct kterr *(*request)(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
 				 const atomic_bool *cancel);
 	/*
+	 * Optional (NULL: the executor sends them one by one). The n
+	 * requests reqs[], all KT_GREQ_OP of one batchable op (add-cgroup,
+	 * add-cgroup-def, remove-cgroup, stop-cgroup), in as few round trips
+	 * as the wire allows, in order, stopping at the first that fails:
+	 * *done says how many succeeded, each with its reply in replies[]
+	 * (zeroed first); the error, when there is one, is reqs[*done]'s
+	 * own, as request() would have returned it (its replies[] entry
+	 * holds what it answered, a stop's last reports).
+	 */
+	struct kterr *(*batch)(void *ctx, const struct kt_greq *reqs, size_t n,
+			       struct kt_greply *replies, size_t *done, const atomic_bool *cancel);
+	/*
 	 * Optional (NULL: the link has nothing to drain). Handle what the
 	 * guest sends unasked for up to timeout_ns (0: only what is already
 	 * there), then return. When the guest's latest state is newer than

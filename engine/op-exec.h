@@ -23,6 +23,12 @@ const char *kt_exec_sched_args(const struct kt_exec *x);
 /* Send a guest request (honouring cancellation); *reply is zeroed first
  * and the caller clears it with kt_greply_clear(). */
 struct kterr *kt_exec_guest(struct kt_exec *x, struct kt_greq *req, struct kt_greply *reply);
+/* n requests of one batchable op (link.h's batch) in order, stopping at
+ * the first failure: *done succeeded, the error is reqs[*done]'s. Through
+ * the link's batch when it has one, else one by one; replies[] are zeroed
+ * first, the caller clears each of the n. */
+struct kterr *kt_exec_guest_batch(struct kt_exec *x, const struct kt_greq *reqs, size_t n,
+				  struct kt_greply *replies, size_t *done);
 /* A guest op on one cgroup, no results: the common case. */
 struct kterr *kt_exec_guest_simple(struct kt_exec *x, enum kt_op_kind op, const char *cgroup);
 

@@ -37,6 +37,9 @@ static struct kterr *need_two_names(const struct kt_stmt *st, const struct kt_re
 	return e ? e : kt_need_nonempty(st, 1, "cgroup name");
 }
 
+static size_t exec_add_run(struct kt_exec *x, const struct kt_stmt *const *st, size_t n,
+			   struct kterr **err);
+
 /* ---- add-cgroup ---- */
 
 static struct kterr *exec_add_cgroup(struct kt_exec *x, const struct kt_stmt *st)
@@ -66,6 +69,7 @@ const struct kt_form kt_op_add_cgroup = {
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_add_cgroup,
+	.exec_run = exec_add_run,
 };
 
 /* ---- add-cgroup-def and cgroup lines ---- */
@@ -142,6 +146,96 @@ static struct kterr *exec_cgroup_def(struct kt_exec *x, const struct kt_stmt *st
 	return e;
 }
 
+/* ---- runs of adds: `cgroup` lines, add-cgroup, add-cgroup-def ---- */
+
+/* name is one an earlier add of the run makes: the same, or a level above
+ * an earlier nested name (which that add tracks as its own). Those are
+ * exec's errors to give, alone, once the earlier ones are tracked. */
+static bool made_earlier(const char *name, const char *const *earlier, size_t n)
+{
+	size_t l = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(earlier[i], name, l) && (!earlier[i][l] || earlier[i][l] == '/'))
+			return true;
+	return false;
+}
+
+/*
+ * The run's prefix that passes every host rule exec checks (validate, the
+ * cpuset, the seed's dedup against backdrop and step, no clash within the
+ * run) goes to the guest as one batch; what the guest made is tracked as
+ * exec tracks it, in order. The first statement that fails a host rule
+ * ends the prefix, untried: exec gives its error alone. A guest failure
+ * part way is that statement's error, and the ones before it stand and
+ * are tracked (teardown removes them), as when applied one by one; the
+ * agent leaves nothing of the failed one (create_cgroup, add-cgroup-def).
+ */
+static size_t exec_add_run(struct kt_exec *x, const struct kt_stmt *const *st, size_t n,
+			   struct kterr **err)
+{
+	struct kt_scenario *s = kt_exec_state(x);
+	bool def = st[0]->form != &kt_op_add_cgroup;
+	struct kt_cgroup_def *defs = calloc(n, sizeof(*defs));
+	struct kt_greq *reqs = calloc(n, sizeof(*reqs));
+	struct kt_greply *replies = calloc(n, sizeof(*replies));
+	const char **names = calloc(n, sizeof(*names));
+	size_t m = 0, done = 0;
+	struct kterr *e = NULL;
+
+	*err = NULL;
+	for (; defs && reqs && replies && names && m < n; m++) {
+		const char *name = kt_stmt_posval(st[m], 0);
+
+		e = st[m]->form->validate ? st[m]->form->validate(st[m], kt_exec_recipe(x)) : NULL;
+		if (!e && def)
+			e = def_from_stmt(x, st[m], &defs[m]);
+		if (!e)
+			e = kt_scn_check_add(s, name, def);
+		if (e || made_earlier(name, names, m))
+			break;
+		names[m] = name;
+		reqs[m] = (struct kt_greq){ .verb = KT_GREQ_OP, .cgroup = name,
+					    .op = def ? KT_OP_ADD_CGROUP_DEF : KT_OP_ADD_CGROUP,
+					    .def = def ? &defs[m] : NULL };
+	}
+	kterr_free(e);
+	e = NULL;
+	/* One alone is exec's. */
+	if (m >= 2) {
+		e = kt_exec_guest_batch(x, reqs, m, replies, &done);
+		for (size_t k = 0; k < done; k++) {
+			struct kterr *te = kt_scn_add_implicit(s, names[k], replies[k].implicit);
+
+			if (!te)
+				te = kt_scn_add_cgroup(s, names[k], def,
+						       def && defs[k].has_cpus ? &defs[k].cpus : NULL);
+			if (!te && replies[k].npids)
+				te = kt_scn_add_workers(s, names[k], replies[k].pids,
+							replies[k].npids);
+			/* Out of memory tracking it: that statement failed. */
+			if (te) {
+				kterr_free(e);
+				e = te;
+				done = k;
+				break;
+			}
+		}
+		/* A reply that broke the batch rules after the guest did them
+		 * all (a protocol error): the last one carries the error. */
+		if (e && done >= m)
+			done = m - 1;
+		*err = e;
+	}
+	for (size_t k = 0; replies && k < m; k++)
+		kt_greply_clear(&replies[k]);
+	free(defs);
+	free(reqs);
+	free(replies);
+	free(names);
+	return done;
+}
+
 const struct kt_form kt_op_add_cgroup_def = {
 	.name = "add-cgroup-def", .kind = KT_STMT_OP, .op = KT_OP_ADD_CGROUP_DEF,
 	.side = KT_SIDE_GUEST,
@@ -151,6 +245,7 @@ const struct kt_form kt_op_add_cgroup_def = {
 	.args = { CGROUP_DEF_ARGS },
 	.validate = validate_def,
 	.exec = exec_cgroup_def,
+	.exec_run = exec_add_run,
 };
 
 const struct kt_form kt_cgroup_form = {
@@ -160,6 +255,7 @@ const struct kt_form kt_cgroup_form = {
 	.args = { CGROUP_DEF_ARGS },
 	.validate = validate_def,
 	.exec = exec_cgroup_def,
+	.exec_run = exec_add_run,
 };
 
 /* ---- remove-cgroup ---- */

@@ -107,7 +107,7 @@ const struct agent_op agent_ops[] = {
 
 const struct agent_op *const agent_op_tables[] = {
 	agent_ops, agent_cgroup_ops, agent_worker_ops, agent_irq_ops, agent_payload_ops,
-	agent_sched_ops, agent_bpf_ops, NULL,
+	agent_sched_ops, agent_bpf_ops, agent_batch_ops, NULL,
 };
 
 const struct agent_op *agent_find_op(const char *name)

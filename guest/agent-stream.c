@@ -6,8 +6,9 @@
  * AGENT_STATE_SAMPLE_MS the agent reads the cgroup and sched_ext part of a
  * frame (agent-state.c) and sends the frame when that part differs from
  * the last one sent, or when WIRE_STATE_PERIOD_MS has passed since then.
- * After an op, agent_stream_poke() makes the next tick sample at once, so
- * the host sees an op's effect right after its reply. An op that runs
+ * After an op, agent_stream_poke() makes the next tick sample at once (or,
+ * in a burst of ops, AGENT_STATE_POKE_MIN_MS after the last look), so the
+ * host sees an op's effect right after its reply. An op that runs
  * long ticks too (sh); the others block the loop for at most a few
  * seconds (freeze-cgroup's wait), and the stream pauses meanwhile.
  *
@@ -58,9 +59,18 @@ int agent_stream_timeout_ms(const struct agent *a)
 	return (int)((due - now + NS_PER_MS - 1) / NS_PER_MS);
 }
 
+/* Coalesced: a poke within AGENT_STATE_POKE_MIN_MS of the last look moves
+ * the next look to that bound instead of now, so a burst of N ops costs
+ * about burst_time / AGENT_STATE_POKE_MIN_MS looks, not N, and the look
+ * after the last op still comes. */
 void agent_stream_poke(struct agent *a)
 {
-	a->stream.next_tick_ns = 0;
+	struct agent_stream *s = &a->stream;
+	uint64_t soonest = s->last_sample_ns ? s->last_sample_ns +
+				 AGENT_STATE_POKE_MIN_MS * NS_PER_MS : 0;
+
+	if (soonest < s->next_tick_ns)
+		s->next_tick_ns = soonest;
 }
 
 /* The next look: a sample period from now, or sooner when a frame falls
@@ -138,6 +148,7 @@ void agent_stream_tick(struct agent *a)
 
 	if (now < s->next_tick_ns)
 		return;
+	s->last_sample_ns = now;
 	plan(s, now);
 	agent_state_begin(&s->b, s->gen + 1, src, &fields);
 	if (s->b.failed)

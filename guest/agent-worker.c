@@ -323,6 +323,19 @@ static struct kterr *stop_groups(const char *cg, bool subtree, const struct pid_
 	return first;
 }
 
+void agent_workers_signal(const char *cg, bool subtree, const struct wire_field *pids)
+{
+	struct pid_sel sel = { .f = pids };
+	char why[128];
+
+	/* A malformed list signals nothing: its stop says why. */
+	if (pids && !wire_recs_check(pids, WIRE_PID_REC_SIZE, &sel.n, why, sizeof(why)))
+		return;
+	for (size_t k = 0; k < ngroups; k++)
+		if (selected(&groups[k], cg, subtree, pids ? &sel : NULL))
+			worker_group_signal(&groups[k].g, agent_wait_child);
+}
+
 struct kterr *agent_workers_stop(const char *cg, bool subtree, struct wire_buf *reply)
 {
 	return stop_groups(cg, subtree, NULL, reply);

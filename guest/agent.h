@@ -30,6 +30,11 @@
  * about 3% of a vCPU, 200 ms about 1.5%. Ops' effects go out at once
  * regardless (agent_stream_poke). */
 #define AGENT_STATE_SAMPLE_MS 200
+/* After an op the stream samples at once, but no more often than this: a
+ * burst of ops (a thousand add-cgroup) would otherwise read the whole tree
+ * after each one, O(n) per op. The look after the burst's last op is at
+ * most this far away, so the last state always goes out. */
+#define AGENT_STATE_POKE_MIN_MS 50
 
 struct agent_state_src;
 
@@ -41,6 +46,7 @@ struct agent_stream {
 	uint32_t gen;			/* frames sent; the next frame's seq is gen + 1 */
 	uint64_t next_tick_ns;		/* kt_now_ns() of the next look; 0: now */
 	uint64_t last_sent_ns;
+	uint64_t last_sample_ns;	/* kt_now_ns() of the last look */
 	uint64_t skipped;		/* rounds skipped: the port was not writable */
 	bool said_error;		/* a write error was told on the console once */
 	const struct agent_state_src *src;	/* NULL: agent_state_live (tests set it) */
@@ -77,6 +83,7 @@ extern const struct agent_op agent_sched_ops[];
 extern const struct agent_op agent_bpf_ops[];
 extern const struct agent_op agent_irq_ops[];
 extern const struct agent_op agent_payload_ops[];
+extern const struct agent_op agent_batch_ops[];
 extern const struct agent_op *const agent_op_tables[];
 
 const struct agent_op *agent_find_op(const char *name);
@@ -123,6 +130,11 @@ bool agent_take_cancel(struct agent *a, uint32_t seq);
 struct kterr *agent_workers_spawn(const char *cgroup, const struct wire_msg *req,
 				  struct wire_buf *reply);
 struct kterr *agent_workers_stop(const char *cgroup, bool subtree, struct wire_buf *reply);
+/* SIGKILL the workers agent_workers_stop would stop (pids, the pid
+ * records of a stop-cgroup request: only those spawns' when given),
+ * without waiting: a batch of stops or removals
+ * signals them all first (agent-batch.c). */
+void agent_workers_signal(const char *cgroup, bool subtree, const struct wire_field *pids);
 unsigned agent_workers_in(const char *cgroup);
 size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max);
 
@@ -183,7 +195,8 @@ void agent_state_end(struct wire_buf *b, const struct agent_state_src *src, size
 		     uint64_t uptime_ms, uint64_t skipped_rounds);
 
 /* The STATE stream (agent-stream.c): tick whenever the serve loop wakes;
- * sleep no longer than timeout_ms; poke after an op to sample at once. */
+ * sleep no longer than timeout_ms; poke after an op to sample at once, or
+ * AGENT_STATE_POKE_MIN_MS after the last look if that is later. */
 void agent_stream_tick(struct agent *a);
 int agent_stream_timeout_ms(const struct agent *a);
 void agent_stream_poke(struct agent *a);

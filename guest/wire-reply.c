@@ -70,11 +70,10 @@ static void build(struct wire_buf *out, uint32_t seq, const struct kterr *e,
 		  const struct wire_buf *res)
 {
 	wire_begin(out, WIRE_OP_REPLY, seq);
-	if (e) {
+	if (e)
 		wire_put_error(out, e);
-		return;
-	}
-	wire_put_str(out, "ok", "1");
+	else
+		wire_put_str(out, "ok", "1");
 	if (res && res->len > WIRE_HDR_SIZE) {
 		size_t extra = res->len - WIRE_HDR_SIZE;
 		uint8_t *n = out->failed ? NULL : realloc(out->data, out->len + extra);
@@ -96,7 +95,14 @@ bool wire_reply_build(struct wire_buf *out, uint32_t seq, const char *op,
 	struct kterr *oom;
 	bool big = false, ok;
 
+	/* An error keeps what the op answered before it failed (a batch's
+	 * progress, a stop's last reports) when that fits; else the chain
+	 * alone. */
 	if (e) {
+		build(out, seq, e, res && !res->failed ? res : NULL);
+		if (!out->failed && out->len - WIRE_HDR_SIZE <= WIRE_MAX_BODY)
+			return true;
+		wire_buf_free(out);
 		build(out, seq, e, NULL);
 		return !out->failed;
 	}

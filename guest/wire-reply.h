@@ -29,8 +29,9 @@
 
 /*
  * Build the reply to request seq into out (reset first): e's chain when e
- * is set, else "ok" and the fields of res (a frame begun with wire_begin,
- * may be NULL). A result that could not be built (res->failed) or joined
+ * is set, else "ok"; then the fields of res (a frame begun with
+ * wire_begin, may be NULL), with an error too when they fit: a batch's
+ * "done=" rides on its failed item's error. A result that could not be built (res->failed) or joined
  * for want of memory is answered as an ENOMEM error naming op, never as a
  * bare "ok". False only when not even that fits (out->failed).
  */

@@ -99,6 +99,7 @@ static bool reserve(struct wire_buf *b, size_t more)
 void wire_begin(struct wire_buf *b, uint16_t type, uint32_t seq)
 {
 	b->len = 0;
+	b->nfields = 0;
 	b->failed = false;
 	if (!reserve(b, WIRE_HDR_SIZE))
 		return;
@@ -128,6 +129,7 @@ void wire_put(struct wire_buf *b, const char *key, const void *val, size_t len)
 	if (len)
 		memcpy(b->data + b->len, val, len);
 	b->len += len;
+	b->nfields++;
 }
 
 void wire_put_str(struct wire_buf *b, const char *key, const char *val)

@@ -61,6 +61,7 @@ const char *wire_type_name(uint16_t type);
 struct wire_buf {
 	uint8_t *data;
 	size_t len, cap;
+	size_t nfields;		/* fields put since wire_begin */
 	bool failed;		/* OOM or a field too big: do not send */
 };
 
@@ -128,6 +129,51 @@ const struct wire_field *wire_field(const struct wire_msg *m, const char *key);
 const char *wire_get(const struct wire_msg *m, const char *key);
 bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v);
 bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v);
+
+/*
+ * ---- batches (wire-batch.c) ----
+ *
+ * One OP_REQ may carry many requests of one op, so a thousand `cgroup`
+ * lines or a teardown's thousand removals cost a few round trips, not a
+ * thousand. The request is
+ *
+ *   op=batch  of=OP  n=N  then each item's fields as "I.KEY"
+ *
+ * with I decimal (no sign, no leading zero), items 0..N-1 in order and an
+ * item's fields together (an item with no fields is simply absent); an
+ * item is exactly the request OP would take alone. The reply carries
+ * "done"=K, the items that ran, in order, and each one's result fields as
+ * "I.KEY". An error is item K's own ("failed"=K
+ * beside the usual "error"): items before it stand, nothing after it ran.
+ * The agent may also stop early without an error (the reply reached
+ * WIRE_BATCH_MAX_BODY, or it ran WIRE_BATCH_SLICE_MS): the host sends the
+ * rest as a new batch. A frame breaking these rules is refused whole
+ * (EPROTO) before any item runs.
+ */
+#define WIRE_BATCH_MAX_ITEMS 1024
+#define WIRE_BATCH_MAX_BODY (WIRE_MAX_BODY / 2)
+#define WIRE_BATCH_MAX_FIELDS (WIRE_MAX_FIELDS - 16)
+#define WIRE_BATCH_SLICE_MS 2000
+
+/* Append the fields src holds (a frame begun, not finished) to b as item
+ * `index`. False, adding nothing, when a prefixed key would be too long
+ * or b failed. */
+bool wire_put_item(struct wire_buf *b, unsigned index, const struct wire_buf *src);
+
+/* Walk m's items: from *cursor (0 to begin), the next item's index and the
+ * range [*first, *first + *count) of m->fields it spans. 1: an item; 0: no
+ * more; -1: malformed (an index not above the last one's, so out of order
+ * or an item's fields apart, or unparsable). *index carries the last
+ * item's index between calls.
+ * Fields whose key does not start with a digit are not items' and are
+ * skipped. */
+int wire_next_item(const struct wire_msg *m, size_t *cursor, unsigned *index, size_t *first,
+		   size_t *count);
+
+/* m's fields [first, first + count) as a message of its own in *out, keys
+ * without their "I." prefix (the values still point into m: valid while
+ * m is). Type and seq are m's. */
+void wire_item_msg(const struct wire_msg *m, size_t first, size_t count, struct wire_msg *out);
 
 /* ---- typed records: worker reports and pid lists ----
  *

@@ -231,21 +231,27 @@ void worker_group_report(const struct worker_group *g, unsigned i, struct worker
 	memcpy(out, &g->shm->slot[i].report, sizeof(*out));
 }
 
+void worker_group_signal(struct worker_group *g, worker_wait_fn wait)
+{
+	for (unsigned i = 0; i < g->n; i++) {
+		if (g->pids[i] <= 0 || g->exited[i] || !kill(g->pids[i], SIGKILL))
+			continue;
+		/* Gone already: reaped, its status kept for us (taken now:
+		 * it is there once) or lost. Nothing left to wait for. */
+		if (errno == ESRCH) {
+			if (!wait(g->pids[i], 0, &g->status[i]))
+				g->status[i] = -1;
+			g->exited[i] = true;
+		}
+	}
+}
+
 struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int timeout_ms)
 {
 	struct kt_wait w;
 
 	kt_wait_begin_ms(&w, timeout_ms, "%u worker(s) to exit after SIGKILL", g->n);
-	for (unsigned i = 0; i < g->n; i++) {
-		if (g->pids[i] <= 0 || g->exited[i] || !kill(g->pids[i], SIGKILL))
-			continue;
-		/* Gone already and reaped by someone else (the PID 1 reaper
-		 * may have lost its status): nothing left to wait for. */
-		if (errno == ESRCH && !wait(g->pids[i], 0, &g->status[i])) {
-			g->exited[i] = true;
-			g->status[i] = -1;
-		}
-	}
+	worker_group_signal(g, wait);
 	for (;;) {
 		char stuck[256] = "";
 		unsigned nstuck = 0;

@@ -97,6 +97,9 @@ void worker_group_report(const struct worker_group *g, unsigned i, struct worker
  * The reports stay readable until worker_group_free. An error names the
  * workers that did not exit (they are left to the reaper). */
 struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int timeout_ms);
+/* Only the SIGKILL, no wait: a teardown signals every group first, so
+ * their exits overlap and the kills after it wait once, not per group. */
+void worker_group_signal(struct worker_group *g, worker_wait_fn wait);
 void worker_group_free(struct worker_group *g);
 
 /* Wake-latency percentile pct (50, 99) of a report, from its histogram. */

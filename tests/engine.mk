@@ -11,6 +11,11 @@ tests_unit_test_executor_SOURCES = tests/unit/test_executor.c $(ENGINE_FAKES)
 tests_unit_test_executor_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_executor_LDADD = $(ENGINE_TEST_LDADD)
 
+check_PROGRAMS += tests/unit/test_cgroup_batch
+tests_unit_test_cgroup_batch_SOURCES = tests/unit/test_cgroup_batch.c $(ENGINE_FAKES)
+tests_unit_test_cgroup_batch_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cgroup_batch_LDADD = $(ENGINE_TEST_LDADD)
+
 check_PROGRAMS += tests/unit/test_seed_rules
 tests_unit_test_seed_rules_SOURCES = tests/unit/test_seed_rules.c $(ENGINE_FAKES)
 tests_unit_test_seed_rules_CFLAGS = $(UNIT_CFLAGS)
@@ -79,7 +84,7 @@ tests_unit_test_results_LDADD = $(ENGINE_TEST_LDADD)
 
 # The recipes the corpus test reads.
 EXTRA_DIST += tests/data/recipes recipes tests/data/seed
-INT_TESTS += tests/integration/seed.int
+INT_TESTS += tests/integration/seed.int tests/integration/cgroups-bulk.int
 
 # libFuzzer target for the parser (tests/fuzz/run-fuzz builds it: make fuzz).
 EXTRA_DIST += tests/fuzz/fuzz_recipe.c

@@ -2,7 +2,7 @@
 noinst_LIBRARIES += libvmm.a
 libvmm_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 libvmm_a_SOURCES = \
-	guest/wire.c guest/wire.h guest/wire-reply.c guest/wire-reply.h \
+	guest/wire.c guest/wire-batch.c guest/wire.h guest/wire-reply.c guest/wire-reply.h \
 	vmm/kernel/kconfig.c vmm/kernel/kconfig.h \
 	vmm/kernel/kcache.c vmm/kernel/kcache.h \
 	vmm/kernel/kbuild.c vmm/kernel/kbuild.h \

@@ -31,7 +31,8 @@ void fake_link_free(struct fake_link *f)
 
 struct kt_link fake_link_of(struct fake_link *f)
 {
-	return (struct kt_link){ f->with_poll ? &fake_link_poll_ops : &fake_link_ops, f };
+	return (struct kt_link){ f->with_batch ? &fake_link_batch_ops :
+				 f->with_poll ? &fake_link_poll_ops : &fake_link_ops, f };
 }
 
 int fake_link_find(const struct fake_link *f, const char *prefix, int from)
@@ -188,6 +189,29 @@ static const char *gone(void *ctx)
 }
 
 const struct kt_link_ops fake_link_ops = { .request = request, .gone = gone };
+
+static struct kterr *fake_batch(void *ctx, const struct kt_greq *reqs, size_t n,
+				struct kt_greply *replies, size_t *done, const atomic_bool *cancel)
+{
+	struct fake_link *f = ctx;
+	struct kterr *e = NULL;
+
+	*done = 0;
+	memset(replies, 0, n * sizeof(*replies));
+	while (!e && *done < n) {
+		size_t chunk = f->batch_max && n - *done > f->batch_max ? f->batch_max : n - *done;
+
+		f->nbatches++;
+		for (size_t i = 0; !e && i < chunk; i++) {
+			e = request(ctx, &reqs[*done], &replies[*done], cancel);
+			*done += !e;
+		}
+	}
+	return e;
+}
+
+const struct kt_link_ops fake_link_batch_ops = { .request = request, .batch = fake_batch,
+						 .gone = gone };
 
 static struct kterr *fake_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 			       struct kt_gstate *state)

@@ -62,10 +62,17 @@ struct fake_link {
 	 * C-c lands while it runs (the flag is set before it returns): the
 	 * cancel came too late. */
 	const char *late_cancel;
+	/* with_batch: the link has a batch hook (link.h) that answers each
+	 * item as request() would, at most batch_max per round trip (0: all),
+	 * stopping at the first failure; nbatches counts the round trips. */
+	bool with_batch;
+	size_t batch_max;
+	int nbatches;
 };
 
 extern const struct kt_link_ops fake_link_ops;
 extern const struct kt_link_ops fake_link_poll_ops;
+extern const struct kt_link_ops fake_link_batch_ops;
 
 void fake_link_init(struct fake_link *f);
 void fake_link_free(struct fake_link *f);

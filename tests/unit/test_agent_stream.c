@@ -200,6 +200,8 @@ static void test_poke_samples_at_once(void **state)
 	agent_stream_tick(&f->a);	/* not due: nothing */
 	host_read(f);
 	assert_int_equal(f->frames, 1);
+	/* The last look is older than the coalescing bound: at once. */
+	poll(NULL, 0, AGENT_STATE_POKE_MIN_MS + 5);
 	mk(f->cgroups, "new");
 	agent_stream_poke(&f->a);
 	assert_int_equal(agent_stream_timeout_ms(&f->a), 0);
@@ -208,10 +210,60 @@ static void test_poke_samples_at_once(void **state)
 	assert_int_equal(f->frames, 2);
 	assert_true(f->last_has_new);
 	/* a poke with nothing changed sends nothing */
+	poll(NULL, 0, AGENT_STATE_POKE_MIN_MS + 5);
 	agent_stream_poke(&f->a);
 	agent_stream_tick(&f->a);
 	host_read(f);
 	assert_int_equal(f->frames, 2);
+}
+
+/* A poke right after a look waits for the coalescing bound, not for the
+ * sample period. */
+static void test_poke_right_after_a_look_waits_the_bound(void **state)
+{
+	struct fx *f = *state;
+
+	agent_stream_tick(&f->a);
+	host_read(f);
+	mk(f->cgroups, "new");
+	agent_stream_poke(&f->a);
+	assert_in_range(agent_stream_timeout_ms(&f->a), 1, AGENT_STATE_POKE_MIN_MS);
+	run_for(f, AGENT_STATE_POKE_MIN_MS + 5);
+	assert_int_equal(f->frames, 2);
+	assert_true(f->last_has_new);
+}
+
+/* A burst of changes, each poked (an op per cgroup): a bounded number of
+ * frames, the last of which shows the burst's last state. */
+static void test_burst_of_pokes_is_coalesced_and_ends_with_the_last_state(void **state)
+{
+	struct fx *f = *state;
+	uint64_t t0 = kt_now_ns(), ms;
+	int looks = 0;
+
+	agent_stream_tick(&f->a);
+	host_read(f);
+	for (int i = 0; i < 1000; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "c%04d", i);
+		mk(f->cgroups, name);
+		agent_stream_poke(&f->a);
+		if (agent_stream_timeout_ms(&f->a) == 0)
+			looks++;
+		agent_stream_tick(&f->a);
+	}
+	ms = (kt_now_ns() - t0) / 1000000;
+	/* at most one look per bound during the burst (and the first) */
+	assert_in_range(looks, 0, (int)(ms / AGENT_STATE_POKE_MIN_MS) + 2);
+	host_read(f);
+	assert_in_range(f->frames, 1, (int)(ms / AGENT_STATE_POKE_MIN_MS) + 3);
+	mk(f->cgroups, "alast");
+	agent_stream_poke(&f->a);
+	run_for(f, AGENT_STATE_POKE_MIN_MS + 5);
+	assert_non_null(f->a.stream.last);
+	/* the frame after the burst lists the last cgroup made */
+	assert_non_null(memmem(f->a.stream.last, f->a.stream.last_len, "alast", 5));
 }
 
 static void test_full_port_skips_rounds_without_blocking_or_spinning(void **state)
@@ -249,6 +301,8 @@ int main(void)
 		T(test_first_frame_at_once_then_every_period),
 		T(test_a_change_goes_out_within_a_sample),
 		T(test_poke_samples_at_once),
+		T(test_poke_right_after_a_look_waits_the_bound),
+		T(test_burst_of_pokes_is_coalesced_and_ends_with_the_last_state),
 		T(test_full_port_skips_rounds_without_blocking_or_spinning),
 	};
 

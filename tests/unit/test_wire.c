@@ -396,6 +396,137 @@ static void test_builder_refuses_too_many_records(void **state)
 	wire_buf_free(&b);
 }
 
+/* ---- batches ---- */
+
+/* A request frame with the given keys (values "v"), decoded into msg. */
+static void decode_keys(const char *const *keys, size_t n)
+{
+	struct wire_buf b;
+	size_t used;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REQ, 9);
+	for (size_t i = 0; i < n; i++)
+		wire_put_str(&b, keys[i], "v");
+	assert_true(wire_finish(&b));
+	assert_int_equal(wire_decode(b.data, b.len, msg, &used, NULL, 0), WIRE_OK);
+	wire_buf_free(&b);
+}
+
+/* Items go in with their prefix and come back out as messages of their
+ * own; an item with no fields is absent, and the walk skips it. */
+static void test_batch_items_round_trip(void **state)
+{
+	static struct wire_msg view;
+	struct wire_buf b, item;
+	size_t used, cursor = 0, first, count;
+	unsigned index = 0;
+
+	wire_buf_init(&b);
+	wire_buf_init(&item);
+	wire_begin(&b, WIRE_OP_REQ, 7);
+	wire_put_str(&b, "op", "batch");
+	for (unsigned i = 0; i < 3; i++) {
+		wire_begin(&item, WIRE_OP_REQ, 0);
+		if (i != 1) {
+			wire_put_str(&item, "cgroup", i ? "c2" : "c0");
+			wire_put_u64(&item, "workers", i);
+		}
+		assert_true(wire_put_item(&b, i, &item));
+	}
+	assert_int_equal(b.nfields, 1 + 2 + 2);
+	wire_put_u64(&b, "n", 3);
+	assert_true(wire_finish(&b));
+	assert_int_equal(wire_decode(b.data, b.len, msg, &used, NULL, 0), WIRE_OK);
+	assert_string_equal(wire_get(msg, "0.cgroup"), "c0");
+
+	assert_int_equal(wire_next_item(msg, &cursor, &index, &first, &count), 1);
+	assert_int_equal(index, 0);
+	assert_int_equal(count, 2);
+	wire_item_msg(msg, first, count, &view);
+	assert_string_equal(wire_get(&view, "cgroup"), "c0");
+	assert_null(wire_get(&view, "n"));
+	assert_int_equal(view.seq, 7);
+	assert_int_equal(wire_next_item(msg, &cursor, &index, &first, &count), 1);
+	assert_int_equal(index, 2);
+	wire_item_msg(msg, first, count, &view);
+	assert_string_equal(wire_get(&view, "cgroup"), "c2");
+	assert_string_equal(wire_get(&view, "workers"), "2");
+	assert_int_equal(wire_next_item(msg, &cursor, &index, &first, &count), 0);
+	wire_buf_free(&b);
+	wire_buf_free(&item);
+}
+
+/* A key that would pass WIRE_MAX_KEY with its prefix: the item is refused
+ * whole, nothing of it added. */
+static void test_batch_item_too_long_a_key_adds_nothing(void **state)
+{
+	struct wire_buf b, item;
+	char key[WIRE_MAX_KEY + 1];
+	size_t len, fields;
+
+	memset(key, 'k', WIRE_MAX_KEY - 1);
+	key[WIRE_MAX_KEY - 1] = '\0';
+	wire_buf_init(&b);
+	wire_buf_init(&item);
+	wire_begin(&b, WIRE_OP_REQ, 1);
+	wire_begin(&item, WIRE_OP_REQ, 0);
+	wire_put_str(&item, "cgroup", "ok");
+	wire_put_str(&item, key, "x");	/* fits alone, not as "12.KEY" */
+	assert_false(item.failed);
+	len = b.len;
+	fields = b.nfields;
+	assert_false(wire_put_item(&b, 12, &item));
+	assert_int_equal(b.len, len);
+	assert_int_equal(b.nfields, fields);
+	assert_false(b.failed);
+	wire_buf_free(&b);
+	wire_buf_free(&item);
+}
+
+/* Malformed item keys: out of order, an item's fields apart, leading
+ * zeros, no key after the dot, an index past the bound. */
+static void test_batch_malformed_items_are_refused(void **state)
+{
+	static const struct {
+		const char *keys[4];
+		size_t n;
+	} bad[] = {
+		{ { "1.cgroup", "0.cgroup" }, 2 },
+		{ { "0.cgroup", "1.cgroup", "0.cpus" }, 3 },
+		{ { "0.cgroup", "op", "0.cpus" }, 3 },
+		{ { "01.cgroup" }, 1 },
+		{ { "0." }, 1 },
+		{ { "0cgroup" }, 1 },
+		{ { "99999999999.cgroup" }, 1 },
+		{ { "1024.cgroup" }, 1 },
+	};
+
+	for (size_t t = 0; t < sizeof(bad) / sizeof(bad[0]); t++) {
+		size_t cursor = 0, first, count;
+		unsigned index = 0;
+		int r;
+
+		decode_keys(bad[t].keys, bad[t].n);
+		while ((r = wire_next_item(msg, &cursor, &index, &first, &count)) == 1)
+			;
+		assert_int_equal(r, -1);
+	}
+	/* and the good shape, for contrast: other fields around items */
+	{
+		const char *keys[] = { "op", "0.cgroup", "0.cpus", "5.cgroup", "n" };
+		size_t cursor = 0, first, count;
+		unsigned index = 0;
+
+		decode_keys(keys, 5);
+		assert_int_equal(wire_next_item(msg, &cursor, &index, &first, &count), 1);
+		assert_int_equal(count, 2);
+		assert_int_equal(wire_next_item(msg, &cursor, &index, &first, &count), 1);
+		assert_int_equal(index, 5);
+		assert_int_equal(wire_next_item(msg, &cursor, &index, &first, &count), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +544,9 @@ int main(void)
 		cmocka_unit_test(test_pid_records_round_trip_and_empty),
 		cmocka_unit_test(test_malformed_records_are_refused_with_a_reason),
 		cmocka_unit_test(test_builder_refuses_too_many_records),
+		cmocka_unit_test(test_batch_items_round_trip),
+		cmocka_unit_test(test_batch_item_too_long_a_key_adds_nothing),
+		cmocka_unit_test(test_batch_malformed_items_are_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -124,6 +124,35 @@ static void test_ok_reply_carries_results(void **state)
 	wire_buf_free(&res);
 }
 
+/* An error keeps what the op answered before it failed: a batch's done=
+ * and its items' results ride on the failed item's chain. */
+static void test_error_reply_carries_results_too(void **state)
+{
+	struct wire_buf b, res;
+	struct kterr *e = kterr_new(16, "add-cgroup-def p/q: busy"), *got;
+	char *s;
+
+	wire_buf_init(&b);
+	wire_buf_init(&res);
+	wire_begin(&res, WIRE_OP_REPLY, 6);
+	wire_put_u64(&res, "0.implicit", 1);
+	wire_put_u64(&res, "done", 101);
+	assert_true(wire_reply_build(&b, 6, "batch", e, &res));
+	decode(&b);
+	assert_null(wire_get(msg, "ok"));
+	assert_string_equal(wire_get(msg, "done"), "101");
+	assert_string_equal(wire_get(msg, "0.implicit"), "1");
+	got = wire_get_error(msg);
+	assert_non_null(got);
+	s = str(got);
+	assert_non_null(strstr(s, "add-cgroup-def p/q: busy"));
+	free(s);
+	kterr_free(got);
+	kterr_free(e);
+	wire_buf_free(&b);
+	wire_buf_free(&res);
+}
+
 /* The agent ran out of memory building its results: ENOMEM, not "ok". */
 static void test_lost_results_are_an_error(void **state)
 {
@@ -269,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chain_crosses_whole),
 		cmocka_unit_test(test_ok_reply_carries_results),
+		cmocka_unit_test(test_error_reply_carries_results_too),
 		cmocka_unit_test(test_lost_results_are_an_error),
 		cmocka_unit_test(test_builder_keeps_within_bounds),
 		cmocka_unit_test(test_malformed_frames_are_refused),

@@ -341,6 +341,69 @@ static void test_wake_percentiles_and_run_delay(void **state)
 	worker_group_free(&g);
 }
 
+/* The agent's shape: PID 1 reaps every child into a table, and a wait
+ * takes a pid's status out of it, once. */
+static struct {
+	pid_t pid;
+	int status;
+} reaped[16];
+static int nreaped;
+
+static void reap_all(void)
+{
+	pid_t p;
+	int st;
+
+	while (nreaped < 16 && (p = waitpid(-1, &st, WNOHANG)) > 0)
+		reaped[nreaped++] = (typeof(reaped[0])){ p, st };
+}
+
+static bool table_wait(pid_t pid, int timeout_ms, int *status)
+{
+	for (int waited = 0;; waited++) {
+		reap_all();
+		for (int i = 0; i < nreaped; i++)
+			if (reaped[i].pid == pid) {
+				*status = reaped[i].status;
+				reaped[i] = reaped[--nreaped];
+				return true;
+			}
+		if (waited >= timeout_ms)
+			return false;
+		usleep(1000);
+	}
+}
+
+/* A batch signals every group first and kills (waits) after: by then the
+ * reaper has the workers' statuses. The kill takes them and is done at
+ * once, each with its SIGKILL status (it once took the status on ESRCH
+ * and then waited the whole limit for an exit it had already seen). */
+static void test_signal_first_then_kill_takes_the_reaped_status(void **state)
+{
+	struct worker_spec spec = spec_of("spin", 2);
+	struct worker_group g;
+	uint64_t t0;
+
+	nreaped = 0;
+	assert_null(worker_group_fork(&g, &spec, table_wait));
+	worker_group_start(&g);
+	worker_group_signal(&g, table_wait);
+	for (int i = 0; i < 200 && nreaped < 2; i++) {
+		usleep(5000);
+		reap_all();
+	}
+	assert_int_equal(nreaped, 2);
+	t0 = kt_now_ns();
+	assert_null(worker_group_kill(&g, table_wait, 3000));
+	assert_true(kt_now_ns() - t0 < 1000000000ULL);
+	for (unsigned i = 0; i < g.n; i++) {
+		assert_true(g.exited[i]);
+		assert_true(WIFSIGNALED(g.status[i]));
+		assert_int_equal(WTERMSIG(g.status[i]), SIGKILL);
+	}
+	worker_group_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_every_type_progresses),
 		cmocka_unit_test(test_pairs_need_even),
 		cmocka_unit_test(test_kill_after_death),
+		cmocka_unit_test(test_signal_first_then_kill_takes_the_reaped_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -344,8 +344,11 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 		e = cancel_in_guest(l, op, w.seq, e);
 	if (e)
 		return e;
-	/* The guest's chain, rebuilt with its errno, hints and notes. */
+	/* The guest's chain, rebuilt with its errno, hints and notes; its
+	 * other fields come too (how far a batch got). */
 	e = wire_get_error(l->msg);
+	if (reply)
+		*reply = l->msg;
 	if (e)
 		return e;
 	if (reply)

@@ -81,8 +81,9 @@ struct kterr *agentlink_wait_hello(struct agentlink *l, int timeout_ms);
 /* How long a cancelled request's own reply is waited for (see below). */
 
 /* Send one OP_REQ built by fill() and wait for its reply. The reply's
- * "error" becomes the returned error (the guest's whole chain); on success
- * *reply points at the link's message buffer, valid until the next call.
+ * "error" becomes the returned error (the guest's whole chain); on success,
+ * and with the guest's error (a batch's "done" rides on it), *reply points
+ * at the link's message buffer, valid until the next call; else NULL.
  * timeout_ms < 0 waits forever (still checking health and cancel).
  *
  * When *cancel turns true, the agent is sent `cancel seq=N` (it kills an

@@ -205,6 +205,121 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	return e ? kterr_wrap(e, "%s: reply", op) : NULL;
 }
 
+/* ---- batches (guest/wire.h) ---- */
+
+struct batch_fill {
+	const struct kt_greq *reqs;
+	size_t n;			/* requests to put, from reqs[0] */
+	size_t put;			/* how many went in the frame */
+};
+
+/* As many of the requests as fit the batch bounds (f->n at most), each
+ * encoded by fill() as it would go alone, numbered from 0. Also the dry
+ * run that counts them, on a frame of its own. */
+static void fill_batch(struct wire_buf *b, void *ctx)
+{
+	struct batch_fill *f = ctx;
+	struct wire_buf item;
+
+	wire_put_str(b, "of", kt_op_name(f->reqs[0].op));
+	wire_buf_init(&item);
+	for (f->put = 0; f->put < f->n && f->put < WIRE_BATCH_MAX_ITEMS; f->put++) {
+		wire_begin(&item, WIRE_OP_REQ, 0);
+		fill(&item, (void *)&f->reqs[f->put]);
+		if (item.failed ||
+		    b->len + (item.len - WIRE_HDR_SIZE) + 16 * item.nfields > WIRE_BATCH_MAX_BODY ||
+		    b->nfields + item.nfields + 1 > WIRE_BATCH_MAX_FIELDS ||
+		    !wire_put_item(b, (unsigned)f->put, &item))
+			break;
+	}
+	wire_buf_free(&item);
+	wire_put_u64(b, "n", f->put);
+}
+
+static size_t batch_fits(const struct kt_greq *reqs, size_t n)
+{
+	struct batch_fill f = { .reqs = reqs, .n = n };
+	struct wire_buf b;
+	bool failed;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REQ, 0);
+	wire_put_str(&b, "op", "batch");
+	fill_batch(&b, &f);
+	failed = b.failed;
+	wire_buf_free(&b);
+	return failed ? 0 : f.put;
+}
+
+/* The items' replies into replies[]; *done from the reply's "done". */
+static struct kterr *take_items(const struct wire_msg *m, struct wire_msg *view, size_t max,
+				struct kt_greply *replies, size_t *done)
+{
+	size_t cursor = 0, first, count;
+	unsigned index = 0;
+	uint64_t d = 0;
+	int r;
+
+	if (!wire_get_u64(m, "done", &d) || d > max)
+		return kterr_new(EPROTO, "batch reply: done=%s of %zu", wire_get(m, "done") ?
+				 wire_get(m, "done") : "(missing)", max);
+	*done = (size_t)d;
+	while ((r = wire_next_item(m, &cursor, &index, &first, &count)) == 1) {
+		struct kterr *e;
+
+		if (index >= max || index > d)
+			return kterr_new(EPROTO, "batch reply: item %u past done=%zu", index, *done);
+		wire_item_msg(m, first, count, view);
+		if ((e = take_reply(view, &replies[index])))
+			return kterr_wrap(e, "batch reply: item %u", index);
+	}
+	return r < 0 ? kterr_new(EPROTO, "batch reply: malformed item fields") : NULL;
+}
+
+static struct kterr *batch(void *ctx, const struct kt_greq *reqs, size_t n,
+			   struct kt_greply *replies, size_t *done, const atomic_bool *cancel)
+{
+	struct agentlink *l = ctx;
+	struct wire_msg *view = malloc(sizeof(*view));
+	struct kterr *e = NULL;
+
+	*done = 0;
+	memset(replies, 0, n * sizeof(*replies));
+	if (!view)
+		return kterr_new(ENOMEM, "batch of %zu %s", n, kt_op_name(reqs[0].op));
+	while (!e && *done < n) {
+		struct batch_fill f = { .reqs = reqs + *done, .n = batch_fits(reqs + *done, n - *done) };
+		const struct wire_msg *m;
+		size_t k = 0;
+		struct kterr *te;
+
+		/* One that cannot go in a batch goes alone, for its own
+		 * error (a request too large) or its success. */
+		if (!f.n) {
+			e = request(ctx, &reqs[*done], &replies[*done], cancel);
+			*done += !e;
+			continue;
+		}
+		e = agentlink_request(l, "batch", fill_batch, &f, (int)kt_limit_ms(KT_LIM_GUEST_REQUEST),
+				      cancel, &m);
+		/* The link broke, or the guest refused the batch itself:
+		 * the error says why. */
+		if (!m || (e && !wire_get(m, "done")))
+			break;
+		te = take_items(m, view, f.put, replies + *done, &k);
+		*done += k;
+		if (te) {
+			kterr_free(e);
+			e = te;
+		} else if (!e && !k) {
+			e = kterr_new(EPROTO, "batch of %zu %s: the guest did none", f.put,
+				      kt_op_name(reqs[0].op));
+		}
+	}
+	free(view);
+	return e;
+}
+
 /* Drain the channel through the executor's holds; hand over a newer
  * state. Rounded up to whole ms, the channel's granularity. */
 static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
@@ -231,7 +346,8 @@ static const char *gone(void *ctx)
 	return ((struct agentlink *)ctx)->gone;
 }
 
-static const struct kt_link_ops ops = { .request = request, .poll = link_poll, .gone = gone };
+static const struct kt_link_ops ops = { .request = request, .batch = batch, .poll = link_poll,
+					.gone = gone };
 
 /* A sched-exit EVENT as the executor's guest event. Ejected (the kernel
  * disabled it, the process may live on): the kernel's reason and its
