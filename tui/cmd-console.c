@@ -240,6 +240,9 @@ static int cmd_console_exec(int argc, char **argv)
 	pthread_mutex_init(&c.fires_lock, NULL);
 	c.record_path = a.record ? strdup(a.record) : NULL;
 	c.log = con_log_new(LOG_LINES);
+	c.syms = con_syms_new();
+	if (c.log && c.syms)
+		con_log_set_rewrite(c.log, con_syms_rewrite, c.syms);
 	if (a.replay) {
 		e = con_replay_load(&c.replay, a.replay);
 		if (!e && !(a.header = header_of(c.replay.r)))
@@ -315,6 +318,7 @@ out:
 	for (size_t i = 0; i < c.nfires; i++)
 		free(c.fires[i]);
 	con_log_free(c.log);
+	con_syms_free(c.syms);
 	free(a.header);
 	return rc;
 }

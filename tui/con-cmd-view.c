@@ -98,8 +98,11 @@ CON_CMD(snapshots)
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len)
 {
 	struct con_browse *b;
-	struct kterr *e = con_browse_open(title, json, len, &b);
+	/* RIPs with their symbols (inside the JSON strings they are in). */
+	char *sym = con_sym_rewrite(con_syms_table(c->syms), json);
+	struct kterr *e = con_browse_open(title, sym ? sym : json, sym ? strlen(sym) : len, &b);
 
+	free(sym);
 	if (e) {
 		con_log_error(c->log, "show: ", e);
 		kterr_free(e);

@@ -21,7 +21,15 @@ struct con_log {
 	size_t cap, head, n;	/* oldest at head */
 	uint64_t gen;
 	uint64_t next_seq;	/* lines ever pushed: the oldest is next_seq - n */
+	con_log_rewrite_fn rewrite;	/* set before any writer starts */
+	void *rewrite_ctx;
 };
+
+void con_log_set_rewrite(struct con_log *l, con_log_rewrite_fn fn, void *ctx)
+{
+	l->rewrite = fn;
+	l->rewrite_ctx = ctx;
+}
 
 struct con_log *con_log_new(size_t max_lines)
 {
@@ -74,6 +82,10 @@ static void push(struct con_log *l, enum con_attr a, const char *s, size_t len)
 
 static void add_text(struct con_log *l, enum con_attr a, const char *text)
 {
+	char *rewritten = l->rewrite ? l->rewrite(l->rewrite_ctx, text) : NULL;
+
+	if (rewritten)
+		text = rewritten;
 	pthread_mutex_lock(&l->lock);
 	for (const char *p = text;;) {
 		const char *nl = strchr(p, '\n');
@@ -91,6 +103,7 @@ static void add_text(struct con_log *l, enum con_attr a, const char *text)
 			break;
 	}
 	pthread_mutex_unlock(&l->lock);
+	free(rewritten);
 }
 
 void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
@@ -111,10 +124,13 @@ void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
 void con_log_update(struct con_log *l, enum con_attr a, const char *key, const char *text)
 {
 	struct line *last;
-	char *t;
+	char *t, *rewritten;
 
 	if (!l)
 		return;
+	rewritten = l->rewrite ? l->rewrite(l->rewrite_ctx, text) : NULL;
+	if (rewritten)
+		text = rewritten;
 	pthread_mutex_lock(&l->lock);
 	last = l->n ? &l->v[(l->head + l->n - 1) % l->cap] : NULL;
 	if (last && !strncmp(last->text, key, strlen(key)) && !strchr(text, '\n') &&
@@ -124,10 +140,12 @@ void con_log_update(struct con_log *l, enum con_attr a, const char *key, const c
 		last->a = a;
 		l->gen++;
 		pthread_mutex_unlock(&l->lock);
+		free(rewritten);
 		return;
 	}
 	pthread_mutex_unlock(&l->lock);
 	add_text(l, a, text);
+	free(rewritten);
 }
 
 void con_log_error(struct con_log *l, const char *prefix, const struct kterr *e)

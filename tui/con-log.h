@@ -30,6 +30,12 @@ struct con_log;
 struct con_log *con_log_new(size_t max_lines);
 void con_log_free(struct con_log *l);
 
+/* A rewrite of every text added (symbolizing addresses, con-sym.h): a
+ * malloc'd replacement, or NULL to keep it. Called on the writer's thread
+ * before the lock; set it before any writer starts. */
+typedef char *(*con_log_rewrite_fn)(void *ctx, const char *text);
+void con_log_set_rewrite(struct con_log *l, con_log_rewrite_fn fn, void *ctx);
+
 /* Add text (split at newlines) shown with attribute a. */
 void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

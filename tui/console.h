@@ -31,6 +31,7 @@
 #include "tui/con-replay.h"
 #include "tui/con-scn.h"
 #include "tui/con-sched.h"
+#include "tui/con-sym.h"
 
 #define CON_FIRES_MAX 64
 
@@ -42,6 +43,7 @@ enum con_origin {
 
 struct ktconsole {
 	struct con_log *log;
+	struct con_syms *syms;		/* vmlinux's, once booted (con-sym.h) */
 	struct con_engine *eng;
 	struct con_rec *rec;
 	struct kt_recipe *header;	/* what booted this guest; the executor's recipe */

@@ -17,7 +17,8 @@ libconsole_a_SOURCES = \
 	tui/con-record.c tui/con-record.h \
 	tui/con-replay.c tui/con-replay.h \
 	tui/con-keys.c tui/con-keys.h \
-	tui/con-browse.c tui/con-browse.h
+	tui/con-browse.c tui/con-browse.h \
+	tui/con-sym.c tui/con-sym.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
