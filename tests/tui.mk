@@ -2,7 +2,8 @@
 # recording and replay (unit); the console driven in tmux (integration).
 INT_TESTS += tests/integration/console.int tests/integration/console-replay.int \
 	tests/integration/console-kill.int tests/integration/console-cancel.int \
-	tests/integration/console-watch.int tests/integration/console-sym.int
+	tests/integration/console-watch.int tests/integration/console-sym.int \
+	tests/integration/console-crash.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
@@ -21,3 +22,8 @@ tests_unit_test_con_sym_SOURCES = tests/unit/test_con_sym.c tests/unit/mini_elf.
 	tests/unit/mini_elf.h
 tests_unit_test_con_sym_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_sym_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_views
+tests_unit_test_con_views_SOURCES = tests/unit/test_con_views.c
+tests_unit_test_con_views_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_views_LDADD = $(CONSOLE_TEST_LDADD)

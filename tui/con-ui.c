@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/util.h"
@@ -154,6 +155,7 @@ static void draw(struct ktconsole *c)
 
 	if (con_buf_init(&b, c->rows, c->cols))
 		return;
+	con_down_update(&c->down, con_engine_guest(c->eng, NULL, 0), c->boot_failed, time(NULL));
 	con_layout_compute(c->rows, c->cols, c->zoom, c->focus, &c->lay);
 	for (int p = 0; p < CON_P__COUNT; p++) {
 		const struct con_rect *pr = &c->lay.pane[p];
@@ -204,6 +206,7 @@ static void draw(struct ktconsole *c)
 			con_title(&b, pr, "log", right, focus);
 			break;
 		}
+		con_down_title(&c->down, &b, pr);
 	}
 	for (int y = 0; y < c->lay.vsep.h; y++)
 		con_put(&b, &c->lay.vsep, y, 0, CON_A_LINE, "|", 1);

@@ -23,6 +23,7 @@
 #include "engine/gstate.h"
 #include "engine/recipe.h"
 #include "tui/con-browse.h"
+#include "tui/con-down.h"
 #include "tui/con-engine.h"
 #include "tui/con-keys.h"
 #include "tui/con-layout.h"
@@ -63,6 +64,7 @@ struct ktconsole {
 	struct con_log_view logview;	/* the log's scroll, held still (con-log.h) */
 	int scroll_max[CON_P__COUNT];	/* as the last draw found */
 	struct con_layout lay;
+	struct con_down down;		/* the guest died: titles greyed (con-down.h) */
 	int rows, cols;
 	bool dirty;
 	uint64_t log_gen;

@@ -18,7 +18,8 @@ libconsole_a_SOURCES = \
 	tui/con-replay.c tui/con-replay.h \
 	tui/con-keys.c tui/con-keys.h \
 	tui/con-browse.c tui/con-browse.h \
-	tui/con-sym.c tui/con-sym.h
+	tui/con-sym.c tui/con-sym.h \
+	tui/con-down.c tui/con-down.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
