@@ -3,7 +3,8 @@
 INT_TESTS += tests/integration/console.int tests/integration/console-replay.int \
 	tests/integration/console-kill.int tests/integration/console-cancel.int \
 	tests/integration/console-watch.int tests/integration/console-sym.int \
-	tests/integration/console-crash.int
+	tests/integration/console-crash.int tests/integration/console-schedout.int \
+	tests/integration/console-slots.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 

@@ -172,6 +172,7 @@ CON_CMD(keys)
 		key_names(k->command, names, sizeof(names));
 		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, k->command,
 			 k->flags & CON_KEY_BROWSING ? " (browsing)"
+			 : k->flags & CON_KEY_SEARCHING ? " (searching the log)"
 			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
 		/* Two to a row where they fit. */
 		if (len && (int)(len + strlen(entry)) < 2 * col && (int)len <= col) {

@@ -108,6 +108,10 @@ void console_browse(struct ktconsole *c, const char *title, const char *json, si
 		kterr_free(e);
 		return;
 	}
+	if (!c->browse) {	/* closing it returns here */
+		c->browse_from_focus = c->focus;
+		c->browse_from_zoom = c->zoom;
+	}
 	con_browse_free(c->browse);
 	c->browse = b;
 	c->focus = CON_P_CAPS;
@@ -177,8 +181,11 @@ CON_CMD(browse)
 	if (!strcmp(argv[1], "close")) {
 		con_browse_free(c->browse);
 		c->browse = NULL;
+		/* Back where the operator was (unless they moved since). */
 		if (c->zoom == CON_P_CAPS)
-			c->zoom = -1;
+			c->zoom = c->browse_from_zoom;
+		if (c->focus == CON_P_CAPS)
+			c->focus = c->browse_from_focus;
 		return;
 	}
 	if (!strcmp(argv[1], "find")) {

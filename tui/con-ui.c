@@ -26,6 +26,7 @@
 #include "tui/con-prompt.h"
 #include "tui/con-screen.h"
 #include "tui/con-status.h"
+#include "tui/con-tabs.h"
 #include "tui/con-tree.h"
 #include "tui/console.h"
 #include "vmm/machine/teardown.h"
@@ -193,23 +194,16 @@ static void draw(struct ktconsole *c)
 			con_title(&b, pr, "captures", right, focus);
 			break;
 		case CON_P_LOG:
-			c->logview.scroll = c->scroll[p];
-			c->scroll_max[p] = con_log_render_view(c->log, &b, &r, &c->logview);
-			c->scroll[p] = c->logview.scroll;
-			if (c->scroll[p] && c->logview.new_below)
-				snprintf(right, sizeof(right), "%d lines up, %zu new line%s below "
-					 "(End: newest)", c->scroll[p], c->logview.new_below,
-					 c->logview.new_below == 1 ? "" : "s");
-			else if (c->scroll[p])
-				snprintf(right, sizeof(right), "%d lines up (End: newest)",
-					 c->scroll[p]);
-			con_title(&b, pr, "log", right, focus);
+			con_logslot_draw(c, &b, pr, &r, focus);	/* tabs, search, filter */
 			break;
 		}
+		if (p != CON_P_LOG)	/* the log's title has its own tabs */
+			con_tabs_slot(&b, pr, c->rows, c->cols, c->zoom, p, focus);
 		con_down_title(&c->down, &b, pr);
 	}
 	for (int y = 0; y < c->lay.vsep.h; y++)
 		con_put(&b, &c->lay.vsep, y, 0, CON_A_LINE, "|", 1);
+	con_tabs_min_size(&b, c->rows, c->cols);
 	status(c, &b, &c->lay.status);
 	con_screen_show(&b);
 	con_buf_free(&b);

@@ -28,6 +28,7 @@
 #include "tui/con-keys.h"
 #include "tui/con-layout.h"
 #include "tui/con-log.h"
+#include "tui/con-logslot.h"
 #include "tui/con-record.h"
 #include "tui/con-replay.h"
 #include "tui/con-scn.h"
@@ -62,6 +63,7 @@ struct ktconsole {
 	int zoom;			/* a pane, or -1 */
 	int scroll[CON_P__COUNT];
 	struct con_log_view logview;	/* the log's scroll, held still (con-log.h) */
+	struct con_logslot logslot;	/* the log's tabs, search, filters */
 	int scroll_max[CON_P__COUNT];	/* as the last draw found */
 	struct con_layout lay;
 	struct con_down down;		/* the guest died: titles greyed (con-down.h) */
@@ -74,6 +76,8 @@ struct ktconsole {
 	struct con_sched sched;
 	struct con_scn scn;
 	struct con_browse *browse;	/* a snapshot (or JSON file) open in the captures pane */
+	int browse_from_focus;		/* where the focus and zoom were before it opened */
+	int browse_from_zoom;
 	pthread_mutex_t fires_lock;
 	char *fires[CON_FIRES_MAX];
 	size_t nfires;

@@ -19,7 +19,8 @@ libconsole_a_SOURCES = \
 	tui/con-keys.c tui/con-keys.h \
 	tui/con-browse.c tui/con-browse.h \
 	tui/con-sym.c tui/con-sym.h \
-	tui/con-down.c tui/con-down.h
+	tui/con-down.c tui/con-down.h \
+	tui/con-tabs.c tui/con-tabs.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
@@ -35,7 +36,7 @@ ktcon_SOURCES = \
 	tui/recipe-boot.c tui/recipe-boot.h \
 	tui/console.h tui/con-ui.c tui/con-jobs.c tui/con-events.c \
 	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
-	tui/con-complete.c \
+	tui/con-complete.c tui/con-logslot.c tui/con-logslot.h \
 	tui/con-engine.c tui/con-engine.h \
 	tui/con-prompt.c tui/con-prompt.h \
 	tui/con-screen.c tui/con-screen.h
