@@ -238,6 +238,7 @@ static int cmd_console_exec(int argc, char **argv)
 	c.record_path = a.record ? strdup(a.record) : NULL;
 	c.log = con_log_new(LOG_LINES);
 	c.syms = con_syms_new();
+	con_rq_init(&c.rq);
 	if (con_logslot_init(&c.logslot)) {
 		say_error("", kterr_new(ENOMEM, "the console's log"));
 		con_log_free(c.log);
@@ -323,6 +324,7 @@ out:
 	con_log_free(c.log);
 	con_syms_free(c.syms);
 	con_logslot_free(&c.logslot);
+	con_rq_destroy(&c.rq);
 	free(a.header);
 	return rc;
 }

@@ -174,8 +174,18 @@ static void draw(struct ktconsole *c)
 				  focus);
 			break;
 		case CON_P_SCHED:
-			con_sched_render(&c->sched, &c->g, &b, &r);
-			c->scroll_max[p] = 0;
+			if (con_rq_have(&c->rq) && r.h > 4) {
+				/* sched_ext's lines, then the runqueues (con-rq.h) */
+				struct con_rect top = { r.y, r.x, 3, r.w };
+				struct con_rect rq = { r.y + 3, r.x, r.h - 3, r.w };
+
+				con_sched_render(&c->sched, &c->g, &b, &top);
+				c->scroll_max[p] = con_rq_render(&c->rq, &c->sched, &b, &rq,
+								 c->scroll[p]);
+			} else {
+				con_sched_render(&c->sched, &c->g, &b, &r);
+				c->scroll_max[p] = 0;
+			}
 			con_title(&b, pr, "scheduler", c->g.valid ? c->g.sched.ops : "", focus);
 			break;
 		case CON_P_CAPS:

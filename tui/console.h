@@ -31,6 +31,7 @@
 #include "tui/con-logslot.h"
 #include "tui/con-record.h"
 #include "tui/con-replay.h"
+#include "tui/con-rq.h"
 #include "tui/con-scn.h"
 #include "tui/con-sched.h"
 #include "tui/con-sym.h"
@@ -74,6 +75,7 @@ struct ktconsole {
 	/* Models the panes render; refreshed on the UI thread. */
 	struct kt_gstate g;
 	struct con_sched sched;
+	struct con_rq rq;		/* per-CPU runqueues, from the host sampler (con-rq.h) */
 	struct con_scn scn;
 	struct con_browse *browse;	/* a snapshot (or JSON file) open in the captures pane */
 	int browse_from_focus;		/* where the focus and zoom were before it opened */

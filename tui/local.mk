@@ -20,7 +20,8 @@ libconsole_a_SOURCES = \
 	tui/con-browse.c tui/con-browse.h \
 	tui/con-sym.c tui/con-sym.h \
 	tui/con-down.c tui/con-down.h \
-	tui/con-tabs.c tui/con-tabs.h
+	tui/con-tabs.c tui/con-tabs.h \
+	tui/con-rq.c tui/con-rq.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
