@@ -8,6 +8,8 @@ void con_down_update(struct con_down *d, enum con_guest_state gs, bool boot_fail
 {
 	struct tm tm;
 
+	if (d->down)	/* the time stays; whether it ever booted may be learnt later */
+		d->boot_failed = boot_failed;
 	if (d->down || gs != CON_G_DOWN)
 		return;
 	d->down = true;

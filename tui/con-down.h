@@ -24,7 +24,9 @@ struct con_down {
 	char at[16];		/* HH:MM:SS, local time */
 };
 
-/* The guest's state as of now (now: the wall clock, for the time). */
+/* The guest's state as of now (now: the wall clock, for the time);
+ * boot_failed: the console has not seen the guest up (a guest that dies
+ * before its boot job is taken back says so once it is). */
 void con_down_update(struct con_down *d, enum con_guest_state gs, bool boot_failed, time_t now);
 
 /* Grey the title row of a pane (already drawn in pane's first row) and

@@ -156,7 +156,7 @@ static void draw(struct ktconsole *c)
 
 	if (con_buf_init(&b, c->rows, c->cols))
 		return;
-	con_down_update(&c->down, con_engine_guest(c->eng, NULL, 0), c->boot_failed, time(NULL));
+	con_down_update(&c->down, con_engine_guest(c->eng, NULL, 0), !c->booted, time(NULL));
 	con_layout_compute(c->rows, c->cols, c->zoom, c->focus, &c->lay);
 	for (int p = 0; p < CON_P__COUNT; p++) {
 		const struct con_rect *pr = &c->lay.pane[p];

@@ -44,7 +44,7 @@ static void test_titles_say_the_guest_died(void **state)
 	assert_non_null(strstr(at(&b, 1), "scx_simple"));
 	assert_int_equal(con_buf_at(&b, 1, 11)->attr, CON_A_TITLE);
 	/* Died: the first time seen is kept; the name stays, greyed. */
-	con_down_update(&d, CON_G_DOWN, false, t);
+	con_down_update(&d, CON_G_DOWN, true, t);	/* before the boot job came back */
 	con_down_update(&d, CON_G_DOWN, false, t + 60);
 	con_down_title(&d, &b, &pane);
 	snprintf(want, sizeof(want), "guest died at %s", hhmmss);
