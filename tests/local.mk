@@ -10,7 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 	KTCON='$(abs_top_builddir)/ktcon'; export KTCON; \
 	KTCON_SRCDIR='$(abs_top_srcdir)'; export KTCON_SRCDIR; \
 	KTCON_BUILDDIR='$(abs_top_builddir)'; export KTCON_BUILDDIR;
-EXTRA_DIST += tests/run-int
+EXTRA_DIST += tests/run-int tests/integration/console-lib.sh
 INT_TESTS =
 
 include tests/foundation.mk

@@ -2,7 +2,10 @@
 # recording and replay (unit); the console driven in tmux (integration).
 INT_TESTS += tests/integration/console.int tests/integration/console-replay.int \
 	tests/integration/console-kill.int tests/integration/console-cancel.int \
-	tests/integration/console-watch.int tests/integration/console-compare.int
+	tests/integration/console-watch.int tests/integration/console-compare.int \
+	tests/integration/console-sym.int \
+	tests/integration/console-crash.int tests/integration/console-schedout.int \
+	tests/integration/console-slots.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
@@ -26,3 +29,14 @@ check_PROGRAMS += tests/unit/test_guest_opts
 tests_unit_test_guest_opts_SOURCES = tests/unit/test_guest_opts.c tui/guest-opts.c
 tests_unit_test_guest_opts_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_guest_opts_LDADD = $(VMM_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_con_sym
+tests_unit_test_con_sym_SOURCES = tests/unit/test_con_sym.c tests/unit/mini_elf.c \
+	tests/unit/mini_elf.h
+tests_unit_test_con_sym_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_sym_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_views
+tests_unit_test_con_views_SOURCES = tests/unit/test_con_views.c
+tests_unit_test_con_views_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_views_LDADD = $(CONSOLE_TEST_LDADD)

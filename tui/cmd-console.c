@@ -211,18 +211,15 @@ static void on_agent_log(const char *line, void *ctx)
 {
 	struct ktconsole *c = ctx;
 	char *text = kt_strfmt("[agent] %s", line);
-	const char *colon = text && !strncmp(line, "sched ", 6) ? strchr(text, ':') : NULL;
-	char key[128];
 
 	if (!text)
 		return;
-	/* A scheduler's output comes every second: keep its latest line. */
-	if (colon && (size_t)(colon - text) < sizeof(key)) {
-		snprintf(key, sizeof(key), "%.*s", (int)(colon - text + 1), text);
-		con_log_update(c->log, CON_A_GUEST, key, text);
-	} else {
+	/* A scheduler's output (it may print every 100 ms) has a tab of its
+	 * own, so it never scrolls the operator's lines away. */
+	if (!strncmp(line, "sched ", 6))
+		con_logslot_sched_line(c, text);
+	else
 		con_log_add(c->log, CON_A_GUEST, "%s", text);
-	}
 	free(text);
 }
 
@@ -248,6 +245,16 @@ static int cmd_console_exec(int argc, char **argv)
 	pthread_mutex_init(&c.fires_lock, NULL);
 	c.record_path = a.record ? strdup(a.record) : NULL;
 	c.log = con_log_new(LOG_LINES);
+	c.syms = con_syms_new();
+	con_rq_init(&c.rq);
+	if (con_logslot_init(&c.logslot)) {
+		say_error("", kterr_new(ENOMEM, "the console's log"));
+		con_log_free(c.log);
+		con_syms_free(c.syms);
+		return KTCMD_FAIL;
+	}
+	if (c.log && c.syms)
+		con_log_set_rewrite(c.log, con_syms_rewrite, c.syms);
 	if (a.replay) {
 		e = con_replay_load(&c.replay, a.replay);
 		if (!e && !(a.header = header_of(c.replay.r)))
@@ -325,6 +332,9 @@ out:
 	for (size_t i = 0; i < c.nfires; i++)
 		free(c.fires[i]);
 	con_log_free(c.log);
+	con_syms_free(c.syms);
+	con_logslot_free(&c.logslot);
+	con_rq_destroy(&c.rq);
 	free(a.header);
 	return rc;
 }

@@ -172,6 +172,7 @@ CON_CMD(keys)
 		key_names(k->command, names, sizeof(names));
 		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, k->command,
 			 k->flags & CON_KEY_BROWSING ? " (browsing)"
+			 : k->flags & CON_KEY_SEARCHING ? " (searching)"
 			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
 		/* Two to a row where they fit. */
 		if (len && (int)(len + strlen(entry)) < 2 * col && (int)len <= col) {
@@ -191,7 +192,7 @@ CON_CMD(keys)
 	 * and at col. */
 	con_log_add(c->log, CON_A_NORMAL, "  %-11s %-*s  %-11s %s", "Tab", col - 14,
 		    "complete", "Up/C-r", "history");
-	con_log_add(c->log, CON_A_DIM, "  (browsing): while a snapshot is open in the captures "
-		    "pane (show snapshot TAG)");
-	con_log_add(c->log, CON_A_DIM, "  `help` lists ops and commands; `help OP` explains one");
+	/* One row: the whole list fits the log pane at 80x24 (13 rows). */
+	con_log_add(c->log, CON_A_DIM, "  (browsing): a snapshot is open (show snapshot); "
+		    "(searching): after /TEXT");
 }

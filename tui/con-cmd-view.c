@@ -98,12 +98,19 @@ CON_CMD(snapshots)
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len)
 {
 	struct con_browse *b;
-	struct kterr *e = con_browse_open(title, json, len, &b);
+	/* RIPs with their symbols (inside the JSON strings they are in). */
+	char *sym = con_sym_rewrite(con_syms_table(c->syms), json);
+	struct kterr *e = con_browse_open(title, sym ? sym : json, sym ? strlen(sym) : len, &b);
 
+	free(sym);
 	if (e) {
 		con_log_error(c->log, "show: ", e);
 		kterr_free(e);
 		return;
+	}
+	if (!c->browse) {	/* closing it returns here */
+		c->browse_from_focus = c->focus;
+		c->browse_from_zoom = c->zoom;
 	}
 	con_browse_free(c->browse);
 	c->browse = b;
@@ -174,8 +181,11 @@ CON_CMD(browse)
 	if (!strcmp(argv[1], "close")) {
 		con_browse_free(c->browse);
 		c->browse = NULL;
+		/* Back where the operator was (unless they moved since). */
 		if (c->zoom == CON_P_CAPS)
-			c->zoom = -1;
+			c->zoom = c->browse_from_zoom;
+		if (c->focus == CON_P_CAPS)
+			c->focus = c->browse_from_focus;
 		return;
 	}
 	if (!strcmp(argv[1], "find")) {

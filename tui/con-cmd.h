@@ -43,5 +43,8 @@ CON_CMD(sh_timeout);
 CON_CMD(unwatch);
 CON_CMD(compare);
 CON_CMD(quit);
+CON_CMD(tab);
+CON_CMD(filter);
+CON_CMD(search);
 
 #endif

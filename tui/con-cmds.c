@@ -56,6 +56,15 @@ const struct con_cmd con_cmds[] = {
 	  "the focused pane)", con_cmd_focus },
 	{ "zoom", "zoom", "show the focused pane alone, or all panes again", con_cmd_zoom },
 	{ "scroll", "scroll up|down [N] | top | bottom", "scroll the focused pane", con_cmd_scroll },
+	{ "tab", "tab", "show the log pane's other tab (the log, or the scheduler's own output); "
+	  "on a pane that shares its place (at 80x24 the scheduler and the captures), the next "
+	  "pane there (keys: C-t, F4)", con_cmd_tab },
+	{ "filter", "filter errors|host|sched|all", "show only some of the log pane's lines: "
+	  "errors (with hints and warnings), the host's notes, lines about the scheduler; all "
+	  "again (key: F5 takes the next)", con_cmd_filter },
+	{ "search", "search next|prev", "after /TEXT (typed at the prompt: the newest log line "
+	  "holding TEXT): the next older or newer match (keys: n, N; End ends the search)",
+	  con_cmd_search },
 	{ "redraw", "redraw", "repaint the screen", con_cmd_redraw },
 	{ "compare", "compare SCHEDULER [RUNS]", "run the loaded recipe (the replay's file, else "
 	  "the recording's) RUNS times (3) as written and under SCHEDULER on fresh guests beside "
@@ -176,7 +185,10 @@ void console_line(struct ktconsole *c, const char *line)
 		if (!con_browse_search(c->browse, s + 1))
 			con_log_add(c->log, CON_A_WARN, "no '%s' in %s", s + 1,
 				    con_browse_title(c->browse));
+	} else if (*s == '/') {
+		con_logslot_search(c, s + 1);	/* the log (not echoed: it would match) */
 	} else if (*s && *s != '#') {
+		con_logslot_end_search(c);
 		con_log_add(c->log, CON_A_CMD, "> %s", s);
 		if (!strcmp(s, "?"))
 			con_cmd_keys(c, 0, NULL, NULL);
@@ -191,6 +203,10 @@ bool console_key(struct ktconsole *c, const struct con_key *k)
 {
 	if ((k->flags & CON_KEY_BROWSING) && !(c->browse && c->focus == CON_P_CAPS))
 		return false;
+	if ((k->flags & CON_KEY_SEARCHING) && !con_logslot_searching(c))
+		return false;
+	if (!strcmp(k->command, "scroll bottom"))
+		con_logslot_end_search(c);
 	run(c, k->command);
 	c->dirty = true;
 	return true;

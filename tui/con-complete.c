@@ -2,7 +2,8 @@
  * con-prompt.c asks itself): the console's commands as first words, the
  * panes, files for record/replay/show json, and live values: cgroup names
  * from the guest's state and the scenario, capture tags, armed watches
- * (unwatch), the kernel's and staged schedulers, staged payloads. */
+ * (unwatch), the kernel's and staged schedulers, staged payloads, and
+ * vmlinux's symbols for a kernel target (con-sym.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,12 @@ size_t console_complete(struct ktconsole *c, const char *line, enum kt_argtype t
 			add(out, &n, max, c->g.cgroups[i].path, prefix);
 		for (size_t i = 0; i < c->scn.ncgs; i++)
 			add(out, &n, max, c->scn.cgs[i].name, prefix);
+		break;
+	case KT_T_TARGET:
+	case KT_T_SYMBOL:
+		/* vmlinux's names; not past SYMBOL in SYMBOL@CPU+OFFSET */
+		if (!strpbrk(prefix, "@+"))
+			n = con_syms_complete(c->syms, prefix, out, max);
 		break;
 	case KT_T_TAG:
 		for (size_t i = 0; i < c->scn.ncaps; i++)

@@ -221,6 +221,22 @@ static char *rec_header(struct ktconsole *c)
 			 release, kernel, c->header_text);
 }
 
+/* vmlinux's symbols, for RIPs and Tab (con-sym.h): without them the
+ * console works, RIPs stay bare. */
+static void load_symbols(struct ktconsole *c)
+{
+	char kernel[512], release[128];
+	struct kterr *e;
+
+	if (!con_engine_booted(c->eng, kernel, sizeof(kernel), release, sizeof(release)))
+		return;
+	e = con_syms_load(c->syms, kernel);
+	if (e) {
+		con_log_error(c->log, "warn  ", e);
+		kterr_free(e);
+	}
+}
+
 static void boot_done(struct ktconsole *c, struct con_job *j)
 {
 	char *hdr;
@@ -235,6 +251,7 @@ static void boot_done(struct ktconsole *c, struct con_job *j)
 		return;
 	}
 	c->booted = true;
+	load_symbols(c);
 	con_engine_guest(c->eng, desc, sizeof(desc));
 	con_log_add(c->log, CON_A_OK, "guest up: %s (%s); you are in the backdrop. `help` lists "
 		    "the ops, ? the keys.", desc, kt_fmt_duration(j->took_ns, (char[32]){ 0 }, 32));

@@ -21,6 +21,9 @@ enum {
 	/* Only while a snapshot is open in the focused pane; otherwise
 	 * readline's (arrows walk the history). */
 	CON_KEY_BROWSING = 1 << 1,
+	/* Only while a log search (/TEXT) is on: End or a typed line ends
+	 * it; otherwise the key types itself. */
+	CON_KEY_SEARCHING = 1 << 2,
 };
 
 struct con_key {

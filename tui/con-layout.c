@@ -69,3 +69,33 @@ void con_layout_compute(int rows, int cols, int zoom, enum con_pane focus,
 		out->pane[p] = (struct con_rect){ 0, left + 1, top, cols - left - 1 };
 	}
 }
+
+size_t con_layout_peers(int rows, int cols, int zoom, enum con_pane p, enum con_pane *out)
+{
+	int avail = rows - 2, top = avail * 2 / 5;
+	size_t n = 0;
+
+	if (top < 5)
+		top = 5;
+	if (zoom >= 0 || avail <= 0) {
+		out[n++] = p;
+		return n;
+	}
+	for (int q = 0; q < CON_P__COUNT; q++) {
+		bool shares;
+
+		if (avail < CON_MIN_ROWS - 2)
+			shares = true;
+		else if (p == CON_P_LOG || q == CON_P_LOG)
+			shares = q == (int)p;
+		else if (cols < CON_MIN_COLS)
+			shares = true;
+		else if (top < 12)
+			shares = q == (int)p || (q != CON_P_TREE && p != CON_P_TREE);
+		else
+			shares = q == (int)p;
+		if (shares)
+			out[n++] = (enum con_pane)q;
+	}
+	return n;
+}

@@ -11,6 +11,8 @@
 #ifndef KTCON_TUI_CON_LAYOUT_H
 #define KTCON_TUI_CON_LAYOUT_H
 
+#include <stddef.h>
+
 #include <stdbool.h>
 
 #include "tui/con-buf.h"
@@ -32,6 +34,18 @@ struct con_layout {
 /* zoom: a pane, or -1. */
 void con_layout_compute(int rows, int cols, int zoom, enum con_pane focus,
 			struct con_layout *out);
+
+/* The panes that share p's place at this size, in pane order (p among
+ * them); the layout shows the focused one. At 80x24 the scheduler and
+ * the captures take turns beside the tree; narrower than 50 columns the
+ * tree, scheduler and captures take turns on top; shorter than 12 rows
+ * every pane takes its turn. Zoomed: p alone (the operator chose it). */
+size_t con_layout_peers(int rows, int cols, int zoom, enum con_pane p, enum con_pane *out);
+
+/* Below this size panes take turns in one place (con_layout_peers); the
+ * console says so on its first row. */
+#define CON_MIN_COLS 50
+#define CON_MIN_ROWS 12
 
 /* "tree", "sched", "captures", "log"; and back (-1 unknown). */
 const char *con_pane_name(enum con_pane p);

@@ -21,7 +21,15 @@ struct con_log {
 	size_t cap, head, n;	/* oldest at head */
 	uint64_t gen;
 	uint64_t next_seq;	/* lines ever pushed: the oldest is next_seq - n */
+	con_log_rewrite_fn rewrite;	/* set before any writer starts */
+	void *rewrite_ctx;
 };
+
+void con_log_set_rewrite(struct con_log *l, con_log_rewrite_fn fn, void *ctx)
+{
+	l->rewrite = fn;
+	l->rewrite_ctx = ctx;
+}
 
 struct con_log *con_log_new(size_t max_lines)
 {
@@ -74,6 +82,10 @@ static void push(struct con_log *l, enum con_attr a, const char *s, size_t len)
 
 static void add_text(struct con_log *l, enum con_attr a, const char *text)
 {
+	char *rewritten = l->rewrite ? l->rewrite(l->rewrite_ctx, text) : NULL;
+
+	if (rewritten)
+		text = rewritten;
 	pthread_mutex_lock(&l->lock);
 	for (const char *p = text;;) {
 		const char *nl = strchr(p, '\n');
@@ -91,6 +103,7 @@ static void add_text(struct con_log *l, enum con_attr a, const char *text)
 			break;
 	}
 	pthread_mutex_unlock(&l->lock);
+	free(rewritten);
 }
 
 void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
@@ -111,10 +124,13 @@ void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
 void con_log_update(struct con_log *l, enum con_attr a, const char *key, const char *text)
 {
 	struct line *last;
-	char *t;
+	char *t, *rewritten;
 
 	if (!l)
 		return;
+	rewritten = l->rewrite ? l->rewrite(l->rewrite_ctx, text) : NULL;
+	if (rewritten)
+		text = rewritten;
 	pthread_mutex_lock(&l->lock);
 	last = l->n ? &l->v[(l->head + l->n - 1) % l->cap] : NULL;
 	if (last && !strncmp(last->text, key, strlen(key)) && !strchr(text, '\n') &&
@@ -124,10 +140,12 @@ void con_log_update(struct con_log *l, enum con_attr a, const char *key, const c
 		last->a = a;
 		l->gen++;
 		pthread_mutex_unlock(&l->lock);
+		free(rewritten);
 		return;
 	}
 	pthread_mutex_unlock(&l->lock);
 	add_text(l, a, text);
+	free(rewritten);
 }
 
 void con_log_error(struct con_log *l, const char *prefix, const struct kterr *e)
@@ -200,10 +218,13 @@ static int take(const char *s, int w)
 /* Rows a line takes at width w; with draw, drawn from row y of r, rows
  * before `skip` left out. Returns the rows. */
 static int wrap(const struct line *ln, struct con_buf *b, const struct con_rect *r, int *y,
-		int *skip)
+		int *skip, enum con_log_filter f)
 {
 	const char *p = ln->text;
 	int rows = 0, w = r->w, cont = r->w - WRAP_INDENT;
+
+	if (!con_log_keeps(f, ln->a, ln->text))
+		return 0;
 
 	for (bool first = true; first || *p; first = false) {
 		int width = first || cont <= 0 ? w : cont, n = take(p, width);
@@ -220,6 +241,84 @@ static int wrap(const struct line *ln, struct con_buf *b, const struct con_rect 
 			p++;
 	}
 	return rows;
+}
+
+/* What each filter keeps: errors (and their hints and warnings), the
+ * host's notes (freezes, samples), lines about the scheduler. */
+bool con_log_keeps(enum con_log_filter f, enum con_attr a, const char *text)
+{
+	switch (f) {
+	case CON_LF_ERRORS:
+		return a == CON_A_ERROR || a == CON_A_HINT || a == CON_A_WARN;
+	case CON_LF_HOST:
+		return !strncmp(text, "host ", 5);
+	case CON_LF_SCHED:
+		return strcasestr(text, "sched") || strstr(text, "scx_");
+	default:
+		return true;
+	}
+}
+
+static const char *const filter_names[CON_LF__COUNT] = {
+	[CON_LF_ALL] = "all", [CON_LF_ERRORS] = "errors", [CON_LF_HOST] = "host",
+	[CON_LF_SCHED] = "sched",
+};
+
+const char *con_log_filter_name(enum con_log_filter f)
+{
+	return f < CON_LF__COUNT ? filter_names[f] : "?";
+}
+
+int con_log_filter_find(const char *name)
+{
+	for (int i = 0; i < CON_LF__COUNT; i++)
+		if (!strcmp(filter_names[i], name))
+			return i;
+	return -1;
+}
+
+bool con_log_find(struct con_log *l, const char *text, enum con_log_filter f, uint64_t from,
+		  int dir, uint64_t *found)
+{
+	bool ok = false;
+	uint64_t first, end;
+
+	pthread_mutex_lock(&l->lock);
+	first = l->next_seq - l->n;
+	end = l->next_seq;
+	/* from is exclusive; out of range starts at the newest (older) or
+	 * the oldest (newer) end. */
+	uint64_t s = dir < 0 ? (from > first && from <= end ? from : end)
+			     : (from >= first && from < end ? from + 1 : first);
+
+	while (dir < 0 ? s > first : s < end) {
+		const struct line *ln;
+
+		if (dir < 0)
+			s--;
+		ln = &l->v[(l->head + (s - first)) % l->cap];
+		if (con_log_keeps(f, ln->a, ln->text) && strstr(ln->text, text)) {
+			*found = s;
+			ok = true;
+			break;
+		}
+		if (dir > 0)
+			s++;
+	}
+	pthread_mutex_unlock(&l->lock);
+	return ok;
+}
+
+void con_log_view_goto(struct con_log *l, struct con_log_view *v, uint64_t seq)
+{
+	pthread_mutex_lock(&l->lock);
+	if (!v->anchored)
+		v->seen_seq = l->next_seq;
+	pthread_mutex_unlock(&l->lock);
+	v->anchored = true;
+	v->top_seq = seq;
+	v->top_skip = 0;
+	v->scroll = v->last_scroll = 1;	/* render: "scrolled, by nothing since" */
 }
 
 int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *r, int scroll)
@@ -241,14 +340,14 @@ int con_log_render_view(struct con_log *l, struct con_buf *b, const struct con_r
 	pthread_mutex_lock(&l->lock);
 	first = l->next_seq - l->n;
 	for (i = 0; i < l->n; i++)
-		total += wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL);
+		total += wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL, v->filter);
 	/* Scrolled back: the top stays on the line it showed, however many
 	 * came in below; a scroll command since moved it by its rows. */
 	if (v->anchored && scroll > 0) {
 		int below = 0;
 
 		for (i = v->top_seq > first ? (size_t)(v->top_seq - first) : 0; i < l->n; i++)
-			below += wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL);
+			below += wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL, v->filter);
 		if (v->top_seq >= first)
 			below -= v->top_skip;
 		scroll = below - r->h + (scroll - v->last_scroll);
@@ -267,7 +366,7 @@ int con_log_render_view(struct con_log *l, struct con_buf *b, const struct con_r
 	v->top_seq = first;
 	v->top_skip = skip;
 	for (i = 0; i < l->n; i++) {
-		int rows = wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL);
+		int rows = wrap(&l->v[(l->head + i) % l->cap], NULL, r, NULL, NULL, v->filter);
 
 		if (v->top_skip < rows)
 			break;
@@ -286,7 +385,7 @@ int con_log_render_view(struct con_log *l, struct con_buf *b, const struct con_r
 	v->scroll = v->last_scroll = scroll;
 	y = 0;
 	for (i = 0; i < l->n && y < r->h; i++)
-		wrap(&l->v[(l->head + i) % l->cap], b, r, &y, &skip);
+		wrap(&l->v[(l->head + i) % l->cap], b, r, &y, &skip, v->filter);
 	pthread_mutex_unlock(&l->lock);
 	return max_scroll;
 }

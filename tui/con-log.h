@@ -30,6 +30,12 @@ struct con_log;
 struct con_log *con_log_new(size_t max_lines);
 void con_log_free(struct con_log *l);
 
+/* A rewrite of every text added (symbolizing addresses, con-sym.h): a
+ * malloc'd replacement, or NULL to keep it. Called on the writer's thread
+ * before the lock; set it before any writer starts. */
+typedef char *(*con_log_rewrite_fn)(void *ctx, const char *text);
+void con_log_set_rewrite(struct con_log *l, con_log_rewrite_fn fn, void *ctx);
+
 /* Add text (split at newlines) shown with attribute a. */
 void con_log_add(struct con_log *l, enum con_attr a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -57,9 +63,24 @@ int con_log_render(struct con_log *l, struct con_buf *b, const struct con_rect *
  * view is: scroll as it now is (the same lines stay on screen as lines
  * arrive, so it grows) and new_below, the lines added since the view left
  * the bottom. */
+/* Which lines a view shows (con_log_keeps says). */
+enum con_log_filter {
+	CON_LF_ALL,
+	CON_LF_ERRORS,		/* errors, their hints, warnings */
+	CON_LF_HOST,		/* the host's notes: "host  ..." */
+	CON_LF_SCHED,		/* lines about the scheduler: sched, scx_ */
+	CON_LF__COUNT,
+};
+
+bool con_log_keeps(enum con_log_filter f, enum con_attr a, const char *text);
+/* "all", "errors", "host", "sched"; and back (-1 unknown). */
+const char *con_log_filter_name(enum con_log_filter f);
+int con_log_filter_find(const char *name);
+
 struct con_log_view {
 	int scroll;
 	size_t new_below;
+	enum con_log_filter filter;	/* lines other filters keep take no rows */
 	/* kept between renders */
 	bool anchored;
 	uint64_t top_seq;	/* the line at the top of the view */
@@ -70,5 +91,16 @@ struct con_log_view {
 
 int con_log_render_view(struct con_log *l, struct con_buf *b, const struct con_rect *r,
 			struct con_log_view *v);
+
+/* Search: the line (by sequence number: lines ever added, the oldest
+ * still held is the smallest) holding text that filter f keeps, from
+ * `from` (exclusive) towards older lines (dir < 0) or newer ones; from
+ * out of range: from the newest (older) or the oldest (newer). */
+bool con_log_find(struct con_log *l, const char *text, enum con_log_filter f, uint64_t from,
+		  int dir, uint64_t *found);
+/* Scroll the view so line seq is at its top (held there while lines
+ * arrive, as a scrolled-back view is); the caller's scroll becomes
+ * v->scroll. A line near the newest shows at the bottom instead. */
+void con_log_view_goto(struct con_log *l, struct con_log_view *v, uint64_t seq);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/util.h"
@@ -25,6 +26,7 @@
 #include "tui/con-prompt.h"
 #include "tui/con-screen.h"
 #include "tui/con-status.h"
+#include "tui/con-tabs.h"
 #include "tui/con-tree.h"
 #include "tui/console.h"
 #include "vmm/machine/teardown.h"
@@ -110,7 +112,7 @@ static void refresh_models(struct ktconsole *c)
  * wake-up draws nothing. */
 static uint64_t view_sig(struct ktconsole *c)
 {
-	uint64_t v[6], since = 0, h;
+	uint64_t v[7], since = 0, h;
 	char desc[128];
 	char *busy = con_engine_busy(c->eng, &since);
 	int gs = con_engine_guest(c->eng, desc, sizeof(desc));
@@ -124,6 +126,9 @@ static uint64_t view_sig(struct ktconsole *c)
 	v[4] = c->scn_gen;
 	/* A job in flight: the status line shows its clock, in tenths. */
 	v[5] = busy ? (kt_now_ns() - since) / 100000000u + 1 : 0;
+	/* The scheduler's tab moves only while it is shown. */
+	v[6] = c->logslot.tab == CON_LT_SCHED && c->logslot.sched ? con_log_gen(c->logslot.sched)
+								    : 0;
 	h = kt_fnv1a64(KT_FNV_INIT, v, sizeof(v));
 	h = kt_fnv1a64(h, &gs, sizeof(gs));
 	h = kt_fnv1a64(h, desc, strlen(desc));
@@ -223,6 +228,7 @@ static void draw(struct ktconsole *c)
 
 	if (con_buf_init(&b, c->rows, c->cols))
 		return;
+	con_down_update(&c->down, con_engine_guest(c->eng, NULL, 0), !c->booted, time(NULL));
 	con_layout_compute(c->rows, c->cols, c->zoom, c->focus, &c->lay);
 	for (int p = 0; p < CON_P__COUNT; p++) {
 		const struct con_rect *pr = &c->lay.pane[p];
@@ -240,8 +246,18 @@ static void draw(struct ktconsole *c)
 				  focus);
 			break;
 		case CON_P_SCHED:
-			con_sched_render(&c->sched, &c->g, &b, &r);
-			c->scroll_max[p] = 0;
+			if (con_rq_have(&c->rq) && r.h > 4) {
+				/* sched_ext's lines, then the runqueues (con-rq.h) */
+				struct con_rect top = { r.y, r.x, 3, r.w };
+				struct con_rect rq = { r.y + 3, r.x, r.h - 3, r.w };
+
+				con_sched_render(&c->sched, &c->g, &b, &top);
+				c->scroll_max[p] = con_rq_render(&c->rq, &c->sched, &b, &rq,
+								 c->scroll[p]);
+			} else {
+				con_sched_render(&c->sched, &c->g, &b, &r);
+				c->scroll_max[p] = 0;
+			}
 			con_title(&b, pr, "scheduler", c->g.valid ? c->g.sched.ops : "", focus);
 			break;
 		case CON_P_CAPS:
@@ -260,22 +276,16 @@ static void draw(struct ktconsole *c)
 			con_title(&b, pr, "captures", right, focus);
 			break;
 		case CON_P_LOG:
-			c->logview.scroll = c->scroll[p];
-			c->scroll_max[p] = con_log_render_view(c->log, &b, &r, &c->logview);
-			c->scroll[p] = c->logview.scroll;
-			if (c->scroll[p] && c->logview.new_below)
-				snprintf(right, sizeof(right), "%d lines up, %zu new line%s below "
-					 "(End: newest)", c->scroll[p], c->logview.new_below,
-					 c->logview.new_below == 1 ? "" : "s");
-			else if (c->scroll[p])
-				snprintf(right, sizeof(right), "%d lines up (End: newest)",
-					 c->scroll[p]);
-			con_title(&b, pr, "log", right, focus);
+			con_logslot_draw(c, &b, pr, &r, focus);	/* tabs, search, filter */
 			break;
 		}
+		if (p != CON_P_LOG)	/* the log's title has its own tabs */
+			con_tabs_slot(&b, pr, c->rows, c->cols, c->zoom, p, focus);
+		con_down_title(&c->down, &b, pr);
 	}
 	for (int y = 0; y < c->lay.vsep.h; y++)
 		con_put(&b, &c->lay.vsep, y, 0, CON_A_LINE, "|", 1);
+	con_tabs_min_size(&b, c->rows, c->cols);
 	status(c, &b, &c->lay.status);
 	show_changed(c, &b);
 	c->dirty = false;

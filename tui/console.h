@@ -24,14 +24,18 @@
 #include "engine/recipe.h"
 #include "tui/con-browse.h"
 #include "tui/con-compare.h"
+#include "tui/con-down.h"
 #include "tui/con-engine.h"
 #include "tui/con-keys.h"
 #include "tui/con-layout.h"
 #include "tui/con-log.h"
+#include "tui/con-logslot.h"
 #include "tui/con-record.h"
 #include "tui/con-replay.h"
+#include "tui/con-rq.h"
 #include "tui/con-scn.h"
 #include "tui/con-sched.h"
+#include "tui/con-sym.h"
 
 #define CON_FIRES_MAX 64
 
@@ -43,6 +47,7 @@ enum con_origin {
 
 struct ktconsole {
 	struct con_log *log;
+	struct con_syms *syms;		/* vmlinux's, once booted (con-sym.h) */
 	struct con_engine *eng;
 	struct con_rec *rec;
 	struct kt_recipe *header;	/* what booted this guest; the executor's recipe */
@@ -60,8 +65,10 @@ struct ktconsole {
 	int zoom;			/* a pane, or -1 */
 	int scroll[CON_P__COUNT];
 	struct con_log_view logview;	/* the log's scroll, held still (con-log.h) */
+	struct con_logslot logslot;	/* the log's tabs, search, filters */
 	int scroll_max[CON_P__COUNT];	/* as the last draw found */
 	struct con_layout lay;
+	struct con_down down;		/* the guest died: titles greyed (con-down.h) */
 	int rows, cols;
 	/*
 	 * Redrawing (con-ui.c). dirty: the view changed (a command, a key, a
@@ -79,8 +86,11 @@ struct ktconsole {
 	/* Models the panes render; refreshed on the UI thread. */
 	struct kt_gstate g;
 	struct con_sched sched;
+	struct con_rq rq;		/* per-CPU runqueues, from the host sampler (con-rq.h) */
 	struct con_scn scn;
 	struct con_browse *browse;	/* a snapshot (or JSON file) open in the captures pane */
+	int browse_from_focus;		/* where the focus and zoom were before it opened */
+	int browse_from_zoom;
 	pthread_mutex_t fires_lock;
 	char *fires[CON_FIRES_MAX];
 	size_t nfires;

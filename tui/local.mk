@@ -17,7 +17,11 @@ libconsole_a_SOURCES = \
 	tui/con-record.c tui/con-record.h \
 	tui/con-replay.c tui/con-replay.h \
 	tui/con-keys.c tui/con-keys.h \
-	tui/con-browse.c tui/con-browse.h
+	tui/con-browse.c tui/con-browse.h \
+	tui/con-sym.c tui/con-sym.h \
+	tui/con-down.c tui/con-down.h \
+	tui/con-tabs.c tui/con-tabs.h \
+	tui/con-rq.c tui/con-rq.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
@@ -36,7 +40,7 @@ ktcon_SOURCES = \
 	tui/recipe-boot.c tui/recipe-boot.h \
 	tui/console.h tui/con-ui.c tui/con-jobs.c tui/con-events.c \
 	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
-	tui/con-complete.c \
+	tui/con-complete.c tui/con-logslot.c tui/con-logslot.h \
 	tui/con-engine.c tui/con-engine.h \
 	tui/con-prompt.c tui/con-prompt.h \
 	tui/con-screen.c tui/con-screen.h

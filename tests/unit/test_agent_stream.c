@@ -282,7 +282,9 @@ static void test_full_port_skips_rounds_without_blocking_or_spinning(void **stat
 	fcntl(f->a.port_fd, F_SETFL, fl);
 	t0 = kt_now_ns();
 	wakeups = run_for(f, 5 * AGENT_STATE_SAMPLE_MS);
-	assert_true(kt_now_ns() - t0 < (5 * AGENT_STATE_SAMPLE_MS + 200) * 1000000ULL);
+	/* A blocked write would never return (nobody reads): the bound only
+	 * has to tell that from a loaded machine's late wake-ups. */
+	assert_true(kt_now_ns() - t0 < (5 * AGENT_STATE_SAMPLE_MS + 5000) * 1000000ULL);
 	assert_true(wakeups < 20);
 	assert_true(f->a.stream.skipped >= 4);
 	assert_int_equal(f->a.stream.gen, 0);

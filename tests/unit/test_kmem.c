@@ -216,6 +216,12 @@ static void write_vmlinux(void)
 		{ "lonely", 2, IMAGE_VA + 0x5020, 4, true, false },
 		{ "lonely", 2, IMAGE_VA + 0x5028, 4, true, false },
 		{ "odd_flag", 2, IMAGE_VA + 0x5031, 1, false, false },
+		/* Code, for lookups by address: an alias at one address, a
+		 * static function between two globals. */
+		{ "do_timer", 1, IMAGE_VA + 0x100, 0x30, false, true },
+		{ "do_timer_alias", 1, IMAGE_VA + 0x100, 0, false, false },
+		{ "tick_helper", 1, IMAGE_VA + 0x140, 0x20, true, true },
+		{ "do_tick", 1, IMAGE_VA + 0x180, 0x40, false, true },
 	};
 	static const struct mini_seg segs[] = {
 		{ IMAGE_VA, IMAGE_PA, IMAGE_SIZE },
@@ -270,6 +276,50 @@ static void test_ksyms_global_wins_over_statics(void **state)
 	s = ksyms_find(ks, "lonely");	/* only statics: the first */
 	assert_int_equal(s->addr, IMAGE_VA + 0x5020);
 	assert_int_equal(s->dups, 1);
+	ksyms_free(ks);
+	unlink(elf_path);
+}
+
+static void test_ksyms_by_address(void **state)
+{
+	struct ksyms *ks;
+	const struct ksym *first;
+	const char *name;
+	uint64_t off, len;
+	char buf[64];
+
+	(void)state;
+	write_vmlinux();
+	assert_null(ksyms_load(elf_path, &ks));
+	/* Inside a function; its length runs to the next symbol, as kallsyms
+	 * says (0x40, not the ELF's 0x30); the function wins over an alias. */
+	assert_true(ksyms_at(ks, IMAGE_VA + 0x11d, &name, &off, &len));
+	assert_string_equal(name, "do_timer");
+	assert_int_equal(off, 0x1d);
+	assert_int_equal(len, 0x40);
+	assert_int_equal(ksyms_fmt_addr(ks, IMAGE_VA + 0x11d, buf, sizeof(buf)), 18);
+	assert_string_equal(buf, "do_timer+0x1d/0x40");
+	/* A static function, its first byte. */
+	assert_true(ksyms_fmt_addr(ks, IMAGE_VA + 0x140, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "tick_helper+0x0/0x40");
+	/* Outside the image: a user address, the direct map, a per-CPU
+	 * offset; no table at all. */
+	strcpy(buf, "untouched");
+	assert_int_equal(ksyms_fmt_addr(ks, 0x401000, buf, sizeof(buf)), 0);
+	assert_int_equal(ksyms_fmt_addr(ks, DIRECT_VA + 0x1000, buf, sizeof(buf)), 0);
+	assert_int_equal(ksyms_fmt_addr(ks, PCPU_RUNQUEUES, buf, sizeof(buf)), 0);
+	assert_int_equal(ksyms_fmt_addr(NULL, IMAGE_VA + 0x11d, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "untouched");
+	assert_false(ksyms_at(ks, IMAGE_VA + IMAGE_SIZE, &name, &off, &len));
+	/* The last symbol of the image runs to the segment's end. */
+	assert_true(ksyms_at(ks, IMAGE_VA + IMAGE_SIZE - 1, &name, &off, &len));
+	assert_string_equal(name, "init_top_pgt");
+	/* Names by prefix, in order; none. */
+	assert_int_equal(ksyms_prefixed(ks, "do_ti", &first), 3);
+	assert_string_equal(first[0].name, "do_tick");
+	assert_string_equal(first[2].name, "do_timer_alias");
+	assert_int_equal(ksyms_prefixed(ks, "zz", &first), 0);
+	assert_int_equal(ksyms_prefixed(ks, "", &first), ksyms_count(ks));
 	ksyms_free(ks);
 	unlink(elf_path);
 }
@@ -569,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_ksyms_exact_match),
 		cmocka_unit_test(test_ksyms_global_wins_over_statics),
 		cmocka_unit_test(test_ksyms_percpu_sections_and_segments),
+		cmocka_unit_test(test_ksyms_by_address),
 		cmocka_unit_test(test_ksyms_not_elf),
 		cmocka_unit_test(test_kmem_finds_phys_base_and_resolves),
 		cmocka_unit_test(test_kmem_target_errors),

@@ -2,6 +2,8 @@
 #include "vmm/intro/ksym.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -24,6 +26,15 @@ struct ksyms {
 	size_t nsecs;
 	struct ksym_segment segs[KSYM_MAX_SEGMENTS];
 	size_t nsegs;
+	struct kaddr *by_addr;	/* the image's symbols by address, one per address */
+	size_t naddr;
+};
+
+/* A symbol as an address lookup needs it. */
+struct kaddr {
+	uint64_t addr;
+	const char *name;	/* in strtab */
+	bool func, global;
 };
 
 /* While sorting: the symbol and its position in the table. */
@@ -101,12 +112,59 @@ static struct kterr *read_segments(struct ksyms *ks, Elf *elf)
 	return NULL;
 }
 
+/* Inside a load segment of the image (the per-CPU one links at 0). */
+static bool in_image(const struct ksyms *ks, uint64_t addr)
+{
+	for (size_t i = 0; i < ks->nsegs; i++)
+		if (ks->segs[i].vaddr && addr >= ks->segs[i].vaddr &&
+		    addr - ks->segs[i].vaddr < ks->segs[i].memsz)
+			return true;
+	return false;
+}
+
+/* By address; at one address the best name first: a function, then a
+ * global, then the name (so the pick does not depend on the table). */
+static int kaddr_cmp(const void *a, const void *b)
+{
+	const struct kaddr *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->func != y->func)
+		return x->func ? -1 : 1;
+	if (x->global != y->global)
+		return x->global ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Every image symbol (statics of the same name included: each has its
+ * own address), one per address, for ksyms_at. */
+static struct kterr *index_addresses(struct ksyms *ks, const struct entry *v, size_t n)
+{
+	size_t m = 0;
+
+	ks->by_addr = calloc(n ? n : 1, sizeof(*ks->by_addr));
+	if (!ks->by_addr)
+		return kterr_new(ENOMEM, "%s: %zu symbols by address", ks->path, n);
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].s.percpu && v[i].s.section[0] && in_image(ks, v[i].s.addr))
+			ks->by_addr[m++] = (struct kaddr){ v[i].s.addr, v[i].s.name, v[i].s.func,
+							   v[i].s.global };
+	qsort(ks->by_addr, m, sizeof(*ks->by_addr), kaddr_cmp);
+	ks->naddr = 0;
+	for (size_t i = 0; i < m; i++)
+		if (!ks->naddr || ks->by_addr[ks->naddr - 1].addr != ks->by_addr[i].addr)
+			ks->by_addr[ks->naddr++] = ks->by_addr[i];
+	return NULL;
+}
+
 static struct kterr *read_symbols(struct ksyms *ks, Elf *elf, Elf_Scn *symtab)
 {
 	GElf_Shdr sh, strsh;
 	Elf_Data *data = elf_getdata(symtab, NULL), *strs;
 	Elf_Scn *strscn;
 	struct entry *v;
+	struct kterr *e;
 	size_t count, n = 0;
 
 	if (!gelf_getshdr(symtab, &sh) || !data || !sh.sh_entsize)
@@ -153,6 +211,10 @@ static struct kterr *read_symbols(struct ksyms *ks, Elf *elf, Elf_Scn *symtab)
 		n++;
 	}
 	qsort(v, n, sizeof(*v), entry_cmp);
+	if ((e = index_addresses(ks, v, n))) {
+		free(v);
+		return e;
+	}
 	ks->syms = calloc(n ? n : 1, sizeof(*ks->syms));
 	if (!ks->syms) {
 		free(v);
@@ -221,6 +283,7 @@ void ksyms_free(struct ksyms *ks)
 		free(ks->secs[i].name);
 	free(ks->secs);
 	free(ks->syms);
+	free(ks->by_addr);
 	free(ks->strtab);
 	free(ks->path);
 	free(ks);
@@ -280,4 +343,73 @@ const struct ksym_segment *ksyms_segments(const struct ksyms *ks, size_t *n)
 {
 	*n = ks->nsegs;
 	return ks->segs;
+}
+
+bool ksyms_at(const struct ksyms *ks, uint64_t addr, const char **name, uint64_t *off,
+	      uint64_t *size)
+{
+	size_t lo = 0, hi = ks->naddr;
+	const struct kaddr *k;
+	uint64_t end = 0;
+
+	if (!in_image(ks, addr))
+		return false;
+	while (lo < hi) {	/* the first entry above addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->by_addr[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;
+	k = &ks->by_addr[lo - 1];
+	if (lo < ks->naddr)
+		end = ks->by_addr[lo].addr;
+	else
+		for (size_t i = 0; i < ks->nsegs; i++)
+			if (ks->segs[i].vaddr && k->addr >= ks->segs[i].vaddr &&
+			    k->addr - ks->segs[i].vaddr < ks->segs[i].memsz)
+				end = ks->segs[i].vaddr + ks->segs[i].memsz;
+	*name = k->name;
+	*off = addr - k->addr;
+	*size = end > k->addr ? end - k->addr : 0;
+	return true;
+}
+
+int ksyms_fmt_addr(const struct ksyms *ks, uint64_t addr, char *buf, size_t size)
+{
+	const char *name;
+	uint64_t off, len;
+
+	if (!ks || !ksyms_at(ks, addr, &name, &off, &len))
+		return 0;
+	return snprintf(buf, size, "%s+0x%" PRIx64 "/0x%" PRIx64, name, off, len);
+}
+
+size_t ksyms_prefixed(const struct ksyms *ks, const char *prefix, const struct ksym **first)
+{
+	size_t lo = 0, hi = ks->n, len = strlen(prefix), start;
+
+	while (lo < hi) {	/* the first name >= prefix */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ks->syms[mid].name, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	start = lo;
+	hi = ks->n;
+	while (lo < hi) {	/* the first name past the prefix's range */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (!strncmp(ks->syms[mid].name, prefix, len))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = start < ks->n ? &ks->syms[start] : NULL;
+	return lo - start;
 }

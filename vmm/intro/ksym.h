@@ -13,6 +13,10 @@
  * in the per-CPU area, not at an address: `percpu` marks them, and a
  * caller adds __per_cpu_offset[cpu] (kmem.h does).
  *
+ * By address (ksyms_at): the nearest symbol at or below an address in
+ * the kernel image, as kallsyms answers it for an oops: the offset into
+ * it and its length up to the next symbol, for `symbol+0xoff/0xlen`.
+ *
  * Read with libelf once; everything is copied, the file is closed.
  */
 #ifndef KTCON_VMM_KSYM_H
@@ -62,5 +66,19 @@ bool ksyms_section(const struct ksyms *ks, const char *name, uint64_t *addr, uin
 
 /* The load segments in file order (per-CPU and init ones included). */
 const struct ksym_segment *ksyms_segments(const struct ksyms *ks, size_t *n);
+
+/* The image symbol holding addr: its name, addr's offset in it and its
+ * length (to the next symbol). False outside the image's load segments
+ * (per-CPU offsets, user addresses, the direct map). */
+bool ksyms_at(const struct ksyms *ks, uint64_t addr, const char **name, uint64_t *off,
+	      uint64_t *size);
+
+/* addr as `symbol+0xoff/0xlen` into buf (snprintf's return); 0, buf
+ * untouched, when ks is NULL or addr is not in the image. */
+int ksyms_fmt_addr(const struct ksyms *ks, uint64_t addr, char *buf, size_t size);
+
+/* The names that start with prefix: how many, and the first of them
+ * (they follow it in name order, consecutive: ksyms_prefixed(..)[i]). */
+size_t ksyms_prefixed(const struct ksyms *ks, const char *prefix, const struct ksym **first);
 
 #endif

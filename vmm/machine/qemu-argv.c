@@ -105,8 +105,14 @@ struct kterr *qemu_argv_build(const struct qemu_spec *s, char ***out)
 		 * work!" panic, seen here under load); virtual timers need no
 		 * such check. nokaslr: host introspection reads the kernel at its
 		 * vmlinux link addresses (vmm/intro/kva.h); a user's kernel with
-		 * RANDOMIZE_BASE would move. */
-		ADD(&b, "console=ttyS0 loglevel=4 reboot=t panic=-1 no_timer_check nokaslr "
+		 * RANDOMIZE_BASE would move. loglevel=4 keeps the boot quiet;
+		 * an oops prints in full all the same (x86's oops_begin raises
+		 * the console level), but a panic() that is not an oops (sysrq
+		 * c, a BUG in a path that panics) prints only its message
+		 * without DEBUG_BUGVERBOSE: panic_print=0x40 makes it print
+		 * every CPU's registers and call trace (its own included)
+		 * before the CPUs stop. */
+		ADD(&b, "console=ttyS0 loglevel=4 panic_print=0x40 reboot=t panic=-1 no_timer_check nokaslr "
 		    "rdinit=/init%s%s%s%s", tsc, scale,
 		    s->append_extra ? " " : "", s->append_extra ? s->append_extra : "");
 	}

@@ -1,0 +1,31 @@
+/*
+ * con-tabs.h - a slot's title when it holds more than one view: each
+ * view's name as a tab, the one shown in brackets ("[log] sched"), then
+ * the right-hand text, so nothing in a shared slot is silently hidden.
+ * Pure, like con_title.
+ */
+#ifndef KTCON_TUI_CON_TABS_H
+#define KTCON_TUI_CON_TABS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/con-buf.h"
+#include "tui/con-layout.h"
+
+void con_tabs_title(struct con_buf *b, const struct con_rect *r, const char *const *names,
+		    size_t n, size_t active, const char *right, bool focus);
+
+/* A pane's title (drawn already, in pane's first row) when its place is
+ * shared at this size (con_layout_peers): its left part becomes the
+ * tabs of every pane there, the one shown in brackets ("[scheduler]
+ * captures"); the right part stays where room is left. Nothing when p
+ * is alone. */
+void con_tabs_slot(struct con_buf *b, const struct con_rect *pane, int rows, int cols, int zoom,
+		   enum con_pane p, bool focus);
+
+/* Below CON_MIN_COLS x CON_MIN_ROWS: say so on the first row (panes
+ * take turns, and which size would show them all). */
+void con_tabs_min_size(struct con_buf *b, int rows, int cols);
+
+#endif
