@@ -394,8 +394,9 @@ static void test_signal_first_then_kill_takes_the_reaped_status(void **state)
 	}
 	assert_int_equal(nreaped, 2);
 	t0 = kt_now_ns();
-	assert_null(worker_group_kill(&g, table_wait, 3000));
-	assert_true(kt_now_ns() - t0 < 1000000000ULL);
+	/* a long limit, so that waiting it out cannot pass for a slow host */
+	assert_null(worker_group_kill(&g, table_wait, 30000));
+	assert_true(kt_now_ns() - t0 < 10000000000ULL);
 	for (unsigned i = 0; i < g.n; i++) {
 		assert_true(g.exited[i]);
 		assert_true(WIFSIGNALED(g.status[i]));
