@@ -46,6 +46,7 @@ bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze tes
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-replay
 	./tests/bench/bench-timeline -n 5 --cpus 2
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-suite --jobs "1 2"
+	KTCON_WARM=1 KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-suite --jobs "1 2"
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-cgroups -n 1000
 	MAKE='$(MAKE)' $(top_srcdir)/tests/bench/bench-load --hogs "0 1 2"
 EXTRA_DIST += tests/bench/bench-replay tests/bench/bench-load tests/bench/bench-suite \
