@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "engine/err.h"
+#include "engine/gevent.h"
 #include "engine/recipe.h"
 
 enum kt_event_kind {
@@ -25,9 +26,15 @@ enum kt_event_kind {
 	KT_EV_OP_FAILED,	/* err: the full chain; expected: caught by expect error */
 	KT_EV_EXPECT,		/* ok: held; err: why not */
 	KT_EV_WARN,		/* text */
-	KT_EV_GUEST,		/* text: an asynchronous guest event */
+	KT_EV_GUEST,		/* text: an asynchronous guest event; gev: it, typed */
 	KT_EV_STATE,		/* the scenario state changed (cgroups, workers, ...) */
-	KT_EV_NOTE,		/* text: the host's own news (a freeze and its window) */
+	KT_EV_NOTE,		/* text; gev: the host's own news (a freeze and its window),
+				 * gev->severity says whether it is a warning */
+	KT_EV_WATCH,		/* text: a watch's line (watches.h); gev: the fire it
+				 * tells, or NULL for a rate-limited summary of several */
+	KT_EV_LOG,		/* text; gev: a line the guest agent logged */
+	KT_EV_DIED,		/* text: how the guest went down; gev: it, with the
+				 * console's tail */
 };
 
 struct kt_event {
@@ -39,6 +46,8 @@ struct kt_event {
 	bool ok;
 	bool expected;
 	uint64_t ns;
+	/* GUEST, NOTE, WATCH, LOG, DIED: the event as the link gave it. */
+	const struct kt_guest_event *gev;
 };
 
 typedef void (*kt_event_fn)(void *ctx, const struct kt_event *ev);
@@ -51,6 +60,12 @@ void kt_events_free(struct kt_events *ev);
 int kt_events_subscribe(struct kt_events *ev, kt_event_fn fn, void *ctx);
 void kt_events_unsubscribe(struct kt_events *ev, int id);
 void kt_events_emit(struct kt_events *ev, const struct kt_event *e);
+
+/* A log line, a host note or the guest's death (gevent.h) as its own
+ * event (KT_EV_LOG, KT_EV_NOTE, KT_EV_DIED) with gev set; false, and
+ * nothing emitted, for the events that act on the scenario (the
+ * executor's). */
+bool kt_events_emit_news(struct kt_events *ev, int step, const struct kt_guest_event *gev);
 
 /* "op-applied", "step-begin", ...: for logs and the JSON stream. */
 const char *kt_event_name(enum kt_event_kind kind);

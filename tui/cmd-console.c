@@ -201,25 +201,6 @@ static void on_console_line(const char *line, void *ctx)
 	con_log_add(c->log, CON_A_DIM, "%s", line);
 }
 
-static void on_agent_log(const char *line, void *ctx)
-{
-	struct ktconsole *c = ctx;
-	char *text = kt_strfmt("[agent] %s", line);
-	const char *colon = text && !strncmp(line, "sched ", 6) ? strchr(text, ':') : NULL;
-	char key[128];
-
-	if (!text)
-		return;
-	/* A scheduler's output comes every second: keep its latest line. */
-	if (colon && (size_t)(colon - text) < sizeof(key)) {
-		snprintf(key, sizeof(key), "%.*s", (int)(colon - text + 1), text);
-		con_log_update(c->log, CON_A_GUEST, key, text);
-	} else {
-		con_log_add(c->log, CON_A_GUEST, "%s", text);
-	}
-	free(text);
-}
-
 static int cmd_console_exec(int argc, char **argv)
 {
 	struct console_args a;
@@ -266,7 +247,6 @@ static int cmd_console_exec(int argc, char **argv)
 		goto out;
 	}
 	eo.so.on_console = on_console_line;
-	eo.so.on_log = on_agent_log;
 	eo.so.ctx = &c;
 	eo.header = c.header;
 	eo.on_event = console_on_event;

@@ -27,6 +27,7 @@ libvmm_a_SOURCES = \
 	vmm/elfdeps.c vmm/elfdeps.h \
 	vmm/initramfs.c vmm/initramfs.h \
 	vmm/session.c vmm/session.h \
+	vmm/backend.c vmm/backend.h \
 	vmm/freeze.c vmm/freeze.h \
 	vmm/qmp.c vmm/qmp.h \
 	vmm/gdbstub.c vmm/gdbstub.h \

@@ -209,7 +209,7 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	if (e)
 		goto fail_machine;
 	s->link.on_log = o->on_log;
-	s->link.log_ctx = o->ctx;
+	s->link.log_ctx = o->log_ctx ? o->log_ctx : o->ctx;
 	e = agentlink_wait_hello(&s->link, o->boot_timeout_ms > 0 ? o->boot_timeout_ms
 								 : (int)kt_limit_ms(KT_LIM_BOOT));
 	if (e) {

@@ -42,6 +42,7 @@ struct session_opts {
 	void (*on_console)(const char *line, void *ctx);
 	void (*on_log)(const char *line, void *ctx);	/* agent LOG frames */
 	void *ctx;
+	void *log_ctx;			/* on_log's; NULL: ctx */
 };
 
 struct session_times {

@@ -807,7 +807,7 @@ static void test_guest_events_update_state_between_statements(void **state)
 {
 	struct harness h;
 	struct kt_guest_event ev = { .kind = KT_GEV_SCHED_EXIT, .name = "scx_simple",
-				     .text = "runnable task stall" };
+				     .sched = { .kmsg = "runnable task stall" } };
 
 	harness_init(&h);
 	harness_load(&h, "scheduler scx_simple\nstep\n  add-cgroup a\n  detach-scheduler\n");
@@ -961,7 +961,6 @@ static void test_expect_payload_within_waits_for_its_exit_event(void **state)
 			 "  run-payload p\n"
 			 "  expect payload p exit=3 within=2s\n"
 			 "  expect payload p exit=4 within=200ms\n");
-	h.link.exec = h.x;
 	h.err = kt_exec_run(h.x);
 	assert_int_equal(harness_line(&h, 4)->status, KT_RES_PASS);
 	assert_int_equal(harness_line(&h, 5)->status, KT_RES_FAIL);
@@ -997,11 +996,11 @@ static void test_an_ejection_heard_after_a_failed_op_comes_first_in_the_run_erro
 	h.link.event_at = 3;
 	h.link.event = (struct kt_guest_event){
 		.kind = KT_GEV_SCHED_EXIT, .name = "scx_qmap", .ejected = true,
-		.text = "runnable task stall (qmap: kworker/0:1[12] failed to run for 5.1s)" };
+		.sched = { .ejected = true, .why = "runnable task stall",
+			   .detail = "qmap: kworker/0:1[12] failed to run for 5.1s" } };
 	harness_load(&h, "scheduler scx_qmap\nstep\n"
 			 "  add-cgroup busy\n"
 			 "  spawn busy workers=4\n");
-	h.link.exec = h.x;
 	t0 = h.now;
 	h.err = kt_exec_run(h.x);
 	h.errstr = kterr_strdup(h.err);
@@ -1065,9 +1064,9 @@ static void test_a_run_ending_with_its_scheduler_disabled_waits_for_the_exit(voi
 	h.link.event_at = 5;
 	h.link.event = (struct kt_guest_event){
 		.kind = KT_GEV_SCHED_EXIT, .name = "scx_qmap", .ejected = true,
-		.text = "runnable task stall (qmap: kt-w:busy[39] failed to run for 5.055s)" };
+		.sched = { .ejected = true, .why = "runnable task stall",
+			   .detail = "qmap: kt-w:busy[39] failed to run for 5.055s" } };
 	harness_load(&h, "scheduler scx_qmap\nstep\n  expect sched state=disabled\n");
-	h.link.exec = h.x;
 	h.err = kt_exec_run(h.x);
 	h.errstr = kterr_strdup(h.err);
 	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
