@@ -4,15 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/cgroup-name.h"
-#include "engine/cpuset.h"
-#include "engine/limits.h"
+#include "lib/cgroup-name.h"
+#include "lib/cpuset.h"
+#include "lib/limits.h"
 #include "engine/hold.h"
 #include "engine/ktarget.h"
-#include "engine/util.h"
-#include "engine/work.h"
+#include "lib/util.h"
+#include "lib/work.h"
 
-/* For completion; the spelling rules are engine/work.c's. */
+/* For completion; the spelling rules are lib/work.c's. */
 static const char *const work_choices[] = {
 	"spin", "yield", "mixed", "io-sync", "bursty", "bursty:BURST_MS/SLEEP_MS",
 	"pipe-pingpong", "futex-pingpong", "cache-pressure", "sleep", "sleep:MS", "fork-exit",

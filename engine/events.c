@@ -5,8 +5,7 @@
 #include <stdlib.h>
 
 #include "engine/gevent.h"
-
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* A handful of front-ends at most: console panes, printer, recorder. */
 #define KT_MAX_SUBSCRIBERS 16

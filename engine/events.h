@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/err.h"
 #include "engine/gevent.h"
+#include "lib/err.h"
 #include "engine/recipe.h"
 
 enum kt_event_kind {

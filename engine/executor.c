@@ -16,8 +16,8 @@
 #include "engine/hold.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
-#include "engine/timeouts.h"
-#include "engine/util.h"
+#include "lib/timeouts.h"
+#include "lib/util.h"
 #include "engine/watches.h"
 
 /* Holds sleep in slices this long so a cancel or a guest event is seen

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/events.h"
 #include "engine/gevent.h"
 #include "engine/gstate.h"

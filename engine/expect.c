@@ -7,7 +7,7 @@
 
 #include "engine/ktarget.h"
 #include "engine/op-exec.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 #define OPT (KT_ARG_KEY | KT_ARG_OPT)
 #define KEY KT_ARG_KEY

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "engine/ktarget.h"
-#include "engine/limits.h"
+#include "lib/limits.h"
 #include "engine/op.h"
 #include "engine/recipe-lex.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 const struct kt_form *kt_form_find(const struct kt_form *const *table, const char *name)
 {

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/recipe.h"
 
 struct kt_exec;

@@ -2,7 +2,7 @@
  * gstate.h - the guest's state as the agent last reported it: the managed
  * cgroup tree, sched_ext's sysfs state and per-CPU IRQ counts.
  *
- * A plain value: the VMM fills one from each STATE frame (vmm/gstate-wire.c
+ * A plain value: the VMM fills one from each STATE frame (vmm/link/gstate-wire.c
  * parses the wire), the executor keeps a copy (kt_exec_gstate), front-ends
  * render it. Arrays are malloc'd and owned by the struct: copy with
  * kt_gstate_copy, free with kt_gstate_clear. Nothing here knows how the
@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 
 #define KT_GSTATE_PATH_MAX 256
 #define KT_GSTATE_CPUS_MAX 256

@@ -5,7 +5,7 @@
 
 #include "engine/hold.h"
 #include "engine/ktarget.h"
-#include "engine/limits.h"
+#include "lib/limits.h"
 
 static struct kterr *need_nonempty(const struct kt_stmt *st, size_t i, const char *what)
 {

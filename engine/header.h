@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/cpuset.h"
+#include "lib/cpuset.h"
 #include "engine/form.h"
 #include "engine/recipe.h"
 

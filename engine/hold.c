@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/limits.h"
-#include "engine/util.h"
+#include "lib/limits.h"
+#include "lib/util.h"
 
 static const struct {
 	const char *suffix;

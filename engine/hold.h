@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 
 enum kt_hold_kind {
 	KT_HOLD_FIXED,

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/ktarget.h"
 
 struct kt_host_ops {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 static bool is_sym_char(char c)
 {

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/err.h"
-#include "engine/util.h"
+#include "lib/err.h"
+#include "lib/util.h"
 
 #define KT_SYMBOL_MAX 128
 #define KT_BYTES_MAX 256

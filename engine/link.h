@@ -35,9 +35,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/cpuset.h"
-#include "engine/err.h"
 #include "engine/gevent.h"
+#include "lib/cpuset.h"
+#include "lib/err.h"
 #include "engine/gstate.h"
 #include "engine/op.h"
 

@@ -1,16 +1,10 @@
-# engine/: op model, recipe language, scenario executor. libc only, except
-# kjson.c: the one JSON writer (results and captures are JSON) uses json-c.
+# engine/: op model, recipe language, scenario executor. Uses lib/ (and,
+# through lib/kjson.c, json-c) and nothing else.
 noinst_LIBRARIES += libengine.a
 libengine_a_SOURCES = \
-	engine/err.c engine/err.h \
-	engine/util.c engine/util.h \
-	engine/timeouts.c engine/timeouts.h engine/wait.c engine/wait.h \
-	engine/cpuset.h engine/cpuset-spec.c \
 	engine/hold.h engine/hold.c \
 	engine/ktarget.h engine/ktarget.c \
-	engine/limits.h engine/cgroup-name.h engine/cgroup-name.c \
 	engine/form.h engine/form.c engine/argtype.c \
-	engine/work.h engine/work.c \
 	engine/op.h engine/op-table.c \
 	engine/recipe.h engine/recipe-lex.h engine/recipe-lex.c \
 	engine/recipe-parse.c engine/recipe-print.c \
@@ -22,7 +16,6 @@ libengine_a_SOURCES = \
 	engine/watches.h engine/watches.c \
 	engine/gevent.h engine/gevent.c \
 	engine/events.h engine/events.c \
-	engine/kjson.h engine/kjson.c \
 	engine/results.h engine/results-json.c engine/results-tap.c \
 	engine/executor.h engine/op-exec.h engine/executor.c \
 	engine/ops-common.c engine/ops-cgroup.c engine/ops-workers.c \

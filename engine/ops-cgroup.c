@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/limits.h"
+#include "lib/limits.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
 

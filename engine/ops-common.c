@@ -1,11 +1,11 @@
 /* ops-common.c - helpers the op hooks share; see op-exec.h and link.h. */
 #include "engine/op-exec.h"
-#include "engine/work.h"
+#include "lib/work.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 const char *kt_cgroup_key(const char *arg)
 {

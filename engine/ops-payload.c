@@ -7,8 +7,8 @@
 #include "engine/op-exec.h"
 #include "engine/op.h"
 #include "engine/results.h"
-#include "engine/util.h"
-#include "engine/kjson.h"
+#include "lib/util.h"
+#include "lib/kjson.h"
 
 #define OPT (KT_ARG_KEY | KT_ARG_OPT)
 

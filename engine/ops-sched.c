@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/limits.h"
+#include "lib/limits.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* BPF_OBJ_NAME_LEN is 16 with the NUL: the kernel keeps 15 characters. */
 #define BPF_MAP_NAME_MAX 15

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/limits.h"
+#include "lib/limits.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
-#include "engine/work.h"
+#include "lib/work.h"
 
 #define OPT (KT_ARG_KEY | KT_ARG_OPT)
 

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/recipe.h"
 
 /* Lex len bytes of one line (no newline) into *args (malloc'd; free with

@@ -13,7 +13,7 @@
 #include "engine/header.h"
 #include "engine/op.h"
 #include "engine/recipe-lex.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* Recipes are small; a cap keeps a stray binary from eating memory. */
 #define KT_RECIPE_MAX_BYTES (4u << 20)

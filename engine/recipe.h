@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 
 struct kt_form;
 

@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 
-#include "engine/util.h"
-#include "engine/kjson.h"
+#include "lib/util.h"
+#include "lib/kjson.h"
 
 const char *kt_status_name(enum kt_status s)
 {

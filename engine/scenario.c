@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* Grow an array of elements of size sz by one zeroed slot. */
 static void *grow(void *arr, size_t *n, size_t sz)

@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/cpuset.h"
-#include "engine/err.h"
+#include "lib/cpuset.h"
+#include "lib/err.h"
 #include "engine/ktarget.h"
 
 /* The hardware keeps slot 0 for the scheduler-error trigger; 3 are left. */

@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/cgroup-name.h"
-#include "engine/util.h"
-#include "engine/wait.h"
+#include "lib/cgroup-name.h"
+#include "lib/util.h"
+#include "lib/wait.h"
 #include "guest/state-cgroups.h"
 
 #define CGROUP_PATH_MAX 512

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/wait.h"
+#include "lib/wait.h"
 
 #define PORT_NAME "ktcon.0"
 

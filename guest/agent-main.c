@@ -16,7 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/layout.h"
 
 static void cmdline_flags(struct agent *a)

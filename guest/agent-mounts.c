@@ -10,7 +10,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 static const struct {
 	const char *source, *target, *type;

@@ -40,7 +40,7 @@ static struct kterr *op_poweroff(struct agent *a, const struct wire_msg *req,
 }
 
 /* The host's timeout scale, measured after HELLO (under TCG): every wait
- * of the agent's from now on (engine/timeouts.h). Answers the scale in
+ * of the agent's from now on (lib/timeouts.h). Answers the scale in
  * force, so the host can see it took. */
 static struct kterr *op_set_timeout_scale(struct agent *a, const struct wire_msg *req,
 					  struct wire_buf *reply)

@@ -28,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/layout.h"
 
 #define PAYLOADS 64

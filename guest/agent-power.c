@@ -10,7 +10,7 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
-#include "engine/wait.h"
+#include "lib/wait.h"
 
 void agent_power_off(void)
 {

@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/util.h"
-#include "engine/wait.h"
+#include "lib/util.h"
+#include "lib/wait.h"
 
 /* Room for every worker of a big stop-cgroup exiting at once. */
 #define EXITS 4096

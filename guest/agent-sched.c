@@ -31,8 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/util.h"
-#include "engine/wait.h"
+#include "lib/util.h"
+#include "lib/wait.h"
 #include "guest/layout.h"
 #include "guest/sched-exit.h"
 

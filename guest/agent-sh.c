@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 #define SH_MAX_OUTPUT (64 * 1024)
 

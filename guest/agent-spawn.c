@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/layout.h"
 
 struct kterr *agent_staged_binary(const char *dir, const char *kind, const char *name,

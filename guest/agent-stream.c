@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/wire-state.h"
 
 /* The live guest: what agent-state.c reads, and the worker table. */

@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/limits.h"
-#include "engine/util.h"
+#include "lib/limits.h"
+#include "lib/util.h"
 #include "guest/worker.h"
 
 #define PATH_MAX_CG 512

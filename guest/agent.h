@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "engine/err.h"
-#include "engine/timeouts.h"
+#include "lib/err.h"
+#include "lib/timeouts.h"
 #include "guest/wire.h"
 
 #define AGENT_VERSION "0.1.0"

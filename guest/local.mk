@@ -16,7 +16,7 @@ ktcon_guest_SOURCES = \
 	guest/state-cgroups.c guest/state-cgroups.h \
 	guest/state-irqs.c guest/state-irqs.h guest/wire-state.h \
 	guest/wire.c guest/wire.h guest/layout.h \
-	engine/err.c engine/util.c engine/cpuset-spec.c engine/work.c \
-	engine/timeouts.c engine/wait.c engine/cgroup-name.c
+	lib/err.c lib/util.c lib/cpuset-spec.c lib/work.c \
+	lib/timeouts.c lib/wait.c lib/cgroup-name.c
 ktcon_guest_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
 ktcon_guest_LDFLAGS = $(STATIC_LDFLAGS)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* scx_exit_reason()'s texts and the enum scx_exit_kind values they stand
  * for (kernel/sched/ext.c; the values are ABI, the same in 6.12 and 7.x). */

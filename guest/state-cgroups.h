@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 
 #define CG_STATE_PATH_MAX 256
 #define CG_STATE_CPUS_MAX 256

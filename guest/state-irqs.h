@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 
 #define IRQS_MAX_CPUS 1024
 #define IRQS_NAME_MAX 16

@@ -1,7 +1,7 @@
 /*
  * wire-state.h - the body of a STATE frame (guest/wire.h), compiled by
  * both sides: the agent writes it (guest/agent-state.c), the host reads it
- * into a struct kt_gstate (vmm/gstate-wire.c).
+ * into a struct kt_gstate (vmm/link/gstate-wire.c).
  *
  * Plain key/value fields; a list is a count and indexed keys ("cg.0.path",
  * "cg.1.path", ...). Numbers are decimal text. The frame header's seq is

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/util.h"
-#include "engine/wait.h"
+#include "lib/util.h"
+#include "lib/wait.h"
 
 static void futex_wake_all(uint32_t *w)
 {

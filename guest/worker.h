@@ -5,7 +5,7 @@
  * sets its policy, says it is ready, and waits at a start gate, so the
  * caller can place it (write its pid to a cgroup.procs, set its affinity)
  * before it does any work: no iteration ever runs in the wrong place.
- * Then it loops on its work type (engine/work.h) and after every iteration
+ * Then it loops on its work type (lib/work.h) and after every iteration
  * publishes its report in a shared mapping, which the parent reads at any
  * time and once more after the kill.
  *
@@ -31,9 +31,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "engine/cpuset.h"
-#include "engine/err.h"
-#include "engine/work.h"
+#include "lib/cpuset.h"
+#include "lib/err.h"
+#include "lib/work.h"
 
 #define WORKER_CPU_WORDS 4	/* CPUs 0..255 are tracked */
 

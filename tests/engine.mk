@@ -1,6 +1,6 @@
 # tests for the engine area: one cmocka program per engine module, the
 # executor against the fake guest link and fake host, the recipe corpus.
-ENGINE_TEST_LDADD = libengine.a $(JSONC_LIBS) $(CMOCKA_LIBS)
+ENGINE_TEST_LDADD = libengine.a libkt.a $(JSONC_LIBS) $(CMOCKA_LIBS)
 ENGINE_FAKES = \
 	tests/unit/fake_link.c tests/unit/fake_link.h \
 	tests/unit/fake_host.c tests/unit/fake_host.h \

@@ -14,12 +14,12 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "engine/timeouts.h"
-#include "engine/util.h"
+#include "lib/timeouts.h"
+#include "lib/util.h"
 #include "tui/state-print.h"
-#include "vmm/freeze.h"
-#include "vmm/intro.h"
-#include "vmm/sampler.h"
+#include "vmm/machine/freeze.h"
+#include "vmm/intro/intro.h"
+#include "vmm/intro/sampler.h"
 #include "vmm/session.h"
 
 static const char usage_text[] =

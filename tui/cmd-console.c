@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 #include "engine/header.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/console.h"
 #include "tui/recipe-boot.h"
 

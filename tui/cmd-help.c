@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/limits.h"
+#include "lib/limits.h"
 #include "engine/form.h"
 #include "engine/op.h"
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 
 /* The forms in the order the manual lists them. */
 struct group {

@@ -7,13 +7,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/cmd.h"
-#include "vmm/kbuild.h"
-#include "vmm/kcache.h"
-#include "vmm/kpick.h"
-#include "vmm/ksource.h"
-#include "vmm/paths.h"
+#include "vmm/kernel/kbuild.h"
+#include "vmm/kernel/kcache.h"
+#include "vmm/kernel/kpick.h"
+#include "vmm/kernel/ksource.h"
+#include "vmm/kernel/paths.h"
 
 struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 {

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 
 enum kernel_action { KERNEL_BUILD, KERNEL_LIST, KERNEL_PATH, KERNEL_HELP };
 enum kernel_path_what { KPATH_BZIMAGE, KPATH_VMLINUX, KPATH_DIR };

@@ -15,7 +15,7 @@
  * recipes not started are not started, and the summary, TAP and JSON are
  * written with the results so far, marked INTERRUPTED; the exit status is
  * 128 + the signal's number. The second kills every QEMU, removes what it
- * can (vmm/teardown.h) and dies of the signal at once.
+ * can (vmm/machine/teardown.h) and dies of the signal at once.
  */
 #include "tui/cmd.h"
 
@@ -28,17 +28,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 #include "engine/executor.h"
 #include "engine/form.h"
 #include "engine/header.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/guest-exec.h"
 #include "tui/recipe-boot.h"
 #include "tui/run-status.h"
-#include "vmm/paths.h"
-#include "vmm/teardown.h"
-#include "engine/kjson.h"
+#include "vmm/kernel/paths.h"
+#include "vmm/machine/teardown.h"
+#include "lib/kjson.h"
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/kjson.h"
-#include "engine/util.h"
+#include "lib/kjson.h"
+#include "lib/util.h"
 
 /* The largest document opened (a snapshot is well under it). */
 #define CON_BROWSE_MAX_BYTES (64u << 20)

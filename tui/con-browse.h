@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "tui/con-buf.h"
 
 struct con_browse;

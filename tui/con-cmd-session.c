@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 #include "guest/wire.h"
 #include "tui/con-cmd.h"
 #include "tui/con-prompt.h"

@@ -18,7 +18,7 @@
 #include "engine/expect.h"
 #include "engine/header.h"
 #include "engine/op.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/con-cmd.h"
 #include "tui/con-keys.h"
 

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 #include "engine/executor.h"
 #include "engine/scenario.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/guest-exec.h"
 
 /* How long an idle pump lasts before the queue is looked at again. */

@@ -86,7 +86,7 @@ void con_job_free(struct con_job *j);
 void con_engine_cancel(struct con_engine *g);
 
 /* How long a console `sh` may run before the guest kills it: the limit
- * `sh` (engine/timeouts.h) until `sh-timeout SECONDS` sets it, from any
+ * `sh` (lib/timeouts.h) until `sh-timeout SECONDS` sets it, from any
  * thread. */
 void con_engine_set_sh_timeout(struct con_engine *g, int ms);
 int con_engine_sh_timeout(struct con_engine *g);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/console.h"
 
 static void add_fire(struct ktconsole *c, const char *text)

@@ -14,7 +14,7 @@
 #include "engine/expect.h"
 #include "engine/header.h"
 #include "engine/hold.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/console.h"
 
 void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt *st,

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "tui/con-buf.h"
 
 struct con_log;

@@ -10,7 +10,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/con-keys.h"
 
 #define HISTORY_MAX 1000

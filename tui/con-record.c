@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* A bare `step` line is written this wide so its hold can be patched in
  * place: "step hold=" and up to 12 digits of milliseconds. */

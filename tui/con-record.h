@@ -29,7 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/recipe.h"
 
 struct con_rec;

@@ -7,7 +7,7 @@
 
 #include "engine/expect.h"
 #include "engine/header.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 static bool counted(const struct kt_stmt *st)
 {

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/recipe.h"
 
 struct con_replay {

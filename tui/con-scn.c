@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 void con_scn_clear(struct con_scn *v)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 #define KEYS_HINT "? keys"
 

@@ -20,14 +20,14 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/con-caps.h"
 #include "tui/con-prompt.h"
 #include "tui/con-screen.h"
 #include "tui/con-status.h"
 #include "tui/con-tree.h"
 #include "tui/console.h"
-#include "vmm/teardown.h"
+#include "vmm/machine/teardown.h"
 
 #define TICK_MS 250
 #define PROMPT "ktcon> "

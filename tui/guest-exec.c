@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 
 /* With no executor to take them: the boot's news, straight to events. */
 static void tell_boot_events(struct kt_backend *b, struct kt_events *events)

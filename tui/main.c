@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/timeouts.h"
+#include "lib/timeouts.h"
 #include "tui/cmd.h"
 
 static void usage(FILE *f)

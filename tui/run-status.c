@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 #define STATUS_SLOTS 64
 #define STATUS_TICK_NS (250 * 1000000L)

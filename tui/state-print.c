@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* -1 is what the guest could not read. */
 static void num(FILE *f, const char *key, long long v)

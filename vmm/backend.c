@@ -9,10 +9,10 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "engine/timeouts.h"
-#include "engine/util.h"
-#include "vmm/guestlink.h"
-#include "vmm/intro.h"
+#include "lib/timeouts.h"
+#include "lib/util.h"
+#include "vmm/link/guestlink.h"
+#include "vmm/intro/intro.h"
 
 /* How many of the console's last lines a DIED event carries. */
 #define DIED_TAIL_LINES 20

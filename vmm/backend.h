@@ -29,7 +29,7 @@
 
 #include <stdbool.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 #include "engine/gevent.h"
 #include "engine/host.h"
 #include "engine/link.h"

@@ -3,44 +3,44 @@ noinst_LIBRARIES += libvmm.a
 libvmm_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 libvmm_a_SOURCES = \
 	guest/wire.c guest/wire.h \
-	vmm/kconfig.c vmm/kconfig.h \
-	vmm/kcache.c vmm/kcache.h \
-	vmm/kbuild.c vmm/kbuild.h \
-	vmm/ksource.c vmm/ksource.h \
-	vmm/kpick.c vmm/kpick.h \
-	vmm/paths.c vmm/paths.h \
-	vmm/progress.c vmm/progress.h \
-	vmm/spawn.c vmm/spawn.h \
-	vmm/accel.c vmm/accel.h \
-	vmm/tsc.c vmm/tsc.h \
-	vmm/topology.c vmm/topology.h \
-	vmm/guestmem.c vmm/guestmem.h \
-	vmm/qemu-argv.c vmm/qemu-argv.h \
-	vmm/console.c vmm/console.h \
-	vmm/machine.c vmm/machine.h \
-	vmm/teardown.c vmm/teardown.h \
-	vmm/rundir.c vmm/rundir.h \
-	vmm/agentlink.c vmm/agentlink.h \
-	vmm/gstate-wire.c vmm/gstate-wire.h \
-	vmm/guestlink.c vmm/guestlink.h \
-	vmm/cpio.c vmm/cpio.h \
-	vmm/elfdeps.c vmm/elfdeps.h \
-	vmm/initramfs.c vmm/initramfs.h \
+	vmm/kernel/kconfig.c vmm/kernel/kconfig.h \
+	vmm/kernel/kcache.c vmm/kernel/kcache.h \
+	vmm/kernel/kbuild.c vmm/kernel/kbuild.h \
+	vmm/kernel/ksource.c vmm/kernel/ksource.h \
+	vmm/kernel/kpick.c vmm/kernel/kpick.h \
+	vmm/kernel/paths.c vmm/kernel/paths.h \
+	vmm/kernel/progress.c vmm/kernel/progress.h \
+	vmm/machine/spawn.c vmm/machine/spawn.h \
+	vmm/machine/accel.c vmm/machine/accel.h \
+	vmm/machine/tsc.c vmm/machine/tsc.h \
+	vmm/machine/topology.c vmm/machine/topology.h \
+	vmm/machine/guestmem.c vmm/machine/guestmem.h \
+	vmm/machine/qemu-argv.c vmm/machine/qemu-argv.h \
+	vmm/machine/console.c vmm/machine/console.h \
+	vmm/machine/machine.c vmm/machine/machine.h \
+	vmm/machine/teardown.c vmm/machine/teardown.h \
+	vmm/machine/rundir.c vmm/machine/rundir.h \
+	vmm/link/agentlink.c vmm/link/agentlink.h \
+	vmm/link/gstate-wire.c vmm/link/gstate-wire.h \
+	vmm/link/guestlink.c vmm/link/guestlink.h \
+	vmm/image/cpio.c vmm/image/cpio.h \
+	vmm/image/elfdeps.c vmm/image/elfdeps.h \
+	vmm/image/initramfs.c vmm/image/initramfs.h \
 	vmm/session.c vmm/session.h \
 	vmm/backend.c vmm/backend.h \
-	vmm/freeze.c vmm/freeze.h \
-	vmm/qmp.c vmm/qmp.h \
-	vmm/gdbstub.c vmm/gdbstub.h \
-	vmm/ksym.c vmm/ksym.h \
-	vmm/kva.c vmm/kva.h \
-	vmm/kmem.c vmm/kmem.h \
-	vmm/kbtf.c vmm/kbtf.h \
-	vmm/kstate.c vmm/kstate.h \
-	vmm/kidr.c vmm/kidr.h \
-	vmm/bpfsnap.c vmm/bpfsnap.h \
-	vmm/snapshot.c vmm/snapshot.h \
-	vmm/watch.c vmm/watch.h \
-	vmm/sampler.c vmm/sampler.h \
-	vmm/intro.c vmm/intro.h vmm/intro-priv.h \
-	vmm/intro-watch.c
-VMM_LIBS = libvmm.a libengine.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS)
+	vmm/machine/freeze.c vmm/machine/freeze.h \
+	vmm/machine/qmp.c vmm/machine/qmp.h \
+	vmm/machine/gdbstub.c vmm/machine/gdbstub.h \
+	vmm/intro/ksym.c vmm/intro/ksym.h \
+	vmm/intro/kva.c vmm/intro/kva.h \
+	vmm/intro/kmem.c vmm/intro/kmem.h \
+	vmm/intro/kbtf.c vmm/intro/kbtf.h \
+	vmm/intro/kstate.c vmm/intro/kstate.h \
+	vmm/intro/kidr.c vmm/intro/kidr.h \
+	vmm/intro/bpfsnap.c vmm/intro/bpfsnap.h \
+	vmm/intro/snapshot.c vmm/intro/snapshot.h \
+	vmm/intro/watch.c vmm/intro/watch.h \
+	vmm/intro/sampler.c vmm/intro/sampler.h \
+	vmm/intro/intro.c vmm/intro/intro.h vmm/intro/intro-priv.h \
+	vmm/intro/intro-watch.c
+VMM_LIBS = libvmm.a libengine.a libkt.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS)

@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include "engine/header.h"
-#include "engine/timeouts.h"
-#include "engine/util.h"
-#include "vmm/kbuild.h"
-#include "vmm/kcache.h"
-#include "vmm/kpick.h"
-#include "vmm/paths.h"
+#include "lib/timeouts.h"
+#include "lib/util.h"
+#include "vmm/kernel/kbuild.h"
+#include "vmm/kernel/kcache.h"
+#include "vmm/kernel/kpick.h"
+#include "vmm/kernel/paths.h"
 
 static struct kterr *health(void *ctx)
 {

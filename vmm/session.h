@@ -10,10 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/err.h"
-#include "vmm/agentlink.h"
-#include "vmm/initramfs.h"
-#include "vmm/machine.h"
+#include "lib/err.h"
+#include "vmm/link/agentlink.h"
+#include "vmm/image/initramfs.h"
+#include "vmm/machine/machine.h"
 
 /* Under TCG, the boot's own time (QEMU released to the agent's HELLO) on
  * an idle host, for the automatic timeout scale: a boot that takes N times
@@ -35,7 +35,7 @@ struct session_opts {
 	size_t n_payloads;
 	const char *boot_scheduler;	/* attached at boot, or NULL */
 	const char *boot_scheduler_args; /* NULL: its staged default */
-	int boot_timeout_ms;		/* 0: the boot limit, scaled (engine/timeouts.h) */
+	int boot_timeout_ms;		/* 0: the boot limit, scaled (lib/timeouts.h) */
 	/* Turns true to abandon the boot (ktcon run's SIGTERM): the wait for
 	 * HELLO ends with ECANCELED. May be NULL. */
 	const atomic_bool *cancel;

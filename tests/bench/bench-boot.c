@@ -21,13 +21,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/util.h"
-#include "vmm/accel.h"
-#include "vmm/cpio.h"
-#include "vmm/kcache.h"
-#include "vmm/kpick.h"
+#include "lib/util.h"
+#include "vmm/machine/accel.h"
+#include "vmm/image/cpio.h"
+#include "vmm/kernel/kcache.h"
+#include "vmm/kernel/kpick.h"
 #include "vmm/session.h"
-#include "vmm/tsc.h"
+#include "vmm/machine/tsc.h"
 
 #define BARE_LINE "KTCON-BARE-INIT-OK"
 #define TIMEOUT_MS 60000

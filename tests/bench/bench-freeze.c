@@ -26,12 +26,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/util.h"
-#include "vmm/freeze.h"
-#include "vmm/intro.h"
-#include "vmm/kcache.h"
-#include "vmm/kpick.h"
-#include "vmm/qmp.h"
+#include "lib/util.h"
+#include "vmm/machine/freeze.h"
+#include "vmm/intro/intro.h"
+#include "vmm/kernel/kcache.h"
+#include "vmm/kernel/kpick.h"
+#include "vmm/machine/qmp.h"
 #include "vmm/session.h"
 
 #define MAX_ROUNDS 1000

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "vmm/session.h"
 
 #define TIMEOUT_MS 30000

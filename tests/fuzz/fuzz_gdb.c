@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/gdbstub.h"
+#include "vmm/machine/gdbstub.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_gstate.c - libFuzzer target: the host's STATE reader
- * (vmm/gstate-wire.c) on arbitrary fields. Random bytes almost never pass
+ * (vmm/link/gstate-wire.c) on arbitrary fields. Random bytes almost never pass
  * the frame's CRC, so this builds a valid frame from the input instead:
  * the first byte is the seq, then one "key=value" field a line. Every
  * array of a parsed state is read and copied, so a count that disagrees
@@ -13,7 +13,7 @@
 
 #include "engine/gstate.h"
 #include "guest/wire.h"
-#include "vmm/gstate-wire.h"
+#include "vmm/link/gstate-wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_json.c - libFuzzer target: our use of json-c (engine/kjson.c) and
+ * fuzz_json.c - libFuzzer target: our use of json-c (lib/kjson.c) and
  * the QMP message classifier on arbitrary bytes. Neither may crash, leak or
  * read out of bounds; a parse that succeeds must give a tree the lookups
  * can walk, and whatever bytes the writer is given its output must parse
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/kjson.h"
-#include "vmm/qmp.h"
+#include "lib/kjson.h"
+#include "vmm/machine/qmp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -24,9 +24,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vmm/kbtf.h"
-#include "vmm/kidr.h"
-#include "vmm/kva.h"
+#include "vmm/intro/kbtf.h"
+#include "vmm/intro/kidr.h"
+#include "vmm/intro/kva.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_wire.c - libFuzzer target: the control channel's frame decoder on
- * arbitrary bytes. The host (vmm/agentlink.c) and the agent
+ * arbitrary bytes. The host (vmm/link/agentlink.c) and the agent
  * (guest/agent-main.c) run this same decoder, so this covers both sides.
  *
  * The first byte picks a chunk size, so the streaming path (frames split

@@ -19,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/util.h"
-#include "vmm/gdbstub.h"
-#include "vmm/qmp.h"
+#include "lib/util.h"
+#include "vmm/machine/gdbstub.h"
+#include "vmm/machine/qmp.h"
 
 #define DEADLINE_NS (10ull * 1000 * 1000 * 1000)
 

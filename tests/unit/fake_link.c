@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 
 void fake_link_init(struct fake_link *f)
 {

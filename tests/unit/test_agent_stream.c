@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/agent.h"
 #include "guest/wire-state.h"
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
-#include "vmm/agentlink.h"
+#include "lib/util.h"
+#include "vmm/link/agentlink.h"
 
 struct fx {
 	int guest;			/* the agent's end */

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "engine/form.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "tui/con-record.h"
 #include "tui/con-replay.h"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "vmm/cpio.h"
+#include "vmm/image/cpio.h"
 #include "tests/unit/newc_reader.h"
 
 #define MAXE 64

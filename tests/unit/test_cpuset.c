@@ -5,7 +5,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/cpuset.h"
+#include "lib/cpuset.h"
 
 static const char *resolve(const char *spec, const struct kt_topology *t, char *buf, size_t n)
 {

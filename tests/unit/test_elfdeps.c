@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
-#include "vmm/elfdeps.h"
+#include "lib/util.h"
+#include "vmm/image/elfdeps.h"
 
 /* Debian's coreutils ls is dynamically linked against libc (and
  * libselinux); busybox-static is static. Both are ktcon dependencies. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/err.h"
+#include "lib/err.h"
 
 static void test_chain_reads_outer_to_inner_with_errno(void **state)
 {

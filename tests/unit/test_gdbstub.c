@@ -20,8 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
-#include "vmm/gdbstub.h"
+#include "lib/util.h"
+#include "vmm/machine/gdbstub.h"
 
 #define JIFFIES_64 0xffffffff81a079c0ull
 

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/agent.h"
 #include "guest/wire-state.h"
-#include "vmm/gstate-wire.h"
+#include "vmm/link/gstate-wire.h"
 
 struct fx {
 	char *root;		/* temporary directory */

@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/layout.h"
-#include "vmm/initramfs.h"
+#include "vmm/image/initramfs.h"
 #include "tests/unit/newc_reader.h"
 
 #define MAXE 256

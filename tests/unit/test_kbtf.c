@@ -15,8 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/kjson.h"
-#include "vmm/kbtf.h"
+#include "lib/kjson.h"
+#include "vmm/intro/kbtf.h"
 
 /* Types, as a kernel would have them:
  *   struct dsq { u32 lock; u32 pad; u32 nr; };

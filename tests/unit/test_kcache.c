@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
-#include "vmm/kcache.h"
-#include "vmm/kpick.h"
+#include "lib/util.h"
+#include "vmm/kernel/kcache.h"
+#include "vmm/kernel/kpick.h"
 
 static char root[] = "/tmp/ktcon-test-kcache-XXXXXX";
 

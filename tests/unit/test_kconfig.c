@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/kconfig.h"
+#include "vmm/kernel/kconfig.h"
 
 static const char *frag_text =
 	"# header comment\n"

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/kidr.h"
+#include "vmm/intro/kidr.h"
 
 #define BASE 0xffff888000100000ULL
 #define CHUNK 64

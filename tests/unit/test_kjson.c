@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/kjson.h"
+#include "lib/kjson.h"
 
 static struct json_object *parse_ok(const char *s, size_t len)
 {

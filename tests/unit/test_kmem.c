@@ -16,12 +16,12 @@
 #include <cmocka.h>
 
 #include "engine/ktarget.h"
-#include "engine/util.h"
+#include "lib/util.h"
 #include "mini_elf.h"
-#include "vmm/kmem.h"
-#include "vmm/ksym.h"
-#include "vmm/kva.h"
-#include "vmm/watch.h"
+#include "vmm/intro/kmem.h"
+#include "vmm/intro/ksym.h"
+#include "vmm/intro/kva.h"
+#include "vmm/intro/watch.h"
 
 /* ---- a fake guest: RAM in a buffer, page tables built in it ---- */
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/ksource.h"
+#include "vmm/kernel/ksource.h"
 
 static void test_versions_and_paths_are_told_apart(void **state)
 {

@@ -12,12 +12,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
-#include "vmm/accel.h"
-#include "vmm/guestmem.h"
-#include "vmm/qemu-argv.h"
-#include "vmm/rundir.h"
-#include "vmm/topology.h"
+#include "lib/util.h"
+#include "vmm/machine/accel.h"
+#include "vmm/machine/guestmem.h"
+#include "vmm/machine/qemu-argv.h"
+#include "vmm/machine/rundir.h"
+#include "vmm/machine/topology.h"
 
 /* /proc/cpuinfo of this project's CI hosts: a paravirtual /dev/kvm and no
  * vmx/svm ("hypervisor" but no hardware virtualization). */

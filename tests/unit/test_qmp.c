@@ -22,8 +22,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
-#include "vmm/qmp.h"
+#include "lib/util.h"
+#include "vmm/machine/qmp.h"
 
 /* ---- transcripts ---- */
 

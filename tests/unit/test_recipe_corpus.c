@@ -13,7 +13,7 @@
 #include "engine/lint.h"
 #include "engine/op.h"
 #include "engine/recipe.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 /* Parse + lint the file at dir/name, diagnostics named by name alone. */
 static struct kt_recipe *check(const char *dir, const char *name)

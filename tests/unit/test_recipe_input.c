@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/cgroup-name.h"
+#include "lib/cgroup-name.h"
 #include "engine/lint.h"
 #include "engine/recipe.h"
-#include "engine/util.h"
+#include "lib/util.h"
 
 static struct kt_recipe *parse_n(const char *text, size_t len)
 {

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/state-cgroups.h"
 
 #define MAX_SEEN 64

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/state-irqs.h"
 
 static char *fixture(const char *name)

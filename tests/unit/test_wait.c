@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/timeouts.h"
-#include "engine/wait.h"
+#include "lib/timeouts.h"
+#include "lib/wait.h"
 
 #define MS 1000000ULL
 

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "lib/util.h"
 #include "guest/worker.h"
 
 static bool wait_child(pid_t pid, int timeout_ms, int *status)

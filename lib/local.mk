@@ -1,0 +1,13 @@
+# lib/: what guest/, engine/ and vmm/ all use: chained errors, small
+# utilities, CPU sets, work types, the timeout table and stall-aware waits,
+# input limits, the cgroup name rule, and JSON (json-c). It includes nothing
+# from another ktcon folder.
+noinst_LIBRARIES += libkt.a
+libkt_a_SOURCES = \
+	lib/err.c lib/err.h \
+	lib/util.c lib/util.h \
+	lib/timeouts.c lib/timeouts.h lib/wait.c lib/wait.h \
+	lib/cpuset.h lib/cpuset-spec.c \
+	lib/limits.h lib/cgroup-name.h lib/cgroup-name.c \
+	lib/work.h lib/work.c \
+	lib/kjson.h lib/kjson.c

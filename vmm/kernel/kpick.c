@@ -1,0 +1,60 @@
+/* kpick.c - which guest kernel a run boots; see kpick.h. */
+#include "vmm/kernel/kpick.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "vmm/kernel/kbuild.h"
+#include "vmm/kernel/ksource.h"
+#include "vmm/kernel/paths.h"
+
+struct kterr *kpick_entry(const char *version, struct kcache_entry *out)
+{
+	char *root = NULL, *frag = NULL, key[17];
+	bool have_key = false;
+	struct kterr *e;
+
+	if (!version)
+		version = KSOURCE_DEFAULT_VERSION;
+	e = kcache_root(&root);
+	/* No fragment or no source: no key to prefer; the newest of the
+	 * version still serves (an installed ktcon without its tree). */
+	if (!e && !paths_data("guest/kernel.config", &frag) && ksource_lookup(version))
+		kterr_free(kbuild_expected_key(version, frag, key, &have_key));
+	if (!e)
+		e = kcache_select(root, version, have_key ? key : NULL, out, NULL);
+	free(root);
+	free(frag);
+	return e;
+}
+
+struct kterr *kpick_bzimage(const char *spec, char **bzimage)
+{
+	struct kcache_entry ent;
+	struct kterr *e;
+
+	*bzimage = NULL;
+	if (spec && strcmp(spec, "default") && !ksource_is_version(spec)) {
+		/* A cache entry's directory stands for its bzImage. */
+		*bzimage = kt_is_dir(spec) ? kt_path_join(spec, KCACHE_BZIMAGE) : strdup(spec);
+		if (!*bzimage)
+			return kterr_new(ENOMEM, "kernel path");
+		if (!kt_exists(*bzimage)) {
+			e = kterr_hint(kterr_errno("kernel %s", *bzimage),
+				       "give a version (7.3), the path of a bzImage or of a "
+				       "cache entry (`ktcon kernel list` shows them)");
+			free(*bzimage);
+			*bzimage = NULL;
+			return e;
+		}
+		return NULL;
+	}
+	e = kpick_entry(spec && strcmp(spec, "default") ? spec : NULL, &ent);
+	if (e)
+		return e;
+	*bzimage = kt_path_join(ent.dir, KCACHE_BZIMAGE);
+	kcache_entry_free(&ent);
+	return *bzimage ? NULL : kterr_new(ENOMEM, "kernel path");
+}

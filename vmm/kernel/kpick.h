@@ -1,0 +1,27 @@
+/*
+ * kpick.h - which guest kernel a run boots, from what the user said:
+ * nothing or "default", a version ("7.3"), or a path.
+ *
+ *   default  the newest cached build of KSOURCE_DEFAULT_VERSION made from
+ *            the current guest/kernel.config (the key a build would have
+ *            now); when the fragment changed since, the newest of that
+ *            version. A newer 7.3 build never becomes the default.
+ *   X.Y      the same rule for that version.
+ *   PATH     a bzImage (its vmlinux and schedulers/ beside it), or a cache
+ *            entry's directory.
+ */
+#ifndef KTCON_VMM_KPICK_H
+#define KTCON_VMM_KPICK_H
+
+#include <stdbool.h>
+
+#include "lib/err.h"
+#include "vmm/kernel/kcache.h"
+
+/* The cached entry of version (NULL: the default version). */
+struct kterr *kpick_entry(const char *version, struct kcache_entry *out);
+
+/* The bzImage spec names (malloc'd); spec NULL is "default". */
+struct kterr *kpick_bzimage(const char *spec, char **bzimage);
+
+#endif

@@ -1,0 +1,322 @@
+/* guestlink.c - engine/link.h over the agent link; see guestlink.h. */
+#include "vmm/link/guestlink.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/timeouts.h"
+#include "lib/util.h"
+
+static void put_def(struct wire_buf *b, const struct kt_cgroup_def *d)
+{
+	char cpus[4096];
+
+	if (d->has_cpus)
+		wire_put_str(b, "cpus", kt_cpulist_format(&d->cpus, cpus, sizeof(cpus)));
+	if (d->workers)
+		wire_put_u64(b, "workers", d->workers);
+	static const struct { const char *key; size_t off; } knobs[] = {
+		{ "work", offsetof(struct kt_cgroup_def, work) },
+		{ "policy", offsetof(struct kt_cgroup_def, policy) },
+		{ "affinity", offsetof(struct kt_cgroup_def, affinity) },
+		{ "cpu.weight", offsetof(struct kt_cgroup_def, cpu_weight) },
+		{ "cpu.max", offsetof(struct kt_cgroup_def, cpu_max) },
+		{ "memory.max", offsetof(struct kt_cgroup_def, memory_max) },
+		{ "io.weight", offsetof(struct kt_cgroup_def, io_weight) },
+		{ "pids.max", offsetof(struct kt_cgroup_def, pids_max) },
+	};
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		const char *v = *(const char *const *)((const char *)d + knobs[i].off);
+
+		if (v)
+			wire_put_str(b, knobs[i].key, v);
+	}
+}
+
+static void fill(struct wire_buf *b, void *ctx)
+{
+	const struct kt_greq *r = ctx;
+	char cpus[4096];
+
+	if (r->cgroup)
+		wire_put_str(b, "cgroup", r->cgroup);
+	if (r->cgroup2)
+		wire_put_str(b, "cgroup2", r->cgroup2);
+	if (r->name)
+		wire_put_str(b, "name", r->name);
+	if (r->path)
+		wire_put_str(b, "path", r->path);
+	if (r->args)
+		wire_put_str(b, "args", r->args);
+	if (r->verb == KT_GREQ_OP && r->op == KT_OP_SET_CPUSET)
+		wire_put_str(b, "cpus", kt_cpulist_format(&r->cpus, cpus, sizeof(cpus)));
+	if (r->def)
+		put_def(b, r->def);
+	if (r->workers)
+		wire_put_u64(b, "workers", r->workers);
+	if (r->work)
+		wire_put_str(b, "work", r->work);
+	if (r->npids) {
+		char *list = malloc(r->npids * 12 + 1);
+		size_t len = 0;
+
+		if (list) {
+			list[0] = '\0';
+			for (size_t i = 0; i < r->npids; i++)
+				len += (size_t)sprintf(list + len, "%s%d", i ? " " : "", r->pids[i]);
+			wire_put_str(b, "pids", list);
+			free(list);
+		}
+	}
+	if (r->affinity)
+		wire_put_str(b, "affinity", r->affinity);
+	if (r->handle)
+		wire_put_u64(b, "handle", r->handle);
+	if (r->verb == KT_GREQ_OP && r->op == KT_OP_STEER_IRQ) {
+		wire_put_u64(b, "irq", r->irq);
+		wire_put_u64(b, "cpu", r->cpu);
+	}
+}
+
+/* "12 34 56" -> pids */
+static struct kterr *parse_pids(const char *s, struct kt_greply *out)
+{
+	size_t cap = 0;
+
+	for (const char *p = s; p && *p; ) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (out->npids == cap) {
+			cap = cap ? cap * 2 : 16;
+			int *n = realloc(out->pids, cap * sizeof(*n));
+			if (!n)
+				return kterr_new(ENOMEM, "pids");
+			out->pids = n;
+		}
+		out->pids[out->npids++] = (int)v;
+		p = end;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	return NULL;
+}
+
+/* One "workers" line: "pid=P iter=N ... cpus=LIST" (guest/agent-worker.c). */
+static struct kterr *parse_worker(char *line, struct kt_worker_report *w)
+{
+	static const struct { const char *key; size_t off; } nums[] = {
+		{ "iter", offsetof(struct kt_worker_report, iterations) },
+		{ "cpu_ns", offsetof(struct kt_worker_report, runtime_ns) },
+		{ "nvcsw", offsetof(struct kt_worker_report, nvcsw) },
+		{ "nivcsw", offsetof(struct kt_worker_report, nivcsw) },
+		{ "migrations", offsetof(struct kt_worker_report, migrations) },
+		{ "max_gap_ns", offsetof(struct kt_worker_report, max_gap_ns) },
+		{ "max_wake_ns", offsetof(struct kt_worker_report, max_wake_ns) },
+	};
+
+	memset(w, 0, sizeof(*w));
+	for (char *save, *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(t, '=');
+		uint64_t v;
+
+		if (!eq)
+			return kterr_new(EPROTO, "worker report field '%s' has no '='", t);
+		*eq++ = '\0';
+		if (!strcmp(t, "cpus")) {
+			struct kterr *e;
+
+			/* A worker frozen (or stopped) before it first ran
+			 * used no CPU: "cpus=" is its honest answer. */
+			if (!*eq) {
+				kt_cpuset_zero(&w->cpus_used);
+				continue;
+			}
+			e = kt_cpulist_parse(eq, &w->cpus_used);
+
+			if (e)
+				return kterr_wrap(e, "worker report cpus");
+			continue;
+		}
+		if (!kt_parse_u64(eq, &v))
+			return kterr_new(EPROTO, "worker report %s='%s' is not a number", t, eq);
+		if (!strcmp(t, "pid")) {
+			w->pid = (int)v;
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+			if (!strcmp(t, nums[i].key))
+				*(uint64_t *)((char *)w + nums[i].off) = v;
+	}
+	return w->pid > 0 ? NULL : kterr_new(EPROTO, "worker report without a pid");
+}
+
+static struct kterr *parse_workers(const char *s, struct kt_greply *out)
+{
+	char *copy = strdup(s);
+	size_t n = 0;
+	struct kterr *e = NULL;
+
+	if (!copy)
+		return kterr_new(ENOMEM, "worker reports");
+	for (const char *c = s; *c; c++)
+		n += *c == '\n';
+	out->workers = calloc(n + 1, sizeof(*out->workers));
+	if (!out->workers) {
+		free(copy);
+		return kterr_new(ENOMEM, "worker reports");
+	}
+	for (char *save, *l = strtok_r(copy, "\n", &save); l && !e; l = strtok_r(NULL, "\n", &save))
+		e = parse_worker(l, &out->workers[out->nworkers++]);
+	free(copy);
+	return e;
+}
+
+static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
+{
+	const char *v;
+	int64_t i;
+	uint64_t u;
+
+	if ((v = wire_get(m, "pids"))) {
+		struct kterr *e = parse_pids(v, out);
+		if (e)
+			return e;
+	}
+	if ((v = wire_get(m, "workers"))) {
+		struct kterr *e = parse_workers(v, out);
+		if (e)
+			return kterr_wrap(e, "the guest's worker reports");
+	}
+	if (wire_get_u64(m, "handle", &u))
+		out->handle = u;
+	if (wire_get_i64(m, "exit_status", &i))
+		out->exit_status = (int)i;
+	if (wire_get_u64(m, "runtime_ns", &u))
+		out->runtime_ns = u;
+	if ((v = wire_get(m, "output")) && !(out->output = strdup(v)))
+		return kterr_new(ENOMEM, "payload output");
+	if (wire_get_u64(m, "implicit", &u))
+		out->implicit = (unsigned)u;
+	if (wire_get_i64(m, "missing", &i))
+		out->missing = i == 1;
+	if (wire_get_i64(m, "frozen", &i))
+		out->cgroup.frozen = i == 1;
+	if (wire_get_i64(m, "populated", &i))
+		out->cgroup.populated = i == 1;
+	if ((v = wire_get(m, "cpus")) && *v) {
+		struct kterr *e = kt_cpulist_parse(v, &out->cgroup.cpus);
+		if (e)
+			return kterr_wrap(e, "the guest's cpuset '%s'", v);
+		out->cgroup.has_cpus = true;
+	}
+	if ((v = wire_get(m, "state")))
+		out->sched.enabled = !strcmp(v, "enabled");
+	if ((v = wire_get(m, "ops")))
+		snprintf(out->sched.ops, sizeof(out->sched.ops), "%s", v);
+	if ((v = wire_get(m, "replaced")))
+		snprintf(out->sched.replaced, sizeof(out->sched.replaced), "%s", v);
+	if (wire_get_u64(m, "window_ns", &u))
+		out->sched.window_ns = u;
+	return NULL;
+}
+
+struct kterr *guestlink_request(struct agentlink *l, const struct kt_greq *req,
+				struct kt_greply *reply, const atomic_bool *cancel)
+{
+	const char *op = req->verb == KT_GREQ_OP ? kt_op_name(req->op) : kt_greq_name(req);
+	const struct wire_msg *m;
+	struct kterr *e;
+	/* wait-payload has no timeout (the seed's rule); it stays cancellable. */
+	int timeout = req->verb == KT_GREQ_OP && req->op == KT_OP_WAIT_PAYLOAD ? -1
+										: (int)kt_limit_ms(KT_LIM_GUEST_REQUEST);
+
+	memset(reply, 0, sizeof(*reply));
+	e = agentlink_request(l, op, fill, (void *)req, timeout, cancel, &m);
+	if (e)
+		return e;
+	e = take_reply(m, reply);
+	if (e)
+		kt_greply_clear(reply);
+	return e ? kterr_wrap(e, "%s: reply", op) : NULL;
+}
+
+/* Drain the channel through the executor's holds; hand over a newer
+ * state. Rounded up to whole ms, the channel's granularity. */
+struct kterr *guestlink_poll(struct agentlink *l, uint64_t timeout_ns, uint64_t *gen,
+			     struct kt_gstate *state)
+{
+	uint64_t ms = (timeout_ns + 999999) / 1000000;
+	struct kterr *e = agentlink_pump(l, ms > INT_MAX ? INT_MAX : (int)ms);
+
+	if (l->nstates != *gen && l->state.valid) {
+		struct kterr *ce = kt_gstate_copy(state, &l->state);
+
+		/* Out of memory: keep the old one; the next poll tries again. */
+		if (ce)
+			kterr_free(ce);
+		else
+			*gen = l->nstates;
+	}
+	return e;
+}
+
+/* A sched-exit EVENT: the kernel's words and the scheduler's, as fields. */
+static void sched_exit(const struct wire_msg *m, struct kt_guest_event *ev)
+{
+	uint64_t ejected = 0;
+	int64_t st = 0;
+
+	ev->kind = KT_GEV_SCHED_EXIT;
+	wire_get_u64(m, "ejected", &ejected);
+	wire_get_u64(m, "kind_value", &ev->sched.kind_value);
+	wire_get_i64(m, "status", &st);
+	ev->status = (int)st;
+	ev->ejected = ev->sched.ejected = ejected != 0;
+	ev->sched.status = ev->status;
+	ev->sched.kind = wire_get(m, "kind");
+	ev->sched.why = wire_get(m, "why");
+	ev->sched.detail = wire_get(m, "detail");
+	ev->sched.kmsg = wire_get(m, "reason");
+	ev->sched.output = wire_get(m, "output");
+}
+
+/* A payload-exit EVENT: a payload exited before anyone waited for it. */
+static void payload_exit(const struct wire_msg *m, struct kt_guest_event *ev)
+{
+	int64_t st = 0;
+
+	ev->kind = KT_GEV_PAYLOAD_EXIT;
+	wire_get_u64(m, "handle", &ev->handle);
+	wire_get_i64(m, "exit_status", &st);
+	ev->status = (int)st;
+}
+
+static const struct {
+	const char *event;
+	void (*take)(const struct wire_msg *m, struct kt_guest_event *ev);
+} event_kinds[] = {
+	{ "sched-exit", sched_exit },
+	{ "payload-exit", payload_exit },
+};
+
+bool guestlink_event(const struct wire_msg *m, struct kt_guest_event *ev)
+{
+	const char *kind = wire_get(m, "event");
+
+	memset(ev, 0, sizeof(*ev));
+	ev->name = wire_get(m, "name");
+	for (size_t i = 0; kind && i < ARRAY_SIZE(event_kinds); i++)
+		if (!strcmp(kind, event_kinds[i].event)) {
+			event_kinds[i].take(m, ev);
+			return true;
+		}
+	/* an agent newer than this host: not ours to guess */
+	return false;
+}
