@@ -96,3 +96,10 @@ EXTRA_DIST += tests/fuzz/fuzz_kguest.c
 # The 7.3 kernel: opt-in (KTCON_TEST_73=1), not in INT_TESTS: CI does not
 # build 7.3 yet, and under CI a skip is a failure.
 EXTRA_DIST += tests/integration/kernel73.int
+
+# The guest's news through the link: EVENT and LOG frames as typed events
+# in the queue, taken through the link's next_event hook; their text.
+check_PROGRAMS += tests/unit/test_guestlink_events
+tests_unit_test_guestlink_events_SOURCES = tests/unit/test_guestlink_events.c
+tests_unit_test_guestlink_events_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_guestlink_events_LDADD = $(UNIT_LDADD)

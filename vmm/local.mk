@@ -22,6 +22,7 @@ libvmm_a_SOURCES = \
 	vmm/machine/rundir.c vmm/machine/rundir.h \
 	vmm/link/agentlink.c vmm/link/agentlink.h \
 	vmm/link/gstate-wire.c vmm/link/gstate-wire.h \
+	vmm/link/evqueue.c vmm/link/evqueue.h \
 	vmm/link/guestlink.c vmm/link/guestlink.h \
 	vmm/image/cpio.c vmm/image/cpio.h \
 	vmm/image/elfdeps.c vmm/image/elfdeps.h \

@@ -227,9 +227,10 @@ static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
 	return NULL;
 }
 
-struct kterr *guestlink_request(struct agentlink *l, const struct kt_greq *req,
-				struct kt_greply *reply, const atomic_bool *cancel)
+static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
+			     const atomic_bool *cancel)
 {
+	struct agentlink *l = ((struct guestlink *)ctx)->l;
 	const char *op = req->verb == KT_GREQ_OP ? kt_op_name(req->op) : kt_greq_name(req);
 	const struct wire_msg *m;
 	struct kterr *e;
@@ -249,9 +250,10 @@ struct kterr *guestlink_request(struct agentlink *l, const struct kt_greq *req,
 
 /* Drain the channel through the executor's holds; hand over a newer
  * state. Rounded up to whole ms, the channel's granularity. */
-struct kterr *guestlink_poll(struct agentlink *l, uint64_t timeout_ns, uint64_t *gen,
-			     struct kt_gstate *state)
+static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
+			       struct kt_gstate *state)
 {
+	struct agentlink *l = ((struct guestlink *)ctx)->l;
 	uint64_t ms = (timeout_ns + 999999) / 1000000;
 	struct kterr *e = agentlink_pump(l, ms > INT_MAX ? INT_MAX : (int)ms);
 
@@ -319,4 +321,51 @@ bool guestlink_event(const struct wire_msg *m, struct kt_guest_event *ev)
 		}
 	/* an agent newer than this host: not ours to guess */
 	return false;
+}
+
+static const char *gone(void *ctx)
+{
+	return ((struct guestlink *)ctx)->l->gone;
+}
+
+static struct kt_guest_event *next_event(void *ctx)
+{
+	struct guestlink *g = ctx;
+
+	if (g->check)
+		g->check(g->check_ctx);
+	return evqueue_pop(g->q);
+}
+
+static const struct kt_link_ops ops = {
+	.request = request, .poll = link_poll, .gone = gone, .next_event = next_event,
+};
+
+struct kt_link guestlink_link(struct guestlink *g)
+{
+	return (struct kt_link){ .ops = &ops, .ctx = g };
+}
+
+/* The agent's EVENT frames (while the link is pumped). */
+static void on_event(const struct wire_msg *m, void *ctx)
+{
+	struct guestlink *g = ctx;
+	struct kt_guest_event ev;
+
+	if (guestlink_event(m, &ev))
+		evqueue_push(g->q, &ev);
+}
+
+void guestlink_attach(struct guestlink *g, struct agentlink *l)
+{
+	g->l = l;
+	l->on_event = on_event;
+	l->event_ctx = g;
+}
+
+void guestlink_log(const char *line, void *ctx)
+{
+	struct guestlink *g = ctx;
+
+	evqueue_push(g->q, &(struct kt_guest_event){ .kind = KT_GEV_LOG, .text = line });
 }
