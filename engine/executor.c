@@ -789,6 +789,10 @@ static bool run_op(struct kt_exec *x, const struct kt_stmt *const *batch, size_t
 	for (size_t i = 0; i < n; i++)
 		set_result(result_of(x, batch[i]), !e ? KT_RES_PASS : caught ? KT_RES_XFAIL
 									  : KT_RES_FAIL, e, ns);
+	/* What happened while it ran (the freeze it took, a log line) is
+	 * told before it is: the events come through the link's queue now,
+	 * no longer as calls in the middle of the op. */
+	drain_guest_events(x);
 	emit(x, (struct kt_event){ .kind = e ? KT_EV_OP_FAILED : KT_EV_OP_APPLIED, .stmt = st,
 				   .text = text, .err = e, .expected = caught, .ns = ns });
 	if (!e)

@@ -803,6 +803,46 @@ static void test_events_report_steps_ops_and_expectations(void **state)
 	harness_free(&h);
 }
 
+struct order {
+	enum kt_event_kind kinds[16];
+	int n;
+	enum kt_severity severity;
+};
+
+static void on_order(void *ctx, const struct kt_event *ev)
+{
+	struct order *o = ctx;
+
+	if ((ev->kind != KT_EV_NOTE && ev->kind != KT_EV_OP_APPLIED) || o->n == 16)
+		return;
+	o->kinds[o->n++] = ev->kind;
+	if (ev->kind == KT_EV_NOTE && ev->gev)
+		o->severity = ev->gev->severity;
+}
+
+/* A note the host queued while an op ran (its freeze) is told before the
+ * op's own line, as it happened, typed. */
+static void test_news_during_an_op_is_told_before_it(void **state)
+{
+	struct harness h;
+	struct order o = { 0 };
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.event_at = 1;	/* the poll after the op's request */
+	h.link.event = (struct kt_guest_event){ .kind = KT_GEV_NOTE, .severity = KT_SEV_INFO,
+						.text = "freeze #1 ..." };
+	kt_events_subscribe(h.events, on_order, &o);
+	harness_run(&h, "step\n  add-cgroup a\n");
+	assert_null(h.err);
+	assert_true(o.n >= 2);
+	assert_int_equal(o.kinds[0], KT_EV_NOTE);
+	assert_int_equal(o.kinds[1], KT_EV_OP_APPLIED);
+	assert_int_equal(o.severity, KT_SEV_INFO);
+	harness_free(&h);
+}
+
 static void test_guest_events_update_state_between_statements(void **state)
 {
 	struct harness h;
@@ -1289,6 +1329,7 @@ int main(void)
 		cmocka_unit_test(test_expect_cgroup_sched_and_workers),
 		cmocka_unit_test(test_events_report_steps_ops_and_expectations),
 		cmocka_unit_test(test_guest_events_update_state_between_statements),
+		cmocka_unit_test(test_news_during_an_op_is_told_before_it),
 		cmocka_unit_test(test_cancel_aborts_wait_payload_in_flight),
 		cmocka_unit_test(test_interrupt_stops_the_run_and_still_tears_down),
 		cmocka_unit_test(test_interrupt_is_sticky_and_spares_teardown),
