@@ -96,6 +96,9 @@ enum {
 	KT_FORM_PAIRS = 1 << 0,
 	/* At least one KEY argument must be present. */
 	KT_FORM_NEED_KEY = 1 << 1,
+	/* The first positional names a scheduler: help lists the ones the
+	 * kernel built, completion offers them. */
+	KT_FORM_SCHEDULER = 1 << 7,
 };
 
 #define KT_FORM_MAX_ARGS 16

@@ -50,6 +50,7 @@ const struct kt_form kt_dir_kernel = {
 
 const struct kt_form kt_dir_scheduler = {
 	.name = "scheduler", .kind = KT_STMT_DIRECTIVE, .op = -1,
+	.flags = KT_FORM_SCHEDULER,
 	.help = "The scheduler attached at boot (one of the kernel build's schedulers).",
 	.args = { { NULL, KT_T_NAME, 0 }, { "args", KT_T_STRING, KT_ARG_KEY | KT_ARG_OPT } },
 	.validate = validate_named,

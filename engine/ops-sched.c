@@ -21,8 +21,8 @@ static struct kterr *validate_staged_sched(const struct kt_stmt *st, const struc
 		return e;
 	return kterr_hint(kterr_new(0, "%s %s: no stage-scheduler %s in the header, and not one "
 				    "of the kernel's schedulers", st->form->name, name, name),
-			  "add `stage-scheduler %s /path/to/%s` to the header, or use scx_simple, "
-			  "scx_qmap, scx_central or scx_flatcg", name, name);
+			  "add `stage-scheduler %s /path/to/%s` to the header, or use one the "
+			  "kernel built (`ktcon help %s` lists them)", name, name, st->form->name);
 }
 
 static struct kterr *need_attached(struct kt_exec *x, const struct kt_stmt *st,
@@ -126,6 +126,7 @@ const struct kt_form kt_op_attach_scheduler = {
 	.side = KT_SIDE_GUEST,
 	.help = "Start a staged scheduler (stage-scheduler) and wait for it to attach. With one "
 		"already attached the kernel refuses it: use replace-scheduler.",
+	.flags = KT_FORM_SCHEDULER,
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = validate_staged_sched,
 	.exec = exec_attach,
@@ -152,6 +153,7 @@ const struct kt_form kt_op_replace_scheduler = {
 	.side = KT_SIDE_GUEST,
 	.help = "Detach the running scheduler and attach a staged one in a single op. Fails with "
 		"none attached.",
+	.flags = KT_FORM_SCHEDULER,
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = validate_staged_sched,
 	.exec = exec_replace,

@@ -11,12 +11,14 @@
 #include "tui/cmd.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/limits.h"
 #include "engine/form.h"
 #include "engine/op.h"
 #include "lib/timeouts.h"
+#include "vmm/kernel/kpick.h"
 
 /* The forms in the order the manual lists them. */
 struct group {
@@ -123,6 +125,12 @@ static void print_form(FILE *o, const struct kt_form *f, bool roff)
 	if (f->args[0].type != KT_T_NONE) {
 		fputs("Arguments:\n", o);
 		print_args(o, f, false);
+	}
+	if (f->flags & KT_FORM_SCHEDULER) {
+		char *line = kpick_schedulers_line(NULL);
+
+		fprintf(o, "\n%s\n", line ? line : "Schedulers: (out of memory)");
+		free(line);
 	}
 }
 

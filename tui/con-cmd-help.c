@@ -10,6 +10,7 @@
 #include "engine/op.h"
 #include "tui/con-cmd.h"
 #include "tui/con-keys.h"
+#include "vmm/kernel/kpick.h"
 
 /* ---- help ---- */
 
@@ -65,6 +66,12 @@ static void help_form(struct ktconsole *c, const struct kt_form *f)
 		con_log_add(c->log, CON_A_NORMAL, "  %s", f->help);
 	if (f->side == KT_SIDE_HOST)
 		con_log_add(c->log, CON_A_DIM, "  (runs on the host against guest memory)");
+	if (f->flags & KT_FORM_SCHEDULER) {
+		char *line = kpick_schedulers_line(NULL);
+
+		con_log_add(c->log, CON_A_DIM, "  %s", line ? line : "Schedulers: (out of memory)");
+		free(line);
+	}
 }
 
 CON_CMD(help)

@@ -116,7 +116,7 @@ static struct kterr *add_boot_scheduler(struct cpio *c, const struct initramfs_s
 		return kterr_hint(kterr_new(ENOENT, "boot scheduler '%s' is not staged",
 					    s->boot_scheduler),
 				  "stage it with stage-scheduler, or name one of the kernel's "
-				  "schedulers (scx_simple, scx_qmap, scx_central, scx_flatcg)");
+				  "schedulers (`ktcon help scheduler` lists them)");
 	base = strrchr(it->path, '/');
 	base = base ? base + 1 : it->path;
 	target = kt_strfmt(KT_GUEST_SCHEDULERS "/%s/%s", it->name, base);

@@ -54,6 +54,10 @@ struct intro {
 	struct gdb_tid vcpus[FREEZE_MAX_VCPUS];
 	size_t nvcpus;
 	int64_t exit_error;	/* SCX_EXIT_ERROR: trigger writes at or above */
+	/* Kernels that keep the exit kind in the scheduler instance (7.x:
+	 * scx_root->exit_kind): scx_root's address, exit_kind's offset in
+	 * struct scx_sched (BTF), and the scx_root the trigger follows. */
+	uint64_t root_addr, root_exit_off, root_seen;
 	pthread_t watcher;
 	bool watcher_started;
 	atomic_bool stopping;
@@ -63,7 +67,7 @@ struct intro {
 	void *sample_ctx;
 };
 
-/* on_log, formatted. */
+/* A note (KT_GEV_NOTE, intro_opts.on_event), formatted. */
 void intro_log(struct intro *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Park every vCPU (lock held); a watch that fired first gets its capture

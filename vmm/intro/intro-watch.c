@@ -217,6 +217,8 @@ static bool counted_only(struct intro *in, const struct gdb_stop *why)
 	return w && !w->trigger && in->nvcpus && watch_budget_spent(w, why->stopped_ns);
 }
 
+static void follow_root(struct intro *in);
+
 /* While the guest runs with watches armed: wait for a stop, handle it.
  * A stop reply can sit in the client's buffers (it raced the ack of our
  * continue) where poll() cannot see it: look before every poll. */
@@ -231,6 +233,7 @@ static void *watcher(void *arg)
 		struct kterr *e = NULL;
 
 		pthread_mutex_lock(&in->lock);
+		follow_root(in);
 		if (!in->broken && in->m->gdb && !gdb_is_stopped(in->m->gdb) &&
 		    watch_armed(&in->watches)) {
 			e = gdb_wait_stop(in->m->gdb, 0, &why, &stopped);
@@ -275,19 +278,103 @@ static void *watcher(void *arg)
 	return NULL;
 }
 
+static void log_err(struct intro *in, const char *what, struct kterr *e)
+{
+	char *m = kterr_strdup(e);
+
+	intro_log(in, "%s: %s", what, m ? m : "?");
+	free(m);
+	kterr_free(e);
+}
+
+/* Where the exit kind lives when the scheduler instance holds it (lock
+ * held): follow scx_root. A new instance moves the trigger to its
+ * exit_kind; none (NULL) disarms it, so a freed instance's memory never
+ * fires. Polled by the watcher (WATCHER_POLL_MS), so an error within that
+ * long of an enable has the kernel's exit message but no failure dump. */
+static void follow_root(struct intro *in)
+{
+	struct watch *w = &in->watches.w[WATCH_TRIGGER_SLOT];
+	uint64_t root = 0;
+	struct freeze f;
+	struct kterr *e;
+
+	/* No in->m->gdb test: the gdb connection is made by the first freeze,
+	 * which arm() is. */
+	if (!in->root_addr || in->broken || machine_exited(in->m))
+		return;
+	e = kmem_read_uint(&in->km, in->root_addr, 8, &root);
+	if (e || root == in->root_seen) {
+		kterr_free(e);
+		return;
+	}
+	if (w->armed) {
+		e = intro_freeze(in, &f);
+		if (!e) {
+			e = gdb_watch_remove(in->m->gdb, w->addr, WATCH_LEN);
+			struct kterr *e2 = intro_thaw(in, &f, "move the sched_ext exit trigger");
+
+			if (!e)
+				e = e2;
+			else
+				kterr_free(e2);
+		}
+		if (e) {
+			log_err(in, "sched_ext exit trigger: disarm", e);
+			return;
+		}
+		w->armed = false;
+	}
+	in->root_seen = root;
+	if (!root)
+		return;
+	e = arm(in, WATCH_TRIGGER_SLOT, "scx_root->exit_kind", root + in->root_exit_off, true);
+	if (e) {
+		log_err(in, "no sched_ext exit trigger", e);
+		return;
+	}
+	intro_log(in, "sched_ext exit trigger on scx_root->exit_kind at 0x%" PRIx64,
+		  root + in->root_exit_off);
+}
+
+/* 6.12 keeps the exit kind in a global (scx_exit_kind): one watch for the
+ * whole run. Later kernels keep it in the scheduler instance scx_root
+ * points to: the trigger follows scx_root (follow_root). Both layouts come
+ * from the kernel's symbols and BTF; neither is assumed. */
 static void arm_exit_trigger(struct intro *in)
 {
 	const char *sym = "scx_exit_kind";
+	struct kbtf_field fl;
+	int32_t sched_id;
 	uint64_t addr;
 	struct kterr *e;
 
-	if (!ksyms_find(in->syms, sym)) {
-		intro_log(in, "no sched_ext exit trigger: this kernel has no %s (later kernels keep "
-			  "the exit kind in scx_root)", sym);
-		return;
-	}
 	if (!kbtf_enum_value(in->btf, "SCX_EXIT_ERROR", &in->exit_error)) {
 		intro_log(in, "no sched_ext exit trigger: no SCX_EXIT_ERROR in the kernel's BTF");
+		return;
+	}
+	if (!ksyms_find(in->syms, sym)) {
+		sched_id = btf__find_by_name_kind(in->btf, "scx_sched", BTF_KIND_STRUCT);
+		if (!ksyms_find(in->syms, "scx_root") || sched_id <= 0) {
+			intro_log(in, "no sched_ext exit trigger: this kernel has neither %s nor "
+				  "scx_root with a struct scx_sched in its BTF", sym);
+			return;
+		}
+		e = kbtf_member(in->btf, (uint32_t)sched_id, "exit_kind", &fl);
+		if (!e)
+			e = watch_resolve(in->syms, "scx_root", &in->root_addr);
+		if (!e && (fl.bit_size || fl.size != WATCH_LEN || fl.offset % WATCH_LEN))
+			e = kterr_new(EINVAL, "scx_sched.exit_kind is %u bytes at +%" PRIu64
+				      ", not a %d-byte aligned word", fl.size, fl.offset, WATCH_LEN);
+		if (e) {
+			in->root_addr = 0;
+			log_err(in, "no sched_ext exit trigger", e);
+			return;
+		}
+		in->root_exit_off = fl.offset;
+		pthread_mutex_lock(&in->lock);
+		follow_root(in);
+		pthread_mutex_unlock(&in->lock);
 		return;
 	}
 	e = watch_resolve(in->syms, sym, &addr);
@@ -296,13 +383,8 @@ static void arm_exit_trigger(struct intro *in)
 		e = arm(in, WATCH_TRIGGER_SLOT, sym, addr, true);
 		pthread_mutex_unlock(&in->lock);
 	}
-	if (e) {
-		char *m = kterr_strdup(e);
-
-		intro_log(in, "no sched_ext exit trigger: %s", m ? m : "?");
-		free(m);
-		kterr_free(e);
-	}
+	if (e)
+		log_err(in, "no sched_ext exit trigger", e);
 }
 
 static void disarm_all(struct intro *in)

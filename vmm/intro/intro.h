@@ -18,8 +18,11 @@
  * - the sched_ext exit trigger (exit_trigger): the reserved watch slot on
  *   the exit kind (6.12: scx_exit_kind); a write of an error kind
  *   (>= SCX_EXIT_ERROR) takes a failure dump tagged "sched_ext_exit" and
- *   announces it as a watch fire (intro_opts.on_event). Kernels that keep the exit kind
- *   elsewhere (scx_root->exit_kind) are logged as having no trigger.
+ *   announces it as a watch fire (intro_opts.on_event). Kernels that keep the exit kind in the
+ *   scheduler instance (7.x: scx_root->exit_kind, offset from BTF) get the
+ *   trigger moved to each new instance scx_root points to, within 50 ms
+ *   of the change (the watch thread polls scx_root), and disarmed while
+ *   it is NULL.
  *
  * Every freeze is counted and told (a note: "freeze #N write-kernel-cold:
  * 2 vCPUs parked 812 us"), so a test can see how many windows an op took.

@@ -1,6 +1,7 @@
 /* kpick.c - which guest kernel a run boots; see kpick.h. */
 #include "vmm/kernel/kpick.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,4 +58,53 @@ struct kterr *kpick_bzimage(const char *spec, char **bzimage)
 	*bzimage = kt_path_join(ent.dir, KCACHE_BZIMAGE);
 	kcache_entry_free(&ent);
 	return *bzimage ? NULL : kterr_new(ENOMEM, "kernel path");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *kpick_schedulers_line(const char *version)
+{
+	struct kcache_entry ent;
+	struct kterr *e = kpick_entry(version, &ent);
+	char *dir, *names[64], *line = NULL;
+	size_t n = 0, len;
+	struct dirent *d;
+	DIR *dp;
+
+	if (e) {
+		char *msg = kterr_strdup(e);
+
+		kterr_free(e);
+		line = kt_strfmt("Schedulers: no kernel to list them from: %s", msg ? msg : "?");
+		free(msg);
+		return line;
+	}
+	dir = kt_path_join(ent.dir, KCACHE_SCHEDULERS);
+	dp = dir ? opendir(dir) : NULL;
+	while (dp && (d = readdir(dp)) && n < sizeof(names) / sizeof(names[0]))
+		if (d->d_name[0] != '.' && (names[n] = strdup(d->d_name)))
+			n++;
+	if (dp)
+		closedir(dp);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	len = strlen(ent.name) + 40;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(names[i]) + 1;
+	if ((line = malloc(len))) {
+		size_t off = (size_t)snprintf(line, len, "Schedulers in %s:", ent.name);
+
+		for (size_t i = 0; i < n; i++)
+			off += (size_t)snprintf(line + off, len - off, " %s", names[i]);
+		if (!n)
+			snprintf(line + off, len - off, " no schedulers (%s is empty)",
+				 dir ? dir : KCACHE_SCHEDULERS);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(dir);
+	kcache_entry_free(&ent);
+	return line;
 }

@@ -24,4 +24,10 @@ struct kterr *kpick_entry(const char *version, struct kcache_entry *out);
 /* The bzImage spec names (malloc'd); spec NULL is "default". */
 struct kterr *kpick_bzimage(const char *spec, char **bzimage);
 
+/* The schedulers a cached kernel built (its schedulers/ folder), as one
+ * line for help texts: "RELEASE has: scx_central scx_flatcg ..." (sorted),
+ * or, when there is no such kernel, what to do about it. malloc'd; NULL
+ * only on OOM. version NULL: the default. */
+char *kpick_schedulers_line(const char *version);
+
 #endif
