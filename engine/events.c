@@ -90,6 +90,7 @@ const char *kt_event_name(enum kt_event_kind kind)
 		[KT_EV_WATCH] = "watch",
 		[KT_EV_LOG] = "log",
 		[KT_EV_DIED] = "died",
+		[KT_EV_FIRE] = "fire",
 	};
 
 	return (unsigned)kind < ARRAY_SIZE(names) ? names[kind] : "?";

@@ -35,6 +35,9 @@ enum kt_event_kind {
 	KT_EV_LOG,		/* text; gev: a line the guest agent logged */
 	KT_EV_DIED,		/* text: how the guest went down; gev: it, with the
 				 * console's tail */
+	KT_EV_FIRE,		/* gev: every watch fire as it is applied, for listeners
+				 * that file them by time (the timeline); not a line to
+				 * print: KT_EV_WATCH is */
 };
 
 struct kt_event {
@@ -46,7 +49,8 @@ struct kt_event {
 	bool ok;
 	bool expected;
 	uint64_t ns;
-	/* GUEST, NOTE, WATCH, LOG, DIED: the event as the link gave it. */
+	/* GUEST, NOTE, WATCH, LOG, DIED, FIRE: the event as the link gave it;
+	 * a listener files them by gev->kind, never by their text. */
 	const struct kt_guest_event *gev;
 };
 

@@ -488,6 +488,9 @@ static void apply_watch_fire(struct kt_exec *x, const struct kt_guest_event *ev,
 	struct kt_capture *c;
 
 	count_fire(x, ev);
+	/* Every fire, as it is applied (the timeline files each at its own
+	 * time); whether a line tells it is KT_EV_WATCH's business. */
+	emit(x, (struct kt_event){ .kind = KT_EV_FIRE, .gev = ev });
 	if (ev->snap) {
 		c = kt_scn_add_capture(&x->s, tag, KT_CAP_SNAPSHOT);
 		if (c) {

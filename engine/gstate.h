@@ -56,6 +56,14 @@ struct kt_gstate_irq {
 	uint64_t total;
 };
 
+/* One worker group's progress: every ktcon worker the agent keeps in a
+ * cgroup ("@runner": the runner's own), its iterations summed. */
+#define KT_GSTATE_WGROUPS 16
+struct kt_gstate_wgroup {
+	char cgroup[64];
+	uint64_t iterations;
+};
+
 struct kt_gstate {
 	bool valid;			/* a STATE has arrived */
 	uint64_t gen;			/* the agent's STATE generation */
@@ -79,6 +87,9 @@ struct kt_gstate {
 	bool irqs_truncated;
 	uint64_t irqs_skipped;		/* lines the agent could not parse */
 	char irqs_error[KT_GSTATE_ERR_MAX];
+
+	struct kt_gstate_wgroup wgroups[KT_GSTATE_WGROUPS];	/* plain: copied with the struct */
+	size_t nwgroups;
 };
 
 void kt_gstate_init(struct kt_gstate *s);

@@ -96,6 +96,9 @@ struct kt_worker_report {
 	uint64_t migrations;		/* CPU changes seen between iterations */
 	uint64_t max_gap_ns;		/* longest time between two iterations */
 	uint64_t max_wake_ns;		/* worst wakeup lateness */
+	uint64_t wake_p50_ns, wake_p99_ns;	/* its percentiles (a histogram's bucket) */
+	uint64_t wake_samples;		/* wakeups measured */
+	uint64_t run_delay_ns;		/* time runnable but not running; UINT64_MAX unknown */
 	struct kt_cpuset cpus_used;	/* CPUs it ran on */
 };
 

@@ -16,6 +16,7 @@ libengine_a_SOURCES = \
 	engine/watches.h engine/watches.c \
 	engine/gevent.h engine/gevent.c \
 	engine/events.h engine/events.c \
+	engine/timeline.h engine/timeline.c engine/trace-tef.h engine/trace-tef.c \
 	engine/results.h engine/results-json.c engine/results-tap.c \
 	engine/executor.h engine/op-exec.h engine/executor.c \
 	engine/ops-common.c engine/ops-cgroup.c engine/ops-workers.c \

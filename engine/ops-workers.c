@@ -111,7 +111,7 @@ const struct kt_form kt_op_spawn = {
 
 char *kt_workers_json(const char *cgroup, const struct kt_greply *r)
 {
-	size_t cap = 128 + strlen(cgroup) * 6 + r->nworkers * 1280, off = 0;
+	size_t cap = 128 + strlen(cgroup) * 6 + r->nworkers * 1600, off = 0;
 	char *json = malloc(cap), cpus[1024];
 
 	if (!json)
@@ -124,14 +124,23 @@ char *kt_workers_json(const char *cgroup, const struct kt_greply *r)
 	for (size_t i = 0; i < r->nworkers; i++) {
 		const struct kt_worker_report *w = &r->workers[i];
 
+		char delay[24] = "null";
+
+		/* Unknown (a kernel without CONFIG_SCHED_INFO) is null, not 0. */
+		if (w->run_delay_ns != UINT64_MAX)
+			snprintf(delay, sizeof(delay), "%llu", (unsigned long long)w->run_delay_ns);
 		off += (size_t)snprintf(json + off, cap - off,
 			"%s{\"pid\": %d, \"iterations\": %llu, \"cpu_ns\": %llu, \"nvcsw\": %llu, "
 			"\"nivcsw\": %llu, \"migrations\": %llu, \"max_gap_ns\": %llu, "
-			"\"max_wake_ns\": %llu, \"cpus\": \"%s\"}", i ? ", " : "", w->pid,
+			"\"max_wake_ns\": %llu, \"wake_p50_ns\": %llu, \"wake_p99_ns\": %llu, "
+			"\"wake_max_ns\": %llu, \"wake_samples\": %llu, \"run_delay_ns\": %s, "
+			"\"cpus\": \"%s\"}", i ? ", " : "", w->pid,
 			(unsigned long long)w->iterations, (unsigned long long)w->runtime_ns,
 			(unsigned long long)w->nvcsw, (unsigned long long)w->nivcsw,
 			(unsigned long long)w->migrations, (unsigned long long)w->max_gap_ns,
-			(unsigned long long)w->max_wake_ns,
+			(unsigned long long)w->max_wake_ns, (unsigned long long)w->wake_p50_ns,
+			(unsigned long long)w->wake_p99_ns, (unsigned long long)w->max_wake_ns,
+			(unsigned long long)w->wake_samples, delay,
 			kt_cpulist_format(&w->cpus_used, cpus, sizeof(cpus)));
 	}
 	snprintf(json + off, cap - off, "]}");

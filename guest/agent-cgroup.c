@@ -560,10 +560,21 @@ static struct kterr *op_capture_procs(struct agent *a, const struct wire_msg *re
 		e = cg_read(path, "cgroup.procs", buf, sizeof(buf));
 	if (e)
 		return kterr_hint(e, "cgroup %s must exist: add-cgroup it first", name ? name : "");
-	for (char *c = buf; *c; c++)
-		if (*c == '\n')
-			*c = ' ';
-	wire_put_str(reply, "pids", buf);
+	static int32_t pids[WIRE_MAX_RECS];
+	size_t n = 0;
+	char *p = buf, *end;
+
+	for (; n < WIRE_MAX_RECS; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		pids[n++] = (int32_t)v;
+	}
+	if (strtol(p, &end, 10), end != p)
+		return kterr_new(E2BIG, "cgroup %s holds more than %d processes, more than one "
+				 "reply carries", name ? name : "", WIRE_MAX_RECS);
+	wire_put_pids(reply, "pids", pids, n);
 	return NULL;
 }
 

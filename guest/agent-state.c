@@ -276,10 +276,29 @@ out:
 	irq_table_free(&t);
 }
 
+static void put_progress(struct wire_buf *b, const struct agent_state_src *src)
+{
+	char cg[WIRE_STATE_MAX_WGROUPS][64], k[32];
+	uint64_t iter[WIRE_STATE_MAX_WGROUPS];
+	size_t n;
+
+	if (!src->progress)
+		return;
+	n = src->progress(cg, iter, WIRE_STATE_MAX_WGROUPS);
+	wire_put_u64(b, "wk.n", n);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(k, sizeof(k), "wk.%zu.cgroup", i);
+		wire_put_str(b, k, cg[i]);
+		snprintf(k, sizeof(k), "wk.%zu.iter", i);
+		wire_put_u64(b, k, iter[i]);
+	}
+}
+
 void agent_state_end(struct wire_buf *b, const struct agent_state_src *src, size_t fields,
 		     uint64_t uptime_ms, uint64_t skipped_rounds)
 {
 	put_irqs(b, src->interrupts, fields);
+	put_progress(b, src);
 	wire_put_u64(b, "uptime_ms", uptime_ms);
 	if (skipped_rounds)
 		wire_put_u64(b, "skipped_rounds", skipped_rounds);

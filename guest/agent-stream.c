@@ -35,6 +35,7 @@ const struct agent_state_src agent_state_live = {
 	.interrupts = "/proc/interrupts",
 	.sched_ext = "/sys/kernel/sched_ext",
 	.workers = agent_workers_in,
+	.progress = agent_workers_progress,
 };
 
 #define NS_PER_MS 1000000ULL

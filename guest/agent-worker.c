@@ -7,10 +7,9 @@
  * spawn into a cgroup writes each pid to its cgroup.procs while the
  * workers wait at their gate; a spawn at the runner issues no cgroup
  * write at all (the seed's RunnerCgroup rule). Reports go back as one
- * "workers" field, a line per worker of key=value pairs:
- *
- *   pid=P iter=N cpu_ns=N nvcsw=N nivcsw=N migrations=N max_gap_ns=N
- *   max_wake_ns=N cpus=LIST
+ * "workers" field of binary records, pids as a "pids" field of them
+ * (guest/wire.h): the percentiles of each worker's wake latencies are
+ * computed here, from the histogram in its shared report.
  */
 #include "guest/agent.h"
 
@@ -42,31 +41,32 @@ static bool in_cgroup(const struct agent_wgroup *w, const char *cg, bool subtree
 	return subtree && *cg && !strncmp(w->cgroup, cg, l) && w->cgroup[l] == '/';
 }
 
-/* True when the group holds one of the pids in LIST ("12 34"); NULL
- * LIST selects every group. A group is one spawn: its workers always move
- * together, so one of its pids names all of them. */
-static bool has_pid(const struct agent_wgroup *w, const char *list)
-{
-	if (!list)
-		return true;
-	for (const char *p = list; *p; ) {
-		char *end;
-		long v = strtol(p, &end, 10);
+/* The pids a request names (stop-cgroup's "pids" records); n = SIZE_MAX
+ * when it names none: every group. */
+struct pid_sel {
+	const struct wire_field *f;
+	size_t n;
+};
 
-		if (end == p)
-			break;
+/* True when the group holds one of the selected pids. A group is one
+ * spawn: its workers always move together, so one of its pids names all
+ * of them. */
+static bool has_pid(const struct agent_wgroup *w, const struct pid_sel *sel)
+{
+	if (!sel)
+		return true;
+	for (size_t k = 0; k < sel->n; k++) {
+		int32_t v = wire_pid_at(sel->f, k);
+
 		for (unsigned i = 0; i < w->g.n; i++)
 			if (w->g.pids[i] == (pid_t)v)
 				return true;
-		p = end;
-		while (*p == ' ')
-			p++;
 	}
 	return false;
 }
 
 static bool selected(const struct agent_wgroup *w, const char *cg, bool subtree,
-		     const char *pids)
+		     const struct pid_sel *pids)
 {
 	return in_cgroup(w, cg, subtree) && has_pid(w, pids);
 }
@@ -96,47 +96,80 @@ unsigned agent_workers_in(const char *cgroup)
 	return n;
 }
 
+/* Iterations by cgroup, straight from the shared reports: cheap enough to
+ * ride on every STATE frame. */
+size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < ngroups; k++) {
+		const char *name = *groups[k].cgroup ? groups[k].cgroup : "@runner";
+		uint64_t sum = 0;
+		size_t i;
+
+		for (unsigned w = 0; w < groups[k].g.n; w++) {
+			struct worker_report r;
+
+			worker_group_report(&groups[k].g, w, &r);
+			sum += r.iterations;
+		}
+		for (i = 0; i < n && strcmp(cgroups[i], name); i++)
+			;
+		if (i == n) {
+			if (n == max)
+				continue;
+			snprintf(cgroups[n], 64, "%.63s", name);	/* longer: cut */
+			iterations[n++] = 0;
+		}
+		iterations[i] += sum;
+	}
+	return n;
+}
+
 /* ---- reports ---- */
 
-static void put_reports(struct wire_buf *reply, const char *cg, bool subtree, const char *pids)
+static void to_rec(const struct worker_report *r, pid_t pid, struct wire_worker_rec *out)
 {
-	size_t cap = 4096, len = 0;
-	char *text = malloc(cap);
+	*out = (struct wire_worker_rec){
+		.pid = (int32_t)pid, .iterations = r->iterations, .cpu_ns = r->cpu_ns,
+		.nvcsw = r->nvcsw, .nivcsw = r->nivcsw, .migrations = r->migrations,
+		.max_gap_ns = r->max_gap_ns, .max_wake_ns = r->max_wake_ns,
+		.wake_p50_ns = worker_report_wake_pct(r, 50),
+		.wake_p99_ns = worker_report_wake_pct(r, 99),
+		.wake_samples = r->wake_samples, .run_delay_ns = r->run_delay_ns,
+	};
+	for (unsigned w = 0; w < WIRE_WORKER_CPU_WORDS && w < WORKER_CPU_WORDS; w++)
+		out->cpus[w] = r->cpus[w];
+}
 
-	if (!text)
+static void put_reports(struct wire_buf *reply, const char *cg, bool subtree,
+			const struct pid_sel *pids)
+{
+	struct wire_worker_rec *recs;
+	size_t n = 0, cap = 0;
+
+	for (size_t k = 0; k < ngroups; k++)
+		if (selected(&groups[k], cg, subtree, pids))
+			cap += groups[k].g.n;
+	recs = calloc(cap ? cap : 1, sizeof(*recs));
+	if (!recs) {
+		reply->failed = true;	/* no reply beats a reply without reports */
 		return;
-	text[0] = '\0';
+	}
 	for (size_t k = 0; k < ngroups; k++) {
 		const struct agent_wgroup *w = &groups[k];
 
 		if (!selected(w, cg, subtree, pids))
 			continue;
-		for (unsigned i = 0; i < w->g.n; i++) {
+		for (unsigned i = 0; i < w->g.n && n < cap; i++) {
 			struct worker_report r;
-			struct kt_cpuset cpus;
-			char list[1024];
 
 			worker_group_report(&w->g, i, &r);
-			worker_report_cpus(&r, &cpus);
-			if (cap - len < 2048) {
-				char *n = realloc(text, cap *= 2);
-
-				if (!n)
-					break;
-				text = n;
-			}
-			len += (size_t)snprintf(text + len, cap - len,
-				"pid=%d iter=%llu cpu_ns=%llu nvcsw=%llu nivcsw=%llu migrations=%llu "
-				"max_gap_ns=%llu max_wake_ns=%llu cpus=%s\n", (int)w->g.pids[i],
-				(unsigned long long)r.iterations, (unsigned long long)r.cpu_ns,
-				(unsigned long long)r.nvcsw, (unsigned long long)r.nivcsw,
-				(unsigned long long)r.migrations, (unsigned long long)r.max_gap_ns,
-				(unsigned long long)r.max_wake_ns,
-				kt_cpulist_format(&cpus, list, sizeof(list)));
+			to_rec(&r, w->g.pids[i], &recs[n++]);
 		}
 	}
-	wire_put_str(reply, "workers", text);
-	free(text);
+	wire_put_workers(reply, "workers", recs, n);
+	free(recs);
 }
 
 /* ---- affinity ---- */
@@ -205,8 +238,8 @@ struct kterr *agent_workers_spawn(const char *cg, const struct wire_msg *req,
 	const char *affinity = wire_get(req, "affinity");
 	struct agent_wgroup *w, *n;
 	uint64_t count = 0;
-	char dir[PATH_MAX_CG], *text;
-	size_t len = 0;
+	char dir[PATH_MAX_CG];
+	int32_t *pids;
 	struct kterr *e = NULL;
 
 	if (!wire_get_u64(req, "workers", &count) || !count || count > KT_MAX_WORKERS)
@@ -247,21 +280,20 @@ struct kterr *agent_workers_spawn(const char *cg, const struct wire_msg *req,
 		return e;
 	}
 	worker_group_start(&w->g);
-	text = malloc((size_t)w->g.n * 12 + 1);
-	if (!text)
+	pids = calloc(w->g.n, sizeof(*pids));
+	if (!pids)
 		return kterr_new(ENOMEM, "the pids of %u workers (they run)", w->g.n);
-	text[0] = '\0';
 	for (unsigned i = 0; i < w->g.n; i++)
-		len += (size_t)sprintf(text + len, "%s%d", i ? " " : "", (int)w->g.pids[i]);
-	wire_put_str(reply, "pids", text);
-	free(text);
+		pids[i] = (int32_t)w->g.pids[i];
+	wire_put_pids(reply, "pids", pids, w->g.n);
+	free(pids);
 	return NULL;
 }
 
 /* ---- stop ---- */
 
 /* Stop the selected groups (see selected()) and reply their final reports. */
-static struct kterr *stop_groups(const char *cg, bool subtree, const char *pids,
+static struct kterr *stop_groups(const char *cg, bool subtree, const struct pid_sel *pids,
 				 struct wire_buf *reply)
 {
 	struct kterr *first = NULL;
@@ -310,14 +342,20 @@ static struct kterr *op_stop_cgroup(struct agent *a, const struct wire_msg *req,
 	char dir[PATH_MAX_CG];
 	struct kterr *e;
 
+	const struct wire_field *pf = wire_field(req, "pids");
+	struct pid_sel sel = { .f = pf };
+	char why[128];
+
 	cg = cg ? cg : "";
 	if ((e = cg_dir(cg, dir, sizeof(dir))))
 		return e;
 	if (*cg && !kt_is_dir(dir) && !agent_workers_in(cg))
 		return kterr_hint(kterr_new(ENOENT, "cgroup %s: %s does not exist", cg, dir),
 				  "create it first (add-cgroup, add-cgroup-def, or a `cgroup` line)");
+	if (pf && !wire_recs_check(pf, WIRE_PID_REC_SIZE, &sel.n, why, sizeof(why)))
+		return kterr_new(EPROTO, "stop-cgroup pids: %s", why);
 	/* pids: only those spawns (teardown of one owner's runner workers). */
-	return stop_groups(cg, false, wire_get(req, "pids"), reply);
+	return stop_groups(cg, false, pf ? &sel : NULL, reply);
 }
 
 static struct kterr *op_query_workers(struct agent *a, const struct wire_msg *req,

@@ -120,6 +120,7 @@ struct kterr *agent_workers_spawn(const char *cgroup, const struct wire_msg *req
 				  struct wire_buf *reply);
 struct kterr *agent_workers_stop(const char *cgroup, bool subtree, struct wire_buf *reply);
 unsigned agent_workers_in(const char *cgroup);
+size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max);
 
 /* NAME under the managed parent, refusing escapes (agent-cgroup.c). */
 struct kterr *agent_cgroup_path(const char *name, char *path, size_t size);
@@ -163,6 +164,9 @@ struct agent_state_src {
 	const char *sched_ext;		/* /sys/kernel/sched_ext */
 	/* ktcon workers in a cgroup ("a/b"); NULL: not reported */
 	unsigned (*workers)(const char *cgroup);
+	/* Worker groups' progress: up to max (cgroup, iterations) pairs,
+	 * merged by cgroup; NULL: not reported */
+	size_t (*progress)(char (*cgroups)[64], uint64_t *iterations, size_t max);
 };
 extern const struct agent_state_src agent_state_live;
 

@@ -11,7 +11,7 @@ ktcon_guest_SOURCES = \
 	guest/agent-power.c guest/agent-class.c guest/agent-shell.c guest/agent-util.c \
 	guest/agent-cgroup.c guest/agent-irq.c guest/agent-payload.c \
 	guest/agent-worker.c guest/agent-spawn.c guest/agent-sched.c guest/sched-exit.c guest/sched-exit.h guest/agent-bpf.c guest/worker.h guest/worker-int.h guest/worker.c \
-	guest/worker-work.c guest/worker-affinity.c \
+	guest/worker-work.c guest/worker-affinity.c guest/wake-hist.c guest/wake-hist.h \
 	guest/agent-state.c guest/agent-stream.c \
 	guest/state-cgroups.c guest/state-cgroups.h \
 	guest/state-irqs.c guest/state-irqs.h guest/wire-state.h \

@@ -34,13 +34,17 @@
  *   irq.I.counts      a per-CPU row's counts, one per column: "40 0 3 1"
  *   irq.I.total       instead of counts, a global row's one count (ERR, MIS)
  *   irq.I.desc        the rest of the line: "IO-APIC 2-edge timer"
+ *   wk.n              worker groups by cgroup (at most WIRE_STATE_MAX_WGROUPS)
+ *   wk.I.cgroup       the cgroup ("@runner" for the runner's own)
+ *   wk.I.iter         its workers' iterations, summed (their shared reports:
+ *                     no round trip, no syscall per worker)
  *   uptime_ms         guest CLOCK_BOOTTIME when the frame was built
  *   skipped_rounds    frames the agent did not send because the port was
  *                     full (the host was not reading)
  *
  * The cg.* and sched.* fields come first: the agent sends a frame as soon
  * as they change, and at least every WIRE_STATE_PERIOD_MS regardless; IRQ
- * counts change all the time and ride on every frame. Unknown keys are
+ * counts and worker progress change all the time and ride on every frame. Unknown keys are
  * ignored by the reader, so either side can grow fields first.
  */
 #ifndef KTCON_WIRE_STATE_H
@@ -59,5 +63,6 @@
  * list shorter; the reader accepts up to WIRE_MAX_FIELDS anyway). */
 #define WIRE_STATE_MAX_CGROUPS 256
 #define WIRE_STATE_MAX_IRQS 512
+#define WIRE_STATE_MAX_WGROUPS 16
 
 #endif

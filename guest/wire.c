@@ -395,3 +395,153 @@ bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v)
 	*v = strtoll(s, &end, 10);
 	return *end == '\0';
 }
+
+/* ---- typed records ---- */
+
+static void le_put(uint8_t *p, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t le_get(const uint8_t *p, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < bytes; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* The header and room for n records of size bytes, zeroed; NULL (and b
+ * failed) when they cannot be sent. */
+static uint8_t *recs_begin(struct wire_buf *b, size_t n, size_t size,
+			   uint8_t **val, size_t *len)
+{
+	if (n > WIRE_MAX_RECS) {
+		b->failed = true;
+		return NULL;
+	}
+	*len = WIRE_REC_HDR + n * size;
+	*val = calloc(1, *len);
+	if (!*val) {
+		b->failed = true;
+		return NULL;
+	}
+	le_put(*val, WIRE_REC_VERSION, 2);
+	le_put(*val + 2, size, 2);
+	le_put(*val + 4, n, 4);
+	return *val + WIRE_REC_HDR;
+}
+
+void wire_put_pids(struct wire_buf *b, const char *key, const int32_t *pids, size_t n)
+{
+	uint8_t *val, *p;
+	size_t len;
+
+	if (!(p = recs_begin(b, n, WIRE_PID_REC_SIZE, &val, &len)))
+		return;
+	for (size_t i = 0; i < n; i++)
+		le_put(p + i * WIRE_PID_REC_SIZE, (uint32_t)pids[i], 4);
+	wire_put(b, key, val, len);
+	free(val);
+}
+
+void wire_put_workers(struct wire_buf *b, const char *key, const struct wire_worker_rec *r,
+		      size_t n)
+{
+	uint8_t *val, *p;
+	size_t len;
+
+	if (!(p = recs_begin(b, n, WIRE_WORKER_REC_SIZE, &val, &len)))
+		return;
+	for (size_t i = 0; i < n; i++, p += WIRE_WORKER_REC_SIZE) {
+		const uint64_t u[] = {
+			r[i].iterations, r[i].cpu_ns, r[i].nvcsw, r[i].nivcsw, r[i].migrations,
+			r[i].max_gap_ns, r[i].max_wake_ns, r[i].wake_p50_ns, r[i].wake_p99_ns,
+			r[i].wake_samples, r[i].run_delay_ns,
+		};
+		unsigned k;
+
+		le_put(p, (uint32_t)r[i].pid, 4);
+		for (k = 0; k < sizeof(u) / sizeof(u[0]); k++)
+			le_put(p + 8 + 8 * k, u[k], 8);
+		for (unsigned w = 0; w < WIRE_WORKER_CPU_WORDS; w++)
+			le_put(p + 8 + 8 * (k + w), r[i].cpus[w], 8);
+	}
+	wire_put(b, key, val, len);
+	free(val);
+}
+
+static bool rec_fail(char *why, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static bool rec_fail(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && size) {
+		va_start(ap, fmt);
+		vsnprintf(why, size, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+bool wire_recs_check(const struct wire_field *f, size_t min_size, size_t *n, char *why,
+		     size_t why_size)
+{
+	const uint8_t *p = (const uint8_t *)f->val;
+	uint64_t ver, size, count;
+
+	*n = 0;
+	if (f->len < WIRE_REC_HDR)
+		return rec_fail(why, why_size, "records: %llu bytes, shorter than the %llu-byte header",
+				(unsigned long long)f->len, (unsigned long long)WIRE_REC_HDR);
+	ver = le_get(p, 2);
+	size = le_get(p + 2, 2);
+	count = le_get(p + 4, 4);
+	if (ver != WIRE_REC_VERSION)
+		return rec_fail(why, why_size, "records: version %llu, this side reads %llu", (unsigned long long)ver,
+				(unsigned long long)WIRE_REC_VERSION);
+	if (size < min_size)
+		return rec_fail(why, why_size, "records: %llu bytes each, fewer than the %llu needed",
+				(unsigned long long)size, (unsigned long long)min_size);
+	if (count > WIRE_MAX_RECS)
+		return rec_fail(why, why_size, "records: %llu of them, more than the %llu allowed",
+				(unsigned long long)count, (unsigned long long)WIRE_MAX_RECS);
+	if (f->len != WIRE_REC_HDR + count * size)
+		return rec_fail(why, why_size, "records: %llu bytes of value, the header says %llu",
+				(unsigned long long)f->len,
+				(unsigned long long)(WIRE_REC_HDR + count * size));
+	*n = (size_t)count;
+	return true;
+}
+
+static const uint8_t *rec_at(const struct wire_field *f, size_t i)
+{
+	const uint8_t *p = (const uint8_t *)f->val;
+
+	return p + WIRE_REC_HDR + i * le_get(p + 2, 2);
+}
+
+int32_t wire_pid_at(const struct wire_field *f, size_t i)
+{
+	return (int32_t)(uint32_t)le_get(rec_at(f, i), 4);
+}
+
+void wire_worker_at(const struct wire_field *f, size_t i, struct wire_worker_rec *out)
+{
+	const uint8_t *p = rec_at(f, i);
+	uint64_t *u[] = {
+		&out->iterations, &out->cpu_ns, &out->nvcsw, &out->nivcsw, &out->migrations,
+		&out->max_gap_ns, &out->max_wake_ns, &out->wake_p50_ns, &out->wake_p99_ns,
+		&out->wake_samples, &out->run_delay_ns,
+	};
+	unsigned k;
+
+	out->pid = (int32_t)(uint32_t)le_get(p, 4);
+	for (k = 0; k < sizeof(u) / sizeof(u[0]); k++)
+		*u[k] = le_get(p + 8 + 8 * k, 8);
+	for (unsigned w = 0; w < WIRE_WORKER_CPU_WORDS; w++)
+		out->cpus[w] = le_get(p + 8 + 8 * (k + w), 8);
+}

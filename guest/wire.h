@@ -123,6 +123,52 @@ const char *wire_get(const struct wire_msg *m, const char *key);
 bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v);
 bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v);
 
+/* ---- typed records: worker reports and pid lists ----
+ *
+ * A field's value may be an array of fixed binary records instead of text:
+ *
+ *   version u16  WIRE_REC_VERSION
+ *   size    u16  bytes per record, at least the version's own size (a
+ *                newer sender may append members; a reader skips them)
+ *   count   u32  records, at most WIRE_MAX_RECS
+ *   count * size bytes of records, little-endian members
+ *
+ * The decoder checks version, size, count and that the value is exactly
+ * that long before anything is read, so a short, long or lying field is an
+ * error with a reason, never a read past the value.
+ *
+ * "pids": one record per pid, an i32 (4 bytes).
+ * "workers": struct wire_worker_rec, WIRE_WORKER_REC_SIZE bytes:
+ *   pid i32, pad u32, then u64 iterations, cpu_ns, nvcsw, nivcsw,
+ *   migrations, max_gap_ns, max_wake_ns, wake_p50_ns, wake_p99_ns,
+ *   wake_samples, run_delay_ns (UINT64_MAX: unknown), cpus[4] (a bitmap of
+ *   CPUs 0..255 it ran on).
+ */
+#define WIRE_REC_VERSION 1
+#define WIRE_REC_HDR 8
+#define WIRE_MAX_RECS 4096
+#define WIRE_PID_REC_SIZE 4
+#define WIRE_WORKER_CPU_WORDS 4
+#define WIRE_WORKER_REC_SIZE (8 + 8 * (11 + WIRE_WORKER_CPU_WORDS))
+
+struct wire_worker_rec {
+	int32_t pid;
+	uint64_t iterations, cpu_ns, nvcsw, nivcsw, migrations, max_gap_ns, max_wake_ns;
+	uint64_t wake_p50_ns, wake_p99_ns, wake_samples, run_delay_ns;
+	uint64_t cpus[WIRE_WORKER_CPU_WORDS];
+};
+
+void wire_put_pids(struct wire_buf *b, const char *key, const int32_t *pids, size_t n);
+void wire_put_workers(struct wire_buf *b, const char *key, const struct wire_worker_rec *r,
+		      size_t n);
+/* Check field f as records of at least min_size bytes: true with *n
+ * records; false with why. */
+bool wire_recs_check(const struct wire_field *f, size_t min_size, size_t *n, char *why,
+		     size_t why_size);
+/* Record i of a checked field. */
+int32_t wire_pid_at(const struct wire_field *f, size_t i);
+void wire_worker_at(const struct wire_field *f, size_t i, struct wire_worker_rec *out);
+
 /* CRC-32C (Castagnoli), chainable from 0. */
 uint32_t wire_crc32c(uint32_t crc, const void *data, size_t len);
 

@@ -36,6 +36,7 @@ struct worker_ctx {
 	unsigned char *buf;			/* cache-pressure, io-sync */
 	size_t buf_size, cursor;
 	int io_fd;
+	int schedstat_fd;			/* /proc/self/schedstat, or -1 */
 };
 
 /* Before the gate: allocate what the work needs. 0, or an errno with

@@ -45,6 +45,18 @@ static void spin(unsigned rounds)
 		x = x * 6364136223846793005ull + 1442695040888963407ull;
 }
 
+/* One wakeup's lateness: the max, and a bucket of the shared histogram
+ * (only this worker writes it; the parent reads it any time). */
+static void note_wake_ns(struct worker_ctx *c, uint64_t ns)
+{
+	struct worker_report *out = &c->self->report;
+	unsigned b = wake_hist_bucket(ns);
+
+	note_max(&c->rep.max_wake_ns, ns);
+	__atomic_store_n(&out->wake_hist[b], out->wake_hist[b] + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&out->wake_samples, out->wake_samples + 1, __ATOMIC_RELAXED);
+}
+
 /* Sleep until now + ms and count how late the wakeup was. */
 static void sleep_ms(struct worker_ctx *c, unsigned ms)
 {
@@ -54,7 +66,7 @@ static void sleep_ms(struct worker_ctx *c, unsigned ms)
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 	now = mono_ns();
-	note_max(&c->rep.max_wake_ns, now > deadline ? now - deadline : 0);
+	note_wake_ns(c, now > deadline ? now - deadline : 0);
 	c->last_usage_ns = 0;	/* a sleep is a switch: refresh the report */
 }
 
@@ -74,7 +86,7 @@ static void note_wake(struct worker_ctx *c)
 	uint64_t sent = __atomic_load_n(&c->pair->sent_ns, __ATOMIC_ACQUIRE), now = mono_ns();
 
 	if (sent && now > sent)
-		note_max(&c->rep.max_wake_ns, now - sent);
+		note_wake_ns(c, now - sent);
 }
 
 static void stamp_send(struct worker_ctx *c)
@@ -208,6 +220,9 @@ static void (*const work_fn[KT_WORK_NTYPES])(struct worker_ctx *) = {
 int worker_prepare(struct worker_ctx *c)
 {
 	c->rep.last_cpu = -1;
+	c->rep.run_delay_ns = UINT64_MAX;
+	/* Opened once: the loop then pays one pread, not an open. */
+	c->schedstat_fd = open("/proc/self/schedstat", O_RDONLY | O_CLOEXEC);
 	if (c->work.type == KT_WORK_CACHE_PRESSURE || c->work.type == KT_WORK_IO_SYNC) {
 		c->buf_size = c->work.type == KT_WORK_IO_SYNC ? IO_BYTES : CACHE_BYTES;
 		c->buf = calloc(1, c->buf_size);
@@ -230,6 +245,26 @@ int worker_prepare(struct worker_ctx *c)
 		unlink(path);
 	}
 	return 0;
+}
+
+/* /proc/self/schedstat: "exec_ns run_delay_ns timeslices"; field 2. */
+static void read_run_delay(struct worker_ctx *c)
+{
+	char buf[96];
+	ssize_t n;
+	char *p, *end;
+	unsigned long long v;
+
+	if (c->schedstat_fd < 0)
+		return;
+	n = pread(c->schedstat_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	strtoull(buf, &p, 10);
+	v = strtoull(p, &end, 10);
+	if (end != p)
+		c->rep.run_delay_ns = v;
 }
 
 /* After an iteration: the counters, and now and then the rusage. */
@@ -259,6 +294,7 @@ static void account(struct worker_ctx *c)
 			c->rep.nvcsw = (uint64_t)ru.ru_nvcsw;
 			c->rep.nivcsw = (uint64_t)ru.ru_nivcsw;
 		}
+		read_run_delay(c);
 		c->last_usage_ns = now;
 	}
 	/* Field by field: the parent may read while this runs; every field
@@ -274,6 +310,7 @@ static void account(struct worker_ctx *c)
 		__atomic_store_n(&out->cpus[w], c->rep.cpus[w], __ATOMIC_RELAXED);
 	__atomic_store_n(&out->max_gap_ns, c->rep.max_gap_ns, __ATOMIC_RELAXED);
 	__atomic_store_n(&out->max_wake_ns, c->rep.max_wake_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&out->run_delay_ns, c->rep.run_delay_ns, __ATOMIC_RELAXED);
 	__atomic_store_n(&out->last_cpu, c->rep.last_cpu, __ATOMIC_RELAXED);
 }
 

@@ -281,6 +281,11 @@ void worker_group_free(struct worker_group *g)
 	memset(g, 0, sizeof(*g));
 }
 
+uint64_t worker_report_wake_pct(const struct worker_report *r, unsigned pct)
+{
+	return wake_hist_pct(r->wake_hist, r->wake_samples, r->max_wake_ns, pct);
+}
+
 void worker_report_cpus(const struct worker_report *r, struct kt_cpuset *out)
 {
 	kt_cpuset_zero(out);

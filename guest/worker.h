@@ -18,6 +18,12 @@
  *   max_gap_ns       longest time between two iteration ends
  *   max_wake_ns      worst lateness of a wakeup: a timed sleep's end past
  *                    its deadline, or a ping-pong reply after its send
+ *   wake_hist        every such lateness, in a log2/linear histogram
+ *                    (wake-hist.h); wake_samples counts them. The worker
+ *                    adds to the shared copy directly: one store a wakeup
+ *   run_delay_ns     time spent runnable on a runqueue, not running: the
+ *                    task's own /proc/self/schedstat field 2 (needs
+ *                    CONFIG_SCHED_INFO; UINT64_MAX when it cannot be read)
  * Reports are refreshed at most every REPORT_EVERY_NS of work time, and at
  * every sleep, so a cheap iteration does not pay a syscall.
  *
@@ -34,6 +40,7 @@
 #include "lib/cpuset.h"
 #include "lib/err.h"
 #include "lib/work.h"
+#include "guest/wake-hist.h"
 
 #define WORKER_CPU_WORDS 4	/* CPUs 0..255 are tracked */
 
@@ -46,6 +53,9 @@ struct worker_report {
 	uint64_t cpus[WORKER_CPU_WORDS];
 	uint64_t max_gap_ns;
 	uint64_t max_wake_ns;
+	uint64_t wake_samples;
+	uint64_t run_delay_ns;
+	uint32_t wake_hist[WAKE_HIST_BUCKETS];
 	int32_t last_cpu;
 	int32_t setup_errno;	/* nonzero: setup failed at setup_stage */
 	char setup_stage[32];
@@ -88,6 +98,9 @@ void worker_group_report(const struct worker_group *g, unsigned i, struct worker
  * workers that did not exit (they are left to the reaper). */
 struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int timeout_ms);
 void worker_group_free(struct worker_group *g);
+
+/* Wake-latency percentile pct (50, 99) of a report, from its histogram. */
+uint64_t worker_report_wake_pct(const struct worker_report *r, unsigned pct);
 
 /* The CPUs a report saw. */
 void worker_report_cpus(const struct worker_report *r, struct kt_cpuset *out);

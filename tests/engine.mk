@@ -72,3 +72,9 @@ check_PROGRAMS += tests/unit/test_watches
 tests_unit_test_watches_SOURCES = tests/unit/test_watches.c $(ENGINE_FAKES)
 tests_unit_test_watches_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_watches_LDADD = $(ENGINE_TEST_LDADD)
+
+# The run timeline and its Trace Event Format writer.
+check_PROGRAMS += tests/unit/test_timeline
+tests_unit_test_timeline_SOURCES = tests/unit/test_timeline.c
+tests_unit_test_timeline_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_timeline_LDADD = $(ENGINE_TEST_LDADD)

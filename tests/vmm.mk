@@ -25,18 +25,23 @@ EXTRA_PROGRAMS += tests/bench/bench-freeze
 tests_bench_bench_freeze_SOURCES = tests/bench/bench-freeze.c
 tests_bench_bench_freeze_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-freeze
-bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze
+EXTRA_PROGRAMS += tests/bench/bench-timeline
+tests_bench_bench_timeline_SOURCES = tests/bench/bench-timeline.c
+tests_bench_bench_timeline_LDADD = $(VMM_LIBS) -lm
+CLEANFILES += tests/bench/bench-timeline
+bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze tests/bench/bench-timeline
 	./tests/bench/bench-boot -n 10 --cpus 2
 	./tests/bench/bench-ops -n 100 --cpus 2
 	./tests/bench/bench-freeze -n 30 --cpus 2
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-replay
+	./tests/bench/bench-timeline -n 5 --cpus 2
 	MAKE='$(MAKE)' $(top_srcdir)/tests/bench/bench-load --hogs "0 1 2"
 EXTRA_DIST += tests/bench/bench-replay tests/bench/bench-load
 .PHONY: bench
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int \
 	tests/integration/interrupt.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
-INT_TESTS += tests/integration/bad-input.int
+INT_TESTS += tests/integration/bad-input.int tests/integration/trace.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run (tests/fuzz/run-fuzz).

@@ -39,16 +39,26 @@
 #include "vmm/kernel/paths.h"
 #include "vmm/machine/teardown.h"
 #include "lib/kjson.h"
+#include "engine/timeline.h"
+#include "engine/trace-tef.h"
+#include "tui/run-timeline.h"
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
-	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F] RECIPE...\n"
+	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
+	"                 [--sample-rate HZ | --no-timeline] [--trace FILE] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
 	"yet are listed as PENDING and do not make the run fail. --timeout-scale F\n"
 	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n"
+	"While a recipe runs the host samples the guest's runqueues, sched_ext, IRQ rate\n"
+	"and worker progress without pausing it, at --sample-rate HZ (1-100, default 10),\n"
+	"into a timeline with every step, op, attach, exit, freeze and watch fire: the\n"
+	"\"timeline\" member of each recipe in --json. --no-timeline: none. --trace FILE:\n"
+	"the timelines as a Trace Event Format file (Perfetto, chrome://tracing), one\n"
+	"process per recipe, a track per CPU.\n"
 	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
 	"INTERRUPTED), exit 128+N; a second signal exits at once.\n";
 
@@ -62,6 +72,8 @@ struct run_opts {
 	enum accel accel;
 	bool tap, allow_pending, verbose;
 	int jobs;
+	unsigned rate_hz;	/* 0: --no-timeline */
+	const char *trace;
 };
 
 struct job {
@@ -76,6 +88,7 @@ struct job {
 	char *fires;		/* the watch fires by tag, as JSON */
 	int slot;		/* on the status line */
 	struct kt_exec *x;	/* while the recipe runs: what a signal interrupts */
+	struct kt_timeline *tl;	/* kept for --json and --trace; NULL: none */
 };
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -448,7 +461,19 @@ static void run_one(struct job *j)
 	if (atomic_load(&stop_sig))	/* came before the signal thread could see x */
 		kt_exec_interrupt(x);
 	pthread_mutex_unlock(&x_lock);
+	struct run_timeline rt;
+	const struct agent_hello *hello = &kt_backend_session(ge.b)->link.hello;
+	struct kterr *te = run_timeline_start(&rt, j->o->rate_hz, hello->cpus,
+					      kt_backend_intro(ge.b), x, ev, hello->scheduler);
+	if (te) {	/* the run goes on without one, and says so */
+		char *m = kterr_strdup(te);
+		say(j, "  warn         no timeline: %s\n", m ? m : "?");
+		free(m);
+		kterr_free(te);
+	}
+	j->tl = rt.tl;
 	e = kt_exec_run(x);
+	run_timeline_stop(&rt);
 	const struct kt_results *res = kt_exec_results(x);
 	j->json = capture(kt_results_json, res);
 	j->tap = capture(kt_results_tap, res);
@@ -520,6 +545,9 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
+		{ "sample-rate", required_argument, NULL, 'R' },
+		{ "no-timeline", no_argument, NULL, 'N' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -527,6 +555,8 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
+	o->rate_hz = KT_TL_DEFAULT_HZ;
+	bool no_timeline = false;
 	*help = false;
 	optind = 1;
 	opterr = 0;
@@ -550,6 +580,18 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
 		case 'X': e = kt_scale_from_flag(optarg); break;
+		case 'R': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < KT_TL_MIN_HZ || n > KT_TL_MAX_HZ)
+				e = kterr_new(EINVAL, "--sample-rate '%s' is not a rate in Hz (%d-%d)",
+					      optarg, KT_TL_MIN_HZ, KT_TL_MAX_HZ);
+			o->rate_hz = (unsigned)n;
+			break;
+		}
+		case 'N': no_timeline = true; break;
+		case 'T': o->trace = optarg; break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -557,9 +599,40 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		if (e)
 			return e;
 	}
+	if (no_timeline)
+		o->rate_hz = 0;
+	if (no_timeline && o->trace)
+		return kterr_hint(kterr_new(EINVAL, "--trace %s needs the timeline that --no-timeline "
+					    "turns off", o->trace), "drop one of them");
 	if (optind >= argc && !*help)
 		return kterr_new(EINVAL, "no recipe given");
 	return NULL;
+}
+
+/* --trace: every recipe's timeline, one process each; frees them. */
+static void write_trace(const struct run_opts *o, struct job *jobs, size_t n)
+{
+	const struct kt_timeline **tls = calloc(n ? n : 1, sizeof(*tls));
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	FILE *f = NULL;
+
+	if (o->trace && tls && names && !(f = fopen(o->trace, "w")))
+		fprintf(stderr, "ktcon run: cannot write %s: %s\n", o->trace, strerror(errno));
+	if (f) {
+		for (size_t i = 0; i < n; i++) {
+			tls[i] = jobs[i].tl;
+			names[i] = jobs[i].path;
+		}
+		kt_tef_write(f, tls, names, n);
+		if (fclose(f))
+			fprintf(stderr, "ktcon run: writing %s: %s\n", o->trace, strerror(errno));
+	}
+	for (size_t i = 0; i < n; i++) {
+		kt_timeline_free(jobs[i].tl);
+		jobs[i].tl = NULL;
+	}
+	free(tls);
+	free(names);
 }
 
 static int cmd_run_exec(int argc, char **argv)
@@ -629,8 +702,13 @@ static int cmd_run_exec(int argc, char **argv)
 				kt_json_string(jf, j->why);
 			else
 				fputs("null", jf);
-			fprintf(jf, ", \"results\": %s, \"watch_fires\": %s}",
+			fprintf(jf, ", \"results\": %s, \"watch_fires\": %s, \"timeline\": ",
 				j->json ? j->json : "null", j->fires ? j->fires : "[]");
+			if (j->tl)
+				kt_timeline_json(j->tl, jf);
+			else
+				fputs("null", jf);
+			fputc('}', jf);
 		}
 		free(j->why);
 		free(j->json);
@@ -641,6 +719,7 @@ static int cmd_run_exec(int argc, char **argv)
 		fputs("\n]\n", jf);
 		fclose(jf);
 	}
+	write_trace(&o, p.jobs, p.n);
 	int sig = atomic_load(&stop_sig);
 	if (o.tap && sig)	/* TAP's word for a run that stopped short */
 		printf("Bail out! interrupted by %s\n", sig_name(sig));
@@ -665,7 +744,8 @@ static int cmd_run_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_run_entry = {
 	.name = "run",
-	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] RECIPE...",
+	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] "
+		 "[--sample-rate HZ|--no-timeline] [--trace FILE] RECIPE...",
 	.summary = "replay recipes headless on fresh guests and report",
 	.exec = cmd_run_exec,
 };

@@ -27,7 +27,7 @@ ktcon_SOURCES = \
 	tui/cmd-check.c \
 	tui/cmd-boot.c \
 	tui/cmd-console.c \
-	tui/cmd-run.c tui/cmd-help.c \
+	tui/cmd-run.c tui/cmd-help.c tui/run-timeline.c tui/run-timeline.h \
 	tui/run-status.c tui/run-status.h \
 	tui/state-print.c tui/state-print.h \
 	tui/recipe-boot.c tui/recipe-boot.h \

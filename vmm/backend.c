@@ -65,6 +65,11 @@ struct kt_host kt_backend_host(struct kt_backend *b)
 	return b->in ? intro_host(b->in) : (struct kt_host){ 0 };
 }
 
+struct intro *kt_backend_intro(struct kt_backend *b)
+{
+	return b->in;
+}
+
 struct session *kt_backend_session(struct kt_backend *b)
 {
 	return &b->s;

@@ -46,6 +46,7 @@ struct kt_backend_opts {
 };
 
 struct kt_backend;
+struct intro;
 
 /* Boot the guest and open its introspection. *out is set whenever memory
  * allows, even on failure (then the guest is down, but the events heard
@@ -58,6 +59,9 @@ bool kt_backend_up(const struct kt_backend *b);
 struct kt_link kt_backend_link(struct kt_backend *b);
 /* ops NULL: no introspection (it failed and was not required). */
 struct kt_host kt_backend_host(struct kt_backend *b);
+/* The introspection itself, for what the engine's host interface does not
+ * cover (the timeline's sampler, intro_sample); NULL: none. */
+struct intro *kt_backend_intro(struct kt_backend *b);
 
 /* The oldest waiting event (the caller frees it: kt_gev_free), or NULL. */
 struct kt_guest_event *kt_backend_next_event(struct kt_backend *b);

@@ -42,6 +42,7 @@ libvmm_a_SOURCES = \
 	vmm/intro/snapshot.c vmm/intro/snapshot.h \
 	vmm/intro/watch.c vmm/intro/watch.h \
 	vmm/intro/sampler.c vmm/intro/sampler.h \
+	vmm/intro/run-sampler.c vmm/intro/run-sampler.h \
 	vmm/intro/intro.c vmm/intro/intro.h vmm/intro/intro-priv.h \
 	vmm/intro/intro-watch.c
 VMM_LIBS = libvmm.a libengine.a libkt.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS)

@@ -6,7 +6,8 @@
  * The first byte picks a chunk size, so the streaming path (frames split
  * across reads, resync after garbage) is exercised as well as the
  * one-buffer decode. Every field of every decoded frame is read, so a bad
- * pointer or length trips ASan.
+ * pointer or length trips ASan; every field is also tried as typed records
+ * (pids, worker reports) and each record it accepts is decoded.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,18 @@ static size_t touch(const struct wire_msg *m)
 			sum += (unsigned char)m->fields[i].val[k];
 		if (m->fields[i].val[m->fields[i].len] != '\0')
 			abort();	/* values are NUL-terminated views */
+		size_t n;
+
+		if (wire_recs_check(&m->fields[i], WIRE_PID_REC_SIZE, &n, NULL, 0))
+			for (size_t k = 0; k < n; k++)
+				sum += (uint32_t)wire_pid_at(&m->fields[i], k);
+		if (wire_recs_check(&m->fields[i], WIRE_WORKER_REC_SIZE, &n, NULL, 0))
+			for (size_t k = 0; k < n; k++) {
+				struct wire_worker_rec r;
+
+				wire_worker_at(&m->fields[i], k, &r);
+				sum += r.iterations;
+			}
 	}
 	return sum;
 }

@@ -27,6 +27,11 @@ unsigned agent_workers_in(const char *cgroup)
 	return 0;
 }
 
+size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max)
+{
+	return 0;
+}
+
 struct fx {
 	char *root, *cgroups, *scx, *interrupts;
 	struct agent_state_src src;

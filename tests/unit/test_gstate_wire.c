@@ -72,7 +72,7 @@ static int setup(void **state)
 	put(f->scx, "nr_rejected", "0\n");
 	put(f->scx, "switch_all", "1\n");
 	put(f->scx, "hotplug_seq", "0\n");
-	f->src = (struct agent_state_src){ f->cgroups, f->interrupts, f->scx, fake_workers };
+	f->src = (struct agent_state_src){ f->cgroups, f->interrupts, f->scx, fake_workers, NULL };
 	f->msg = malloc(sizeof(*f->msg));
 	kt_gstate_init(&f->st);
 	*state = f;
@@ -316,6 +316,42 @@ static void test_malformed_frames_fail_naming_the_field(void **state)
 	expect_error(f, (struct kv[]){ { "uptime_ms", "soon" }, { 0 } }, "uptime_ms: 'soon'");
 }
 
+/* Worker progress rides on every frame: the agent's merged groups reach
+ * the host's kt_gstate; a frame without wk.* means none. */
+static size_t fake_progress(char (*cg)[64], uint64_t *it, size_t max)
+{
+	assert_true(max >= 2);
+	snprintf(cg[0], 64, "w");
+	it[0] = 22081;
+	snprintf(cg[1], 64, "@runner");
+	it[1] = 6;
+	return 2;
+}
+
+static void test_worker_progress_round_trip(void **state)
+{
+	struct fx *f = *state;
+
+	f->src.progress = fake_progress;
+	build(f, 3);
+	assert_null(gstate_from_wire(f->msg, &f->st));
+	assert_int_equal(f->st.nwgroups, 2);
+	assert_string_equal(f->st.wgroups[0].cgroup, "w");
+	assert_int_equal(f->st.wgroups[0].iterations, 22081);
+	assert_string_equal(f->st.wgroups[1].cgroup, "@runner");
+	assert_int_equal(f->st.wgroups[1].iterations, 6);
+	kt_gstate_clear(&f->st);
+	f->src.progress = NULL;
+	build(f, 4);
+	assert_null(gstate_from_wire(f->msg, &f->st));
+	assert_int_equal(f->st.nwgroups, 0);
+	expect_error(f, (struct kv[]){ { "wk.n", "1" }, { "wk.0.cgroup", "w" }, { 0 } },
+		     "wk.0.iter missing");
+	expect_error(f, (struct kv[]){ { "wk.n", "1" }, { "wk.0.cgroup", "w" },
+				       { "wk.0.iter", "-3" }, { 0 } }, "wk.0.iter: '-3'");
+	expect_error(f, (struct kv[]){ { "wk.n", "9" }, { 0 } }, "9 rows, but the frame has only 1");
+}
+
 static void test_wrong_type_and_empty_frames(void **state)
 {
 	struct fx *f = *state;
@@ -371,6 +407,7 @@ int main(void)
 		T(test_stable_part_changes_only_with_the_tree),
 		T(test_a_huge_tree_is_cut_to_one_frame_and_says_so),
 		T(test_malformed_frames_fail_naming_the_field),
+		T(test_worker_progress_round_trip),
 		T(test_wrong_type_and_empty_frames),
 		T(test_unknown_keys_are_ignored),
 		T(test_copy_is_deep),

@@ -243,6 +243,159 @@ static void test_crc32c_known_value(void **state)
 	assert_int_equal(wire_crc32c(0, "123456789", 9), 0xe3069283);
 }
 
+/* ---- typed records ---- */
+
+/* Frame fields through a real encode/decode, then the records of key. */
+static const struct wire_field *records_through(struct wire_buf *b, const char *key)
+{
+	size_t used;
+
+	assert_true(wire_finish(b));
+	assert_int_equal(wire_decode(b->data, b->len, msg, &used, NULL, 0), WIRE_OK);
+	return wire_field(msg, key);
+}
+
+static void test_worker_records_round_trip(void **state)
+{
+	struct wire_worker_rec in[3] = {
+		{ .pid = 41, .iterations = 1ull << 40, .cpu_ns = 7, .nvcsw = 8, .nivcsw = 9,
+		  .migrations = 10, .max_gap_ns = 11, .max_wake_ns = 900, .wake_p50_ns = 100,
+		  .wake_p99_ns = 800, .wake_samples = 12345, .run_delay_ns = UINT64_MAX,
+		  .cpus = { 0x5, 0, 0, 1ull << 63 } },
+		{ .pid = 42 },
+		{ .pid = INT32_MAX, .iterations = UINT64_MAX },
+	}, out;
+	struct wire_buf b;
+	const struct wire_field *f;
+	size_t n;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REPLY, 3);
+	wire_put_workers(&b, "workers", in, 3);
+	f = records_through(&b, "workers");
+	assert_non_null(f);
+	assert_int_equal(f->len, WIRE_REC_HDR + 3 * WIRE_WORKER_REC_SIZE);
+	assert_true(wire_recs_check(f, WIRE_WORKER_REC_SIZE, &n, NULL, 0));
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		wire_worker_at(f, i, &out);
+		assert_int_equal(out.pid, in[i].pid);
+		/* the members after the pid: every u64, padding aside */
+		assert_memory_equal(&out.iterations, &in[i].iterations,
+				    sizeof(out) - offsetof(struct wire_worker_rec, iterations));
+	}
+	wire_buf_free(&b);
+}
+
+static void test_pid_records_round_trip_and_empty(void **state)
+{
+	int32_t pids[] = { 1, 2, -3, 65536 };
+	struct wire_buf b;
+	const struct wire_field *f;
+	size_t n;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REPLY, 1);
+	wire_put_pids(&b, "pids", pids, 4);
+	wire_put_pids(&b, "none", NULL, 0);
+	f = records_through(&b, "pids");
+	assert_true(wire_recs_check(f, WIRE_PID_REC_SIZE, &n, NULL, 0));
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(wire_pid_at(f, i), pids[i]);
+	f = wire_field(msg, "none");
+	assert_true(wire_recs_check(f, WIRE_PID_REC_SIZE, &n, NULL, 0));
+	assert_int_equal(n, 0);
+	wire_buf_free(&b);
+}
+
+/* A value built by hand: version, size, count and body bytes. */
+static struct wire_field hand(uint8_t *buf, size_t len, unsigned ver, unsigned size,
+			      uint32_t count)
+{
+	buf[0] = (uint8_t)ver;
+	buf[1] = (uint8_t)(ver >> 8);
+	buf[2] = (uint8_t)size;
+	buf[3] = (uint8_t)(size >> 8);
+	for (int k = 0; k < 4; k++)
+		buf[4 + k] = (uint8_t)(count >> (8 * k));
+	return (struct wire_field){ .key = "x", .val = (const char *)buf, .len = len };
+}
+
+static void test_malformed_records_are_refused_with_a_reason(void **state)
+{
+	static uint8_t buf[WIRE_REC_HDR + 64 * WIRE_WORKER_REC_SIZE];
+	char why[128];
+	size_t n = 99;
+	struct wire_field f;
+
+	/* shorter than the header */
+	f = hand(buf, 5, 1, 4, 0);
+	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(why, "shorter than the 8-byte header"));
+	/* an unknown version */
+	f = hand(buf, WIRE_REC_HDR + 4, 2, 4, 1);
+	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
+	assert_non_null(strstr(why, "version 2"));
+	/* records smaller than this side needs (an old, shorter worker record) */
+	f = hand(buf, WIRE_REC_HDR + 2 * 64, 1, 64, 2);
+	assert_false(wire_recs_check(&f, WIRE_WORKER_REC_SIZE, &n, why, sizeof(why)));
+	assert_non_null(strstr(why, "64 bytes each"));
+	/* a count the value does not hold (lying header) */
+	f = hand(buf, WIRE_REC_HDR + 4 * 3, 1, 4, 4);
+	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
+	assert_non_null(strstr(why, "header says 24"));
+	/* trailing bytes past the records */
+	f = hand(buf, WIRE_REC_HDR + 4 * 3 + 1, 1, 4, 3);
+	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
+	/* a count beyond the bound, even with the bytes for it */
+	f = hand(buf, sizeof(buf), 1, 0xffff, WIRE_MAX_RECS + 1);
+	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
+	assert_non_null(strstr(why, "more than the 4096"));
+	/* size 0 with any count */
+	f = hand(buf, WIRE_REC_HDR, 1, 0, 1000);
+	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
+	/* a newer, longer record: accepted, the extra bytes skipped */
+	memset(buf, 0, sizeof(buf));
+	f = hand(buf, WIRE_REC_HDR + 2 * 8, 1, 8, 2);
+	buf[WIRE_REC_HDR + 8] = 77;
+	assert_true(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
+	assert_int_equal(n, 2);
+	assert_int_equal(wire_pid_at(&f, 1), 77);
+	/* every truncation of a real worker value is refused */
+	{
+		struct wire_worker_rec r = { .pid = 5 };
+		struct wire_buf b;
+		const struct wire_field *real;
+
+		wire_buf_init(&b);
+		wire_begin(&b, WIRE_OP_REPLY, 1);
+		wire_put_workers(&b, "workers", &r, 1);
+		real = records_through(&b, "workers");
+		for (size_t len = 0; len < real->len; len++) {
+			struct wire_field cut = *real;
+
+			cut.len = len;
+			assert_false(wire_recs_check(&cut, WIRE_WORKER_REC_SIZE, &n, NULL, 0));
+		}
+		wire_buf_free(&b);
+	}
+}
+
+static void test_builder_refuses_too_many_records(void **state)
+{
+	static int32_t pids[WIRE_MAX_RECS + 1];
+	struct wire_buf b;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REPLY, 1);
+	wire_put_pids(&b, "pids", pids, WIRE_MAX_RECS + 1);
+	assert_true(b.failed);
+	assert_false(wire_finish(&b));
+	wire_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +409,10 @@ int main(void)
 		cmocka_unit_test(test_field_lengths_are_not_trusted),
 		cmocka_unit_test(test_builder_refuses_bad_keys_and_huge_bodies),
 		cmocka_unit_test(test_crc32c_known_value),
+		cmocka_unit_test(test_worker_records_round_trip),
+		cmocka_unit_test(test_pid_records_round_trip_and_empty),
+		cmocka_unit_test(test_malformed_records_are_refused_with_a_reason),
+		cmocka_unit_test(test_builder_refuses_too_many_records),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -277,10 +277,76 @@ static void test_kill_after_death(void **state)
 	worker_group_free(&g);
 }
 
+/* The histogram's buckets: every value lands in the bucket whose bound is
+ * at or above it and within 12.5%; percentiles are ordered and clamped. */
+static void test_wake_hist(void **state)
+{
+	static uint32_t h[WAKE_HIST_BUCKETS];
+	const uint64_t vals[] = { 0, 1, 7, 8, 9, 15, 16, 17, 100, 1000, 123456, 999999999,
+				  1ull << 39, (1ull << 40) - 1, 1ull << 45, UINT64_MAX };
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		unsigned b = wake_hist_bucket(vals[i]);
+
+		assert_true(b < WAKE_HIST_BUCKETS);
+		assert_true(wake_hist_upper(b) >= vals[i]);
+		if (b && b < WAKE_HIST_BUCKETS - 1) {
+			assert_true(wake_hist_upper(b - 1) < vals[i]);
+			assert_true(wake_hist_upper(b) - vals[i] <= vals[i] / 8);
+		}
+	}
+	for (unsigned b = 1; b < WAKE_HIST_BUCKETS; b++)
+		assert_true(wake_hist_upper(b) > wake_hist_upper(b - 1));
+	/* 98 at ~1 us, 2 at ~1 ms: p50 near 1 us, p99 near 1 ms, clamped to max */
+	memset(h, 0, sizeof(h));
+	h[wake_hist_bucket(1000)] += 98;
+	h[wake_hist_bucket(1000000)] += 2;
+	assert_int_equal(wake_hist_pct(h, 100, 1000500, 50), wake_hist_upper(wake_hist_bucket(1000)));
+	assert_true(wake_hist_pct(h, 100, 1000500, 99) <= 1000500);
+	assert_true(wake_hist_pct(h, 100, 1000500, 99) >= 1000000);
+	assert_int_equal(wake_hist_pct(h, 100, 1003, 50), 1003 > wake_hist_upper(wake_hist_bucket(1000))
+			 ? wake_hist_upper(wake_hist_bucket(1000)) : 1003);
+	assert_int_equal(wake_hist_pct(h, 0, 5, 50), 0);
+	/* counts read mid-update (fewer than n): the max, never past it */
+	assert_int_equal(wake_hist_pct(h, 1000, 1000500, 99), 1000500);
+}
+
+/* A sleeping worker's report: samples counted, the histogram holds them
+ * all, p50 <= p99 <= max, and its run delay read from schedstat. */
+static void test_wake_percentiles_and_run_delay(void **state)
+{
+	struct worker_spec spec = spec_of("sleep:1", 1);
+	struct worker_group g;
+	struct worker_report r;
+	uint64_t end = kt_now_ns() + PROGRESS_BOUND_NS, sum = 0;
+
+	assert_null(worker_group_fork(&g, &spec, wait_child));
+	worker_group_start(&g);
+	do {
+		usleep(10 * 1000);
+		worker_group_report(&g, 0, &r);
+		if (kt_now_ns() > end)
+			fail_msg("20 wakeups not seen in 60 s: %llu",
+				 (unsigned long long)r.wake_samples);
+	} while (r.wake_samples < 20 || r.iterations < 20);
+	assert_null(worker_group_kill(&g, wait_child, 5000));
+	worker_group_report(&g, 0, &r);
+	for (unsigned b = 0; b < WAKE_HIST_BUCKETS; b++)
+		sum += r.wake_hist[b];
+	assert_int_equal(sum, r.wake_samples);
+	assert_true(worker_report_wake_pct(&r, 50) <= worker_report_wake_pct(&r, 99));
+	assert_true(worker_report_wake_pct(&r, 99) <= r.max_wake_ns);
+	if (access("/proc/self/schedstat", R_OK) == 0)
+		assert_true(r.run_delay_ns != UINT64_MAX);
+	worker_group_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_work_parse),
+		cmocka_unit_test(test_wake_hist),
+		cmocka_unit_test(test_wake_percentiles_and_run_delay),
 		cmocka_unit_test(test_policy_parse),
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_gate_holds_then_work),

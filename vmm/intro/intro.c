@@ -344,6 +344,14 @@ struct kterr *intro_sample(struct intro *in, unsigned period_ms,
 	return sampler_start(in->plan, &in->km, period_ms, on_sample, in, &in->sampler);
 }
 
+struct kterr *intro_kstate_read(struct intro *in, struct kstate *out)
+{
+	if (!in->plan)
+		return kterr_new(ENOENT, "no scheduler state to read: %s",
+				 in->plan_why ? in->plan_why : "no plan");
+	return kstate_read(in->plan, &in->km, out);
+}
+
 void intro_last_freeze(const struct intro *in, uint64_t *window_ns, uint64_t *capture_ns)
 {
 	*window_ns = in->last_window_ns;

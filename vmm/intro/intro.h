@@ -77,6 +77,12 @@ uint64_t intro_freezes(const struct intro *in);
 struct kterr *intro_sample(struct intro *in, unsigned period_ms,
 			   void (*fn)(void *ctx, const char *line), void *ctx);
 
+/* The scheduler's kernel state now, read while the guest runs (values
+ * may be mutually inconsistent); ENOENT when this kernel gives no plan.
+ * Any thread; no lock (hot reads only). */
+struct kstate;
+struct kterr *intro_kstate_read(struct intro *in, struct kstate *out);
+
 /* The last freeze's window (stop reply to continue) and, for a capture,
  * the part of it spent reading, in ns. */
 void intro_last_freeze(const struct intro *in, uint64_t *window_ns, uint64_t *capture_ns);

@@ -54,10 +54,12 @@ static const struct scx_src {
 	{ KSCX_ENABLE_SEQ, "scx_enable_seq", NULL, NULL, false, NULL },
 	{ KSCX_BYPASS_DEPTH, "scx_ops_bypass_depth", NULL, NULL, false, NULL },
 	{ KSCX_BYPASS_DEPTH, "scx_bypass_depth", NULL, NULL, false, NULL },
+	{ KSCX_BYPASS_DEPTH, "scx_root", "scx_sched", "bypass_depth", true, NULL },
 	{ KSCX_EXIT_KIND, "scx_exit_kind", NULL, NULL, false, "scx_exit_kind" },
 	{ KSCX_EXIT_KIND, "scx_root", "scx_sched", "exit_kind", true, "scx_exit_kind" },
 	{ KSCX_SWITCHING_ALL, "scx_switching_all", NULL, NULL, false, NULL },
 	{ KSCX_WATCHDOG_TIMEOUT, "scx_watchdog_timeout", NULL, NULL, false, NULL },
+	{ KSCX_WATCHDOG_TIMEOUT, "scx_root", "scx_sched", "watchdog_timeout", true, NULL },
 };
 
 struct rq_plan {
@@ -77,6 +79,7 @@ struct scx_plan {
 	bool is_signed;
 	uint32_t text_len;	/* > 0: a char array */
 	uint32_t enum_id;
+	const struct scx_src *src;	/* which source this kernel has */
 };
 
 struct kstate_plan {
@@ -207,6 +210,7 @@ static bool plan_src(struct kstate_plan *p, const struct ksyms *ks, const struct
 			id = btf__find_by_name_kind(p->btf, src->enum_type, BTF_KIND_ENUM64);
 		sp->enum_id = id > 0 ? (uint32_t)id : 0;
 	}
+	sp->src = src;
 	sp->present = true;
 	return true;
 }
@@ -420,6 +424,34 @@ void kstate_json(FILE *f, const struct kstate_plan *p, const struct kstate *s)
 			continue;
 		fprintf(f, "%s\"cpu.%s\": ", any ? ", " : "", rq_names[i]);
 		kt_json_string(f, p->rq[i].why);
+		any = true;
+	}
+	/* Where each value was read, as this kernel's BTF laid it out: the
+	 * same name sits at different offsets (or behind scx_root) across
+	 * releases. */
+	fputs("}, \"layout\": {", f);
+	any = false;
+	for (int i = 0; i < KSCX_N; i++) {
+		const struct scx_plan *sp = &p->scx[i];
+		char where[128];
+
+		if (!sp->present)
+			continue;
+		if (sp->src->member)	/* scx_root->exit_kind at +N, scx_ops.name at +N */
+			snprintf(where, sizeof(where), "%s%s%s at +%" PRIu64, sp->src->sym,
+				 sp->deref ? "->" : ".", sp->src->member, sp->off);
+		else
+			snprintf(where, sizeof(where), "%s", sp->src->sym);
+		fprintf(f, "%s\"%s\": ", any ? ", " : "", scx_names[i]);
+		kt_json_string(f, where);
+		any = true;
+	}
+	for (int i = 0; i < KRQ_N; i++) {
+		if (!p->rq[i].present)
+			continue;
+		fprintf(f, "%s\"cpu.%s\": \"%s.%s at +%" PRIu64 "\"", any ? ", " : "",
+			rq_names[i], i == KRQ_CURR_PID ? "task_struct" : "rq",
+			i == KRQ_CURR_PID ? "pid" : rq_names[i], p->rq[i].off);
 		any = true;
 	}
 	fputs("}}", f);

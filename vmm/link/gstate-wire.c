@@ -255,6 +255,37 @@ static struct kterr *irq_columns(const struct wire_msg *m, struct kt_gstate *s)
 	return e;
 }
 
+/* wk.*: worker groups' progress, up to KT_GSTATE_WGROUPS of them. */
+static struct kterr *progress(const struct wire_msg *m, struct kt_gstate *s)
+{
+	size_t n;
+	struct kterr *e = get_count(m, "wk.n", &n);
+	char k[32];
+
+	s->nwgroups = 0;
+	if (e)
+		return e;
+	if (n > KT_GSTATE_WGROUPS)
+		n = KT_GSTATE_WGROUPS;
+	for (size_t i = 0; i < n; i++) {
+		const char *cg, *it;
+		int64_t v;
+
+		snprintf(k, sizeof(k), "wk.%zu.cgroup", i);
+		cg = wire_get(m, k);
+		snprintf(k, sizeof(k), "wk.%zu.iter", i);
+		it = wire_get(m, k);
+		if (!cg || !it)
+			return kterr_new(EINVAL, "STATE field %s missing (wk.n is %zu)", k, n);
+		if (!parse_num(it, false, &v))
+			return bad_num(k, it);
+		copy(s->wgroups[i].cgroup, sizeof(s->wgroups[i].cgroup), cg);
+		s->wgroups[i].iterations = (uint64_t)v;
+		s->nwgroups = i + 1;
+	}
+	return NULL;
+}
+
 static struct kterr *parse(const struct wire_msg *m, struct kt_gstate *s, bool **has_values)
 {
 	size_t ncg, nirq;
@@ -269,6 +300,8 @@ static struct kterr *parse(const struct wire_msg *m, struct kt_gstate *s, bool *
 		e = get_count(m, "irq.n", &nirq);
 	if (!e)
 		e = irq_columns(m, s);
+	if (!e)
+		e = progress(m, s);
 	if (e)
 		return e;
 	if (nirq && !s->ncpus)

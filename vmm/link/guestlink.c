@@ -61,15 +61,15 @@ static void fill(struct wire_buf *b, void *ctx)
 	if (r->work)
 		wire_put_str(b, "work", r->work);
 	if (r->npids) {
-		char *list = malloc(r->npids * 12 + 1);
-		size_t len = 0;
+		int32_t *pids = malloc(r->npids * sizeof(*pids));
 
-		if (list) {
-			list[0] = '\0';
+		if (!pids) {
+			b->failed = true;	/* not sent: never a stop of every spawn */
+		} else {
 			for (size_t i = 0; i < r->npids; i++)
-				len += (size_t)sprintf(list + len, "%s%d", i ? " " : "", r->pids[i]);
-			wire_put_str(b, "pids", list);
-			free(list);
+				pids[i] = r->pids[i];
+			wire_put_pids(b, "pids", pids, r->npids);
+			free(pids);
 		}
 	}
 	if (r->affinity)
@@ -82,100 +82,54 @@ static void fill(struct wire_buf *b, void *ctx)
 	}
 }
 
-/* "12 34 56" -> pids */
-static struct kterr *parse_pids(const char *s, struct kt_greply *out)
+/* The "pids" records (guest/wire.h). */
+static struct kterr *take_pids(const struct wire_field *f, struct kt_greply *out)
 {
-	size_t cap = 0;
+	char why[128];
+	size_t n;
 
-	for (const char *p = s; p && *p; ) {
-		char *end;
-		long v = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		if (out->npids == cap) {
-			cap = cap ? cap * 2 : 16;
-			int *n = realloc(out->pids, cap * sizeof(*n));
-			if (!n)
-				return kterr_new(ENOMEM, "pids");
-			out->pids = n;
-		}
-		out->pids[out->npids++] = (int)v;
-		p = end;
-		while (*p == ' ' || *p == '\n')
-			p++;
-	}
+	if (!wire_recs_check(f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)))
+		return kterr_new(EPROTO, "pids: %s", why);
+	out->pids = calloc(n ? n : 1, sizeof(*out->pids));
+	if (!out->pids)
+		return kterr_new(ENOMEM, "%zu pids", n);
+	for (size_t i = 0; i < n; i++)
+		out->pids[i] = wire_pid_at(f, i);
+	out->npids = n;
 	return NULL;
 }
 
-/* One "workers" line: "pid=P iter=N ... cpus=LIST" (guest/agent-worker.c). */
-static struct kterr *parse_worker(char *line, struct kt_worker_report *w)
+/* The "workers" records (guest/wire.h), one per worker. */
+static struct kterr *take_workers(const struct wire_field *f, struct kt_greply *out)
 {
-	static const struct { const char *key; size_t off; } nums[] = {
-		{ "iter", offsetof(struct kt_worker_report, iterations) },
-		{ "cpu_ns", offsetof(struct kt_worker_report, runtime_ns) },
-		{ "nvcsw", offsetof(struct kt_worker_report, nvcsw) },
-		{ "nivcsw", offsetof(struct kt_worker_report, nivcsw) },
-		{ "migrations", offsetof(struct kt_worker_report, migrations) },
-		{ "max_gap_ns", offsetof(struct kt_worker_report, max_gap_ns) },
-		{ "max_wake_ns", offsetof(struct kt_worker_report, max_wake_ns) },
-	};
+	char why[128];
+	size_t n;
 
-	memset(w, 0, sizeof(*w));
-	for (char *save, *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(t, '=');
-		uint64_t v;
+	if (!wire_recs_check(f, WIRE_WORKER_REC_SIZE, &n, why, sizeof(why)))
+		return kterr_new(EPROTO, "workers: %s", why);
+	out->workers = calloc(n ? n : 1, sizeof(*out->workers));
+	if (!out->workers)
+		return kterr_new(ENOMEM, "%zu worker reports", n);
+	for (size_t i = 0; i < n; i++) {
+		struct kt_worker_report *w = &out->workers[i];
+		struct wire_worker_rec r;
 
-		if (!eq)
-			return kterr_new(EPROTO, "worker report field '%s' has no '='", t);
-		*eq++ = '\0';
-		if (!strcmp(t, "cpus")) {
-			struct kterr *e;
-
-			/* A worker frozen (or stopped) before it first ran
-			 * used no CPU: "cpus=" is its honest answer. */
-			if (!*eq) {
-				kt_cpuset_zero(&w->cpus_used);
-				continue;
-			}
-			e = kt_cpulist_parse(eq, &w->cpus_used);
-
-			if (e)
-				return kterr_wrap(e, "worker report cpus");
-			continue;
-		}
-		if (!kt_parse_u64(eq, &v))
-			return kterr_new(EPROTO, "worker report %s='%s' is not a number", t, eq);
-		if (!strcmp(t, "pid")) {
-			w->pid = (int)v;
-			continue;
-		}
-		for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
-			if (!strcmp(t, nums[i].key))
-				*(uint64_t *)((char *)w + nums[i].off) = v;
+		wire_worker_at(f, i, &r);
+		if (r.pid <= 0)
+			return kterr_new(EPROTO, "worker report %zu has pid %d", i, (int)r.pid);
+		*w = (struct kt_worker_report){
+			.pid = r.pid, .iterations = r.iterations, .runtime_ns = r.cpu_ns,
+			.nvcsw = r.nvcsw, .nivcsw = r.nivcsw, .migrations = r.migrations,
+			.max_gap_ns = r.max_gap_ns, .max_wake_ns = r.max_wake_ns,
+			.wake_p50_ns = r.wake_p50_ns, .wake_p99_ns = r.wake_p99_ns,
+			.wake_samples = r.wake_samples, .run_delay_ns = r.run_delay_ns,
+		};
+		kt_cpuset_zero(&w->cpus_used);
+		for (unsigned k = 0; k < WIRE_WORKER_CPU_WORDS && k < ARRAY_SIZE(w->cpus_used.bits); k++)
+			w->cpus_used.bits[k] = r.cpus[k];
+		out->nworkers = i + 1;
 	}
-	return w->pid > 0 ? NULL : kterr_new(EPROTO, "worker report without a pid");
-}
-
-static struct kterr *parse_workers(const char *s, struct kt_greply *out)
-{
-	char *copy = strdup(s);
-	size_t n = 0;
-	struct kterr *e = NULL;
-
-	if (!copy)
-		return kterr_new(ENOMEM, "worker reports");
-	for (const char *c = s; *c; c++)
-		n += *c == '\n';
-	out->workers = calloc(n + 1, sizeof(*out->workers));
-	if (!out->workers) {
-		free(copy);
-		return kterr_new(ENOMEM, "worker reports");
-	}
-	for (char *save, *l = strtok_r(copy, "\n", &save); l && !e; l = strtok_r(NULL, "\n", &save))
-		e = parse_worker(l, &out->workers[out->nworkers++]);
-	free(copy);
-	return e;
+	return NULL;
 }
 
 static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
@@ -184,13 +138,15 @@ static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
 	int64_t i;
 	uint64_t u;
 
-	if ((v = wire_get(m, "pids"))) {
-		struct kterr *e = parse_pids(v, out);
+	const struct wire_field *f;
+
+	if ((f = wire_field(m, "pids"))) {
+		struct kterr *e = take_pids(f, out);
 		if (e)
-			return e;
+			return kterr_wrap(e, "the guest's pids");
 	}
-	if ((v = wire_get(m, "workers"))) {
-		struct kterr *e = parse_workers(v, out);
+	if ((f = wire_field(m, "workers"))) {
+		struct kterr *e = take_workers(f, out);
 		if (e)
 			return kterr_wrap(e, "the guest's worker reports");
 	}
