@@ -48,6 +48,7 @@ struct kt_exec {
 	struct kt_host host;
 	struct kt_clock clock;
 	struct kt_events *events;
+	const char *sched_args;
 	struct kt_scenario s;
 	struct kt_results res;
 	struct kt_stmt_result console_res;	/* for kt_exec_apply */
@@ -106,6 +107,7 @@ struct kt_exec *kt_exec_new(const struct kt_recipe *r, const struct kt_exec_conf
 	x->host = cfg->host;
 	x->clock = cfg->clock ? *cfg->clock : real_clock;
 	x->events = cfg->events;
+	x->sched_args = cfg->sched_args;
 	kt_scn_init(&x->s);
 	x->s.in_backdrop = true;
 	x->s.sched_attached = x->hdr.boot_scheduler != NULL;
@@ -195,6 +197,11 @@ const struct kt_recipe *kt_exec_recipe(const struct kt_exec *x)
 const struct kt_header *kt_exec_header(const struct kt_exec *x)
 {
 	return &x->hdr;
+}
+
+const char *kt_exec_sched_args(const struct kt_exec *x)
+{
+	return x->sched_args;
 }
 
 const struct kt_host *kt_exec_host(const struct kt_exec *x)

@@ -44,6 +44,10 @@ struct kt_exec_config {
 	struct kt_host host;
 	const struct kt_clock *clock;	/* NULL: the real monotonic clock */
 	struct kt_events *events;	/* NULL: nobody listens */
+	/* Arguments for every attach-scheduler and replace-scheduler in place
+	 * of the staged default (`ktcon run --scheduler-args`); NULL: the
+	 * staged default. Not copied: it outlives the executor. */
+	const char *sched_args;
 };
 
 struct kt_exec;

@@ -18,7 +18,13 @@ libengine_a_SOURCES = \
 	engine/events.h engine/events.c \
 	engine/timeline.h engine/timeline.c engine/trace-tef.h engine/trace-tef.c \
 	engine/results.h engine/results-json.c engine/results-tap.c \
+	engine/results-junit.c engine/shard.h engine/shard.c \
 	engine/executor.h engine/op-exec.h engine/executor.c \
 	engine/ops-common.c engine/ops-cgroup.c engine/ops-workers.c \
 	engine/ops-payload.c engine/ops-kernel.c engine/ops-sched.c \
-	engine/expect.h engine/expect.c
+	engine/expect.h engine/expect.c \
+	engine/stats.h engine/stats.c \
+	engine/sched-override.h engine/sched-override.c \
+	engine/svg.h engine/svg.c \
+	engine/run-metrics.h engine/run-metrics.c \
+	engine/compare.h engine/compare.c

@@ -17,6 +17,8 @@ struct kt_scenario *kt_exec_state(struct kt_exec *x);
 const struct kt_recipe *kt_exec_recipe(const struct kt_exec *x);
 const struct kt_header *kt_exec_header(const struct kt_exec *x);
 const struct kt_host *kt_exec_host(const struct kt_exec *x);
+/* kt_exec_config.sched_args: NULL unless the run overrides them. */
+const char *kt_exec_sched_args(const struct kt_exec *x);
 
 /* Send a guest request (honouring cancellation); *reply is zeroed first
  * and the caller clears it with kt_greply_clear(). */

@@ -40,7 +40,8 @@ static struct kterr *sched_request(struct kt_exec *x, const struct kt_stmt *st, 
 								&kt_dir_stage_scheduler, name) : NULL;
 	struct kt_greq req = { .verb = KT_GREQ_OP, .op = st->form->op, .name = name,
 			       .path = staged ? kt_stmt_posval(staged, 1) : NULL,
-			       .args = staged ? kt_stmt_get(staged, "args") : NULL };
+			       .args = name && kt_exec_sched_args(x) ? kt_exec_sched_args(x)
+				       : staged ? kt_stmt_get(staged, "args") : NULL };
 	struct kt_greply reply;
 	struct kterr *e = kt_exec_guest(x, &req, &reply);
 

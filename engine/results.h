@@ -1,7 +1,7 @@
 /*
  * results.h - what a run produced, per statement: status, how long it took,
- * the error chain, and captured data; written as JSON (results-json.c) or
- * TAP (results-tap.c) for CI.
+ * the error chain, and captured data; written as JSON (results-json.c),
+ * TAP (results-tap.c) or JUnit XML (results-junit.c) for CI.
  */
 #ifndef KTCON_RESULTS_H
 #define KTCON_RESULTS_H
@@ -70,5 +70,54 @@ void kt_results_fires_json(const struct kt_results *r, FILE *f);
  * `# SKIP`, the error chain in a YAML block. */
 void kt_results_tap(const struct kt_results *r, FILE *f);
 
+/* ---- JUnit XML (results-junit.c) ----
+ *
+ * The de-facto schema Jenkins, GitLab and GitHub test reporters read:
+ * <testsuites> holding one <testsuite name tests failures errors skipped
+ * time>, one <testcase classname name file line time> per recipe, with a
+ * <failure message type>, an <error message type> or a <skipped message>,
+ * and <system-out> for what the guest said as it died. A recipe is one test
+ * case (its statements are the TAP and JSON's business), so a CI page lists
+ * recipes and a failure names its statement in the message.
+ *
+ * Every string may come from the guest (any bytes): the writer makes it
+ * valid UTF-8 (as kjson.h does, U+FFFD for each bad byte), replaces the
+ * characters XML 1.0 forbids (controls other than tab, LF and CR; U+FFFE,
+ * U+FFFF) with U+FFFD, and escapes & < > " ' everywhere, and tab, LF and
+ * CR inside attributes (so a reader's attribute normalisation keeps them). */
+enum kt_junit_verdict {
+	KT_JUNIT_PASS,
+	KT_JUNIT_FAILURE,	/* the recipe ran and an expectation or op failed */
+	KT_JUNIT_ERROR,		/* it could not run to the end: load, boot, signal */
+	KT_JUNIT_SKIPPED,	/* pending: needs what this build cannot do */
+};
+
+struct kt_junit_case {
+	const char *name;	/* the recipe as given: name= and file= */
+	enum kt_junit_verdict verdict;
+	const char *type;	/* failure/error type=: ktcon run's outcome word */
+	const char *why;	/* the run's own reason (an error chain); may be NULL */
+	const char *detail;	/* kt_junit_detail() of its results; may be NULL */
+	int line;		/* the first failed statement's; 0: none known */
+	const char *out;	/* kt_junit_out() of its results; may be NULL */
+	uint64_t ns;
+};
+
+/* What failed in r, for a failure's body: each failed statement as
+ * "FILE:LINE: STATEMENT: ERROR CHAIN", then teardown errors and guest
+ * failures, one a line; *line is the first failed statement's line (0:
+ * none). Call before r is freed. malloc'd; NULL when nothing failed. */
+char *kt_junit_detail(const struct kt_results *r, int *line);
+/* What the guest said as it failed, for system-out: its guest failures
+ * (scheduler exits) and how many failure dumps the JSON holds. malloc'd;
+ * NULL when there is none. */
+char *kt_junit_out(const struct kt_results *r);
+/* The document: one suite named suite holding c[0..n). The console's last
+ * lines found in a case's why or detail (the "guest console, last lines:"
+ * note of a dead guest) are added to its system-out. */
+void kt_results_junit(FILE *f, const char *suite, const struct kt_junit_case *c, size_t n);
+/* s as XML character data (attr: also escape tab, LF, CR for an attribute
+ * value); see above. */
+void kt_xml_text(FILE *f, const char *s, bool attr);
 
 #endif

@@ -82,7 +82,7 @@ static const char *features(char *feat, size_t size)
 	return feat;
 }
 
-static struct kterr *send_hello(struct agent *a, const struct kterr *sched_err)
+struct kterr *agent_send_hello(struct agent *a, const struct kterr *sched_err)
 {
 	struct wire_buf b;
 	struct utsname u;
@@ -335,7 +335,7 @@ int main(int argc, char **argv)
 	 * boot scheduler that fails is in the HELLO for the host to report. */
 	struct kterr *sched_err = agent_sched_boot();
 
-	e = send_hello(&a, sched_err);
+	e = agent_send_hello(&a, sched_err);
 	kterr_free(sched_err);
 	if (e) {
 		char buf[256];

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 struct kterr *agent_op_sh(struct agent *a, const struct wire_msg *req, struct wire_buf *reply);
 
@@ -57,7 +58,45 @@ static struct kterr *op_set_timeout_scale(struct agent *a, const struct wire_msg
 	return NULL;
 }
 
+/* `resume realtime_ns=N scale=F`: this guest was just restored from a warm state
+ * (the host's vmm/machine/warm.h), stopped right after its first HELLO. Its
+ * CLOCK_REALTIME is the save's: set it to the host's, then say HELLO
+ * again, fresh (uptime, cpus), before the reply, so the host takes the
+ * guest as ready exactly as after a boot. The reply says how far the wall
+ * clock stepped. CLOCK_MONOTONIC is left alone: it continues from the
+ * save, as the restored timers expect. */
+static struct kterr *op_resume(struct agent *a, const struct wire_msg *req,
+			       struct wire_buf *reply)
+{
+	int64_t ns;
+	struct timespec old, now;
+	struct kterr *e;
+
+	if (!wire_get_i64(req, "realtime_ns", &ns) || ns <= 0)
+		return kterr_new(EINVAL, "resume: no realtime_ns=");
+	clock_gettime(CLOCK_REALTIME, &old);
+	now.tv_sec = (time_t)(ns / 1000000000);
+	now.tv_nsec = (long)(ns % 1000000000);
+	if (clock_settime(CLOCK_REALTIME, &now) < 0)
+		return kterr_errno("resume: set the wall clock (clock_settime)");
+	/* The host's timeout scale, as set-timeout-scale would: the one on
+	 * the command line is the cold boot's. */
+	if (wire_get(req, "scale")) {
+		double f;
+
+		e = kt_scale_parse(wire_get(req, "scale"), "resume scale", &f);
+		if (e)
+			return e;
+		kt_scale_set(f, KT_SCALE_FLAG);
+	}
+	wire_put_i64(reply, "stepped_ms",
+		     (ns - ((int64_t)old.tv_sec * 1000000000 + old.tv_nsec)) / 1000000);
+	e = agent_send_hello(a, NULL);
+	return e ? kterr_wrap(e, "resume: HELLO") : NULL;
+}
+
 const struct agent_op agent_ops[] = {
+	{ "resume", op_resume },
 	{ "ping", op_ping },
 	{ "sh", agent_op_sh },
 	{ "poweroff", op_poweroff },

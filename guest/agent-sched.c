@@ -455,26 +455,45 @@ static void forward_log(struct agent *a, const char *who)
 	}
 }
 
+/* A scheduler whose process exited unasked, kept until the kernel has
+ * said why: a scheduler usually exits on its own as soon as it learns it
+ * was ejected (its user_exit_info), which can be before the kernel's
+ * "disabled (WHY)" record, and the report must still say "ejected". */
+static struct {
+	bool pending;
+	int status;
+	uint64_t ns;		/* when it was reaped */
+	uint64_t why_ns;	/* when the kernel's "disabled (WHY)" was first seen */
+	char name[64];
+	char log[96];
+} gone;
+
 /* One sched-exit EVENT: the scheduler is gone, by the kernel's word
- * (EJECTED: sched_ext left "enabled" while its process may live on) or
- * because its process exited (STATUS). */
-static void send_exit(struct agent *a, bool ejected, int status)
+ * (EJECTED: the kernel disabled it, for a reason other than its user space
+ * letting go) and/or because its process exited (EXITED, with STATUS). */
+static void send_exit(struct agent *a, const char *name, const char *log, bool exited,
+		      int status)
 {
 	struct wire_buf ev;
 	char reason[1024], tail[TAIL_BYTES + 1], state[32];
 	struct sched_exit x;
-	off_t end = log_size(cur.log);
+	off_t end = log_size(log);
+	bool ejected;
 
 	kmsg_reason(reason, sizeof(reason));
-	sched_exit_parse(reason, &x);
-	log_tail(cur.log, end > TAIL_BYTES ? end - TAIL_BYTES : 0, tail, sizeof(tail));
+	ejected = sched_exit_parse(reason, &x) && !sched_exit_by_user_space(&x);
+	/* still running, no word from the kernel: sched_ext left "enabled"
+	 * on its own (watch_ejection waited for the word) */
+	if (!exited)
+		ejected = true;
+	log_tail(log, end > TAIL_BYTES ? end - TAIL_BYTES : 0, tail, sizeof(tail));
 	wire_buf_init(&ev);
 	wire_begin(&ev, WIRE_EVENT, 0);
 	wire_put_str(&ev, "event", "sched-exit");
-	wire_put_str(&ev, "name", cur.name);
+	wire_put_str(&ev, "name", name);
 	if (ejected)
 		wire_put_u64(&ev, "ejected", 1);
-	else
+	if (exited)
 		wire_put_i64(&ev, "status", status);
 	wire_put_str(&ev, "state", agent_scx_state(state, sizeof(state)));
 	wire_put_str(&ev, "reason", reason);
@@ -488,12 +507,34 @@ static void send_exit(struct agent *a, bool ejected, int status)
 	kterr_free(agent_send(a, &ev));
 	wire_buf_free(&ev);
 	if (ejected)
-		agent_console("scheduler %s ejected by the kernel: %s", cur.name,
+		agent_console("scheduler %s ejected by the kernel: %s", name,
 			      x.why[0] ? x.why : reason[0] ? reason : "no sched_ext message");
 	else
-		agent_console("scheduler %s exited (%s %d): %s", cur.name,
+		agent_console("scheduler %s exited (%s %d): %s", name,
 			      status < 0 ? "signal" : "status", status < 0 ? -status : status,
 			      reason[0] ? reason : "no sched_ext message");
+}
+
+/* Whether the kernel has said why sched_ext let the scheduler go, enough
+ * to report it: its "disabled (WHY)" record, and for an error kind the
+ * message after it (DETAIL_WAIT_MS for that, counted from *why_ns).
+ * by_user: the reason is that user space let go. */
+static bool kernel_said(uint64_t now, uint64_t *why_ns, bool *by_user)
+{
+	char reason[1024];
+	struct sched_exit x;
+
+	kmsg_reason(reason, sizeof(reason));
+	*by_user = false;
+	if (!sched_exit_parse(reason, &x))
+		return false;
+	*by_user = sched_exit_by_user_space(&x);
+	if (x.kind_value >= SCX_EXIT_ERROR_KIND && !x.detail[0]) {
+		if (!*why_ns)
+			*why_ns = now;
+		return now - *why_ns >= kt_scaled_ms(DETAIL_WAIT_MS) * 1000000ull;
+	}
+	return true;
 }
 
 /* sched_ext left "enabled" with our scheduler attached and nobody asking:
@@ -501,9 +542,8 @@ static void send_exit(struct agent *a, bool ejected, int status)
  * soon as the kernel says why, whether or not its process exits. */
 static void watch_ejection(struct agent *a)
 {
-	char reason[1024];
-	struct sched_exit x;
 	uint64_t now = kt_now_ns();
+	bool said, by_user;
 
 	if (scx_state_is("enabled")) {
 		cur.left_ns = cur.why_ns = 0;
@@ -511,22 +551,29 @@ static void watch_ejection(struct agent *a)
 	}
 	if (!cur.left_ns)
 		cur.left_ns = now;
-	kmsg_reason(reason, sizeof(reason));
-	if (now - cur.left_ns < kt_scaled_ms(REASON_WAIT_MS) * 1000000ull &&
-	    /* no word from the kernel yet */
-	    (!sched_exit_parse(reason, &x) ||
-	     /* user space let go (its process closed the link, a kill):
-	      * the process's exit is the news, and it comes next */
-	     sched_exit_by_user_space(&x)))
+	said = kernel_said(now, &cur.why_ns, &by_user);
+	/* user space let go (its process closed the link, a kill): the
+	 * process's exit is the news, and it comes next */
+	if (now - cur.left_ns < kt_scaled_ms(REASON_WAIT_MS) * 1000000ull && (!said || by_user))
 		return;
-	if (x.kind_value >= SCX_EXIT_ERROR_KIND && !x.detail[0]) {
-		if (!cur.why_ns)
-			cur.why_ns = now;
-		if (now - cur.why_ns < kt_scaled_ms(DETAIL_WAIT_MS) * 1000000ull)
-			return;
-	}
-	send_exit(a, true, 0);
+	send_exit(a, cur.name, cur.log, false, 0);
 	cur.reported = true;
+}
+
+/* A reaped scheduler's report, once the kernel said why or REASON_WAIT_MS
+ * after it was reaped. */
+static void report_gone(struct agent *a)
+{
+	uint64_t now = kt_now_ns();
+	bool by_user;
+
+	if (!gone.pending)
+		return;
+	if (!kernel_said(now, &gone.why_ns, &by_user) &&
+	    now - gone.ns < kt_scaled_ms(REASON_WAIT_MS) * 1000000ull)
+		return;
+	send_exit(a, gone.name, gone.log, true, gone.status);
+	gone.pending = false;
 }
 
 /* Forward the scheduler's output; report an exit nobody asked for as a
@@ -549,6 +596,7 @@ void agent_sched_poll(struct agent *a)
 	forward_log(a, fwd_name);
 	if (!strcmp(fwd_log, BOOT_LOG))
 		boot_log_sent = fwd_sent;
+	report_gone(a);
 	if (!cur.pid)
 		return;
 	if (!agent_wait_child(cur.pid, 0, &st)) {
@@ -556,8 +604,19 @@ void agent_sched_poll(struct agent *a)
 			watch_ejection(a);
 		return;
 	}
-	if (cur.monitor && !cur.reported)
-		send_exit(a, false, WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st));
+	if (cur.monitor && !cur.reported) {
+		/* reported by report_gone, on this call or a later one; an
+		 * earlier one still waiting goes first, as it is */
+		if (gone.pending)
+			send_exit(a, gone.name, gone.log, true, gone.status);
+		gone.pending = true;
+		gone.status = WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st);
+		gone.ns = kt_now_ns();
+		gone.why_ns = 0;
+		snprintf(gone.name, sizeof(gone.name), "%s", cur.name);
+		snprintf(gone.log, sizeof(gone.log), "%s", cur.log);
+		report_gone(a);
+	}
 	cur.pid = 0;
 	cur.reported = false;
 	cur.left_ns = cur.why_ns = 0;

@@ -84,6 +84,10 @@ const struct agent_op *agent_find_op(const char *name);
 /* Send the reply to request SEQ: "ok" or the error chain (E is freed),
  * then RES's fields when given. Ops that set a->deferred call this
  * themselves once they have their answer. */
+/* HELLO: the guest is ready (at boot, and again on `resume` after a warm
+ * start); sched_err is the boot scheduler's failure, or NULL. */
+struct kterr *agent_send_hello(struct agent *a, const struct kterr *sched_err);
+
 void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *e,
 		 struct wire_buf *res);
 

@@ -21,6 +21,12 @@
  * and the decoder resyncs on the next magic, and nothing here can crash on
  * arbitrary bytes (tests/fuzz/fuzz_wire.c).
  *
+ * After a warm start (the host's vmm/machine/warm.h) the guest resumes
+ * mid-serve, its port never seen closing: the host's first request is
+ * OP_REQ `resume realtime_ns=N scale=F`, and the agent answers with a
+ * fresh HELLO and then the reply. A frame the saved QEMU had half-sent
+ * reaches the new host as a bad frame, skipped by the resync.
+ *
  * No allocation in the decoder's hot path beyond its own buffer; no libc
  * beyond string.h/stdlib.h, so the static agent carries it cheaply.
  */

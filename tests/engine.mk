@@ -1,6 +1,6 @@
 # tests for the engine area: one cmocka program per engine module, the
 # executor against the fake guest link and fake host, the recipe corpus.
-ENGINE_TEST_LDADD = libengine.a libkt.a $(JSONC_LIBS) $(CMOCKA_LIBS)
+ENGINE_TEST_LDADD = libengine.a libkt.a $(JSONC_LIBS) $(CMOCKA_LIBS) -lm
 ENGINE_FAKES = \
 	tests/unit/fake_link.c tests/unit/fake_link.h \
 	tests/unit/fake_host.c tests/unit/fake_host.h \
@@ -30,6 +30,22 @@ check_PROGRAMS += tests/unit/test_recipe_corpus
 tests_unit_test_recipe_corpus_SOURCES = tests/unit/test_recipe_corpus.c
 tests_unit_test_recipe_corpus_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_recipe_corpus_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_stats
+tests_unit_test_stats_SOURCES = tests/unit/test_stats.c
+tests_unit_test_stats_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stats_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_sched_override
+tests_unit_test_sched_override_SOURCES = tests/unit/test_sched_override.c
+tests_unit_test_sched_override_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sched_override_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_compare
+tests_unit_test_compare_SOURCES = tests/unit/test_compare.c
+tests_unit_test_compare_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_compare_LDADD = $(ENGINE_TEST_LDADD)
+EXTRA_DIST += tests/data/compare
 
 check_PROGRAMS += tests/unit/test_cpuset
 tests_unit_test_cpuset_SOURCES = tests/unit/test_cpuset.c
@@ -78,3 +94,13 @@ check_PROGRAMS += tests/unit/test_timeline
 tests_unit_test_timeline_SOURCES = tests/unit/test_timeline.c
 tests_unit_test_timeline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_timeline_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_junit
+tests_unit_test_junit_SOURCES = tests/unit/test_junit.c $(ENGINE_FAKES)
+tests_unit_test_junit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_junit_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_shard
+tests_unit_test_shard_SOURCES = tests/unit/test_shard.c
+tests_unit_test_shard_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_shard_LDADD = $(ENGINE_TEST_LDADD)

@@ -2,7 +2,7 @@
 # recording and replay (unit); the console driven in tmux (integration).
 INT_TESTS += tests/integration/console.int tests/integration/console-replay.int \
 	tests/integration/console-kill.int tests/integration/console-cancel.int \
-	tests/integration/console-watch.int
+	tests/integration/console-watch.int tests/integration/console-compare.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
@@ -15,3 +15,9 @@ check_PROGRAMS += tests/unit/test_con_record
 tests_unit_test_con_record_SOURCES = tests/unit/test_con_record.c
 tests_unit_test_con_record_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_record_LDADD = $(CONSOLE_TEST_LDADD)
+
+# `--plot`: the SVG charts (tui/plot.c over engine/svg.c).
+check_PROGRAMS += tests/unit/test_plot
+tests_unit_test_plot_SOURCES = tests/unit/test_plot.c tui/plot.c tui/plot.h
+tests_unit_test_plot_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_plot_LDADD = $(ENGINE_TEST_LDADD)

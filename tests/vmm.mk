@@ -9,6 +9,11 @@ tests_unit_test_wire_SOURCES = tests/unit/test_wire.c
 tests_unit_test_wire_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_wire_LDADD = $(UNIT_LDADD)
 
+check_PROGRAMS += tests/unit/test_warm
+tests_unit_test_warm_SOURCES = tests/unit/test_warm.c
+tests_unit_test_warm_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_warm_LDADD = $(UNIT_LDADD)
+
 INT_TESTS += tests/integration/boot.int tests/integration/shell.int
 EXTRA_DIST += tests/integration/lib.sh
 
@@ -25,23 +30,34 @@ EXTRA_PROGRAMS += tests/bench/bench-freeze
 tests_bench_bench_freeze_SOURCES = tests/bench/bench-freeze.c
 tests_bench_bench_freeze_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-freeze
+EXTRA_PROGRAMS += tests/bench/bench-warm
+tests_bench_bench_warm_SOURCES = tests/bench/bench-warm.c
+tests_bench_bench_warm_LDADD = $(VMM_LIBS)
+CLEANFILES += tests/bench/bench-warm
 EXTRA_PROGRAMS += tests/bench/bench-timeline
 tests_bench_bench_timeline_SOURCES = tests/bench/bench-timeline.c
 tests_bench_bench_timeline_LDADD = $(VMM_LIBS) -lm
 CLEANFILES += tests/bench/bench-timeline
-bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze tests/bench/bench-timeline
+bench: tests/bench/bench-boot tests/bench/bench-ops tests/bench/bench-freeze tests/bench/bench-timeline tests/bench/bench-warm
 	./tests/bench/bench-boot -n 10 --cpus 2
+	./tests/bench/bench-warm -n 5 --cpus 2
 	./tests/bench/bench-ops -n 100 --cpus 2
 	./tests/bench/bench-freeze -n 30 --cpus 2
 	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-replay
 	./tests/bench/bench-timeline -n 5 --cpus 2
+	KTCON=./ktcon KTCON_SRCDIR=$(top_srcdir) $(top_srcdir)/tests/bench/bench-suite --jobs "1 2"
 	MAKE='$(MAKE)' $(top_srcdir)/tests/bench/bench-load --hogs "0 1 2"
-EXTRA_DIST += tests/bench/bench-replay tests/bench/bench-load
+EXTRA_DIST += tests/bench/bench-replay tests/bench/bench-load tests/bench/bench-suite
 .PHONY: bench
 INT_TESTS += tests/integration/recipes.int tests/integration/run-status.int \
 	tests/integration/interrupt.int
 INT_TESTS += tests/integration/docs.int tests/integration/faults.int
 INT_TESTS += tests/integration/bad-input.int tests/integration/trace.int
+# Sharding (--list boots nothing) and JUnit results parsed back.
+INT_TESTS += tests/integration/shard.int tests/integration/junit.int
+# ktcon compare and --plot (the command lives in tui/, its guests are run's)
+INT_TESTS += tests/integration/compare.int
+INT_TESTS += tests/integration/bad-input.int tests/integration/trace.int tests/integration/warm.int
 EXTRA_DIST += tests/data/run
 
 # libFuzzer target for the frame decoder both sides run (tests/fuzz/run-fuzz).

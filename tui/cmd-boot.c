@@ -21,13 +21,14 @@
 #include "vmm/intro/intro.h"
 #include "vmm/intro/sampler.h"
 #include "vmm/session.h"
+#include "vmm/machine/warm.h"
 
 static const char usage_text[] =
 	"usage: ktcon boot [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
 	"                  [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--timeout SEC]\n"
 	"                  [--stage-payload NAME=PATH]... [--scheduler NAME [--sched-args ARGS]]\n"
 	"                  [--shell] [--sh CMD] [--state] [--sched-state MS] [--verbose]\n"
-	"                  [--timeout-scale F]\n"
+	"                  [--timeout-scale F] [--warm | --cold]\n"
 	"\n"
 	"Boots a guest to its agent's HELLO, prints the timings and powers it off.\n"
 	"--shell    an interactive busybox shell on the guest (exit or Ctrl-] ends it)\n"
@@ -52,7 +53,10 @@ static const char usage_text[] =
 	"--timeout-scale F\n"
 	"           multiply every limit ktcon and the agent wait under by F\n"
 	"           (`ktcon help timeouts` lists them)\n"
-	"--verbose  copy the guest's kernel console to stderr\n";
+	"--verbose  copy the guest's kernel console to stderr\n"
+	"--warm     start from the saved ready state of this kernel, vm line and\n"
+	"           initramfs, saving one first when there is none (not with --shell)\n"
+	"--cold     boot (the default; KTCON_WARM=1 makes --warm the default)\n";
 
 #define BOOT_MAX_PAYLOADS 16
 
@@ -134,6 +138,8 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		{ "scheduler", required_argument, NULL, 'S' },
 		{ "sched-args", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "warm", no_argument, NULL, 'W' },
+		{ "cold", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -141,6 +147,12 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 
 	memset(a, 0, sizeof(*a));
 	topology_default(&a->so.topo);
+	{
+		struct kterr *we = warm_env(&a->so.warm);
+
+		if (we)
+			return we;
+	}
 	*help = false;
 	optind = 1;
 	opterr = 0;
@@ -181,6 +193,8 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		case 'S': a->so.boot_scheduler = optarg; break;
 		case 'A': a->so.boot_scheduler_args = optarg; break;
 		case 'v': a->verbose = true; break;
+		case 'W': a->so.warm = true; break;
+		case 'C': a->so.warm = false; break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -345,13 +359,25 @@ static int cmd_boot_exec(int argc, char **argv)
 	printf("  initramfs built    %8s\n",
 	       kt_fmt_duration(s.t.initramfs_ns - s.t.start_ns, d1, sizeof(d1)));
 	printf("  qemu started       %8s\n", kt_fmt_duration(s.t.qemu_ns - s.t.start_ns, d1, sizeof(d1)));
-	printf("  kernel to /init    %8s  (guest uptime when the agent started)\n",
-	       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
+	if (s.start == SESSION_RESTORED)
+		printf("  guest uptime       %8s  (restored: its cold boot's, continued)\n",
+		       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
+	else
+		printf("  kernel to /init    %8s  (guest uptime when the agent started)\n",
+		       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
 	printf("  agent HELLO        %8s\n", kt_fmt_duration(s.t.hello_ns - s.t.start_ns, d3, sizeof(d3)));
 	if (h->scheduler[0])
 		printf("  sched_ext          %s under %s\n", h->sched_ext, h->scheduler);
 	if (h->agent_class[0])
 		printf("  agent class        %s\n", h->agent_class);
+	{
+		static const char *const starts[] = {
+			[SESSION_BOOTED] = "cold", [SESSION_SAVED] = "cold, warm state saved",
+			[SESSION_RESTORED] = "warm (restored from a saved state)",
+		};
+
+		printf("  start              %s\n", starts[s.start]);
+	}
 	printf("  timeout scale      %g (%s)\n", kt_scale(), kt_scale_origin_name(kt_scale_origin()));
 	if (h->mount_errors[0])
 		printf("  warning: the guest could not mount: %s\n", h->mount_errors);

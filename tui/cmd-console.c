@@ -23,6 +23,7 @@
 #include "lib/util.h"
 #include "tui/console.h"
 #include "tui/recipe-boot.h"
+#include "vmm/machine/warm.h"
 
 #define LOG_LINES 5000
 
@@ -30,14 +31,17 @@ static const char usage_text[] =
 	"usage: ktcon [--cpus N | --topology NUMA,LLCS,CORES,THREADS] [--memory MiB]\n"
 	"             [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--scheduler NAME [--sched-args ARGS]]\n"
 	"             [--stage-payload NAME=PATH]... [--stage-scheduler NAME=PATH]...\n"
-	"             [--record FILE] [--replay RECIPE] [--timeout-scale F]\n"
+	"             [--record FILE] [--replay RECIPE] [--timeout-scale F] [--warm | --cold]\n"
 	"\n"
 	"Boots a guest and opens the console: panes for the cgroup tree, the\n"
 	"scheduler, captures and the log, and a prompt where each line is a recipe\n"
 	"statement applied to the guest now (`help` lists them, ? the keys).\n"
 	"--record FILE   record the session as a recipe (also `record FILE`)\n"
 	"--replay RECIPE boot the guest RECIPE's header asks for and load it for\n"
-	"                `next` / `continue`\n";
+	"                `next` / `continue`\n"
+	"--warm          start from the saved ready state of this kernel, vm line and\n"
+	"                initramfs (saving one first when there is none); --cold: boot\n"
+	"                (the default; KTCON_WARM=1 makes --warm the default)\n";
 
 struct console_args {
 	struct session_opts so;		/* accel and kernel override */
@@ -96,6 +100,8 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 		{ "record", required_argument, NULL, 'r' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "replay", required_argument, NULL, 'R' },
+		{ "warm", no_argument, NULL, 'W' },
+		{ "cold", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -109,6 +115,7 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 	*help = false;
 	optind = 1;
 	opterr = 0;
+	e = warm_env(&a->so.warm);
 	while (!e && (c = getopt_long(argc, argv, "c:t:m:k:a:S:A:P:Q:r:R:X:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cpus = optarg; break;
@@ -123,6 +130,8 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 		case 'r': a->record = optarg; break;
 		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 'R': a->replay = optarg; break;
+		case 'W': a->so.warm = true; break;
+		case 'C': a->so.warm = false; break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -201,6 +210,14 @@ static void on_console_line(const char *line, void *ctx)
 	con_log_add(c->log, CON_A_DIM, "%s", line);
 }
 
+/* ktcon's notes while it boots (a warm state restored, saved, refused). */
+static void on_note(const char *line, void *ctx)
+{
+	struct ktconsole *c = ctx;
+
+	con_log_add(c->log, CON_A_OK, "%s", line);
+}
+
 static int cmd_console_exec(int argc, char **argv)
 {
 	struct console_args a;
@@ -247,6 +264,7 @@ static int cmd_console_exec(int argc, char **argv)
 		goto out;
 	}
 	eo.so.on_console = on_console_line;
+	eo.so.on_note = on_note;
 	eo.so.ctx = &c;
 	eo.header = c.header;
 	eo.on_event = console_on_event;
@@ -262,6 +280,7 @@ static int cmd_console_exec(int argc, char **argv)
 		goto out;
 	}
 	rc = console_ui_run(&c);
+	con_compare_stop(&c.cmp);
 	if (rc < 0) {
 		/* No terminal: the guest still has to go. */
 		console_quit(&c);

@@ -1,4 +1,4 @@
-/* cmd-kernel.c - `ktcon kernel build|list|path`. */
+/* cmd-kernel.c - `ktcon kernel build|list|path|clean-warm`. */
 #include "tui/cmd-kernel.h"
 
 #include <errno.h>
@@ -14,12 +14,14 @@
 #include "vmm/kernel/kpick.h"
 #include "vmm/kernel/ksource.h"
 #include "vmm/kernel/paths.h"
+#include "vmm/machine/warm.h"
 
 struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 {
 	static const struct { const char *name; enum kernel_action act; } actions[] = {
 		{ "build", KERNEL_BUILD }, { "list", KERNEL_LIST },
-		{ "path", KERNEL_PATH }, { "help", KERNEL_HELP },
+		{ "path", KERNEL_PATH }, { "clean-warm", KERNEL_CLEAN_WARM },
+		{ "help", KERNEL_HELP },
 		{ "--help", KERNEL_HELP }, { "-h", KERNEL_HELP },
 	};
 	int i;
@@ -27,13 +29,13 @@ struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 	memset(a, 0, sizeof(*a));
 	if (argc < 2)
 		return kterr_hint(kterr_new(EINVAL, "kernel: missing action"),
-				  "use build, list or path");
+				  "use build, list, path or clean-warm");
 	for (i = 0; i < (int)ARRAY_SIZE(actions); i++)
 		if (!strcmp(argv[1], actions[i].name))
 			break;
 	if (i == (int)ARRAY_SIZE(actions))
 		return kterr_hint(kterr_new(EINVAL, "kernel: unknown action '%s'", argv[1]),
-				  "use build, list or path");
+				  "use build, list, path or clean-warm");
 	a->action = actions[i].act;
 
 	for (i = 2; i < argc; i++) {
@@ -86,6 +88,7 @@ static const char usage_text[] =
 	"usage: ktcon kernel build [--version X.Y] [--source DIR] [--jobs N] [--force]\n"
 	"       ktcon kernel list\n"
 	"       ktcon kernel path [--version X.Y] [--vmlinux | --dir]\n"
+	"       ktcon kernel clean-warm\n"
 	"\n"
 	"build  build the guest kernel (Debian's linux-source-X.Y, default "
 	KSOURCE_DEFAULT_VERSION ",\n"
@@ -96,7 +99,10 @@ static const char usage_text[] =
 	"list   the cached kernels with their versions, newest first; * marks\n"
 	"       the default (the newest " KSOURCE_DEFAULT_VERSION
 	" built from the current fragment)\n"
+	"       and, under each, its saved warm states (ktcon run --warm)\n"
 	"path   the default kernel's bzImage (or vmlinux, or its directory)\n"
+	"clean-warm\n"
+	"       remove every saved warm state (a state a run is using stays)\n"
 	"\n"
 	"versions: 6.12 (LTS, the default), 7.3\n"
 	"cache: ${XDG_CACHE_HOME:-~/.cache}/ktcon/kernels, sources in .../ktcon/sources\n";
@@ -140,6 +146,102 @@ static int do_build(const struct kernel_args *a)
 	return KTCMD_OK;
 }
 
+/* Where each kernel's warm states are, and the one place for kernels
+ * outside the cache (or KTCON_WARM_DIR): each once. */
+static void warm_roots(const struct kcache_entry *v, size_t n, char ***roots, size_t *nr)
+{
+	*roots = calloc(n + 1, sizeof(**roots));
+	*nr = 0;
+	for (size_t i = 0; *roots && i <= n; i++) {
+		char *bz = i < n ? kt_path_join(v[i].dir, KCACHE_BZIMAGE) : strdup("/");
+		char *r = NULL;
+		bool seen = false;
+
+		kterr_free(bz ? kcache_warm_root(bz, &r) : NULL);
+		free(bz);
+		for (size_t j = 0; r && j < *nr; j++)
+			seen |= !strcmp((*roots)[j], r);
+		if (r && !seen)
+			(*roots)[(*nr)++] = r;
+		else
+			free(r);
+	}
+}
+
+/* ctx: a heading printed before the first state, or NULL. */
+static void print_state(const char *dir, const struct warm_meta *m, void *ctx)
+{
+	char when[32] = "?";
+	struct tm tm;
+	time_t t;
+	char **heading = ctx;
+
+	if (*heading) {
+		printf("%s\n", *heading);
+		*heading = NULL;
+	}
+	if (!m) {
+		printf("    warm  (unreadable: the next run refuses and rebuilds it)  %s\n", dir);
+		return;
+	}
+	t = (time_t)m->created;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	printf("    warm  %s  %s  %s, %s, RAM %llu of %llu MiB  %s\n", m->key.vm, when,
+	       m->key.accel, m->qemu_version, (unsigned long long)(m->ram_data_bytes >> 20),
+	       (unsigned long long)(m->ram_bytes >> 20), dir);
+}
+
+static void list_warm(const char *root, char *heading)
+{
+	kterr_free(warm_each(root, print_state, &heading));
+}
+
+static void drop_state(const char *dir, const struct warm_meta *m, void *ctx)
+{
+	bool busy;
+	struct kterr *e = warm_drop(dir, &busy);
+	int *n = ctx;
+
+	(void)m;
+	if (e) {
+		char *s = kterr_strdup(e);
+
+		fprintf(stderr, "ktcon kernel clean-warm: %s: %s\n", dir, s ? s : "error");
+		free(s);
+		kterr_free(e);
+	} else if (busy) {
+		printf("kept %s (a run is using it)\n", dir);
+	} else {
+		printf("removed %s\n", dir);
+		(*n)++;
+	}
+}
+
+static int do_clean_warm(void)
+{
+	char *root, **roots = NULL;
+	struct kcache_entry *v = NULL;
+	size_t n = 0, nr = 0;
+	int removed = 0;
+	struct kterr *e = kcache_root(&root);
+
+	if (!e)
+		e = kcache_list(root, &v, &n);
+	if (e)
+		return fail(e, "clean-warm");
+	warm_roots(v, n, &roots, &nr);
+	for (size_t i = 0; i < nr; i++) {
+		kterr_free(warm_each(roots[i], drop_state, &removed));
+		free(roots[i]);
+	}
+	free(roots);
+	printf("%d warm state%s removed\n", removed, removed == 1 ? "" : "s");
+	kcache_entries_free(v, n);
+	free(root);
+	return KTCMD_OK;
+}
+
 /* One line per entry: the default marked, its version, name, date, dir. */
 static int do_list(void)
 {
@@ -165,6 +267,30 @@ static int do_list(void)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 		printf("%s %-5s %-40s %s  %s\n", is_def ? "*" : " ",
 		       *v[i].version ? v[i].version : "?", v[i].name, when, v[i].dir);
+		{
+			char *bz = kt_path_join(v[i].dir, KCACHE_BZIMAGE), *wr = NULL;
+
+			kterr_free(bz ? kcache_warm_root(bz, &wr) : NULL);
+			/* KTCON_WARM_DIR puts every kernel's in one place:
+			 * listed once, below. */
+			if (wr && !getenv("KTCON_WARM_DIR"))
+				list_warm(wr, NULL);
+			free(wr);
+			free(bz);
+		}
+	}
+	{
+		char *wr = NULL;
+
+		kterr_free(kcache_warm_root("/", &wr));
+		char *h = wr ? kt_strfmt("  warm states %s %s:", getenv("KTCON_WARM_DIR") ?
+					 "in KTCON_WARM_DIR" : "of kernels outside the cache, in", wr) :
+			       NULL;
+
+		if (h)
+			list_warm(wr, h);
+		free(h);
+		free(wr);
 	}
 	kcache_entry_free(&def);
 	kcache_entries_free(v, n);
@@ -212,6 +338,8 @@ static int cmd_kernel_exec(int argc, char **argv)
 		return do_list();
 	case KERNEL_PATH:
 		return do_path(&a);
+	case KERNEL_CLEAN_WARM:
+		return do_clean_warm();
 	case KERNEL_HELP:
 		fputs(usage_text, stdout);
 		return KTCMD_OK;
@@ -222,7 +350,7 @@ static int cmd_kernel_exec(int argc, char **argv)
 const struct ktcmd_entry ktcmd_kernel_entry = {
 	.name = "kernel",
 	.usage = "kernel build [--version X.Y] [--source DIR] [--jobs N] [--force] | list | "
-		 "path [--version X.Y] [--vmlinux|--dir]",
+		 "path [--version X.Y] [--vmlinux|--dir] | clean-warm",
 	.summary = "build, list and locate guest kernels and their schedulers",
 	.exec = cmd_kernel_exec,
 };

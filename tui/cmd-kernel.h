@@ -8,7 +8,7 @@
 
 #include "lib/err.h"
 
-enum kernel_action { KERNEL_BUILD, KERNEL_LIST, KERNEL_PATH, KERNEL_HELP };
+enum kernel_action { KERNEL_BUILD, KERNEL_LIST, KERNEL_PATH, KERNEL_CLEAN_WARM, KERNEL_HELP };
 enum kernel_path_what { KPATH_BZIMAGE, KPATH_VMLINUX, KPATH_DIR };
 
 struct kernel_args {

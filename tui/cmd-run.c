@@ -16,6 +16,11 @@
  * written with the results so far, marked INTERRUPTED; the exit status is
  * 128 + the signal's number. The second kills every QEMU, removes what it
  * can (vmm/machine/teardown.h) and dies of the signal at once.
+ *
+ * --shard K/N runs the K-th of N deterministic slices (engine/shard.h), so a
+ * CI matrix of N jobs runs every recipe once; --timings balances them by
+ * earlier durations; --list prints the slice and boots nothing. --junit
+ * writes JUnit XML (engine/results.h) beside --json and --tap.
  */
 #include "tui/cmd.h"
 
@@ -32,9 +37,14 @@
 #include "engine/executor.h"
 #include "engine/form.h"
 #include "engine/header.h"
+#include "engine/results.h"
+#include "engine/sched-override.h"
+#include "engine/shard.h"
 #include "lib/util.h"
 #include "tui/guest-exec.h"
+#include "tui/plot.h"
 #include "tui/recipe-boot.h"
+#include "tui/run-batch.h"
 #include "tui/run-status.h"
 #include "vmm/kernel/paths.h"
 #include "vmm/machine/teardown.h"
@@ -42,11 +52,19 @@
 #include "engine/timeline.h"
 #include "engine/trace-tef.h"
 #include "tui/run-timeline.h"
+#include "vmm/machine/warm.h"
+
+/* Whether `ktcon run` starts guests warm when neither --warm, --cold nor
+ * KTCON_WARM says (see doc/ktcon.1, WARM START). */
+#define RUN_WARM_DEFAULT false
 
 static const char usage_text[] =
 	"usage: ktcon run [--kernel X.Y|PATH] [--accel auto|kvm|tcg] [--json FILE] [--tap]\n"
-	"                 [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
-	"                 [--sample-rate HZ | --no-timeline] [--trace FILE] RECIPE...\n"
+	"                 [--junit FILE] [-j N] [--allow-pending] [--verbose] [--timeout-scale F]\n"
+	"                 [--sample-rate HZ | --no-timeline] [--trace FILE]\n"
+	"                 [--shard K/N [--timings FILE]] [--list]\n"
+	"                 [--scheduler NAME] [--scheduler-args ARGS] [--plot DIR]\n"
+	"                 [--warm | --cold] RECIPE...\n"
 	"\n"
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
@@ -59,30 +77,40 @@ static const char usage_text[] =
 	"\"timeline\" member of each recipe in --json. --no-timeline: none. --trace FILE:\n"
 	"the timelines as a Trace Event Format file (Perfetto, chrome://tracing), one\n"
 	"process per recipe, a track per CPU.\n"
+	"--scheduler NAME runs each recipe under NAME in place of the scheduler it\n"
+	"names (its header's `scheduler`, else its first attach-scheduler);\n"
+	"--scheduler-args ARGS replaces the arguments of every attach. --plot DIR\n"
+	"writes an SVG timeline per recipe (when the results have a timeline).\n"
+	"--warm: start each guest from the saved ready state of its kernel, vm line\n"
+	"and initramfs (the first run boots and saves it); --cold: always boot.\n"
+	"KTCON_WARM=1 or 0 sets the default (ktcon(1), WARM START).\n"
 	"SIGINT, SIGTERM or SIGHUP: tear down, write the results so far (marked\n"
-	"INTERRUPTED), exit 128+N; a second signal exits at once.\n";
+	"INTERRUPTED), exit 128+N; a second signal exits at once.\n"
+	"--junit FILE: JUnit XML, one test case per recipe (CI test reporters).\n"
+	"--shard K/N: run only the K-th of N slices (1 <= K <= N <= 256): the\n"
+	"recipes sorted by path as given (leading ./ ignored) and dealt round-robin,\n"
+	"so N jobs with K=1..N run each recipe once, whatever the argument order.\n"
+	"--timings FILE: balance the shards by the durations in an earlier run's\n"
+	"--json file (or several merged with `jq -s`), longest first onto the\n"
+	"least-loaded shard; unknown recipes count as the median. --list: print\n"
+	"the recipes that would run (with their estimates under --timings), one a\n"
+	"line, and exit 0 without reading a recipe or booting anything.\n"
+	"-j N: guests at once, each one QEMU with the recipe's vm cpus= and\n"
+	"memory= (ktcon(1) and doc/ci-matrix.md say how to choose N).\n";
 
-enum outcome { OUT_PASS, OUT_FAIL, OUT_PENDING, OUT_ERROR, OUT_INTERRUPTED, OUT_N };
-static const char *const outcome_names[OUT_N] = { "PASS", "FAIL", "PENDING", "ERROR",
-						  "INTERRUPTED" };
-
-struct run_opts {
-	const char *kernel;
-	const char *json;
-	enum accel accel;
-	bool tap, allow_pending, verbose;
-	int jobs;
-	unsigned rate_hz;	/* 0: --no-timeline */
-	const char *trace;
-};
+const char *const run_outcome_names[OUT_N] = { "PASS", "FAIL", "PENDING", "ERROR",
+					       "INTERRUPTED" };
+#define outcome_names run_outcome_names
 
 struct job {
 	const char *path;
 	const struct run_opts *o;
-	enum outcome outcome;
+	enum run_outcome outcome;
 	char *why;		/* pending: what is missing; error: the chain */
 	char *json;		/* this recipe's results as JSON */
 	char *tap;
+	char *ju_detail, *ju_out;	/* for --junit: kt_junit_detail(), _out() */
+	int ju_line;
 	uint64_t ns;
 	size_t npass, nfail;
 	char *fires;		/* the watch fires by tag, as JSON */
@@ -99,6 +127,8 @@ static void say(const struct job *j, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (j->o->quiet)	/* the caller reports per recipe */
+		return;
 	pthread_mutex_lock(&out_lock);
 	run_status_pause(status);
 	if (j->o->jobs > 1)
@@ -305,6 +335,19 @@ static void on_event(void *ctx, const struct kt_event *ev)
 	}
 }
 
+/* ktcon's own notes while a guest starts (a warm state restored, saved or
+ * refused): on stderr, as "ktcon: ...", clear of the status line. */
+static void on_note(const char *line, void *ctx)
+{
+	(void)ctx;
+	pthread_mutex_lock(&out_lock);
+	run_status_pause(status);
+	fprintf(stderr, "ktcon: %s\n", line);
+	fflush(stderr);
+	run_status_resume(status);
+	pthread_mutex_unlock(&out_lock);
+}
+
 static bool uses_host(const struct kt_recipe *r)
 {
 	for (size_t i = 0; i < r->nstmts; i++)
@@ -329,6 +372,7 @@ static char *capture(void (*write)(const struct kt_results *, FILE *), const str
 /* ---- interruption ---- */
 
 static atomic_int stop_sig;		/* the first stop signal; 0: none yet */
+#define STOP_BY_CALLER (-1)		/* stop_sig: run_batch_stop, no signal */
 static atomic_bool stop_boot;		/* session_opts.cancel */
 /* Guards job.x between the worker setting or clearing it and the signal
  * thread interrupting it. */
@@ -339,6 +383,7 @@ static const char *sig_name(int sig)
 {
 	static const struct { int sig; const char *name; } t[] = {
 		{ SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
+		{ STOP_BY_CALLER, "its caller (run_batch_stop)" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
 		if (t[i].sig == sig)
@@ -412,11 +457,14 @@ static void run_one(struct job *j)
 	e = kt_recipe_load(j->path, &r);
 	if (!e && r->ndiags) {
 		pthread_mutex_lock(&out_lock);
-		kt_recipe_print_diags(r, stdout);
+		if (!j->o->quiet)
+			kt_recipe_print_diags(r, stdout);
 		pthread_mutex_unlock(&out_lock);
 		e = kterr_new(EINVAL, "%zu error%s in %s", kt_recipe_nerrors(r),
 			      kt_recipe_nerrors(r) > 1 ? "s" : "", j->path);
 	}
+	if (!e && j->o->scheduler)
+		e = kt_recipe_set_scheduler(r, j->o->scheduler);
 	if (e)
 		goto out;
 	/* What this build cannot do at all needs no guest to find out. */
@@ -431,7 +479,12 @@ static void run_one(struct job *j)
 	e = recipe_boot_opts(r, &bo.so, &rb);
 	if (e)
 		goto out;
+	if (j->o->sched_args && bo.so.boot_scheduler)
+		bo.so.boot_scheduler_args = j->o->sched_args;
+	bo.so.ctx = j;
 	bo.so.cancel = &stop_boot;
+	bo.so.warm = j->o->warm;
+	bo.so.on_note = on_note;
 	/* Nobody asks for the host: not worth failing for. */
 	bo.host_required = uses_host(r);
 	if (!(ev = kt_events_new())) {
@@ -439,7 +492,9 @@ static void run_one(struct job *j)
 		goto out;
 	}
 	kt_events_subscribe(ev, on_event, j);
-	e = guest_exec_start(&bo, r, ev, &ge);
+	e = guest_exec_start(&bo, r, &(struct kt_exec_config){ .events = ev,
+							       .sched_args = j->o->sched_args },
+			     &ge);
 	if (e && atomic_load(&stop_sig)) {
 		j->why = interrupted_why(" while the guest booted", NULL);
 		j->outcome = OUT_INTERRUPTED;
@@ -478,6 +533,8 @@ static void run_one(struct job *j)
 	j->json = capture(kt_results_json, res);
 	j->tap = capture(kt_results_tap, res);
 	j->fires = capture(kt_results_fires_json, res);
+	j->ju_detail = kt_junit_detail(res, &j->ju_line);
+	j->ju_out = kt_junit_out(res);
 	j->npass = kt_results_count(res, KT_RES_PASS) + kt_results_count(res, KT_RES_XFAIL);
 	j->nfail = kt_results_count(res, KT_RES_FAIL);
 	j->outcome = res->passed && !e ? OUT_PASS : OUT_FAIL;
@@ -509,6 +566,10 @@ out:
 	kt_recipe_free(r);
 }
 
+/* The jobs of the batch running, for run_batch_stop (under x_lock). */
+static struct job *batch_jobs;
+static size_t batch_n;
+
 struct pool {
 	struct job *jobs;
 	size_t n, next;
@@ -534,6 +595,137 @@ static void *worker(void *arg)
 	}
 }
 
+/* Run the pool's jobs on at most nthreads threads, with the signal thread
+ * running (*sigth, left running: the caller writes the results first and
+ * then stops it with stop_signal_thread). */
+static void start_pool(struct pool *p, int nthreads, struct sigwaiter *sw, pthread_t *sigth,
+		       bool embedded)
+{
+	pthread_t th[64];
+
+	if (nthreads > (int)p->n)
+		nthreads = (int)p->n;
+	if (nthreads > (int)ARRAY_SIZE(th))
+		nthreads = (int)ARRAY_SIZE(th);
+	pthread_mutex_lock(&known_lock);
+	if (!known_features)
+		agent_features();
+	pthread_mutex_unlock(&known_lock);
+	pthread_mutex_lock(&x_lock);
+	batch_jobs = p->jobs;
+	batch_n = p->n;
+	pthread_mutex_unlock(&x_lock);
+	if (!embedded) {
+		/* Blocked in every thread made from here on (and cleared again
+		 * in QEMU's child); one thread takes them. */
+		sw->jobs = p->jobs;
+		sw->n = p->n;
+		sigemptyset(&sw->set);
+		for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+			sigaddset(&sw->set, stop_signals[i]);
+		pthread_sigmask(SIG_BLOCK, &sw->set, NULL);
+		pthread_create(sigth, NULL, wait_signals, sw);
+		status = run_status_start(2);
+	}
+	for (int i = 0; i < nthreads; i++)
+		pthread_create(&th[i], NULL, worker, p);
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_lock(&x_lock);
+	batch_jobs = NULL;
+	batch_n = 0;
+	pthread_mutex_unlock(&x_lock);
+	if (!embedded) {
+		run_status_stop(status);
+		status = NULL;
+	}
+}
+
+void run_batch_stop(void)
+{
+	int none = 0;
+
+	if (!atomic_compare_exchange_strong(&stop_sig, &none, STOP_BY_CALLER))
+		return;
+	atomic_store(&stop_boot, true);
+	pthread_mutex_lock(&x_lock);
+	for (size_t i = 0; i < batch_n; i++)
+		if (batch_jobs[i].x)
+			kt_exec_interrupt(batch_jobs[i].x);
+	pthread_mutex_unlock(&x_lock);
+}
+
+/* Written: from now on a signal is the shell's to see. */
+static void stop_signal_thread(pthread_t sigth)
+{
+	pthread_cancel(sigth);
+	pthread_join(sigth, NULL);
+}
+
+/* A timeline as JSON text (NULL: none, or out of memory). */
+static char *timeline_text(const struct kt_timeline *tl)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!tl || !(f = open_memstream(&buf, &len)))
+		return NULL;
+	kt_timeline_json(tl, f);
+	fclose(f);
+	return buf;
+}
+
+int run_batch(struct run_item *items, size_t n, int nthreads, bool embedded)
+{
+	struct pool p = { .n = n, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct sigwaiter sw;
+	pthread_t sigth;
+
+	p.jobs = calloc(n ? n : 1, sizeof(*p.jobs));
+	if (!p.jobs) {
+		for (size_t i = 0; i < n; i++) {
+			items[i].outcome = OUT_ERROR;
+			items[i].why = NULL;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		p.jobs[i].path = items[i].path;
+		p.jobs[i].o = items[i].o;
+	}
+	start_pool(&p, nthreads, &sw, &sigth, embedded);
+	if (!embedded)
+		stop_signal_thread(sigth);
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = &p.jobs[i];
+
+		items[i].outcome = j->outcome;
+		items[i].why = j->why;
+		items[i].json = j->json;
+		items[i].timeline = timeline_text(j->tl);
+		items[i].ns = j->ns;
+		kt_timeline_free(j->tl);
+		free(j->tap);
+		free(j->ju_detail);
+		free(j->ju_out);
+		free(j->fires);
+	}
+	free(p.jobs);
+	return atomic_load(&stop_sig);
+}
+
+void run_item_clear(struct run_item *it)
+{
+	free(it->why);
+	free(it->json);
+	free(it->timeline);
+	it->why = it->json = it->timeline = NULL;
+}
+
+/* Long options without a short letter. */
+enum { OPT_SCHEDULER = 256, OPT_SCHED_ARGS, OPT_PLOT };
+
 static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help)
 {
 	static const struct option opts[] = {
@@ -541,22 +733,36 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "accel", required_argument, NULL, 'a' },
 		{ "json", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 't' },
+		{ "junit", required_argument, NULL, 'U' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "timings", required_argument, NULL, 'T' },
+		{ "list", no_argument, NULL, 'L' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "sample-rate", required_argument, NULL, 'R' },
 		{ "no-timeline", no_argument, NULL, 'N' },
-		{ "trace", required_argument, NULL, 'T' },
+		{ "trace", required_argument, NULL, 'F' },
+		{ "scheduler", required_argument, NULL, OPT_SCHEDULER },
+		{ "scheduler-args", required_argument, NULL, OPT_SCHED_ARGS },
+		{ "plot", required_argument, NULL, OPT_PLOT },
+		{ "warm", no_argument, NULL, 'W' },
+		{ "cold", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
+	struct kterr *we;
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
 	o->rate_hz = KT_TL_DEFAULT_HZ;
 	bool no_timeline = false;
+	o->warm = RUN_WARM_DEFAULT;
+	we = warm_env(&o->warm);
+	if (we)
+		return we;
 	*help = false;
 	optind = 1;
 	opterr = 0;
@@ -568,6 +774,10 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		case 'a': e = accel_parse(optarg, &o->accel); break;
 		case 'J': o->json = optarg; break;
 		case 't': o->tap = true; break;
+		case 'U': o->junit = optarg; break;
+		case 'S': e = kt_shard_parse(optarg, &o->shard_k, &o->shard_n); break;
+		case 'T': o->timings_file = optarg; break;
+		case 'L': o->list = true; break;
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -591,7 +801,12 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 			break;
 		}
 		case 'N': no_timeline = true; break;
-		case 'T': o->trace = optarg; break;
+		case 'F': o->trace = optarg; break;
+		case OPT_SCHEDULER: o->scheduler = optarg; break;
+		case OPT_SCHED_ARGS: o->sched_args = optarg; break;
+		case OPT_PLOT: o->plot = optarg; break;
+		case 'W': o->warm = true; break;
+		case 'C': o->warm = false; break;
 		case 'h': *help = true; break;
 		default:
 			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -604,8 +819,12 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 	if (no_timeline && o->trace)
 		return kterr_hint(kterr_new(EINVAL, "--trace %s needs the timeline that --no-timeline "
 					    "turns off", o->trace), "drop one of them");
-	if (optind >= argc && !*help)
+	if (*help)
+		return NULL;
+	if (optind >= argc)
 		return kterr_new(EINVAL, "no recipe given");
+	if (o->timings_file)
+		return kt_timings_load(o->timings_file, &o->timings);
 	return NULL;
 }
 
@@ -635,6 +854,70 @@ static void write_trace(const struct run_opts *o, struct job *jobs, size_t n)
 	free(names);
 }
 
+/* ---- which recipes: all, or a shard ---- */
+
+/* The recipes to run, in the order to run them: as given without --shard
+ * (and without --timings), else the shard's in key order (shard.h). */
+static struct kterr *select_recipes(const struct run_opts *o, char **paths, size_t n,
+				    struct kt_shard_item **out, size_t *nout)
+{
+	struct kt_shard_item *v = calloc(n ? n : 1, sizeof(*v));
+	struct kterr *e = NULL;
+	size_t k = 0;
+
+	if (!v)
+		return kterr_new(ENOMEM, "%zu recipes", n);
+	for (size_t i = 0; i < n; i++)
+		v[i].path = paths[i];
+	if (o->timings)
+		kt_timings_estimate(o->timings, v, n);
+	if (o->shard_n || o->timings)
+		e = kt_shard_assign(v, n, o->shard_n ? o->shard_n : 1, o->timings != NULL);
+	for (size_t i = 0; !e && i < n; i++)
+		if (!o->shard_n || v[i].shard == o->shard_k)
+			v[k++] = v[i];
+	if (e) {
+		free(v);
+		return e;
+	}
+	*out = v;
+	*nout = k;
+	return NULL;
+}
+
+/* ---- JUnit ---- */
+
+static void write_junit(const struct run_opts *o, const struct job *jobs, size_t n)
+{
+	static const enum kt_junit_verdict verdict[OUT_N] = {
+		[OUT_PASS] = KT_JUNIT_PASS, [OUT_FAIL] = KT_JUNIT_FAILURE,
+		[OUT_PENDING] = KT_JUNIT_SKIPPED, [OUT_ERROR] = KT_JUNIT_ERROR,
+		[OUT_INTERRUPTED] = KT_JUNIT_ERROR,
+	};
+	struct kt_junit_case *c = calloc(n ? n : 1, sizeof(*c));
+	char suite[64] = "ktcon run";
+	FILE *f;
+
+	if (!c || !(f = fopen(o->junit, "w"))) {
+		fprintf(stderr, "ktcon run: cannot write %s: %s\n", o->junit, strerror(errno));
+		free(c);
+		return;
+	}
+	if (o->shard_n)	/* merged reports tell the shards apart */
+		snprintf(suite, sizeof(suite), "ktcon run shard %u/%u", o->shard_k, o->shard_n);
+	for (size_t i = 0; i < n; i++)
+		c[i] = (struct kt_junit_case){
+			.name = jobs[i].path, .verdict = verdict[jobs[i].outcome],
+			.type = outcome_names[jobs[i].outcome], .why = jobs[i].why,
+			.detail = jobs[i].ju_detail, .line = jobs[i].ju_line,
+			.out = jobs[i].ju_out, .ns = jobs[i].ns,
+		};
+	kt_results_junit(f, suite, c, n);
+	if (fclose(f))
+		fprintf(stderr, "ktcon run: cannot write %s: %s\n", o->junit, strerror(errno));
+	free(c);
+}
+
 static int cmd_run_exec(int argc, char **argv)
 {
 	struct run_opts o;
@@ -653,32 +936,44 @@ static int cmd_run_exec(int argc, char **argv)
 		fputs(usage_text, e ? stderr : stdout);
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}
-	struct pool p = { .n = argc - optind, .lock = PTHREAD_MUTEX_INITIALIZER };
-	p.jobs = calloc(p.n, sizeof(*p.jobs));
+	struct kt_shard_item *sel = NULL;
+	size_t nsel = 0;
+	e = select_recipes(&o, argv + optind, (size_t)(argc - optind), &sel, &nsel);
+	if (e) {
+		char *m = kterr_strdup(e);
+		fprintf(stderr, "ktcon run: %s\n", m ? m : "out of memory");
+		free(m);
+		kterr_free(e);
+		kt_timings_free(o.timings);
+		return KTCMD_FAIL;
+	}
+	if (o.list) {
+		for (size_t i = 0; i < nsel; i++)
+			if (o.timings)
+				printf("%s\t%s%s\n", sel[i].path,
+				       kt_fmt_duration(sel[i].est_ns, d, sizeof(d)),
+				       sel[i].known ? "" : " (not in the timings)");
+			else
+				printf("%s\n", sel[i].path);
+		free(sel);
+		kt_timings_free(o.timings);
+		return KTCMD_OK;
+	}
+	if (o.shard_n && !nsel)
+		fprintf(stderr, "ktcon run: shard %u/%u holds none of the %d recipes given\n",
+			o.shard_k, o.shard_n, argc - optind);
+	struct pool p = { .n = nsel, .lock = PTHREAD_MUTEX_INITIALIZER };
+	p.jobs = calloc(p.n ? p.n : 1, sizeof(*p.jobs));
 	if (!p.jobs)
 		return KTCMD_FAIL;
 	for (size_t i = 0; i < p.n; i++) {
-		p.jobs[i].path = argv[optind + i];
+		p.jobs[i].path = sel[i].path;
 		p.jobs[i].o = &o;
 	}
-	int nthreads = o.jobs < (int)p.n ? o.jobs : (int)p.n;
-	pthread_t th[64], sigth;
-	struct sigwaiter sw = { .jobs = p.jobs, .n = p.n };
-	agent_features();
-	/* Blocked in every thread made from here on (and cleared again in
-	 * QEMU's child); one thread takes them. */
-	sigemptyset(&sw.set);
-	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
-		sigaddset(&sw.set, stop_signals[i]);
-	pthread_sigmask(SIG_BLOCK, &sw.set, NULL);
-	pthread_create(&sigth, NULL, wait_signals, &sw);
-	status = run_status_start(2);
-	for (int i = 0; i < nthreads; i++)
-		pthread_create(&th[i], NULL, worker, &p);
-	for (int i = 0; i < nthreads; i++)
-		pthread_join(th[i], NULL);
-	run_status_stop(status);
-	status = NULL;
+	pthread_t sigth;
+	struct sigwaiter sw;
+
+	start_pool(&p, o.jobs, &sw, &sigth, false);
 
 	FILE *jf = NULL;
 	if (o.json && !(jf = fopen(o.json, "w")))
@@ -710,7 +1005,15 @@ static int cmd_run_exec(int argc, char **argv)
 				fputs("null", jf);
 			fputc('}', jf);
 		}
-		free(j->why);
+		if (o.plot) {	/* the same recipe twice: numbered */
+			size_t rep = 0;
+			char *tl = timeline_text(j->tl);
+
+			for (size_t k = 0; k < i; k++)
+				rep += !strcmp(p.jobs[k].path, j->path);
+			plot_run_timeline(o.plot, j->path, rep, tl, stdout);
+			free(tl);
+		}
 		free(j->json);
 		free(j->tap);
 		free(j->fires);
@@ -721,6 +1024,14 @@ static int cmd_run_exec(int argc, char **argv)
 	}
 	write_trace(&o, p.jobs, p.n);
 	int sig = atomic_load(&stop_sig);
+	if (o.junit)
+		write_junit(&o, p.jobs, p.n);
+	for (size_t i = 0; i < p.n; i++) {
+		free(p.jobs[i].ju_detail);
+		free(p.jobs[i].ju_out);
+	}
+	free(sel);
+	kt_timings_free(o.timings);
 	if (o.tap && sig)	/* TAP's word for a run that stopped short */
 		printf("Bail out! interrupted by %s\n", sig_name(sig));
 	printf("  %zu passed, %zu failed, %zu pending, %zu errors", counts[OUT_PASS],
@@ -729,9 +1040,9 @@ static int cmd_run_exec(int argc, char **argv)
 		printf(", %zu interrupted (by %s)", counts[OUT_INTERRUPTED], sig_name(sig));
 	printf("\n");
 	fflush(stdout);
-	/* Written: from now on a signal is the shell's to see. */
-	pthread_cancel(sigth);
-	pthread_join(sigth, NULL);
+	stop_signal_thread(sigth);
+	for (size_t i = 0; i < p.n; i++)
+		free(p.jobs[i].why);
 	free(p.jobs);
 	if (sig)
 		return 128 + sig;
@@ -744,8 +1055,9 @@ static int cmd_run_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_run_entry = {
 	.name = "run",
-	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [-j N] [--allow-pending] "
-		 "[--sample-rate HZ|--no-timeline] [--trace FILE] RECIPE...",
+	.usage = "run [--kernel X.Y|PATH] [--json FILE] [--tap] [--junit FILE] [-j N] "
+		 "[--allow-pending] [--sample-rate HZ|--no-timeline] [--trace FILE] "
+		 "[--shard K/N [--timings FILE]] [--list] [--scheduler NAME] [--plot DIR] [--warm|--cold] RECIPE...",
 	.summary = "replay recipes headless on fresh guests and report",
 	.exec = cmd_run_exec,
 };

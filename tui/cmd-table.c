@@ -9,12 +9,14 @@ extern const struct ktcmd_entry ktcmd_check_entry;
 extern const struct ktcmd_entry ktcmd_boot_entry;
 extern const struct ktcmd_entry ktcmd_console_entry;
 extern const struct ktcmd_entry ktcmd_run_entry;
+extern const struct ktcmd_entry ktcmd_compare_entry;
 extern const struct ktcmd_entry ktcmd_help_entry;
 
 const struct ktcmd_entry *const ktcmd_table[] = {
 	&ktcmd_console_entry,
 	&ktcmd_boot_entry,
 	&ktcmd_run_entry,
+	&ktcmd_compare_entry,
 	&ktcmd_check_entry,
 	&ktcmd_kernel_entry,
 	&ktcmd_help_entry,

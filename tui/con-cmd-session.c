@@ -41,6 +41,29 @@ CON_CMD(cancel)
 	free(busy);
 }
 
+/* ---- compare ---- */
+
+CON_CMD(compare)
+{
+	const char *path = c->replay.r ? c->replay.r->file : c->rec ? con_rec_file(c->rec) : NULL;
+	long runs = 3;
+	char *end = NULL;
+
+	(void)rest;
+	if (argc < 2 || argc > 3 || (argc == 3 && ((runs = strtol(argv[2], &end, 10)) < 1 ||
+						   runs > 20 || *end))) {
+		con_log_add(c->log, CON_A_ERROR, "compare: compare SCHEDULER [RUNS] (RUNS 1-20)");
+		return;
+	}
+	if (!path) {
+		con_log_add(c->log, CON_A_ERROR, "compare: no recipe loaded");
+		con_log_add(c->log, CON_A_HINT, "  hint: `replay FILE` loads one, or `record FILE` "
+			    "makes one of this session");
+		return;
+	}
+	con_compare_start(&c->cmp, c->log, path, argv[1], (int)runs);
+}
+
 /* ---- session ---- */
 
 CON_CMD(record)

@@ -4,7 +4,8 @@
  * cmd_entry); con-cmds.c holds the table that names them and dispatches
  * a line; the functions live with their kind: con-cmd-help.c (help, keys),
  * con-cmd-view.c (focus, zoom, scroll, redraw, snapshots, show, browse),
- * con-cmd-session.c (record, replay, next, continue, sh, cancel, quit).
+ * con-cmd-session.c (record, replay, next, continue, sh, cancel, quit,
+ * compare).
  */
 #ifndef KTCON_TUI_CON_CMD_H
 #define KTCON_TUI_CON_CMD_H
@@ -40,6 +41,7 @@ CON_CMD(sh);
 CON_CMD(cancel);
 CON_CMD(sh_timeout);
 CON_CMD(unwatch);
+CON_CMD(compare);
 CON_CMD(quit);
 
 #endif

@@ -57,6 +57,9 @@ const struct con_cmd con_cmds[] = {
 	{ "zoom", "zoom", "show the focused pane alone, or all panes again", con_cmd_zoom },
 	{ "scroll", "scroll up|down [N] | top | bottom", "scroll the focused pane", con_cmd_scroll },
 	{ "redraw", "redraw", "repaint the screen", con_cmd_redraw },
+	{ "compare", "compare SCHEDULER [RUNS]", "run the loaded recipe (the replay's file, else "
+	  "the recording's) RUNS times (3) as written and under SCHEDULER on fresh guests beside "
+	  "this one, and put the comparison table (ktcon compare) in the log", con_cmd_compare },
 	{ "cancel", "cancel", "cancel the op in flight (or stop a replay); never quits", con_cmd_cancel },
 	{ "quit", "quit", "tear the scenario down, power the guest off and leave", con_cmd_quit },
 	{ NULL, NULL, NULL, NULL },

@@ -140,7 +140,8 @@ static void set_guest(struct con_engine *g, enum con_guest_state gs)
 static struct kterr *boot(struct con_engine *g)
 {
 	struct kt_backend_opts bo = { .so = g->o.so };
-	struct kterr *e = guest_exec_start(&bo, g->o.header, g->events, &g->ge);
+	struct kterr *e = guest_exec_start(&bo, g->o.header,
+					   &(struct kt_exec_config){ .events = g->events }, &g->ge);
 	const struct session *s;
 	const struct agent_hello *h;
 

@@ -342,6 +342,7 @@ void console_quit(struct ktconsole *c)
 		return;
 	c->quitting = true;
 	c->continuing = false;
+	con_compare_interrupt(c->cmp);	/* its guests go down beside this one */
 	con_log_add(c->log, CON_A_CMD, "tearing down and powering off...");
 	con_engine_cancel(c->eng);
 	j = calloc(1, sizeof(*j));

@@ -23,6 +23,7 @@
 #include "engine/gstate.h"
 #include "engine/recipe.h"
 #include "tui/con-browse.h"
+#include "tui/con-compare.h"
 #include "tui/con-engine.h"
 #include "tui/con-keys.h"
 #include "tui/con-layout.h"
@@ -73,6 +74,8 @@ struct ktconsole {
 	pthread_mutex_t fires_lock;
 	char *fires[CON_FIRES_MAX];
 	size_t nfires;
+
+	struct con_compare *cmp;	/* `compare`: running, or done and not yet joined */
 
 	int step;			/* 0: the backdrop */
 	bool booted, boot_failed;

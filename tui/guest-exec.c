@@ -18,27 +18,25 @@ static void tell_boot_events(struct kt_backend *b, struct kt_events *events)
 }
 
 struct kterr *guest_exec_start(const struct kt_backend_opts *o, const struct kt_recipe *r,
-			       struct kt_events *events, struct guest_exec *g)
+			       const struct kt_exec_config *cfg, struct guest_exec *g)
 {
 	struct kterr *e;
 
 	memset(g, 0, sizeof(*g));
 	e = kt_backend_boot(o, &g->b);
 	if (!e) {
-		struct kt_exec_config cfg = {
-			.link = kt_backend_link(g->b),
-			.host = kt_backend_host(g->b),
-			.events = events,
-		};
+		struct kt_exec_config c = *cfg;
 
-		g->x = kt_exec_new(r, &cfg);
+		c.link = kt_backend_link(g->b);
+		c.host = kt_backend_host(g->b);
+		g->x = kt_exec_new(r, &c);
 		if (!g->x)
 			e = kterr_new(ENOMEM, "starting the executor");
 	}
 	if (e) {
 		if (g->b) {
 			kt_backend_shutdown(g->b, (int)kt_limit_ms(KT_LIM_POWEROFF));
-			tell_boot_events(g->b, events);
+			tell_boot_events(g->b, cfg->events);
 		}
 		guest_exec_free(g);
 	}

@@ -18,11 +18,12 @@ struct guest_exec {
 };
 
 /* Boot a guest as o says, then an executor for r (a recipe, or the
- * console's header) reporting to events. On failure nothing is left
- * running and *g is empty: what the boot heard (the agent's log lines, a
- * note) has been emitted to events first. */
+ * console's header) configured as cfg says (its events, the scheduler's
+ * arguments, ...) over the guest's link and host, which this fills in. On
+ * failure nothing is left running and *g is empty: what the boot heard
+ * (the agent's log lines, a note) has been emitted to cfg->events first. */
 struct kterr *guest_exec_start(const struct kt_backend_opts *o, const struct kt_recipe *r,
-			       struct kt_events *events, struct guest_exec *g);
+			       const struct kt_exec_config *cfg, struct guest_exec *g);
 
 /* Free the executor, power the guest off if it is still up, free the
  * backend. */

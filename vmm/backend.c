@@ -119,8 +119,8 @@ struct kterr *kt_backend_boot(const struct kt_backend_opts *o, struct kt_backend
 	b->gl = (struct guestlink){ .q = b->q, .check = check_died, .check_ctx = b };
 	so.on_log = guestlink_log;
 	so.log_ctx = &b->gl;
-	/* Starting the machine is this one call: a warm start (restoring a
-	 * saved ready state) replaces it. */
+	/* Starting the machine is this one call; a warm start (restoring a
+	 * saved ready state, so.warm) happens inside it. */
 	e = session_boot(&so, &b->s);
 	if (e)
 		return e;

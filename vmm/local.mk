@@ -27,6 +27,9 @@ libvmm_a_SOURCES = \
 	vmm/image/cpio.c vmm/image/cpio.h \
 	vmm/image/elfdeps.c vmm/image/elfdeps.h \
 	vmm/image/initramfs.c vmm/image/initramfs.h \
+	vmm/machine/migrate.c vmm/machine/migrate.h \
+	vmm/machine/warm-key.c vmm/machine/warm-key.h \
+	vmm/machine/warm.c vmm/machine/warm.h \
 	vmm/session.c vmm/session.h \
 	vmm/backend.c vmm/backend.h \
 	vmm/machine/freeze.c vmm/machine/freeze.h \
@@ -45,4 +48,4 @@ libvmm_a_SOURCES = \
 	vmm/intro/run-sampler.c vmm/intro/run-sampler.h \
 	vmm/intro/intro.c vmm/intro/intro.h vmm/intro/intro-priv.h \
 	vmm/intro/intro-watch.c
-VMM_LIBS = libvmm.a libengine.a libkt.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS)
+VMM_LIBS = libvmm.a libengine.a libkt.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(JSONC_LIBS) -lm

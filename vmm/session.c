@@ -3,11 +3,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/header.h"
@@ -17,6 +20,9 @@
 #include "vmm/kernel/kcache.h"
 #include "vmm/kernel/kpick.h"
 #include "vmm/kernel/paths.h"
+#include "vmm/machine/qmp.h"
+#include "vmm/machine/tsc.h"
+#include "vmm/machine/warm.h"
 
 static struct kterr *health(void *ctx)
 {
@@ -175,12 +181,192 @@ static struct kterr *auto_scale(struct session *s)
 			  "(%llu ms under TCG)", arg, (unsigned long long)boot_ms);
 }
 
+static void note(const struct session_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(const struct session_opts *o, const char *fmt, ...)
+{
+	va_list ap;
+	char line[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (o->on_note)
+		o->on_note(line, o->ctx);
+	else
+		fprintf(stderr, "ktcon: %s\n", line);
+}
+
+static void note_err(const struct session_opts *o, const struct kterr *e)
+{
+	char *m = kterr_strdup(e);
+
+	note(o, "%s", m ? m : "(out of memory)");
+	free(m);
+}
+
+static void machine_opts_of(const struct session_opts *o, const struct session *s,
+			    struct machine_opts *mo)
+{
+	memset(mo, 0, sizeof(*mo));
+	mo->topo = o->topo;
+	mo->accel = o->accel;
+	mo->kernel = s->kernel;
+	mo->initrd = s->initrd;
+	mo->initrd_fd = s->initrd_fd;
+	mo->append_extra = o->shell ? "ktcon.shell=1" : NULL;
+	mo->on_console = o->on_console;
+	mo->ctx = o->ctx;
+}
+
+/* The key of this boot and what to do with it (warm.h). An error means
+ * no warm start at all this time (said, not fatal). */
+static struct kterr *warm_prepare(const struct session_opts *o, const struct session *s,
+				  struct warm *w)
+{
+	struct warm_inputs in = {
+		.kernel = s->kernel, .vmlinux = s->vmlinux, .topo = &o->topo,
+		.initrd_fd = s->initrd_fd, .qemu = KTCON_QEMU, .tsc_khz = tsc_host_khz(),
+	};
+	struct warm_key k;
+	const char *why;
+	char *root = NULL;
+	struct kterr *e = accel_resolve(o->accel, &in.accel, &why);
+
+	if (!e)
+		e = warm_key_make(&in, &k);
+	if (!e)
+		e = kcache_warm_root(s->kernel, &root);
+	if (!e)
+		e = warm_begin(&k, root, w);
+	free(root);
+	return e;
+}
+
+static void fill_resume(struct wire_buf *b, void *ctx)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	wire_put_i64(b, "realtime_ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	wire_put_str(b, "scale", ctx);
+}
+
+static struct kterr *with_console(struct session *s, struct kterr *e)
+{
+	if (!kterr_contains(e, "guest console")) {
+		char *tail = console_tail(&s->m.console, 20);
+
+		e = kterr_note(e, "guest console, last lines:\n%s", tail ? tail : "");
+		free(tail);
+	}
+	return e;
+}
+
+/* The guest from a saved state: QEMU loads it, the agent is told the
+ * time and says HELLO again; the timeout scale is the one its cold boot
+ * measured. On error the machine is gone and s is as before. */
+static struct kterr *restore(const struct session_opts *o, struct session *s, struct warm *w)
+{
+	struct machine_opts mo;
+	const struct wire_msg *r;
+	char arg[32];
+	int64_t step = 0;
+	struct kterr *e;
+
+	machine_opts_of(o, s, &mo);
+	mo.incoming = true;
+	mo.incoming_ram = w->ram;
+	mo.incoming_ram_sum = w->meta.ram_sum;
+	mo.incoming_qemu = w->meta.qemu_version;
+	e = warm_stream_fd(w, &mo.state_fd);
+	if (!e)
+		e = machine_start(&mo, &s->m);
+	if (e)
+		return e;
+	s->t.qemu_ns = s->m.t.ready_ns;
+	e = agentlink_init(&s->link, s->m.ctl_fd, health, s);
+	if (e) {
+		machine_stop(&s->m, 0);
+		return e;
+	}
+	s->link.on_log = o->on_log;
+	s->link.log_ctx = o->ctx;
+	/* The scale its cold boot measured, unless the user set one; the
+	 * agent's is its cold boot's command line: resume gives it the one
+	 * in force now, with the time, in one round trip. */
+	if (s->m.accel == ACCEL_TCG)
+		kt_scale_set(w->meta.timeout_scale, KT_SCALE_AUTO);
+	snprintf(arg, sizeof(arg), "%g", kt_scale());
+	e = agentlink_request(&s->link, "resume", fill_resume, arg,
+			      o->boot_timeout_ms > 0 ? o->boot_timeout_ms :
+						       (int)kt_limit_ms(KT_LIM_GUEST_REQUEST),
+			      o->cancel, &r);
+	if (!e && !s->link.have_hello)
+		e = kterr_new(EPROTO, "the restored agent answered resume without a HELLO");
+	if (!e) {
+		wire_get_i64(r, "stepped_ms", &step);
+		s->t.clock_step_ms = step;
+	}
+	if (e) {
+		e = with_console(s, kterr_wrap(e, "resume the restored guest"));
+		agentlink_release(&s->link);
+		machine_stop(&s->m, 0);
+		return e;
+	}
+	return NULL;
+}
+
+/* Right after HELLO, nothing asked yet: stop, save, continue. A save that
+ * fails is said and the run goes on (the guest continues either way). */
+static void save(const struct session_opts *o, struct session *s, struct warm *w)
+{
+	uint64_t t0 = kt_now_ns(), boot_ms = (s->t.hello_ns - s->t.qemu_ns) / 1000000;
+	struct warm_meta m = { 0 };
+	const struct agent_hello *h = &s->link.hello;
+	struct kterr *e, *c;
+
+	snprintf(m.qemu_version, sizeof(m.qemu_version), "%s", qmp_version(s->m.qmp));
+	m.boot_ms = boot_ms;
+	m.timeout_scale = s->m.accel == ACCEL_TCG ?
+			  kt_scale_measured(boot_ms, SESSION_TCG_BOOT_REF_MS) : 1;
+	snprintf(m.hello_agent, sizeof(m.hello_agent), "%s", h->agent);
+	snprintf(m.hello_release, sizeof(m.hello_release), "%s", h->release);
+	snprintf(m.hello_cpus_online, sizeof(m.hello_cpus_online), "%s", h->cpus_online);
+	snprintf(m.hello_scheduler, sizeof(m.hello_scheduler), "%s", h->scheduler);
+	m.hello_uptime_ms = h->uptime_ms;
+	e = warm_save(w, s->m.qmp, &s->m.ram, &m);
+	/* Stopped for the save (or by a save that failed half-way). */
+	c = qmp_execute(s->m.qmp, "cont", NULL, NULL);
+	s->t.save_ms = (kt_now_ns() - t0) / 1000000;
+	if (e) {
+		note(o, "warm state %s: not saved: %s", w->dir,
+		     kterr_str(e, (char[512]){ 0 }, 512));
+	} else {
+		s->start = SESSION_SAVED;
+		note(o, "warm state saved: %s (stream %" PRIu64 " KiB, RAM %" PRIu64 " of %"
+		     PRIu64 " MiB, in %" PRIu64 " ms)", w->dir, m.stream_bytes >> 10,
+		     m.ram_data_bytes >> 20, m.ram_bytes >> 20, s->t.save_ms);
+	}
+	kterr_free(e);
+	if (c) {
+		/* A guest that cannot continue is no guest: the health check
+		 * of the next request says so. */
+		note_err(o, c);
+		kterr_free(c);
+	}
+}
+
 struct kterr *session_boot(const struct session_opts *o, struct session *s)
 {
-	struct machine_opts mo = { 0 };
+	struct machine_opts mo;
+	struct warm w = { .lock_fd = -1, .fd = -1 };
+	bool warm = false;
 	struct kterr *e;
 
 	memset(s, 0, sizeof(*s));
+	s->initrd_fd = -1;
 	s->t.start_ns = kt_now_ns();
 	e = pick_kernel(o, s);
 	if (!e)
@@ -188,23 +374,58 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	if (e)
 		goto fail;
 	s->t.initramfs_ns = kt_now_ns();
+	s->cancel = o->cancel;
 
-	mo.topo = o->topo;
-	mo.accel = o->accel;
-	mo.kernel = s->kernel;
-	mo.initrd = s->initrd;
-	mo.initrd_fd = s->initrd_fd;
-	mo.append_extra = o->shell ? "ktcon.shell=1" : NULL;
-	mo.on_console = o->on_console;
-	mo.ctx = o->ctx;
+	if (o->warm && o->shell)
+		note(o, "warm start is not used with a shell (its guest boots with ktcon.shell=1): "
+		     "booting cold");
+	if (o->warm && !o->shell) {
+		struct kterr *we = warm_prepare(o, s, &w);
+
+		warm = !we;
+		s->t.warm_ns = kt_now_ns();
+		if (we) {
+			we = kterr_wrap(we, "warm start off for this run");
+			note_err(o, we);
+			kterr_free(we);
+		}
+	}
+	if (warm && w.mode == WARM_RESTORE) {
+		e = restore(o, s, &w);
+		if (!e) {
+			s->start = SESSION_RESTORED;
+			note(o, "warm start from %s: ready in %" PRIu64 " ms (RAM %" PRIu64
+			     " MiB copied; guest wall clock stepped %+" PRId64 " ms)", w.dir,
+			     (kt_now_ns() - s->t.initramfs_ns) / 1000000,
+			     s->m.t.ram_copied >> 20, s->t.clock_step_ms);
+			goto booted;
+		}
+		if (o->cancel && atomic_load(o->cancel))
+			goto fail;
+		warm_refuse(&w, e);
+		e = NULL;
+	}
+	if (warm && w.why)
+		note_err(o, w.why);
+
+	machine_opts_of(o, s, &mo);
+	if (warm && w.mode == WARM_SAVE) {
+		/* The stream file, made now: a state that cannot be written
+		 * is said before the boot, not after. */
+		int fd;
+		struct kterr *we = warm_stream_fd(&w, &fd);
+
+		if (we) {
+			we = kterr_wrap(we, "warm state %s: not saved", w.dir);
+			note_err(o, we);
+			kterr_free(we);
+			w.mode = WARM_COLD;
+		}
+	}
 	e = machine_start(&mo, &s->m);
-	/* QEMU has loaded it (or failed): our copy can go. */
-	close(s->initrd_fd);
-	s->initrd_fd = -1;
 	if (e)
 		goto fail;
 	s->t.qemu_ns = s->m.t.ready_ns;
-	s->cancel = o->cancel;
 	e = agentlink_init(&s->link, s->m.ctl_fd, health, s);
 	if (e)
 		goto fail_machine;
@@ -214,12 +435,7 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 								 : (int)kt_limit_ms(KT_LIM_BOOT));
 	if (e) {
 		/* A guest that never says hello: the console tells why. */
-		if (!kterr_contains(e, "guest console")) {
-			char *tail = console_tail(&s->m.console, 20);
-
-			e = kterr_note(e, "guest console, last lines:\n%s", tail ? tail : "");
-			free(tail);
-		}
+		e = with_console(s, e);
 		goto fail_link;
 	}
 	if (s->link.hello.scheduler_error[0]) {
@@ -230,20 +446,33 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 			       "$(cat /sched_args)");
 		goto fail_link;
 	}
-	s->cancel = NULL;	/* booted: the caller's cancel is the executor's now */
 	s->t.hello_ns = s->link.hello_ns;
-	s->t.kernel_init_ms = s->link.hello.uptime_ms;
+	/* Saved before anything is asked of the guest: a restored one is
+	 * as fresh as this one is now. */
+	if (warm && w.mode == WARM_SAVE)
+		save(o, s, &w);
 	s->up = true;
 	e = auto_scale(s);
 	if (e)
 		goto fail_link;
+booted:
+	s->cancel = NULL;	/* booted: the caller's cancel is the executor's now */
+	s->t.hello_ns = s->link.hello_ns;
+	s->t.kernel_init_ms = s->link.hello.uptime_ms;
+	s->up = true;
+	/* QEMU has loaded it: our copy can go. */
+	close(s->initrd_fd);
+	s->initrd_fd = -1;
+	warm_end(&w);
 	return NULL;
 fail_link:
+	s->up = false;
 	agentlink_release(&s->link);
 fail_machine:
 	machine_stop(&s->m, 0);
 fail:
-	if (s->initrd_fd > 0)
+	warm_end(&w);
+	if (s->initrd_fd >= 0)
 		close(s->initrd_fd);
 	free(s->kernel);
 	free(s->vmlinux);

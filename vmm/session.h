@@ -43,6 +43,13 @@ struct session_opts {
 	/* Turns true to abandon the boot (ktcon run's SIGTERM): the wait for
 	 * HELLO ends with ECANCELED. May be NULL. */
 	const atomic_bool *cancel;
+	/* Warm start (vmm/machine/warm.h): restore the saved ready state of this
+	 * kernel, vm line and initramfs when there is a good one, else boot
+	 * and save one for the next run. Never with shell. */
+	bool warm;
+	/* ktcon's own notes on the way (a warm state restored, saved or
+	 * refused, and why); NULL: to stderr, "ktcon: ...". */
+	void (*on_note)(const char *line, void *ctx);
 	void (*on_console)(const char *line, void *ctx);
 	void (*on_log)(const char *line, void *ctx);	/* agent LOG frames */
 	void *ctx;
@@ -55,6 +62,15 @@ struct session_times {
 	uint64_t qemu_ns;		/* QEMU up, vCPUs released */
 	uint64_t kernel_init_ms;	/* guest uptime when the agent started */
 	uint64_t hello_ns;		/* HELLO received */
+	uint64_t warm_ns;		/* warm start: key made, state checked */
+	uint64_t save_ms;		/* a warm state saved: how long that took */
+	int64_t clock_step_ms;		/* restored: the guest's wall clock moved */
+};
+
+enum session_start {
+	SESSION_BOOTED,			/* cold, nothing saved */
+	SESSION_SAVED,			/* cold, and a warm state saved after HELLO */
+	SESSION_RESTORED,		/* from a warm state */
 };
 
 struct session {
@@ -66,6 +82,7 @@ struct session {
 	char *initrd;			/* /proc/self/fd/<initrd_fd> while booting */
 	int initrd_fd;			/* a memfd, closed once QEMU has it */
 	struct session_times t;
+	enum session_start start;
 	bool up;
 	const atomic_bool *cancel;	/* the opts', until HELLO */
 };

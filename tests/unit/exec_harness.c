@@ -36,6 +36,7 @@ void harness_load(struct harness *h, const char *text)
 							       : &fake_host_ops, &h->host },
 		.clock = &h->clock,
 		.events = h->events,
+		.sched_args = h->sched_args,
 	};
 
 	assert_null(kt_recipe_parse("t.recipe", text, strlen(text), &h->r));

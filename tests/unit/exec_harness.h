@@ -21,6 +21,7 @@ struct harness {
 	char *errstr;
 	bool no_host;
 	bool no_snapshots;
+	const char *sched_args;		/* kt_exec_config.sched_args */
 };
 
 void harness_init(struct harness *h);

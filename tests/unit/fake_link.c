@@ -58,6 +58,9 @@ static char *describe(const struct kt_greq *req)
 	if (req->cgroup2)
 		return kt_strfmt("%s %s -> %s", kt_greq_name(req), cg,
 				 *req->cgroup2 ? req->cgroup2 : "@runner");
+	if (req->name && req->args && req->verb == KT_GREQ_OP &&
+	    (req->op == KT_OP_ATTACH_SCHEDULER || req->op == KT_OP_REPLACE_SCHEDULER))
+		return kt_strfmt("%s %s args=%s", kt_greq_name(req), req->name, req->args);
 	if (req->name)
 		return kt_strfmt("%s %s%s%s", kt_greq_name(req), req->name, *cg ? " in " : "", cg);
 	if (req->op == KT_OP_SPAWN && req->verb == KT_GREQ_OP)

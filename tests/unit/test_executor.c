@@ -1279,9 +1279,38 @@ static void test_console_apply_with_expect_error(void **state)
 	kt_recipe_free(r);
 }
 
+/* --scheduler-args (kt_exec_config.sched_args): every attach and replace
+ * gets them in place of the stage line's; without them the stage line's
+ * go; a restart (the boot scheduler) is not an attach and gets none. */
+static void test_sched_args_override(void **state)
+{
+	static const char text[] =
+		"stage-scheduler mine /bin/mine args=\"-staged\"\n"
+		"step hold=0ms\n"
+		"  attach-scheduler mine\n"
+		"  replace-scheduler scx_qmap\n";
+	struct harness h;
+
+	(void)state;
+	harness_init(&h);
+	harness_run(&h, text);
+	assert_null(h.err);
+	assert_true(fake_link_find(&h.link, "attach-scheduler mine args=-staged", 0) >= 0);
+	harness_free(&h);
+
+	harness_init(&h);
+	h.sched_args = "-s 5000";
+	harness_run(&h, text);
+	assert_null(h.err);
+	assert_true(fake_link_find(&h.link, "attach-scheduler mine args=-s 5000", 0) >= 0);
+	assert_true(fake_link_find(&h.link, "replace-scheduler scx_qmap args=-s 5000", 0) >= 0);
+	harness_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sched_args_override),
 		cmocka_unit_test(test_move_all_tasks_rejects_self_move),
 		cmocka_unit_test(test_move_all_tasks_rejects_runner_to_runner_self_move),
 		cmocka_unit_test(test_move_backdrop_to_step_local_rejected_naming_pair_and_fixes),

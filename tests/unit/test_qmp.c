@@ -8,6 +8,7 @@
  * the socket; \\, \n and \xNN escape the bytes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -525,6 +526,93 @@ static void test_connect_gives_up_at_the_deadline_with_a_hint(void **state)
 	kterr_free(e);
 }
 
+/* qmp_execute_fd: the descriptor rides with the command (SCM_RIGHTS), as
+ * getfd wants; a fake QEMU takes it and writes through it. */
+static void fd_server(int lfd)
+{
+	static const char greeting[] = "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, "
+				       "\"minor\": 2, \"major\": 7}}, \"capabilities\": []}}\r\n";
+	static const char ok1[] = "{\"return\": {}, \"id\": 1}\r\n";
+	static const char ok2[] = "{\"return\": {}, \"id\": 2}\r\n";
+	int fd = accept(lfd, NULL, NULL), got = -1;
+	char buf[512];
+	ssize_t n;
+
+	if (fd < 0 || write(fd, greeting, sizeof(greeting) - 1) < 0)
+		_exit(3);
+	n = read(fd, buf, sizeof(buf));		/* qmp_capabilities, id 1 */
+	if (n <= 0 || write(fd, ok1, strlen(ok1)) < 0)
+		_exit(4);
+	{
+		union {
+			char b[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+				     .msg_controllen = sizeof(u.b) };
+		struct cmsghdr *c;
+
+		n = recvmsg(fd, &mh, 0);
+		if (n <= 0)
+			_exit(5);
+		buf[n] = '\0';
+		c = CMSG_FIRSTHDR(&mh);
+		if (c && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&got, CMSG_DATA(c), sizeof(int));
+	}
+	if (got < 0 || !strstr(buf, "\"execute\":\"getfd\"") ||
+	    write(got, "via-fd", 6) != 6)
+		_exit(6);
+	close(got);
+	if (write(fd, ok2, strlen(ok2)) < 0)
+		_exit(7);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	_exit(0);
+}
+
+static void test_execute_fd_passes_the_descriptor(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/ktcon-test-qmpfd.XXXXXX", path[128], file[128], back[16] = "";
+	struct qmp *q = NULL;
+	int lfd, wfd, st;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/q.sock", dir);
+	snprintf(file, sizeof(file), "%s/stream", dir);
+	strcpy(sa.sun_path, path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	pid = fork();
+	if (pid == 0)
+		fd_server(lfd);
+	close(lfd);
+	assert_null(qmp_connect(path, kt_now_ns() + 5000000000ull, NULL, &q));
+	wfd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(wfd >= 0);
+	assert_null(qmp_execute_fd(q, "getfd", "{\"fdname\":\"x\"}", wfd, NULL));
+	close(wfd);
+	qmp_close(q);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	{
+		int rfd = open(file, O_RDONLY);
+
+		assert_int_equal(read(rfd, back, sizeof(back)), 6);
+		close(rfd);
+	}
+	assert_memory_equal(back, "via-fd", 6);
+	unlink(file);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_client_reports_errors_and_runs_monitor_commands),
 		cmocka_unit_test(test_bad_arguments_never_reach_qemu),
 		cmocka_unit_test(test_connect_gives_up_at_the_deadline_with_a_hint),
+		cmocka_unit_test(test_execute_fd_passes_the_descriptor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

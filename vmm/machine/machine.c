@@ -23,6 +23,8 @@
 #include "vmm/machine/rundir.h"
 #include "vmm/machine/teardown.h"
 #include "vmm/machine/tsc.h"
+#include "vmm/machine/migrate.h"
+#include "vmm/machine/warm.h"
 
 
 static void read_stderr(struct machine *m)
@@ -282,6 +284,12 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	e = guestmem_create(&m->ram, (uint64_t)o->topo.memory_mib << 20);
 	if (e)
 		goto fail;
+	if (o->incoming_ram) {
+		e = warm_load_ram(o->incoming_ram, &m->ram, o->incoming_ram_sum, &m->t.ram_copied);
+		if (e)
+			goto fail;
+		m->t.ram_ns = kt_now_ns();
+	}
 	pass[npass++] = m->ram.fd;
 	if (o->initrd_fd > 0)
 		pass[npass++] = o->initrd_fd;
@@ -295,6 +303,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	spec.append_extra = o->append_extra;
 	spec.tsc_khz = tsc_host_khz();
 	spec.rundir = m->rundir;
+	spec.incoming = o->incoming;
 	e = qemu_argv_build(&spec, &argv);
 	if (e)
 		goto fail;
@@ -307,6 +316,11 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	e = wait_qmp(m);
 	if (e)
 		goto fail;
+	if (o->incoming && o->incoming_qemu && strcmp(o->incoming_qemu, qmp_version(m->qmp))) {
+		e = kterr_new(0, "saved by %s, this is %s", o->incoming_qemu,
+			      qmp_version(m->qmp));
+		goto fail;
+	}
 	fd = connect_in(m, QEMU_SOCK_SERIAL, &e);
 	if (fd < 0)
 		goto fail;
@@ -329,6 +343,15 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	m->ctl_fd = connect_in(m, QEMU_SOCK_CTL, &e);
 	if (m->ctl_fd < 0)
 		goto fail;
+	/* Every socket is connected before the state loads: the restored
+	 * virtio-serial port finds its host side connected, as it was when
+	 * saved, and the guest sees no change (warm.h). */
+	if (o->incoming) {
+		e = migrate_load(m->qmp, o->state_fd, (int)kt_limit_ms(KT_LIM_BOOT));
+		if (e)
+			goto fail;
+		m->t.incoming_ns = kt_now_ns();
+	}
 	e = qmp_execute(m->qmp, "cont", NULL, NULL);
 	if (e)
 		goto fail;

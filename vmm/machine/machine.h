@@ -40,6 +40,16 @@ struct machine_opts {
 	 * inherits (a memfd: no name to strand); 0: initrd is a plain file. */
 	int initrd_fd;
 	const char *append_extra;	/* more kernel command line, or NULL */
+	/* With incoming: the migration stream, open for reading (migrate.h). */
+	int state_fd;
+	/* A warm start (warm.h): QEMU starts with -incoming defer, the RAM
+	 * from incoming_ram, the device state from state_fd, and must be of
+	 * version incoming_qemu (its QMP greeting, "QEMU 7.2.22"), or the
+	 * start fails saying so. false: a cold boot. */
+	bool incoming;
+	const char *incoming_ram;
+	uint64_t incoming_ram_sum;	/* its checksum (warm_ram_sum) */
+	const char *incoming_qemu;
 	/* Console lines as they arrive (may be NULL); runs on the reader
 	 * thread. */
 	void (*on_console)(const char *line, void *ctx);
@@ -49,6 +59,9 @@ struct machine_opts {
 struct machine_times {
 	uint64_t spawn_ns;	/* QEMU forked */
 	uint64_t ready_ns;	/* sockets connected, vCPUs released */
+	uint64_t ram_ns;	/* warm start: the saved RAM copied in */
+	uint64_t incoming_ns;	/* warm start: the device state loaded */
+	uint64_t ram_copied;	/* warm start: bytes of RAM copied */
 };
 
 struct machine {

@@ -80,6 +80,12 @@ struct kterr *qemu_argv_build(const struct qemu_spec *s, char ***out)
 	ADD(&b, "none");
 	ADD(&b, "-no-reboot");
 	ADD(&b, "-S");
+	if (s->incoming) {
+		/* The state comes by migrate-incoming once every socket is
+		 * connected (migrate.h); -S keeps it paused after. */
+		ADD(&b, "-incoming");
+		ADD(&b, "defer");
+	}
 	ADD(&b, "-kernel");
 	ADD(&b, "%s", s->kernel);
 	ADD(&b, "-initrd");

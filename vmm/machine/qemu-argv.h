@@ -14,6 +14,7 @@
 #ifndef KTCON_VMM_QEMU_ARGV_H
 #define KTCON_VMM_QEMU_ARGV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/err.h"
@@ -30,6 +31,7 @@ struct qemu_spec {
 	const char *append_extra;	/* more kernel command line, or NULL */
 	unsigned long tsc_khz;		/* 0: let the guest calibrate */
 	const char *rundir;		/* sockets: qmp, gdb, serial, hvc, ctl */
+	bool incoming;			/* -incoming defer: a warm start (warm.h) */
 };
 
 /* NULL-terminated argv; free with qemu_argv_free. */

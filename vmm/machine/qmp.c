@@ -453,13 +453,39 @@ struct kterr *qmp_pump(struct qmp *q)
 	return first;
 }
 
-static struct kterr *send_all(struct qmp *q, const char *data, size_t len, uint64_t deadline_ns)
+/* pass_fd >= 0 rides along with the first bytes (SCM_RIGHTS), for
+ * commands that take a descriptor (getfd). */
+static struct kterr *send_all(struct qmp *q, const char *data, size_t len, uint64_t deadline_ns,
+			      int pass_fd)
 {
 	size_t off = 0;
 
 	trace(q->trace, '>', data, len);
 	while (off < len) {
-		ssize_t n = send(q->fd, data + off, len - off, MSG_NOSIGNAL);
+		ssize_t n;
+
+		if (pass_fd >= 0) {
+			union {
+				char buf[CMSG_SPACE(sizeof(int))];
+				struct cmsghdr align;
+			} u;
+			struct iovec iov = { .iov_base = (void *)(data + off), .iov_len = len - off };
+			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+					     .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+			struct cmsghdr *c;
+
+			memset(&u, 0, sizeof(u));
+			c = CMSG_FIRSTHDR(&mh);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+			n = sendmsg(q->fd, &mh, MSG_NOSIGNAL);
+			if (n > 0)
+				pass_fd = -1;
+		} else {
+			n = send(q->fd, data + off, len - off, MSG_NOSIGNAL);
+		}
 
 		if (n >= 0) {
 			off += (size_t)n;
@@ -521,8 +547,8 @@ static struct kterr *command_text(const char *command, const char *args_json, in
 	return e;
 }
 
-struct kterr *qmp_execute(struct qmp *q, const char *command, const char *args_json,
-			  struct qmp_msg **reply)
+static struct kterr *execute(struct qmp *q, const char *command, const char *args_json,
+			     int pass_fd, struct qmp_msg **reply)
 {
 	uint64_t deadline = kt_now_ns() + (uint64_t)q->timeout_ms * 1000000;
 	char *line = NULL;
@@ -535,7 +561,7 @@ struct kterr *qmp_execute(struct qmp *q, const char *command, const char *args_j
 	e = command_text(command, args_json, id, &line);
 	if (e)
 		return kterr_wrap(e, "qmp %s", command);
-	e = send_all(q, line, strlen(line), deadline);
+	e = send_all(q, line, strlen(line), deadline, pass_fd);
 	free(line);
 	while (!e) {
 		e = next_reply(q, deadline, &m);
@@ -559,6 +585,18 @@ struct kterr *qmp_execute(struct qmp *q, const char *command, const char *args_j
 	else
 		qmp_msg_free(m);
 	return NULL;
+}
+
+struct kterr *qmp_execute(struct qmp *q, const char *command, const char *args_json,
+			  struct qmp_msg **reply)
+{
+	return execute(q, command, args_json, -1, reply);
+}
+
+struct kterr *qmp_execute_fd(struct qmp *q, const char *command, const char *args_json,
+			     int fd, struct qmp_msg **reply)
+{
+	return execute(q, command, args_json, fd, reply);
 }
 
 static struct kterr *dial(const char *path, uint64_t deadline_ns, int *fdp)

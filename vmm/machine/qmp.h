@@ -139,6 +139,11 @@ const char *qmp_version(const struct qmp *q);
 struct kterr *qmp_execute(struct qmp *q, const char *command, const char *args_json,
 			  struct qmp_msg **reply);
 
+/* qmp_execute, passing fd to QEMU with the command (SCM_RIGHTS), as
+ * getfd and add-fd want. */
+struct kterr *qmp_execute_fd(struct qmp *q, const char *command, const char *args_json,
+			     int fd, struct qmp_msg **reply);
+
 /* The fd to poll() for POLLIN: readable means qmp_pump() has work. */
 int qmp_fd(const struct qmp *q);
 
