@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/expect.h"
 #include "engine/header.h"
 #include "engine/hold.h"
 #include "engine/op-exec.h"
@@ -833,6 +832,12 @@ static bool run_op(struct kt_exec *x, const struct kt_stmt *const *batch, size_t
 	return true;
 }
 
+/* An `expect error` line: judged with the op before it, not run alone. */
+static bool catches_error(const struct kt_stmt *st)
+{
+	return kt_form_is(st->form, KT_FORM_CATCHES_ERROR);
+}
+
 /* Statements [a, b) of a section in order. rerun: a loop iteration, which
  * repeats ops and expectations but not the setup lines. Returns false when
  * an op failed the step; the statements not run are marked skipped. */
@@ -845,19 +850,19 @@ static bool run_section(struct kt_exec *x, size_t a, size_t b, bool rerun)
 		size_t n = 0, end = k;
 
 		drain_guest_events(x);
-		if (st[k].form == &kt_expect_error || (rerun && st[k].kind == KT_STMT_CGROUP))
+		if (catches_error(&st[k]) || (rerun && st[k].kind == KT_STMT_CGROUP))
 			continue;
 		if (st[k].kind == KT_STMT_EXPECT) {
 			run_expect(x, &st[k]);
 			continue;
 		}
-		/* The seed's pre-pass: adjacent cold writes are one freeze. */
+		/* Adjacent statements of a merging form (write-kernel-cold) run
+		 * as one batch: one freeze. */
 		do
 			batch[n++] = &st[end++];
-		while (st[k].form == &kt_op_write_kernel_cold && end < b && n < 64 &&
-		       st[end].form == &kt_op_write_kernel_cold);
-		if (!run_op(x, batch, n,
-			    end < b && st[end].form == &kt_expect_error ? &st[end] : NULL)) {
+		while (kt_form_is(st[k].form, KT_FORM_MERGE_ADJACENT) && end < b && n < 64 &&
+		       st[end].form == st[k].form);
+		if (!run_op(x, batch, n, end < b && catches_error(&st[end]) ? &st[end] : NULL)) {
 			for (size_t j = end; j < b; j++)
 				if (x->res.v[j].status == KT_RES_NOT_RUN)
 					x->res.v[j].status = KT_RES_SKIP;

@@ -392,6 +392,7 @@ const struct kt_form kt_expect_error = {
 	.name = "error", .kind = KT_STMT_EXPECT, .op = -1,
 	.help = "The op on the line before must fail (with an error containing TEXT, when given); "
 		"that failure then counts as a pass.",
+	.flags = KT_FORM_CATCHES_ERROR,
 	.args = { { "TEXT", KT_T_STRING, KT_ARG_OPT } },
 };
 

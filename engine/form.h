@@ -96,6 +96,14 @@ enum {
 	KT_FORM_PAIRS = 1 << 0,
 	/* At least one KEY argument must be present. */
 	KT_FORM_NEED_KEY = 1 << 1,
+	/* Adjacent statements of this form run as one batch: one exec call
+	 * that reads them all through kt_exec_batch() (write-kernel-cold: one
+	 * freeze window for all the writes). */
+	KT_FORM_MERGE_ADJACENT = 1 << 2,
+	/* Not run by itself: it judges the failure of the op on the line
+	 * before (`expect error`). The parser requires an op before it; the
+	 * executor hands it that op's error. */
+	KT_FORM_CATCHES_ERROR = 1 << 3,
 	/* The first positional names a scheduler: help lists the ones the
 	 * kernel built, completion offers them. */
 	KT_FORM_SCHEDULER = 1 << 7,
@@ -131,6 +139,13 @@ extern const struct kt_form *const kt_directive_forms[];	/* NULL-terminated */
 extern const struct kt_form *const kt_section_forms[];
 extern const struct kt_form *const kt_expect_forms[];
 extern const struct kt_form kt_cgroup_form;
+
+/* f has all of the KT_FORM_* flags in mask; false for NULL (a statement
+ * without a form). */
+static inline bool kt_form_is(const struct kt_form *f, unsigned mask)
+{
+	return f && (f->flags & mask) == mask;
+}
 
 /* A form by name within a NULL-terminated table, or NULL. */
 const struct kt_form *kt_form_find(const struct kt_form *const *table, const char *name);

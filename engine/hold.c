@@ -71,7 +71,7 @@ struct kterr *kt_hold_parse(const char *s, struct kt_hold *out)
 		return NULL;
 	}
 	out->kind = KT_HOLD_FIXED;
-	/* A zero hold is the seed's HoldSpec::fixed(Duration::ZERO): the step
+	/* A zero hold is a fixed hold of no time (ktcon-recipe(5)): the step
 	 * tears down as soon as its ops are done. */
 	if (!strcmp(s, "0s") || !strcmp(s, "0ms") || !strcmp(s, "0us")) {
 		out->ns = 0;

@@ -92,17 +92,6 @@ struct kterr *kt_kwidth_parse(const char *s, struct kt_kwidth *out)
 			  "write u8, u16, u32, u64 or bytes:N with 1 <= N <= %d", KT_BYTES_MAX);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 struct kterr *kt_kvalue_parse(const char *s, struct kt_kwidth w, struct kt_kvalue *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -114,7 +103,8 @@ struct kterr *kt_kvalue_parse(const char *s, struct kt_kwidth w, struct kt_kvalu
 			return kterr_hint(kterr_new(0, "value '%s' is not %zu hex bytes", s, w.len),
 					  "write exactly %zu hex digits for bytes:%zu", 2 * w.len, w.len);
 		for (size_t i = 0; i < w.len; i++) {
-			int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
+			int hi = kt_hexval((unsigned char)h[2 * i]);
+			int lo = kt_hexval((unsigned char)h[2 * i + 1]);
 
 			if (hi < 0 || lo < 0)
 				return kterr_hint(kterr_new(0, "value '%s' is not hex", s),

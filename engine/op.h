@@ -1,7 +1,8 @@
 /*
  * op.h - the 28 op kinds and the op table.
  *
- * The kinds are the seed's OpKind, in its order. The table maps each kind
+ * The kinds are the op contract's 28 (doc/seed-rules.md, ktcon-recipe(5)),
+ * in its order. The table maps each kind
  * to its form (form.h): kebab-case name, argument schema, side, validator
  * and executor. The entries live with their domain (ops-cgroup.c,
  * ops-workers.c, ops-payload.c, ops-kernel.c, ops-sched.c); op-table.c only

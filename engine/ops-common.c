@@ -9,8 +9,8 @@
 
 const char *kt_cgroup_key(const char *arg)
 {
-	/* @runner and the empty string both name the runner's cgroup: the
-	 * seed keys RunnerCgroup handles under "". */
+	/* @runner and the empty string both name the runner's cgroup: its
+	 * worker handles are keyed under "" (scenario.h). */
 	return arg && strcmp(arg, "@runner") ? arg : KT_RUNNER;
 }
 

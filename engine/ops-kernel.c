@@ -200,7 +200,7 @@ const struct kt_form kt_op_write_kernel_cold = {
 	.usage = "write-kernel-cold TARGET WIDTH=VALUE [TARGET WIDTH=VALUE ...]",
 	.help = "Write kernel memory with every vCPU parked: all pairs land in one freeze window. "
 		"Adjacent write-kernel-cold lines are merged into one window too.",
-	.flags = KT_FORM_PAIRS,
+	.flags = KT_FORM_PAIRS | KT_FORM_MERGE_ADJACENT,
 	.validate = validate_write,
 	.exec = exec_write,
 };

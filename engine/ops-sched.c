@@ -93,7 +93,7 @@ static struct kterr *exec_detach(struct kt_exec *x, const struct kt_stmt *st)
 	return e;
 }
 
-/* v0 of the seed: restart always respawns the BOOT scheduler. */
+/* Restart always respawns the BOOT scheduler (doc/seed-rules.md). */
 static struct kterr *exec_restart(struct kt_exec *x, const struct kt_stmt *st)
 {
 	const char *boot = kt_exec_header(x)->boot_scheduler;

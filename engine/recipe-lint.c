@@ -82,18 +82,18 @@ void kt_recipe_lint(struct kt_recipe *r)
 			step_of[nsteps++] = st;
 		}
 		/* Expectations' rules (empty tags) are checked too. */
-		if (!st->form->validate || st->form == &kt_expect_error)
+		if (!st->form->validate || kt_form_is(st->form, KT_FORM_CATCHES_ERROR))
 			continue;
 		e = st->form->validate(st, r);
 		if (!e)
 			continue;
-		if (next && next->form == &kt_expect_error &&
+		if (next && kt_form_is(next->form, KT_FORM_CATCHES_ERROR) &&
 		    (!kt_stmt_posval(next, 0) || kterr_contains(e, kt_stmt_posval(next, 0)))) {
 			kterr_free(e);
 			continue;
 		}
 		src = indented(st);
-		if (next && next->form == &kt_expect_error) {
+		if (next && kt_form_is(next->form, KT_FORM_CATCHES_ERROR)) {
 			char pre[256];
 
 			snprintf(pre, sizeof(pre), "fails, but not with \"%.200s\" (line %d): ",

@@ -298,7 +298,7 @@ static bool check_place(struct parse_state *ps, struct kt_stmt *st, const struct
 static bool check_expect_error(struct parse_state *ps, const struct kt_stmt *st,
 			       const struct kt_arg *head)
 {
-	if (st->form != &kt_expect_error)
+	if (!kt_form_is(st->form, KT_FORM_CATCHES_ERROR))
 		return true;
 	if (ps->prev >= 0 && (ps->r->stmts[ps->prev].kind == KT_STMT_OP ||
 			      ps->r->stmts[ps->prev].kind == KT_STMT_CGROUP))
@@ -577,39 +577,82 @@ struct kterr *kt_recipe_load(const char *path, struct kt_recipe **out)
 	return e;
 }
 
-struct kterr *kt_stmt_parse_line(const char *line, int section, struct kt_stmt *out)
+/* The first diagnostic of a one-line parse as an error, the column
+ * named (a console line has no file or line number). */
+static struct kterr *diag_err(const struct kt_diag *d)
 {
-	static const char prelude[][16] = { "backdrop\n", "step\n" };
-	struct kt_recipe *r;
-	struct kterr *e;
-	char *text;
-	char msg[1024];
+	struct kterr *e = kterr_new(0, "column %d: %s", d->col, d->msg);
+
+	return d->hint ? kterr_hint(e, "%s", d->hint) : e;
+}
+
+struct kterr *kt_parse_statement(const char *line, int section, struct kt_stmt *out)
+{
+	struct kt_recipe *r = calloc(1, sizeof(*r));
+	/* The parser's state right after the section line the context names:
+	 * a statement typed in step 3 is read as if it followed `step`. */
+	struct parse_state ps = { .r = r, .line = 1, .section = section,
+				  .backdrop_seen = section == 0, .prev = -1 };
+	struct kterr *e = NULL;
+	size_t len = strlen(line);
+	bool clean;
+	char *src;
 
 	memset(out, 0, sizeof(*out));
-	/* Parse in the right context: after a section line so ops are
-	 * allowed (or alone, for header lines). */
-	text = kt_strfmt("%s%s", section < 0 ? "" : prelude[section > 0], line);
-	if (!text)
+	if (!r || !(r->file = strdup("<console>"))) {
+		free(r);
 		return kterr_new(ENOMEM, "parsing a line");
-	e = kt_recipe_parse("<console>", text, strlen(text), &r);
-	free(text);
-	if (e)
-		return e;
+	}
+	if (memchr(line, '\n', len)) {
+		kt_recipe_free(r);
+		return kterr_hint(kterr_new(0, "a console line holds one statement"),
+				  "type one op a line, or `replay FILE` for a recipe");
+	}
+	src = line_text(&ps, line, len, &clean);
+	if (!src) {
+		kt_recipe_free(r);
+		return kterr_new(ENOMEM, "parsing a line");
+	}
+	ps.src = src;
+	if (clean)
+		parse_line(&ps, src, len);
+	free(src);
 	if (r->ndiags) {
-		const struct kt_diag *d = &r->diags[0];
-
-		snprintf(msg, sizeof(msg), "column %d: %s", d->col, d->msg);
-		e = kterr_new(0, "%s", msg);
-		if (d->hint)
-			e = kterr_hint(e, "%s", d->hint);
-	} else if (r->nstmts != (size_t)(section < 0 ? 1 : 2)) {
+		e = diag_err(&r->diags[0]);
+	} else if (r->nstmts != 1) {
 		e = kterr_hint(kterr_new(0, "nothing to do"), "type an op, or `help`");
 	} else {
-		*out = r->stmts[r->nstmts - 1];
+		*out = r->stmts[0];
 		out->section = section;
 		out->line = 0;
-		r->nstmts--;
+		r->nstmts = 0;
 	}
 	kt_recipe_free(r);
 	return e;
+}
+
+struct kterr *kt_stmt_copy(const struct kt_stmt *src, struct kt_stmt *dst)
+{
+	*dst = *src;
+	dst->args = calloc(src->nargs ? src->nargs : 1, sizeof(*dst->args));
+	if (!dst->args) {
+		memset(dst, 0, sizeof(*dst));
+		return kterr_new(ENOMEM, "copying a statement");
+	}
+	for (size_t i = 0; i < src->nargs; i++) {
+		struct kt_arg *d = &dst->args[i];
+
+		*d = src->args[i];
+		d->key = src->args[i].key ? strdup(src->args[i].key) : NULL;
+		d->val = strdup(src->args[i].val);
+		if (!d->val || (src->args[i].key && !d->key)) {
+			free(d->key);
+			free(d->val);
+			dst->nargs = i;
+			kt_stmt_clear(dst);
+			memset(dst, 0, sizeof(*dst));
+			return kterr_new(ENOMEM, "copying a statement");
+		}
+	}
+	return NULL;
 }

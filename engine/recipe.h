@@ -84,9 +84,20 @@ struct kterr *kt_recipe_parse(const char *file, const char *text, size_t len,
 /* Read and parse a file. Fails only when the file cannot be read. */
 struct kterr *kt_recipe_load(const char *path, struct kt_recipe **out);
 
-/* Parse one console line as a statement in the given section context
- * (a statement typed at the console is a recipe statement). */
-struct kterr *kt_stmt_parse_line(const char *line, int section, struct kt_stmt *out);
+/*
+ * Parse one console line as a statement in the given section context:
+ * section -1 the header, 0 the backdrop, N > 0 step N (a statement typed
+ * at the console is a recipe statement, read as if it followed that
+ * section's line). Errors are the parser's diagnostics, "column C: ..."
+ * with their hints; an empty line or a comment is "nothing to do". On
+ * success *out is owned by the caller (kt_stmt_clear), its line 0 and its
+ * section the one given.
+ */
+struct kterr *kt_parse_statement(const char *line, int section, struct kt_stmt *out);
+
+/* A deep copy: every field equal, the arguments' strings copied. *dst is
+ * the caller's (kt_stmt_clear); on failure (ENOMEM) it is left empty. */
+struct kterr *kt_stmt_copy(const struct kt_stmt *src, struct kt_stmt *dst);
 
 void kt_recipe_free(struct kt_recipe *r);
 void kt_stmt_clear(struct kt_stmt *st);

@@ -528,7 +528,7 @@ struct kt_capture *kt_scn_add_capture(struct kt_scenario *s, const char *tag,
 	struct kt_capture *nc;
 
 	/* Snapshots are keyed by tag: a watch firing again overwrites its
-	 * capture (the seed's WatchSnapshot), so does capture-snapshot. */
+	 * capture (watch-snapshot), so does capture-snapshot. */
 	if (kind == KT_CAP_SNAPSHOT) {
 		for (size_t i = 0; i < s->ncaptures; i++)
 			if (s->captures[i].kind == kind && !strcmp(s->captures[i].tag, tag))

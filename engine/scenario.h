@@ -1,6 +1,7 @@
 /*
- * scenario.h - what the engine knows about the live scenario, and the seed's
- * rules that depend on it.
+ * scenario.h - what the engine knows about the live scenario, and the op
+ * contract's rules that depend on it (doc/seed-rules.md lists them with
+ * their tests).
  *
  * Ownership: every cgroup, worker handle and payload handle belongs to the
  * backdrop (lives for the scenario) or to the current step (torn down at
@@ -123,7 +124,7 @@ struct kt_scenario {
 	size_t nwatches;
 	char **pinned;
 	size_t npinned;
-	/* The seed's target_backdrop: ops run in the backdrop pass, where
+	/* Ops target the backdrop: they run in the backdrop pass, where
 	 * what they create persists and no step-local cgroup exists yet. */
 	bool in_backdrop;
 	bool sched_attached;

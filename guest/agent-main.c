@@ -18,6 +18,7 @@
 
 #include "lib/util.h"
 #include "guest/layout.h"
+#include "guest/wire-reply.h"
 
 static void cmdline_flags(struct agent *a)
 {
@@ -130,32 +131,13 @@ void agent_reply(struct agent *a, uint32_t seq, const char *name, struct kterr *
 		 struct wire_buf *res)
 {
 	struct wire_buf reply;
+	bool built;
 
+	/* ok and the results, or the chain; ENOMEM rather than a bare ok. */
 	wire_buf_init(&reply);
-	wire_begin(&reply, WIRE_OP_REPLY, seq);
-	if (e) {
-		char *s = kterr_strdup(e);
-
-		wire_put_str(&reply, "error", s ? s : "error");
-		wire_put_u64(&reply, "errno", kterr_errno_of(e));
-		free(s);
-		kterr_free(e);
-	} else {
-		wire_put_str(&reply, "ok", "1");
-	}
-	if (res && !res->failed && res->len > WIRE_HDR_SIZE) {
-		/* append the result fields */
-		size_t extra = res->len - WIRE_HDR_SIZE;
-		uint8_t *n = realloc(reply.data, reply.len + extra);
-
-		if (n) {
-			reply.data = n;
-			reply.cap = reply.len + extra;
-			memcpy(reply.data + reply.len, res->data + WIRE_HDR_SIZE, extra);
-			reply.len += extra;
-		}
-	}
-	e = agent_send(a, &reply);
+	built = wire_reply_build(&reply, seq, name, e, res);
+	kterr_free(e);
+	e = built ? agent_send(a, &reply) : kterr_new(ENOMEM, "out of memory building the reply");
 	if (e) {
 		char buf[256];
 

@@ -239,7 +239,7 @@ static struct kterr *need_attached(const char *op)
 			  "attach-scheduler NAME first");
 }
 
-/* The seed's kill_current_scheduler. */
+/* Kill the scheduler that runs now, whichever it is. */
 static struct kterr *kill_current(void)
 {
 	struct kt_wait w;
@@ -331,7 +331,8 @@ static struct kterr *op_detach(struct agent *a, const struct wire_msg *req, stru
 	return e;
 }
 
-/* The seed's v0: always the BOOT scheduler, whatever was attached last. */
+/* Restart respawns the BOOT scheduler, whatever was attached last
+ * (doc/seed-rules.md). */
 static struct kterr *op_restart(struct agent *a, const struct wire_msg *req,
 				struct wire_buf *reply)
 {

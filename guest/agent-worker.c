@@ -6,8 +6,8 @@
  * the runner's own cgroup, the root, where the agent itself lives). A
  * spawn into a cgroup writes each pid to its cgroup.procs while the
  * workers wait at their gate; a spawn at the runner issues no cgroup
- * write at all (the seed's RunnerCgroup rule). Reports go back as one
- * "workers" field of binary records, pids as a "pids" field of them
+ * write at all (the runner's cgroup rule, doc/seed-rules.md). Reports go
+ * back as one "workers" field of binary records, pids as a "pids" field of them
  * (guest/wire.h): the percentiles of each worker's wake latencies are
  * computed here, from the histogram in its shared report.
  */

@@ -15,7 +15,7 @@ ktcon_guest_SOURCES = \
 	guest/agent-state.c guest/agent-stream.c \
 	guest/state-cgroups.c guest/state-cgroups.h \
 	guest/state-irqs.c guest/state-irqs.h guest/wire-state.h \
-	guest/wire.c guest/wire.h guest/layout.h \
+	guest/wire.c guest/wire.h guest/wire-reply.c guest/wire-reply.h guest/layout.h \
 	lib/err.c lib/util.c lib/cpuset-spec.c lib/work.c \
 	lib/timeouts.c lib/wait.c lib/cgroup-name.c
 ktcon_guest_CFLAGS = -std=gnu11 $(WARN_CFLAGS)

@@ -47,7 +47,7 @@
 enum wire_type {
 	WIRE_HELLO = 1,		/* agent -> host: ready; release, cpus, ... */
 	WIRE_OP_REQ = 2,	/* host -> agent: run an op ("op" names it) */
-	WIRE_OP_REPLY = 3,	/* agent -> host: "ok"=1, or "error" chain */
+	WIRE_OP_REPLY = 3,	/* agent -> host: "ok"=1, or the error chain (wire-reply.h) */
 	WIRE_EVENT = 4,		/* agent -> host: something happened */
 	WIRE_STATE = 5,		/* agent -> host: cgroup tree, sched_ext state */
 	WIRE_LOG = 6,		/* agent -> host: a line for the log */

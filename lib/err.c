@@ -224,3 +224,37 @@ void kterr_free(struct kterr *e)
 		e = c;
 	}
 }
+
+bool kterr_frame_at(const struct kterr *e, size_t i, struct kterr_frame *out)
+{
+	for (; e && i; i--)
+		e = e->cause;
+	if (!e)
+		return false;
+	*out = (struct kterr_frame){ .msg = e->msg, .errnum = e->errnum, .quiet = e->quiet,
+				     .hint = e->hint, .notes = e->notes };
+	return true;
+}
+
+struct kterr *kterr_from_frames(const struct kterr_frame *f, size_t n)
+{
+	struct kterr *e = NULL;
+
+	/* Leaf first, each outer frame wrapping the one below it. */
+	while (n--) {
+		struct kterr *o = e ? kterr_wrap(e, "%s", f[n].msg) : kterr_new(0, "%s", f[n].msg);
+
+		if (o == e)
+			return e;	/* out of memory: keep what was built */
+		e = o;
+		if (e->is_static)
+			return e;
+		e->errnum = f[n].errnum;
+		e->quiet = f[n].quiet;
+		if (f[n].hint)
+			kterr_hint(e, "%s", f[n].hint);
+		if (f[n].notes)
+			kterr_note(e, "%s", f[n].notes);
+	}
+	return e;
+}

@@ -69,4 +69,24 @@ bool kterr_contains(const struct kterr *e, const char *text);
 
 void kterr_free(struct kterr *e);
 
+/*
+ * One frame of a chain as plain fields, for carrying a chain across a
+ * boundary (the agent's replies, guest/wire-reply.h) and rebuilding it on
+ * the other side with its errno, hints and notes intact.
+ */
+struct kterr_frame {
+	const char *msg;
+	int errnum;
+	bool quiet;		/* errnum kept but not printed (kterr_silent) */
+	const char *hint;	/* this frame's own hint, or NULL */
+	const char *notes;	/* this frame's notes, or NULL */
+};
+
+/* The frame at depth i (0: the outermost) viewed in place; false past the
+ * leaf. The strings belong to e. */
+bool kterr_frame_at(const struct kterr *e, size_t i, struct kterr_frame *out);
+
+/* A chain of n >= 1 frames, outermost first (the strings are copied). */
+struct kterr *kterr_from_frames(const struct kterr_frame *f, size_t n);
+
 #endif

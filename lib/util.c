@@ -319,6 +319,17 @@ uint64_t kt_checked_u64(const char *s)
 	return s && kt_parse_u64(s, &u) ? u : 0;
 }
 
+int kt_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 bool kt_parse_i64(const char *s, int64_t *out)
 {
 	uint64_t u;

@@ -57,6 +57,9 @@ const char *kt_tmpdir(void);
 /* Strip leading and trailing whitespace in place; returns s advanced. */
 char *kt_strtrim(char *s);
 
+/* The value of the hex digit c (0-9, a-f, A-F), -1 when it is not one. */
+int kt_hexval(int c);
+
 /* A number as recipes write it: decimal or 0x hex ("010" is ten), optional
  * '-' for the signed one. */
 bool kt_parse_i64(const char *s, int64_t *out);

@@ -21,3 +21,8 @@ check_PROGRAMS += tests/unit/test_plot
 tests_unit_test_plot_SOURCES = tests/unit/test_plot.c tui/plot.c tui/plot.h
 tests_unit_test_plot_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plot_LDADD = $(ENGINE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_guest_opts
+tests_unit_test_guest_opts_SOURCES = tests/unit/test_guest_opts.c tui/guest-opts.c
+tests_unit_test_guest_opts_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_guest_opts_LDADD = $(VMM_LIBS) $(CMOCKA_LIBS)

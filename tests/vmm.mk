@@ -124,3 +124,8 @@ check_PROGRAMS += tests/unit/test_guestlink_events
 tests_unit_test_guestlink_events_SOURCES = tests/unit/test_guestlink_events.c
 tests_unit_test_guestlink_events_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_guestlink_events_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_wire_reply
+tests_unit_test_wire_reply_SOURCES = tests/unit/test_wire_reply.c
+tests_unit_test_wire_reply_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_wire_reply_LDADD = $(UNIT_LDADD)

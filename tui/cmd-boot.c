@@ -16,6 +16,7 @@
 
 #include "lib/timeouts.h"
 #include "lib/util.h"
+#include "tui/guest-opts.h"
 #include "tui/state-print.h"
 #include "vmm/machine/freeze.h"
 #include "vmm/intro/intro.h"
@@ -40,23 +41,11 @@ static const char usage_text[] =
 	"           its status\n"
 	"--state    print the state the agent streams (cgroups below the managed\n"
 	"           parent, sched_ext, IRQ counts per CPU), read after --sh if given\n"
-	"--stage-payload NAME=PATH\n"
-	"           put the host binary PATH in the guest as\n"
-	"           /staging/payloads/NAME/, with the libraries it needs\n"
-	"--kernel X.Y|PATH\n"
-	"           a version's newest cached build (7.3), a bzImage or a cache entry;\n"
-	"           without it the cached 6.12 build of the current fragment\n"
-	"--scheduler NAME\n"
-	"           boot under one of the kernel's sched_ext schedulers (scx_simple,\n"
-	"           scx_qmap, scx_central, scx_flatcg; 7.3 adds scx_cpu0, scx_pair,\n"
-	"           scx_sdt, scx_userland): the guest is ready once it is enabled\n"
-	"--timeout-scale F\n"
-	"           multiply every limit ktcon and the agent wait under by F\n"
-	"           (`ktcon help timeouts` lists them)\n"
-	"--verbose  copy the guest's kernel console to stderr\n"
-	"--warm     start from the saved ready state of this kernel, vm line and\n"
-	"           initramfs, saving one first when there is none (not with --shell)\n"
-	"--cold     boot (the default; KTCON_WARM=1 makes --warm the default)\n";
+	"--verbose  copy the guest's kernel console to stderr\n";
+
+/* The guest options `ktcon boot` takes (guest-opts.h). */
+#define BOOT_GUEST_OPTS (GOPT_CPUS | GOPT_TOPOLOGY | GOPT_MEMORY | GOPT_MACHINE | GOPT_WARM | \
+			 GOPT_SCHEDULER | GOPT_SCHED_ARGS | GOPT_STAGE_PAYLOAD)
 
 #define BOOT_MAX_PAYLOADS 16
 
@@ -121,50 +110,28 @@ static void print_log(const char *line, void *ctx)
 
 static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *help)
 {
-	static const struct option opts[] = {
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "accel", required_argument, NULL, 'a' },
+	static const struct option own[] = {
 		{ "timeout", required_argument, NULL, 'T' },
-		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "shell", no_argument, NULL, 's' },
 		{ "sh", required_argument, NULL, 'x' },
 		{ "freeze", no_argument, NULL, 'F' },
 		{ "state", no_argument, NULL, 'O' },
 		{ "sched-state", required_argument, NULL, 'Q' },
-		{ "stage-payload", required_argument, NULL, 'P' },
-		{ "scheduler", required_argument, NULL, 'S' },
-		{ "sched-args", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "warm", no_argument, NULL, 'W' },
-		{ "cold", no_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct guest_opts g;
+	struct kterr *e = NULL;
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	topology_default(&a->so.topo);
-	{
-		struct kterr *we = warm_env(&a->so.warm);
-
-		if (we)
-			return we;
-	}
-	*help = false;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:m:k:a:T:X:sx:FP:S:A:OQ:vh", opts, NULL)) != -1) {
-		struct kterr *e = NULL;
-
+	guest_opts_init(&g, BOOT_GUEST_OPTS, own);
+	while (!e && (c = guest_opts_next(&g, argc, argv, &e)) != -1) {
 		switch (c) {
 		case 'c': e = topology_set_cpus(&a->so.topo, optarg); break;
 		case 't': e = topology_parse(&a->so.topo, optarg); break;
 		case 'm': e = topology_set_memory(&a->so.topo, optarg); break;
-		case 'k': a->so.kernel = optarg; break;
-		case 'a': e = accel_parse(optarg, &a->so.accel); break;
 		case 'T': {
 			char *end;
 			long s = strtol(optarg, &end, 10);
@@ -174,7 +141,6 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 			a->so.boot_timeout_ms = (int)s * 1000;
 			break;
 		}
-		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 's': a->so.shell = true; break;
 		case 'x': a->sh = optarg; break;
 		case 'F': a->freeze = true; break;
@@ -193,15 +159,15 @@ static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *hel
 		case 'S': a->so.boot_scheduler = optarg; break;
 		case 'A': a->so.boot_scheduler_args = optarg; break;
 		case 'v': a->verbose = true; break;
-		case 'W': a->so.warm = true; break;
-		case 'C': a->so.warm = false; break;
-		case 'h': *help = true; break;
-		default:
-			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
-		if (e)
-			return e;
 	}
+	a->so.kernel = g.v.kernel;
+	a->so.accel = g.v.accel;
+	*help = g.help;
+	if (!e)
+		e = guest_opts_warm(&g, false, &a->so.warm);
+	if (e)
+		return e;
 	if (optind < argc)
 		return kterr_new(EINVAL, "unexpected argument '%s'", argv[optind]);
 	return topology_check(&a->so.topo);
@@ -340,6 +306,7 @@ static int cmd_boot_exec(int argc, char **argv)
 			kterr_free(e);
 		}
 		fputs(usage_text, e ? stderr : stdout);
+		guest_opts_help(e ? stderr : stdout, BOOT_GUEST_OPTS);
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}
 	if (a.verbose)

@@ -22,6 +22,7 @@
 #include "engine/header.h"
 #include "lib/util.h"
 #include "tui/console.h"
+#include "tui/guest-opts.h"
 #include "tui/recipe-boot.h"
 #include "vmm/machine/warm.h"
 
@@ -42,6 +43,11 @@ static const char usage_text[] =
 	"--warm          start from the saved ready state of this kernel, vm line and\n"
 	"                initramfs (saving one first when there is none); --cold: boot\n"
 	"                (the default; KTCON_WARM=1 makes --warm the default)\n";
+
+/* The guest options the console takes (guest-opts.h); they become the
+ * recipe header's lines. */
+#define CONSOLE_GUEST_OPTS (GOPT_CPUS | GOPT_TOPOLOGY | GOPT_MEMORY | GOPT_MACHINE | GOPT_WARM | \
+			    GOPT_SCHEDULER | GOPT_SCHED_ARGS | GOPT_STAGE_PAYLOAD)
 
 struct console_args {
 	struct session_opts so;		/* accel and kernel override */
@@ -87,56 +93,39 @@ static struct kterr *stage(char **h, const char *dir, const char *arg)
 
 static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *help)
 {
-	static const struct option opts[] = {
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "scheduler", required_argument, NULL, 'S' },
-		{ "sched-args", required_argument, NULL, 'A' },
-		{ "stage-payload", required_argument, NULL, 'P' },
+	static const struct option own[] = {
 		{ "stage-scheduler", required_argument, NULL, 'Q' },
 		{ "record", required_argument, NULL, 'r' },
-		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "replay", required_argument, NULL, 'R' },
-		{ "warm", no_argument, NULL, 'W' },
-		{ "cold", no_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *cpus = NULL, *topo = NULL, *mem = NULL, *kernel = NULL, *sched = NULL,
+	const char *cpus = NULL, *topo = NULL, *mem = NULL, *kernel, *sched = NULL,
 		   *sargs = NULL;
 	char *stages = NULL;
 	struct kterr *e = NULL;
+	struct guest_opts g;
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	*help = false;
-	optind = 1;
-	opterr = 0;
-	e = warm_env(&a->so.warm);
-	while (!e && (c = getopt_long(argc, argv, "c:t:m:k:a:S:A:P:Q:r:R:X:h", opts, NULL)) != -1) {
+	guest_opts_init(&g, CONSOLE_GUEST_OPTS, own);
+	while (!e && (c = guest_opts_next(&g, argc, argv, &e)) != -1) {
 		switch (c) {
 		case 'c': cpus = optarg; break;
 		case 't': topo = optarg; break;
 		case 'm': mem = optarg; break;
-		case 'k': kernel = optarg; break;
-		case 'a': e = accel_parse(optarg, &a->so.accel); break;
 		case 'S': sched = optarg; break;
 		case 'A': sargs = optarg; break;
 		case 'P': e = stage(&stages, "stage-payload", optarg); break;
 		case 'Q': e = stage(&stages, "stage-scheduler", optarg); break;
 		case 'r': a->record = optarg; break;
-		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 'R': a->replay = optarg; break;
-		case 'W': a->so.warm = true; break;
-		case 'C': a->so.warm = false; break;
-		case 'h': *help = true; break;
-		default:
-			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
+	kernel = g.v.kernel;
+	a->so.accel = g.v.accel;
+	*help = g.help;
+	if (!e)
+		e = guest_opts_warm(&g, false, &a->so.warm);
 	if (!e && optind < argc)
 		e = kterr_new(EINVAL, "unexpected argument '%s'", argv[optind]);
 	if (!e && a->replay && (cpus || topo || mem || sched || stages))
@@ -232,6 +221,8 @@ static int cmd_console_exec(int argc, char **argv)
 		if (e)
 			say_error("", e);
 		fputs(usage_text, e ? stderr : stdout);
+		/* --kernel here is a header line: a bzImage, not a version. */
+		guest_opts_help(e ? stderr : stdout, CONSOLE_GUEST_OPTS & ~GOPT_KERNEL);
 		free(a.header);
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}

@@ -43,6 +43,7 @@
 #include "lib/util.h"
 #include "tui/guest-exec.h"
 #include "tui/plot.h"
+#include "tui/guest-opts.h"
 #include "tui/recipe-boot.h"
 #include "tui/run-batch.h"
 #include "tui/run-status.h"
@@ -69,8 +70,7 @@ static const char usage_text[] =
 	"Boots one guest per recipe, replays it, prints a line per statement and a\n"
 	"summary. Exit 0 only when every expectation held and no op failed\n"
 	"unexpectedly. --allow-pending: recipes that need what this build cannot do\n"
-	"yet are listed as PENDING and do not make the run fail. --timeout-scale F\n"
-	"multiplies every limit ktcon and the agent wait under (`ktcon help timeouts`).\n"
+	"yet are listed as PENDING and do not make the run fail.\n"
 	"While a recipe runs the host samples the guest's runqueues, sched_ext, IRQ rate\n"
 	"and worker progress without pausing it, at --sample-rate HZ (1-100, default 10),\n"
 	"into a timeline with every step, op, attach, exit, freeze and watch fire: the\n"
@@ -728,9 +728,7 @@ enum { OPT_SCHEDULER = 256, OPT_SCHED_ARGS, OPT_PLOT };
 
 static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help)
 {
-	static const struct option opts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "accel", required_argument, NULL, 'a' },
+	static const struct option own[] = {
 		{ "json", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 't' },
 		{ "junit", required_argument, NULL, 'U' },
@@ -740,38 +738,25 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "allow-pending", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "sample-rate", required_argument, NULL, 'R' },
 		{ "no-timeline", no_argument, NULL, 'N' },
 		{ "trace", required_argument, NULL, 'F' },
 		{ "scheduler", required_argument, NULL, OPT_SCHEDULER },
 		{ "scheduler-args", required_argument, NULL, OPT_SCHED_ARGS },
 		{ "plot", required_argument, NULL, OPT_PLOT },
-		{ "warm", no_argument, NULL, 'W' },
-		{ "cold", no_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct guest_opts g;
+	struct kterr *e = NULL;
 	int c;
-	struct kterr *we;
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
 	o->rate_hz = KT_TL_DEFAULT_HZ;
 	bool no_timeline = false;
-	o->warm = RUN_WARM_DEFAULT;
-	we = warm_env(&o->warm);
-	if (we)
-		return we;
-	*help = false;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "k:a:J:tj:PvX:h", opts, NULL)) != -1) {
-		struct kterr *e = NULL;
-
+	guest_opts_init(&g, GOPT_MACHINE | GOPT_WARM, own);
+	while (!e && (c = guest_opts_next(&g, argc, argv, &e)) != -1) {
 		switch (c) {
-		case 'k': o->kernel = optarg; break;
-		case 'a': e = accel_parse(optarg, &o->accel); break;
 		case 'J': o->json = optarg; break;
 		case 't': o->tap = true; break;
 		case 'U': o->junit = optarg; break;
@@ -789,7 +774,6 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		}
 		case 'P': o->allow_pending = true; break;
 		case 'v': o->verbose = true; break;
-		case 'X': e = kt_scale_from_flag(optarg); break;
 		case 'R': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -805,15 +789,15 @@ static struct kterr *parse(int argc, char **argv, struct run_opts *o, bool *help
 		case OPT_SCHEDULER: o->scheduler = optarg; break;
 		case OPT_SCHED_ARGS: o->sched_args = optarg; break;
 		case OPT_PLOT: o->plot = optarg; break;
-		case 'W': o->warm = true; break;
-		case 'C': o->warm = false; break;
-		case 'h': *help = true; break;
-		default:
-			e = kterr_new(EINVAL, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
-		if (e)
-			return e;
 	}
+	o->kernel = g.v.kernel;
+	o->accel = g.v.accel;
+	*help = g.help;
+	if (!e)
+		e = guest_opts_warm(&g, RUN_WARM_DEFAULT, &o->warm);
+	if (e)
+		return e;
 	if (no_timeline)
 		o->rate_hz = 0;
 	if (no_timeline && o->trace)
@@ -934,6 +918,7 @@ static int cmd_run_exec(int argc, char **argv)
 			kterr_free(e);
 		}
 		fputs(usage_text, e ? stderr : stdout);
+		guest_opts_help(e ? stderr : stdout, GOPT_MACHINE);
 		return e ? KTCMD_USAGE : KTCMD_OK;
 	}
 	struct kt_shard_item *sel = NULL;

@@ -78,7 +78,7 @@ const struct con_cmd *con_cmd_find(const char *name)
 static void statement(struct ktconsole *c, const char *line)
 {
 	struct kt_stmt st;
-	struct kterr *e = kt_stmt_parse_line(line, c->step > 0 ? 1 : 0, &st);
+	struct kterr *e = kt_parse_statement(line, c->step, &st);
 
 	if (e) {
 		con_log_error(c->log, "", e);
@@ -105,7 +105,7 @@ static void statement(struct ktconsole *c, const char *line)
 		console_submit(c, CON_JOB_STEP, &st, CON_FROM_TYPED);
 		return;
 	case KT_STMT_EXPECT:
-		if (st.form == &kt_expect_error) {
+		if (kt_form_is(st.form, KT_FORM_CATCHES_ERROR)) {
 			con_log_add(c->log, CON_A_ERROR, "`expect error` checks the op before it in a "
 				    "recipe");
 			con_log_add(c->log, CON_A_HINT, "  hint: a recording writes it after each op "

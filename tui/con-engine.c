@@ -37,6 +37,7 @@ struct con_engine {
 	char desc[256];
 	char kernel[512], release[128];
 	struct con_scn scn;
+	uint64_t scn_gen;		/* bumped with each new copy of scn */
 	bool quit_seen;
 
 	/* The engine thread's own. */
@@ -99,6 +100,7 @@ static void publish_scn(struct con_engine *g)
 	pthread_mutex_lock(&g->lock);
 	con_scn_clear(&g->scn);
 	g->scn = v;
+	g->scn_gen++;
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -410,6 +412,16 @@ int con_engine_scn(struct con_engine *g, struct con_scn *out)
 	rc = con_scn_copy(out, &g->scn);
 	pthread_mutex_unlock(&g->lock);
 	return rc;
+}
+
+uint64_t con_engine_scn_gen(struct con_engine *g)
+{
+	uint64_t gen;
+
+	pthread_mutex_lock(&g->lock);
+	gen = g->scn_gen;
+	pthread_mutex_unlock(&g->lock);
+	return gen;
 }
 
 char *con_engine_busy(struct con_engine *g, uint64_t *since_ns)

@@ -98,6 +98,9 @@ int con_engine_sh_timeout(struct con_engine *g);
 /* What the UI shows. */
 bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out);
 int con_engine_scn(struct con_engine *g, struct con_scn *out);
+/* Bumped each time the scenario's copy changes: the UI takes a copy only
+ * then. */
+uint64_t con_engine_scn_gen(struct con_engine *g);
 /* The job in flight as text (malloc'd, NULL when idle) and since when. */
 char *con_engine_busy(struct con_engine *g, uint64_t *since_ns);
 enum con_guest_state con_engine_guest(struct con_engine *g, char *desc, size_t size);

@@ -24,6 +24,7 @@ static void add_fire(struct ktconsole *c, const char *text)
 	c->fires[c->nfires] = strdup(text);
 	if (c->fires[c->nfires])
 		c->nfires++;
+	c->fires_gen++;
 	pthread_mutex_unlock(&c->fires_lock);
 }
 

@@ -70,21 +70,18 @@ static void console_submit_expect(struct ktconsole *c, struct kt_stmt *st,
 	con_engine_submit(c->eng, j);
 }
 
-/* A copy of a replayed statement for the engine (the job owns it). */
+/* A copy of a replayed statement for the engine (the job owns it). It
+ * runs as a console line: the executor names no file line for it (the
+ * log line above it names the recipe's). */
 static bool copy_stmt(const struct kt_stmt *src, struct kt_stmt *dst)
 {
-	char *text = kt_stmt_print(src);
-	struct kterr *e;
+	struct kterr *e = kt_stmt_copy(src, dst);
 
-	memset(dst, 0, sizeof(*dst));
-	if (!text)
-		return false;
-	e = kt_stmt_parse_line(text, src->section > 0 ? 1 : 0, dst);
-	free(text);
 	if (e) {
 		kterr_free(e);
 		return false;
 	}
+	dst->line = 0;
 	return true;
 }
 

@@ -11,7 +11,7 @@
 
 static bool counted(const struct kt_stmt *st)
 {
-	return st->kind != KT_STMT_DIRECTIVE && st->form != &kt_expect_error;
+	return st->kind != KT_STMT_DIRECTIVE && !kt_form_is(st->form, KT_FORM_CATCHES_ERROR);
 }
 
 struct kterr *con_replay_load(struct con_replay *p, const char *path)
@@ -58,7 +58,7 @@ const struct kt_stmt *con_replay_peek(const struct con_replay *p, const struct k
 	if (!p->r || p->next >= p->r->nstmts)
 		return NULL;
 	st = &p->r->stmts[p->next];
-	if (p->next + 1 < p->r->nstmts && p->r->stmts[p->next + 1].form == &kt_expect_error)
+	if (p->next + 1 < p->r->nstmts && kt_form_is(p->r->stmts[p->next + 1].form, KT_FORM_CATCHES_ERROR))
 		*xerr = &p->r->stmts[p->next + 1];
 	return st;
 }

@@ -109,11 +109,11 @@ void con_screen_resize(int *rows, int *cols)
 	*cols = COLS;
 }
 
-void con_screen_show(const struct con_buf *b)
+void con_screen_show_rect(const struct con_buf *b, const struct con_rect *r)
 {
-	for (int y = 0; y < b->h && y < LINES; y++) {
-		move(y, 0);
-		for (int x = 0; x < b->w && x < COLS; x++) {
+	for (int y = r->y; y < r->y + r->h && y < b->h && y < LINES; y++) {
+		move(y, r->x);
+		for (int x = r->x; x < r->x + r->w && x < b->w && x < COLS; x++) {
 			const struct con_cell *c = con_buf_at(b, y, x);
 			chtype ch = (unsigned char)c->ch;
 

@@ -25,8 +25,9 @@ void con_screen_end(void);
  * tells curses). */
 void con_screen_resize(int *rows, int *cols);
 
-/* Copy b to the screen (not yet shown). */
-void con_screen_show(const struct con_buf *b);
+/* Copy rectangle r of b to the screen (not yet shown): the console copies
+ * only the panes whose cells changed. */
+void con_screen_show_rect(const struct con_buf *b, const struct con_rect *r);
 /* Draw the prompt row r (prompt, then text scrolled so that point is
  * visible), put the cursor at point and update the terminal. */
 void con_screen_prompt(const struct con_rect *r, const char *prompt, const char *text,

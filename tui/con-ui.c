@@ -87,6 +87,7 @@ static void refresh_models(struct ktconsole *c)
 {
 	struct kt_gstate g;
 	struct con_scn v;
+	uint64_t scn_gen = con_engine_scn_gen(c->eng);
 
 	if (con_engine_gstate(c->eng, &g) && (!c->g.valid || g.gen != c->g.gen ||
 					      g.received_ns != c->g.received_ns)) {
@@ -96,10 +97,40 @@ static void refresh_models(struct ktconsole *c)
 	} else {
 		kt_gstate_clear(&g);
 	}
-	if (!con_engine_scn(c->eng, &v)) {
+	/* The scenario is copied only when the engine published a new one. */
+	if (scn_gen != c->scn_gen && !con_engine_scn(c->eng, &v)) {
 		con_scn_clear(&c->scn);
 		c->scn = v;
+		c->scn_gen = scn_gen;
 	}
+}
+
+/* What the panes and the status line draw from, as one number (see
+ * console.h): when it has not moved and nothing made the view dirty, a
+ * wake-up draws nothing. */
+static uint64_t view_sig(struct ktconsole *c)
+{
+	uint64_t v[6], since = 0, h;
+	char desc[128];
+	char *busy = con_engine_busy(c->eng, &since);
+	int gs = con_engine_guest(c->eng, desc, sizeof(desc));
+
+	pthread_mutex_lock(&c->fires_lock);
+	v[0] = c->fires_gen;
+	pthread_mutex_unlock(&c->fires_lock);
+	v[1] = con_log_gen(c->log);
+	v[2] = c->g.valid ? c->g.gen : 0;
+	v[3] = c->g.valid ? c->g.received_ns : 0;
+	v[4] = c->scn_gen;
+	/* A job in flight: the status line shows its clock, in tenths. */
+	v[5] = busy ? (kt_now_ns() - since) / 100000000u + 1 : 0;
+	h = kt_fnv1a64(KT_FNV_INIT, v, sizeof(v));
+	h = kt_fnv1a64(h, &gs, sizeof(gs));
+	h = kt_fnv1a64(h, desc, strlen(desc));
+	if (busy)
+		h = kt_fnv1a64(h, busy, strlen(busy));
+	free(busy);
+	return h;
 }
 
 /* ---- drawing ---- */
@@ -143,6 +174,44 @@ static void status(struct ktconsole *c, struct con_buf *b, const struct con_rect
 static struct con_rect body(const struct con_rect *r)
 {
 	return (struct con_rect){ r->y + 1, r->x, r->h - 1, r->w };
+}
+
+/* Rectangle r differs between two buffers of the same size. */
+static bool rect_changed(const struct con_buf *a, const struct con_buf *b,
+			 const struct con_rect *r)
+{
+	for (int y = r->y; y < r->y + r->h && y < a->h; y++) {
+		int x0 = r->x < 0 ? 0 : r->x, x1 = r->x + r->w > a->w ? a->w : r->x + r->w;
+
+		if (x1 > x0 && memcmp(con_buf_at(a, y, x0), con_buf_at(b, y, x0),
+				      (size_t)(x1 - x0) * sizeof(struct con_cell)))
+			return true;
+	}
+	return false;
+}
+
+/* Send the terminal the panes (and the separator and status line) whose
+ * cells changed since the last draw; all of them after a resize. Keeps b
+ * as the new frame. */
+static void show_changed(struct ktconsole *c, struct con_buf *b)
+{
+	bool all = c->frame.h != b->h || c->frame.w != b->w;
+	int shown = 0;
+
+	for (int p = 0; p < CON_P__COUNT + 2; p++) {
+		const struct con_rect *r = p < CON_P__COUNT ? &c->lay.pane[p] :
+					   p == CON_P__COUNT ? &c->lay.vsep : &c->lay.status;
+
+		if (r->h <= 0 || r->w <= 0 || (!all && !rect_changed(&c->frame, b, r)))
+			continue;
+		con_screen_show_rect(b, r);
+		shown++;
+	}
+	con_buf_free(&c->frame);
+	c->frame = *b;
+	/* Showing moved the cursor: put it back at the prompt. */
+	if (shown)
+		con_prompt_redraw();
 }
 
 static void draw(struct ktconsole *c)
@@ -208,9 +277,7 @@ static void draw(struct ktconsole *c)
 	for (int y = 0; y < c->lay.vsep.h; y++)
 		con_put(&b, &c->lay.vsep, y, 0, CON_A_LINE, "|", 1);
 	status(c, &b, &c->lay.status);
-	con_screen_show(&b);
-	con_buf_free(&b);
-	con_prompt_redraw();
+	show_changed(c, &b);
 	c->dirty = false;
 }
 
@@ -297,6 +364,7 @@ int console_ui_run(struct ktconsole *c)
 		};
 		char buf[256];
 		ssize_t n;
+		uint64_t sig;
 
 		if (poll(p, 3, TICK_MS) < 0 && errno != EINTR)
 			break;
@@ -315,6 +383,8 @@ int console_ui_run(struct ktconsole *c)
 			}
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			/* A key may change the view (scroll, focus, zoom). */
+			c->dirty = true;
 			n = read(0, buf, sizeof(buf));
 			if (n > 0)
 				con_prompt_feed(buf, (size_t)n);
@@ -326,10 +396,17 @@ int console_ui_run(struct ktconsole *c)
 		if (c->rows < 0) {
 			con_screen_resize(&c->rows, &c->cols);
 			con_screen_invalidate();
+			con_buf_free(&c->frame);	/* show every pane again */
+			c->dirty = true;
 		}
 		refresh_models(c);
-		draw(c);
+		sig = view_sig(c);
+		if (c->dirty || sig != c->drawn_sig) {
+			c->drawn_sig = sig;
+			draw(c);
+		}
 	}
+	con_buf_free(&c->frame);
 	con_prompt_end();
 	con_screen_end();
 	return c->exit_status;

@@ -63,8 +63,18 @@ struct ktconsole {
 	int scroll_max[CON_P__COUNT];	/* as the last draw found */
 	struct con_layout lay;
 	int rows, cols;
+	/*
+	 * Redrawing (con-ui.c). dirty: the view changed (a command, a key, a
+	 * finished job, a resize); the loop reads it. The loop also draws when
+	 * what the panes draw from moved (view_sig: the log's, the guest
+	 * state's, the scenario's and the fires' generations, the job in
+	 * flight, the guest's state line), and a draw sends the terminal only
+	 * the panes whose cells differ from frame, the screen as last shown.
+	 */
 	bool dirty;
-	uint64_t log_gen;
+	uint64_t drawn_sig;		/* view_sig at the last draw */
+	struct con_buf frame;
+	uint64_t scn_gen;		/* of the scenario copy in scn */
 
 	/* Models the panes render; refreshed on the UI thread. */
 	struct kt_gstate g;
@@ -74,6 +84,7 @@ struct ktconsole {
 	pthread_mutex_t fires_lock;
 	char *fires[CON_FIRES_MAX];
 	size_t nfires;
+	uint64_t fires_gen;		/* bumped with each fire (under fires_lock) */
 
 	struct con_compare *cmp;	/* `compare`: running, or done and not yet joined */
 

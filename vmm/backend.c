@@ -38,7 +38,7 @@ static void check_died(void *ctx)
 	if (!b->up || b->died_told || !machine_exited(&b->s.m))
 		return;
 	b->died_told = true;
-	tail = console_tail(&b->s.m.console, DIED_TAIL_LINES);
+	tail = serial_tail(&b->s.m.serial, DIED_TAIL_LINES);
 	evqueue_push(b->q, &(struct kt_guest_event){ .kind = KT_GEV_DIED, .text = "QEMU exited",
 						     .tail = tail });
 	free(tail);

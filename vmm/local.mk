@@ -2,7 +2,7 @@
 noinst_LIBRARIES += libvmm.a
 libvmm_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 libvmm_a_SOURCES = \
-	guest/wire.c guest/wire.h \
+	guest/wire.c guest/wire.h guest/wire-reply.c guest/wire-reply.h \
 	vmm/kernel/kconfig.c vmm/kernel/kconfig.h \
 	vmm/kernel/kcache.c vmm/kernel/kcache.h \
 	vmm/kernel/kbuild.c vmm/kernel/kbuild.h \
@@ -16,7 +16,7 @@ libvmm_a_SOURCES = \
 	vmm/machine/topology.c vmm/machine/topology.h \
 	vmm/machine/guestmem.c vmm/machine/guestmem.h \
 	vmm/machine/qemu-argv.c vmm/machine/qemu-argv.h \
-	vmm/machine/console.c vmm/machine/console.h \
+	vmm/machine/serial.c vmm/machine/serial.h \
 	vmm/machine/machine.c vmm/machine/machine.h \
 	vmm/machine/teardown.c vmm/machine/teardown.h \
 	vmm/machine/rundir.c vmm/machine/rundir.h \
@@ -35,6 +35,7 @@ libvmm_a_SOURCES = \
 	vmm/machine/freeze.c vmm/machine/freeze.h \
 	vmm/machine/qmp.c vmm/machine/qmp.h \
 	vmm/machine/gdbstub.c vmm/machine/gdbstub.h \
+	vmm/machine/unixsock.c vmm/machine/unixsock.h \
 	vmm/intro/ksym.c vmm/intro/ksym.h \
 	vmm/intro/kva.c vmm/intro/kva.h \
 	vmm/intro/kmem.c vmm/intro/kmem.h \

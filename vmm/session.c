@@ -256,7 +256,7 @@ static void fill_resume(struct wire_buf *b, void *ctx)
 static struct kterr *with_console(struct session *s, struct kterr *e)
 {
 	if (!kterr_contains(e, "guest console")) {
-		char *tail = console_tail(&s->m.console, 20);
+		char *tail = serial_tail(&s->m.serial, 20);
 
 		e = kterr_note(e, "guest console, last lines:\n%s", tail ? tail : "");
 		free(tail);

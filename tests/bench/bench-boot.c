@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 		}
 		/* A guest that said hello after an oops is a failed boot too. */
 		char line[256];
-		if (console_alarm(&s.m.console, line, sizeof(line)) != CONSOLE_OK) {
+		if (serial_alarm(&s.m.serial, line, sizeof(line)) != SERIAL_OK) {
 			fails[F_OOPS]++;
 			fprintf(stderr, "round %d: the guest console says: %s\n", i + 1, line);
 			session_shutdown(&s, 10000);

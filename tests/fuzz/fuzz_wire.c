@@ -7,7 +7,9 @@
  * across reads, resync after garbage) is exercised as well as the
  * one-buffer decode. Every field of every decoded frame is read, so a bad
  * pointer or length trips ASan; every field is also tried as typed records
- * (pids, worker reports) and each record it accepts is decoded.
+ * (pids, worker reports) and each record it accepts is decoded; every
+ * frame is also read as a reply whose error chain the host rebuilds
+ * (guest/wire-reply.c).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "guest/wire.h"
+#include "guest/wire-reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,6 +43,14 @@ static size_t touch(const struct wire_msg *m)
 				wire_worker_at(&m->fields[i], k, &r);
 				sum += r.iterations;
 			}
+	}
+	{
+		struct kterr *e = wire_get_error(m);
+		char *s = kterr_strdup(e);
+
+		sum += s ? strlen(s) : 0;
+		free(s);
+		kterr_free(e);
 	}
 	return sum;
 }

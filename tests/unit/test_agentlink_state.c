@@ -2,6 +2,7 @@
  * by agentlink_pump() with no request in flight, and while a request waits
  * for its reply; a bad STATE is logged and the previous one kept. The
  * guest end is a socketpair written by the test. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "guest/wire-reply.h"
 #include "lib/util.h"
 #include "vmm/link/agentlink.h"
 
@@ -214,6 +216,32 @@ static void test_corrupt_frames_are_skipped_and_said(void **state)
 	assert_non_null(strstr(f->log, "skipped a bad frame from the guest"));
 }
 
+/* The agent's error chain arrives as itself: the guest's errno and hint
+ * survive the wire, the text reads as the agent wrote it. */
+static void test_a_guest_error_keeps_its_errno_and_hint(void **state)
+{
+	struct fx *f = *state;
+	struct kterr *ge = kterr_hint(kterr_wrap(kterr_new(EEXIST, "mkdir /sys/fs/cgroup/ktcon/w"),
+						 "add-cgroup w"), "remove it first");
+	struct wire_buf b;
+	const struct wire_msg *reply;
+	struct kterr *e;
+	char want[256], got[256];
+
+	wire_buf_init(&b);
+	assert_true(wire_reply_build(&b, f->l.next_seq, "add-cgroup", ge, NULL));
+	assert_true(wire_finish(&b));
+	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
+	wire_buf_free(&b);
+	e = agentlink_request(&f->l, "add-cgroup", NULL, NULL, 1000, NULL, &reply);
+	assert_non_null(e);
+	assert_int_equal(kterr_errno_of(e), EEXIST);
+	assert_string_equal(kterr_hint_of(e), "remove it first");
+	assert_string_equal(kterr_str(e, got, sizeof(got)), kterr_str(ge, want, sizeof(want)));
+	kterr_free(e);
+	kterr_free(ge);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -226,6 +254,7 @@ int main(void)
 		T(test_pump_reports_a_closed_channel),
 		T(test_a_guest_that_does_not_answer_times_out),
 		T(test_corrupt_frames_are_skipped_and_said),
+		T(test_a_guest_error_keeps_its_errno_and_hint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

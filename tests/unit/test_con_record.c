@@ -24,7 +24,7 @@ static struct kt_stmt line(const char *text, int section)
 {
 	struct kt_stmt st;
 
-	assert_null(kt_stmt_parse_line(text, section, &st));
+	assert_null(kt_parse_statement(text, section, &st));
 	return st;
 }
 

@@ -1228,14 +1228,14 @@ static void test_console_apply_and_next_step(void **state)
 
 	harness_init(&h);
 	harness_load(&h, "");
-	assert_null(kt_stmt_parse_line("add-cgroup bg", 0, &st));
+	assert_null(kt_parse_statement("add-cgroup bg", 0, &st));
 	assert_null(kt_exec_apply(h.x, &st));
 	kt_stmt_clear(&st);
 	assert_null(kt_exec_next_step(h.x));
-	assert_null(kt_stmt_parse_line("add-cgroup s", 1, &st));
+	assert_null(kt_parse_statement("add-cgroup s", 1, &st));
 	assert_null(kt_exec_apply(h.x, &st));
 	kt_stmt_clear(&st);
-	assert_null(kt_stmt_parse_line("move-all-tasks bg s", 1, &st));
+	assert_null(kt_parse_statement("move-all-tasks bg s", 1, &st));
 	assert_non_null(h.err = kt_exec_apply(h.x, &st));
 	kt_stmt_clear(&st);
 	assert_true(kterr_contains(h.err, "rejected"));

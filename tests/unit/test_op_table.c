@@ -42,6 +42,29 @@ static void test_sides_follow_the_design(void **state)
 	assert_int_equal(nhost, 6);
 }
 
+/* The executor's two special cases are table data: only write-kernel-cold
+ * merges with its neighbours, only `expect error` judges the op before. */
+static void test_special_cases_are_form_flags(void **state)
+{
+	int merge = 0, catches = 0;
+
+	for (int k = 0; k < KT_OP__COUNT; k++) {
+		merge += kt_form_is(kt_op_table[k], KT_FORM_MERGE_ADJACENT);
+		catches += kt_form_is(kt_op_table[k], KT_FORM_CATCHES_ERROR);
+	}
+	for (int k = 0; kt_expect_forms[k]; k++) {
+		merge += kt_form_is(kt_expect_forms[k], KT_FORM_MERGE_ADJACENT);
+		catches += kt_form_is(kt_expect_forms[k], KT_FORM_CATCHES_ERROR);
+	}
+	assert_int_equal(merge, 1);
+	assert_int_equal(catches, 1);
+	assert_true(kt_form_is(&kt_op_write_kernel_cold, KT_FORM_MERGE_ADJACENT));
+	assert_true(kt_form_is(&kt_op_write_kernel_cold, KT_FORM_PAIRS | KT_FORM_MERGE_ADJACENT));
+	assert_false(kt_form_is(&kt_op_write_kernel_hot, KT_FORM_MERGE_ADJACENT));
+	assert_true(kt_form_is(kt_form_find(kt_expect_forms, "error"), KT_FORM_CATCHES_ERROR));
+	assert_false(kt_form_is(NULL, KT_FORM_CATCHES_ERROR));
+}
+
 static void test_usage_is_generated_from_the_schema(void **state)
 {
 	char buf[512];
@@ -68,6 +91,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_has_all_28_kinds_in_seed_order),
 		cmocka_unit_test(test_sides_follow_the_design),
+		cmocka_unit_test(test_special_cases_are_form_flags),
 		cmocka_unit_test(test_usage_is_generated_from_the_schema),
 		cmocka_unit_test(test_suggestions_find_near_misses_only),
 	};

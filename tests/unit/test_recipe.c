@@ -156,13 +156,111 @@ static void test_console_line_parses_in_its_section(void **state)
 	struct kt_stmt st;
 	struct kterr *e;
 
-	assert_null(kt_stmt_parse_line("freeze-cgroup w", 1, &st));
+	assert_null(kt_parse_statement("freeze-cgroup w", 1, &st));
 	assert_string_equal(st.form->name, "freeze-cgroup");
 	kt_stmt_clear(&st);
-	e = kt_stmt_parse_line("frezee-cgroup w", 1, &st);
+	e = kt_parse_statement("frezee-cgroup w", 1, &st);
 	assert_non_null(e);
 	assert_string_equal(kterr_hint_of(e), "write: freeze-cgroup w");
 	kterr_free(e);
+}
+
+/* print(parse(x)) == x for console lines in both contexts, and a deep
+ * copy equals its original field by field, sharing no memory. */
+static void test_statement_round_trip_and_copy(void **state)
+{
+	static const char *lines[] = {
+		"freeze-cgroup w", "step hold=1s", "cgroup x cpuset=0-1",
+		"run-payload p args=\"a b\"", "capture-snapshot \"\"",
+		"write-kernel-cold jiffies_64 u64=1 runqueues@0+8 u32=2",
+		"expect procs t count=3", "spawn w workers=2 work=spin",
+	};
+
+	for (int sec = 0; sec <= 3; sec++)
+		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			struct kt_stmt st, cp;
+			char *p;
+
+			assert_null(kt_parse_statement(lines[i], sec, &st));
+			assert_int_equal(st.section, sec);
+			assert_int_equal(st.line, 0);
+			p = kt_stmt_print(&st);
+			assert_string_equal(p, lines[i]);
+			free(p);
+			assert_null(kt_stmt_copy(&st, &cp));
+			assert_true(kt_stmt_equal(&st, &cp));
+			assert_int_equal(cp.kind, st.kind);
+			assert_ptr_equal(cp.form, st.form);
+			assert_int_equal(cp.line, st.line);
+			assert_int_equal(cp.col, st.col);
+			assert_int_equal(cp.section, st.section);
+			assert_int_equal(cp.nargs, st.nargs);
+			for (size_t k = 0; k < st.nargs; k++) {
+				assert_int_equal(cp.args[k].col, st.args[k].col);
+				assert_int_equal(cp.args[k].len, st.args[k].len);
+				assert_string_equal(cp.args[k].val, st.args[k].val);
+				assert_ptr_not_equal(cp.args[k].val, st.args[k].val);
+				if (st.args[k].key) {
+					assert_string_equal(cp.args[k].key, st.args[k].key);
+					assert_ptr_not_equal(cp.args[k].key, st.args[k].key);
+				} else {
+					assert_null(cp.args[k].key);
+				}
+			}
+			/* The copy outlives its original. */
+			kt_stmt_clear(&st);
+			p = kt_stmt_print(&cp);
+			assert_string_equal(p, lines[i]);
+			free(p);
+			kt_stmt_clear(&cp);
+		}
+}
+
+/* Bad console lines: the errors the two-line-recipe parse gave. */
+static void test_bad_console_lines_keep_their_errors(void **state)
+{
+	static const struct {
+		const char *line;
+		int section;
+		const char *err;
+	} cases[] = {
+		{ "", 1, "nothing to do (hint: type an op, or `help`)" },
+		{ "# comment", 0, "nothing to do (hint: type an op, or `help`)" },
+		{ "freeze-cgroup", 1, "column 14: freeze-cgroup needs NAME "
+				      "(hint: write: freeze-cgroup NAME)" },
+		{ "backdrop", 0, "column 1: second backdrop section (hint: put all backdrop ops "
+				 "in one backdrop section, before the first step)" },
+		{ "backdrop", 2, "column 1: backdrop after a step (hint: put all backdrop ops in "
+				 "one backdrop section, before the first step)" },
+		{ "vm cpus=2", 1, "column 1: 'vm' is a header line but comes after a section "
+				  "(hint: move it above the first backdrop or step line)" },
+		{ "expect error", 1, "column 1: 'expect error' does not follow an op (hint: put "
+				     "`expect error` on the line right after the op that should "
+				     "fail)" },
+		{ "k=v", 0, "column 1: a statement cannot start with 'k=v' (hint: start the line "
+			    "with an op, cgroup, expect, a section or a header word)" },
+		{ "freeze-cgroup w\x01", 1, "column 16: control character 0x01 in a recipe line "
+					    "(hint: remove it: words are separated by spaces and "
+					    "tabs only)" },
+		{ "set-cpuset a \"unterminated", 1, "column 14: unterminated string (hint: close "
+						    "the string with \" (write \\\" for a quote "
+						    "inside it))" },
+		{ "freeze-cgroup a\nfreeze-cgroup b", 1,
+		  "a console line holds one statement (hint: type one op a line, or `replay "
+		  "FILE` for a recipe)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kt_stmt st;
+		struct kterr *e = kt_parse_statement(cases[i].line, cases[i].section, &st);
+		char buf[512];
+
+		assert_non_null(e);
+		kterr_str(e, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].err);
+		assert_null(st.args);
+		kterr_free(e);
+	}
 }
 
 static void test_completion_reads_the_tables(void **state)
@@ -210,6 +308,8 @@ int main(void)
 		cmocka_unit_test(test_print_quotes_what_needs_it),
 		cmocka_unit_test(test_within_parses_and_prints_back),
 		cmocka_unit_test(test_console_line_parses_in_its_section),
+		cmocka_unit_test(test_statement_round_trip_and_copy),
+		cmocka_unit_test(test_bad_console_lines_keep_their_errors),
 		cmocka_unit_test(test_completion_reads_the_tables),
 		cmocka_unit_test(test_completion_says_which_live_value_is_wanted),
 	};

@@ -71,7 +71,7 @@ static void apply(struct harness *h, const char *line, int section)
 {
 	struct kt_stmt st;
 
-	assert_null(kt_stmt_parse_line(line, section, &st));
+	assert_null(kt_parse_statement(line, section, &st));
 	assert_null(kt_exec_apply(h->x, &st));
 	kt_stmt_clear(&st);
 }
@@ -321,7 +321,7 @@ static void test_unwatch_disarms_now_and_names_what_is_armed(void **state)
 	{
 		struct kt_stmt st;
 
-		assert_null(kt_stmt_parse_line("watch-snapshot jiffies_64", 0, &st));
+		assert_null(kt_parse_statement("watch-snapshot jiffies_64", 0, &st));
 		e = kt_exec_apply(h.x, &st);
 		assert_non_null(e);
 		assert_true(kterr_contains(e, "over the cap of 3"));

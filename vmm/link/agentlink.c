@@ -10,6 +10,7 @@
 
 #include "lib/util.h"
 #include "lib/wait.h"
+#include "guest/wire-reply.h"
 #include "vmm/link/gstate-wire.h"
 
 /* How often a wait wakes up to look at the machine's health. */
@@ -298,11 +299,19 @@ static struct kterr *cancel_in_guest(struct agentlink *l, const char *op, uint32
 				  "whether it had already done it: look at its state",
 				  (unsigned long long)kt_limit_ms(KT_LIM_CANCEL));
 	}
-	if (!wire_get(l->msg, "error")) {
+	e2 = wire_get_error(l->msg);
+	if (!e2) {
 		kterr_free(e);
 		return NULL;
 	}
-	return kterr_note(e, "the guest: %s", wire_get(l->msg, "error"));
+	{
+		char *s = kterr_strdup(e2);
+
+		e = kterr_note(e, "the guest: %s", s ? s : "(out of memory)");
+		free(s);
+	}
+	kterr_free(e2);
+	return e;
 }
 
 struct kterr *agentlink_request(struct agentlink *l, const char *op,
@@ -335,15 +344,10 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 		e = cancel_in_guest(l, op, w.seq, e);
 	if (e)
 		return e;
-	if (wire_get(l->msg, "error")) {
-		uint64_t en = 0;
-
-		wire_get_u64(l->msg, "errno", &en);
-		/* The guest's chain is already whole; errno kept for callers. */
-		e = kterr_new(0, "%s", wire_get(l->msg, "error"));
-		(void)en;
+	/* The guest's chain, rebuilt with its errno, hints and notes. */
+	e = wire_get_error(l->msg);
+	if (e)
 		return e;
-	}
 	if (reply)
 		*reply = l->msg;
 	return NULL;

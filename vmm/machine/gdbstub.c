@@ -2,6 +2,7 @@
 #include "vmm/machine/gdbstub.h"
 #include "lib/util.h"
 #include "lib/wait.h"
+#include "vmm/machine/unixsock.h"
 
 /* Every gdb timeout's hint. */
 #define STUCK_HINT "QEMU's gdb stub is stuck or the host is starved; on a loaded host " \
@@ -29,17 +30,6 @@
 
 /* ---- hex ---- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1..16 hex digits, nothing else. */
 static bool parse_hex64(const char *s, size_t n, uint64_t *out)
 {
@@ -49,7 +39,7 @@ static bool parse_hex64(const char *s, size_t n, uint64_t *out)
 	if (!n || n > 16)
 		return false;
 	for (i = 0; i < n; i++) {
-		int h = hexval((unsigned char)s[i]);
+		int h = kt_hexval((unsigned char)s[i]);
 
 		if (h < 0)
 			return false;
@@ -167,7 +157,7 @@ size_t gdb_reader_feed(struct gdb_reader *r, const void *data, size_t len,
 			break;
 		case R_CSUM1:
 		case R_CSUM2:
-			h = hexval(c);
+			h = kt_hexval(c);
 			if (h < 0) {
 				r->csum = (unsigned char)~r->sum;	/* force BAD */
 				finish(r, out);
@@ -371,7 +361,7 @@ static struct kterr *stop_field(struct gdb_stop *s, const char *f, size_t n)
 	/* A register number with its value: valid hex or corrupt. */
 	if (parse_hex64(f, nl, &ignored)) {
 		for (i = nl + 1; i < n; i++)
-			if (hexval((unsigned char)f[i]) < 0 && f[i] != 'x')
+			if (kt_hexval((unsigned char)f[i]) < 0 && f[i] != 'x')
 				return kterr_new(EPROTO, "gdb: bad register value in \"%.*s\"",
 						 (int)(n > 40 ? 40 : n), f);
 	}
@@ -684,7 +674,8 @@ static bool decode_le(const char *hex, unsigned nbytes, uint64_t *out, bool *cor
 
 	*corrupt = false;
 	for (i = 0; i < nbytes; i++) {
-		int hi = hexval((unsigned char)hex[2 * i]), lo = hexval((unsigned char)hex[2 * i + 1]);
+		int hi = kt_hexval((unsigned char)hex[2 * i]);
+		int lo = kt_hexval((unsigned char)hex[2 * i + 1]);
 
 		if (hex[2 * i] == 'x' && hex[2 * i + 1] == 'x')
 			return false;
@@ -723,31 +714,6 @@ struct kterr *gdb_x86_from_g(const struct gdb_tdesc *td, const char *hex, size_t
 	return NULL;
 }
 
-/* ---- transcript trace ---- */
-
-static void trace(FILE *f, char dir, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	if (!f)
-		return;
-	fputc(dir, f);
-	fputc(' ', f);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\\')
-			fputs("\\\\", f);
-		else if (p[i] == '\n')
-			fputs("\\n", f);
-		else if (p[i] < 0x20 || p[i] >= 0x7f)
-			fprintf(f, "\\x%02x", p[i]);
-		else
-			fputc(p[i], f);
-	}
-	fputc('\n', f);
-	fflush(f);
-}
-
 /* ---- client ---- */
 
 struct gdb {
@@ -775,45 +741,10 @@ static uint64_t deadline_of(const struct gdb *g)
 	return kt_now_ns() + (uint64_t)g->timeout_ms * 1000000;
 }
 
-static int ms_until(uint64_t deadline_ns)
-{
-	uint64_t now = kt_now_ns();
-
-	if (now >= deadline_ns)
-		return 0;
-	if (deadline_ns - now > (uint64_t)INT32_MAX * 1000000)
-		return INT32_MAX;
-	return (int)((deadline_ns - now + 999999) / 1000000);
-}
-
 static struct kterr *write_all(struct gdb *g, const void *data, size_t len)
 {
-	const char *p = data;
-	uint64_t deadline = deadline_of(g);
-	size_t off = 0;
-
-	trace(g->trace, '>', data, len);
-	while (off < len) {
-		ssize_t n = send(g->fd, p + off, len - off, MSG_NOSIGNAL);
-
-		if (n >= 0) {
-			off += (size_t)n;
-			continue;
-		}
-		if (errno == EAGAIN) {
-			struct pollfd pfd = { .fd = g->fd, .events = POLLOUT };
-
-			if (poll(&pfd, 1, ms_until(deadline)) == 0)
-				return kterr_hint(kterr_silent(ETIMEDOUT, "gdb %s: QEMU does not read "
-							       "its gdb socket", g->path),
-						  "QEMU is stuck; raise --timeout-scale on a "
-						  "loaded host");
-			continue;
-		}
-		if (errno != EINTR)
-			return kterr_errno("gdb %s: write", g->path);
-	}
-	return NULL;
+	unixsock_trace(g->trace, '>', data, len);
+	return unixsock_send_all(g->fd, data, len, deadline_of(g), "gdb", g->path, "gdb");
 }
 
 /* The next ack, nak or packet; packets are acked (or nak'd when corrupt)
@@ -852,7 +783,7 @@ static struct kterr *next_item(struct gdb *g, uint64_t deadline_ns, struct gdb_r
 			return kterr_new(ECONNRESET, "gdb %s: QEMU closed the socket", g->path);
 		n = read(g->fd, g->in, sizeof(g->in));
 		if (n > 0) {
-			trace(g->trace, '<', g->in, (size_t)n);
+			unixsock_trace(g->trace, '<', g->in, (size_t)n);
 			g->in_off = 0;
 			g->in_len = (size_t)n;
 			continue;
@@ -866,7 +797,7 @@ static struct kterr *next_item(struct gdb *g, uint64_t deadline_ns, struct gdb_r
 		if (!waiting) {
 			/* The deadline's rest, measured: a poll that returns
 			 * late because ktcon was not running does not count. */
-			kt_wait_begin_ms(&w, ms_until(deadline_ns), "gdb %s", g->path);
+			kt_wait_begin_ms(&w, unixsock_ms_until(deadline_ns), "gdb %s", g->path);
 			waiting = true;
 		}
 		rc = poll(&pfd, 1, kt_wait_nap_ms(&w, 100));
@@ -955,14 +886,10 @@ static struct kterr *recv_packet(struct gdb *g, uint64_t deadline_ns, bool *none
 	}
 }
 
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 static bool is_stop_reply(const char *p, size_t n)
 {
-	return n >= 3 && (p[0] == 'T' || p[0] == 'S') && is_hex(p[1]) && is_hex(p[2]);
+	return n >= 3 && (p[0] == 'T' || p[0] == 'S') && kt_hexval((unsigned char)p[1]) >= 0 &&
+	       kt_hexval((unsigned char)p[2]) >= 0;
 }
 
 /* Send a request and wait for its reply in g->reply. */
@@ -1127,31 +1054,12 @@ static struct kterr *load_tdesc(struct gdb *g, const char *annex, int depth)
 
 static struct kterr *dial(const char *path, uint64_t deadline_ns, int *fdp)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	bool waited_out;
+	struct kterr *e = unixsock_connect("gdb", path, deadline_ns, GDB_CONNECT_RETRY_NS, fdp,
+					   &waited_out);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return kterr_new(ENAMETOOLONG, "gdb %s: socket path longer than %zu bytes",
-				 path, sizeof(sa.sun_path) - 1);
-	strcpy(sa.sun_path, path);
-	for (;;) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct timespec ts = { 0, GDB_CONNECT_RETRY_NS };
-
-		if (fd < 0)
-			return kterr_errno("gdb %s: socket", path);
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-			*fdp = fd;
-			return NULL;
-		}
-		close(fd);
-		if (errno != ENOENT && errno != ECONNREFUSED && errno != EINTR)
-			return kterr_errno("gdb %s: connect", path);
-		if (kt_now_ns() >= deadline_ns)
-			return kterr_hint(kterr_errno("gdb %s: connect", path),
-					  "is QEMU running with -chardev socket,id=g,path=%s,server=on,wait=off -gdb chardev:g?",
-					  path);
-		nanosleep(&ts, NULL);
-	}
+	return waited_out ? kterr_hint(e, "is QEMU running with -chardev socket,id=g,path=%s,"
+				       "server=on,wait=off -gdb chardev:g?", path) : e;
 }
 
 static struct kterr *handshake(struct gdb *g)
@@ -1378,8 +1286,8 @@ struct kterr *gdb_read_mem(struct gdb *g, uint64_t addr, void *buf, size_t len)
 		if (e)
 			return e;
 		for (i = 0; i < n; i++) {
-			int hi = hexval((unsigned char)g->reply[2 * i]);
-			int lo = hexval((unsigned char)g->reply[2 * i + 1]);
+			int hi = kt_hexval((unsigned char)g->reply[2 * i]);
+			int lo = kt_hexval((unsigned char)g->reply[2 * i + 1]);
 
 			if (hi < 0 || lo < 0)
 				return kterr_new(EPROTO, "gdb: memory reply at 0x%" PRIx64 " is not hex", a);

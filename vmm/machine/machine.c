@@ -25,6 +25,7 @@
 #include "vmm/machine/tsc.h"
 #include "vmm/machine/migrate.h"
 #include "vmm/machine/warm.h"
+#include "vmm/machine/unixsock.h"
 
 
 static void read_stderr(struct machine *m)
@@ -88,7 +89,7 @@ const char *machine_exit_str(const struct machine *m, char *buf, size_t size)
 /* The evidence: QEMU's stderr and the console's last lines. */
 static struct kterr *with_evidence(struct machine *m, struct kterr *e)
 {
-	char *tail = console_tail(&m->console, 15);
+	char *tail = serial_tail(&m->serial, 15);
 
 	if (m->err_len)
 		e = kterr_note(e, "qemu stderr:\n%s", kt_strtrim(m->err_tail));
@@ -101,36 +102,13 @@ static struct kterr *with_evidence(struct machine *m, struct kterr *e)
 struct kterr *machine_health(struct machine *m)
 {
 	char line[256], st[64];
-	enum console_alarm a = console_alarm(&m->console, line, sizeof(line));
+	enum serial_alarm a = serial_alarm(&m->serial, line, sizeof(line));
 
 	if (machine_exited(m))
 		return with_evidence(m, kterr_new(0, "qemu %s", machine_exit_str(m, st, sizeof(st))));
-	if (a == CONSOLE_PANIC)
+	if (a == SERIAL_PANIC)
 		return with_evidence(m, kterr_new(0, "guest kernel panic: %s", line));
 	return NULL;
-}
-
-static int unix_connect(const char *path, struct kterr **err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		*err = kterr_new(ENAMETOOLONG, "socket path %s", path);
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		*err = kterr_errno("socket for %s", path);
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		*err = kterr_errno("connect %s", path);
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 static int connect_in(struct machine *m, const char *name, struct kterr **err)
@@ -142,9 +120,10 @@ static int connect_in(struct machine *m, const char *name, struct kterr **err)
 		*err = kterr_new(ENOMEM, "socket path");
 		return -1;
 	}
-	fd = unix_connect(p, err);
+	/* One try: QMP answered, so QEMU has made its sockets. */
+	*err = unixsock_connect("socket", p, 0, 0, &fd, NULL);
 	free(p);
-	return fd;
+	return *err ? -1 : fd;
 }
 
 /* FDS (n of them, close-on-exec in ktcon) are QEMU's to inherit. */
@@ -266,7 +245,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 	memset(m, 0, sizeof(*m));
 	m->hvc_fd = m->ctl_fd = m->err_fd = m->td_slot = m->rundir_lock = -1;
 	m->ram.fd = -1;
-	console_init_detached(&m->console);
+	serial_init_detached(&m->serial);
 
 	e = topology_check(&o->topo);
 	if (!e)
@@ -329,7 +308,7 @@ struct kterr *machine_start(const struct machine_opts *o, struct machine *m)
 		int log_fd = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
 
 		free(log);
-		e = console_start(&m->console, fd, log_fd, o->on_console, o->ctx);
+		e = serial_start(&m->serial, fd, log_fd, o->on_console, o->ctx);
 		if (e) {
 			close(fd);
 			if (log_fd >= 0)
@@ -394,7 +373,7 @@ void machine_stop(struct machine *m, int grace_ms)
 		qmp_close(m->qmp);
 		m->qmp = NULL;
 	}
-	console_stop(&m->console);
+	serial_stop(&m->serial);
 	if (m->hvc_fd >= 0)
 		close(m->hvc_fd);
 	if (m->ctl_fd >= 0)

@@ -23,7 +23,7 @@
 
 #include "lib/err.h"
 #include "vmm/machine/accel.h"
-#include "vmm/machine/console.h"
+#include "vmm/machine/serial.h"
 #include "vmm/machine/guestmem.h"
 #include "vmm/machine/topology.h"
 
@@ -76,7 +76,7 @@ struct machine {
 	struct guestmem ram;
 	struct qmp *qmp;
 	struct gdb *gdb;		/* connected at the first freeze (freeze.h) */
-	struct console console;
+	struct serial serial;	/* the kernel console on ttyS0 */
 	int hvc_fd;		/* hvc0, the guest's interactive console */
 	int ctl_fd;		/* ktcon.0, the agent's control channel */
 	int err_fd;		/* QEMU's stderr pipe */

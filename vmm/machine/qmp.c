@@ -2,6 +2,7 @@
 #include "vmm/machine/qmp.h"
 #include "lib/util.h"
 #include "lib/wait.h"
+#include "vmm/machine/unixsock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -246,31 +247,6 @@ struct kterr *qmp_reader_next(struct qmp_reader *r, struct qmp_msg **out)
 	}
 }
 
-/* ---- transcript trace ---- */
-
-static void trace(FILE *f, char dir, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	if (!f)
-		return;
-	fputc(dir, f);
-	fputc(' ', f);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\\')
-			fputs("\\\\", f);
-		else if (p[i] == '\n')
-			fputs("\\n", f);
-		else if (p[i] < 0x20 || p[i] >= 0x7f)
-			fprintf(f, "\\x%02x", p[i]);
-		else
-			fputc(p[i], f);
-	}
-	fputc('\n', f);
-	fflush(f);
-}
-
 /* ---- client ---- */
 
 struct qmp {
@@ -286,17 +262,6 @@ struct qmp {
 	uint64_t ev_dropped;
 	char *path;
 };
-
-static int ms_until(uint64_t deadline_ns)
-{
-	uint64_t now = kt_now_ns();
-
-	if (now >= deadline_ns)
-		return 0;
-	if (deadline_ns - now > (uint64_t)INT32_MAX * 1000000)
-		return INT32_MAX;
-	return (int)((deadline_ns - now + 999999) / 1000000);
-}
 
 static void queue_event(struct qmp *q, struct qmp_msg *m)
 {
@@ -371,7 +336,7 @@ static struct kterr *read_some(struct qmp *q, bool *got)
 		q->eof = true;
 		return kterr_new(ECONNRESET, "qmp %s: QEMU closed the socket", q->path);
 	}
-	trace(q->trace, '<', buf, (size_t)n);
+	unixsock_trace(q->trace, '<', buf, (size_t)n);
 	*got = true;
 	return qmp_reader_feed(&q->rd, buf, (size_t)n);
 }
@@ -384,7 +349,7 @@ static struct kterr *next_reply(struct qmp *q, uint64_t deadline_ns, struct qmp_
 
 	/* The deadline's rest, measured: a poll that returns late because
 	 * ktcon was not running does not count against QEMU. */
-	kt_wait_begin_ms(&w, ms_until(deadline_ns), "qmp %s: a reply from QEMU", q->path);
+	kt_wait_begin_ms(&w, unixsock_ms_until(deadline_ns), "qmp %s: a reply from QEMU", q->path);
 	for (;;) {
 		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
 		struct qmp_msg *m;
@@ -458,53 +423,43 @@ struct kterr *qmp_pump(struct qmp *q)
 static struct kterr *send_all(struct qmp *q, const char *data, size_t len, uint64_t deadline_ns,
 			      int pass_fd)
 {
-	size_t off = 0;
+	/* A descriptor rides along with the first bytes (SCM_RIGHTS); what
+	 * that send leaves goes as any other command. */
+	unixsock_trace(q->trace, '>', data, len);
+	while (pass_fd >= 0 && len) {
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+		struct cmsghdr *c;
+		struct pollfd pfd = { .fd = q->fd, .events = POLLOUT };
 
-	trace(q->trace, '>', data, len);
-	while (off < len) {
-		ssize_t n;
+		memset(&u, 0, sizeof(u));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+		ssize_t n = sendmsg(q->fd, &mh, MSG_NOSIGNAL);
 
-		if (pass_fd >= 0) {
-			union {
-				char buf[CMSG_SPACE(sizeof(int))];
-				struct cmsghdr align;
-			} u;
-			struct iovec iov = { .iov_base = (void *)(data + off), .iov_len = len - off };
-			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-					     .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-			struct cmsghdr *c;
-
-			memset(&u, 0, sizeof(u));
-			c = CMSG_FIRSTHDR(&mh);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-			n = sendmsg(q->fd, &mh, MSG_NOSIGNAL);
-			if (n > 0)
-				pass_fd = -1;
-		} else {
-			n = send(q->fd, data + off, len - off, MSG_NOSIGNAL);
+		if (n > 0) {
+			data += n;
+			len -= (size_t)n;
+			break;
 		}
-
-		if (n >= 0) {
-			off += (size_t)n;
+		if (errno == EINTR)
 			continue;
-		}
-		if (errno == EAGAIN) {
-			struct pollfd pfd = { .fd = q->fd, .events = POLLOUT };
-
-			if (poll(&pfd, 1, ms_until(deadline_ns)) == 0)
-				return kterr_hint(kterr_silent(ETIMEDOUT, "qmp %s: QEMU does not read "
-							       "its monitor socket", q->path),
-						  "QEMU is stuck; raise --timeout-scale on a "
-						  "loaded host");
-			continue;
-		}
-		if (errno != EINTR)
-			return kterr_errno("qmp %s: write", q->path);
+		if (errno != EAGAIN)
+			return kterr_errno("qmp %s: write (passing a descriptor)", q->path);
+		if (poll(&pfd, 1, unixsock_ms_until(deadline_ns)) == 0)
+			return kterr_hint(kterr_silent(ETIMEDOUT, "qmp %s: QEMU does not read its "
+						       "monitor socket", q->path),
+					  "QEMU is stuck; raise --timeout-scale on a loaded host");
 	}
-	return NULL;
+	return unixsock_send_all(q->fd, data, len, deadline_ns, "qmp", q->path, "monitor");
 }
 
 /* Replies carry the id we sent; one without an id is a reply to a request
@@ -601,32 +556,12 @@ struct kterr *qmp_execute_fd(struct qmp *q, const char *command, const char *arg
 
 static struct kterr *dial(const char *path, uint64_t deadline_ns, int *fdp)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	bool waited_out;
+	struct kterr *e = unixsock_connect("qmp", path, deadline_ns, QMP_CONNECT_RETRY_NS, fdp,
+					   &waited_out);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return kterr_new(ENAMETOOLONG, "qmp %s: socket path longer than %zu bytes",
-				 path, sizeof(sa.sun_path) - 1);
-	strcpy(sa.sun_path, path);
-	for (;;) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct timespec ts = { 0, QMP_CONNECT_RETRY_NS };
-
-		if (fd < 0)
-			return kterr_errno("qmp %s: socket", path);
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-			*fdp = fd;
-			return NULL;
-		}
-		close(fd);
-		/* QEMU creates the socket a little after it starts. */
-		if (errno != ENOENT && errno != ECONNREFUSED && errno != EINTR)
-			return kterr_errno("qmp %s: connect", path);
-		if (kt_now_ns() >= deadline_ns)
-			return kterr_hint(kterr_errno("qmp %s: connect", path),
-					  "is QEMU running with -qmp unix:%s,server=on,wait=off?",
-					  path);
-		nanosleep(&ts, NULL);
-	}
+	return waited_out ? kterr_hint(e, "is QEMU running with -qmp unix:%s,server=on,wait=off?",
+				       path) : e;
 }
 
 /* The version is for messages only: a greeting without it is still a

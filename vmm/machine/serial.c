@@ -1,5 +1,5 @@
-/* console.c - the guest's kernel console; see console.h. */
-#include "vmm/machine/console.h"
+/* serial.c - the guest's kernel console on the serial port; see serial.h. */
+#include "vmm/machine/serial.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,14 +11,14 @@
 #include "lib/util.h"
 
 /* What the kernel prints when it is in trouble, strongest last. */
-static const struct { const char *text; enum console_alarm alarm; } alarms[] = {
-	{ "Oops:", CONSOLE_OOPS },
-	{ "BUG:", CONSOLE_OOPS },
-	{ "general protection fault", CONSOLE_OOPS },
-	{ "Kernel panic - not syncing", CONSOLE_PANIC },
+static const struct { const char *text; enum serial_alarm alarm; } alarms[] = {
+	{ "Oops:", SERIAL_OOPS },
+	{ "BUG:", SERIAL_OOPS },
+	{ "general protection fault", SERIAL_OOPS },
+	{ "Kernel panic - not syncing", SERIAL_PANIC },
 };
 
-void console_init_detached(struct console *c)
+void serial_init_detached(struct serial *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -26,7 +26,7 @@ void console_init_detached(struct console *c)
 	pthread_mutex_init(&c->lock, NULL);
 }
 
-static void check_alarm(struct console *c, const char *line)
+static void check_alarm(struct serial *c, const char *line)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(alarms); i++) {
 		if (alarms[i].alarm > c->alarm && strstr(line, alarms[i].text)) {
@@ -36,19 +36,19 @@ static void check_alarm(struct console *c, const char *line)
 	}
 }
 
-void console_feed(struct console *c, const char *data, size_t len)
+void serial_feed(struct serial *c, const char *data, size_t len)
 {
 	pthread_mutex_lock(&c->lock);
 	if (!c->first_byte_ns && len)
 		c->first_byte_ns = kt_now_ns();
 	c->bytes += len;
-	/* keep the newest CONSOLE_TAIL_BYTES */
-	if (len >= CONSOLE_TAIL_BYTES) {
-		memcpy(c->tail, data + len - CONSOLE_TAIL_BYTES, CONSOLE_TAIL_BYTES);
-		c->tail_len = CONSOLE_TAIL_BYTES;
+	/* keep the newest SERIAL_TAIL_BYTES */
+	if (len >= SERIAL_TAIL_BYTES) {
+		memcpy(c->tail, data + len - SERIAL_TAIL_BYTES, SERIAL_TAIL_BYTES);
+		c->tail_len = SERIAL_TAIL_BYTES;
 	} else {
-		size_t keep = c->tail_len + len > CONSOLE_TAIL_BYTES ?
-			      CONSOLE_TAIL_BYTES - len : c->tail_len;
+		size_t keep = c->tail_len + len > SERIAL_TAIL_BYTES ?
+			      SERIAL_TAIL_BYTES - len : c->tail_len;
 		memmove(c->tail, c->tail + c->tail_len - keep, keep);
 		memcpy(c->tail + keep, data, len);
 		c->tail_len = keep + len;
@@ -78,7 +78,7 @@ void console_feed(struct console *c, const char *data, size_t len)
 
 static void *reader(void *arg)
 {
-	struct console *c = arg;
+	struct serial *c = arg;
 	char buf[4096];
 
 	for (;;) {
@@ -91,7 +91,7 @@ static void *reader(void *arg)
 		if (c->log_fd >= 0 && write(c->log_fd, buf, r) < 0) {
 			/* the tail still has it */
 		}
-		console_feed(c, buf, r);
+		serial_feed(c, buf, r);
 	}
 	pthread_mutex_lock(&c->lock);
 	c->eof = true;
@@ -99,12 +99,12 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-struct kterr *console_start(struct console *c, int fd, int log_fd,
+struct kterr *serial_start(struct serial *c, int fd, int log_fd,
 			    void (*on_line)(const char *, void *), void *ctx)
 {
 	int r;
 
-	console_init_detached(c);
+	serial_init_detached(c);
 	c->fd = fd;
 	c->log_fd = log_fd;
 	c->on_line = on_line;
@@ -116,7 +116,7 @@ struct kterr *console_start(struct console *c, int fd, int log_fd,
 	return NULL;
 }
 
-char *console_tail(struct console *c, int max_lines)
+char *serial_tail(struct serial *c, int max_lines)
 {
 	char *out;
 	size_t start;
@@ -143,9 +143,9 @@ char *console_tail(struct console *c, int max_lines)
 	return out;
 }
 
-enum console_alarm console_alarm(struct console *c, char *line, size_t size)
+enum serial_alarm serial_alarm(struct serial *c, char *line, size_t size)
 {
-	enum console_alarm a;
+	enum serial_alarm a;
 
 	pthread_mutex_lock(&c->lock);
 	a = c->alarm;
@@ -155,7 +155,7 @@ enum console_alarm console_alarm(struct console *c, char *line, size_t size)
 	return a;
 }
 
-void console_stop(struct console *c)
+void serial_stop(struct serial *c)
 {
 	if (c->running) {
 		shutdown(c->fd, SHUT_RDWR);

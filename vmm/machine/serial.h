@@ -1,5 +1,6 @@
 /*
- * console.h - the guest's kernel console (the 8250 UART), read on a thread.
+ * serial.h - the guest's kernel console on its serial port (the 8250 UART),
+ * read on a thread. (serial_: tui/console.h is the console UI.)
  *
  * Every byte goes to a log file and into a bounded tail that an error can
  * quote ("the console said: ... Kernel panic ..."). Complete lines go to a
@@ -7,8 +8,8 @@
  * guest is dying are flagged as they pass, so a boot wait can stop early
  * with the reason instead of running into its timeout.
  */
-#ifndef KTCON_VMM_CONSOLE_H
-#define KTCON_VMM_CONSOLE_H
+#ifndef KTCON_VMM_SERIAL_H
+#define KTCON_VMM_SERIAL_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -17,15 +18,15 @@
 
 #include "lib/err.h"
 
-#define CONSOLE_TAIL_BYTES (16 * 1024)
+#define SERIAL_TAIL_BYTES (16 * 1024)
 
-enum console_alarm {
-	CONSOLE_OK,
-	CONSOLE_OOPS,		/* "Oops:", "BUG:", "general protection fault" */
-	CONSOLE_PANIC,		/* "Kernel panic - not syncing" */
+enum serial_alarm {
+	SERIAL_OK,
+	SERIAL_OOPS,		/* "Oops:", "BUG:", "general protection fault" */
+	SERIAL_PANIC,		/* "Kernel panic - not syncing" */
 };
 
-struct console {
+struct serial {
 	int fd;			/* the socket; owned */
 	int log_fd;		/* -1: no log */
 	void (*on_line)(const char *line, void *ctx);
@@ -34,11 +35,11 @@ struct console {
 	pthread_t thread;
 	bool running;
 	pthread_mutex_t lock;
-	char tail[CONSOLE_TAIL_BYTES];
+	char tail[SERIAL_TAIL_BYTES];
 	size_t tail_len;	/* bytes in tail, oldest first */
 	uint64_t bytes;		/* total received */
 	uint64_t first_byte_ns;	/* kt_now_ns() of the first byte, 0 before */
-	enum console_alarm alarm;
+	enum serial_alarm alarm;
 	char alarm_line[256];
 	char line[1024];
 	size_t line_len;
@@ -46,21 +47,21 @@ struct console {
 };
 
 /* Start reading fd on a thread. */
-struct kterr *console_start(struct console *c, int fd, int log_fd,
+struct kterr *serial_start(struct serial *c, int fd, int log_fd,
 			    void (*on_line)(const char *, void *), void *ctx);
 
 /* Feed bytes as the thread does (exposed for tests). */
-void console_feed(struct console *c, const char *data, size_t len);
+void serial_feed(struct serial *c, const char *data, size_t len);
 
 /* The last up-to-max_lines lines, malloc'd. */
-char *console_tail(struct console *c, int max_lines);
+char *serial_tail(struct serial *c, int max_lines);
 
-enum console_alarm console_alarm(struct console *c, char *line, size_t size);
+enum serial_alarm serial_alarm(struct serial *c, char *line, size_t size);
 
 /* Stop the thread (shuts the socket down) and close fds. */
-void console_stop(struct console *c);
+void serial_stop(struct serial *c);
 
-/* Initialise for console_feed() alone (tests). */
-void console_init_detached(struct console *c);
+/* Initialise for serial_feed() alone (tests). */
+void serial_init_detached(struct serial *c);
 
 #endif
