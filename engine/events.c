@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "engine/gevent.h"
 #include "lib/util.h"
 
 /* A handful of front-ends at most: console panes, printer, recorder. */
@@ -86,7 +87,31 @@ const char *kt_event_name(enum kt_event_kind kind)
 		[KT_EV_GUEST] = "guest",
 		[KT_EV_NOTE] = "note",
 		[KT_EV_STATE] = "state",
+		[KT_EV_WATCH] = "watch",
+		[KT_EV_LOG] = "log",
+		[KT_EV_DIED] = "died",
+		[KT_EV_FIRE] = "fire",
 	};
 
 	return (unsigned)kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
+/* The guest's and the host's news that change nothing in the scenario:
+ * their own kinds of engine event. */
+static const enum kt_event_kind news_kinds[] = {
+	[KT_GEV_LOG] = KT_EV_LOG,
+	[KT_GEV_NOTE] = KT_EV_NOTE,
+	[KT_GEV_DIED] = KT_EV_DIED,
+};
+
+bool kt_events_emit_news(struct kt_events *ev, int step, const struct kt_guest_event *gev)
+{
+	char text[2048];
+
+	if ((size_t)gev->kind >= ARRAY_SIZE(news_kinds) || !news_kinds[gev->kind])
+		return false;
+	kt_gev_text(gev, text, sizeof(text));
+	kt_events_emit(ev, &(struct kt_event){ .kind = news_kinds[gev->kind], .step = step,
+					       .text = text, .gev = gev });
+	return true;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/gevent.h"
 #include "lib/err.h"
 #include "engine/recipe.h"
 
@@ -25,22 +26,22 @@ enum kt_event_kind {
 	KT_EV_OP_FAILED,	/* err: the full chain; expected: caught by expect error */
 	KT_EV_EXPECT,		/* ok: held; err: why not */
 	KT_EV_WARN,		/* text */
-	KT_EV_GUEST,		/* text: an asynchronous guest event */
+	KT_EV_GUEST,		/* text: an asynchronous guest event; gev: it, typed */
 	KT_EV_STATE,		/* the scenario state changed (cgroups, workers, ...) */
-	KT_EV_NOTE,		/* text: the host's own news (a freeze and its window) */
-};
-
-/* KT_EV_GUEST: which guest event it tells, for a listener that files them
- * by kind (the timeline) rather than by their text. */
-enum kt_guest_kind {
-	KT_EV_GUEST_OTHER,
-	KT_EV_GUEST_SCHED_EXIT,	/* the scheduler exited or was ejected */
-	KT_EV_GUEST_WATCH_FIRE,
+	KT_EV_NOTE,		/* text; gev: the host's own news (a freeze and its window),
+				 * gev->severity says whether it is a warning */
+	KT_EV_WATCH,		/* text: a watch's line (watches.h); gev: the fire it
+				 * tells, or NULL for a rate-limited summary of several */
+	KT_EV_LOG,		/* text; gev: a line the guest agent logged */
+	KT_EV_DIED,		/* text: how the guest went down; gev: it, with the
+				 * console's tail */
+	KT_EV_FIRE,		/* gev: every watch fire as it is applied, for listeners
+				 * that file them by time (the timeline); not a line to
+				 * print: KT_EV_WATCH is */
 };
 
 struct kt_event {
 	enum kt_event_kind kind;
-	enum kt_guest_kind guest_kind;
 	int step;
 	const struct kt_stmt *stmt;	/* NULL for teardown and guest events */
 	const char *text;
@@ -48,6 +49,9 @@ struct kt_event {
 	bool ok;
 	bool expected;
 	uint64_t ns;
+	/* GUEST, NOTE, WATCH, LOG, DIED, FIRE: the event as the link gave it;
+	 * a listener files them by gev->kind, never by their text. */
+	const struct kt_guest_event *gev;
 };
 
 typedef void (*kt_event_fn)(void *ctx, const struct kt_event *ev);
@@ -60,6 +64,12 @@ void kt_events_free(struct kt_events *ev);
 int kt_events_subscribe(struct kt_events *ev, kt_event_fn fn, void *ctx);
 void kt_events_unsubscribe(struct kt_events *ev, int id);
 void kt_events_emit(struct kt_events *ev, const struct kt_event *e);
+
+/* A log line, a host note or the guest's death (gevent.h) as its own
+ * event (KT_EV_LOG, KT_EV_NOTE, KT_EV_DIED) with gev set; false, and
+ * nothing emitted, for the events that act on the scenario (the
+ * executor's). */
+bool kt_events_emit_news(struct kt_events *ev, int step, const struct kt_guest_event *gev);
 
 /* "op-applied", "step-begin", ...: for logs and the JSON stream. */
 const char *kt_event_name(enum kt_event_kind kind);

@@ -34,8 +34,7 @@
 #define FAIL_SETTLE_NS 200000000ULL
 
 struct gev_node {
-	struct kt_guest_event ev;
-	char *name, *text;
+	struct kt_guest_event *ev;	/* owned: kt_gev_dup */
 	uint64_t ns;		/* the clock when it was queued: when it happened,
 				 * whatever the executor was busy with */
 	struct gev_node *next;
@@ -166,10 +165,14 @@ void kt_exec_free(struct kt_exec *x)
 		struct gev_node *n = x->qhead;
 
 		x->qhead = n->next;
-		free(n->name);
-		free(n->text);
+		kt_gev_free(n->ev);
 		free(n);
 	}
+	for (size_t i = 0; i < x->res.nfires; i++) {
+		free(x->res.fires[i].tag);
+		free(x->res.fires[i].last);
+	}
+	free(x->res.fires);
 	kterr_free(x->first_err);
 	kt_scn_free(&x->s);
 	pthread_mutex_destroy(&x->qlock);
@@ -393,18 +396,17 @@ void kt_exec_captured(struct kt_exec *x, const char *fmt, ...)
 
 /* ---- guest events ---- */
 
-void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
+/* Queue ev, which the queue now owns, as heard at ns. */
+static void queue_event(struct kt_exec *x, struct kt_guest_event *ev, uint64_t ns)
 {
 	struct gev_node *n = calloc(1, sizeof(*n));
 
-	if (!n)
+	if (!n) {
+		kt_gev_free(ev);
 		return;
-	n->ev = *ev;
-	n->name = ev->name ? strdup(ev->name) : NULL;
-	n->text = ev->text ? strdup(ev->text) : NULL;
-	n->ev.name = n->name;
-	n->ev.text = n->text;
-	n->ns = x->clock.now_ns(x->clock.ctx);
+	}
+	n->ev = ev;
+	n->ns = ns;
 	pthread_mutex_lock(&x->qlock);
 	if (x->qtail)
 		x->qtail->next = n;
@@ -412,6 +414,26 @@ void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
 		x->qhead = n;
 	x->qtail = n;
 	pthread_mutex_unlock(&x->qlock);
+}
+
+void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev)
+{
+	struct kt_guest_event *c = kt_gev_dup(ev);
+
+	if (c)
+		queue_event(x, c, x->clock.now_ns(x->clock.ctx));
+}
+
+/* What the link has queued since: its events carry when they happened
+ * (the link's clock is the real one); a fake's may not. */
+static void take_link_events(struct kt_exec *x)
+{
+	struct kt_guest_event *ev;
+
+	if (!x->link.ops || !x->link.ops->next_event)
+		return;
+	while ((ev = x->link.ops->next_event(x->link.ctx)))
+		queue_event(x, ev, ev->at_ns ? ev->at_ns : x->clock.now_ns(x->clock.ctx));
 }
 
 /* A scheduler died: capture what the kernel looks like now (the seed's
@@ -454,14 +476,84 @@ static void failure_dump(struct kt_exec *x, char *text, size_t size)
 		x->res.nfailure_dumps++;
 }
 
+/* The results count every fire by its capture's tag and keep the last
+ * capture's JSON (a later fire overwrites it under the tag, as the seed
+ * says). */
+static void count_fire(struct kt_exec *x, const struct kt_guest_event *ev)
+{
+	const struct kt_host *h = &x->host;
+	const char *tag = ev->name ? ev->name : "";
+	struct kt_fire_count *c;
+	size_t i;
+
+	for (i = 0; i < x->res.nfires && strcmp(x->res.fires[i].tag, tag); i++)
+		;
+	if (i == x->res.nfires) {
+		c = realloc(x->res.fires, (i + 1) * sizeof(*c));
+		if (!c)
+			return;
+		x->res.fires = c;
+		c[i] = (struct kt_fire_count){ .tag = strdup(tag) };
+		if (!c[i].tag)
+			return;
+		x->res.nfires++;
+	}
+	c = &x->res.fires[i];
+	c->fires++;		/* every fire; only some were captured */
+	if (ev->snap && h->ops && h->ops->snapshot_json) {
+		char *json = h->ops->snapshot_json(h->ctx, ev->snap);
+
+		if (json) {
+			free(c->last);
+			c->last = json;
+		}
+	}
+}
+
+static void apply_watch_fire(struct kt_exec *x, const struct kt_guest_event *ev, uint64_t at_ns)
+{
+	const char *tag = ev->name ? ev->name : "";
+	struct kt_watch *w = kt_watch_of(&x->s, tag);
+	char fire[512], text[1024];
+	struct kt_capture *c;
+
+	count_fire(x, ev);
+	/* Every fire, as it is applied (the timeline files each at its own
+	 * time); whether a line tells it is KT_EV_WATCH's business. */
+	emit(x, (struct kt_event){ .kind = KT_EV_FIRE, .gev = ev });
+	if (ev->snap) {
+		c = kt_scn_add_capture(&x->s, tag, KT_CAP_SNAPSHOT);
+		if (c) {
+			c->snap = ev->snap;
+			c->retake = false;	/* the next fire replaces it */
+		}
+	}
+	kt_gev_text(ev, fire, sizeof(fire));
+	/* Counted always, told at most once a second of the fires' own time
+	 * (watches.h), even when they are heard late (the engine was busy
+	 * with a long op or a console sh). */
+	if (w) {
+		bool first = !w->reported_ns;
+
+		if (!kt_watch_fire(w, at_ns, fire, ev->snap != 0, text, sizeof(text)))
+			return;
+		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = text,
+					   .gev = first ? ev : NULL });
+		return;
+	}
+	/* Not a watch of the scenario's: the exit trigger's failure dump. */
+	snprintf(text, sizeof(text), "watch on %s fired: %s", tag, fire);
+	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = text, .gev = ev });
+}
+
 static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev, uint64_t at_ns)
 {
-	char text[2048];
-	struct kt_capture *c;
+	char text[2048], why[1536];
+	struct kt_event out = { .kind = KT_EV_GUEST, .text = text, .gev = ev };
 
 	switch (ev->kind) {
 	case KT_GEV_WORKER_EXIT:
-		snprintf(text, sizeof(text), "worker %d exited with status %d", ev->pid, ev->status);
+		kt_gev_text(ev, text, sizeof(text));
 		break;
 	case KT_GEV_PAYLOAD_EXIT:
 		for (size_t i = 0; i < x->s.npayloads; i++)
@@ -470,15 +562,15 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 				x->s.payloads[i].exit_status = ev->status;
 				x->s.payloads[i].exited = true;
 			}
-		snprintf(text, sizeof(text), "payload %s exited with status %d",
-			 ev->name ? ev->name : "?", ev->status);
+		kt_gev_text(ev, text, sizeof(text));
 		break;
 	case KT_GEV_SCHED_EXIT:
 		/* The scheduler is gone: detach/restart/replace now have
 		 * nothing to act on, exactly as after a detach. */
 		x->s.sched_attached = false;
+		kt_gev_text(ev, why, sizeof(why));
 		snprintf(text, sizeof(text), "scheduler %s %s: %s", ev->name ? ev->name : "?",
-			 ev->ejected ? "ejected" : "exited", ev->text ? ev->text : "");
+			 ev->ejected ? "ejected" : "exited", why);
 		failure_dump(x, text, sizeof(text));
 		/* Nobody asked it to go (detach turns the monitor off): the
 		 * run fails, with the kernel's reason. */
@@ -490,36 +582,18 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 				x->res.nguest_failures++;
 		}
 		break;
-	case KT_GEV_WATCH_FIRE: {
-		struct kt_watch *w = kt_watch_of(&x->s, ev->name ? ev->name : "");
-
-		if (ev->snap) {
-			c = kt_scn_add_capture(&x->s, ev->name ? ev->name : "", KT_CAP_SNAPSHOT);
-			if (c) {
-				c->snap = ev->snap;
-				c->retake = false;	/* the next fire replaces it */
-			}
-		}
-		/* Counted always, told at most once a second of the fires'
-		 * own time (watches.h), even when they are heard late (the
-		 * engine was busy with a long op or a console sh). */
-		if (w && !kt_watch_fire(w, at_ns, ev->text, ev->snap != 0, text, sizeof(text)))
-			return;
-		if (!w)
-			snprintf(text, sizeof(text), "watch on %s fired%s%s", ev->name ? ev->name : "?",
-				 ev->text ? ": " : "", ev->text ? ev->text : "");
-		break;
-	}
-	case KT_GEV_LOG:
+	case KT_GEV_WATCH_FIRE:
+		apply_watch_fire(x, ev, at_ns);
+		return;
 	default:
-		snprintf(text, sizeof(text), "%s", ev->text ? ev->text : "");
+		/* The news the front ends want (log lines, notes, the guest
+		 * going down) are theirs as they are. */
+		if (kt_events_emit_news(x->events, x->step, ev))
+			return;
+		kt_gev_text(ev, text, sizeof(text));
 		break;
 	}
-	emit(x, (struct kt_event){
-		.kind = KT_EV_GUEST, .text = text,
-		.guest_kind = ev->kind == KT_GEV_SCHED_EXIT ? KT_EV_GUEST_SCHED_EXIT :
-			      ev->kind == KT_GEV_WATCH_FIRE ? KT_EV_GUEST_WATCH_FIRE : KT_EV_GUEST_OTHER,
-	});
+	emit(x, out);
 }
 
 /* Watch fires counted since their last line, once it is due (force: now). */
@@ -530,13 +604,14 @@ static void tell_watches(struct kt_exec *x, bool force)
 
 	for (size_t i = 0; i < x->s.nwatches; i++)
 		if (kt_watch_due(&x->s.watches[i], now, force, line, sizeof(line)))
-			emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = line });
+			emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
 }
 
 static void drain_guest_events(struct kt_exec *x)
 {
 	struct gev_node *n;
 
+	take_link_events(x);
 	pthread_mutex_lock(&x->qlock);
 	n = x->qhead;
 	x->qhead = x->qtail = NULL;
@@ -544,9 +619,8 @@ static void drain_guest_events(struct kt_exec *x)
 	while (n) {
 		struct gev_node *next = n->next;
 
-		apply_guest_event(x, &n->ev, n->ns);
-		free(n->name);
-		free(n->text);
+		apply_guest_event(x, n->ev, n->ns);
+		kt_gev_free(n->ev);
 		free(n);
 		n = next;
 	}
@@ -748,6 +822,10 @@ static bool run_op(struct kt_exec *x, const struct kt_stmt *const *batch, size_t
 	for (size_t i = 0; i < n; i++)
 		set_result(result_of(x, batch[i]), !e ? KT_RES_PASS : caught ? KT_RES_XFAIL
 									  : KT_RES_FAIL, e, ns);
+	/* What happened while it ran (the freeze it took, a log line) is
+	 * told before it is: the events come through the link's queue now,
+	 * no longer as calls in the middle of the op. */
+	drain_guest_events(x);
 	emit(x, (struct kt_event){ .kind = e ? KT_EV_OP_FAILED : KT_EV_OP_APPLIED, .stmt = st,
 				   .text = text, .err = e, .expected = caught, .ns = ns });
 	if (!e)
@@ -1195,10 +1273,10 @@ static struct kterr *disarm_watch(struct kt_exec *x, size_t i, const char *why)
 	w->armed = false;
 	drain_guest_events(x);
 	if (kt_watch_due(w, x->clock.now_ns(x->clock.ctx), true, line, sizeof(line)))
-		emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = line });
+		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
 	snprintf(line, sizeof(line), "watch %s disarmed (%s): %" PRIu64 " fire%s in all, %" PRIu64
 		 " captured", w->symbol, why, w->fires, w->fires == 1 ? "" : "s", w->captures);
-	emit(x, (struct kt_event){ .kind = KT_EV_GUEST, .text = line });
+	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
 	emit(x, (struct kt_event){ .kind = KT_EV_STATE });
 	return NULL;
 }

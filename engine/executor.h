@@ -25,6 +25,7 @@
 
 #include "lib/err.h"
 #include "engine/events.h"
+#include "engine/gevent.h"
 #include "engine/gstate.h"
 #include "engine/host.h"
 #include "engine/link.h"
@@ -47,28 +48,6 @@ struct kt_exec_config {
 	 * of the staged default (`ktcon run --scheduler-args`); NULL: the
 	 * staged default. Not copied: it outlives the executor. */
 	const char *sched_args;
-};
-
-/* Asynchronous news from the guest or the VMM, delivered by the link. */
-enum kt_guest_event_kind {
-	KT_GEV_WORKER_EXIT,	/* pid, status */
-	KT_GEV_PAYLOAD_EXIT,	/* name, handle, status */
-	KT_GEV_SCHED_EXIT,	/* name, text: the exit reason; ejected */
-	KT_GEV_WATCH_FIRE,	/* name: the symbol; snap: the capture */
-	KT_GEV_LOG,		/* text */
-};
-
-struct kt_guest_event {
-	enum kt_guest_event_kind kind;
-	const char *name;
-	const char *text;
-	int pid;
-	int status;
-	uint64_t handle;
-	uint64_t snap;
-	/* SCHED_EXIT: the kernel ejected the scheduler (sched_ext left
-	 * "enabled"), reported before or without its process exiting. */
-	bool ejected;
 };
 
 struct kt_exec;
@@ -97,8 +76,10 @@ void kt_exec_cancel(struct kt_exec *x);
 void kt_exec_interrupt(struct kt_exec *x);
 bool kt_exec_interrupted(struct kt_exec *x);
 
-/* Thread-safe: queue a guest event; the executor applies it to the state
- * and emits it between statements and during holds. */
+/* Thread-safe: queue a guest event (gevent.h); the executor applies it to
+ * the state and emits it between statements and during holds. Events the
+ * link's next_event hook returns are queued the same way; this is for
+ * links without one (the unit tests' fakes). */
 void kt_exec_guest_event(struct kt_exec *x, const struct kt_guest_event *ev);
 
 /* Console use: apply one statement now in the current pass (the backdrop

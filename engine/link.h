@@ -16,9 +16,11 @@
  * the guest completed in spite of the cancel returns NULL: it was done,
  * and the executor reports that the cancel came too late.
  *
- * Asynchronous guest events (a worker or payload exited, the scheduler
- * exited) are not replies: the implementation hands them to
- * kt_exec_guest_event() (executor.h) from any thread.
+ * Asynchronous events (a payload or the scheduler exited, a watch fired,
+ * a log line, a host note, the guest died: gevent.h) are not replies: the
+ * link queues them, and the executor takes them through next_event each
+ * time it drains (between statements, through holds, when the console
+ * pumps it idle).
  *
  * The guest also reports its state unasked (the cgroup tree, sched_ext,
  * IRQ counts: engine/gstate.h), twice a second. A link that can hear it
@@ -33,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/gevent.h"
 #include "lib/cpuset.h"
 #include "lib/err.h"
 #include "engine/gstate.h"
@@ -151,6 +154,12 @@ struct kt_link_ops {
 	 */
 	struct kterr *(*poll)(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 			      struct kt_gstate *state);
+	/*
+	 * Optional (NULL: the link reports no events). The oldest event
+	 * waiting, which the caller then owns (kt_gev_free), or NULL when
+	 * none is. Never blocks; callable from the executor's thread only.
+	 */
+	struct kt_guest_event *(*next_event)(void *ctx);
 };
 
 struct kt_link {

@@ -14,6 +14,7 @@ libengine_a_SOURCES = \
 	engine/gstate.h engine/gstate.c \
 	engine/scenario.h engine/scenario.c \
 	engine/watches.h engine/watches.c \
+	engine/gevent.h engine/gevent.c \
 	engine/events.h engine/events.c \
 	engine/timeline.h engine/timeline.c engine/trace-tef.h engine/trace-tef.c \
 	engine/results.h engine/results-json.c engine/results-tap.c \

@@ -70,3 +70,17 @@ void kt_results_json(const struct kt_results *r, FILE *f)
 		fprintf(f, "%s%s", i ? ",\n  " : "\n  ", r->final_workers[i]);
 	fputs("]}\n", f);
 }
+
+void kt_results_fires_json(const struct kt_results *r, FILE *f)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < r->nfires; i++) {
+		const struct kt_fire_count *c = &r->fires[i];
+
+		fputs(i ? ", {\"tag\": " : "{\"tag\": ", f);
+		kt_json_string(f, c->tag);
+		fprintf(f, ", \"fires\": %llu, \"last\": %s}", (unsigned long long)c->fires,
+			c->last ? c->last : "null");
+	}
+	fputc(']', f);
+}

@@ -43,6 +43,14 @@ struct kt_results {
 	size_t nfailure_dumps;
 	char **final_workers;		/* JSON objects: workers' last reports at teardown */
 	size_t nfinal_workers;
+	/* Watch fires by capture tag, in the order first heard: every fire
+	 * counted, and the JSON of the last one captured (NULL: none was). */
+	struct kt_fire_count {
+		char *tag;
+		uint64_t fires;
+		char *last;
+	} *fires;
+	size_t nfires;
 	bool passed;
 	uint64_t ns;
 };
@@ -56,6 +64,8 @@ size_t kt_results_count(const struct kt_results *r, enum kt_status s);
  * guest_failures[]; failure_dumps[] (snapshots); final_workers[] (each
  * {"cgroup", "workers": [reports]}). */
 void kt_results_json(const struct kt_results *r, FILE *f);
+/* The watch fires: [{"tag", "fires", "last": the capture or null}, ...]. */
+void kt_results_fires_json(const struct kt_results *r, FILE *f);
 /* TAP 13: one test point per op, cgroup line and expectation; skips as
  * `# SKIP`, the error chain in a YAML block. */
 void kt_results_tap(const struct kt_results *r, FILE *f);

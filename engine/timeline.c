@@ -234,9 +234,20 @@ void kt_timeline_on_event(void *ctx, const struct kt_event *ev)
 		kt_timeline_event_at(tl, now, KT_TL_FAIL, text, line);
 		break;
 	case KT_EV_GUEST:
-		if (ev->guest_kind == KT_EV_GUEST_SCHED_EXIT)
+		if (ev->gev && ev->gev->kind == KT_GEV_SCHED_EXIT)
 			kt_timeline_event_at(tl, now, KT_TL_SCHED_EXIT, ev->text, 0);
 		break;
+	case KT_EV_FIRE: {
+		/* Every fire at its own time, however late the engine heard
+		 * it (the event says when it happened). */
+		uint64_t age = 0, mono = kt_now_ns();
+
+		if (ev->gev->at_ns && ev->gev->at_ns < mono)
+			age = mono - ev->gev->at_ns;
+		kt_timeline_event_at(tl, age < now ? now - age : 0, KT_TL_WATCH_FIRE,
+				     ev->gev->name ? ev->gev->name : "?", 0);
+		break;
+	}
 	default:
 		break;
 	}

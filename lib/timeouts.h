@@ -7,7 +7,7 @@
  * calls it a failure. The defaults suit an idle machine; a loaded host or
  * TCG makes everything slower, so every limit is multiplied by one scale:
  * `--timeout-scale F`, else KTCON_TIMEOUT_SCALE, else (under TCG) what the
- * boot's own timing says (vmm/machine/session.c), else 1. The guest gets the same
+ * boot's own timing says (vmm/session.c), else 1. The guest gets the same
  * scale on its kernel command line (`ktcon.timeout_scale=F`) and from the
  * host after HELLO.
  *

@@ -45,3 +45,8 @@ print-int-tests:
 
 TESTS += $(check_PROGRAMS) $(INT_TESTS)
 EXTRA_DIST += $(INT_TESTS)
+
+# The folders stay a stack: no include goes up the dependency order (lib,
+# engine, vmm/machine, kernel, image, link, intro, vmm's session and
+# backend, tui; guest on lib only). No guest needed.
+INT_TESTS += tests/integration/layering.int

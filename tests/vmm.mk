@@ -121,6 +121,13 @@ EXTRA_DIST += tests/fuzz/fuzz_kguest.c
 # build 7.3 yet, and under CI a skip is a failure.
 EXTRA_DIST += tests/integration/kernel73.int
 
+# The guest's news through the link: EVENT and LOG frames as typed events
+# in the queue, taken through the link's next_event hook; their text.
+check_PROGRAMS += tests/unit/test_guestlink_events
+tests_unit_test_guestlink_events_SOURCES = tests/unit/test_guestlink_events.c
+tests_unit_test_guestlink_events_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_guestlink_events_LDADD = $(UNIT_LDADD)
+
 check_PROGRAMS += tests/unit/test_wire_reply
 tests_unit_test_wire_reply_SOURCES = tests/unit/test_wire_reply.c
 tests_unit_test_wire_reply_CFLAGS = $(UNIT_CFLAGS)

@@ -21,7 +21,7 @@
 #include "vmm/machine/freeze.h"
 #include "vmm/intro/intro.h"
 #include "vmm/intro/sampler.h"
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 #include "vmm/machine/warm.h"
 
 static const char usage_text[] =

@@ -207,22 +207,6 @@ static void on_note(const char *line, void *ctx)
 	con_log_add(c->log, CON_A_OK, "%s", line);
 }
 
-static void on_agent_log(const char *line, void *ctx)
-{
-	struct ktconsole *c = ctx;
-	char *text = kt_strfmt("[agent] %s", line);
-
-	if (!text)
-		return;
-	/* A scheduler's output (it may print every 100 ms) has a tab of its
-	 * own, so it never scrolls the operator's lines away. */
-	if (!strncmp(line, "sched ", 6))
-		con_logslot_sched_line(c, text);
-	else
-		con_log_add(c->log, CON_A_GUEST, "%s", text);
-	free(text);
-}
-
 static int cmd_console_exec(int argc, char **argv)
 {
 	struct console_args a;
@@ -281,7 +265,6 @@ static int cmd_console_exec(int argc, char **argv)
 		goto out;
 	}
 	eo.so.on_console = on_console_line;
-	eo.so.on_log = on_agent_log;
 	eo.so.on_note = on_note;
 	eo.so.ctx = &c;
 	eo.header = c.header;

@@ -157,7 +157,7 @@ static void warm_roots(const struct kcache_entry *v, size_t n, char ***roots, si
 		char *r = NULL;
 		bool seen = false;
 
-		kterr_free(bz ? warm_root(bz, &r) : NULL);
+		kterr_free(bz ? kcache_warm_root(bz, &r) : NULL);
 		free(bz);
 		for (size_t j = 0; r && j < *nr; j++)
 			seen |= !strcmp((*roots)[j], r);
@@ -270,7 +270,7 @@ static int do_list(void)
 		{
 			char *bz = kt_path_join(v[i].dir, KCACHE_BZIMAGE), *wr = NULL;
 
-			kterr_free(bz ? warm_root(bz, &wr) : NULL);
+			kterr_free(bz ? kcache_warm_root(bz, &wr) : NULL);
 			/* KTCON_WARM_DIR puts every kernel's in one place:
 			 * listed once, below. */
 			if (wr && !getenv("KTCON_WARM_DIR"))
@@ -282,7 +282,7 @@ static int do_list(void)
 	{
 		char *wr = NULL;
 
-		kterr_free(warm_root("/", &wr));
+		kterr_free(kcache_warm_root("/", &wr));
 		char *h = wr ? kt_strfmt("  warm states %s %s:", getenv("KTCON_WARM_DIR") ?
 					 "in KTCON_WARM_DIR" : "of kernels outside the cache, in", wr) :
 			       NULL;

@@ -5,8 +5,9 @@
  * A recipe that needs what this build cannot do yet (an op the guest agent
  * does not list in its HELLO) is reported PENDING with what it needs, and
  * never counted as passing. Host-side ops (kernel memory, snapshots,
- * watches) go to host introspection (vmm/intro/intro.h) over the guest's RAM,
- * its vmlinux and the gdbstub.
+ * watches) go to host introspection over the guest's RAM, its vmlinux
+ * and the gdbstub; the guest comes from the backend (vmm/backend.h)
+ * through tui/guest-exec.h, as the console's does.
  *
  * SIGINT, SIGTERM and SIGHUP (a CI job's timeout, a closed terminal) are
  * waited for by one thread, every other thread blocking them. The first
@@ -40,15 +41,13 @@
 #include "engine/sched-override.h"
 #include "engine/shard.h"
 #include "lib/util.h"
+#include "tui/guest-exec.h"
 #include "tui/plot.h"
 #include "tui/guest-opts.h"
 #include "tui/recipe-boot.h"
 #include "tui/run-batch.h"
 #include "tui/run-status.h"
-#include "vmm/link/guestlink.h"
-#include "vmm/intro/intro.h"
 #include "vmm/kernel/paths.h"
-#include "vmm/machine/session.h"
 #include "vmm/machine/teardown.h"
 #include "lib/kjson.h"
 #include "engine/timeline.h"
@@ -114,14 +113,9 @@ struct job {
 	int ju_line;
 	uint64_t ns;
 	size_t npass, nfail;
+	char *fires;		/* the watch fires by tag, as JSON */
 	int slot;		/* on the status line */
-	struct kt_exec *x;	/* while the recipe runs: where watch fires go */
-	struct fired {		/* per watch tag: how often, and the last capture */
-		char *tag, *json;
-		uint64_t n;
-	} *fired;
-	size_t nfired;
-	pthread_mutex_t fire_lock;
+	struct kt_exec *x;	/* while the recipe runs: what a signal interrupts */
 	struct kt_timeline *tl;	/* kept for --json and --trace; NULL: none */
 };
 
@@ -325,19 +319,20 @@ static void on_event(void *ctx, const struct kt_event *ev)
 		say(j, "  warn         %s\n", ev->text ? ev->text : "");
 		break;
 	case KT_EV_GUEST:
+	case KT_EV_WATCH:
 		say(j, "  guest        %s\n", ev->text ? ev->text : "");
+		break;
+	case KT_EV_LOG:
+		if (j->o->verbose)
+			say(j, "  [agent] %s\n", ev->text ? ev->text : "");
+		break;
+	case KT_EV_NOTE:
+		if (j->o->verbose)
+			say(j, "  [host] %s\n", ev->text ? ev->text : "");
 		break;
 	default:
 		break;
 	}
-}
-
-static void on_guest_log(const char *line, void *ctx)
-{
-	struct job *j = ctx;
-
-	if (j->o->verbose)
-		say(j, "  [agent] %s\n", line);
 }
 
 /* ktcon's own notes while a guest starts (a warm state restored, saved or
@@ -351,76 +346,6 @@ static void on_note(const char *line, void *ctx)
 	fflush(stderr);
 	run_status_resume(status);
 	pthread_mutex_unlock(&out_lock);
-}
-
-static void on_host_log(void *ctx, const char *line)
-{
-	struct job *j = ctx;
-
-	if (j->o->verbose)
-		say(j, "  [host] %s\n", line);
-}
-
-static void on_watch_fire(void *ctx, const struct intro_fire *f)
-{
-	struct job *j = ctx;
-	struct kt_guest_event ev = {
-		.kind = KT_GEV_WATCH_FIRE, .name = f->symbol, .text = f->text, .snap = f->snap,
-	};
-
-	if (j->x)
-		kt_exec_guest_event(j->x, &ev);
-	if (j->tl)	/* every fire, at its time (the engine tells some) */
-		kt_timeline_event(j->tl, KT_TL_WATCH_FIRE, f->symbol, 0);
-	/* The results keep the last capture of each watch (they overwrite
-	 * under the tag, as the seed says) and count the fires. */
-	pthread_mutex_lock(&j->fire_lock);
-	size_t i;
-	for (i = 0; i < j->nfired && strcmp(j->fired[i].tag, f->symbol); i++)
-		;
-	if (i == j->nfired) {
-		struct fired *nf = realloc(j->fired, (j->nfired + 1) * sizeof(*nf));
-
-		if (nf && (nf[i].tag = strdup(f->symbol))) {
-			nf[i].json = NULL;
-			nf[i].n = 0;
-			j->nfired++;
-		}
-		if (nf)
-			j->fired = nf;
-	}
-	if (i < j->nfired) {
-		j->fired[i].n++;	/* every fire; only some were captured */
-		if (f->json) {
-			free(j->fired[i].json);
-			j->fired[i].json = strdup(f->json);
-		}
-	}
-	pthread_mutex_unlock(&j->fire_lock);
-}
-
-/* "[{"tag": ..., "fires": N, "last": {...}}, ...]" into f (NULL: nowhere);
- * frees them. */
-static void write_fires(FILE *f, struct job *j)
-{
-	if (f)
-		fputc('[', f);
-	for (size_t i = 0; i < j->nfired; i++) {
-		if (f) {
-			fputs(i ? ", {\"tag\": " : "{\"tag\": ", f);
-			kt_json_string(f, j->fired[i].tag);
-			fprintf(f, ", \"fires\": %llu, \"last\": %s}",
-				(unsigned long long)j->fired[i].n,
-				j->fired[i].json ? j->fired[i].json : "null");
-		}
-		free(j->fired[i].tag);
-		free(j->fired[i].json);
-	}
-	if (f)
-		fputc(']', f);
-	free(j->fired);
-	j->fired = NULL;
-	j->nfired = 0;
 }
 
 static bool uses_host(const struct kt_recipe *r)
@@ -521,8 +446,9 @@ static void run_one(struct job *j)
 {
 	struct kt_recipe *r = NULL;
 	struct recipe_boot rb = { 0 };
-	struct session_opts so = { 0 };
-	struct session s;
+	struct kt_backend_opts bo = { 0 };
+	struct guest_exec ge = { 0 };
+	struct kt_events *ev = NULL;
 	struct kterr *e;
 	uint64_t t0 = kt_now_ns();
 
@@ -548,19 +474,27 @@ static void run_one(struct job *j)
 		goto out;
 	}
 	run_status_phase(status, j->slot, "booting");
-	so.accel = j->o->accel;
-	so.kernel = j->o->kernel;
-	e = recipe_boot_opts(r, &so, &rb);
+	bo.so.accel = j->o->accel;
+	bo.so.kernel = j->o->kernel;
+	e = recipe_boot_opts(r, &bo.so, &rb);
 	if (e)
 		goto out;
-	if (j->o->sched_args && so.boot_scheduler)
-		so.boot_scheduler_args = j->o->sched_args;
-	so.on_log = on_guest_log;
-	so.ctx = j;
-	so.cancel = &stop_boot;
-	so.warm = j->o->warm;
-	so.on_note = on_note;
-	e = session_boot(&so, &s);
+	if (j->o->sched_args && bo.so.boot_scheduler)
+		bo.so.boot_scheduler_args = j->o->sched_args;
+	bo.so.ctx = j;
+	bo.so.cancel = &stop_boot;
+	bo.so.warm = j->o->warm;
+	bo.so.on_note = on_note;
+	/* Nobody asks for the host: not worth failing for. */
+	bo.host_required = uses_host(r);
+	if (!(ev = kt_events_new())) {
+		e = kterr_new(ENOMEM, "%s: events", j->path);
+		goto out;
+	}
+	kt_events_subscribe(ev, on_event, j);
+	e = guest_exec_start(&bo, r, &(struct kt_exec_config){ .events = ev,
+							       .sched_args = j->o->sched_args },
+			     &ge);
 	if (e && atomic_load(&stop_sig)) {
 		j->why = interrupted_why(" while the guest booted", NULL);
 		j->outcome = OUT_INTERRUPTED;
@@ -569,41 +503,23 @@ static void run_one(struct job *j)
 	}
 	if (e || j->outcome == OUT_INTERRUPTED)
 		goto out;
-	remember_features(s.link.hello.features);
-	j->why = pending_reason(r, s.link.hello.features);
+	const char *features = kt_backend_session(ge.b)->link.hello.features;
+	remember_features(features);
+	j->why = pending_reason(r, features);
 	if (j->why) {
 		j->outcome = OUT_PENDING;
-		session_shutdown(&s, (int)kt_limit_ms(KT_LIM_POWEROFF));
 		goto out;
 	}
-	struct intro *in = NULL;
-	struct intro_opts io = { .exit_trigger = true, .on_log = on_host_log,
-				 .on_fire = on_watch_fire, .ctx = j };
-	e = intro_open(&s.m, s.vmlinux, &io, &in);
-	if (e && !uses_host(r)) {	/* nobody asks: not worth failing for */
-		kterr_free(e);
-		e = NULL;
-	}
-	if (e) {
-		session_shutdown(&s, (int)kt_limit_ms(KT_LIM_POWEROFF));
-		goto out;
-	}
-	struct kt_events *ev = kt_events_new();
-	struct kt_exec_config cfg = { .link = guestlink_make(&s.link), .events = ev,
-				      .sched_args = j->o->sched_args };
-	if (in)
-		cfg.host = intro_host(in);
-	kt_events_subscribe(ev, on_event, j);
-	struct kt_exec *x = kt_exec_new(r, &cfg);
-	guestlink_route_events(&s.link, x);
+	struct kt_exec *x = ge.x;
 	pthread_mutex_lock(&x_lock);
 	j->x = x;
 	if (atomic_load(&stop_sig))	/* came before the signal thread could see x */
 		kt_exec_interrupt(x);
 	pthread_mutex_unlock(&x_lock);
 	struct run_timeline rt;
-	struct kterr *te = run_timeline_start(&rt, j->o->rate_hz, s.link.hello.cpus, in, x, ev,
-						s.link.hello.scheduler);
+	const struct agent_hello *hello = &kt_backend_session(ge.b)->link.hello;
+	struct kterr *te = run_timeline_start(&rt, j->o->rate_hz, hello->cpus,
+					      kt_backend_intro(ge.b), x, ev, hello->scheduler);
 	if (te) {	/* the run goes on without one, and says so */
 		char *m = kterr_strdup(te);
 		say(j, "  warn         no timeline: %s\n", m ? m : "?");
@@ -613,10 +529,10 @@ static void run_one(struct job *j)
 	j->tl = rt.tl;
 	e = kt_exec_run(x);
 	run_timeline_stop(&rt);
-	guestlink_route_events(&s.link, NULL);
 	const struct kt_results *res = kt_exec_results(x);
 	j->json = capture(kt_results_json, res);
 	j->tap = capture(kt_results_tap, res);
+	j->fires = capture(kt_results_fires_json, res);
 	j->ju_detail = kt_junit_detail(res, &j->ju_line);
 	j->ju_out = kt_junit_out(res);
 	j->npass = kt_results_count(res, KT_RES_PASS) + kt_results_count(res, KT_RES_XFAIL);
@@ -630,15 +546,14 @@ static void run_one(struct job *j)
 	}
 	for (size_t i = 0; i < res->nteardown; i++)
 		say(j, "  teardown: %s\n", res->teardown_errors[i]);
-	intro_close(in);	/* no more fires: then the executor can go */
 	pthread_mutex_lock(&x_lock);
 	j->x = NULL;
 	pthread_mutex_unlock(&x_lock);
-	kt_exec_free(x);
-	kt_events_free(ev);
 	run_status_phase(status, j->slot, "powering off");
-	session_shutdown(&s, (int)kt_limit_ms(KT_LIM_POWEROFF));
+	kt_backend_shutdown(ge.b, (int)kt_limit_ms(KT_LIM_POWEROFF));
 out:
+	guest_exec_free(&ge);
+	kt_events_free(ev);
 	if (e) {
 		j->why = kterr_strdup(e);
 		if (j->outcome != OUT_FAIL)
@@ -778,7 +693,6 @@ int run_batch(struct run_item *items, size_t n, int nthreads, bool embedded)
 	for (size_t i = 0; i < n; i++) {
 		p.jobs[i].path = items[i].path;
 		p.jobs[i].o = items[i].o;
-		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
 	}
 	start_pool(&p, nthreads, &sw, &sigth, embedded);
 	if (!embedded)
@@ -795,8 +709,7 @@ int run_batch(struct run_item *items, size_t n, int nthreads, bool embedded)
 		free(j->tap);
 		free(j->ju_detail);
 		free(j->ju_out);
-		write_fires(NULL, j);
-		pthread_mutex_destroy(&j->fire_lock);
+		free(j->fires);
 	}
 	free(p.jobs);
 	return atomic_load(&stop_sig);
@@ -1041,7 +954,6 @@ static int cmd_run_exec(int argc, char **argv)
 	for (size_t i = 0; i < p.n; i++) {
 		p.jobs[i].path = sel[i].path;
 		p.jobs[i].o = &o;
-		pthread_mutex_init(&p.jobs[i].fire_lock, NULL);
 	}
 	pthread_t sigth;
 	struct sigwaiter sw;
@@ -1070,9 +982,8 @@ static int cmd_run_exec(int argc, char **argv)
 				kt_json_string(jf, j->why);
 			else
 				fputs("null", jf);
-			fprintf(jf, ", \"results\": %s, \"watch_fires\": ", j->json ? j->json : "null");
-			write_fires(jf, j);
-			fputs(", \"timeline\": ", jf);
+			fprintf(jf, ", \"results\": %s, \"watch_fires\": %s, \"timeline\": ",
+				j->json ? j->json : "null", j->fires ? j->fires : "[]");
 			if (j->tl)
 				kt_timeline_json(j->tl, jf);
 			else
@@ -1090,8 +1001,7 @@ static int cmd_run_exec(int argc, char **argv)
 		}
 		free(j->json);
 		free(j->tap);
-		write_fires(NULL, j);	/* when there was no --json */
-		pthread_mutex_destroy(&j->fire_lock);
+		free(j->fires);
 	}
 	if (jf) {
 		fputs("\n]\n", jf);

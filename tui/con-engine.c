@@ -14,8 +14,7 @@
 #include "engine/executor.h"
 #include "engine/scenario.h"
 #include "lib/util.h"
-#include "vmm/link/guestlink.h"
-#include "vmm/intro/intro.h"
+#include "tui/guest-exec.h"
 
 /* How long an idle pump lasts before the queue is looked at again. */
 #define IDLE_PUMP_NS 50000000ULL
@@ -43,11 +42,10 @@ struct con_engine {
 
 	/* The engine thread's own. */
 	struct kt_events *events;
-	struct session s;
+	struct guest_exec ge;		/* the guest and the executor wired to it */
 	bool up;
-	struct kt_exec *x;
-	struct intro *in;		/* host introspection; NULL: none */
-	struct kt_host host;		/* its ops, as the executor has them */
+	struct kt_exec *x;		/* ge.x once published, under lock */
+	struct kt_host host;		/* the backend's, as the executor has them */
 	int step;
 };
 
@@ -111,8 +109,16 @@ static void on_event(void *ctx, const struct kt_event *ev)
 	struct con_engine *g = ctx;
 
 	/* A guest event may add a capture (a watch fire). */
-	if (ev->kind == KT_EV_STATE || ev->kind == KT_EV_STEP_BEGIN || ev->kind == KT_EV_GUEST)
+	if (ev->kind == KT_EV_STATE || ev->kind == KT_EV_STEP_BEGIN || ev->kind == KT_EV_GUEST ||
+	    ev->kind == KT_EV_WATCH)
 		publish_scn(g);
+	/* QEMU went away: the console says so (the event) and has no guest. */
+	if (ev->kind == KT_EV_DIED) {
+		pthread_mutex_lock(&g->lock);
+		if (g->gs == CON_G_UP)
+			g->gs = CON_G_DOWN;
+		pthread_mutex_unlock(&g->lock);
+	}
 	/* The failure an `expect error` wanted: the recording needs it (this
 	 * thread set cur; it reads it). */
 	if (ev->kind == KT_EV_OP_FAILED && ev->expected && ev->err && g->cur && !g->cur->xfail) {
@@ -133,75 +139,25 @@ static void set_guest(struct con_engine *g, enum con_guest_state gs)
 	pthread_mutex_unlock(&g->lock);
 }
 
-/* A watch fired (the introspection's watch thread): a capture under the
- * symbol's tag, through the executor's event queue. */
-static void on_fire(void *ctx, const struct intro_fire *f)
-{
-	struct con_engine *g = ctx;
-	struct kt_guest_event ev = {
-		.kind = KT_GEV_WATCH_FIRE, .name = f->symbol, .text = f->text, .snap = f->snap,
-	};
-	struct kt_exec *x;
-
-	pthread_mutex_lock(&g->lock);
-	x = g->x;
-	pthread_mutex_unlock(&g->lock);
-	if (x)
-		kt_exec_guest_event(x, &ev);
-	con_engine_wake(g);
-}
-
-/* The introspection's own news (freezes, the exit trigger's dump) as guest
- * log lines. */
-static void on_host_log(void *ctx, const char *line)
-{
-	struct con_engine *g = ctx;
-	struct kt_event ev = { .kind = KT_EV_NOTE, .text = line };
-
-	if (g->o.on_event)
-		g->o.on_event(g->o.event_ctx, &ev);
-	con_engine_wake(g);
-}
-
 static struct kterr *boot(struct con_engine *g)
 {
-	struct kterr *e = session_boot(&g->o.so, &g->s);
+	struct kt_backend_opts bo = { .so = g->o.so };
+	struct kterr *e = guest_exec_start(&bo, g->o.header,
+					   &(struct kt_exec_config){ .events = g->events }, &g->ge);
+	const struct session *s;
 	const struct agent_hello *h;
-	struct intro_opts io = { .exit_trigger = true, .on_log = on_host_log, .on_fire = on_fire,
-				 .ctx = g };
-	struct kt_exec *x;
 
 	if (e)
 		return e;
 	g->up = true;
-	h = &g->s.link.hello;
-	struct kt_exec_config cfg = { .link = guestlink_make(&g->s.link), .events = g->events };
-	/* Without introspection the console still works: the host-side ops
-	 * then say why they cannot run. */
-	e = intro_open(&g->s.m, g->s.vmlinux, &io, &g->in);
-	if (e) {
-		char *m = kterr_strdup(e);
-		struct kt_event ev = { .kind = KT_EV_WARN, .text = m ? m : "no host introspection" };
-
-		if (g->o.on_event)
-			g->o.on_event(g->o.event_ctx, &ev);
-		free(m);
-		kterr_free(e);
-		g->in = NULL;
-	} else {
-		cfg.host = g->host = intro_host(g->in);
-	}
-	x = kt_exec_new(g->o.header, &cfg);
+	s = kt_backend_session(g->ge.b);
+	h = &s->link.hello;
+	g->host = kt_backend_host(g->ge.b);
 	pthread_mutex_lock(&g->lock);
-	g->x = x;
-	pthread_mutex_unlock(&g->lock);
-	if (!g->x)
-		return kterr_new(ENOMEM, "starting the executor");
-	guestlink_route_events(&g->s.link, g->x);
-	pthread_mutex_lock(&g->lock);
+	g->x = g->ge.x;
 	snprintf(g->desc, sizeof(g->desc), "%.128s %ucpu %s", h->release, h->cpus,
-		 accel_name(g->s.m.accel));
-	snprintf(g->kernel, sizeof(g->kernel), "%s", g->s.kernel ? g->s.kernel : "");
+		 accel_name(s->m.accel));
+	snprintf(g->kernel, sizeof(g->kernel), "%s", s->kernel ? s->kernel : "");
 	snprintf(g->release, sizeof(g->release), "%s", h->release);
 	g->gs = CON_G_UP;
 	pthread_mutex_unlock(&g->lock);
@@ -239,7 +195,7 @@ static void run_job(struct con_engine *g, struct con_job *j)
 		if (!g->up)
 			j->err = no_guest();
 		else
-			j->err = agentlink_sh_cancellable(&g->s.link, j->text,
+			j->err = agentlink_sh_cancellable(&kt_backend_session(g->ge.b)->link, j->text,
 							  atomic_load(&g->sh_timeout_ms),
 							  &g->cancel_sh, &j->status, &j->out);
 		atomic_store(&g->cancel_sh, false);
@@ -286,14 +242,10 @@ static void run_job(struct con_engine *g, struct con_job *j)
 		break;
 	case CON_JOB_QUIT:
 		set_guest(g, CON_G_OFF);
-		if (g->x) {
+		if (g->x)
 			j->err = kt_exec_finish(g->x);
-			guestlink_route_events(&g->s.link, NULL);
-		}
-		intro_close(g->in);	/* no more fires once the watches are gone */
-		g->in = NULL;
 		if (g->up)
-			session_shutdown(&g->s, (int)kt_limit_ms(KT_LIM_POWEROFF));
+			kt_backend_shutdown(g->ge.b, (int)kt_limit_ms(KT_LIM_POWEROFF));
 		g->up = false;
 		break;
 	case CON_JOB_BOOT:
@@ -335,21 +287,11 @@ static void *thread_main(void *arg)
 			pthread_cond_wait(&g->cond, &g->lock);
 		}
 		pthread_mutex_unlock(&g->lock);
+		/* Idle: the executor takes the guest's news (states, fires,
+		 * log lines, the guest going down) and tells them. */
 		if (!j) {
 			if (g->x)
 				kt_exec_pump(g->x, IDLE_PUMP_NS);
-			if (g->up && g->gs == CON_G_UP && machine_exited(&g->s.m)) {
-				struct kt_event ev = {
-					.kind = KT_EV_WARN, .step = g->step,
-					.text = "the guest went down: QEMU exited (the log above says "
-						"what the kernel said last); `quit`",
-				};
-
-				set_guest(g, CON_G_DOWN);
-				if (g->o.on_event)
-					g->o.on_event(g->o.event_ctx, &ev);
-				con_engine_wake(g);
-			}
 			continue;
 		}
 		run_job(g, j);
@@ -568,8 +510,7 @@ void con_engine_free(struct con_engine *g)
 		g->dhead = j->next;
 		con_job_free(j);
 	}
-	intro_close(g->in);	/* before the executor its fires feed */
-	kt_exec_free(g->x);
+	guest_exec_free(&g->ge);
 	kt_events_free(g->events);
 	con_scn_clear(&g->scn);
 	close(g->wake[0]);

@@ -1,19 +1,21 @@
 /*
  * con-engine.h - the console's engine thread.
  *
- * It boots the guest (session.h, from the options the console built from
- * its header), wires the executor to it (guestlink), then takes jobs from
- * a queue one at a time: apply a statement, begin a step, run `sh` in the
- * guest, hold, power off. Between jobs it pumps the guest link so the
- * guest's state keeps arriving. The UI thread never waits for it: it
- * submits jobs and takes finished ones back after the wake fd becomes
- * readable (a byte is written there for each finished job and whenever an
- * event handler asks, con_engine_wake).
+ * It boots the guest and wires an executor to it (guest-exec.h, through
+ * the backend, from the options the console built from its header), then
+ * takes jobs from a queue one at a time: apply a statement, begin a step,
+ * run `sh` in the guest, hold, power off. Between jobs it pumps the
+ * executor, which takes the guest's state and its typed events (watch
+ * fires, log lines, host notes, the guest going down) through the link.
+ * The UI thread never waits for it: it submits jobs and takes finished
+ * ones back after the wake fd becomes readable (a byte is written there
+ * for each finished job and whenever an event handler asks,
+ * con_engine_wake).
  *
  * Engine events (events.h) go to the handler given at start, on this
  * thread. What the UI reads while the thread runs (the guest's state, the
  * scenario view, the job in flight, the guest's health) is copied out
- * under a lock. Only the engine thread touches the session and the
+ * under a lock. Only the engine thread touches the backend and the
  * executor; the UI frees the runner after the quit job finished.
  */
 #ifndef KTCON_TUI_CON_ENGINE_H
@@ -27,7 +29,7 @@
 #include "engine/recipe.h"
 #include "tui/con-scn.h"
 #include "tui/con-status.h"
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 
 enum con_job_kind {
 	CON_JOB_BOOT,		/* finished once, by the thread itself */
@@ -61,7 +63,9 @@ struct con_job {
 struct con_engine;
 
 struct con_engine_opts {
-	struct session_opts so;		/* on_console/on_log/ctx are the caller's */
+	/* What to boot; on_console and ctx are the caller's (the agent's log
+	 * lines come as KT_EV_LOG events). */
+	struct session_opts so;
 	const struct kt_recipe *header;	/* validation sees it; outlives the engine */
 	kt_event_fn on_event;
 	void *event_ctx;

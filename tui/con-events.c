@@ -1,15 +1,18 @@
 /*
  * con-events.c - the engine's events as the log pane shows them: an op
  * applied (with how long it took), an op that failed with its whole error
- * chain and hint, expectations, warnings, guest events (a watch that
- * fired is also kept for the captures pane), steps. Runs on the engine's
+ * chain and hint, expectations, warnings, guest events and the agent's
+ * log lines, host notes, watch fires (a fire told on its own is also kept
+ * for the captures pane), the guest going down, steps. Runs on the engine's
  * thread: it only appends to the log and the fires list, both locked.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
 #include "tui/console.h"
+#include "tui/con-logslot.h"
 
 static void add_fire(struct ktconsole *c, const char *text)
 {
@@ -24,6 +27,23 @@ static void add_fire(struct ktconsole *c, const char *text)
 		c->nfires++;
 	c->fires_gen++;
 	pthread_mutex_unlock(&c->fires_lock);
+}
+
+/* An agent log line. A scheduler's output comes every second: its latest
+ * line replaces the one before. */
+static void agent_log(struct ktconsole *c, const char *line)
+{
+	char *text = kt_strfmt("[agent] %s", line);
+
+	if (!text)
+		return;
+	/* A scheduler's output (it may print every 100 ms) has a tab of its
+	 * own, so it never scrolls the operator's lines away. */
+	if (!strncmp(line, "sched ", 6))
+		con_logslot_sched_line(c, text);
+	else
+		con_log_add(c->log, CON_A_GUEST, "%s", text);
+	free(text);
 }
 
 void console_on_event(void *ctx, const struct kt_event *ev)
@@ -60,12 +80,27 @@ void console_on_event(void *ctx, const struct kt_event *ev)
 		con_log_add(c->log, CON_A_WARN, "warn  %s", ev->text ? ev->text : "");
 		break;
 	case KT_EV_NOTE:
-		con_log_add(c->log, CON_A_DIM, "host  %s", ev->text ? ev->text : "");
+		if (ev->gev && ev->gev->severity == KT_SEV_WARN)
+			con_log_add(c->log, CON_A_WARN, "warn  %s", ev->text ? ev->text : "");
+		else
+			con_log_add(c->log, CON_A_DIM, "host  %s", ev->text ? ev->text : "");
 		break;
 	case KT_EV_GUEST:
 		con_log_add(c->log, CON_A_GUEST, "guest %s", ev->text ? ev->text : "");
-		if (ev->text && !strncmp(ev->text, "watch on ", 9))
+		break;
+	case KT_EV_WATCH:
+		con_log_add(c->log, CON_A_GUEST, "guest %s", ev->text ? ev->text : "");
+		/* A fire told on its own (the first of a watch, the exit
+		 * trigger's) is kept for the captures pane; summaries are not. */
+		if (ev->gev && ev->text)
 			add_fire(c, ev->text);
+		break;
+	case KT_EV_LOG:
+		agent_log(c, ev->text ? ev->text : "");
+		break;
+	case KT_EV_DIED:
+		con_log_add(c->log, CON_A_WARN, "warn  the guest went down: %s (the log above says "
+			    "what the kernel said last); `quit`", ev->text ? ev->text : "");
 		break;
 	case KT_EV_STEP_BEGIN:
 		if (ev->step > 0)

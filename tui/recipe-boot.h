@@ -9,7 +9,7 @@
 #define KTCON_TUI_RECIPE_BOOT_H
 
 #include "engine/recipe.h"
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 
 /* The staged items session_opts points at; they point into the recipe. */
 struct recipe_boot {

@@ -22,6 +22,7 @@ libvmm_a_SOURCES = \
 	vmm/machine/rundir.c vmm/machine/rundir.h \
 	vmm/link/agentlink.c vmm/link/agentlink.h \
 	vmm/link/gstate-wire.c vmm/link/gstate-wire.h \
+	vmm/link/evqueue.c vmm/link/evqueue.h \
 	vmm/link/guestlink.c vmm/link/guestlink.h \
 	vmm/image/cpio.c vmm/image/cpio.h \
 	vmm/image/elfdeps.c vmm/image/elfdeps.h \
@@ -29,7 +30,8 @@ libvmm_a_SOURCES = \
 	vmm/machine/migrate.c vmm/machine/migrate.h \
 	vmm/machine/warm-key.c vmm/machine/warm-key.h \
 	vmm/machine/warm.c vmm/machine/warm.h \
-	vmm/machine/session.c vmm/machine/session.h \
+	vmm/session.c vmm/session.h \
+	vmm/backend.c vmm/backend.h \
 	vmm/machine/freeze.c vmm/machine/freeze.h \
 	vmm/machine/qmp.c vmm/machine/qmp.h \
 	vmm/machine/gdbstub.c vmm/machine/gdbstub.h \

@@ -26,7 +26,7 @@
 #include "vmm/image/cpio.h"
 #include "vmm/kernel/kcache.h"
 #include "vmm/kernel/kpick.h"
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 #include "vmm/machine/tsc.h"
 
 #define BARE_LINE "KTCON-BARE-INIT-OK"

@@ -32,7 +32,7 @@
 #include "vmm/kernel/kcache.h"
 #include "vmm/kernel/kpick.h"
 #include "vmm/machine/qmp.h"
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 
 #define MAX_ROUNDS 1000
 #define QMAP_WAIT_S 30

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "lib/util.h"
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 
 #define TIMEOUT_MS 30000
 

@@ -29,7 +29,7 @@
 #include "lib/util.h"
 #include "vmm/intro/intro.h"
 #include "vmm/intro/run-sampler.h"
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 
 #define TIMEOUT_MS 30000
 

@@ -19,7 +19,7 @@
 
 #include "lib/timeouts.h"
 #include "lib/util.h"
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 
 static int cmp_u64(const void *a, const void *b)
 {

@@ -49,11 +49,11 @@ struct fake_link {
 	struct kt_gstate state;
 	uint64_t state_gen;
 	const char *poll_fail;
-	/* The event_at'th poll hands event to exec (a guest event arriving
-	 * while the executor waits); 0: none. */
+	/* After the event_at'th poll, the next_event hook hands event over
+	 * once (a guest event arriving while the executor waits); 0: none. */
 	int event_at;
 	struct kt_guest_event event;
-	struct kt_exec *exec;
+	bool event_due;
 	/* The request starting with die_at fails and the guest is gone from
 	 * then on (the link's gone hook says so). */
 	const char *die_at;

@@ -803,11 +803,51 @@ static void test_events_report_steps_ops_and_expectations(void **state)
 	harness_free(&h);
 }
 
+struct order {
+	enum kt_event_kind kinds[16];
+	int n;
+	enum kt_severity severity;
+};
+
+static void on_order(void *ctx, const struct kt_event *ev)
+{
+	struct order *o = ctx;
+
+	if ((ev->kind != KT_EV_NOTE && ev->kind != KT_EV_OP_APPLIED) || o->n == 16)
+		return;
+	o->kinds[o->n++] = ev->kind;
+	if (ev->kind == KT_EV_NOTE && ev->gev)
+		o->severity = ev->gev->severity;
+}
+
+/* A note the host queued while an op ran (its freeze) is told before the
+ * op's own line, as it happened, typed. */
+static void test_news_during_an_op_is_told_before_it(void **state)
+{
+	struct harness h;
+	struct order o = { 0 };
+
+	harness_init(&h);
+	h.link.with_poll = true;
+	h.link.now = &h.now;
+	h.link.event_at = 1;	/* the poll after the op's request */
+	h.link.event = (struct kt_guest_event){ .kind = KT_GEV_NOTE, .severity = KT_SEV_INFO,
+						.text = "freeze #1 ..." };
+	kt_events_subscribe(h.events, on_order, &o);
+	harness_run(&h, "step\n  add-cgroup a\n");
+	assert_null(h.err);
+	assert_true(o.n >= 2);
+	assert_int_equal(o.kinds[0], KT_EV_NOTE);
+	assert_int_equal(o.kinds[1], KT_EV_OP_APPLIED);
+	assert_int_equal(o.severity, KT_SEV_INFO);
+	harness_free(&h);
+}
+
 static void test_guest_events_update_state_between_statements(void **state)
 {
 	struct harness h;
 	struct kt_guest_event ev = { .kind = KT_GEV_SCHED_EXIT, .name = "scx_simple",
-				     .text = "runnable task stall" };
+				     .sched = { .kmsg = "runnable task stall" } };
 
 	harness_init(&h);
 	harness_load(&h, "scheduler scx_simple\nstep\n  add-cgroup a\n  detach-scheduler\n");
@@ -961,7 +1001,6 @@ static void test_expect_payload_within_waits_for_its_exit_event(void **state)
 			 "  run-payload p\n"
 			 "  expect payload p exit=3 within=2s\n"
 			 "  expect payload p exit=4 within=200ms\n");
-	h.link.exec = h.x;
 	h.err = kt_exec_run(h.x);
 	assert_int_equal(harness_line(&h, 4)->status, KT_RES_PASS);
 	assert_int_equal(harness_line(&h, 5)->status, KT_RES_FAIL);
@@ -997,11 +1036,11 @@ static void test_an_ejection_heard_after_a_failed_op_comes_first_in_the_run_erro
 	h.link.event_at = 3;
 	h.link.event = (struct kt_guest_event){
 		.kind = KT_GEV_SCHED_EXIT, .name = "scx_qmap", .ejected = true,
-		.text = "runnable task stall (qmap: kworker/0:1[12] failed to run for 5.1s)" };
+		.sched = { .ejected = true, .why = "runnable task stall",
+			   .detail = "qmap: kworker/0:1[12] failed to run for 5.1s" } };
 	harness_load(&h, "scheduler scx_qmap\nstep\n"
 			 "  add-cgroup busy\n"
 			 "  spawn busy workers=4\n");
-	h.link.exec = h.x;
 	t0 = h.now;
 	h.err = kt_exec_run(h.x);
 	h.errstr = kterr_strdup(h.err);
@@ -1065,9 +1104,9 @@ static void test_a_run_ending_with_its_scheduler_disabled_waits_for_the_exit(voi
 	h.link.event_at = 5;
 	h.link.event = (struct kt_guest_event){
 		.kind = KT_GEV_SCHED_EXIT, .name = "scx_qmap", .ejected = true,
-		.text = "runnable task stall (qmap: kt-w:busy[39] failed to run for 5.055s)" };
+		.sched = { .ejected = true, .why = "runnable task stall",
+			   .detail = "qmap: kt-w:busy[39] failed to run for 5.055s" } };
 	harness_load(&h, "scheduler scx_qmap\nstep\n  expect sched state=disabled\n");
-	h.link.exec = h.x;
 	h.err = kt_exec_run(h.x);
 	h.errstr = kterr_strdup(h.err);
 	assert_int_equal(harness_line(&h, 3)->status, KT_RES_PASS);
@@ -1319,6 +1358,7 @@ int main(void)
 		cmocka_unit_test(test_expect_cgroup_sched_and_workers),
 		cmocka_unit_test(test_events_report_steps_ops_and_expectations),
 		cmocka_unit_test(test_guest_events_update_state_between_statements),
+		cmocka_unit_test(test_news_during_an_op_is_told_before_it),
 		cmocka_unit_test(test_cancel_aborts_wait_payload_in_flight),
 		cmocka_unit_test(test_interrupt_stops_the_run_and_still_tears_down),
 		cmocka_unit_test(test_interrupt_is_sticky_and_spares_teardown),

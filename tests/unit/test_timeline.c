@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "engine/form.h"
 #include "engine/recipe.h"
 #include "engine/timeline.h"
+#include "lib/util.h"
 #include "engine/trace-tef.h"
 #include "lib/kjson.h"
 
@@ -120,7 +122,8 @@ static void test_engine_events(void **state)
 	kt_timeline_on_event(tl, &(struct kt_event){ .kind = KT_EV_OP_APPLIED, .stmt = &st,
 						      .text = "freeze-cgroup w", .ns = 0 });
 	kt_timeline_on_event(tl, &(struct kt_event){
-		.kind = KT_EV_GUEST, .guest_kind = KT_EV_GUEST_SCHED_EXIT, .text = "gone" });
+		.kind = KT_EV_GUEST, .text = "gone",
+		.gev = &(struct kt_guest_event){ .kind = KT_GEV_SCHED_EXIT, .name = "scx_simple" } });
 	kt_timeline_on_event(tl, &(struct kt_event){ .kind = KT_EV_GUEST, .text = "a log" });
 	kt_timeline_on_event(tl, &(struct kt_event){ .kind = KT_EV_STEP_END, .step = 1 });
 	assert_int_equal(kt_timeline_nevents(tl), 6);
@@ -134,6 +137,31 @@ static void test_engine_events(void **state)
 	assert_int_equal(e.line, 7);
 	assert_string_equal(e.text, "freeze-cgroup w");
 	assert_true(e.t_ns >= before);
+	kt_timeline_free(tl);
+}
+
+/* Every watch fire is filed, by its tag, at the time it happened: the
+ * engine may hear it late (it was busy with an op). */
+static void test_a_fire_is_filed_at_its_own_time(void **state)
+{
+	struct kt_timeline *tl = kt_timeline_new(10, 1, 0, 0);
+	struct kt_guest_event fire = { .kind = KT_GEV_WATCH_FIRE, .name = "jiffies_64" };
+	struct kt_tl_event e;
+	uint64_t now;
+
+	while (kt_timeline_now(tl) < 60000000ull)	/* 60 ms into the run */
+		usleep(5000);
+	fire.at_ns = kt_now_ns() - 50000000ull;		/* 50 ms ago */
+	kt_timeline_on_event(tl, &(struct kt_event){ .kind = KT_EV_FIRE, .gev = &fire });
+	now = kt_timeline_now(tl);
+	/* told as a line or not, a fire is filed once */
+	kt_timeline_on_event(tl, &(struct kt_event){ .kind = KT_EV_WATCH, .text = "watch on ..." });
+	assert_int_equal(kt_timeline_nevents(tl), 1);
+	kt_timeline_get_event(tl, 0, &e);
+	assert_int_equal(e.kind, KT_TL_WATCH_FIRE);
+	assert_string_equal(e.text, "jiffies_64");
+	assert_true(e.t_ns + 50000000ull <= now);
+	assert_true(e.t_ns + 50000000ull + 20000000ull >= now);
 	kt_timeline_free(tl);
 }
 
@@ -261,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_ring_keeps_newest),
+		cmocka_unit_test(test_a_fire_is_filed_at_its_own_time),
 		cmocka_unit_test(test_events_ordered_and_bounded),
 		cmocka_unit_test(test_engine_events),
 		cmocka_unit_test(test_json_contract_with_hostile_bytes),

@@ -22,8 +22,34 @@ static void on_event(void *ctx, const struct kt_event *ev)
 {
 	struct said *s = ctx;
 
-	if (ev->kind == KT_EV_GUEST && s->n < 64)
+	if (ev->kind == KT_EV_WATCH && s->n < 64)
 		s->lines[s->n++] = strdup(ev->text ? ev->text : "");
+}
+
+/* The watch events as they come, typed part included. */
+struct typed {
+	int n, with_gev;
+	char symbol[64];
+	unsigned vcpu;
+	bool has_rip;
+	char first_text[256];
+};
+
+static void on_typed(void *ctx, const struct kt_event *ev)
+{
+	struct typed *t = ctx;
+
+	if (ev->kind != KT_EV_WATCH)
+		return;
+	if (!t->n++)
+		snprintf(t->first_text, sizeof(t->first_text), "%s", ev->text ? ev->text : "");
+	if (ev->gev) {
+		assert_int_equal(ev->gev->kind, KT_GEV_WATCH_FIRE);
+		snprintf(t->symbol, sizeof(t->symbol), "%s", ev->gev->fire.symbol);
+		t->vcpu = ev->gev->fire.vcpu;
+		t->has_rip = ev->gev->fire.has_rip;
+		t->with_gev++;
+	}
 }
 
 static void said_free(struct said *s)
@@ -53,11 +79,13 @@ static void apply(struct harness *h, const char *line, int section)
 static void fire(struct harness *h, const char *sym, int n, bool captured)
 {
 	for (int i = 0; i < n; i++) {
-		char text[64];
-		struct kt_guest_event ev = { .kind = KT_GEV_WATCH_FIRE, .name = sym, .text = text,
-					     .snap = captured ? 7 : 0 };
+		struct kt_guest_event ev = {
+			.kind = KT_GEV_WATCH_FIRE, .name = sym, .snap = captured ? 7 : 0,
+			.fire = { .symbol = sym, .n = (uint64_t)i + 1, .vcpu = 1,
+				  .has_rip = captured, .rip = 0xffffffff81000000ull,
+				  .old_value = (uint32_t)i, .new_value = (uint32_t)i + 1 },
+		};
 
-		snprintf(text, sizeof(text), "fire %d on vCPU 1", i + 1);
 		kt_exec_guest_event(h->x, &ev);
 	}
 }
@@ -146,6 +174,74 @@ static void test_fires_heard_late_keep_their_own_time(void **state)
 	assert_int_equal(said_count(&s, "watch jiffies_64: 100 fires in the last 1.0 s"), 2);
 	assert_int_equal(kt_exec_scenario(h.x)->watches[0].fires, 300);
 	said_free(&s);
+	harness_free(&h);
+}
+
+/* A fire stays a structure to the front ends: the line told for the first
+ * fire carries it (the console keeps those for its captures pane), a
+ * summary of several does not. No text is matched to tell them apart. */
+static void test_a_told_fire_reaches_the_front_end_typed(void **state)
+{
+	struct harness h;
+	struct typed t = { 0 };
+
+	harness_init(&h);
+	kt_events_subscribe(h.events, on_typed, &t);
+	harness_load(&h, "backdrop\n");
+	apply(&h, "watch-snapshot jiffies_64", 0);
+	fire(&h, "jiffies_64", 1, true);
+	kt_exec_pump(h.x, 0);
+	h.now += 2000000000ull;
+	fire(&h, "jiffies_64", 5, false);
+	kt_exec_pump(h.x, 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(t.with_gev, 1);
+	assert_string_equal(t.symbol, "jiffies_64");
+	assert_int_equal(t.vcpu, 1);
+	assert_true(t.has_rip);
+	assert_string_equal(t.first_text, "watch on jiffies_64 fired: fire 1 on vCPU 1 at rip "
+			    "0xffffffff81000000: 0x0 -> 0x1 at +0.000 ms");
+	harness_free(&h);
+}
+
+/* The results count every fire by its capture's tag, the exit trigger's
+ * failure dump (no watch of the scenario's) included; fires not captured
+ * count too. */
+static void test_results_count_fires_by_tag(void **state)
+{
+	struct harness h;
+	struct typed t = { 0 };
+	struct kt_guest_event trig = {
+		.kind = KT_GEV_WATCH_FIRE, .name = "sched_ext_exit", .snap = 9,
+		.fire = { .symbol = "scx_exit_kind", .n = 1, .has_rip = true, .rip = 0x1234,
+			  .trigger = true, .exit_kind = "SCX_EXIT_ERROR", .exit_value = 1024 },
+	};
+	const struct kt_results *r;
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	harness_init(&h);
+	kt_events_subscribe(h.events, on_typed, &t);
+	harness_load(&h, "backdrop\n");
+	apply(&h, "watch-snapshot jiffies_64", 0);
+	fire(&h, "jiffies_64", 3, false);
+	kt_exec_guest_event(h.x, &trig);
+	kt_exec_pump(h.x, 0);
+	r = kt_exec_results(h.x);
+	assert_int_equal(r->nfires, 2);
+	assert_string_equal(r->fires[0].tag, "jiffies_64");
+	assert_int_equal(r->fires[0].fires, 3);
+	assert_string_equal(r->fires[1].tag, "sched_ext_exit");
+	assert_int_equal(r->fires[1].fires, 1);
+	f = open_memstream(&json, &len);
+	kt_results_fires_json(r, f);
+	fclose(f);
+	assert_string_equal(json, "[{\"tag\": \"jiffies_64\", \"fires\": 3, \"last\": null}, "
+				  "{\"tag\": \"sched_ext_exit\", \"fires\": 1, \"last\": null}]");
+	free(json);
+	/* the trigger's fire is told on its own, typed */
+	assert_int_equal(t.with_gev, 2);
 	harness_free(&h);
 }
 
@@ -245,6 +341,8 @@ int main(void)
 		cmocka_unit_test(test_fire_lines_are_one_a_second_and_counts_exact),
 		cmocka_unit_test(test_a_busy_watch_does_not_bury_the_log),
 		cmocka_unit_test(test_fires_heard_late_keep_their_own_time),
+		cmocka_unit_test(test_a_told_fire_reaches_the_front_end_typed),
+		cmocka_unit_test(test_results_count_fires_by_tag),
 		cmocka_unit_test(test_a_watch_ends_with_its_owner),
 		cmocka_unit_test(test_a_recipe_steps_watch_is_disarmed_before_the_next_step),
 		cmocka_unit_test(test_unwatch_disarms_now_and_names_what_is_armed),

@@ -67,7 +67,7 @@ struct intro {
 	void *sample_ctx;
 };
 
-/* on_log, formatted. */
+/* A note (KT_GEV_NOTE, intro_opts.on_event), formatted. */
 void intro_log(struct intro *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Park every vCPU (lock held); a watch that fired first gets its capture

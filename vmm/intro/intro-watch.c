@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "vmm/intro/intro-priv.h"
 #include "vmm/intro/kbtf.h"
 
@@ -29,20 +30,18 @@ static struct kterr *count_fire(struct intro *in, struct freeze *f, struct watch
 				uint32_t now, bool resume)
 {
 	struct kterr *e = resume ? intro_thaw(in, f, NULL) : NULL;
-	char text[256];
+	struct kt_guest_event ev = {
+		.kind = KT_GEV_WATCH_FIRE, .at_ns = kt_now_ns(), .name = w->symbol,
+		.fire = { .symbol = w->symbol, .n = ++w->fires, .vcpu = vcpu_index(f, f->why.thread),
+			  .old_value = w->last, .new_value = now,
+			  .t_ns = f->why.stopped_ns - in->t0_ns },
+	};
 
-	w->fires++;
-	snprintf(text, sizeof(text), "fire %" PRIu64 " on vCPU %u (no capture): 0x%" PRIx32
-		 " -> 0x%" PRIx32 " at +%.3f ms", w->fires, vcpu_index(f, f->why.thread), w->last,
-		 now, (f->why.stopped_ns - in->t0_ns) / 1e6);
 	w->last = now;
 	if (e)
 		return kterr_wrap(e, "watch %s fired", w->symbol);
-	if (in->o.on_fire) {
-		struct intro_fire fire = { .symbol = w->symbol, .snap = 0, .text = text };
-
-		in->o.on_fire(in->o.ctx, &fire);
-	}
+	if (in->o.on_event)
+		in->o.on_event(in->o.ctx, &ev);
 	return NULL;
 }
 
@@ -54,7 +53,7 @@ struct kterr *intro_handle_fire(struct intro *in, struct freeze *f, bool resume)
 	struct snapshot *s = NULL;
 	uint64_t now = 0;
 	struct kterr *e;
-	char what[KT_SYMBOL_MAX + 32], text[256];
+	char what[KT_SYMBOL_MAX + 32];
 
 	if (!w) {
 		intro_log(in, "a watch stop at 0x%" PRIx64 " that is not ours: resuming",
@@ -103,27 +102,23 @@ struct kterr *intro_handle_fire(struct intro *in, struct freeze *f, bool resume)
 		free(s);
 		return kterr_wrap(e, "watch %s fired", w->symbol);
 	}
+	struct kt_guest_event ev = {
+		.kind = KT_GEV_WATCH_FIRE, .at_ns = kt_now_ns(), .name = s->tag, .snap = s->id,
+		.fire = { .symbol = w->symbol, .n = w->fires, .vcpu = s->watch.vcpu,
+			  .has_rip = true, .rip = s->watch.rip, .old_value = s->watch.old,
+			  .new_value = s->watch.new, .t_ns = s->watch.t_ns,
+			  .trigger = w->trigger, .exit_value = (int32_t)now },
+	};
 	if (w->trigger) {
 		int32_t kind_id = btf__find_by_name_kind(in->btf, "scx_exit_kind", BTF_KIND_ENUM);
-		const char *kind = kind_id > 0 ? kbtf_enum_name(in->btf, (uint32_t)kind_id,
-								 (int32_t)now) : NULL;
 
-		snprintf(text, sizeof(text), "scheduler exit %s (%" PRId32 "): failure dump %s "
-			 "taken on vCPU %u at rip 0x%" PRIx64, kind ? kind : "?", (int32_t)now,
-			 EXIT_TAG, s->watch.vcpu, s->watch.rip);
+		ev.fire.exit_kind = kind_id > 0 ? kbtf_enum_name(in->btf, (uint32_t)kind_id,
+								 (int32_t)now) : NULL;
 	}
-	else
-		snprintf(text, sizeof(text), "fire %" PRIu64 " on vCPU %u at rip 0x%" PRIx64
-			 ": 0x%" PRIx32 " -> 0x%" PRIx32 " at +%.3f ms", w->fires, s->watch.vcpu,
-			 s->watch.rip, s->watch.old, s->watch.new, s->watch.t_ns / 1e6);
 	w->last = (uint32_t)now;
 	intro_finish_capture(in, s, f);
-	if (in->o.on_fire) {
-		struct intro_fire fire = { .symbol = s->tag, .snap = s->id, .text = text,
-					   .json = s->json };
-
-		in->o.on_fire(in->o.ctx, &fire);
-	}
+	if (in->o.on_event)
+		in->o.on_event(in->o.ctx, &ev);
 	return NULL;
 }
 

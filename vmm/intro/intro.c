@@ -18,13 +18,15 @@ void intro_log(struct intro *in, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
+	struct kt_guest_event ev = { .kind = KT_GEV_NOTE, .at_ns = kt_now_ns(), .text = line,
+				     .severity = KT_SEV_INFO };
 
-	if (!in->o.on_log)
+	if (!in->o.on_event)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	in->o.on_log(in->o.ctx, line);
+	in->o.on_event(in->o.ctx, &ev);
 }
 
 /* ---- freezes ---- */

@@ -18,13 +18,13 @@
  * - the sched_ext exit trigger (exit_trigger): the reserved watch slot on
  *   the exit kind (6.12: scx_exit_kind); a write of an error kind
  *   (>= SCX_EXIT_ERROR) takes a failure dump tagged "sched_ext_exit" and
- *   announces it through on_fire. Kernels that keep the exit kind in the
+ *   announces it as a watch fire (intro_opts.on_event). Kernels that keep the exit kind in the
  *   scheduler instance (7.x: scx_root->exit_kind, offset from BTF) get the
  *   trigger moved to each new instance scx_root points to, within 50 ms
  *   of the change (the watch thread polls scx_root), and disarmed while
  *   it is NULL.
  *
- * Every freeze is counted and logged (on_log: "freeze #N write-kernel-cold:
+ * Every freeze is counted and told (a note: "freeze #N write-kernel-cold:
  * 2 vCPUs parked 812 us"), so a test can see how many windows an op took.
  * One lock serialises the gdb connection between the engine's thread and
  * the watch thread; hot accesses take no lock.
@@ -34,27 +34,26 @@
 
 #include <stdint.h>
 
+#include "engine/gevent.h"
 #include "lib/err.h"
 #include "engine/host.h"
 #include "vmm/machine/machine.h"
 
 struct intro;
 
-/* A watchpoint fired and a snapshot was taken (on the watch thread or,
- * when a freeze found the fire waiting, the engine's thread). */
-struct intro_fire {
-	const char *symbol;
-	uint64_t snap;		/* the capture, tagged with the symbol; 0: a fire
-				 * counted but not captured (watch.h's budget) */
-	const char *text;	/* "fire 3 on vCPU 1 at rip 0x...: 0x2a -> 0x2b at +12.3 ms" */
-	const char *json;	/* the capture as snapshot_json gives it; NULL
-				 * when not captured */
-};
-
 struct intro_opts {
 	bool exit_trigger;		/* arm the sched_ext exit trigger at open */
-	void (*on_log)(void *ctx, const char *line);		/* may be NULL */
-	void (*on_fire)(void *ctx, const struct intro_fire *f);	/* may be NULL */
+	/*
+	 * May be NULL. The introspection's news as typed events
+	 * (engine/gevent.h), on the watch thread or the engine's, valid
+	 * during the call:
+	 * - KT_GEV_WATCH_FIRE: a watch fired; name is the capture's tag (the
+	 *   symbol, or the exit trigger's "sched_ext_exit"), snap the capture
+	 *   or 0 for a fire counted but not captured (watch.h's budget);
+	 * - KT_GEV_NOTE: a freeze and its window, a stray stop, what
+	 *   snapshots will lack (KT_SEV_INFO).
+	 */
+	void (*on_event)(void *ctx, const struct kt_guest_event *ev);
 	void *ctx;
 };
 

@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,4 +375,30 @@ int kcache_gc(const char *root, const char *keep_key)
 	}
 	closedir(d);
 	return removed;
+}
+
+/* Where the warm states of a kernel live (vmm/machine/warm.h): here, the
+ * cache knows its own layout. */
+struct kterr *kcache_warm_root(const char *bzimage, char **root)
+{
+	const char *env = getenv("KTCON_WARM_DIR");
+	char *kroot = NULL, real_k[PATH_MAX], real_b[PATH_MAX];
+	struct kterr *e;
+
+	if (env && *env) {
+		*root = strdup(env);
+		return *root ? NULL : kterr_new(ENOMEM, "warm state path");
+	}
+	e = kcache_root(&kroot);
+	if (e)
+		return e;
+	if (realpath(kroot, real_k) && realpath(bzimage, real_b) &&
+	    !strncmp(real_b, real_k, strlen(real_k)) && real_b[strlen(real_k)] == '/') {
+		/* <root>/<entry>/bzImage: beside it */
+		*root = kt_strfmt("%s/warm", dirname(real_b));
+	} else {
+		*root = kt_strfmt("%s/warm", dirname(kroot));
+	}
+	free(kroot);
+	return *root ? NULL : kterr_new(ENOMEM, "warm state path");
 }

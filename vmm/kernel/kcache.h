@@ -43,6 +43,11 @@ struct kcache_entry {
 /* ROOT from the environment (XDG_CACHE_HOME, else HOME/.cache). malloc'd. */
 struct kterr *kcache_root(char **root);
 
+/* Where the saved ready states (vmm/machine/warm.h) of the kernel bzimage
+ * live: <its cache entry>/warm, or for a kernel outside the cache the
+ * cache's own warm/; KTCON_WARM_DIR overrides both. malloc'd. */
+struct kterr *kcache_warm_root(const char *bzimage, char **root);
+
 /* The key: FNV-1a over every input that changes the build, as 16 hex. */
 void kcache_key(const char *const *inputs, const size_t *lens, size_t n,
 		char key[17]);

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "lib/timeouts.h"
-#include "engine/executor.h"
 #include "lib/util.h"
 
 static void put_def(struct wire_buf *b, const struct kt_cgroup_def *d)
@@ -187,7 +186,7 @@ static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
 static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_greply *reply,
 			     const atomic_bool *cancel)
 {
-	struct agentlink *l = ctx;
+	struct agentlink *l = ((struct guestlink *)ctx)->l;
 	const char *op = req->verb == KT_GREQ_OP ? kt_op_name(req->op) : kt_greq_name(req);
 	const struct wire_msg *m;
 	struct kterr *e;
@@ -325,7 +324,7 @@ static struct kterr *batch(void *ctx, const struct kt_greq *reqs, size_t n,
 static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 			       struct kt_gstate *state)
 {
-	struct agentlink *l = ctx;
+	struct agentlink *l = ((struct guestlink *)ctx)->l;
 	uint64_t ms = (timeout_ns + 999999) / 1000000;
 	struct kterr *e = agentlink_pump(l, ms > INT_MAX ? INT_MAX : (int)ms);
 
@@ -341,95 +340,104 @@ static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 	return e;
 }
 
-static const char *gone(void *ctx)
+/* A sched-exit EVENT: the kernel's words and the scheduler's, as fields. */
+static void sched_exit(const struct wire_msg *m, struct kt_guest_event *ev)
 {
-	return ((struct agentlink *)ctx)->gone;
-}
-
-static const struct kt_link_ops ops = { .request = request, .batch = batch, .poll = link_poll,
-					.gone = gone };
-
-/* A sched-exit EVENT as the executor's guest event. Ejected (the kernel
- * disabled it, the process may live on): the kernel's reason and its
- * detail first, then the exit kind; else the process's status. Both end
- * with the kernel's sched_ext records and the scheduler's last output. */
-static void on_sched_exit(const struct wire_msg *m, struct kt_exec *x)
-{
-	const char *reason = wire_get(m, "reason"), *out = wire_get(m, "output");
-	const char *why = wire_get(m, "why"), *detail = wire_get(m, "detail");
-	const char *kind = wire_get(m, "kind");
-	struct kt_guest_event ev = { .kind = KT_GEV_SCHED_EXIT, .name = wire_get(m, "name") };
-	uint64_t ejected = 0, kval = 0;
-	char kbuf[96] = "";
-	char *text;
+	uint64_t ejected = 0;
 	int64_t st = 0;
 
+	ev->kind = KT_GEV_SCHED_EXIT;
 	wire_get_u64(m, "ejected", &ejected);
-	wire_get_u64(m, "kind_value", &kval);
+	wire_get_u64(m, "kind_value", &ev->sched.kind_value);
 	wire_get_i64(m, "status", &st);
-	ev.status = (int)st;
-	ev.ejected = ejected != 0;
-	if (kind && *kind)
-		snprintf(kbuf, sizeof(kbuf), ", %s (%llu)", kind, (unsigned long long)kval);
-	if (ev.ejected)
-		text = kt_strfmt("%s%s%s%s%s; kernel: %s; its last output: %s",
-				 why && *why ? why : "sched_ext disabled, no reason from the kernel",
-				 detail && *detail ? " (" : "", detail && *detail ? detail : "",
-				 detail && *detail ? ")" : "",
-				 kbuf,
-				 reason && *reason ? reason : "(no sched_ext message)",
-				 out && *out ? out : "(none)");
-	else
-		text = kt_strfmt("%s %lld; kernel: %s; its last output: %s",
-				 st < 0 ? "killed by signal" : "exit status",
-				 (long long)(st < 0 ? -st : st),
-				 reason && *reason ? reason : "(no sched_ext message)",
-				 out && *out ? out : "(none)");
-	ev.text = text;
-	kt_exec_guest_event(x, &ev);
-	free(text);
+	ev->status = (int)st;
+	ev->ejected = ev->sched.ejected = ejected != 0;
+	ev->sched.status = ev->status;
+	ev->sched.kind = wire_get(m, "kind");
+	ev->sched.why = wire_get(m, "why");
+	ev->sched.detail = wire_get(m, "detail");
+	ev->sched.kmsg = wire_get(m, "reason");
+	ev->sched.output = wire_get(m, "output");
 }
 
 /* A payload-exit EVENT: a payload exited before anyone waited for it. */
-static void on_payload_exit(const struct wire_msg *m, struct kt_exec *x)
+static void payload_exit(const struct wire_msg *m, struct kt_guest_event *ev)
 {
-	struct kt_guest_event ev = { .kind = KT_GEV_PAYLOAD_EXIT, .name = wire_get(m, "name") };
 	int64_t st = 0;
 
-	wire_get_u64(m, "handle", &ev.handle);
+	ev->kind = KT_GEV_PAYLOAD_EXIT;
+	wire_get_u64(m, "handle", &ev->handle);
 	wire_get_i64(m, "exit_status", &st);
-	ev.status = (int)st;
-	kt_exec_guest_event(x, &ev);
+	ev->status = (int)st;
 }
 
 static const struct {
 	const char *event;
-	void (*handle)(const struct wire_msg *m, struct kt_exec *x);
+	void (*take)(const struct wire_msg *m, struct kt_guest_event *ev);
 } event_kinds[] = {
-	{ "sched-exit", on_sched_exit },
-	{ "payload-exit", on_payload_exit },
+	{ "sched-exit", sched_exit },
+	{ "payload-exit", payload_exit },
 };
 
-/* EVENT frames as the executor's guest events. */
-static void on_event(const struct wire_msg *m, void *ctx)
+bool guestlink_event(const struct wire_msg *m, struct kt_guest_event *ev)
 {
 	const char *kind = wire_get(m, "event");
 
+	memset(ev, 0, sizeof(*ev));
+	ev->name = wire_get(m, "name");
 	for (size_t i = 0; kind && i < ARRAY_SIZE(event_kinds); i++)
 		if (!strcmp(kind, event_kinds[i].event)) {
-			event_kinds[i].handle(m, ctx);
-			return;
+			event_kinds[i].take(m, ev);
+			return true;
 		}
 	/* an agent newer than this host: not ours to guess */
+	return false;
 }
 
-void guestlink_route_events(struct agentlink *l, struct kt_exec *x)
+static const char *gone(void *ctx)
 {
-	l->on_event = x ? on_event : NULL;
-	l->event_ctx = x;
+	return ((struct guestlink *)ctx)->l->gone;
 }
 
-struct kt_link guestlink_make(struct agentlink *l)
+static struct kt_guest_event *next_event(void *ctx)
 {
-	return (struct kt_link){ .ops = &ops, .ctx = l };
+	struct guestlink *g = ctx;
+
+	if (g->check)
+		g->check(g->check_ctx);
+	return evqueue_pop(g->q);
+}
+
+static const struct kt_link_ops ops = {
+	.request = request, .batch = batch, .poll = link_poll, .gone = gone,
+	.next_event = next_event,
+};
+
+struct kt_link guestlink_link(struct guestlink *g)
+{
+	return (struct kt_link){ .ops = &ops, .ctx = g };
+}
+
+/* The agent's EVENT frames (while the link is pumped). */
+static void on_event(const struct wire_msg *m, void *ctx)
+{
+	struct guestlink *g = ctx;
+	struct kt_guest_event ev;
+
+	if (guestlink_event(m, &ev))
+		evqueue_push(g->q, &ev);
+}
+
+void guestlink_attach(struct guestlink *g, struct agentlink *l)
+{
+	g->l = l;
+	l->on_event = on_event;
+	l->event_ctx = g;
+}
+
+void guestlink_log(const char *line, void *ctx)
+{
+	struct guestlink *g = ctx;
+
+	evqueue_push(g->q, &(struct kt_guest_event){ .kind = KT_GEV_LOG, .text = line });
 }

@@ -18,7 +18,6 @@
 #include "lib/timeouts.h"
 #include "lib/util.h"
 #include "guest/wire.h"
-#include "vmm/kernel/kcache.h"
 #include "vmm/machine/migrate.h"
 
 #define WARM_META "meta"
@@ -137,32 +136,6 @@ struct kterr *warm_env(bool *warm)
 	else
 		return kterr_new(EINVAL, "KTCON_WARM='%s' is not 1 or 0", v);
 	return NULL;
-}
-
-/* ---- where ---- */
-
-struct kterr *warm_root(const char *bzimage, char **root)
-{
-	const char *env = getenv("KTCON_WARM_DIR");
-	char *kroot = NULL, real_k[PATH_MAX], real_b[PATH_MAX];
-	struct kterr *e;
-
-	if (env && *env) {
-		*root = strdup(env);
-		return *root ? NULL : kterr_new(ENOMEM, "warm state path");
-	}
-	e = kcache_root(&kroot);
-	if (e)
-		return e;
-	if (realpath(kroot, real_k) && realpath(bzimage, real_b) &&
-	    !strncmp(real_b, real_k, strlen(real_k)) && real_b[strlen(real_k)] == '/') {
-		/* <root>/<entry>/bzImage: beside it */
-		*root = kt_strfmt("%s/warm", dirname(real_b));
-	} else {
-		*root = kt_strfmt("%s/warm", dirname(kroot));
-	}
-	free(kroot);
-	return *root ? NULL : kterr_new(ENOMEM, "warm state path");
 }
 
 /* ---- checking a saved state ---- */

@@ -72,8 +72,8 @@ struct kterr *warm_env(bool *warm);
 
 struct kterr *warm_key_make(const struct warm_inputs *in, struct warm_key *k);
 
-/* Where states of this kernel live (see above); malloc'd. */
-struct kterr *warm_root(const char *bzimage, char **root);
+/* Where states of a kernel live (see above): kcache_warm_root(), in
+ * vmm/kernel/kcache.h, which knows the cache's layout. */
 
 /* Decide: restore a good state, or boot and save one, or boot cold (the
  * lock busy). A state that is there but damaged or mismatched is refused

@@ -1,5 +1,5 @@
 /* session.c - boot a guest to its agent's HELLO; see session.h. */
-#include "vmm/machine/session.h"
+#include "vmm/session.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -237,7 +237,7 @@ static struct kterr *warm_prepare(const struct session_opts *o, const struct ses
 	if (!e)
 		e = warm_key_make(&in, &k);
 	if (!e)
-		e = warm_root(s->kernel, &root);
+		e = kcache_warm_root(s->kernel, &root);
 	if (!e)
 		e = warm_begin(&k, root, w);
 	free(root);
@@ -430,7 +430,7 @@ struct kterr *session_boot(const struct session_opts *o, struct session *s)
 	if (e)
 		goto fail_machine;
 	s->link.on_log = o->on_log;
-	s->link.log_ctx = o->ctx;
+	s->link.log_ctx = o->log_ctx ? o->log_ctx : o->ctx;
 	e = agentlink_wait_hello(&s->link, o->boot_timeout_ms > 0 ? o->boot_timeout_ms
 								 : (int)kt_limit_ms(KT_LIM_BOOT));
 	if (e) {

@@ -1,7 +1,11 @@
 /*
  * session.h - a booted guest ready for ops: the kernel chosen, the
  * initramfs built, the machine started, and the agent's HELLO received.
- * `ktcon boot`, `ktcon run` and the console all start guests through here.
+ * `ktcon boot` starts its guest here; `ktcon run` and the console through
+ * the backend (backend.h), which calls session_boot() once. It sits at the
+ * top of vmm/ with the backend because it uses the kernel (vmm/kernel/),
+ * the image (vmm/image/), the machine (vmm/machine/) and the agent link
+ * (vmm/link/).
  */
 #ifndef KTCON_VMM_SESSION_H
 #define KTCON_VMM_SESSION_H
@@ -49,6 +53,7 @@ struct session_opts {
 	void (*on_console)(const char *line, void *ctx);
 	void (*on_log)(const char *line, void *ctx);	/* agent LOG frames */
 	void *ctx;
+	void *log_ctx;			/* on_log's; NULL: ctx */
 };
 
 struct session_times {
