@@ -278,7 +278,7 @@ static struct kterr *take_items(const struct wire_msg *m, struct wire_msg *view,
 static struct kterr *batch(void *ctx, const struct kt_greq *reqs, size_t n,
 			   struct kt_greply *replies, size_t *done, const atomic_bool *cancel)
 {
-	struct agentlink *l = ctx;
+	struct agentlink *l = ((struct guestlink *)ctx)->l;
 	struct wire_msg *view = malloc(sizeof(*view));
 	struct kterr *e = NULL;
 
