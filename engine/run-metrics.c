@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/kjson.h"
+
 const struct kt_metric_def kt_metric_defs[KT_M_N] = {
 	[KT_M_THROUGHPUT] = { "throughput", "iter/s", 1 },
 	[KT_M_WAKE_P50] = { "wake_p50", "us", 1e3 },
@@ -15,19 +17,9 @@ const struct kt_metric_def kt_metric_defs[KT_M_N] = {
 	[KT_M_FAIRNESS] = { "fairness", "Jain", 1 },
 };
 
-static struct json_object *member(const struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!o || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
 static bool number(const struct json_object *o, const char *key, double *out)
 {
-	struct json_object *v = member(o, key);
+	struct json_object *v = kjson_get(o, key);
 
 	if (!v || !(json_object_is_type(v, json_type_int) ||
 		    json_object_is_type(v, json_type_double)))
@@ -109,7 +101,7 @@ static bool timeline_rate(const struct json_object *samples, const char *cg, dou
 		const struct json_object *s = json_object_array_get_idx(samples, i);
 		double t, c;
 
-		if (!number(s, "t_ns", &t) || !number(member(s, "workers"), cg, &c))
+		if (!number(s, "t_ns", &t) || !number(kjson_get(s, "workers"), cg, &c))
 			continue;
 		if (!seen++) {
 			t0 = t;
@@ -158,7 +150,7 @@ static void finish_group(struct kt_group_metrics *g, struct acc *a,
 static void read_scx(const struct json_object *samples, struct kt_run_metrics *m)
 {
 	size_t n = array_len(samples);
-	struct json_object *scx = n ? member(json_object_array_get_idx(samples, n - 1), "scx") : NULL;
+	struct json_object *scx = n ? kjson_get(json_object_array_get_idx(samples, n - 1), "scx") : NULL;
 
 	if (!scx || !json_object_is_type(scx, json_type_object))
 		return;
@@ -181,8 +173,8 @@ static void read_scx(const struct json_object *samples, struct kt_run_metrics *m
 struct kterr *kt_run_metrics_read(const struct json_object *results,
 				  const struct json_object *timeline, struct kt_run_metrics *out)
 {
-	struct json_object *fw = member(results, "final_workers");
-	struct json_object *samples = member(timeline, "samples");
+	struct json_object *fw = kjson_get(results, "final_workers");
+	struct json_object *samples = kjson_get(timeline, "samples");
 	struct acc *accs;
 	double dur = 0;
 
@@ -199,7 +191,7 @@ struct kterr *kt_run_metrics_read(const struct json_object *results,
 	}
 	for (size_t i = 0; i < array_len(fw); i++) {
 		const struct json_object *e = json_object_array_get_idx(fw, i);
-		struct json_object *cgv = member(e, "cgroup"), *ws = member(e, "workers");
+		struct json_object *cgv = kjson_get(e, "cgroup"), *ws = kjson_get(e, "workers");
 		const char *cg = cgv && json_object_is_type(cgv, json_type_string) ?
 			json_object_get_string(cgv) : "?";
 		size_t g;

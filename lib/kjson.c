@@ -232,3 +232,13 @@ struct kterr *kjson_member_bool(const struct json_object *obj, const char *key,
 	*out = e ? false : json_object_get_boolean(v);
 	return e;
 }
+
+struct json_object *kjson_get(const struct json_object *obj, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!obj || !json_object_is_type(obj, json_type_object) ||
+	    !json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	return v;
+}

@@ -64,6 +64,10 @@ struct kterr *kjson_parse(const char *buf, size_t len, struct json_object **out)
  * json-c's null is a NULL pointer, so a missing value is "null" too. */
 const char *kjson_type_name(const struct json_object *v);
 
+/* obj's member key, or NULL: obj is not an object or has no such key
+ * (json-c's null is NULL too). Owned by obj. */
+struct json_object *kjson_get(const struct json_object *obj, const char *key);
+
 /* obj's member key, which must be of type want: ENOENT names a missing
  * key, EINVAL one of another type or an obj that is not an object. The
  * result is owned by obj. */

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "engine/svg.h"
+#include "lib/kjson.h"
 #include "lib/util.h"
 
 static const char *const side_color[2] = { "#4477aa", "#ee7733" };
@@ -47,16 +48,6 @@ static int close_chart(FILE *f, const char *path, FILE *msgs)
 	return 0;
 }
 
-static struct json_object *member(const struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!o || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
 static size_t alen(const struct json_object *a)
 {
 	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
@@ -64,7 +55,7 @@ static size_t alen(const struct json_object *a)
 
 static double num(const struct json_object *o, const char *key)
 {
-	struct json_object *v = member(o, key);
+	struct json_object *v = kjson_get(o, key);
 
 	return v && (json_object_is_type(v, json_type_int) ||
 		     json_object_is_type(v, json_type_double)) ? json_object_get_double(v) : 0;
@@ -72,7 +63,7 @@ static double num(const struct json_object *o, const char *key)
 
 static const char *str(const struct json_object *o, const char *key)
 {
-	struct json_object *v = member(o, key);
+	struct json_object *v = kjson_get(o, key);
 
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
@@ -99,7 +90,7 @@ static void timeline_body(FILE *f, const char *title, const struct json_object *
 	char buf[160];
 
 	for (size_t i = 0; i < ns; i++) {
-		const struct json_object *cpu = member(json_object_array_get_idx(samples, i), "cpu");
+		const struct json_object *cpu = kjson_get(json_object_array_get_idx(samples, i), "cpu");
 
 		for (size_t c = 0; c < alen(cpu); c++) {
 			double v = num(json_object_array_get_idx(cpu, c), "nr_running");
@@ -124,7 +115,7 @@ static void timeline_body(FILE *f, const char *title, const struct json_object *
 		svg_text(f, TL_LEFT - 4, top + 8, "end", "s", buf);
 		for (size_t i = 0; i < ns && xs && ys; i++) {
 			const struct json_object *s = json_object_array_get_idx(samples, i);
-			const struct json_object *cpu = member(s, "cpu");
+			const struct json_object *cpu = kjson_get(s, "cpu");
 
 			if (c >= alen(cpu))
 				continue;
@@ -171,7 +162,7 @@ static void timeline_body(FILE *f, const char *title, const struct json_object *
 int plot_timeline(const char *dir, const char *name, const char *title,
 		  const struct json_object *tl, FILE *msgs)
 {
-	const struct json_object *samples = member(tl, "samples"), *events = member(tl, "events");
+	const struct json_object *samples = kjson_get(tl, "samples"), *events = kjson_get(tl, "events");
 	size_t ncpu = (size_t)num(tl, "cpus");
 	double tmax = 0;
 	char *path;
@@ -186,7 +177,7 @@ int plot_timeline(const char *dir, const char *name, const char *title,
 		const struct json_object *s = json_object_array_get_idx(samples, i);
 		double t = num(s, "t_ns");
 
-		ncpu = alen(member(s, "cpu")) > ncpu ? alen(member(s, "cpu")) : ncpu;
+		ncpu = alen(kjson_get(s, "cpu")) > ncpu ? alen(kjson_get(s, "cpu")) : ncpu;
 		tmax = t > tmax ? t : tmax;
 	}
 	for (size_t i = 0; i < alen(events); i++) {

@@ -1,5 +1,6 @@
 /* qmp.c - QMP messages, line reader and client; see qmp.h. */
 #include "vmm/machine/qmp.h"
+#include "lib/kjson.h"
 #include "lib/util.h"
 #include "lib/wait.h"
 #include "vmm/machine/unixsock.h"
@@ -59,24 +60,16 @@ void qmp_msg_free(struct qmp_msg *m)
 	free(m);
 }
 
-/* A member or NULL. */
-static struct json_object *member(const struct json_object *obj, const char *key)
-{
-	struct json_object *v = NULL;
-
-	return json_object_object_get_ex(obj, key, &v) ? v : NULL;
-}
-
 static struct kterr *classify_event(struct qmp_msg *m, const struct json_object *root)
 {
-	struct json_object *ts = member(root, "timestamp");
+	struct json_object *ts = kjson_get(root, "timestamp");
 	struct kterr *e = kjson_member_str(root, "event", &m->event);
 
 	if (e)
 		return e;
 	m->kind = QMP_MSG_EVENT;
 	m->event_kind = qmp_event_from_name(m->event);
-	m->body = member(root, "data");
+	m->body = kjson_get(root, "data");
 	m->ts_sec = m->ts_usec = -1;
 	if (ts) {
 		e = kjson_member_int(ts, "seconds", &m->ts_sec);
@@ -132,7 +125,7 @@ struct kterr *qmp_msg_parse(const char *line, size_t len, struct qmp_msg **out)
 			      kjson_type_name(root));
 		goto fail;
 	}
-	m->id = member(root, "id");
+	m->id = kjson_get(root, "id");
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		if (!json_object_object_get_ex(root, kinds[i].key, NULL))
 			continue;
@@ -140,7 +133,7 @@ struct kterr *qmp_msg_parse(const char *line, size_t len, struct qmp_msg **out)
 			e = kinds[i].classify(m, root);
 		} else if (!strcmp(kinds[i].key, "return")) {
 			m->kind = QMP_MSG_RETURN;
-			m->body = member(root, "return");
+			m->body = kjson_get(root, "return");
 		} else {
 			m->kind = QMP_MSG_GREETING;
 			e = kjson_member(root, "QMP", json_type_object, &m->body);
