@@ -3,8 +3,9 @@
  * recipe, one line per statement, a summary, optional TAP and JSON.
  *
  * A recipe that needs what this build cannot do yet (an op the guest agent
- * does not list in its HELLO) is reported PENDING with what it needs, and
- * never counted as passing. Host-side ops (kernel memory, snapshots,
+ * does not list in its HELLO), or a scheduler its kernel does not ship or
+ * that is known broken there (recipe-scheds.h), is reported PENDING with
+ * what it needs, and never counted as passing. Host-side ops (kernel memory, snapshots,
  * watches) go to host introspection (vmm/intro/intro.h) over the guest's RAM,
  * its vmlinux and the gdbstub.
  *
@@ -49,6 +50,7 @@
 #include "lib/kjson.h"
 #include "engine/timeline.h"
 #include "engine/trace-tef.h"
+#include "tui/recipe-scheds.h"
 #include "tui/run-timeline.h"
 
 static const char usage_text[] =
@@ -496,6 +498,23 @@ static char *interrupted_why(const char *what, struct kterr *e)
 	return why;
 }
 
+/* Why r cannot pass on the kernel spec boots (recipe-scheds.h), or NULL.
+ * A kernel that cannot be found is the boot's to report, with its hint. */
+static char *kernel_pending(const struct kt_recipe *r, const char *spec)
+{
+	struct ksched_kernel k;
+	struct kterr *e = ksched_open(spec, &k);
+	char *why;
+
+	if (e) {
+		kterr_free(e);
+		return NULL;
+	}
+	why = recipe_scheds_pending(r, &k);
+	ksched_close(&k);
+	return why;
+}
+
 static void run_one(struct job *j)
 {
 	struct kt_recipe *r = NULL;
@@ -529,6 +548,12 @@ static void run_one(struct job *j)
 	e = recipe_boot_opts(r, &so, &rb);
 	if (e)
 		goto out;
+	/* A scheduler the kernel lacks, or one known broken on it: no boot. */
+	j->why = kernel_pending(r, so.kernel);
+	if (j->why) {
+		j->outcome = OUT_PENDING;
+		goto out;
+	}
 	so.on_log = on_guest_log;
 	so.ctx = j;
 	so.cancel = &stop_boot;

@@ -11,12 +11,22 @@
 #include "vmm/kernel/ksource.h"
 #include "vmm/kernel/paths.h"
 
+/* KTCON_KERNEL when it is set and not "default", else NULL. */
+static const char *env_kernel(void)
+{
+	const char *env = getenv(KPICK_ENV);
+
+	return env && *env && strcmp(env, "default") ? env : NULL;
+}
+
 struct kterr *kpick_entry(const char *version, struct kcache_entry *out)
 {
 	char *root = NULL, *frag = NULL, key[17];
 	bool have_key = false;
 	struct kterr *e;
 
+	if (!version && env_kernel() && ksource_is_version(env_kernel()))
+		version = env_kernel();
 	if (!version)
 		version = KSOURCE_DEFAULT_VERSION;
 	e = kcache_root(&root);
@@ -37,6 +47,8 @@ struct kterr *kpick_bzimage(const char *spec, char **bzimage)
 	struct kterr *e;
 
 	*bzimage = NULL;
+	if ((!spec || !strcmp(spec, "default")) && env_kernel())
+		spec = env_kernel();
 	if (spec && strcmp(spec, "default") && !ksource_is_version(spec)) {
 		/* A cache entry's directory stands for its bzImage. */
 		*bzimage = kt_is_dir(spec) ? kt_path_join(spec, KCACHE_BZIMAGE) : strdup(spec);
