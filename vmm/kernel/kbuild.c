@@ -609,14 +609,16 @@ static struct kterr *schedulers_only(struct kb *b, const char *key, struct kbuil
 	if (!e)
 		e = sched_make_init(b, &t.sm);
 	if (!e) {
-		/* The kernel is built: its BTF serves the tools too, and
-		 * they are (nearly) up to date, so no thread. */
+		/* The tools are up to date, so no thread; they see the BTF
+		 * the full build gave them (tools_start), or bpftool would
+		 * regenerate its vmlinux.h from the newer kernel's and
+		 * rebuild itself. */
 		t.b = b;
 		t.deferred = true;
 		t.started = false;
 		t.err = NULL;
 		atomic_init(&t.files, 0);
-		t.btf = t.sm.btf;
+		t.btf = kt_exists(HOST_BTF) ? "VMLINUX_BTF=" HOST_BTF : t.sm.btf;
 		e = phase_schedulers(b, &t);
 		sched_make_free(&t.sm);
 	}
