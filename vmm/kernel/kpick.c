@@ -8,6 +8,7 @@
 
 #include "lib/util.h"
 #include "vmm/kernel/kbuild.h"
+#include "vmm/kernel/ksched.h"
 #include "vmm/kernel/ksource.h"
 #include "vmm/kernel/paths.h"
 
@@ -103,8 +104,13 @@ char *kpick_schedulers_line(const char *version)
 		closedir(dp);
 	qsort(names, n, sizeof(names[0]), cmp_str);
 	len = strlen(ent.name) + 40;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		const char *why = ksched_broken(ent.version, names[i]);
+
 		len += strlen(names[i]) + 1;
+		if (why)
+			len += strlen(names[i]) + strlen(ent.version) + strlen(why) + 32;
+	}
 	if ((line = malloc(len))) {
 		size_t off = (size_t)snprintf(line, len, "Schedulers in %s:", ent.name);
 
@@ -113,6 +119,15 @@ char *kpick_schedulers_line(const char *version)
 		if (!n)
 			snprintf(line + off, len - off, " no schedulers (%s is empty)",
 				 dir ? dir : KCACHE_SCHEDULERS);
+		/* What a recipe naming it gets: PENDING with this reason. */
+		for (size_t i = 0; i < n; i++) {
+			const char *why = ksched_broken(ent.version, names[i]);
+
+			if (why)
+				off += (size_t)snprintf(line + off, len - off,
+							"\n%s is known broken on %s: %s",
+							names[i], ent.version, why);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);

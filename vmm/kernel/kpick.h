@@ -34,7 +34,9 @@ struct kterr *kpick_bzimage(const char *spec, char **bzimage);
 
 /* The schedulers a cached kernel built (its schedulers/ folder), as one
  * line for help texts: "RELEASE has: scx_central scx_flatcg ..." (sorted),
- * or, when there is no such kernel, what to do about it. malloc'd; NULL
+ * then a line "NAME is known broken on X.Y: WHY" per scheduler in
+ * ksched's table, or, when there is no such kernel, what to do about it.
+ * malloc'd; NULL
  * only on OOM. version NULL: the default. */
 char *kpick_schedulers_line(const char *version);
 
