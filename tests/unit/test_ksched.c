@@ -92,6 +92,8 @@ static void test_broken_table(void **state)
 	assert_non_null(strstr(ksched_broken("7.3", "scx_qmap"), "clang"));
 	assert_null(ksched_broken("6.12", "scx_qmap"));
 	assert_null(ksched_broken("7.3", "scx_simple"));
+	assert_non_null(ksched_broken("6.12", "scx_central"));
+	assert_null(ksched_broken("7.3", "scx_central"));
 	assert_null(ksched_broken(NULL, NULL));
 }
 

@@ -25,6 +25,10 @@ static const struct {
 	  "the verifier refuses qmap_dequeue (-EACCES): bookworm's clang-19 emits stores "
 	  "through an arena pointer before its addr_space_cast, a code generation bug fixed "
 	  "in later clang; bookworm has no newer one" },
+	{ "6.12", "scx_central",
+	  "its ops.init must run on the central CPU (0), but 6.12 calls it from the "
+	  "scx_ops_helper kthread (scx_ops_enable_workfn), which may run on any CPU: the "
+	  "scheduler exits with 'init from non-central CPU' unless it happens to be CPU 0" },
 };
 
 const char *ksched_broken(const char *version, const char *name)
