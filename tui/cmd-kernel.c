@@ -177,8 +177,9 @@ static int do_list(void)
 
 		localtime_r(&v[i].built, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		printf("%s %-5s %-40s %s  %s\n", is_def ? "*" : " ",
-		       *v[i].version ? v[i].version : "?", v[i].name, when, v[i].dir);
+		printf("%s %-5s %-40s %s  %s%s\n", is_def ? "*" : " ",
+		       *v[i].version ? v[i].version : "?", v[i].name, when, v[i].dir,
+		       v[i].tree ? "  (your tree: --kernel this dir)" : "");
 	}
 	kcache_entry_free(&def);
 	kcache_entries_free(v, n);

@@ -53,6 +53,16 @@ static int setup(void **state)
 	unsetenv("KTCON_KERNEL");
 	e612 = entry("6.12.117-ktcon-00000000000000a1", "6.12.117-ktcon", s612);
 	e73 = entry("7.3.4-ktcon-00000000000000f3", "7.3.4-ktcon", s73);
+	{
+		/* A newer build of a user's 7.3 tree: never picked by version. */
+		char *t = entry("7.3.4-ktcon+-00000000000000e1", "7.3.4-ktcon+", s73);
+		char *m = kt_path_join(t, KCACHE_META);
+		static const char meta[] = "release=7.3.4-ktcon+\nbuilt=900\nsource=/home/u/linux\n";
+
+		assert_null(kt_write_file(m, meta, strlen(meta)));
+		free(m);
+		free(t);
+	}
 	return 0;
 }
 
