@@ -30,3 +30,8 @@ check_PROGRAMS += tests/unit/test_ksource
 tests_unit_test_ksource_SOURCES = tests/unit/test_ksource.c
 tests_unit_test_ksource_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ksource_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_ksched
+tests_unit_test_ksched_SOURCES = tests/unit/test_ksched.c tui/recipe-scheds.c
+tests_unit_test_ksched_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ksched_LDADD = $(UNIT_LDADD)

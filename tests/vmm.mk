@@ -117,8 +117,8 @@ tests_unit_test_kidr_LDADD = $(UNIT_LDADD)
 # builds it as kguest).
 EXTRA_DIST += tests/fuzz/fuzz_kguest.c
 
-# The 7.3 kernel: opt-in (KTCON_TEST_73=1), not in INT_TESTS: CI does not
-# build 7.3 yet, and under CI a skip is a failure.
+# The 7.3 kernel's own checks: run by kernel73-pass.int (below), or alone
+# with KTCON_TEST_73=1.
 EXTRA_DIST += tests/integration/kernel73.int
 
 # The guest's news through the link: EVENT and LOG frames as typed events
@@ -132,3 +132,17 @@ check_PROGRAMS += tests/unit/test_wire_reply
 tests_unit_test_wire_reply_SOURCES = tests/unit/test_wire_reply.c
 tests_unit_test_wire_reply_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_wire_reply_LDADD = $(UNIT_LDADD)
+
+# The real-guest suite on 7.3 (tests/integration/kernel73-pass.int runs the
+# tests where the kernels differ with KTCON_TEST_KERNEL=7.3; kernel73.int
+# is one of them), in make check after the whole suite on 6.12, and alone
+# as `make check-7.3`. A scheduler that every kernel ships runs in
+# schedulers.int, on both.
+INT_TESTS += tests/integration/schedulers.int tests/integration/kernel73-pass.int
+EXTRA_DIST += tests/data/run/each-scheduler.recipe
+check-7.3: all
+	mkdir -p tests/kernel73-pass
+	KTCON='$(abs_top_builddir)/ktcon' KTCON_SRCDIR='$(abs_top_srcdir)' \
+	KTCON_BUILDDIR='$(abs_top_builddir)' KTCON_PASS_LOGS='$(abs_top_builddir)/tests/kernel73-pass' \
+	sh $(top_srcdir)/tests/run-int $(top_srcdir)/tests/integration/kernel73-pass.int
+.PHONY: check-7.3

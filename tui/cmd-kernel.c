@@ -47,6 +47,8 @@ struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 			a->action = KERNEL_HELP;
 		} else if (build && !strcmp(o, "--force")) {
 			a->force = true;
+		} else if (build && !strcmp(o, "--scheduler-only")) {
+			a->scheduler_only = true;
 		} else if (build && (!strcmp(o, "--source") || !strcmp(o, "--jobs") ||
 				     !strcmp(o, "-j"))) {
 			if (i + 1 >= argc)
@@ -80,12 +82,16 @@ struct kterr *kernel_parse_args(int argc, char **argv, struct kernel_args *a)
 					  "see `ktcon kernel --help`");
 		}
 	}
+	if (a->scheduler_only && !a->source)
+		return kterr_hint(kterr_new(EINVAL, "kernel build: --scheduler-only needs --source DIR"),
+				  "it rebuilds tools/sched_ext of a tree built before with --source");
 	return NULL;
 }
 
 #ifndef KTCON_UNIT_TEST
 static const char usage_text[] =
-	"usage: ktcon kernel build [--version X.Y] [--source DIR] [--jobs N] [--force]\n"
+	"usage: ktcon kernel build [--version X.Y] [--source DIR [--scheduler-only]] [--jobs N]\n"
+	"                          [--force]\n"
 	"       ktcon kernel list\n"
 	"       ktcon kernel path [--version X.Y] [--vmlinux | --dir]\n"
 	"       ktcon kernel clean-warm\n"
@@ -94,8 +100,14 @@ static const char usage_text[] =
 	KSOURCE_DEFAULT_VERSION ",\n"
 	"       fetched into the cache when not installed; or DIR) with\n"
 	"       guest/kernel.config (+ guest/kernel-X.Y.config where options\n"
-	"       changed; with --source, --version names the tree's release) and\n"
-	"       every sched_ext scheduler of its tools/sched_ext into the cache\n"
+	"       changed; with --source, the tree's Makefile or --version names its\n"
+	"       release) and every sched_ext scheduler of its tools/sched_ext into\n"
+	"       the cache\n"
+	"       --source DIR builds a kernel tree out of tree (DIR stays clean) in\n"
+	"       a build directory kept under the cache, so the next build of DIR\n"
+	"       recompiles only what changed; its entry replaces DIR's last one:\n"
+	"       boot it with --kernel and the directory `kernel list` shows\n"
+	"       --scheduler-only rebuilds just DIR's tools/sched_ext into its entry\n"
 	"list   the cached kernels with their versions, newest first; * marks\n"
 	"       the default (the newest " KSOURCE_DEFAULT_VERSION
 	" built from the current fragment)\n"
@@ -121,7 +133,7 @@ static int do_build(const struct kernel_args *a)
 {
 	struct kbuild_opts o = {
 		.source = a->source, .version = a->version, .jobs = a->jobs,
-		.force = a->force, .out = stderr,
+		.force = a->force, .scheduler_only = a->scheduler_only, .out = stderr,
 	};
 	struct kbuild_result r;
 	char *frag = NULL;
@@ -139,8 +151,10 @@ static int do_build(const struct kernel_args *a)
 		fprintf(stderr, "kernel %s is already built (use --force to rebuild)\n",
 			r.entry.name);
 	else
-		fprintf(stderr, "built %s in %s (%lu files compiled)\n", r.entry.name,
-			kt_fmt_duration(r.build_ns, dur, sizeof(dur)), r.files);
+		fprintf(stderr, "built %s%s in %s (%lu files compiled)%s%s\n",
+			a->scheduler_only ? "the schedulers of " : "", r.entry.name,
+			kt_fmt_duration(r.build_ns, dur, sizeof(dur)), r.files,
+			a->source ? "; boot it with --kernel " : "", a->source ? r.entry.dir : "");
 	printf("%s/%s\n", r.entry.dir, KCACHE_BZIMAGE);
 	kbuild_result_free(&r);
 	return KTCMD_OK;
@@ -265,8 +279,9 @@ static int do_list(void)
 
 		localtime_r(&v[i].built, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		printf("%s %-5s %-40s %s  %s\n", is_def ? "*" : " ",
-		       *v[i].version ? v[i].version : "?", v[i].name, when, v[i].dir);
+		printf("%s %-5s %-40s %s  %s%s\n", is_def ? "*" : " ",
+		       *v[i].version ? v[i].version : "?", v[i].name, when, v[i].dir,
+		       v[i].tree ? "  (your tree: --kernel this dir)" : "");
 		{
 			char *bz = kt_path_join(v[i].dir, KCACHE_BZIMAGE), *wr = NULL;
 
@@ -349,8 +364,8 @@ static int cmd_kernel_exec(int argc, char **argv)
 
 const struct ktcmd_entry ktcmd_kernel_entry = {
 	.name = "kernel",
-	.usage = "kernel build [--version X.Y] [--source DIR] [--jobs N] [--force] | list | "
-		 "path [--version X.Y] [--vmlinux|--dir] | clean-warm",
+	.usage = "kernel build [--version X.Y] [--source DIR [--scheduler-only]] [--jobs N] "
+		 "[--force] | list | path [--version X.Y] [--vmlinux|--dir] | clean-warm",
 	.summary = "build, list and locate guest kernels and their schedulers",
 	.exec = cmd_kernel_exec,
 };

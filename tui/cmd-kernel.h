@@ -17,6 +17,7 @@ struct kernel_args {
 	const char *version;	/* build/path --version X.Y; NULL: the default */
 	int jobs;		/* build --jobs N; 0 = all CPUs */
 	bool force;		/* build --force */
+	bool scheduler_only;	/* build --source DIR --scheduler-only */
 	enum kernel_path_what what;
 };
 

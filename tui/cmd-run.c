@@ -3,11 +3,12 @@
  * recipe, one line per statement, a summary, optional TAP and JSON.
  *
  * A recipe that needs what this build cannot do yet (an op the guest agent
- * does not list in its HELLO) is reported PENDING with what it needs, and
- * never counted as passing. Host-side ops (kernel memory, snapshots,
- * watches) go to host introspection over the guest's RAM, its vmlinux
- * and the gdbstub; the guest comes from the backend (vmm/backend.h)
- * through tui/guest-exec.h, as the console's does.
+ * does not list in its HELLO), or a scheduler its kernel does not ship or
+ * that is known broken there (recipe-scheds.h), is reported PENDING with
+ * what it needs, and never counted as passing. Host-side ops (kernel
+ * memory, snapshots, watches) go to host introspection over the guest's
+ * RAM, its vmlinux and the gdbstub; the guest comes from the backend
+ * (vmm/backend.h) through tui/guest-exec.h, as the console's does.
  *
  * SIGINT, SIGTERM and SIGHUP (a CI job's timeout, a closed terminal) are
  * waited for by one thread, every other thread blocking them. The first
@@ -52,6 +53,7 @@
 #include "lib/kjson.h"
 #include "engine/timeline.h"
 #include "engine/trace-tef.h"
+#include "tui/recipe-scheds.h"
 #include "tui/run-timeline.h"
 #include "vmm/machine/warm.h"
 
@@ -442,6 +444,23 @@ static char *interrupted_why(const char *what, struct kterr *e)
 	return why;
 }
 
+/* Why r cannot pass on the kernel spec boots (recipe-scheds.h), or NULL.
+ * A kernel that cannot be found is the boot's to report, with its hint. */
+static char *kernel_pending(const struct kt_recipe *r, const char *spec)
+{
+	struct ksched_kernel k;
+	struct kterr *e = ksched_open(spec, &k);
+	char *why;
+
+	if (e) {
+		kterr_free(e);
+		return NULL;
+	}
+	why = recipe_scheds_pending(r, &k);
+	ksched_close(&k);
+	return why;
+}
+
 static void run_one(struct job *j)
 {
 	struct kt_recipe *r = NULL;
@@ -479,6 +498,12 @@ static void run_one(struct job *j)
 	e = recipe_boot_opts(r, &bo.so, &rb);
 	if (e)
 		goto out;
+	/* A scheduler the kernel lacks, or one known broken on it: no boot. */
+	j->why = kernel_pending(r, bo.so.kernel);
+	if (j->why) {
+		j->outcome = OUT_PENDING;
+		goto out;
+	}
 	if (j->o->sched_args && bo.so.boot_scheduler)
 		bo.so.boot_scheduler_args = j->o->sched_args;
 	bo.so.ctx = j;

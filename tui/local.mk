@@ -39,6 +39,7 @@ ktcon_SOURCES = \
 	tui/state-print.c tui/state-print.h \
 	tui/recipe-boot.c tui/recipe-boot.h \
 	tui/guest-exec.c tui/guest-exec.h \
+	tui/recipe-scheds.c tui/recipe-scheds.h \
 	tui/console.h tui/con-ui.c tui/con-jobs.c tui/con-events.c \
 	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
 	tui/con-complete.c tui/con-logslot.c tui/con-logslot.h \

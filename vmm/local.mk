@@ -8,6 +8,8 @@ libvmm_a_SOURCES = \
 	vmm/kernel/kbuild.c vmm/kernel/kbuild.h \
 	vmm/kernel/ksource.c vmm/kernel/ksource.h \
 	vmm/kernel/kpick.c vmm/kernel/kpick.h \
+	vmm/kernel/ktree.c vmm/kernel/ktree.h \
+	vmm/kernel/ksched.c vmm/kernel/ksched.h \
 	vmm/kernel/paths.c vmm/kernel/paths.h \
 	vmm/kernel/progress.c vmm/kernel/progress.h \
 	vmm/machine/spawn.c vmm/machine/spawn.h \

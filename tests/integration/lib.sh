@@ -16,11 +16,50 @@ fail() {
 	exit 1
 }
 
+# KTCON_TEST_KERNEL (X.Y or a path; make check-7.3 sets 7.3): every guest
+# a test boots is that kernel, unless the test or its recipe names one
+# (ktcon reads it as KTCON_KERNEL, which stands for "default", kpick.h).
+if [ -n "${KTCON_TEST_KERNEL:-}" ]; then
+	KTCON_KERNEL=$KTCON_TEST_KERNEL
+	export KTCON_KERNEL
+fi
+
 need_guest() {
 	command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 		skip "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86, or ./bootstrap)"
+	if [ -n "${KTCON_TEST_KERNEL:-}" ]; then
+		"$KTCON" kernel path >/dev/null 2>&1 ||
+			skip "no $KTCON_TEST_KERNEL guest kernel in the cache: run \`nice ktcon kernel build --version $KTCON_TEST_KERNEL\`"
+		return 0
+	fi
 	"$KTCON" kernel path >/dev/null 2>&1 ||
 		skip "no guest kernel in the cache: run \`ktcon kernel build\` (./bootstrap does)"
+}
+
+# The X.Y of the kernel the tests boot (the default, or KTCON_TEST_KERNEL).
+test_kernel_version() {
+	sed -n 's/^release=\([0-9]*\.[0-9]*\).*/\1/p' "$("$KTCON" kernel path --dir)/meta"
+}
+
+# The kernel's name for a sched_ext enable state (DISABLED, ENABLED): 6.12
+# calls it SCX_OPS_<state>, 7.x SCX_<state>; a snapshot reads the name
+# from the kernel's own BTF, so the test wants the kernel's name.
+scx_state_name() {
+	case "$(test_kernel_version)" in
+	6.*) echo "SCX_OPS_$1" ;;
+	*) echo "SCX_$1" ;;
+	esac
+}
+
+# Why scheduler $1 cannot run on the kernel the tests boot (ktcon's own
+# table, as `ktcon help attach-scheduler` says it), or nothing. A test
+# part that needs it is then PENDING on that kernel: said, not run.
+known_broken() {
+	"$KTCON" help attach-scheduler 2>/dev/null | sed -n "s/^$1 is known broken on [0-9.]*: //p"
+}
+
+pending_part() {
+	echo "PENDING on $(test_kernel_version): $1"
 }
 
 # Run a command, keeping stdout and stderr apart, and its status in $rc.

@@ -22,6 +22,24 @@ static void test_build_with_all_options(void **state)
 	assert_true(a.force);
 }
 
+/* --scheduler-only rebuilds a tree's tools/sched_ext: it needs the tree. */
+static void test_scheduler_only_needs_source(void **state)
+{
+	struct kernel_args a;
+	struct kterr *e;
+
+	assert_null(PARSE(&a, "build", "--source", "/src/linux", "--scheduler-only"));
+	assert_true(a.scheduler_only);
+	assert_string_equal(a.source, "/src/linux");
+	e = PARSE(&a, "build", "--scheduler-only");
+	assert_non_null(e);
+	assert_true(kterr_contains(e, "--scheduler-only needs --source DIR"));
+	kterr_free(e);
+	e = PARSE(&a, "path", "--scheduler-only");
+	assert_non_null(e);
+	kterr_free(e);
+}
+
 static void test_build_defaults(void **state)
 {
 	struct kernel_args a;
@@ -126,6 +144,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_with_all_options),
 		cmocka_unit_test(test_build_defaults),
+		cmocka_unit_test(test_scheduler_only_needs_source),
 		cmocka_unit_test(test_jobs_must_be_a_positive_number),
 		cmocka_unit_test(test_version_is_a_known_one),
 		cmocka_unit_test(test_path_variants),

@@ -225,6 +225,34 @@ static void test_kernel_spec_by_version_default_or_path(void **state)
 	assert_null(kpick_bzimage(file, &bz));
 	assert_string_equal(bz, file);
 	free(bz);
+	/* KTCON_KERNEL stands for "default" (and nothing), never for what
+	 * was named: the 7.3 pass of make check boots 7.3 this way. */
+	setenv("KTCON_KERNEL", "7.3", 1);
+	assert_null(kpick_bzimage(NULL, &bz));
+	assert_string_equal(bz, file);
+	free(bz);
+	assert_null(kpick_bzimage("default", &bz));
+	assert_string_equal(bz, file);
+	free(bz);
+	assert_null(kpick_bzimage("6.12", &bz));
+	assert_string_equal(bz, want);
+	free(bz);
+	{
+		struct kcache_entry ent;
+
+		assert_null(kpick_entry(NULL, &ent));
+		assert_string_equal(ent.dir, dir73);
+		kcache_entry_free(&ent);
+	}
+	setenv("KTCON_KERNEL", dir73, 1);
+	assert_null(kpick_bzimage(NULL, &bz));
+	assert_string_equal(bz, file);
+	free(bz);
+	setenv("KTCON_KERNEL", "default", 1);
+	assert_null(kpick_bzimage(NULL, &bz));
+	assert_string_equal(bz, want);
+	free(bz);
+	unsetenv("KTCON_KERNEL");
 	err = kpick_bzimage("/nonexistent/bzImage", &bz);
 	assert_non_null(err);
 	assert_null(bz);

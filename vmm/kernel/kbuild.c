@@ -19,6 +19,7 @@
 #include "lib/util.h"
 #include "vmm/kernel/kconfig.h"
 #include "vmm/kernel/ksource.h"
+#include "vmm/kernel/ktree.h"
 #include "vmm/kernel/paths.h"
 #include "vmm/kernel/progress.h"
 #include "vmm/machine/spawn.h"
@@ -64,7 +65,9 @@ static struct kterr *run(struct kb *b, const char *const *argv, const char *cwd,
 }
 
 /* What identifies the source: for the tarball its path, size and mtime;
- * for a tree its real path and, when it is a git tree, HEAD. */
+ * for a tree its real path alone (ktree.h): a tree's build is incremental
+ * and always runs, make deciding what changed, and its new entry replaces
+ * the tree's last one. */
 static char *source_identity(const struct kbuild_opts *o)
 {
 	struct stat st;
@@ -77,16 +80,10 @@ static char *source_identity(const struct kbuild_opts *o)
 		return kt_strfmt("tarball %s %lld %lld", t, (long long)st.st_size,
 				 (long long)st.st_mtime);
 	}
-	char rp[PATH_MAX], *head = NULL;
+	char rp[PATH_MAX];
 	if (!realpath(o->source, rp))
 		return NULL;
-	const char *argv[] = { "git", "-C", rp, "rev-parse", "HEAD", NULL };
-	struct spawn_opts so = { .log_fd = -1, .on_line = capture_line, .ctx = &head };
-	struct kterr *e = spawn_run(argv, &so);
-	char *id = kt_strfmt("tree %s %s", rp, e || !head ? "no-git" : head);
-	kterr_free(e);
-	free(head);
-	return id;
+	return kt_strfmt("tree %s", rp);
 }
 
 /* The key's inputs: the recipe, the fragment, the source, and (for a
@@ -247,6 +244,20 @@ static struct kterr *phase_configure(struct kb *b, const struct kconfig_frag *fr
 	e = kt_mkdir_p(b->out, 0755);
 	if (!e && (!allconfig || !rendered || !dotconfig || !kca || !odir))
 		e = kterr_new(ENOMEM, "configure");
+	/* A kept tree build whose fragment did not change keeps its .config:
+	 * rewriting it would make kbuild recheck every option. */
+	if (!e && b->o->source && kt_exists(dotconfig) && kt_exists(allconfig)) {
+		struct kterr *re = kt_read_file(allconfig, 1 << 20, &text, NULL);
+		bool same = !re && !strcmp(text, rendered);
+
+		kterr_free(re);
+		free(text);
+		text = NULL;
+		if (same) {
+			progress_note(&b->prog, "the configuration in %s is unchanged", b->out);
+			goto done;
+		}
+	}
 	if (!e)
 		e = kt_write_file(allconfig, rendered, strlen(rendered));
 	if (!e) {
@@ -263,6 +274,7 @@ static struct kterr *phase_configure(struct kb *b, const struct kconfig_frag *fr
 		for (char *l = strtok(warn, "\n"); l; l = strtok(NULL, "\n"))
 			progress_note(&b->prog, "note: %s", l);
 	}
+done:
 	free(allconfig);
 	free(rendered);
 	free(dotconfig);
@@ -554,6 +566,98 @@ static struct kterr *phase_stage(struct kb *b, const char *release, const char *
 	return kterr_wrap(e, "install into the kernel cache");
 }
 
+/* Swap dir/schedulers for a freshly staged dir/.schedulers-new: the old
+ * folder is moved aside first, so a failure leaves one of the two whole. */
+static struct kterr *swap_schedulers(const char *dir, const char *fresh)
+{
+	char *cur = kt_path_join(dir, KCACHE_SCHEDULERS);
+	char *old = kt_path_join(dir, ".schedulers-old");
+	struct kterr *e = cur && old ? kt_rm_rf(old) : kterr_new(ENOMEM, "swap");
+
+	if (!e && rename(cur, old) < 0)
+		e = kterr_errno("rename %s to %s", cur, old);
+	if (!e && rename(fresh, cur) < 0) {
+		e = kterr_errno("rename %s to %s", fresh, cur);
+		if (rename(old, cur) < 0)
+			e = kterr_hint(e, "the old schedulers are in %s", old);
+	}
+	if (!e)
+		kterr_free(kt_rm_rf(old));
+	free(cur);
+	free(old);
+	return e;
+}
+
+/*
+ * --scheduler-only: make tools/sched_ext again in the tree's kept build
+ * directory (make rebuilds the schedulers whose sources changed, against
+ * the vmlinux BTF of the last kernel build) and put them into the tree's
+ * entry; the kernel is not touched.
+ */
+static struct kterr *schedulers_only(struct kb *b, const char *key, struct kbuild_result *res)
+{
+	char *vmlinux = kt_path_join(b->out, "vmlinux");
+	char *fresh = NULL;
+	struct tools_job t;
+	bool found = false;
+	struct kterr *e = kcache_find_key(b->root, key, &res->entry, &found);
+
+	if (!e && (!found || !vmlinux || !kt_exists(vmlinux)))
+		e = kterr_hint(kterr_new(ENOENT, "no kernel build of %s yet (in %s)",
+					 b->o->source, b->work),
+			       "build it once: ktcon kernel build --source %s", b->o->source);
+	if (!e)
+		e = sched_make_init(b, &t.sm);
+	if (!e) {
+		/* The tools are up to date, so no thread; they see the BTF
+		 * the full build gave them (tools_start), or bpftool would
+		 * regenerate its vmlinux.h from the newer kernel's and
+		 * rebuild itself. */
+		t.b = b;
+		t.deferred = true;
+		t.started = false;
+		t.err = NULL;
+		atomic_init(&t.files, 0);
+		t.btf = kt_exists(HOST_BTF) ? "VMLINUX_BTF=" HOST_BTF : t.sm.btf;
+		e = phase_schedulers(b, &t);
+		sched_make_free(&t.sm);
+	}
+	if (!e)
+		fresh = kt_path_join(res->entry.dir, ".schedulers-new");
+	if (!e && !fresh)
+		e = kterr_new(ENOMEM, "stage");
+	if (!e)
+		e = kt_rm_rf(fresh);
+	if (!e)
+		e = kt_mkdir_p(fresh, 0755);
+	if (!e) {
+		progress_phase(&b->prog, "install");
+		e = stage_schedulers(b, fresh);
+	}
+	if (!e)
+		e = swap_schedulers(res->entry.dir, fresh);
+	progress_done(&b->prog, &res->build_ns);
+	res->files = b->files;
+	free(vmlinux);
+	free(fresh);
+	return kterr_wrap(e, "rebuild the schedulers of %s", b->o->source);
+}
+
+/* A tree's new entry replaces its last one even when the release changed
+ * (a new tag, a changed EXTRAVERSION): one entry per tree. */
+static void remove_other_entries(const char *root, const char *key, const char *keep)
+{
+	struct kcache_entry *v;
+	size_t n;
+
+	if (kcache_list(root, &v, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].key, key) && strcmp(v[i].name, keep))
+			kterr_free(kt_rm_rf(v[i].dir));
+	kcache_entries_free(v, n);
+}
+
 static void on_lock_wait(void *ctx)
 {
 	struct kb *b = ctx;
@@ -608,7 +712,7 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 	struct kconfig_frag frag = { 0 }, add = { 0 };
 	const struct ksource_version *v = NULL;
 	char *frag_text = NULL, *add_text = NULL, *tarball = NULL, *release = NULL,
-	     *name = NULL;
+	     *name = NULL, *tree = NULL, *tree_ver = NULL;
 	char key[17];
 	int lock = -1;
 	bool found;
@@ -619,8 +723,23 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 	snprintf(b.jobs, sizeof(b.jobs), "%d",
 		 o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN));
 
-	/* A tree of the user's own takes the addition only when asked for
-	 * by version; Debian's source always has a version. */
+	/* A tree of the user's own takes the addition of its release (from
+	 * its Makefile, or --version); Debian's source always has one. */
+	if (o->source) {
+		e = ktree_realpath(o->source, &tree);
+		if (e)
+			goto out;
+		ro.source = tree;
+		tree_ver = ktree_version(tree);
+		if (!o->version && tree_ver && ksource_lookup(tree_ver))
+			ro.version = tree_ver;
+	}
+	if (o->scheduler_only && !o->source) {
+		e = kterr_hint(kterr_new(EINVAL, "--scheduler-only needs --source DIR"),
+			       "a Debian source build keeps no build directory; "
+			       "`ktcon kernel build --force` rebuilds it all");
+		goto out;
+	}
 	if (o->version || !o->source)
 		e = ksource_find(o->version ? o->version : KSOURCE_DEFAULT_VERSION, &v);
 	else
@@ -652,8 +771,9 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 	if (e)
 		goto out;
 
-	/* Fast path: already built, no lock or tools needed. */
-	if (!o->force) {
+	/* Fast path: already built, no lock or tools needed. A tree is
+	 * always built: make, in its kept directory, knows what changed. */
+	if (!o->force && !o->source) {
 		e = kcache_find_key(b.root, key, &res->entry, &found);
 		if (e || found) {
 			res->cached = found;
@@ -667,7 +787,7 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 	if (e)
 		goto out;
 	/* Someone may have built it while we waited. */
-	if (!o->force) {
+	if (!o->force && !o->source) {
 		e = kcache_find_key(b.root, key, &res->entry, &found);
 		if (e || found) {
 			res->cached = found;
@@ -677,7 +797,12 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 	if (kcache_gc(b.root, key))
 		progress_note(&b.prog, "removed the leftovers of other interrupted builds");
 
-	b.work = kt_strfmt("%s/.work-%s", b.root, key);
+	if (o->source)
+		e = ktree_build_dir(b.root, tree, &b.work);
+	else
+		b.work = kt_strfmt("%s/.work-%s", b.root, key);
+	if (e)
+		goto out;
 	b.out = b.work ? kt_path_join(b.work, "out") : NULL;
 	b.stage = b.work ? kt_path_join(b.work, "stage") : NULL;
 	b.log_path = kt_path_join(b.root, "last-build.log");
@@ -700,6 +825,10 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 		      b.root, b.log_path);
 
 	e = phase_extract(&b);
+	if (!e && o->scheduler_only) {
+		e = schedulers_only(&b, key, res);
+		goto out;
+	}
 	if (!e)
 		e = phase_configure(&b, &frag);
 	struct tools_job tools = { 0 };
@@ -720,14 +849,17 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 		name = kt_strfmt("%s-%s", release, key);
 		e = name ? kcache_commit(b.root, b.stage, name) : kterr_new(ENOMEM, "commit");
 	}
+	if (!e && o->source)
+		remove_other_entries(b.root, key, name);
 	if (!e)
 		e = kcache_find_key(b.root, key, &res->entry, &found);
 	if (!e && !found)
 		e = kterr_new(ENOENT, "the new entry %s vanished from %s", name, b.root);
 	progress_done(&b.prog, &res->build_ns);
 	res->files = b.files;
-	if (!e) {
-		/* The work tree is only objects now; the entry has what we keep. */
+	if (!e && !o->source) {
+		/* The work tree is only objects now; the entry has what we keep.
+		 * A tree's stays: its next build is incremental. */
 		kterr_free(kt_rm_rf(b.work));
 	}
 out:
@@ -739,6 +871,8 @@ out:
 	free(tarball);
 	free(release);
 	free(name);
+	free(tree);
+	free(tree_ver);
 	kb_free(&b);
 	return e;
 }

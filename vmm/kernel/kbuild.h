@@ -7,6 +7,10 @@
  * fragment), check the required options survived, compile bzImage, build
  * tools/sched_ext with clang-19, strip DWARF from vmlinux (keeping symbols
  * and .BTF), stage the entry and rename it into place.
+ *
+ * A tree of the user's own (source) is built in a kept O= directory
+ * (ktree.h), always, so the rebuild after a change is make's incremental
+ * one; its entry replaces the tree's previous one.
  */
 #ifndef KTCON_VMM_KBUILD_H
 #define KTCON_VMM_KBUILD_H
@@ -34,6 +38,8 @@ struct kbuild_opts {
 	const char *cache_root;	/* NULL: kcache_root() */
 	int jobs;		/* 0: number of online CPUs */
 	bool force;		/* rebuild even when the key is cached */
+	bool scheduler_only;	/* with source: only tools/sched_ext, into the
+				 * tree's existing entry (ktree.h) */
 	FILE *out;		/* progress and notes (stderr) */
 };
 

@@ -102,6 +102,13 @@ static struct kterr *load_entry(const char *root, const char *name,
 	if (meta_path && !kt_read_file(meta_path, 1 << 16, &meta, NULL)) {
 		char *b = kcache_meta_get(meta, "built");
 		char *r = kcache_meta_get(meta, "release");
+		char *src = kcache_meta_get(meta, "source");
+		size_t sl = src ? strlen(src) : 0;
+
+		/* Debian's builds come from a tarball; anything else is a
+		 * user's tree (kbuild --source). */
+		e->tree = src && (sl < 7 || strcmp(src + sl - 7, ".tar.xz"));
+		free(src);
 
 		if (b)
 			e->built = strtoll(b, NULL, 10);
@@ -230,7 +237,7 @@ size_t kcache_pick(const struct kcache_entry *v, size_t n, const char *version,
 	size_t newest = n;
 
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(v[i].version, version))
+		if (v[i].tree || strcmp(v[i].version, version))
 			continue;
 		if (key && !strcmp(v[i].key, key))
 			return i;

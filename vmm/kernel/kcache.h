@@ -38,6 +38,8 @@ struct kcache_entry {
 	char *version;		/* the release's X.Y ("6.12"), "" when it has none */
 	char *key;		/* 16 hex digits */
 	time_t built;		/* from meta, else the directory's mtime */
+	bool tree;		/* built from a user's tree (--source), not a
+				 * release's tarball: booted by path only */
 };
 
 /* ROOT from the environment (XDG_CACHE_HOME, else HOME/.cache). malloc'd. */
@@ -68,8 +70,9 @@ char *kcache_version_of_release(const char *release);
 /* Which of entries (newest first) a run of version boots: the newest with
  * that version and key (the build the current fragment gives), else the
  * newest of that version (key NULL, or the fragment changed since the last
- * build). Versions never mix: a 7.3 build never stands in for 6.12. n
- * when there is none. */
+ * build). Versions never mix: a 7.3 build never stands in for 6.12, and a
+ * user's tree never stands in for a release (its entry is booted by
+ * path). n when there is none. */
 size_t kcache_pick(const struct kcache_entry *entries, size_t n, const char *version,
 		   const char *key);
 

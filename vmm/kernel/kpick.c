@@ -8,8 +8,17 @@
 
 #include "lib/util.h"
 #include "vmm/kernel/kbuild.h"
+#include "vmm/kernel/ksched.h"
 #include "vmm/kernel/ksource.h"
 #include "vmm/kernel/paths.h"
+
+/* KTCON_KERNEL when it is set and not "default", else NULL. */
+static const char *env_kernel(void)
+{
+	const char *env = getenv(KPICK_ENV);
+
+	return env && *env && strcmp(env, "default") ? env : NULL;
+}
 
 struct kterr *kpick_entry(const char *version, struct kcache_entry *out)
 {
@@ -17,6 +26,8 @@ struct kterr *kpick_entry(const char *version, struct kcache_entry *out)
 	bool have_key = false;
 	struct kterr *e;
 
+	if (!version && env_kernel() && ksource_is_version(env_kernel()))
+		version = env_kernel();
 	if (!version)
 		version = KSOURCE_DEFAULT_VERSION;
 	e = kcache_root(&root);
@@ -37,6 +48,8 @@ struct kterr *kpick_bzimage(const char *spec, char **bzimage)
 	struct kterr *e;
 
 	*bzimage = NULL;
+	if ((!spec || !strcmp(spec, "default")) && env_kernel())
+		spec = env_kernel();
 	if (spec && strcmp(spec, "default") && !ksource_is_version(spec)) {
 		/* A cache entry's directory stands for its bzImage. */
 		*bzimage = kt_is_dir(spec) ? kt_path_join(spec, KCACHE_BZIMAGE) : strdup(spec);
@@ -91,8 +104,13 @@ char *kpick_schedulers_line(const char *version)
 		closedir(dp);
 	qsort(names, n, sizeof(names[0]), cmp_str);
 	len = strlen(ent.name) + 40;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		const char *why = ksched_broken(ent.version, names[i]);
+
 		len += strlen(names[i]) + 1;
+		if (why)
+			len += strlen(names[i]) + strlen(ent.version) + strlen(why) + 32;
+	}
 	if ((line = malloc(len))) {
 		size_t off = (size_t)snprintf(line, len, "Schedulers in %s:", ent.name);
 
@@ -101,6 +119,15 @@ char *kpick_schedulers_line(const char *version)
 		if (!n)
 			snprintf(line + off, len - off, " no schedulers (%s is empty)",
 				 dir ? dir : KCACHE_SCHEDULERS);
+		/* What a recipe naming it gets: PENDING with this reason. */
+		for (size_t i = 0; i < n; i++) {
+			const char *why = ksched_broken(ent.version, names[i]);
+
+			if (why)
+				off += (size_t)snprintf(line + off, len - off,
+							"\n%s is known broken on %s: %s",
+							names[i], ent.version, why);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
