@@ -292,7 +292,7 @@ static struct kterr *restore(const struct session_opts *o, struct session *s, st
 		return e;
 	}
 	s->link.on_log = o->on_log;
-	s->link.log_ctx = o->ctx;
+	s->link.log_ctx = o->log_ctx ? o->log_ctx : o->ctx;
 	/* The scale its cold boot measured, unless the user set one; the
 	 * agent's is its cold boot's command line: resume gives it the one
 	 * in force now, with the time, in one round trip. */
