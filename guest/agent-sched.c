@@ -239,8 +239,12 @@ static struct kterr *need_attached(const char *op)
 			  "attach-scheduler NAME first");
 }
 
-/* Kill the scheduler that runs now, whichever it is. */
-static struct kterr *kill_current(void)
+static void forward_output(struct agent *a);
+
+/* Kill the scheduler that runs now, whichever it is. Its output, to its
+ * last line, goes to the host before the op replies: a run that ends right
+ * after a detach would otherwise lose what the scheduler said last. */
+static struct kterr *kill_current(struct agent *a)
 {
 	struct kt_wait w;
 	char st_now[32];
@@ -249,6 +253,7 @@ static struct kterr *kill_current(void)
 	kt_wait_begin(&w, KT_LIM_DETACH, "sched_ext to disable after sysrq S and SIGTERM to %s",
 		      cur.name);
 	cur.monitor = false;
+	forward_output(a);
 	kterr_free(agent_write_file("/proc/sysrq-trigger", "S"));
 	if (kill(cur.pid, SIGTERM) < 0 && errno != ESRCH)
 		return kterr_errno("SIGTERM scheduler %s (pid %d)", cur.name, (int)cur.pid);
@@ -269,6 +274,7 @@ static struct kterr *kill_current(void)
 		}
 	}
 	cur.pid = 0;
+	forward_output(a);
 	return NULL;
 }
 
@@ -325,7 +331,7 @@ static struct kterr *op_detach(struct agent *a, const struct wire_msg *req, stru
 	struct kterr *e = need_attached("detach-scheduler");
 
 	if (!e)
-		e = kill_current();
+		e = kill_current(a);
 	if (!e)
 		put_state(reply);
 	return e;
@@ -339,7 +345,7 @@ static struct kterr *op_restart(struct agent *a, const struct wire_msg *req,
 	struct kterr *e = need_attached("restart-scheduler");
 
 	if (!e)
-		e = kill_current();
+		e = kill_current(a);
 	if (!e)
 		e = start_boot();
 	if (e)
@@ -359,7 +365,7 @@ static struct kterr *op_replace(struct agent *a, const struct wire_msg *req,
 	if (e)
 		return e;
 	snprintf(old, sizeof(old), "%s", cur.name);
-	e = kill_current();
+	e = kill_current(a);
 	t1 = kt_now_ns();
 	if (!e)
 		e = attach_named("replace-scheduler", req);
@@ -454,6 +460,26 @@ static void forward_log(struct agent *a, const char *who)
 		for (char *save, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 			agent_send_log(a, "sched %s: %s", who, l);
 	}
+}
+
+/* The current scheduler's output (or, once it is gone, the rest of the
+ * last one's) to the host as LOG lines. */
+static void forward_output(struct agent *a)
+{
+	static char fwd_name[64];
+
+	if (cur.pid && strcmp(fwd_log, cur.log)) {
+		forward_log(a, fwd_name);	/* the last one's remainder */
+		snprintf(fwd_log, sizeof(fwd_log), "%s", cur.log);
+		snprintf(fwd_name, sizeof(fwd_name), "%s", cur.name);
+		fwd_sent = 0;
+		/* a restarted boot scheduler appends: skip what was sent */
+		if (!strcmp(cur.log, BOOT_LOG) && boot_log_sent > 0)
+			fwd_sent = boot_log_sent;
+	}
+	forward_log(a, fwd_name);
+	if (!strcmp(fwd_log, BOOT_LOG))
+		boot_log_sent = fwd_sent;
 }
 
 /* A scheduler whose process exited unasked, kept until the kernel has
@@ -582,21 +608,9 @@ static void report_gone(struct agent *a)
  * when the kernel ejects it, and when its process exits unasked. */
 void agent_sched_poll(struct agent *a)
 {
-	static char fwd_name[64];
 	int st;
 
-	if (cur.pid && strcmp(fwd_log, cur.log)) {
-		forward_log(a, fwd_name);	/* the last one's remainder */
-		snprintf(fwd_log, sizeof(fwd_log), "%s", cur.log);
-		snprintf(fwd_name, sizeof(fwd_name), "%s", cur.name);
-		fwd_sent = 0;
-		/* a restarted boot scheduler appends: skip what was sent */
-		if (!strcmp(cur.log, BOOT_LOG) && boot_log_sent > 0)
-			fwd_sent = boot_log_sent;
-	}
-	forward_log(a, fwd_name);
-	if (!strcmp(fwd_log, BOOT_LOG))
-		boot_log_sent = fwd_sent;
+	forward_output(a);
 	report_gone(a);
 	if (!cur.pid)
 		return;
