@@ -318,6 +318,24 @@ static struct kterr *restore(const struct session_opts *o, struct session *s, st
 	return NULL;
 }
 
+/* After a save: the kernel's states beyond KTCON_WARM_KEEP, least
+ * recently used first, go (each is 60-75 MiB). */
+static void evict(const struct session_opts *o, const struct warm *w)
+{
+	unsigned keep, dropped = 0;
+	struct kterr *e = warm_keep_env(&keep);
+
+	if (!e)
+		e = warm_evict(w->root, keep, &dropped);
+	if (e) {
+		note_err(o, e);
+		kterr_free(e);
+	}
+	if (dropped)
+		note(o, "warm states: dropped %u least recently used (keeping %u per kernel; "
+		     "KTCON_WARM_KEEP)", dropped, keep);
+}
+
 /* Right after HELLO, nothing asked yet: stop, save, continue. A save that
  * fails is said and the run goes on (the guest continues either way). */
 static void save(const struct session_opts *o, struct session *s, struct warm *w)
@@ -348,6 +366,7 @@ static void save(const struct session_opts *o, struct session *s, struct warm *w
 		note(o, "warm state saved: %s (stream %" PRIu64 " KiB, RAM %" PRIu64 " of %"
 		     PRIu64 " MiB, in %" PRIu64 " ms)", w->dir, m.stream_bytes >> 10,
 		     m.ram_data_bytes >> 20, m.ram_bytes >> 20, s->t.save_ms);
+		evict(o, w);
 	}
 	kterr_free(e);
 	if (c) {

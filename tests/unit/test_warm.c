@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -510,6 +512,95 @@ static void test_env(void **state)
 	unsetenv("KTCON_WARM");
 }
 
+/* Make a state directory (with its lock file) last used at `used`. */
+static void fake_state(const char *name, time_t used)
+{
+	char *dir = kt_path_join(root, name);
+	char *lock = kt_strfmt("%s.lock", dir);
+	struct timespec ts[2] = { { used, 0 }, { used, 0 } };
+	int fd;
+
+	assert_int_equal(mkdir(dir, 0755), 0);
+	fd = open(lock, O_RDWR | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(futimens(fd, ts), 0);
+	close(fd);
+	free(lock);
+	free(dir);
+}
+
+static bool has(const char *name)
+{
+	char *dir = kt_path_join(root, name);
+	bool r = kt_is_dir(dir);
+
+	free(dir);
+	return r;
+}
+
+/* The least recently used go first; a held state stays; a lone state and
+ * a missing root are fine. */
+static void test_evict_least_recently_used(void **state)
+{
+	unsigned dropped = 99;
+	char *busy_lock;
+	int fd;
+
+	(void)state;
+	assert_null(warm_evict("/nonexistent/ktcon-warm", 3, &dropped));
+	assert_int_equal(dropped, 0);
+	fake_state("aaaa", 1000);
+	assert_null(warm_evict(root, 1, &dropped));
+	assert_int_equal(dropped, 0);
+	fake_state("bbbb", 4000);
+	fake_state("cccc", 2000);
+	fake_state("dddd", 3000);
+	assert_null(warm_evict(root, 2, &dropped));
+	assert_int_equal(dropped, 2);
+	assert_true(has("bbbb"));
+	assert_true(has("dddd"));
+	assert_false(has("cccc"));
+	assert_false(has("aaaa"));
+	/* dddd is being restored by another run: it stays. */
+	busy_lock = kt_strfmt("%s/dddd.lock", root);
+	fd = open(busy_lock, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_SH), 0);
+	assert_null(warm_evict(root, 1, &dropped));
+	assert_int_equal(dropped, 0);
+	assert_true(has("dddd"));
+	close(fd);
+	assert_null(warm_evict(root, 1, &dropped));
+	assert_int_equal(dropped, 1);
+	assert_true(has("bbbb"));
+	assert_false(has("dddd"));
+	free(busy_lock);
+}
+
+static void test_keep_env(void **state)
+{
+	unsigned keep = 0;
+	struct kterr *e;
+
+	(void)state;
+	unsetenv("KTCON_WARM_KEEP");
+	assert_null(warm_keep_env(&keep));
+	assert_int_equal(keep, WARM_KEEP_DEFAULT);
+	setenv("KTCON_WARM_KEEP", "7", 1);
+	assert_null(warm_keep_env(&keep));
+	assert_int_equal(keep, 7);
+	const char *bad[] = { "0", "-1", "x", "3x", "1001" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("KTCON_WARM_KEEP", bad[i], 1);
+		e = warm_keep_env(&keep);
+		assert_non_null(e);
+		assert_true(kterr_contains(e, "KTCON_WARM_KEEP="));
+		kterr_free(e);
+	}
+	unsetenv("KTCON_WARM_KEEP");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +615,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ram_sum_and_damaged_ram, setup, teardown),
 		cmocka_unit_test(test_qemu_argv_incoming),
 		cmocka_unit_test(test_env),
+		cmocka_unit_test_setup_teardown(test_evict_least_recently_used, setup, teardown),
+		cmocka_unit_test(test_keep_env),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -276,6 +276,9 @@ struct kterr *warm_begin(const struct warm_key *k, const char *root, struct warm
 		e = check(w);
 		if (!e) {
 			w->mode = WARM_RESTORE;
+			/* The lock file's mtime is the state's last use:
+			 * eviction (warm_evict) keeps the recently used. */
+			futimens(w->lock_fd, NULL);
 			return NULL;
 		}
 		warm_refuse(w, e);
@@ -562,6 +565,7 @@ struct kterr *warm_save(struct warm *w, struct qmp *q, const struct guestmem *gm
 	if (!e) {
 		free(w->tmp);
 		w->tmp = NULL;
+		futimens(w->lock_fd, NULL);
 	}
 	free(text);
 	free(stream);
@@ -627,4 +631,88 @@ struct kterr *warm_drop(const char *dir, bool *busy_out)
 	close(fd);
 	free(lock);
 	return e;
+}
+
+/* ---- eviction ---- */
+
+struct warm_aged {
+	char *dir;
+	int64_t used;		/* ns: the lock file's mtime, else the dir's */
+};
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct warm_aged *x = a, *y = b;
+
+	return x->used < y->used ? 1 : x->used > y->used ? -1 : strcmp(x->dir, y->dir);
+}
+
+struct kterr *warm_keep_env(unsigned *keep)
+{
+	const char *v = getenv("KTCON_WARM_KEEP");
+	char *end;
+	unsigned long n;
+
+	*keep = WARM_KEEP_DEFAULT;
+	if (!v || !*v)
+		return NULL;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n == 0 || n > 1000)
+		return kterr_hint(kterr_new(EINVAL, "KTCON_WARM_KEEP='%s' is not a count from 1 to 1000", v),
+				  "it is how many saved ready states each kernel keeps");
+	*keep = (unsigned)n;
+	return NULL;
+}
+
+struct kterr *warm_evict(const char *root, unsigned keep, unsigned *dropped)
+{
+	struct dirent **names = NULL;
+	struct warm_aged *aged = NULL;
+	size_t na = 0;
+	struct kterr *first = NULL;
+	int n = scandir(root, &names, NULL, alphasort);
+
+	*dropped = 0;
+	if (n < 0)
+		return errno == ENOENT ? NULL : kterr_errno("list %s", root);
+	aged = calloc((size_t)n + 1, sizeof(*aged));
+	for (int i = 0; i < n; i++) {
+		char *dir = names[i]->d_name[0] == '.' || !aged ? NULL :
+			    kt_path_join(root, names[i]->d_name);
+		char *lock = dir ? kt_strfmt("%s.lock", dir) : NULL;
+		struct stat st;
+
+		if (dir && kt_is_dir(dir) && lock) {
+			if (stat(lock, &st) < 0 && stat(dir, &st) < 0)
+				st.st_mtim.tv_sec = st.st_mtim.tv_nsec = 0;
+			aged[na].dir = dir;
+			aged[na++].used = mtime_ns(&st);
+			dir = NULL;
+		}
+		free(lock);
+		free(dir);
+		free(names[i]);
+	}
+	free(names);
+	if (!aged)
+		return kterr_new(ENOMEM, "list %s", root);
+	qsort(aged, na, sizeof(*aged), newest_first);
+	for (size_t i = 0; i < na; i++) {
+		bool busy_now = false;
+
+		if (i >= keep) {
+			struct kterr *e = warm_drop(aged[i].dir, &busy_now);
+
+			if (e && !first)
+				first = e;
+			else
+				kterr_free(e);
+			if (!e && !busy_now)
+				(*dropped)++;
+		}
+		free(aged[i].dir);
+	}
+	free(aged);
+	return first ? kterr_wrap(first, "evict warm states in %s", root) : NULL;
 }

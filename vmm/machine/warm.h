@@ -120,4 +120,15 @@ struct kterr *warm_each(const char *root,
  * *busy says so. */
 struct kterr *warm_drop(const char *dir, bool *busy);
 
+/* Eviction: after a save, the states under a kernel's root beyond the
+ * `keep` most recently used (saved or restored: the lock file's mtime)
+ * are dropped, oldest first; a state a run holds is skipped. *dropped
+ * counts the ones removed. */
+#define WARM_KEEP_DEFAULT 8
+struct kterr *warm_evict(const char *root, unsigned keep, unsigned *dropped);
+
+/* KTCON_WARM_KEEP: how many states a kernel keeps (1..1000; default
+ * WARM_KEEP_DEFAULT). */
+struct kterr *warm_keep_env(unsigned *keep);
+
 #endif
