@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest/exit-nap.h"
 #include "lib/util.h"
 #include "lib/wait.h"
 
@@ -54,7 +55,7 @@ bool agent_wait_child(pid_t pid, int timeout_ms, int *status)
 	for (;;) {
 		if (kt_wait_expired(&w))
 			return false;
-		usleep(kt_wait_nap_ms(&w, 2) * 1000);
+		exit_nap(&pid, NULL, 1, kt_wait_nap_ms(&w, 100));
 		agent_reap();
 		if (take_exit(pid, status))
 			return true;

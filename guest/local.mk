@@ -7,7 +7,7 @@ dist_pkgdata_DATA += guest/kernel.config guest/kernel-7.3.config
 pkglibexec_PROGRAMS += ktcon-guest
 ktcon_guest_SOURCES = \
 	guest/agent.h guest/agent-main.c guest/agent-ops.c guest/agent-sh.c \
-	guest/agent-chan.c guest/agent-mounts.c guest/agent-reap.c \
+	guest/agent-chan.c guest/agent-mounts.c guest/agent-reap.c guest/exit-nap.c guest/exit-nap.h \
 	guest/agent-power.c guest/agent-class.c guest/agent-shell.c guest/agent-util.c \
 	guest/agent-cgroup.c guest/agent-batch.c guest/agent-irq.c guest/agent-payload.c \
 	guest/agent-worker.c guest/agent-spawn.c guest/agent-sched.c guest/sched-exit.c guest/sched-exit.h guest/agent-bpf.c guest/worker.h guest/worker-int.h guest/worker.c \

@@ -18,6 +18,7 @@
 
 #include "lib/util.h"
 #include "lib/wait.h"
+#include "guest/exit-nap.h"
 
 static void futex_wake_all(uint32_t *w)
 {
@@ -273,7 +274,7 @@ struct kterr *worker_group_kill(struct worker_group *g, worker_wait_fn wait, int
 		if (kt_wait_expired(&w))
 			return kt_wait_error(&w, "a task in D state (see /proc/PID/stack) or a "
 					     "stuck scheduler");
-		usleep(kt_wait_nap_ms(&w, 2) * 1000);
+		exit_nap(g->pids, g->exited, g->n, kt_wait_nap_ms(&w, 100));
 	}
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "guest/exit-nap.h"
 #include "guest/worker.h"
 
 static bool wait_child(pid_t pid, int timeout_ms, int *status)
@@ -405,10 +406,44 @@ static void test_signal_first_then_kill_takes_the_reaped_status(void **state)
 	worker_group_free(&g);
 }
 
+/* exit_nap wakes on the exit itself: with no time limit (-1) it can only
+ * return because the child exited (a broken one hangs the test), and a
+ * pid already reaped, or every pid done, returns at once. */
+static void test_exit_nap(void **state)
+{
+	int fds[2], st;
+	pid_t pids[2];
+	bool done[2] = { true, false };
+	char c = 0;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	pids[0] = 1;		/* done: not looked at */
+	pids[1] = fork();
+	assert_true(pids[1] >= 0);
+	if (pids[1] == 0) {
+		/* Exit once the parent is about to sleep (the pipe closes). */
+		close(fds[1]);
+		while (read(fds[0], &c, 1) > 0)
+			;
+		_exit(3);
+	}
+	close(fds[0]);
+	close(fds[1]);
+	exit_nap(pids, done, 2, -1);
+	assert_int_equal(waitpid(pids[1], &st, 0), pids[1]);
+	assert_int_equal(WEXITSTATUS(st), 3);
+	/* Reaped: gone, so no wait at all even with no limit. */
+	exit_nap(pids, done, 2, -1);
+	done[1] = true;
+	exit_nap(pids, done, 2, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_work_parse),
+		cmocka_unit_test(test_exit_nap),
 		cmocka_unit_test(test_wake_hist),
 		cmocka_unit_test(test_wake_percentiles_and_run_delay),
 		cmocka_unit_test(test_policy_parse),
