@@ -11,9 +11,10 @@ test_cleanup() { t kill-server 2>/dev/null; }
 screen() { t capture-pane -p -J -S -2000; }
 visible() { t capture-pane -p; }
 
-# wait_for WHAT REGEX [TRIES]: until the visible screen matches.
+# wait_for WHAT REGEX [TRIES]: until the visible screen matches (TRIES
+# quarter seconds, stretched on a loaded host: lib.sh's tries).
 wait_for() {
-	for i in $(seq 1 ${3:-160}); do
+	for i in $(seq 1 "$(tries "${3:-160}")"); do
 		visible | grep -Eq -- "$2" && return 0
 		sleep 0.25
 	done

@@ -24,6 +24,29 @@ if [ -n "${KTCON_TEST_KERNEL:-}" ]; then
 	export KTCON_KERNEL
 fi
 
+# tries N: N polls of a test's wait, stretched for a loaded host: times
+# ceil(load average / CPUs) when that is above 1, and times
+# KTCON_TIMEOUT_SCALE when it is set (as ktcon stretches its own limits).
+# A wait is for a condition; this only moves how long the test waits
+# before it says what never came.
+tries() {
+	awk -v n="$1" -v s="${KTCON_TIMEOUT_SCALE:-1}" -v cpus="$(nproc 2>/dev/null || echo 1)" '
+		{ l = $1 / cpus; f = (l > 1) ? int(l) + (l > int(l)) : 1 }
+		END { if (s + 0 < 1) s = 1; printf "%d\n", n * f * s + 0.5 }' /proc/loadavg
+}
+
+# wait_until WHAT TRIES CMD...: poll CMD every 0.25 s, TRIES times
+# (stretched: tries); fail naming WHAT when it never held.
+wait_until() {
+	_what=$1 _n=$(tries "$2")
+	shift 2
+	for _i in $(seq 1 "$_n"); do
+		"$@" && return 0
+		sleep 0.25
+	done
+	fail "$_what (waited $_n quarter seconds)"
+}
+
 need_guest() {
 	command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 		skip "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86, or ./bootstrap)"
