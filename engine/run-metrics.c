@@ -90,8 +90,14 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The group's iterations per second from the timeline's samples, when two
- * or more samples carry its counter. */
+/* The group's iterations per second from the timeline's samples. A
+ * sample holds the newest count the guest's STATE stream delivered, and
+ * the stream sends one only every few hundred ms, so several samples in a
+ * row repeat a count read once: each count is timed where it first
+ * appears, and the rate is taken between the first count and the last
+ * new one. Fewer than two distinct counts is no rate (a short hold): the
+ * caller falls back to the final count over the run's duration rather
+ * than report 0. */
 static bool timeline_rate(const struct json_object *samples, const char *cg, double *out)
 {
 	double t0 = 0, c0 = 0, t1 = 0, c1 = 0;
@@ -106,11 +112,13 @@ static bool timeline_rate(const struct json_object *samples, const char *cg, dou
 		if (!seen++) {
 			t0 = t;
 			c0 = c;
+			c1 = c;
+		} else if (c != c1) {
+			t1 = t;
+			c1 = c;
 		}
-		t1 = t;
-		c1 = c;
 	}
-	if (seen < 2 || t1 <= t0)
+	if (c1 == c0 || t1 <= t0)
 		return false;
 	*out = (c1 - c0) * 1e9 / (t1 - t0);
 	return true;

@@ -205,6 +205,47 @@ static void test_results_without_timeline(void **state)
 	}
 }
 
+/* The timeline's samples repeat a count until the guest's STATE stream
+ * delivers a new one: a count is timed where it first appears, and a
+ * timeline whose count never changed (a hold shorter than the stream's
+ * period) is no rate, so the final count over the duration stands, not 0. */
+static void test_throughput_from_repeated_counts(void **state)
+{
+	static const char results[] =
+		"{\"duration_ns\": 2000000000, \"final_workers\": [{\"cgroup\": \"w\", "
+		"\"workers\": [{\"pid\": 1, \"iterations\": 1112}]}]}";
+	/* 100 at 0, repeated; 400 first at 300 ms, repeated; 700 at 700 ms. */
+	static const char moving[] =
+		"{\"samples\": [{\"t_ns\": 0, \"workers\": {\"w\": 100}}, "
+		"{\"t_ns\": 100000000, \"workers\": {\"w\": 100}}, "
+		"{\"t_ns\": 300000000, \"workers\": {\"w\": 400}}, "
+		"{\"t_ns\": 500000000, \"workers\": {\"w\": 400}}, "
+		"{\"t_ns\": 700000000, \"workers\": {\"w\": 700}}, "
+		"{\"t_ns\": 900000000, \"workers\": {\"w\": 700}}]}";
+	static const char stuck[] =
+		"{\"samples\": [{\"t_ns\": 0, \"workers\": {\"w\": 72}}, "
+		"{\"t_ns\": 100000000, \"workers\": {\"w\": 72}}, "
+		"{\"t_ns\": 200000000, \"workers\": {\"w\": 72}}]}";
+	struct json_object *r = NULL, *t = NULL;
+	struct kt_run_metrics m;
+
+	(void)state;
+	assert_null(kjson_parse(results, strlen(results), &r));
+	assert_null(kjson_parse(moving, strlen(moving), &t));
+	assert_null(kt_run_metrics_read(r, t, &m));
+	/* (700 - 100) / 0.7 s, not / 0.9 s. */
+	assert_true(fabs(m.groups[0].v[KT_M_THROUGHPUT] - 600 / 0.7) < 1e-6);
+	kt_run_metrics_free(&m);
+	json_object_put(t);
+	assert_null(kjson_parse(stuck, strlen(stuck), &t));
+	assert_null(kt_run_metrics_read(r, t, &m));
+	assert_true(m.groups[0].have[KT_M_THROUGHPUT]);
+	assert_true(fabs(m.groups[0].v[KT_M_THROUGHPUT] - 556) < 1e-9);	/* 1112 / 2 s */
+	kt_run_metrics_free(&m);
+	json_object_put(t);
+	json_object_put(r);
+}
+
 static void test_svg_escape(void **state)
 {
 	char *buf = NULL;
@@ -226,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_rows),
 		cmocka_unit_test(test_table_matches_json),
 		cmocka_unit_test(test_results_without_timeline),
+		cmocka_unit_test(test_throughput_from_repeated_counts),
 		cmocka_unit_test(test_svg_escape),
 	};
 
