@@ -217,6 +217,17 @@ static struct json_object *parse_text(const char *text)
 	return v;
 }
 
+/* The kernel release a run's guest said in its HELLO ("" when it never
+ * booted): with --kernel, each run line says which kernel it ran on. */
+static void release_of(const char *guest, char *out, size_t size)
+{
+	struct json_object *g = parse_text(guest), *r = kjson_get(g, "release");
+
+	snprintf(out, size, "%s", r && json_object_is_type(r, json_type_string) ?
+		 json_object_get_string(r) : "");
+	json_object_put(g);
+}
+
 /* The runs of a saved `ktcon run --json` file into recs (appending). */
 static struct kterr *load_saved(const char *path, int side, struct json_object **keep,
 				struct run_rec **recs, size_t *n)
@@ -407,10 +418,14 @@ static int cmd_compare_exec(int argc, char **argv)
 				.results = parse_text(items[i].json),
 				.timeline = parse_text(items[i].timeline),
 			};
-			printf("  %s run %zu of %s: %s (%s)%s%s\n", sides[i % 2].label,
+			char rel[160];
+
+			release_of(items[i].guest, rel, sizeof(rel));
+			printf("  %s run %zu of %s: %s (%s%s%s)%s%s\n", sides[i % 2].label,
 			       (i % ((size_t)o.runs * 2)) / 2 + 1, items[i].path,
 			       recs[i].outcome, kt_fmt_duration(items[i].ns, d, sizeof(d)),
-			       items[i].why ? ": " : "", items[i].why ? items[i].why : "");
+			       rel[0] ? ", " : "", rel, items[i].why ? ": " : "",
+			       items[i].why ? items[i].why : "");
 		}
 	}
 	if (e) {

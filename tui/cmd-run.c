@@ -116,10 +116,34 @@ struct job {
 	uint64_t ns;
 	size_t npass, nfail;
 	char *fires;		/* the watch fires by tag, as JSON */
+	char *guest;		/* the guest it ran on, as JSON (guest_json) */
 	int slot;		/* on the status line */
 	struct kt_exec *x;	/* while the recipe runs: what a signal interrupts */
 	struct kt_timeline *tl;	/* kept for --json and --trace; NULL: none */
 };
+
+/* What a recipe ran on, for --json (so two runs, or compare's two kernels,
+ * say which kernel each booted): the release the agent saw, the bzImage,
+ * the accelerator, the CPUs and how the guest started. */
+static char *guest_json(const struct session *s)
+{
+	static const char *const starts[] = {
+		[SESSION_BOOTED] = "cold", [SESSION_SAVED] = "cold, saved", [SESSION_RESTORED] = "warm",
+	};
+	struct json_object *o = json_object_new_object();
+	char *text;
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "release", kjson_string(s->link.hello.release));
+	json_object_object_add(o, "kernel", s->kernel ? kjson_string(s->kernel) : NULL);
+	json_object_object_add(o, "accel", kjson_string(accel_name(s->m.accel)));
+	json_object_object_add(o, "cpus", json_object_new_int((int)s->link.hello.cpus));
+	json_object_object_add(o, "start", kjson_string(starts[s->start]));
+	text = strdup(kjson_text(o));
+	json_object_put(o);
+	return text;
+}
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct run_status *status;	/* NULL unless stderr is a terminal */
@@ -529,6 +553,7 @@ static void run_one(struct job *j)
 	if (e || j->outcome == OUT_INTERRUPTED)
 		goto out;
 	const char *features = kt_backend_session(ge.b)->link.hello.features;
+	j->guest = guest_json(kt_backend_session(ge.b));
 	remember_features(features);
 	j->why = pending_reason(r, features);
 	if (j->why) {
@@ -729,6 +754,7 @@ int run_batch(struct run_item *items, size_t n, int nthreads, bool embedded)
 		items[i].why = j->why;
 		items[i].json = j->json;
 		items[i].timeline = timeline_text(j->tl);
+		items[i].guest = j->guest;
 		items[i].ns = j->ns;
 		kt_timeline_free(j->tl);
 		free(j->tap);
@@ -745,7 +771,8 @@ void run_item_clear(struct run_item *it)
 	free(it->why);
 	free(it->json);
 	free(it->timeline);
-	it->why = it->json = it->timeline = NULL;
+	free(it->guest);
+	it->why = it->json = it->timeline = it->guest = NULL;
 }
 
 /* Long options without a short letter. */
@@ -1007,7 +1034,8 @@ static int cmd_run_exec(int argc, char **argv)
 				kt_json_string(jf, j->why);
 			else
 				fputs("null", jf);
-			fprintf(jf, ", \"results\": %s, \"watch_fires\": %s, \"timeline\": ",
+			fprintf(jf, ", \"guest\": %s, \"results\": %s, \"watch_fires\": %s, "
+				"\"timeline\": ", j->guest ? j->guest : "null",
 				j->json ? j->json : "null", j->fires ? j->fires : "[]");
 			if (j->tl)
 				kt_timeline_json(j->tl, jf);
@@ -1027,6 +1055,7 @@ static int cmd_run_exec(int argc, char **argv)
 		free(j->json);
 		free(j->tap);
 		free(j->fires);
+		free(j->guest);
 	}
 	if (jf) {
 		fputs("\n]\n", jf);

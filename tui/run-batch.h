@@ -45,6 +45,8 @@ struct run_item {
 	char *why;		/* pending: what is missing; error: the chain; or NULL */
 	char *json;		/* the results object (engine/results.h), or NULL */
 	char *timeline;		/* the run's timeline (engine/timeline.h), or NULL */
+	char *guest;		/* the guest it ran on: {"release", "kernel", "accel",
+				 * "cpus", "start"}, or NULL (it never booted) */
 	uint64_t ns;
 };
 
