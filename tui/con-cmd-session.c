@@ -129,8 +129,9 @@ CON_CMD(replay)
 		kterr_free(e);
 		return;
 	}
-	con_log_add(c->log, CON_A_OK, "loaded %s: %zu statements; `next` applies one, "
-		    "`continue` runs to the end", argv[1], c->replay.total);
+	con_log_add(c->log, CON_A_OK, "loaded %s: %zu statements to apply (ktcon check: %zu with "
+		    "the header's); `next` applies one, `continue` runs to the end", argv[1],
+		    c->replay.total, c->replay.r->nstmts);
 	diff = con_replay_header_diff(&c->replay, c->header);
 	if (diff)
 		con_log_add(c->log, CON_A_WARN, "warn  %s", diff);

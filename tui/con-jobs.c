@@ -7,6 +7,7 @@
  * recorder (whose header needs the booted kernel) and starts --record.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -101,6 +102,45 @@ static uint64_t fixed_hold(const struct kt_stmt *st)
 	return hold.kind == KT_HOLD_FIXED ? hold.ns : 0;
 }
 
+/* The recording's console-only lines before line `before` (con-replay.h):
+ * a replay says it passes them, so its log matches the file it reads. */
+static void tell_skipped(struct ktconsole *c, int before)
+{
+	const char *text;
+	int line;
+
+	while ((text = con_replay_skipped(&c->replay, before, &line)))
+		con_log_add(c->log, CON_A_DIM, "skip  %s  (%s:%d)", text, c->replay.r->file, line);
+}
+
+/* Under `continue`, the step's hold before the next step or the end, as
+ * `ktcon run` holds it; false when there is none to hold. */
+static bool replay_hold(struct ktconsole *c)
+{
+	struct con_job *j;
+	char d[32];
+
+	if (!c->continuing || !c->replay_hold_ns || !(j = calloc(1, sizeof(*j))))
+		return false;
+	j->kind = CON_JOB_HOLD;
+	j->ns = c->replay_hold_ns;
+	j->origin = CON_FROM_REPLAY;
+	c->replay_hold_ns = 0;
+	c->replay_wait = true;
+	con_log_add(c->log, CON_A_DIM, "      holding %s", kt_fmt_duration(j->ns, d, sizeof(d)));
+	con_engine_submit(c->eng, j);
+	return true;
+}
+
+/* The replay's last statement (and its last hold) is done: say so. */
+static void replay_end(struct ktconsole *c)
+{
+	tell_skipped(c, INT_MAX);
+	con_log_add(c->log, CON_A_OK, "replay of %s done: %zu statements applied",
+		    c->replay.r->file, c->replay.napplied);
+	c->continuing = false;
+}
+
 void console_replay_next(struct ktconsole *c)
 {
 	const struct kt_stmt *xerr, *st = con_replay_peek(&c->replay, &xerr);
@@ -110,25 +150,11 @@ void console_replay_next(struct ktconsole *c)
 		c->continuing = false;
 		return;
 	}
+	tell_skipped(c, st->line);
 	/* `continue` holds a step as the recipe says before the next one
 	 * (and before the end); `next` leaves holding to the operator. */
-	if (c->continuing && c->replay_hold_ns && st->kind == KT_STMT_SECTION) {
-		struct con_job *j = calloc(1, sizeof(*j));
-
-		if (j) {
-			char d[32];
-
-			j->kind = CON_JOB_HOLD;
-			j->ns = c->replay_hold_ns;
-			j->origin = CON_FROM_REPLAY;
-			c->replay_hold_ns = 0;
-			c->replay_wait = true;
-			con_log_add(c->log, CON_A_DIM, "      holding %s",
-				    kt_fmt_duration(j->ns, d, sizeof(d)));
-			con_engine_submit(c->eng, j);
-			return;
-		}
-	}
+	if (st->kind == KT_STMT_SECTION && replay_hold(c))
+		return;
 	if (st->kind == KT_STMT_SECTION && st->form == &kt_sec_backdrop) {
 		if (c->step)
 			con_log_add(c->log, CON_A_WARN, "warn  the recipe's backdrop ops apply in "
@@ -168,6 +194,8 @@ static void replay_done(struct ktconsole *c, struct con_job *j)
 	if (j->kind == CON_JOB_HOLD) {
 		if (j->err)
 			c->continuing = false;
+		else if (con_replay_done(&c->replay))
+			replay_end(c);
 		else if (c->continuing)
 			console_replay_next(c);
 		return;
@@ -183,23 +211,8 @@ static void replay_done(struct ktconsole *c, struct con_job *j)
 		return;
 	}
 	if (con_replay_done(&c->replay)) {
-		if (c->continuing && c->replay_hold_ns) {
-			/* The last step's hold, as `ktcon run` would. */
-			struct con_job *h = calloc(1, sizeof(*h));
-
-			if (h) {
-				h->kind = CON_JOB_HOLD;
-				h->ns = c->replay_hold_ns;
-				h->origin = CON_FROM_REPLAY;
-				c->replay_hold_ns = 0;
-				c->replay_wait = true;
-				con_engine_submit(c->eng, h);
-				return;
-			}
-		}
-		con_log_add(c->log, CON_A_OK, "replay of %s done: %zu statements applied",
-			    c->replay.r->file, c->replay.napplied);
-		c->continuing = false;
+		if (!replay_hold(c))	/* the last step's hold first */
+			replay_end(c);
 		return;
 	}
 	if (c->continuing)
