@@ -176,6 +176,7 @@ CON_CMD(continue)
 CON_CMD(sh)
 {
 	if (!rest || !*rest) {
+		console_echo(c);
 		con_log_add(c->log, CON_A_ERROR, "sh: sh COMMAND (runs in the guest, output here)");
 		return;
 	}
@@ -185,6 +186,7 @@ CON_CMD(sh)
 CON_CMD(unwatch)
 {
 	if (argc != 2) {
+		console_echo(c);
 		con_log_add(c->log, CON_A_ERROR, "unwatch: unwatch SYMBOL (the symbol of an armed "
 			    "watch-snapshot; the captures pane lists them)");
 		return;

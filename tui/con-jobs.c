@@ -32,6 +32,8 @@ void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt 
 	j->st = *st;
 	memset(st, 0, sizeof(*st));
 	j->origin = origin;
+	j->echo = c->echo;
+	c->echo = NULL;
 	if (origin == CON_FROM_REPLAY)
 		c->replay_wait = true;
 	con_engine_submit(c->eng, j);
@@ -48,7 +50,28 @@ void console_submit_text(struct ktconsole *c, enum con_job_kind kind, const char
 		return;
 	}
 	j->kind = kind;
+	j->echo = c->echo;
+	c->echo = NULL;
 	con_engine_submit(c->eng, j);
+}
+
+void console_echo_line(struct ktconsole *c, char *text)
+{
+	console_echo(c);
+	if (text && con_engine_idle(c->eng)) {
+		con_log_add(c->log, CON_A_CMD, "%s", text);
+		free(text);
+		return;
+	}
+	c->echo = text;
+}
+
+void console_echo(struct ktconsole *c)
+{
+	if (c->echo)
+		con_log_add(c->log, CON_A_CMD, "%s", c->echo);
+	free(c->echo);
+	c->echo = NULL;
 }
 
 /* An op of the replay with its `expect error`. */
@@ -67,6 +90,8 @@ static void console_submit_expect(struct ktconsole *c, struct kt_stmt *st,
 	memset(st, 0, sizeof(*st));
 	j->xerr = xerr;
 	j->origin = CON_FROM_REPLAY;
+	j->echo = c->echo;
+	c->echo = NULL;
 	c->replay_wait = true;
 	con_engine_submit(c->eng, j);
 }
@@ -172,8 +197,8 @@ void console_replay_next(struct ktconsole *c)
 	{
 		char *text = kt_stmt_print(st);
 
-		con_log_add(c->log, CON_A_CMD, "> %s  (%s:%d)", text ? text : "?",
-			    c->replay.r->file, st->line);
+		console_echo_line(c, kt_strfmt("> %s  (%s:%d)", text ? text : "?",
+					       c->replay.r->file, st->line));
 		free(text);
 	}
 	if (st->kind == KT_STMT_SECTION) {
@@ -307,36 +332,21 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 			con_log_error(c->log, "", j->err);
 		break;
 	case CON_JOB_STEP:
-		if (j->err) {
-			con_log_error(c->log, "step: ", j->err);
+		if (j->err)	/* logged by console_on_job */
 			break;
-		}
 		c->step++;
 		if (c->rec)
 			record(c, con_rec_step(c->rec, &j->st, kt_now_ns()));
 		break;
 	case CON_JOB_SH:
+		/* Its output and status were logged as it finished
+		 * (console_on_job), beside its echo. */
 		if (c->rec && j->text)
 			record(c, con_rec_sh(c->rec, j->text, j->err));
-		if (j->err) {
-			/* The guest's limit, said with how to raise it. */
-			if (kterr_contains(j->err, "ran longer than"))
-				j->err = kterr_hint(j->err, "the limit is %d s: `sh-timeout SECONDS` "
-						    "raises it (up to 600)",
-						    con_engine_sh_timeout(c->eng) / 1000);
-			con_log_error(c->log, "sh: ", j->err);
-			break;
-		}
-		if (j->out && *j->out)
-			con_log_add(c->log, CON_A_GUEST, "%s", j->out);
-		con_log_add(c->log, j->status ? CON_A_WARN : CON_A_DIM, "      sh: exit status %d",
-			    j->status);
 		break;
 	case CON_JOB_UNWATCH:
 		if (c->rec && j->text && !j->err)
 			record(c, con_rec_console(c->rec, "unwatch", j->text, NULL));
-		if (j->err)
-			con_log_error(c->log, "", j->err);
 		break;
 	case CON_JOB_HOLD:
 		break;
