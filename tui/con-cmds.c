@@ -69,7 +69,9 @@ const struct con_cmd con_cmds[] = {
 	{ "compare", "compare SCHEDULER [RUNS]", "run the loaded recipe (the replay's file, else "
 	  "the recording's) RUNS times (3) as written and under SCHEDULER on fresh guests beside "
 	  "this one, and put the comparison table (ktcon compare) in the log", con_cmd_compare },
-	{ "cancel", "cancel", "cancel the op in flight (or stop a replay); never quits", con_cmd_cancel },
+	{ "cancel", "cancel", "cancel the op, sh or hold in flight (or stop a replay); with nothing "
+	  "in flight, twice within 3 s disarms the armed watches (C-c C-c); never quits",
+	  con_cmd_cancel },
 	{ "quit", "quit", "tear the scenario down, power the guest off and leave", con_cmd_quit },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -100,6 +100,7 @@ struct ktconsole {
 	struct con_compare *cmp;	/* `compare`: running, or done and not yet joined */
 	char *echo;			/* console_echo_line's, until a job takes it */
 	struct con_cands cands;		/* Tab's, above the prompt (con-cands.h) */
+	uint64_t watch_cc_ns;		/* a C-c found armed watches then (con_cmd_cancel) */
 
 	int step;			/* 0: the backdrop */
 	bool booted, boot_failed;
