@@ -41,8 +41,9 @@ static int cmd_check_exec(int argc, char **argv)
 			size_t header, apply = con_replay_count(r, &header);
 
 			/* The console's replay counts the second number. */
-			printf("%s: ok (%zu statements: %zu header lines, %zu to apply%s)\n", argv[i],
-			       r->nstmts, header, apply, header + apply < r->nstmts ?
+			printf("%s: ok (%zu statements: %zu header line%s, %zu to apply%s)\n",
+			       argv[i], r->nstmts, header, header == 1 ? "" : "s", apply,
+			       header + apply < r->nstmts ?
 			       ", an op and its expect error as one" : "");
 		}
 		kt_recipe_free(r);
