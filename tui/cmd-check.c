@@ -6,6 +6,7 @@
 
 #include "engine/lint.h"
 #include "engine/recipe.h"
+#include "tui/con-replay.h"
 
 static int cmd_check_exec(int argc, char **argv)
 {
@@ -37,7 +38,13 @@ static int cmd_check_exec(int argc, char **argv)
 				kt_recipe_nerrors(r) > 1 ? "s" : "");
 			status = KTCMD_FAIL;
 		} else {
-			printf("%s: ok (%zu statements)\n", argv[i], r->nstmts);
+			size_t header, apply = con_replay_count(r, &header);
+
+			/* The console's replay counts the second number. */
+			printf("%s: ok (%zu statements: %zu header line%s, %zu to apply%s)\n",
+			       argv[i], r->nstmts, header, header == 1 ? "" : "s", apply,
+			       header + apply < r->nstmts ?
+			       ", an op and its expect error as one" : "");
 		}
 		kt_recipe_free(r);
 	}

@@ -270,6 +270,7 @@ static int cmd_console_exec(int argc, char **argv)
 	eo.header = c.header;
 	eo.on_event = console_on_event;
 	eo.event_ctx = &c;
+	eo.on_job = console_on_job;
 	con_log_add(c.log, CON_A_DIM, "booting the guest...");
 	if (c.replay.r)
 		con_log_add(c.log, CON_A_OK, "loaded %s: %zu statements; `next` applies one, "
@@ -305,6 +306,7 @@ static int cmd_console_exec(int argc, char **argv)
 	printf("ktcon: the guest is powered off\n");
 out:
 	free(c.record_path);
+	free(c.echo);
 	con_browse_free(c.browse);
 	con_rec_free(c.rec);
 	recipe_boot_free(&rb);

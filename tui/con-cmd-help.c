@@ -8,6 +8,7 @@
 #include "engine/expect.h"
 #include "engine/header.h"
 #include "engine/op.h"
+#include "lib/util.h"
 #include "tui/con-cmd.h"
 #include "tui/con-keys.h"
 #include "vmm/kernel/kpick.h"
@@ -78,14 +79,24 @@ CON_CMD(help)
 {
 	const struct kt_form *f;
 	const struct con_cmd *cmd;
-	/* `help expect cgroup` (or "expect cgroup" as one word) is the
-	 * expectation; `help cgroup` the setup line. */
+	char name[128];
+	/* `help expect cgroup` (or "expect cgroup" quoted, as the shell wants
+	 * it for `ktcon help`) is the expectation; `help cgroup` the setup
+	 * line. */
+	size_t len = rest ? strlen(rest) : 0;
+	bool quoted = len >= 2 && (*rest == '"' || *rest == '\'') && rest[len - 1] == *rest;
 	bool expect = argc > 2 && !strcmp(argv[1], "expect");
 	const char *what = expect ? argv[2] : argc > 1 ? argv[1] : NULL;
 
+	if (quoted) {
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 2), rest + 1);
+		what = kt_strtrim(name);
+		expect = false;
+	}
 	if (what && !strncmp(what, "expect ", 7)) {
 		expect = true;
 		what += 7;
+		what += strspn(what, " ");
 	}
 	if (!what) {
 		help_all(c);

@@ -10,6 +10,40 @@
 #include "tui/con-cmd.h"
 #include "tui/con-prompt.h"
 
+/* Within this long of a C-c that found armed watches, a second one
+ * disarms them. */
+#define WATCH_CC_NS 3000000000ULL
+
+/* C-c with nothing in flight: the watches still firing stop on a second
+ * C-c (one stray key must not end a measurement), each as `unwatch SYM`
+ * would (recorded as a comment). */
+static void cancel_watches(struct ktconsole *c)
+{
+	uint64_t now = kt_now_ns();
+	bool again = c->watch_cc_ns && now - c->watch_cc_ns < WATCH_CC_NS;
+	struct con_scn v;
+
+	c->watch_cc_ns = 0;
+	if (con_engine_scn(c->eng, &v))
+		return;
+	for (size_t i = 0; i < v.nwatches; i++) {
+		const char *sym = v.watches[i].symbol;
+
+		if (!v.watches[i].armed)
+			continue;
+		if (again) {
+			console_echo_line(c, kt_strfmt("> unwatch %s  (C-c C-c)", sym));
+			console_submit_text(c, CON_JOB_UNWATCH, sym, "unwatch");
+			continue;
+		}
+		con_log_add(c->log, CON_A_WARN, "C-c cancels the op in flight; the watch on %s "
+			    "stays armed: `unwatch %s` disarms it (so does C-c again within 3 s)",
+			    sym, sym);
+		c->watch_cc_ns = now;
+	}
+	con_scn_clear(&v);
+}
+
 CON_CMD(cancel)
 {
 	uint64_t since;
@@ -20,20 +54,8 @@ CON_CMD(cancel)
 		con_log_add(c->log, CON_A_WARN, "replay stopped (`continue` resumes it)");
 	}
 	if (!busy) {
-		struct con_scn v;
-
 		con_prompt_clear_line();
-		/* C-c never drops a watch (a stray key would end a measurement):
-		 * say what does. */
-		if (!con_engine_scn(c->eng, &v)) {
-			for (size_t i = 0; i < v.nwatches; i++)
-				if (v.watches[i].armed)
-					con_log_add(c->log, CON_A_DIM, "C-c cancels the op in flight; "
-						    "the watch on %s stays armed: `unwatch %s` "
-						    "disarms it", v.watches[i].symbol,
-						    v.watches[i].symbol);
-			con_scn_clear(&v);
-		}
+		cancel_watches(c);
 		return;
 	}
 	con_log_add(c->log, CON_A_WARN, "cancelling %s", busy);
@@ -129,8 +151,9 @@ CON_CMD(replay)
 		kterr_free(e);
 		return;
 	}
-	con_log_add(c->log, CON_A_OK, "loaded %s: %zu statements; `next` applies one, "
-		    "`continue` runs to the end", argv[1], c->replay.total);
+	con_log_add(c->log, CON_A_OK, "loaded %s: %zu statements to apply (ktcon check: %zu with "
+		    "the header's); `next` applies one, `continue` runs to the end", argv[1],
+		    c->replay.total, c->replay.r->nstmts);
 	diff = con_replay_header_diff(&c->replay, c->header);
 	if (diff)
 		con_log_add(c->log, CON_A_WARN, "warn  %s", diff);
@@ -175,6 +198,7 @@ CON_CMD(continue)
 CON_CMD(sh)
 {
 	if (!rest || !*rest) {
+		console_echo(c);
 		con_log_add(c->log, CON_A_ERROR, "sh: sh COMMAND (runs in the guest, output here)");
 		return;
 	}
@@ -184,6 +208,7 @@ CON_CMD(sh)
 CON_CMD(unwatch)
 {
 	if (argc != 2) {
+		console_echo(c);
 		con_log_add(c->log, CON_A_ERROR, "unwatch: unwatch SYMBOL (the symbol of an armed "
 			    "watch-snapshot; the captures pane lists them)");
 		return;

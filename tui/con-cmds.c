@@ -69,7 +69,9 @@ const struct con_cmd con_cmds[] = {
 	{ "compare", "compare SCHEDULER [RUNS]", "run the loaded recipe (the replay's file, else "
 	  "the recording's) RUNS times (3) as written and under SCHEDULER on fresh guests beside "
 	  "this one, and put the comparison table (ktcon compare) in the log", con_cmd_compare },
-	{ "cancel", "cancel", "cancel the op in flight (or stop a replay); never quits", con_cmd_cancel },
+	{ "cancel", "cancel", "cancel the op, sh or hold in flight (or stop a replay); with nothing "
+	  "in flight, twice within 3 s disarms the armed watches (C-c C-c); never quits",
+	  con_cmd_cancel },
 	{ "quit", "quit", "tear the scenario down, power the guest off and leave", con_cmd_quit },
 	{ NULL, NULL, NULL, NULL },
 };
@@ -90,12 +92,14 @@ static void statement(struct ktconsole *c, const char *line)
 	struct kterr *e = kt_parse_statement(line, c->step, &st);
 
 	if (e) {
+		console_echo(c);
 		con_log_error(c->log, "", e);
 		kterr_free(e);
 		return;
 	}
 	switch (st.kind) {
 	case KT_STMT_DIRECTIVE:
+		console_echo(c);
 		con_log_add(c->log, CON_A_ERROR, "'%s' is a header line: this guest is already booted",
 			    st.form->name);
 		con_log_add(c->log, CON_A_HINT, "  hint: start ktcon with the options you want "
@@ -104,6 +108,7 @@ static void statement(struct ktconsole *c, const char *line)
 		return;
 	case KT_STMT_SECTION:
 		if (st.form == &kt_sec_backdrop) {
+			console_echo(c);
 			con_log_add(c->log, CON_A_ERROR, c->step ? "the backdrop is over: this session "
 				    "is in step %d" : "this session is in the backdrop already", c->step);
 			con_log_add(c->log, CON_A_HINT, "  hint: ops typed before the first `step` "
@@ -115,6 +120,7 @@ static void statement(struct ktconsole *c, const char *line)
 		return;
 	case KT_STMT_EXPECT:
 		if (kt_form_is(st.form, KT_FORM_CATCHES_ERROR)) {
+			console_echo(c);
 			con_log_add(c->log, CON_A_ERROR, "`expect error` checks the op before it in a "
 				    "recipe");
 			con_log_add(c->log, CON_A_HINT, "  hint: a recording writes it after each op "
@@ -157,6 +163,9 @@ static void run(struct ktconsole *c, const char *line)
 	if (!cmd || cmd->exec == cmd_step) {
 		statement(c, line);
 	} else {
+		/* The commands that submit a job keep the echo for it. */
+		if (cmd->exec != con_cmd_sh && cmd->exec != con_cmd_unwatch)
+			console_echo(c);
 		rest = line + strspn(line, " \t");
 		rest += strlen(argv[0]);
 		rest += strspn(rest, " \t");
@@ -173,6 +182,7 @@ void console_line(struct ktconsole *c, const char *line)
 		con_log_add(c->log, CON_A_HINT, "type `quit` to power the guest off and leave");
 		return;
 	}
+	con_cands_clear(&c->cands);	/* Tab's were for the line typed */
 	t = strdup(line);
 	if (!t)
 		return;
@@ -189,11 +199,16 @@ void console_line(struct ktconsole *c, const char *line)
 		con_logslot_search(c, s + 1);	/* the log (not echoed: it would match) */
 	} else if (*s && *s != '#') {
 		con_logslot_end_search(c);
-		con_log_add(c->log, CON_A_CMD, "> %s", s);
-		if (!strcmp(s, "?"))
+		/* Typed (or pasted) while jobs are queued: the echo waits for
+		 * its job, so each result follows its own line. */
+		console_echo_line(c, kt_strfmt("> %s", s));
+		if (!strcmp(s, "?")) {
+			console_echo(c);
 			con_cmd_keys(c, 0, NULL, NULL);
-		else
+		} else {
 			run(c, s);
+		}
+		console_echo(c);	/* no job took it */
 	}
 	free(t);
 	c->dirty = true;

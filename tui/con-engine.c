@@ -55,6 +55,7 @@ void con_job_free(struct con_job *j)
 		return;
 	kt_stmt_clear(&j->st);
 	free(j->text);
+	free(j->echo);
 	free(j->out);
 	kterr_free(j->err);
 	kterr_free(j->xfail);
@@ -294,7 +295,11 @@ static void *thread_main(void *arg)
 				kt_exec_pump(g->x, IDLE_PUMP_NS);
 			continue;
 		}
+		if (g->o.on_job)
+			g->o.on_job(g->o.event_ctx, j, false);
 		run_job(g, j);
+		if (g->o.on_job)
+			g->o.on_job(g->o.event_ctx, j, true);
 		quit = j->kind == CON_JOB_QUIT;
 		finish(g, j);
 	}

@@ -51,6 +51,9 @@ struct con_job {
 	char *text;		/* SH: the command; UNWATCH: the symbol; owned */
 	uint64_t ns;		/* HOLD */
 	int origin;		/* the submitter's tag (typed, replay) */
+	/* The line to log as the job begins (on_start): a line typed while
+	 * others were queued is echoed next to its own result. Owned. */
+	char *echo;
 	/* Results. */
 	struct kterr *err;
 	struct kterr *xfail;	/* APPLY: the failure that xerr wanted */
@@ -69,6 +72,10 @@ struct con_engine_opts {
 	const struct kt_recipe *header;	/* validation sees it; outlives the engine */
 	kt_event_fn on_event;
 	void *event_ctx;
+	/* A job begins (finished false) or has run and is about to go back
+	 * to the UI (true), on the engine thread (event_ctx), or NULL: what
+	 * it logs falls in line with the events the job caused. */
+	void (*on_job)(void *ctx, struct con_job *j, bool finished);
 };
 
 /* Start the thread, which boots the guest. The wake fd is readable when

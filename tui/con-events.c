@@ -46,6 +46,44 @@ static void agent_log(struct ktconsole *c, const char *line)
 	free(text);
 }
 
+void console_on_job(void *ctx, struct con_job *j, bool finished)
+{
+	struct ktconsole *c = ctx;
+
+	if (!finished) {
+		if (j->echo)
+			con_log_add(c->log, CON_A_CMD, "%s", j->echo);
+		return;
+	}
+	switch (j->kind) {
+	case CON_JOB_SH:
+		if (j->err) {
+			/* The guest's limit, said with how to raise it. */
+			if (kterr_contains(j->err, "ran longer than"))
+				j->err = kterr_hint(j->err, "the limit is %d s: `sh-timeout SECONDS` "
+						    "raises it (up to 600)",
+						    con_engine_sh_timeout(c->eng) / 1000);
+			con_log_error(c->log, "sh: ", j->err);
+			break;
+		}
+		if (j->out && *j->out)
+			con_log_add(c->log, CON_A_GUEST, "%s", j->out);
+		con_log_add(c->log, j->status ? CON_A_WARN : CON_A_DIM, "      sh: exit status %d",
+			    j->status);
+		break;
+	case CON_JOB_STEP:
+		if (j->err)
+			con_log_error(c->log, "step: ", j->err);
+		break;
+	case CON_JOB_UNWATCH:
+		if (j->err)
+			con_log_error(c->log, "", j->err);
+		break;
+	default:
+		break;
+	}
+}
+
 void console_on_event(void *ctx, const struct kt_event *ev)
 {
 	struct ktconsole *c = ctx;

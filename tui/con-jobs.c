@@ -7,6 +7,7 @@
  * recorder (whose header needs the booted kernel) and starts --record.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +32,8 @@ void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt 
 	j->st = *st;
 	memset(st, 0, sizeof(*st));
 	j->origin = origin;
+	j->echo = c->echo;
+	c->echo = NULL;
 	if (origin == CON_FROM_REPLAY)
 		c->replay_wait = true;
 	con_engine_submit(c->eng, j);
@@ -47,7 +50,28 @@ void console_submit_text(struct ktconsole *c, enum con_job_kind kind, const char
 		return;
 	}
 	j->kind = kind;
+	j->echo = c->echo;
+	c->echo = NULL;
 	con_engine_submit(c->eng, j);
+}
+
+void console_echo_line(struct ktconsole *c, char *text)
+{
+	console_echo(c);
+	if (text && con_engine_idle(c->eng)) {
+		con_log_add(c->log, CON_A_CMD, "%s", text);
+		free(text);
+		return;
+	}
+	c->echo = text;
+}
+
+void console_echo(struct ktconsole *c)
+{
+	if (c->echo)
+		con_log_add(c->log, CON_A_CMD, "%s", c->echo);
+	free(c->echo);
+	c->echo = NULL;
 }
 
 /* An op of the replay with its `expect error`. */
@@ -66,6 +90,8 @@ static void console_submit_expect(struct ktconsole *c, struct kt_stmt *st,
 	memset(st, 0, sizeof(*st));
 	j->xerr = xerr;
 	j->origin = CON_FROM_REPLAY;
+	j->echo = c->echo;
+	c->echo = NULL;
 	c->replay_wait = true;
 	con_engine_submit(c->eng, j);
 }
@@ -101,6 +127,45 @@ static uint64_t fixed_hold(const struct kt_stmt *st)
 	return hold.kind == KT_HOLD_FIXED ? hold.ns : 0;
 }
 
+/* The recording's console-only lines before line `before` (con-replay.h):
+ * a replay says it passes them, so its log matches the file it reads. */
+static void tell_skipped(struct ktconsole *c, int before)
+{
+	const char *text;
+	int line;
+
+	while ((text = con_replay_skipped(&c->replay, before, &line)))
+		con_log_add(c->log, CON_A_DIM, "skip  %s  (%s:%d)", text, c->replay.r->file, line);
+}
+
+/* Under `continue`, the step's hold before the next step or the end, as
+ * `ktcon run` holds it; false when there is none to hold. */
+static bool replay_hold(struct ktconsole *c)
+{
+	struct con_job *j;
+	char d[32];
+
+	if (!c->continuing || !c->replay_hold_ns || !(j = calloc(1, sizeof(*j))))
+		return false;
+	j->kind = CON_JOB_HOLD;
+	j->ns = c->replay_hold_ns;
+	j->origin = CON_FROM_REPLAY;
+	c->replay_hold_ns = 0;
+	c->replay_wait = true;
+	con_log_add(c->log, CON_A_DIM, "      holding %s", kt_fmt_duration(j->ns, d, sizeof(d)));
+	con_engine_submit(c->eng, j);
+	return true;
+}
+
+/* The replay's last statement (and its last hold) is done: say so. */
+static void replay_end(struct ktconsole *c)
+{
+	tell_skipped(c, INT_MAX);
+	con_log_add(c->log, CON_A_OK, "replay of %s done: %zu statements applied",
+		    c->replay.r->file, c->replay.napplied);
+	c->continuing = false;
+}
+
 void console_replay_next(struct ktconsole *c)
 {
 	const struct kt_stmt *xerr, *st = con_replay_peek(&c->replay, &xerr);
@@ -110,25 +175,11 @@ void console_replay_next(struct ktconsole *c)
 		c->continuing = false;
 		return;
 	}
+	tell_skipped(c, st->line);
 	/* `continue` holds a step as the recipe says before the next one
 	 * (and before the end); `next` leaves holding to the operator. */
-	if (c->continuing && c->replay_hold_ns && st->kind == KT_STMT_SECTION) {
-		struct con_job *j = calloc(1, sizeof(*j));
-
-		if (j) {
-			char d[32];
-
-			j->kind = CON_JOB_HOLD;
-			j->ns = c->replay_hold_ns;
-			j->origin = CON_FROM_REPLAY;
-			c->replay_hold_ns = 0;
-			c->replay_wait = true;
-			con_log_add(c->log, CON_A_DIM, "      holding %s",
-				    kt_fmt_duration(j->ns, d, sizeof(d)));
-			con_engine_submit(c->eng, j);
-			return;
-		}
-	}
+	if (st->kind == KT_STMT_SECTION && replay_hold(c))
+		return;
 	if (st->kind == KT_STMT_SECTION && st->form == &kt_sec_backdrop) {
 		if (c->step)
 			con_log_add(c->log, CON_A_WARN, "warn  the recipe's backdrop ops apply in "
@@ -146,8 +197,8 @@ void console_replay_next(struct ktconsole *c)
 	{
 		char *text = kt_stmt_print(st);
 
-		con_log_add(c->log, CON_A_CMD, "> %s  (%s:%d)", text ? text : "?",
-			    c->replay.r->file, st->line);
+		console_echo_line(c, kt_strfmt("> %s  (%s:%d)", text ? text : "?",
+					       c->replay.r->file, st->line));
 		free(text);
 	}
 	if (st->kind == KT_STMT_SECTION) {
@@ -168,6 +219,8 @@ static void replay_done(struct ktconsole *c, struct con_job *j)
 	if (j->kind == CON_JOB_HOLD) {
 		if (j->err)
 			c->continuing = false;
+		else if (con_replay_done(&c->replay))
+			replay_end(c);
 		else if (c->continuing)
 			console_replay_next(c);
 		return;
@@ -183,23 +236,8 @@ static void replay_done(struct ktconsole *c, struct con_job *j)
 		return;
 	}
 	if (con_replay_done(&c->replay)) {
-		if (c->continuing && c->replay_hold_ns) {
-			/* The last step's hold, as `ktcon run` would. */
-			struct con_job *h = calloc(1, sizeof(*h));
-
-			if (h) {
-				h->kind = CON_JOB_HOLD;
-				h->ns = c->replay_hold_ns;
-				h->origin = CON_FROM_REPLAY;
-				c->replay_hold_ns = 0;
-				c->replay_wait = true;
-				con_engine_submit(c->eng, h);
-				return;
-			}
-		}
-		con_log_add(c->log, CON_A_OK, "replay of %s done: %zu statements applied",
-			    c->replay.r->file, c->replay.napplied);
-		c->continuing = false;
+		if (!replay_hold(c))	/* the last step's hold first */
+			replay_end(c);
 		return;
 	}
 	if (c->continuing)
@@ -294,36 +332,21 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 			con_log_error(c->log, "", j->err);
 		break;
 	case CON_JOB_STEP:
-		if (j->err) {
-			con_log_error(c->log, "step: ", j->err);
+		if (j->err)	/* logged by console_on_job */
 			break;
-		}
 		c->step++;
 		if (c->rec)
 			record(c, con_rec_step(c->rec, &j->st, kt_now_ns()));
 		break;
 	case CON_JOB_SH:
+		/* Its output and status were logged as it finished
+		 * (console_on_job), beside its echo. */
 		if (c->rec && j->text)
 			record(c, con_rec_sh(c->rec, j->text, j->err));
-		if (j->err) {
-			/* The guest's limit, said with how to raise it. */
-			if (kterr_contains(j->err, "ran longer than"))
-				j->err = kterr_hint(j->err, "the limit is %d s: `sh-timeout SECONDS` "
-						    "raises it (up to 600)",
-						    con_engine_sh_timeout(c->eng) / 1000);
-			con_log_error(c->log, "sh: ", j->err);
-			break;
-		}
-		if (j->out && *j->out)
-			con_log_add(c->log, CON_A_GUEST, "%s", j->out);
-		con_log_add(c->log, j->status ? CON_A_WARN : CON_A_DIM, "      sh: exit status %d",
-			    j->status);
 		break;
 	case CON_JOB_UNWATCH:
 		if (c->rec && j->text && !j->err)
 			record(c, con_rec_console(c->rec, "unwatch", j->text, NULL));
-		if (j->err)
-			con_log_error(c->log, "", j->err);
 		break;
 	case CON_JOB_HOLD:
 		break;

@@ -154,7 +154,7 @@ static char **complete(const char *text, int start, int end)
 static void show_matches(char **matches, int num, int max_len)
 {
 	if (ops.matches)
-		ops.matches(ops.ctx, matches + 1, (size_t)num);
+		ops.matches(ops.ctx, rl_line_buffer, matches + 1, (size_t)num);
 	redisplay();
 }
 

@@ -8,7 +8,7 @@
  * Tab completion; completion asks the engine's tables (op names, keys,
  * their choices: engine/form.h) and, for the argument being typed, the
  * live values the console knows (cgroup names, tags). Matches that do not
- * fit on the line are listed through a hook (the log pane). Keys in
+ * fit on the line are listed through a hook (above the prompt). Keys in
  * con-keys.h are bound to their commands.
  *
  * One prompt per process (readline is global state).
@@ -38,8 +38,8 @@ struct con_prompt_ops {
 	 * how many, or CON_PROMPT_FILES to complete file names instead. */
 	size_t (*live)(void *ctx, const char *line, enum kt_argtype t, const char *prefix,
 		       char **out, size_t max);
-	/* Several matches: show them. */
-	void (*matches)(void *ctx, char **words, size_t n);
+	/* Several matches for line (as it is now): show them. */
+	void (*matches)(void *ctx, const char *line, char **words, size_t n);
 	/* Whether a line goes into the history (NULL: every line): a
 	 * search in the snapshot browser (/TEXT) is not a command. */
 	bool (*remember)(void *ctx, const char *line);

@@ -231,7 +231,7 @@ struct kterr *con_rec_sh(struct con_rec *r, const char *cmd, const struct kterr 
 struct kterr *con_rec_console(struct con_rec *r, const char *name, const char *args,
 			      const struct kterr *failure)
 {
-	return emitf(r, "  # %s %s  (console only: a replay does not run it%s)\n", name, args,
+	return emitf(r, "  # %s %s  " CON_REC_CONSOLE_ONLY "%s)\n", name, args,
 		     !failure ? "" : kterr_errno_of(failure) == ECANCELED ? "; cancelled"
 		     : "; it failed");
 }

@@ -53,6 +53,11 @@ struct kterr *con_rec_step(struct con_rec *r, const struct kt_stmt *st, uint64_t
 /* The session ends: the last step's hold is settled. */
 struct kterr *con_rec_end(struct con_rec *r, uint64_t now_ns);
 
+/* How a console-only line's comment goes on ("# sh CMD  " then this, then
+ * "; cancelled" or "; it failed" or nothing, then ")"): a replay finds
+ * them by it (con-replay.h). */
+#define CON_REC_CONSOLE_ONLY "(console only: a replay does not run it"
+
 /* A header that starts with CON_REC_STAMP and a date (CON_REC_DATE_FMT,
  * CON_REC_DATE_W wide) gets the date the recording starts. */
 #define CON_REC_STAMP "# recorded at the ktcon console, "

@@ -8,10 +8,73 @@
 #include "engine/expect.h"
 #include "engine/header.h"
 #include "lib/util.h"
+#include "tui/con-record.h"
 
 static bool counted(const struct kt_stmt *st)
 {
 	return st->kind != KT_STMT_DIRECTIVE && !kt_form_is(st->form, KT_FORM_CATCHES_ERROR);
+}
+
+size_t con_replay_count(const struct kt_recipe *r, size_t *header)
+{
+	size_t n = 0, h = 0;
+
+	for (size_t i = 0; i < r->nstmts; i++) {
+		n += counted(&r->stmts[i]);
+		h += r->stmts[i].kind == KT_STMT_DIRECTIVE;
+	}
+	if (header)
+		*header = h;
+	return n;
+}
+
+/* The recording's console-only comments (CON_REC_CONSOLE_ONLY), with their
+ * lines: the parser drops comments, so the file is read again for them. A
+ * file that cannot be read again just has none. */
+static void find_skips(struct con_replay *p, const char *path)
+{
+	char *text = NULL;
+	size_t len, cap = 0;
+	int line = 0;
+
+	if (kt_read_file(path, 16 << 20, &text, &len))
+		return;
+	for (char *l = text, *nl; l && *l; l = nl) {
+		struct con_replay_skip *s;
+		char *t;
+
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl++ = '\0';
+		line++;
+		t = kt_strtrim(l);
+		if (*t != '#' || !strstr(t, CON_REC_CONSOLE_ONLY))
+			continue;
+		if (p->nskips == cap) {
+			cap = cap ? 2 * cap : 8;
+			s = realloc(p->skips, cap * sizeof(*s));
+			if (!s)
+				break;
+			p->skips = s;
+		}
+		s = &p->skips[p->nskips];
+		s->line = line;
+		s->text = strdup(t);
+		if (s->text)
+			p->nskips++;
+	}
+	free(text);
+}
+
+const char *con_replay_skipped(struct con_replay *p, int before, int *line)
+{
+	struct con_replay_skip *s;
+
+	if (p->skips_told >= p->nskips || p->skips[p->skips_told].line >= before)
+		return NULL;
+	s = &p->skips[p->skips_told++];
+	*line = s->line;
+	return s->text;
 }
 
 struct kterr *con_replay_load(struct con_replay *p, const char *path)
@@ -37,8 +100,8 @@ struct kterr *con_replay_load(struct con_replay *p, const char *path)
 	}
 	con_replay_clear(p);
 	p->r = r;
-	for (size_t i = 0; i < r->nstmts; i++)
-		p->total += counted(&r->stmts[i]);
+	p->total = con_replay_count(r, NULL);
+	find_skips(p, path);
 	while (p->next < r->nstmts && r->stmts[p->next].kind == KT_STMT_DIRECTIVE)
 		p->next++;
 	return NULL;
@@ -46,6 +109,9 @@ struct kterr *con_replay_load(struct con_replay *p, const char *path)
 
 void con_replay_clear(struct con_replay *p)
 {
+	for (size_t i = 0; i < p->nskips; i++)
+		free(p->skips[i].text);
+	free(p->skips);
 	kt_recipe_free(p->r);
 	memset(p, 0, sizeof(*p));
 }

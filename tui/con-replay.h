@@ -15,11 +15,26 @@
 #include "lib/err.h"
 #include "engine/recipe.h"
 
+/* A console-only line of a recording (`# sh CMD  (console only: ...)`,
+ * con-record.h): a comment to the parser, so the cursor tells it apart. */
+struct con_replay_skip {
+	int line;
+	char *text;		/* the comment, '#' and all, trimmed */
+};
+
 struct con_replay {
 	struct kt_recipe *r;	/* NULL: nothing loaded */
 	size_t next;		/* index of the next statement */
-	size_t napplied, total;	/* statements taken / to take (header excluded) */
+	size_t napplied, total;	/* statements taken / to take (con_replay_count) */
+	struct con_replay_skip *skips;	/* in line order */
+	size_t nskips, skips_told;
 };
+
+/* What a replay applies: the statements after the header, an op and the
+ * `expect error` after it counted once. `ktcon check` states the same
+ * number beside its own count of every statement; *header (may be NULL):
+ * the header's lines. */
+size_t con_replay_count(const struct kt_recipe *r, size_t *header);
 
 /* Load and parse path; a file with diagnostics is refused with them. */
 struct kterr *con_replay_load(struct con_replay *p, const char *path);
@@ -31,6 +46,11 @@ const struct kt_stmt *con_replay_peek(const struct con_replay *p, const struct k
 /* Past the statement peeked (and its expect error). */
 void con_replay_advance(struct con_replay *p);
 bool con_replay_done(const struct con_replay *p);
+
+/* The next console-only line (an `sh` the session ran) before the
+ * statement on line `before` (INT_MAX: up to the end) not yet told; its
+ * line in *line. Each is given once; NULL when none is left before it. */
+const char *con_replay_skipped(struct con_replay *p, int before, int *line);
 
 /* Where the header asks for a different guest than hdr (the console's):
  * a sentence for the log, or NULL when they agree; malloc'd. */

@@ -286,6 +286,7 @@ static void draw(struct ktconsole *c)
 	for (int y = 0; y < c->lay.vsep.h; y++)
 		con_put(&b, &c->lay.vsep, y, 0, CON_A_LINE, "|", 1);
 	con_tabs_min_size(&b, c->rows, c->cols);
+	con_cands_render(&c->cands, &b, 1, c->lay.status.y);
 	status(c, &b, &c->lay.status);
 	show_changed(c, &b);
 	c->dirty = false;
@@ -320,23 +321,22 @@ static size_t on_live(void *ctx, const char *line, enum kt_argtype t, const char
 	return console_complete(ctx, line, t, prefix, out, max);
 }
 
-static void on_matches(void *ctx, char **words, size_t n)
+/* Tab's candidates: above the prompt until the line changes, not in the
+ * log (con-cands.h). */
+static void on_matches(void *ctx, const char *line, char **words, size_t n)
 {
 	struct ktconsole *c = ctx;
-	char line[1024];
-	size_t len = 0;
 
-	line[0] = '\0';
-	for (size_t i = 0; i < n && len < sizeof(line) - 1; i++)
-		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? "  " : "",
-					words[i]);
-	con_log_add(c->log, CON_A_DIM, "%s", line);
+	con_cands_set(&c->cands, line, words, n);
 	draw(c);
 }
 
 static void on_draw(void *ctx, const char *prompt, const char *text, size_t point)
 {
 	struct ktconsole *c = ctx;
+
+	if (con_cands_seen(&c->cands, text))
+		c->dirty = true;	/* the loop draws them away */
 
 	if (c->lay.prompt.w > 0)
 		con_screen_prompt(&c->lay.prompt, prompt, text, point);
@@ -417,6 +417,7 @@ int console_ui_run(struct ktconsole *c)
 		}
 	}
 	con_buf_free(&c->frame);
+	con_cands_clear(&c->cands);
 	con_prompt_end();
 	con_screen_end();
 	return c->exit_status;

@@ -23,6 +23,7 @@
 #include "engine/gstate.h"
 #include "engine/recipe.h"
 #include "tui/con-browse.h"
+#include "tui/con-cands.h"
 #include "tui/con-compare.h"
 #include "tui/con-down.h"
 #include "tui/con-engine.h"
@@ -97,6 +98,9 @@ struct ktconsole {
 	uint64_t fires_gen;		/* bumped with each fire (under fires_lock) */
 
 	struct con_compare *cmp;	/* `compare`: running, or done and not yet joined */
+	char *echo;			/* console_echo_line's, until a job takes it */
+	struct con_cands cands;		/* Tab's, above the prompt (con-cands.h) */
+	uint64_t watch_cc_ns;		/* a C-c found armed watches then (con_cmd_cancel) */
 
 	int step;			/* 0: the backdrop */
 	bool booted, boot_failed;
@@ -121,6 +125,17 @@ size_t console_complete(struct ktconsole *c, const char *line, enum kt_argtype t
 
 /* The engine's events, as log lines (engine thread). */
 void console_on_event(void *ctx, const struct kt_event *ev);
+/* A job begins (engine thread): its echo (con_job.echo) goes in the log;
+ * it has run: what `sh` printed, a step's or unwatch's error. */
+void console_on_job(void *ctx, struct con_job *j, bool finished);
+
+/* The echo of a line ("> LINE", malloc'd; ownership passes): logged now
+ * when the engine is idle, else kept for the job the line submits (so
+ * it is logged when that job begins, beside its result) or for
+ * console_echo. */
+void console_echo_line(struct ktconsole *c, char *text);
+/* The kept echo, now (before an error the line gave at once). */
+void console_echo(struct ktconsole *c);
 
 /* The UI loop: returns the exit status once the guest is off. */
 int console_ui_run(struct ktconsole *c);

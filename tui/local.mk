@@ -21,6 +21,7 @@ libconsole_a_SOURCES = \
 	tui/con-sym.c tui/con-sym.h \
 	tui/con-down.c tui/con-down.h \
 	tui/con-tabs.c tui/con-tabs.h \
+	tui/con-cands.c tui/con-cands.h \
 	tui/con-rq.c tui/con-rq.h
 
 bin_PROGRAMS += ktcon

@@ -2,6 +2,7 @@
  * recipe loaded for replay: what is written parses back to what was
  * applied, with the expectations a headless replay checks. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -245,6 +246,63 @@ static void test_replay_walks_ops_with_their_expect_error(void **state)
 	unlink(path);
 }
 
+/* The count a replay shows is `ktcon check`'s without the header (an op
+ * and its expect error as one), and the recording's console-only lines
+ * (a comment to the parser) are given once each, before the statement
+ * after them, the last ones at the end. */
+static void test_replay_counts_and_tells_console_only_lines(void **state)
+{
+	static const char text[] =
+		"vm cpus=2 memory=512\n"			/* 1 */
+		"kernel default\n"
+		"backdrop\n"
+		"  add-cgroup a\n"
+		"  # sh echo hi  " CON_REC_CONSOLE_ONLY ")\n"	/* 5 */
+		"  # just a comment\n"
+		"step hold=1s\n"
+		"  freeze-cgroup ghost\n"
+		"  expect error \"ghost\"\n"
+		"  # unwatch jiffies_64  " CON_REC_CONSOLE_ONLY "; it failed)\n" /* 10 */
+		"  # sh sleep 9  " CON_REC_CONSOLE_ONLY "; cancelled)\n";
+	char path[] = "/tmp/ktcon-replay-XXXXXX";
+	int fd = mkstemp(path), line = 0;
+	struct con_replay p = { 0 };
+	const struct kt_stmt *st, *xerr;
+	size_t nheader;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_null(con_replay_load(&p, path));
+	assert_int_equal(p.r->nstmts, 7);			/* what check counts */
+	assert_int_equal(con_replay_count(p.r, &nheader), 4);
+	assert_int_equal(nheader, 2);
+	assert_int_equal(p.total, 4);
+	st = con_replay_peek(&p, &xerr);			/* backdrop, line 3 */
+	assert_null(con_replay_skipped(&p, st->line, &line));
+	con_replay_advance(&p);
+	con_replay_advance(&p);
+	st = con_replay_peek(&p, &xerr);			/* step, line 7 */
+	assert_string_equal(con_replay_skipped(&p, st->line, &line),
+			    "# sh echo hi  " CON_REC_CONSOLE_ONLY ")");
+	assert_int_equal(line, 5);
+	assert_null(con_replay_skipped(&p, st->line, &line));	/* once; not the plain comment */
+	con_replay_advance(&p);
+	st = con_replay_peek(&p, &xerr);
+	assert_non_null(xerr);
+	assert_null(con_replay_skipped(&p, st->line, &line));
+	con_replay_advance(&p);
+	assert_true(con_replay_done(&p));
+	assert_int_equal(p.napplied, p.total);
+	assert_non_null(con_replay_skipped(&p, INT_MAX, &line));
+	assert_int_equal(line, 10);
+	assert_non_null(strstr(con_replay_skipped(&p, INT_MAX, &line), "sleep 9"));
+	assert_int_equal(line, 11);
+	assert_null(con_replay_skipped(&p, INT_MAX, &line));
+	con_replay_clear(&p);
+	unlink(path);
+}
+
 static void test_replay_refuses_a_recipe_with_errors(void **state)
 {
 	char path[] = "/tmp/ktcon-replay-XXXXXX";
@@ -274,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_record_header_has_the_recordings_date),
 		cmocka_unit_test(test_replay_walks_ops_with_their_expect_error),
 		cmocka_unit_test(test_replay_refuses_a_recipe_with_errors),
+		cmocka_unit_test(test_replay_counts_and_tells_console_only_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
