@@ -5,7 +5,8 @@ INT_TESTS += tests/integration/console.int tests/integration/console-replay.int 
 	tests/integration/console-watch.int tests/integration/console-compare.int \
 	tests/integration/console-sym.int \
 	tests/integration/console-crash.int tests/integration/console-schedout.int \
-	tests/integration/console-slots.int
+	tests/integration/console-slots.int \
+	tests/integration/console-restart.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
@@ -13,6 +14,11 @@ check_PROGRAMS += tests/unit/test_con_panes
 tests_unit_test_con_panes_SOURCES = tests/unit/test_con_panes.c
 tests_unit_test_con_panes_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_panes_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_backdrop
+tests_unit_test_con_backdrop_SOURCES = tests/unit/test_con_backdrop.c
+tests_unit_test_con_backdrop_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_backdrop_LDADD = $(CONSOLE_TEST_LDADD)
 
 check_PROGRAMS += tests/unit/test_con_record
 tests_unit_test_con_record_SOURCES = tests/unit/test_con_record.c

@@ -70,6 +70,10 @@ const struct con_cmd con_cmds[] = {
 	  "the recording's) RUNS times (3) as written and under SCHEDULER on fresh guests beside "
 	  "this one, and put the comparison table (ktcon compare) in the log", con_cmd_compare },
 	{ "cancel", "cancel", "cancel the op in flight (or stop a replay); never quits", con_cmd_cancel },
+	{ "restart", "restart | restart!", "boot the guest again after it died (same kernel, vm "
+	  "line, options), re-apply the backdrop and go on in a fresh step; the log, history and "
+	  "recording carry on. `restart!` also replaces a guest that is still up", con_cmd_restart },
+	{ "restart!", "restart!", "power the guest off and restart it (see restart)", con_cmd_restart },
 	{ "quit", "quit", "tear the scenario down, power the guest off and leave", con_cmd_quit },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -17,6 +17,11 @@
  * scenario view, the job in flight, the guest's health) is copied out
  * under a lock. Only the engine thread touches the backend and the
  * executor; the UI frees the runner after the quit job finished.
+ *
+ * The thread keeps the backdrop applied so far (con-backdrop.h) for
+ * `restart`, which replaces the guest and its executor in place: the
+ * events, the wake fd and the UI's copies carry on, and step numbers in
+ * the events go on from the session's.
  */
 #ifndef KTCON_TUI_CON_ENGINE_H
 #define KTCON_TUI_CON_ENGINE_H
@@ -40,6 +45,14 @@ enum con_job_kind {
 	CON_JOB_QUIT,		/* tear down the scenario, power off */
 	CON_JOB_SNAPSHOT,	/* text: a capture's tag; out: its snapshot as JSON */
 	CON_JOB_UNWATCH,	/* text: the symbol whose watch to disarm */
+	/* Power the guest off if it still runs, boot it again as before (the
+	 * kernel booted first, pinned by path; the same vm line, accel,
+	 * staged binaries, boot scheduler, warm start), re-apply the backdrop
+	 * (con-backdrop.h) and, when the session was in step N, begin a
+	 * fresh step N+1. err: the boot's failure (no guest), or the
+	 * backdrop statement that failed (the guest is up; the rest of the
+	 * backdrop was skipped); status: the backdrop statements re-applied. */
+	CON_JOB_RESTART,
 };
 
 struct con_job {
