@@ -35,6 +35,7 @@ struct con_engine {
 	atomic_bool cancel_sh;		/* C-c on the `sh` in flight */
 	atomic_int sh_timeout_ms;
 	enum con_guest_state gs;
+	int hvc;			/* the guest's hvc0 while up (the session's), -1 */
 	char desc[256];
 	char kernel[512], release[128];
 	struct con_scn scn;
@@ -179,6 +180,7 @@ static struct kterr *boot(struct con_engine *g)
 		snprintf(g->pinned, sizeof(g->pinned), "%s", g->kernel);
 	snprintf(g->release, sizeof(g->release), "%s", h->release);
 	g->gs = CON_G_UP;
+	g->hvc = s->m.hvc_fd;
 	pthread_mutex_unlock(&g->lock);
 	publish_scn(g);
 	return NULL;
@@ -191,6 +193,7 @@ static void drop_guest(struct con_engine *g)
 	pthread_mutex_lock(&g->lock);
 	g->gs = CON_G_BOOTING;
 	g->x = NULL;
+	g->hvc = -1;
 	pthread_mutex_unlock(&g->lock);
 	if (g->up)
 		kt_backend_shutdown(g->ge.b, (int)kt_limit_ms(KT_LIM_POWEROFF));
@@ -345,8 +348,19 @@ static void run_job(struct con_engine *g, struct con_job *j)
 	case CON_JOB_RESTART:
 		j->err = restart(g, &j->status);
 		break;
+	case CON_JOB_SHELL:
+		if (!g->up)
+			j->err = no_guest();
+		else
+			j->err = agentlink_shell(&kt_backend_session(g->ge.b)->link, j->rows, j->cols,
+						 j->text, &g->cancel_sh, &j->detached, &j->status);
+		atomic_store(&g->cancel_sh, false);
+		break;
 	case CON_JOB_QUIT:
 		set_guest(g, CON_G_OFF);
+		pthread_mutex_lock(&g->lock);
+		g->hvc = -1;
+		pthread_mutex_unlock(&g->lock);
 		if (g->x)
 			j->err = kt_exec_finish(g->x);
 		if (g->up)
@@ -416,6 +430,7 @@ struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engin
 		return kterr_new(ENOMEM, "the engine thread");
 	g->o = *o;
 	g->gs = CON_G_BOOTING;
+	g->hvc = -1;
 	atomic_init(&g->cancel_sh, false);
 	atomic_init(&g->sh_timeout_ms, (int)kt_limit_ms(KT_LIM_SH));
 	if (pipe2(g->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -478,11 +493,22 @@ void con_engine_cancel(struct con_engine *g)
 	pthread_mutex_lock(&g->lock);
 	if (g->cur && g->cur->kind == CON_JOB_HOLD)
 		g->cancel_hold = true;
-	else if (g->cur && g->cur->kind == CON_JOB_SH)
+	else if (g->cur && (g->cur->kind == CON_JOB_SH || g->cur->kind == CON_JOB_SHELL))
 		atomic_store(&g->cancel_sh, true);
 	else if (g->cur && g->x && (g->cur->kind == CON_JOB_APPLY || g->cur->kind == CON_JOB_STEP))
 		kt_exec_cancel(g->x);
 	pthread_mutex_unlock(&g->lock);
+}
+
+int con_engine_console_fd(struct con_engine *g)
+{
+	int fd = -1;
+
+	pthread_mutex_lock(&g->lock);
+	if (g->gs == CON_G_UP && g->hvc >= 0)
+		fd = fcntl(g->hvc, F_DUPFD_CLOEXEC, 0);
+	pthread_mutex_unlock(&g->lock);
+	return fd;
 }
 
 void con_engine_set_sh_timeout(struct con_engine *g, int ms)
@@ -555,6 +581,9 @@ char *con_engine_busy(struct con_engine *g, uint64_t *since_ns)
 			break;
 		case CON_JOB_RESTART:
 			s = strdup("restart");
+			break;
+		case CON_JOB_SHELL:
+			s = strdup("sh (the guest's shell)");
 			break;
 		case CON_JOB_HOLD: {
 			char d[32];

@@ -53,6 +53,11 @@ enum con_job_kind {
 	 * backdrop statement that failed (the guest is up; the rest of the
 	 * backdrop was skipped); status: the backdrop statements re-applied. */
 	CON_JOB_RESTART,
+	/* The guest's interactive shell (`sh` alone): text its TERM, rows and
+	 * cols the terminal's size; it runs until the shell exits (status)
+	 * or con_engine_cancel detaches (detached: the shell lives on). The
+	 * UI relays the terminal and con_engine_console_fd meanwhile. */
+	CON_JOB_SHELL,
 };
 
 struct con_job {
@@ -63,12 +68,14 @@ struct con_job {
 	const struct kt_stmt *xerr;
 	char *text;		/* SH: the command; UNWATCH: the symbol; owned */
 	uint64_t ns;		/* HOLD */
+	unsigned rows, cols;	/* SHELL */
 	int origin;		/* the submitter's tag (typed, replay) */
 	/* Results. */
 	struct kterr *err;
 	struct kterr *xfail;	/* APPLY: the failure that xerr wanted */
 	char *out;		/* SH: the output; SNAPSHOT: the JSON */
-	int status;		/* SH: the exit status */
+	int status;		/* SH, SHELL: the exit status */
+	bool detached;		/* SHELL: detached, the shell lives on */
 	uint64_t took_ns;
 	struct con_job *next;
 };
@@ -101,6 +108,11 @@ void con_job_free(struct con_job *j);
  * `sh` is killed in the guest; an op the guest had done all the same
  * stands (the events say the cancel came too late). */
 void con_engine_cancel(struct con_engine *g);
+
+/* The guest's interactive console (hvc0), for the UI to relay while a
+ * SHELL job runs: a new descriptor the caller closes, or -1 when there is
+ * no guest. */
+int con_engine_console_fd(struct con_engine *g);
 
 /* How long a console `sh` may run before the guest kills it: the limit
  * `sh` (lib/timeouts.h) until `sh-timeout SECONDS` sets it, from any

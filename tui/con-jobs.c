@@ -334,6 +334,8 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 	case CON_JOB_RESTART:
 		console_restart_done(c, j);
 		break;
+	case CON_JOB_SHELL:	/* the shell's relay takes its own (con-shell.c) */
+		break;
 	case CON_JOB_HOLD:
 		break;
 	case CON_JOB_SNAPSHOT:

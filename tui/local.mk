@@ -43,7 +43,7 @@ ktcon_SOURCES = \
 	tui/recipe-scheds.c tui/recipe-scheds.h \
 	tui/console.h tui/con-ui.c tui/con-jobs.c tui/con-events.c \
 	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
-	tui/con-restart.c \
+	tui/con-restart.c tui/con-shell.c \
 	tui/con-complete.c tui/con-logslot.c tui/con-logslot.h \
 	tui/con-engine.c tui/con-engine.h \
 	tui/con-prompt.c tui/con-prompt.h \
