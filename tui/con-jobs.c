@@ -256,7 +256,10 @@ void console_booted(struct ktconsole *c, uint64_t took_ns)
 	char desc[128];
 
 	c->booted = true;
-	c->boot_failed = false;
+	if (c->boot_failed) {	/* a restart booted it after all */
+		c->boot_failed = false;
+		c->exit_status = 0;
+	}
 	load_symbols(c);
 	con_engine_guest(c->eng, desc, sizeof(desc));
 	con_log_add(c->log, CON_A_OK, "guest up: %s (%s); you are in the backdrop. `help` lists "
