@@ -500,6 +500,14 @@ void con_engine_cancel(struct con_engine *g)
 	pthread_mutex_unlock(&g->lock);
 }
 
+void con_engine_detach(struct con_engine *g)
+{
+	pthread_mutex_lock(&g->lock);
+	if (g->cur && g->cur->kind == CON_JOB_SHELL)
+		atomic_store(&g->cancel_sh, true);
+	pthread_mutex_unlock(&g->lock);
+}
+
 int con_engine_console_fd(struct con_engine *g)
 {
 	int fd = -1;

@@ -109,6 +109,11 @@ void con_job_free(struct con_job *j);
  * stands (the events say the cancel came too late). */
 void con_engine_cancel(struct con_engine *g);
 
+/* Detach from the guest's shell: the SHELL job in flight comes back with
+ * detached (the shell lives on); nothing when another job is in flight
+ * (a detach asked before the job was taken is lost: ask again). */
+void con_engine_detach(struct con_engine *g);
+
 /* The guest's interactive console (hvc0), for the UI to relay while a
  * SHELL job runs: a new descriptor the caller closes, or -1 when there is
  * no guest. */

@@ -29,7 +29,7 @@
 
 #define DETACH_KEY 0x1d		/* C-] */
 /* While a detach is asked for and not yet answered, it is asked again
- * this often: a cancel that came before the job was taken is dropped. */
+ * this often: one asked before the job was taken is dropped. */
 #define ASK_AGAIN_MS 100
 
 struct relay {
@@ -140,7 +140,7 @@ static void from_terminal(struct relay *r)
 		return;
 	if (n <= 0) {
 		r->eof = r->leaving = true;
-		con_engine_cancel(r->c->eng);
+		con_engine_detach(r->c->eng);
 		return;
 	}
 	k = memchr(buf, DETACH_KEY, (size_t)n);
@@ -148,7 +148,7 @@ static void from_terminal(struct relay *r)
 		r->hvc = -1;
 	if (k) {
 		r->leaving = true;
-		con_engine_cancel(r->c->eng);
+		con_engine_detach(r->c->eng);
 	}
 }
 
@@ -185,7 +185,7 @@ static void relay(struct relay *r, int sig_fd)
 		if (p[2].revents & POLLIN)
 			take_jobs(r);
 		if (!r->ended && (r->leaving || r->resize))
-			con_engine_cancel(r->c->eng);
+			con_engine_detach(r->c->eng);
 	}
 }
 
