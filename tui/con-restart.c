@@ -108,6 +108,7 @@ void console_restart_done(struct ktconsole *c, struct con_job *j)
 		note(c, j, false);
 		return;
 	}
+	c->shell_kept = false;		/* it was the old guest's */
 	/* A new guest's state counts from the start: take it afresh. */
 	kt_gstate_clear(&c->g);
 	con_sched_init(&c->sched);

@@ -216,7 +216,11 @@ void console_shell(struct ktconsole *c, int sig_fd)
 		cfmakeraw(&raw);
 		tcsetattr(0, TCSANOW, &raw);
 	}
-	say("\r\n[ktcon] the guest's shell: `exit` ends it; C-] returns to the console and "
+	/* A shell left running waits at its prompt, which it does not draw
+	 * again by itself. */
+	say(c->shell_kept ? "\r\n[ktcon] back in the guest's shell you left (Enter shows its "
+	    "prompt); `exit` ends it, C-] returns to the console\r\n"
+	    : "\r\n[ktcon] the guest's shell: `exit` ends it; C-] returns to the console and "
 	    "keeps it for the next `sh`\r\n");
 	if (attach(c))
 		relay(&r, sig_fd);
@@ -226,6 +230,7 @@ void console_shell(struct ktconsole *c, int sig_fd)
 		tcsetattr(0, TCSANOW, &saved);
 	con_screen_resume();
 	c->rows = -1;		/* repaint all, at the size the terminal has now */
+	c->shell_kept = r.done && !r.done->err && r.done->detached;
 	if (!r.done)
 		con_log_add(c->log, CON_A_ERROR, "sh: out of memory");
 	else if (r.done->err)

@@ -102,6 +102,7 @@ struct ktconsole {
 	bool booted, boot_failed;
 	bool restarting;		/* a `restart` job is queued or running */
 	bool shell_wanted;		/* `sh` alone: the UI loop hands the terminal over */
+	bool shell_kept;		/* the last visit left the guest's shell running (C-]) */
 	bool quitting, done;
 	int exit_status;
 };
