@@ -127,6 +127,7 @@ struct kterr *agent_op_shell(struct agent *a, const struct wire_msg *req, struct
 
 		agent_reap();
 		agent_stream_tick(a);
+		agent_payloads_poll(a);
 		agent_sched_poll(a);
 		if (agent_wait_child(a->con_shell_pid, 0, &status)) {
 			a->con_shell_pid = 0;
