@@ -33,6 +33,7 @@ struct con_engine {
 	uint64_t cur_since;
 	bool cancel_hold;
 	atomic_bool cancel_sh;		/* C-c on the `sh` in flight */
+	atomic_bool cancel_boot;	/* C-c on the restart in flight: its boot gives up */
 	atomic_int sh_timeout_ms;
 	enum con_guest_state gs;
 	int hvc;			/* the guest's hvc0 while up (the session's), -1 */
@@ -233,6 +234,7 @@ static struct kterr *restart(struct con_engine *g, int *done)
 	drop_guest(g);
 	if (g->pinned[0])
 		g->o.so.kernel = g->pinned;
+	g->o.so.cancel = &g->cancel_boot;
 	e = boot(g);
 	if (e) {
 		set_guest(g, CON_G_DOWN);
@@ -347,6 +349,7 @@ static void run_job(struct con_engine *g, struct con_job *j)
 		break;
 	case CON_JOB_RESTART:
 		j->err = restart(g, &j->status);
+		atomic_store(&g->cancel_boot, false);
 		break;
 	case CON_JOB_SHELL:
 		if (!g->up)
@@ -432,6 +435,7 @@ struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engin
 	g->gs = CON_G_BOOTING;
 	g->hvc = -1;
 	atomic_init(&g->cancel_sh, false);
+	atomic_init(&g->cancel_boot, false);
 	atomic_init(&g->sh_timeout_ms, (int)kt_limit_ms(KT_LIM_SH));
 	if (pipe2(g->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		free(g);
@@ -495,6 +499,11 @@ void con_engine_cancel(struct con_engine *g)
 		g->cancel_hold = true;
 	else if (g->cur && (g->cur->kind == CON_JOB_SH || g->cur->kind == CON_JOB_SHELL))
 		atomic_store(&g->cancel_sh, true);
+	else if (g->cur && g->cur->kind == CON_JOB_RESTART) {
+		atomic_store(&g->cancel_boot, true);
+		if (g->x)	/* up: the backdrop is being applied again */
+			kt_exec_cancel(g->x);
+	}
 	else if (g->cur && g->x && (g->cur->kind == CON_JOB_APPLY || g->cur->kind == CON_JOB_STEP))
 		kt_exec_cancel(g->x);
 	pthread_mutex_unlock(&g->lock);

@@ -106,7 +106,9 @@ void con_job_free(struct con_job *j);
 
 /* Cancel the op, `sh` or hold in flight; nothing when idle. A cancelled
  * `sh` is killed in the guest; an op the guest had done all the same
- * stands (the events say the cancel came too late). */
+ * stands (the events say the cancel came too late). A restart's boot
+ * gives up (no guest then), or, once up, the backdrop statement being
+ * applied again is cancelled (the rest is skipped). */
 void con_engine_cancel(struct con_engine *g);
 
 /* Detach from the guest's shell: the SHELL job in flight comes back with
