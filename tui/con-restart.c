@@ -3,8 +3,10 @@
  *
  * The engine (con-engine.h, CON_JOB_RESTART) boots it as before and
  * re-applies the backdrop; here the console asks for it and takes it
- * back: the log, the panes' history, the captures seen and the recording
- * carry on. A dead guest restarts with `restart`; one still up only with
+ * back: the log, the watch fires told and the recording carry on (the
+ * snapshots went with the old guest's memory and its executor's
+ * scenario; the scheduler pane's rates start again from the new guest's
+ * counters). A dead guest restarts with `restart`; one still up only with
  * `restart!` (a stray `restart` must not throw a live scenario away). The
  * recording says where the guest was replaced, as a comment, and, when
  * the session was in a step, begins a new step there: a replay of the
