@@ -99,6 +99,7 @@ const struct agent_op agent_ops[] = {
 	{ "resume", op_resume },
 	{ "ping", op_ping },
 	{ "sh", agent_op_sh },
+	{ "shell", agent_op_shell },
 	{ "poweroff", op_poweroff },
 	{ "set-timeout-scale", op_set_timeout_scale },
 	{ "cancel", op_cancel },

@@ -60,6 +60,7 @@ struct agent {
 	char mount_errors[1024];	/* reported in HELLO, never ignored */
 	bool shell;			/* ktcon.shell=1: a shell on hvc0 */
 	pid_t shell_pid;
+	pid_t con_shell_pid;		/* the console's shell (the shell op), 0: none */
 	bool poweroff;			/* set by the poweroff op */
 	bool deferred;			/* the op in hand replies later itself */
 	struct agent_stream stream;
@@ -166,8 +167,10 @@ void agent_reap(void);
  * did, with its wait status. */
 bool agent_wait_child(pid_t pid, int timeout_ms, int *status);
 
-/* The interactive shell on hvc0 (agent-shell.c). */
+/* The interactive shell on hvc0 (agent-shell.c): ktcon boot --shell's,
+ * started at boot; the console's is the `shell` op's. */
 void agent_shell_start(struct agent *a);
+struct kterr *agent_op_shell(struct agent *a, const struct wire_msg *req, struct wire_buf *reply);
 
 /* sched_ext state text ("enabled", "disabled", ...) or "absent". */
 const char *agent_scx_state(char *buf, size_t size);

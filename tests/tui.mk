@@ -6,7 +6,8 @@ INT_TESTS += tests/integration/console.int tests/integration/console-replay.int 
 	tests/integration/console-sym.int \
 	tests/integration/console-crash.int tests/integration/console-schedout.int \
 	tests/integration/console-slots.int tests/integration/console-polish.int \
-	tests/integration/docs-console.int
+	tests/integration/docs-console.int \
+	tests/integration/console-restart.int tests/integration/console-sh.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
@@ -14,6 +15,11 @@ check_PROGRAMS += tests/unit/test_con_panes
 tests_unit_test_con_panes_SOURCES = tests/unit/test_con_panes.c
 tests_unit_test_con_panes_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_panes_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_backdrop
+tests_unit_test_con_backdrop_SOURCES = tests/unit/test_con_backdrop.c
+tests_unit_test_con_backdrop_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_backdrop_LDADD = $(CONSOLE_TEST_LDADD)
 
 check_PROGRAMS += tests/unit/test_con_record
 tests_unit_test_con_record_SOURCES = tests/unit/test_con_record.c

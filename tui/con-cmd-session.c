@@ -199,7 +199,7 @@ CON_CMD(sh)
 {
 	if (!rest || !*rest) {
 		console_echo(c);
-		con_log_add(c->log, CON_A_ERROR, "sh: sh COMMAND (runs in the guest, output here)");
+		c->shell_wanted = true;		/* the UI loop hands the terminal over */
 		return;
 	}
 	console_submit_text(c, CON_JOB_SH, rest, "sh");

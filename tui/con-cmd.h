@@ -5,7 +5,7 @@
  * a line; the functions live with their kind: con-cmd-help.c (help, keys),
  * con-cmd-view.c (focus, zoom, scroll, redraw, snapshots, show, browse),
  * con-cmd-session.c (record, replay, next, continue, sh, cancel, quit,
- * compare).
+ * compare), con-restart.c (restart).
  */
 #ifndef KTCON_TUI_CON_CMD_H
 #define KTCON_TUI_CON_CMD_H
@@ -43,6 +43,7 @@ CON_CMD(sh_timeout);
 CON_CMD(unwatch);
 CON_CMD(compare);
 CON_CMD(quit);
+CON_CMD(restart);
 CON_CMD(tab);
 CON_CMD(filter);
 CON_CMD(search);

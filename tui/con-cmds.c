@@ -45,8 +45,10 @@ const struct con_cmd con_cmds[] = {
 	{ "browse", "browse up|down|pgup|pgdn|top|bottom|fold|open-all|close-all|close | "
 	  "browse find TEXT", "move in the open snapshot (keys: Up, Down, Enter, q; /TEXT "
 	  "searches)", con_cmd_browse },
-	{ "sh", "sh COMMAND", "run a shell command in the guest; its output goes to the log. "
-	  "C-c kills it; so does the limit (sh-timeout)", con_cmd_sh },
+	{ "sh", "sh [COMMAND]", "run a shell command in the guest; its output goes to the log. "
+	  "C-c kills it; so does the limit (sh-timeout). Alone: the guest's interactive shell in "
+	  "this terminal; `exit` comes back, C-] comes back and keeps it for the next `sh`",
+	  con_cmd_sh },
 	{ "sh-timeout", "sh-timeout [SECONDS]", "show or set how long an sh command may run "
 	  "before the guest kills it (default 30, at most 600)", con_cmd_sh_timeout },
 	{ "unwatch", "unwatch SYMBOL", "disarm the watch-snapshot watch on SYMBOL now (a watch "
@@ -72,6 +74,10 @@ const struct con_cmd con_cmds[] = {
 	{ "cancel", "cancel", "cancel the op, sh or hold in flight (or stop a replay); with nothing "
 	  "in flight, twice within 3 s disarms the armed watches (C-c C-c); never quits",
 	  con_cmd_cancel },
+	{ "restart", "restart | restart!", "boot the guest again after it died (same kernel, vm "
+	  "line, options), re-apply the backdrop and go on in a fresh step; the log, history and "
+	  "recording carry on. `restart!` also replaces a guest that is still up", con_cmd_restart },
+	{ "restart!", "restart!", "power the guest off and restart it (see restart)", con_cmd_restart },
 	{ "quit", "quit", "tear the scenario down, power the guest off and leave", con_cmd_quit },
 	{ NULL, NULL, NULL, NULL },
 };

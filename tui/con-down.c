@@ -8,6 +8,11 @@ void con_down_update(struct con_down *d, enum con_guest_state gs, bool boot_fail
 {
 	struct tm tm;
 
+	if (gs == CON_G_UP) {	/* (again, after a restart): live */
+		memset(d, 0, sizeof(*d));
+		return;
+	}
+	d->restarting = d->down && gs == CON_G_BOOTING;
 	if (d->down)	/* the time stays; whether it ever booted may be learnt later */
 		d->boot_failed = boot_failed;
 	if (d->down || gs != CON_G_DOWN)
@@ -26,8 +31,12 @@ void con_down_title(const struct con_down *d, struct con_buf *b, const struct co
 
 	if (!d->down || pane->h <= 0 || pane->w <= 0)
 		return;
-	snprintf(say, sizeof(say), d->boot_failed ? "no guest: the boot failed"
-						  : "guest died at %s", d->at);
+	if (d->restarting)
+		snprintf(say, sizeof(say), d->boot_failed ? "restarting" : "restarting (died at %s)",
+			 d->at);
+	else
+		snprintf(say, sizeof(say), d->boot_failed ? "no guest: the boot failed"
+			 : "guest died at %s", d->at);
 	/* Keep the pane's name (up to two blanks: its own right side goes). */
 	con_buf_row(b, pane->y, title, sizeof(title));
 	keep = pane->x < (int)strlen(title) ? (int)strlen(title) - pane->x : 0;

@@ -6,7 +6,9 @@
  * The console learns the guest died from the engine's guest state
  * (con_engine_guest: CON_G_DOWN once QEMU exited, or when the boot
  * failed); the time is the first draw that saw it, within a UI tick of
- * QEMU's exit. Powering off at `quit` (CON_G_OFF) is not a death. Pure:
+ * QEMU's exit. Powering off at `quit` (CON_G_OFF) is not a death. While
+ * `restart` boots the guest again (CON_G_BOOTING after the death) the
+ * titles stay greyed and say so; once it is up they are live again. Pure:
  * the caller feeds the state and draws the titles first.
  */
 #ifndef KTCON_TUI_CON_DOWN_H
@@ -21,6 +23,7 @@
 struct con_down {
 	bool down;
 	bool boot_failed;
+	bool restarting;	/* booting again after the death */
 	char at[16];		/* HH:MM:SS, local time */
 };
 

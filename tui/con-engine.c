@@ -14,6 +14,7 @@
 #include "engine/executor.h"
 #include "engine/scenario.h"
 #include "lib/util.h"
+#include "tui/con-backdrop.h"
 #include "tui/guest-exec.h"
 
 /* How long an idle pump lasts before the queue is looked at again. */
@@ -32,8 +33,10 @@ struct con_engine {
 	uint64_t cur_since;
 	bool cancel_hold;
 	atomic_bool cancel_sh;		/* C-c on the `sh` in flight */
+	atomic_bool cancel_boot;	/* C-c on the restart in flight: its boot gives up */
 	atomic_int sh_timeout_ms;
 	enum con_guest_state gs;
+	int hvc;			/* the guest's hvc0 while up (the session's), -1 */
 	char desc[256];
 	char kernel[512], release[128];
 	struct con_scn scn;
@@ -47,6 +50,12 @@ struct con_engine {
 	struct kt_exec *x;		/* ge.x once published, under lock */
 	struct kt_host host;		/* the backend's, as the executor has them */
 	int step;
+	/* restart: the session's steps before the executor's own (a
+	 * restarted executor counts from 1 again), the backdrop to apply
+	 * again, and the kernel first booted (by path). */
+	int step_base;
+	struct con_backdrop bd;
+	char pinned[512];
 };
 
 void con_job_free(struct con_job *j)
@@ -108,6 +117,16 @@ static void publish_scn(struct con_engine *g)
 static void on_event(void *ctx, const struct kt_event *ev)
 {
 	struct con_engine *g = ctx;
+	struct kt_event shifted;
+
+	/* After a restart the executor counts steps from 1: the session's
+	 * go on. */
+	if (g->step_base && (ev->kind == KT_EV_STEP_BEGIN || ev->kind == KT_EV_STEP_END) &&
+	    ev->step > 0) {
+		shifted = *ev;
+		shifted.step += g->step_base;
+		ev = &shifted;
+	}
 
 	/* A guest event may add a capture (a watch fire). */
 	if (ev->kind == KT_EV_STATE || ev->kind == KT_EV_STEP_BEGIN || ev->kind == KT_EV_GUEST ||
@@ -159,17 +178,91 @@ static struct kterr *boot(struct con_engine *g)
 	snprintf(g->desc, sizeof(g->desc), "%.128s %ucpu %s", h->release, h->cpus,
 		 accel_name(s->m.accel));
 	snprintf(g->kernel, sizeof(g->kernel), "%s", s->kernel ? s->kernel : "");
+	if (!g->pinned[0])
+		snprintf(g->pinned, sizeof(g->pinned), "%s", g->kernel);
 	snprintf(g->release, sizeof(g->release), "%s", h->release);
 	g->gs = CON_G_UP;
+	g->hvc = s->m.hvc_fd;
 	pthread_mutex_unlock(&g->lock);
 	publish_scn(g);
 	return NULL;
 }
 
+/* The guest and its executor go (powered off if still up); the UI sees
+ * no executor from here on. */
+static void drop_guest(struct con_engine *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->gs = CON_G_BOOTING;
+	g->x = NULL;
+	g->hvc = -1;
+	pthread_mutex_unlock(&g->lock);
+	if (g->up)
+		kt_backend_shutdown(g->ge.b, (int)kt_limit_ms(KT_LIM_POWEROFF));
+	g->up = false;
+	guest_exec_free(&g->ge);
+	memset(&g->host, 0, sizeof(g->host));
+}
+
+/* The backdrop again, in order; the first failure ends it. */
+static struct kterr *reapply(struct con_engine *g, int *done)
+{
+	*done = 0;
+	for (size_t i = 0; i < g->bd.n; i++) {
+		struct kterr *e = kt_exec_apply(g->x, &g->bd.st[i]);
+
+		if (e) {
+			char *text = kt_stmt_print(&g->bd.st[i]);
+
+			e = kterr_hint(kterr_wrap(e, "re-applying the backdrop: %s", text ? text : "?"),
+				       "the guest is up again with the backdrop up to there: the "
+				       "rest of it was skipped (the log says what each did)");
+			free(text);
+			return e;
+		}
+		(*done)++;
+	}
+	return NULL;
+}
+
+/* CON_JOB_RESTART (con-engine.h). */
+static struct kterr *restart(struct con_engine *g, int *done)
+{
+	int step = g->step;
+	struct kterr *e, *se;
+
+	*done = 0;
+	drop_guest(g);
+	if (g->pinned[0])
+		g->o.so.kernel = g->pinned;
+	g->o.so.cancel = &g->cancel_boot;
+	e = boot(g);
+	if (e) {
+		set_guest(g, CON_G_DOWN);
+		return kterr_wrap(e, "restart");
+	}
+	g->step = 0;
+	g->step_base = 0;
+	publish_scn(g);
+	e = reapply(g, done);
+	/* The step the session was in died with the guest: a fresh one. */
+	if (step > 0) {
+		g->step_base = step;
+		se = kt_exec_next_step(g->x);
+		if (se && !e)
+			e = kterr_wrap(se, "restart: beginning step %d", step + 1);
+		else
+			kterr_free(se);
+		g->step = step + 1;
+	}
+	return e;
+}
+
 static struct kterr *no_guest(void)
 {
 	return kterr_hint(kterr_new(ENOTCONN, "no guest"),
-			  "the guest did not boot or has gone down (the log says why); `quit`");
+			  "the guest did not boot or has gone down (the log says why); `restart` "
+			  "boots it again, `quit` leaves");
 }
 
 static void run_job(struct con_engine *g, struct con_job *j)
@@ -180,6 +273,18 @@ static void run_job(struct con_engine *g, struct con_job *j)
 	case CON_JOB_APPLY:
 		if (g->x) {
 			j->err = kt_exec_apply_expect(g->x, &j->st, j->xerr);
+			if (g->step == 0 && !j->err) {
+				struct kterr *e = con_backdrop_keep(&g->bd, &j->st, j->xfail != NULL);
+
+				if (e) {	/* the op stands; only a restart would miss it */
+					char *m = kterr_strdup(e);
+
+					kt_events_emit(g->events, &(struct kt_event){
+						.kind = KT_EV_WARN, .text = m ? m : "out of memory" });
+					free(m);
+					kterr_free(e);
+				}
+			}
 		} else {
 			char *text = kt_stmt_print(&j->st);
 
@@ -240,9 +345,26 @@ static void run_job(struct con_engine *g, struct con_job *j)
 	}
 	case CON_JOB_UNWATCH:
 		j->err = g->x ? kt_exec_unwatch(g->x, j->text) : no_guest();
+		if (!j->err)
+			con_backdrop_unwatch(&g->bd, j->text);
+		break;
+	case CON_JOB_RESTART:
+		j->err = restart(g, &j->status);
+		atomic_store(&g->cancel_boot, false);
+		break;
+	case CON_JOB_SHELL:
+		if (!g->up)
+			j->err = no_guest();
+		else
+			j->err = agentlink_shell(&kt_backend_session(g->ge.b)->link, j->rows, j->cols,
+						 j->text, &g->cancel_sh, &j->detached, &j->status);
+		atomic_store(&g->cancel_sh, false);
 		break;
 	case CON_JOB_QUIT:
 		set_guest(g, CON_G_OFF);
+		pthread_mutex_lock(&g->lock);
+		g->hvc = -1;
+		pthread_mutex_unlock(&g->lock);
 		if (g->x)
 			j->err = kt_exec_finish(g->x);
 		if (g->up)
@@ -316,7 +438,9 @@ struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engin
 		return kterr_new(ENOMEM, "the engine thread");
 	g->o = *o;
 	g->gs = CON_G_BOOTING;
+	g->hvc = -1;
 	atomic_init(&g->cancel_sh, false);
+	atomic_init(&g->cancel_boot, false);
 	atomic_init(&g->sh_timeout_ms, (int)kt_limit_ms(KT_LIM_SH));
 	if (pipe2(g->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		free(g);
@@ -378,11 +502,35 @@ void con_engine_cancel(struct con_engine *g)
 	pthread_mutex_lock(&g->lock);
 	if (g->cur && g->cur->kind == CON_JOB_HOLD)
 		g->cancel_hold = true;
-	else if (g->cur && g->cur->kind == CON_JOB_SH)
+	else if (g->cur && (g->cur->kind == CON_JOB_SH || g->cur->kind == CON_JOB_SHELL))
 		atomic_store(&g->cancel_sh, true);
+	else if (g->cur && g->cur->kind == CON_JOB_RESTART) {
+		atomic_store(&g->cancel_boot, true);
+		if (g->x)	/* up: the backdrop is being applied again */
+			kt_exec_cancel(g->x);
+	}
 	else if (g->cur && g->x && (g->cur->kind == CON_JOB_APPLY || g->cur->kind == CON_JOB_STEP))
 		kt_exec_cancel(g->x);
 	pthread_mutex_unlock(&g->lock);
+}
+
+void con_engine_detach(struct con_engine *g)
+{
+	pthread_mutex_lock(&g->lock);
+	if (g->cur && g->cur->kind == CON_JOB_SHELL)
+		atomic_store(&g->cancel_sh, true);
+	pthread_mutex_unlock(&g->lock);
+}
+
+int con_engine_console_fd(struct con_engine *g)
+{
+	int fd = -1;
+
+	pthread_mutex_lock(&g->lock);
+	if (g->gs == CON_G_UP && g->hvc >= 0)
+		fd = fcntl(g->hvc, F_DUPFD_CLOEXEC, 0);
+	pthread_mutex_unlock(&g->lock);
+	return fd;
 }
 
 void con_engine_set_sh_timeout(struct con_engine *g, int ms)
@@ -397,16 +545,17 @@ int con_engine_sh_timeout(struct con_engine *g)
 
 bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out)
 {
-	struct kt_exec *x;
+	bool have = false;
 
+	/* Under the lock: a restart frees the executor (after taking it
+	 * away here, under the same lock). */
 	pthread_mutex_lock(&g->lock);
-	x = g->gs == CON_G_UP || g->gs == CON_G_DOWN ? g->x : NULL;
-	pthread_mutex_unlock(&g->lock);
-	if (!x) {
+	if ((g->gs == CON_G_UP || g->gs == CON_G_DOWN) && g->x)
+		have = kt_exec_gstate(g->x, out);
+	else
 		kt_gstate_init(out);
-		return false;
-	}
-	return kt_exec_gstate(x, out);
+	pthread_mutex_unlock(&g->lock);
+	return have;
 }
 
 int con_engine_scn(struct con_engine *g, struct con_scn *out)
@@ -451,6 +600,12 @@ char *con_engine_busy(struct con_engine *g, uint64_t *since_ns)
 			break;
 		case CON_JOB_QUIT:
 			s = strdup("power off");
+			break;
+		case CON_JOB_RESTART:
+			s = strdup("restart");
+			break;
+		case CON_JOB_SHELL:
+			s = strdup("sh (the guest's shell)");
 			break;
 		case CON_JOB_HOLD: {
 			char d[32];
@@ -516,6 +671,7 @@ void con_engine_free(struct con_engine *g)
 		con_job_free(j);
 	}
 	guest_exec_free(&g->ge);
+	con_backdrop_clear(&g->bd);
 	kt_events_free(g->events);
 	con_scn_clear(&g->scn);
 	close(g->wake[0]);

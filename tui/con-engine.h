@@ -17,6 +17,11 @@
  * scenario view, the job in flight, the guest's health) is copied out
  * under a lock. Only the engine thread touches the backend and the
  * executor; the UI frees the runner after the quit job finished.
+ *
+ * The thread keeps the backdrop applied so far (con-backdrop.h) for
+ * `restart`, which replaces the guest and its executor in place: the
+ * events, the wake fd and the UI's copies carry on, and step numbers in
+ * the events go on from the session's.
  */
 #ifndef KTCON_TUI_CON_ENGINE_H
 #define KTCON_TUI_CON_ENGINE_H
@@ -40,6 +45,19 @@ enum con_job_kind {
 	CON_JOB_QUIT,		/* tear down the scenario, power off */
 	CON_JOB_SNAPSHOT,	/* text: a capture's tag; out: its snapshot as JSON */
 	CON_JOB_UNWATCH,	/* text: the symbol whose watch to disarm */
+	/* Power the guest off if it still runs, boot it again as before (the
+	 * kernel booted first, pinned by path; the same vm line, accel,
+	 * staged binaries, boot scheduler, warm start), re-apply the backdrop
+	 * (con-backdrop.h) and, when the session was in step N, begin a
+	 * fresh step N+1. err: the boot's failure (no guest), or the
+	 * backdrop statement that failed (the guest is up; the rest of the
+	 * backdrop was skipped); status: the backdrop statements re-applied. */
+	CON_JOB_RESTART,
+	/* The guest's interactive shell (`sh` alone): text its TERM, rows and
+	 * cols the terminal's size; it runs until the shell exits (status)
+	 * or con_engine_cancel detaches (detached: the shell lives on). The
+	 * UI relays the terminal and con_engine_console_fd meanwhile. */
+	CON_JOB_SHELL,
 };
 
 struct con_job {
@@ -50,6 +68,7 @@ struct con_job {
 	const struct kt_stmt *xerr;
 	char *text;		/* SH: the command; UNWATCH: the symbol; owned */
 	uint64_t ns;		/* HOLD */
+	unsigned rows, cols;	/* SHELL */
 	int origin;		/* the submitter's tag (typed, replay) */
 	/* The line to log as the job begins (on_start): a line typed while
 	 * others were queued is echoed next to its own result. Owned. */
@@ -58,7 +77,8 @@ struct con_job {
 	struct kterr *err;
 	struct kterr *xfail;	/* APPLY: the failure that xerr wanted */
 	char *out;		/* SH: the output; SNAPSHOT: the JSON */
-	int status;		/* SH: the exit status */
+	int status;		/* SH, SHELL: the exit status */
+	bool detached;		/* SHELL: detached, the shell lives on */
 	uint64_t took_ns;
 	struct con_job *next;
 };
@@ -93,8 +113,20 @@ void con_job_free(struct con_job *j);
 
 /* Cancel the op, `sh` or hold in flight; nothing when idle. A cancelled
  * `sh` is killed in the guest; an op the guest had done all the same
- * stands (the events say the cancel came too late). */
+ * stands (the events say the cancel came too late). A restart's boot
+ * gives up (no guest then), or, once up, the backdrop statement being
+ * applied again is cancelled (the rest is skipped). */
 void con_engine_cancel(struct con_engine *g);
+
+/* Detach from the guest's shell: the SHELL job in flight comes back with
+ * detached (the shell lives on); nothing when another job is in flight
+ * (a detach asked before the job was taken is lost: ask again). */
+void con_engine_detach(struct con_engine *g);
+
+/* The guest's interactive console (hvc0), for the UI to relay while a
+ * SHELL job runs: a new descriptor the caller closes, or -1 when there is
+ * no guest. */
+int con_engine_console_fd(struct con_engine *g);
 
 /* How long a console `sh` may run before the guest kills it: the limit
  * `sh` (lib/timeouts.h) until `sh-timeout SECONDS` sets it, from any

@@ -138,7 +138,8 @@ void console_on_event(void *ctx, const struct kt_event *ev)
 		break;
 	case KT_EV_DIED:
 		con_log_add(c->log, CON_A_WARN, "warn  the guest went down: %s (the log above says "
-			    "what the kernel said last); `quit`", ev->text ? ev->text : "");
+			    "what the kernel said last); `restart` boots it again, `quit` leaves",
+			    ev->text ? ev->text : "");
 		break;
 	case KT_EV_STEP_BEGIN:
 		if (ev->step > 0)

@@ -277,22 +277,31 @@ static void load_symbols(struct ktconsole *c)
 
 static void boot_done(struct ktconsole *c, struct con_job *j)
 {
-	char *hdr;
-	char desc[128];
-
 	if (j->err) {
 		c->boot_failed = true;
 		c->exit_status = 1;
 		con_log_error(c->log, "", j->err);
-		con_log_add(c->log, CON_A_HINT, "  `quit` to leave; `ktcon boot --verbose` shows the "
-			    "whole boot");
+		con_log_add(c->log, CON_A_HINT, "  `restart` tries again; `quit` to leave; `ktcon boot "
+			    "--verbose` shows the whole boot");
 		return;
 	}
+	console_booted(c, j->took_ns);
+}
+
+void console_booted(struct ktconsole *c, uint64_t took_ns)
+{
+	char *hdr;
+	char desc[128];
+
 	c->booted = true;
+	if (c->boot_failed) {	/* a restart booted it after all */
+		c->boot_failed = false;
+		c->exit_status = 0;
+	}
 	load_symbols(c);
 	con_engine_guest(c->eng, desc, sizeof(desc));
 	con_log_add(c->log, CON_A_OK, "guest up: %s (%s); you are in the backdrop. `help` lists "
-		    "the ops, ? the keys.", desc, kt_fmt_duration(j->took_ns, (char[32]){ 0 }, 32));
+		    "the ops, ? the keys.", desc, kt_fmt_duration(took_ns, (char[32]){ 0 }, 32));
 	hdr = rec_header(c);
 	c->rec = con_rec_new(hdr ? hdr : c->header_text, kt_now_ns());
 	free(hdr);
@@ -347,6 +356,11 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 	case CON_JOB_UNWATCH:
 		if (c->rec && j->text && !j->err)
 			record(c, con_rec_console(c->rec, "unwatch", j->text, NULL));
+		break;
+	case CON_JOB_RESTART:
+		console_restart_done(c, j);
+		break;
+	case CON_JOB_SHELL:	/* the shell's relay takes its own (con-shell.c) */
 		break;
 	case CON_JOB_HOLD:
 		break;

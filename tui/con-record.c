@@ -236,6 +236,11 @@ struct kterr *con_rec_console(struct con_rec *r, const char *name, const char *a
 		     : "; it failed");
 }
 
+struct kterr *con_rec_comment(struct con_rec *r, const char *text)
+{
+	return emitf(r, "  # %s\n", text);
+}
+
 struct kterr *con_rec_step(struct con_rec *r, const struct kt_stmt *st, uint64_t now_ns)
 {
 	struct kterr *e = settle_step(r, now_ns);

@@ -48,6 +48,8 @@ struct kterr *con_rec_sh(struct con_rec *r, const char *cmd, const struct kterr 
 /* Any console-only command (name, its arguments) kept the same way. */
 struct kterr *con_rec_console(struct con_rec *r, const char *name, const char *args,
 			      const struct kterr *failure);
+/* A comment line of the console's own (`restart`): "  # TEXT". */
+struct kterr *con_rec_comment(struct con_rec *r, const char *text);
 /* A new step begins (st: the `step` line typed); the one before ends. */
 struct kterr *con_rec_step(struct con_rec *r, const struct kt_stmt *st, uint64_t now_ns);
 /* The session ends: the last step's hold is settled. */

@@ -99,6 +99,23 @@ void con_screen_end(void)
 	started = false;
 }
 
+void con_screen_suspend(void)
+{
+	if (!started)
+		return;
+	def_prog_mode();
+	endwin();
+}
+
+void con_screen_resume(void)
+{
+	if (!started)
+		return;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+}
+
 void con_screen_resize(int *rows, int *cols)
 {
 	struct winsize ws;

@@ -21,6 +21,12 @@
 int con_screen_start(char *msg, size_t size);
 void con_screen_end(void);
 
+/* Hand the terminal to someone else (the guest's shell, con-shell.c):
+ * curses leaves it as it found it, main screen and all; resume takes it
+ * back as it was and repaints everything on the next update. */
+void con_screen_suspend(void);
+void con_screen_resume(void);
+
 /* The terminal's size now (after a SIGWINCH: asks the terminal, and
  * tells curses). */
 void con_screen_resize(int *rows, int *cols);

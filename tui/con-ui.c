@@ -403,6 +403,10 @@ int console_ui_run(struct ktconsole *c)
 				console_quit(c);
 			}
 		}
+		if (c->shell_wanted) {		/* `sh` alone (con-shell.c) */
+			c->shell_wanted = false;
+			console_shell(c, sig_pipe[0]);
+		}
 		if (c->rows < 0) {
 			con_screen_resize(&c->rows, &c->cols);
 			con_screen_invalidate();

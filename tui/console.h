@@ -104,6 +104,9 @@ struct ktconsole {
 
 	int step;			/* 0: the backdrop */
 	bool booted, boot_failed;
+	bool restarting;		/* a `restart` job is queued or running */
+	bool shell_wanted;		/* `sh` alone: the UI loop hands the terminal over */
+	bool shell_kept;		/* the last visit left the guest's shell running (C-]) */
 	bool quitting, done;
 	int exit_status;
 };
@@ -115,6 +118,14 @@ void console_line(struct ktconsole *c, const char *line);
 bool console_key(struct ktconsole *c, const struct con_key *k);
 /* A finished job from the engine. */
 void console_job_done(struct ktconsole *c, struct con_job *j);
+/* The guest is up for the first time (the boot, or the first restart that
+ * worked after a failed boot): symbols, the recorder, --record. */
+void console_booted(struct ktconsole *c, uint64_t took_ns);
+/* `sh` alone: the guest's shell in this terminal until it exits or C-]
+ * (con-shell.c); sig_fd is readable on SIGWINCH. The UI loop calls it. */
+void console_shell(struct ktconsole *c, int sig_fd);
+/* The restart job came back (con-restart.c). */
+void console_restart_done(struct ktconsole *c, struct con_job *j);
 /* Open JSON in the captures pane's browser, zoomed (con-cmd-view.c). */
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len);
 /* Begin powering off (quit, a signal, the terminal gone). */

@@ -20,6 +20,7 @@ libconsole_a_SOURCES = \
 	tui/con-browse.c tui/con-browse.h \
 	tui/con-sym.c tui/con-sym.h \
 	tui/con-down.c tui/con-down.h \
+	tui/con-backdrop.c tui/con-backdrop.h \
 	tui/con-tabs.c tui/con-tabs.h \
 	tui/con-cands.c tui/con-cands.h \
 	tui/con-rq.c tui/con-rq.h
@@ -43,6 +44,7 @@ ktcon_SOURCES = \
 	tui/recipe-scheds.c tui/recipe-scheds.h \
 	tui/console.h tui/con-ui.c tui/con-jobs.c tui/con-events.c \
 	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
+	tui/con-restart.c tui/con-shell.c \
 	tui/con-complete.c tui/con-logslot.c tui/con-logslot.h \
 	tui/con-engine.c tui/con-engine.h \
 	tui/con-prompt.c tui/con-prompt.h \

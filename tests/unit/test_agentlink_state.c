@@ -242,6 +242,50 @@ static void test_a_guest_error_keeps_its_errno_and_hint(void **state)
 	kterr_free(ge);
 }
 
+/* The console's shell: the request carries the terminal's size and TERM;
+ * the reply says whether the guest detached or the shell exited, and how. */
+static void shell_reply(struct fx *f, const char *key, const char *val)
+{
+	struct wire_buf b;
+
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REPLY, f->l.next_seq);
+	wire_put_str(&b, "ok", "1");
+	wire_put_str(&b, key, val);
+	assert_true(wire_finish(&b));
+	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
+	wire_buf_free(&b);
+}
+
+static void test_shell_says_detached_or_the_exit_status(void **state)
+{
+	struct fx *f = *state;
+	struct wire_msg *m = malloc(sizeof(*m));
+	uint8_t buf[4096];
+	size_t used;
+	ssize_t n;
+	uint64_t v;
+	bool detached = true;
+	int status = -1;
+
+	shell_reply(f, "status", "3");
+	assert_null(agentlink_shell(&f->l, 48, 160, "xterm", NULL, &detached, &status));
+	assert_false(detached);
+	assert_int_equal(status, 3);
+	n = read(f->guest, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(wire_decode(buf, n, m, &used, NULL, 0), WIRE_OK);
+	assert_string_equal(wire_get(m, "op"), "shell");
+	assert_true(wire_get_u64(m, "rows", &v) && v == 48);
+	assert_true(wire_get_u64(m, "cols", &v) && v == 160);
+	assert_string_equal(wire_get(m, "term"), "xterm");
+	shell_reply(f, "detached", "1");
+	assert_null(agentlink_shell(&f->l, 0, 0, NULL, NULL, &detached, &status));
+	assert_true(detached);
+	assert_int_equal(status, 0);
+	free(m);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -255,6 +299,7 @@ int main(void)
 		T(test_a_guest_that_does_not_answer_times_out),
 		T(test_corrupt_frames_are_skipped_and_said),
 		T(test_a_guest_error_keeps_its_errno_and_hint),
+		T(test_shell_says_detached_or_the_exit_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

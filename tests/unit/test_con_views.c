@@ -74,6 +74,35 @@ static void test_a_failed_boot_is_not_a_death(void **state)
 	con_buf_free(&b);
 }
 
+/* `restart`: greyed while the guest boots again (saying so), live once
+ * it is up. */
+static void test_a_restart_greys_then_goes_live(void **state)
+{
+	struct con_down d = { 0 };
+	struct con_buf b;
+	struct con_rect pane = { 0, 0, 3, 60 };
+
+	(void)state;
+	assert_int_equal(con_buf_init(&b, 3, 60), 0);
+	con_down_update(&d, CON_G_UP, false, 0);
+	con_down_update(&d, CON_G_DOWN, false, 0);
+	con_down_update(&d, CON_G_BOOTING, false, 0);
+	con_title(&b, &pane, "cgroups", NULL, false);
+	con_down_title(&d, &b, &pane);
+	assert_non_null(strstr(at(&b, 0), "restarting (died at "));
+	assert_int_equal(con_buf_at(&b, 0, 1)->attr, CON_A_DIM);
+	con_down_update(&d, CON_G_UP, false, 60);
+	assert_false(d.down);
+	con_title(&b, &pane, "cgroups", NULL, false);
+	con_down_title(&d, &b, &pane);
+	assert_null(strstr(at(&b, 0), "died"));
+	assert_int_equal(con_buf_at(&b, 0, 1)->attr, CON_A_TITLE);
+	/* It can die again: a new time. */
+	con_down_update(&d, CON_G_DOWN, false, 120);
+	assert_true(d.down);
+	con_buf_free(&b);
+}
+
 static struct con_log *sample_log(void)
 {
 	struct con_log *l = con_log_new(100);
@@ -291,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_tabbed_title),
 		cmocka_unit_test(test_titles_say_the_guest_died),
 		cmocka_unit_test(test_a_failed_boot_is_not_a_death),
+		cmocka_unit_test(test_a_restart_greys_then_goes_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -439,6 +439,40 @@ struct kterr *agentlink_sh_cancellable(struct agentlink *l, const char *cmd, int
 	return NULL;
 }
 
+struct shell_args {
+	unsigned rows, cols;
+	const char *term;
+};
+
+static void fill_shell(struct wire_buf *b, void *ctx)
+{
+	struct shell_args *a = ctx;
+
+	wire_put_u64(b, "rows", a->rows);
+	wire_put_u64(b, "cols", a->cols);
+	if (a->term)
+		wire_put_str(b, "term", a->term);
+}
+
+struct kterr *agentlink_shell(struct agentlink *l, unsigned rows, unsigned cols, const char *term,
+			      const atomic_bool *cancel, bool *detached, int *status)
+{
+	struct shell_args a = { rows, cols, term };
+	const struct wire_msg *r;
+	uint64_t v = 0;
+	struct kterr *e = agentlink_request(l, "shell", fill_shell, &a, -1, cancel, &r);
+
+	*detached = false;
+	*status = 0;
+	if (e)
+		return kterr_wrap(e, "the guest's shell");
+	*detached = wire_get_u64(r, "detached", &v) && v;
+	v = 0;
+	wire_get_u64(r, "status", &v);
+	*status = (int)v;
+	return NULL;
+}
+
 struct kterr *agentlink_poweroff(struct agentlink *l, int timeout_ms)
 {
 	return agentlink_request(l, "poweroff", NULL, NULL, timeout_ms, NULL, NULL);

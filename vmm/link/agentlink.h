@@ -113,6 +113,16 @@ struct kterr *agentlink_sh(struct agentlink *l, const char *cmd, int timeout_ms,
 struct kterr *agentlink_sh_cancellable(struct agentlink *l, const char *cmd, int timeout_ms,
 				       const atomic_bool *cancel, int *status, char **output);
 
+/* The console's interactive shell (the `shell` op, guest/agent-shell.c):
+ * attach to the guest's shell on hvc0, starting one if none lives, with
+ * the terminal's size (rows, cols; 0: leave it) and TERM (NULL: "linux").
+ * Waits, with no limit, until the shell exits (*detached false, *status
+ * its exit status) or *cancel turns true: then the guest detaches and the
+ * shell lives on (*detached true). The caller relays the terminal and
+ * hvc0 meanwhile; no byte of the shell crosses this link. */
+struct kterr *agentlink_shell(struct agentlink *l, unsigned rows, unsigned cols, const char *term,
+			      const atomic_bool *cancel, bool *detached, int *status);
+
 /* Ask the guest to power off; returns once it has acknowledged. */
 struct kterr *agentlink_poweroff(struct agentlink *l, int timeout_ms);
 
