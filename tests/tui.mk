@@ -40,3 +40,8 @@ check_PROGRAMS += tests/unit/test_con_views
 tests_unit_test_con_views_SOURCES = tests/unit/test_con_views.c
 tests_unit_test_con_views_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_views_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_workers
+tests_unit_test_con_workers_SOURCES = tests/unit/test_con_workers.c
+tests_unit_test_con_workers_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_workers_LDADD = $(CONSOLE_TEST_LDADD)

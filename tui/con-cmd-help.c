@@ -173,6 +173,8 @@ CON_CMD(keys)
 		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, k->command,
 			 k->flags & CON_KEY_BROWSING ? " (browsing)"
 			 : k->flags & CON_KEY_SEARCHING ? " (searching)"
+			 : k->flags & CON_KEY_TREE ? " (tree)"
+			 : k->flags & CON_KEY_WORKERS ? " (workers)"
 			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
 		/* Two to a row where they fit. */
 		if (len && (int)(len + strlen(entry)) < 2 * col && (int)len <= col) {

@@ -46,5 +46,7 @@ CON_CMD(quit);
 CON_CMD(tab);
 CON_CMD(filter);
 CON_CMD(search);
+CON_CMD(select);
+CON_CMD(workers);
 
 #endif

@@ -96,6 +96,7 @@ static void refresh_models(struct ktconsole *c)
 		kt_gstate_clear(&c->g);
 		c->g = g;
 		con_sched_update(&c->sched, &c->g);
+		con_treeslot_update(c);
 	} else {
 		kt_gstate_clear(&g);
 	}
@@ -240,10 +241,7 @@ static void draw(struct ktconsole *c)
 		right[0] = '\0';
 		switch (p) {
 		case CON_P_TREE:
-			rows = con_tree_render(&c->g, &c->scn, &b, &r, c->scroll[p]);
-			c->scroll_max[p] = rows > r.h ? rows - r.h : 0;
-			con_title(&b, pr, "cgroups", con_tree_summary(&c->g, right, sizeof(right)),
-				  focus);
+			con_treeslot_draw(c, &b, pr, &r, focus);	/* the tree, or workers */
 			break;
 		case CON_P_SCHED:
 			if (con_rq_have(&c->rq) && r.h > 4) {
