@@ -66,6 +66,7 @@ struct kt_gstate_worker {
 	uint64_t migrations;
 	uint64_t max_wake_ns;		/* worst wakeup lateness */
 	uint64_t wake_p99_ns;
+	uint64_t wake_samples;		/* wakeups measured; 0: no wake latency */
 	uint64_t nvcsw, nivcsw;
 	uint64_t run_delay_ns;		/* UINT64_MAX unknown */
 	uint64_t cpus[KT_GSTATE_WORKER_CPU_WORDS];	/* the CPUs it ran on */

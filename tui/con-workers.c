@@ -170,14 +170,21 @@ static void c_iters(const struct cell_ctx *c, char *b, size_t n)
 	fmt_count(b, n, (double)c->k->iterations);
 }
 
+/* Work that never sleeps (spin) has no wake latency: "-", not 0ns. */
 static void c_wake(const struct cell_ctx *c, char *b, size_t n)
 {
-	fmt_ns(b, n, c->k->max_wake_ns);
+	if (!c->k->wake_samples)
+		snprintf(b, n, "-");
+	else
+		fmt_ns(b, n, c->k->max_wake_ns);
 }
 
 static void c_p99(const struct cell_ctx *c, char *b, size_t n)
 {
-	fmt_ns(b, n, c->k->wake_p99_ns);
+	if (!c->k->wake_samples)
+		snprintf(b, n, "-");
+	else
+		fmt_ns(b, n, c->k->wake_p99_ns);
 }
 
 static void c_migr(const struct cell_ctx *c, char *b, size_t n)
@@ -296,7 +303,9 @@ static int put_cpustat(const struct con_workers *w, const struct kt_gstate_wgrou
 	if (w->has_usage_rate)
 		con_putf(b, r, y, x, CON_A_NORMAL, "  now %.0f%%", w->usage_pct);
 	y++;
-	if (v[KT_GSTATE_CPUSTAT_NR_PERIODS] >= 0 && r->h > 3) {
+	if (v[KT_GSTATE_CPUSTAT_NR_PERIODS] == 0 && r->h > 3) {
+		con_put(b, r, y++, 10, CON_A_DIM, "no bandwidth periods (cpu.max has no quota)", -1);
+	} else if (v[KT_GSTATE_CPUSTAT_NR_PERIODS] > 0 && r->h > 3) {
 		fmt_ns(th, sizeof(th), (uint64_t)(v[KT_GSTATE_CPUSTAT_THROTTLED] < 0 ? 0 :
 						  v[KT_GSTATE_CPUSTAT_THROTTLED]) * 1000);
 		con_putf(b, r, y++, 10, v[KT_GSTATE_CPUSTAT_NR_THROTTLED] > 0 ? CON_A_WARN

@@ -38,9 +38,11 @@ static void mkstate(struct kt_gstate *g, uint64_t gen, uint64_t uptime_ms, uint6
 	g->nworkers = 2;
 	g->workers[0] = (struct kt_gstate_worker){ .pid = 10, .cpu_now = 1, .iterations = it0,
 						   .cpu_ns = cpu_ns, .migrations = 4,
-						   .max_wake_ns = 2500000, .cpus = { 0x3 } };
+						   .max_wake_ns = 2500000, .wake_samples = 9,
+						   .cpus = { 0x3 } };
 	g->workers[1] = (struct kt_gstate_worker){ .pid = 11, .cpu_now = -1, .iterations = it1,
 						   .cpu_ns = cpu_ns, .max_wake_ns = 900,
+						   .wake_samples = 0,
 						   .run_delay_ns = UINT64_MAX, .cpus = { 0 } };
 	g->nwgroups = 1;
 	w = &g->wgroups[0];
@@ -168,6 +170,8 @@ static void test_columns_fit_the_width_least_important_dropped_first(void **stat
 	assert_non_null(strstr(at(&b, 1), "ivcsw"));
 	assert_non_null(strstr(at(&b, 1), "run delay"));
 	assert_non_null(strstr(at(&b, 3), "?"));
+	/* no wakeups measured (spin work): no latency, not 0ns */
+	assert_null(strstr(at(&b, 3), "0ns"));
 	con_buf_free(&b);
 
 	assert_string_equal(con_workers_summary(&w, &g, sum, sizeof(sum)), "2 workers, 2000 it/s");

@@ -288,6 +288,7 @@ static struct kterr *group_workers(const struct wire_msg *m, struct kt_gstate *s
 			.pid = rec.pid, .cpu_now = rec.cpu_now, .iterations = rec.iterations,
 			.cpu_ns = rec.cpu_ns, .migrations = rec.migrations,
 			.max_wake_ns = rec.max_wake_ns, .wake_p99_ns = rec.wake_p99_ns,
+			.wake_samples = rec.wake_samples,
 			.nvcsw = rec.nvcsw, .nivcsw = rec.nivcsw, .run_delay_ns = rec.run_delay_ns,
 		};
 		for (unsigned c = 0; c < KT_GSTATE_WORKER_CPU_WORDS && c < WIRE_WORKER_CPU_WORDS; c++)
