@@ -8,7 +8,6 @@
 
 #include "tui/con-cmd.h"
 #include "tui/con-tabs.h"
-#include "tui/con-tree.h"
 
 void con_treeslot_free(struct con_treeslot *t)
 {
@@ -41,21 +40,22 @@ bool con_treeslot_key_ok(const struct ktconsole *c, const struct con_key *k)
 	return true;
 }
 
-void con_treeslot_draw(struct ktconsole *c, struct con_buf *b, const struct con_rect *pane,
-		       const struct con_rect *r, bool focus)
+const char *con_treeslot_sel(const struct ktconsole *c, bool focus)
+{
+	int sel = focus ? sel_index(c) : -1;
+
+	return sel >= 0 ? c->g.cgroups[sel].path : NULL;
+}
+
+bool con_treeslot_draw_workers(struct ktconsole *c, struct con_buf *b,
+			       const struct con_rect *pane, const struct con_rect *r, bool focus)
 {
 	struct con_treeslot *t = &c->treeslot;
 	char right[64], tab[KT_GSTATE_PATH_MAX + 16];
-	int rows, sel;
+	int rows;
 
-	if (!t->wk.open) {
-		sel = focus ? sel_index(c) : -1;
-		rows = con_tree_render(&c->g, &c->scn, b, r, c->scroll[CON_P_TREE],
-				       sel >= 0 ? c->g.cgroups[sel].path : NULL);
-		c->scroll_max[CON_P_TREE] = rows > r->h ? rows - r->h : 0;
-		con_title(b, pane, "cgroups", con_tree_summary(&c->g, right, sizeof(right)), focus);
-		return;
-	}
+	if (!t->wk.open)
+		return false;
 	rows = con_workers_render(&t->wk, &c->g, b, r, c->scroll[CON_P_TREE]);
 	c->scroll_max[CON_P_TREE] = rows > r->h ? rows - r->h : 0;
 	snprintf(tab, sizeof(tab), "workers %s", t->wk.cgroup);
@@ -63,6 +63,7 @@ void con_treeslot_draw(struct ktconsole *c, struct con_buf *b, const struct con_
 	if (pane->w >= 60 && strlen(right) + 14 < sizeof(right))
 		strcat(right, "  Esc/q: back");
 	con_tabs_title(b, pane, (const char *const[]){ "cgroups", tab }, 2, 1, right, focus);
+	return true;
 }
 
 /* ---- commands ---- */

@@ -34,10 +34,13 @@ void con_treeslot_free(struct con_treeslot *t);
 /* A new guest state arrived (c->g): the view's rates move on. */
 void con_treeslot_update(struct ktconsole *c);
 
-/* The slot: the tree or the workers view, and its title. r: the pane
- * without its title row. */
-void con_treeslot_draw(struct ktconsole *c, struct con_buf *b, const struct con_rect *pane,
-		       const struct con_rect *r, bool focus);
+/* The workers view and its title, when one is open (false: the slot is
+ * the tree's). r: the pane without its title row. */
+bool con_treeslot_draw_workers(struct ktconsole *c, struct con_buf *b,
+			       const struct con_rect *pane, const struct con_rect *r, bool focus);
+
+/* The tree's selected cgroup to highlight: NULL unless it has the focus. */
+const char *con_treeslot_sel(const struct ktconsole *c, bool focus);
 
 /* Whether key k's condition (CON_KEY_TREE, CON_KEY_WORKERS) holds now. */
 bool con_treeslot_key_ok(const struct ktconsole *c, const struct con_key *k);

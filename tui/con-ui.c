@@ -241,7 +241,13 @@ static void draw(struct ktconsole *c)
 		right[0] = '\0';
 		switch (p) {
 		case CON_P_TREE:
-			con_treeslot_draw(c, &b, pr, &r, focus);	/* the tree, or workers */
+			if (con_treeslot_draw_workers(c, &b, pr, &r, focus))
+				break;		/* a workers view has the slot */
+			rows = con_tree_render(&c->g, &c->scn, &b, &r, c->scroll[p],
+					       con_treeslot_sel(c, focus));
+			c->scroll_max[p] = rows > r.h ? rows - r.h : 0;
+			con_title(&b, pr, "cgroups", con_tree_summary(&c->g, right, sizeof(right)),
+				  focus);
 			break;
 		case CON_P_SCHED:
 			if (con_rq_have(&c->rq) && r.h > 4) {
