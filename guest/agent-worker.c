@@ -167,7 +167,7 @@ size_t agent_workers_progress(struct agent_wk *out, size_t max)
 		}
 		recs = realloc(out[i].recs, (out[i].nrecs + g->g.n) * sizeof(*recs));
 		if (!recs)
-			continue;	/* the sum without these workers' rows */
+			continue;	/* out of memory: this group is left out of the frame */
 		out[i].recs = recs;
 		for (unsigned w = 0; w < g->g.n; w++) {
 			struct worker_report r;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tui/con-keys.h"
 #include "tui/con-workers.h"
 
 static char row[512];
@@ -213,6 +214,32 @@ static void test_throttling_and_missing_groups_are_said(void **state)
 	kt_gstate_clear(&g);
 }
 
+/* q and the arrows mean one thing while browsing and another in the tree:
+ * the key table keeps both, in order, and Esc is a lone byte of its own. */
+static void test_keys_shared_by_browser_and_tree(void **state)
+{
+	const struct con_key *k = con_key_find("q", 1);
+
+	(void)state;
+	assert_string_equal(k->command, "browse close");
+	k = con_key_next(k);
+	assert_non_null(k);
+	assert_string_equal(k->command, "workers close");
+	assert_true(k->flags & CON_KEY_WORKERS);
+	assert_null(con_key_next(k));
+	k = con_key_find("\033[A", 3);
+	assert_string_equal(k->command, "browse up");
+	assert_string_equal(con_key_next(k)->command, "select up");
+	k = con_key_find("\033", 1);
+	assert_non_null(k);
+	assert_true(k->flags & CON_KEY_ALONE);
+	assert_string_equal(k->command, "workers close");
+	k = con_key_find("\r", 1);
+	assert_string_equal(k->command, "workers");
+	assert_true((k->flags & (CON_KEY_TREE | CON_KEY_EMPTY_LINE)) ==
+		    (CON_KEY_TREE | CON_KEY_EMPTY_LINE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_update_gives_rates_from_the_second_state_on),
 		cmocka_unit_test(test_columns_fit_the_width_least_important_dropped_first),
 		cmocka_unit_test(test_throttling_and_missing_groups_are_said),
+		cmocka_unit_test(test_keys_shared_by_browser_and_tree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
