@@ -9,6 +9,10 @@ const char *const kt_gstate_knobs[KT_GSTATE_NKNOBS] = {
 	"cpu.weight", "cpu.max", "memory.max", "io.weight", "pids.max",
 };
 
+const char *const kt_gstate_cpustat_keys[KT_GSTATE_NCPUSTAT] = {
+	"usage_usec", "user_usec", "system_usec", "nr_periods", "nr_throttled", "throttled_usec",
+};
+
 void kt_gstate_init(struct kt_gstate *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -23,6 +27,7 @@ void kt_gstate_clear(struct kt_gstate *s)
 	free(s->cpu_irqs);
 	free(s->irqs);
 	free(s->irq_counts);
+	free(s->workers);
 	kt_gstate_init(s);
 }
 
@@ -52,6 +57,7 @@ struct kterr *kt_gstate_copy(struct kt_gstate *dst, const struct kt_gstate *src)
 	dst->irqs = dup_array(src->irqs, src->nirqs, sizeof(*src->irqs), &ok);
 	dst->irq_counts = dup_array(src->irq_counts, src->nirqs * src->ncpus,
 				    sizeof(*src->irq_counts), &ok);
+	dst->workers = dup_array(src->workers, src->nworkers, sizeof(*src->workers), &ok);
 	if (ok)
 		return NULL;
 	kt_gstate_clear(dst);
@@ -64,5 +70,13 @@ const struct kt_gstate_cgroup *kt_gstate_cgroup(const struct kt_gstate *s, const
 	for (size_t i = 0; path && i < s->ncgroups; i++)
 		if (!strcmp(s->cgroups[i].path, path))
 			return &s->cgroups[i];
+	return NULL;
+}
+
+const struct kt_gstate_wgroup *kt_gstate_wgroup(const struct kt_gstate *s, const char *cgroup)
+{
+	for (size_t i = 0; cgroup && i < s->nwgroups; i++)
+		if (!strcmp(s->wgroups[i].cgroup, cgroup))
+			return &s->wgroups[i];
 	return NULL;
 }

@@ -56,12 +56,40 @@ struct kt_gstate_irq {
 	uint64_t total;
 };
 
+/* One ktcon worker, from its shared report as the agent last read it. */
+#define KT_GSTATE_WORKER_CPU_WORDS 4	/* CPUs 0..255 */
+struct kt_gstate_worker {
+	int pid;
+	int cpu_now;			/* the CPU of its last iteration; -1 unknown */
+	uint64_t iterations;
+	uint64_t cpu_ns;		/* CPU time (rusage) */
+	uint64_t migrations;
+	uint64_t max_wake_ns;		/* worst wakeup lateness */
+	uint64_t wake_p99_ns;
+	uint64_t wake_samples;		/* wakeups measured; 0: no wake latency */
+	uint64_t nvcsw, nivcsw;
+	uint64_t run_delay_ns;		/* UINT64_MAX unknown */
+	uint64_t cpus[KT_GSTATE_WORKER_CPU_WORDS];	/* the CPUs it ran on */
+};
+
+/* A cgroup's cpu.stat, as read with the workers; -1 where the file has no
+ * such line (nr_* and throttled_usec need the cpu controller on). */
+enum { KT_GSTATE_CPUSTAT_USAGE, KT_GSTATE_CPUSTAT_USER, KT_GSTATE_CPUSTAT_SYSTEM,
+       KT_GSTATE_CPUSTAT_NR_PERIODS, KT_GSTATE_CPUSTAT_NR_THROTTLED,
+       KT_GSTATE_CPUSTAT_THROTTLED, KT_GSTATE_NCPUSTAT };
+/* Their cpu.stat names: "usage_usec", ... */
+extern const char *const kt_gstate_cpustat_keys[KT_GSTATE_NCPUSTAT];
+
 /* One worker group's progress: every ktcon worker the agent keeps in a
- * cgroup ("@runner": the runner's own), its iterations summed. */
+ * cgroup ("@runner": the runner's own), its iterations summed, its
+ * workers (kt_gstate.workers[first .. first + nworkers)) and cpu.stat. */
 #define KT_GSTATE_WGROUPS 16
 struct kt_gstate_wgroup {
 	char cgroup[64];
 	uint64_t iterations;
+	size_t first, nworkers;
+	size_t unlisted;		/* workers the frame had no room for */
+	int64_t cpustat[KT_GSTATE_NCPUSTAT];
 };
 
 struct kt_gstate {
@@ -90,6 +118,8 @@ struct kt_gstate {
 
 	struct kt_gstate_wgroup wgroups[KT_GSTATE_WGROUPS];	/* plain: copied with the struct */
 	size_t nwgroups;
+	struct kt_gstate_worker *workers;	/* every group's, in group order */
+	size_t nworkers;
 };
 
 void kt_gstate_init(struct kt_gstate *s);
@@ -100,6 +130,9 @@ struct kterr *kt_gstate_copy(struct kt_gstate *dst, const struct kt_gstate *src)
 
 /* The cgroup at path, or NULL. */
 const struct kt_gstate_cgroup *kt_gstate_cgroup(const struct kt_gstate *s, const char *path);
+
+/* The worker group of a cgroup ("a/b", "@runner"), or NULL. */
+const struct kt_gstate_wgroup *kt_gstate_wgroup(const struct kt_gstate *s, const char *cgroup);
 
 /* Row r's ncpus counts. */
 static inline const uint64_t *kt_gstate_irq_counts(const struct kt_gstate *s, size_t r)

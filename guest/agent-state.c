@@ -35,6 +35,8 @@
 #define CG_FIELDS (6 + CG_NKNOBS)
 #define IRQ_FIELDS 3
 #define INTERRUPTS_MAX (256 * 1024)
+/* The worker part (wk.*) may take this much: 50-odd workers' records. */
+#define WK_BUDGET (8 * 1024)
 
 struct cg_out {
 	struct wire_buf *b;
@@ -276,29 +278,80 @@ out:
 	irq_table_free(&t);
 }
 
-static void put_progress(struct wire_buf *b, const struct agent_state_src *src)
+void agent_wk_free(struct agent_wk *w, size_t n)
 {
-	char cg[WIRE_STATE_MAX_WGROUPS][64], k[32];
-	uint64_t iter[WIRE_STATE_MAX_WGROUPS];
-	size_t n;
+	for (size_t i = 0; i < n; i++)
+		free(w[i].recs);
+}
+
+/* The cgroup's cpu.stat as wk.I.cpu.KEY, the keys it has. One read per
+ * worker cgroup per frame; none for the runner (its cgroup is the root,
+ * whose cpu.stat is the whole guest's). */
+static void put_cpustat(struct wire_buf *b, const char *root, const char *cg, size_t i)
+{
+	char path[512], text[1024], k[48];
+	int64_t v[CG_NCPUSTAT];
+	struct kterr *e;
+
+	if (!root || *cg == '@')
+		return;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/cpu.stat", root, cg) >= sizeof(path))
+		return;
+	e = agent_read_file(path, text, sizeof(text));
+	if (e) {
+		kterr_free(e);
+		return;
+	}
+	cg_cpustat_parse(text, v);
+	for (int f = 0; f < CG_NCPUSTAT; f++) {
+		if (v[f] < 0)
+			continue;
+		snprintf(k, sizeof(k), "wk.%zu.cpu.%s", i, cg_cpustat_keys[f]);
+		wire_put_u64(b, k, (uint64_t)v[f]);
+	}
+}
+
+/* wk.*: every worker cgroup, its iterations, its workers' records while
+ * they fit in WK_BUDGET, and its cpu.stat. Before the IRQ table, which
+ * takes what is left. */
+static void put_progress(struct wire_buf *b, const struct agent_state_src *src, size_t *fields)
+{
+	struct agent_wk wk[WIRE_STATE_MAX_WGROUPS];
+	size_t n, start = b->len;
+	char k[32];
 
 	if (!src->progress)
 		return;
-	n = src->progress(cg, iter, WIRE_STATE_MAX_WGROUPS);
+	n = src->progress(wk, WIRE_STATE_MAX_WGROUPS);
 	wire_put_u64(b, "wk.n", n);
 	for (size_t i = 0; i < n; i++) {
+		size_t used = b->len - start, room = used < WK_BUDGET ? WK_BUDGET - used : 0;
+		size_t fit = room > WIRE_REC_HDR + 128 ? (room - WIRE_REC_HDR - 128) /
+							 WIRE_WORKER_REC_SIZE : 0;
+
+		if (fit > wk[i].nrecs)
+			fit = wk[i].nrecs;
 		snprintf(k, sizeof(k), "wk.%zu.cgroup", i);
-		wire_put_str(b, k, cg[i]);
+		wire_put_str(b, k, wk[i].cgroup);
 		snprintf(k, sizeof(k), "wk.%zu.iter", i);
-		wire_put_u64(b, k, iter[i]);
+		wire_put_u64(b, k, wk[i].iterations);
+		snprintf(k, sizeof(k), "wk.%zu.workers", i);
+		wire_put_workers(b, k, wk[i].recs, fit);
+		if (fit < wk[i].nrecs) {
+			snprintf(k, sizeof(k), "wk.%zu.unlisted", i);
+			wire_put_u64(b, k, wk[i].nrecs - fit);
+		}
+		put_cpustat(b, src->cgroups, wk[i].cgroup, i);
+		*fields += 4 + CG_NCPUSTAT;
 	}
+	agent_wk_free(wk, n);
 }
 
 void agent_state_end(struct wire_buf *b, const struct agent_state_src *src, size_t fields,
 		     uint64_t uptime_ms, uint64_t skipped_rounds)
 {
+	put_progress(b, src, &fields);
 	put_irqs(b, src->interrupts, fields);
-	put_progress(b, src);
 	wire_put_u64(b, "uptime_ms", uptime_ms);
 	if (skipped_rounds)
 		wire_put_u64(b, "skipped_rounds", skipped_rounds);

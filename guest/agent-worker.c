@@ -96,36 +96,6 @@ unsigned agent_workers_in(const char *cgroup)
 	return n;
 }
 
-/* Iterations by cgroup, straight from the shared reports: cheap enough to
- * ride on every STATE frame. */
-size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t k = 0; k < ngroups; k++) {
-		const char *name = *groups[k].cgroup ? groups[k].cgroup : "@runner";
-		uint64_t sum = 0;
-		size_t i;
-
-		for (unsigned w = 0; w < groups[k].g.n; w++) {
-			struct worker_report r;
-
-			worker_group_report(&groups[k].g, w, &r);
-			sum += r.iterations;
-		}
-		for (i = 0; i < n && strcmp(cgroups[i], name); i++)
-			;
-		if (i == n) {
-			if (n == max)
-				continue;
-			snprintf(cgroups[n], 64, "%.63s", name);	/* longer: cut */
-			iterations[n++] = 0;
-		}
-		iterations[i] += sum;
-	}
-	return n;
-}
-
 /* ---- reports ---- */
 
 static void to_rec(const struct worker_report *r, pid_t pid, struct wire_worker_rec *out)
@@ -137,6 +107,7 @@ static void to_rec(const struct worker_report *r, pid_t pid, struct wire_worker_
 		.wake_p50_ns = worker_report_wake_pct(r, 50),
 		.wake_p99_ns = worker_report_wake_pct(r, 99),
 		.wake_samples = r->wake_samples, .run_delay_ns = r->run_delay_ns,
+		.cpu_now = r->last_cpu,
 	};
 	for (unsigned w = 0; w < WIRE_WORKER_CPU_WORDS && w < WORKER_CPU_WORDS; w++)
 		out->cpus[w] = r->cpus[w];
@@ -170,6 +141,43 @@ static void put_reports(struct wire_buf *reply, const char *cg, bool subtree,
 	}
 	wire_put_workers(reply, "workers", recs, n);
 	free(recs);
+}
+
+/* Groups merged by cgroup, straight from the shared reports (a memcpy
+ * and a histogram walk per worker, no syscall): cheap enough to ride on
+ * every STATE frame. A cgroup past max is left out. */
+size_t agent_workers_progress(struct agent_wk *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < ngroups; k++) {
+		const struct agent_wgroup *g = &groups[k];
+		const char *name = show(g->cgroup);
+		struct wire_worker_rec *recs;
+		size_t i;
+
+		for (i = 0; i < n && strcmp(out[i].cgroup, name); i++)
+			;
+		if (i == n) {
+			if (n == max)
+				continue;
+			memset(&out[n], 0, sizeof(out[n]));
+			snprintf(out[n].cgroup, sizeof(out[n].cgroup), "%.63s", name);	/* longer: cut */
+			n++;
+		}
+		recs = realloc(out[i].recs, (out[i].nrecs + g->g.n) * sizeof(*recs));
+		if (!recs)
+			continue;	/* out of memory: this group is left out of the frame */
+		out[i].recs = recs;
+		for (unsigned w = 0; w < g->g.n; w++) {
+			struct worker_report r;
+
+			worker_group_report(&g->g, w, &r);
+			to_rec(&r, g->g.pids[w], &recs[out[i].nrecs++]);
+			out[i].iterations += r.iterations;
+		}
+	}
+	return n;
 }
 
 /* ---- affinity ---- */

@@ -137,7 +137,8 @@ struct kterr *agent_workers_stop(const char *cgroup, bool subtree, struct wire_b
  * signals them all first (agent-batch.c). */
 void agent_workers_signal(const char *cgroup, bool subtree, const struct wire_field *pids);
 unsigned agent_workers_in(const char *cgroup);
-size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max);
+struct agent_wk;
+size_t agent_workers_progress(struct agent_wk *out, size_t max);
 
 /* NAME under the managed parent, refusing escapes (agent-cgroup.c). */
 struct kterr *agent_cgroup_path(const char *name, char *path, size_t size);
@@ -175,6 +176,16 @@ struct kterr *agent_op_shell(struct agent *a, const struct wire_msg *req, struct
 /* sched_ext state text ("enabled", "disabled", ...) or "absent". */
 const char *agent_scx_state(char *buf, size_t size);
 
+/* One cgroup's ktcon workers as a STATE frame carries them (wk.*):
+ * straight from their shared reports, no syscall per worker. */
+struct agent_wk {
+	char cgroup[64];			/* "@runner": the runner's own */
+	uint64_t iterations;			/* summed */
+	struct wire_worker_rec *recs;		/* malloc'd, one per worker */
+	size_t nrecs;
+};
+void agent_wk_free(struct agent_wk *w, size_t n);
+
 /* Where a STATE frame's parts are read from: the live guest, or fixtures
  * in tests (agent-state.c; the layout is guest/wire-state.h). */
 struct agent_state_src {
@@ -183,9 +194,10 @@ struct agent_state_src {
 	const char *sched_ext;		/* /sys/kernel/sched_ext */
 	/* ktcon workers in a cgroup ("a/b"); NULL: not reported */
 	unsigned (*workers)(const char *cgroup);
-	/* Worker groups' progress: up to max (cgroup, iterations) pairs,
-	 * merged by cgroup; NULL: not reported */
-	size_t (*progress)(char (*cgroups)[64], uint64_t *iterations, size_t max);
+	/* Worker groups' progress: up to max of them, merged by cgroup, each
+	 * with its workers' records (agent_wk_free frees them); NULL: not
+	 * reported */
+	size_t (*progress)(struct agent_wk *out, size_t max);
 };
 extern const struct agent_state_src agent_state_live;
 

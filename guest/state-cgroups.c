@@ -1,6 +1,7 @@
 /* state-cgroups.c - read a cgroup tree; see state-cgroups.h. */
 #include "guest/state-cgroups.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,31 @@
 const char *const cg_knob_files[CG_NKNOBS] = {
 	"cpu.weight", "cpu.max", "memory.max", "io.weight", "pids.max",
 };
+
+const char *const cg_cpustat_keys[CG_NCPUSTAT] = {
+	"usage_usec", "user_usec", "system_usec", "nr_periods", "nr_throttled", "throttled_usec",
+};
+
+void cg_cpustat_parse(const char *text, int64_t vals[CG_NCPUSTAT])
+{
+	for (int k = 0; k < CG_NCPUSTAT; k++)
+		vals[k] = -1;
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		size_t kl = strcspn(l, " \n");
+		char *end;
+		unsigned long long v;
+
+		if (l[kl] != ' ' || !isdigit((unsigned char)l[kl + 1]))
+			continue;
+		errno = 0;
+		v = strtoull(l + kl + 1, &end, 10);
+		if (errno || end == l + kl + 1 || (*end && *end != '\n') || v > INT64_MAX)
+			continue;
+		for (int k = 0; k < CG_NCPUSTAT; k++)
+			if (strlen(cg_cpustat_keys[k]) == kl && !strncmp(l, cg_cpustat_keys[k], kl))
+				vals[k] = (int64_t)v;
+	}
+}
 
 /* dir/file into buf, trailing whitespace dropped, newlines as "; " (io.weight
  * has a line per device). False when it cannot be read. */

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/err.h"
 
@@ -34,6 +35,15 @@ struct cg_state {
 	bool has_knob[CG_NKNOBS];
 	char knob[CG_NKNOBS][CG_STATE_KNOB_MAX];	/* as read, "; " for newlines */
 };
+
+/* The cpu.stat fields a STATE frame carries (wk.I.cpu.KEY), in this
+ * order: CPU time, and CFS bandwidth throttling where cpu.max is set. */
+enum { CG_NCPUSTAT = 6 };
+extern const char *const cg_cpustat_keys[CG_NCPUSTAT];
+
+/* cpu.stat's text ("usage_usec 1234\nuser_usec ...") into vals, in
+ * cg_cpustat_keys' order; -1 for a key the text lacks or garbles. */
+void cg_cpustat_parse(const char *text, int64_t vals[CG_NCPUSTAT]);
 
 /* Called for each cgroup; return false to stop the walk. */
 typedef bool (*cg_visit_fn)(const struct cg_state *cg, void *ctx);

@@ -38,6 +38,14 @@
  *   wk.I.cgroup       the cgroup ("@runner" for the runner's own)
  *   wk.I.iter         its workers' iterations, summed (their shared reports:
  *                     no round trip, no syscall per worker)
+ *   wk.I.workers      its workers, one worker record each (guest/wire.h:
+ *                     pid, cpu_now, iterations, CPU time, CPUs seen, worst
+ *                     wake latency, migrations, ...), as many as fit in the
+ *                     frame's worker budget
+ *   wk.I.unlisted     workers left out of wk.I.workers for room, when any
+ *   wk.I.cpu.KEY      the cgroup's cpu.stat, KEY each of usage_usec,
+ *                     user_usec, system_usec, nr_periods, nr_throttled,
+ *                     throttled_usec the file has (none for "@runner")
  *   uptime_ms         guest CLOCK_BOOTTIME when the frame was built
  *   skipped_rounds    frames the agent did not send because the port was
  *                     full (the host was not reading)

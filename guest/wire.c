@@ -470,6 +470,7 @@ void wire_put_workers(struct wire_buf *b, const char *key, const struct wire_wor
 			le_put(p + 8 + 8 * k, u[k], 8);
 		for (unsigned w = 0; w < WIRE_WORKER_CPU_WORDS; w++)
 			le_put(p + 8 + 8 * (k + w), r[i].cpus[w], 8);
+		le_put(p + WIRE_WORKER_REC_SIZE_V1, (uint32_t)r[i].cpu_now, 4);
 	}
 	wire_put(b, key, val, len);
 	free(val);
@@ -502,9 +503,9 @@ bool wire_recs_check(const struct wire_field *f, size_t min_size, size_t *n, cha
 	ver = le_get(p, 2);
 	size = le_get(p + 2, 2);
 	count = le_get(p + 4, 4);
-	if (ver != WIRE_REC_VERSION)
-		return rec_fail(why, why_size, "records: version %llu, this side reads %llu", (unsigned long long)ver,
-				(unsigned long long)WIRE_REC_VERSION);
+	if (ver < WIRE_REC_VERSION_MIN || ver > WIRE_REC_VERSION)
+		return rec_fail(why, why_size, "records: version %llu, this side reads %u to %u",
+				(unsigned long long)ver, WIRE_REC_VERSION_MIN, WIRE_REC_VERSION);
 	if (size < min_size)
 		return rec_fail(why, why_size, "records: %llu bytes each, fewer than the %llu needed",
 				(unsigned long long)size, (unsigned long long)min_size);
@@ -516,6 +517,22 @@ bool wire_recs_check(const struct wire_field *f, size_t min_size, size_t *n, cha
 				(unsigned long long)f->len,
 				(unsigned long long)(WIRE_REC_HDR + count * size));
 	*n = (size_t)count;
+	return true;
+}
+
+bool wire_workers_check(const struct wire_field *f, size_t *n, char *why, size_t why_size)
+{
+	const uint8_t *p = (const uint8_t *)f->val;
+
+	if (!wire_recs_check(f, WIRE_WORKER_REC_SIZE_V1, n, why, why_size))
+		return false;
+	/* Checked above: the header is there. Version 2 promised cpu_now. */
+	if (le_get(p, 2) >= 2 && le_get(p + 2, 2) < WIRE_WORKER_REC_SIZE) {
+		*n = 0;
+		return rec_fail(why, why_size, "records: version 2 worker records of %llu bytes, "
+				"fewer than its %u", (unsigned long long)le_get(p + 2, 2),
+				WIRE_WORKER_REC_SIZE);
+	}
 	return true;
 }
 
@@ -533,7 +550,7 @@ int32_t wire_pid_at(const struct wire_field *f, size_t i)
 
 void wire_worker_at(const struct wire_field *f, size_t i, struct wire_worker_rec *out)
 {
-	const uint8_t *p = rec_at(f, i);
+	const uint8_t *p = rec_at(f, i), *hdr = (const uint8_t *)f->val;
 	uint64_t *u[] = {
 		&out->iterations, &out->cpu_ns, &out->nvcsw, &out->nivcsw, &out->migrations,
 		&out->max_gap_ns, &out->max_wake_ns, &out->wake_p50_ns, &out->wake_p99_ns,
@@ -546,4 +563,7 @@ void wire_worker_at(const struct wire_field *f, size_t i, struct wire_worker_rec
 		*u[k] = le_get(p + 8 + 8 * k, 8);
 	for (unsigned w = 0; w < WIRE_WORKER_CPU_WORDS; w++)
 		out->cpus[w] = le_get(p + 8 + 8 * (k + w), 8);
+	/* A version-1 record ends before cpu_now. */
+	out->cpu_now = le_get(hdr, 2) >= 2 && le_get(hdr + 2, 2) >= WIRE_WORKER_REC_SIZE
+		       ? (int32_t)(uint32_t)le_get(p + WIRE_WORKER_REC_SIZE_V1, 4) : -1;
 }

@@ -194,20 +194,30 @@ void wire_item_msg(const struct wire_msg *m, size_t first, size_t count, struct 
  *   pid i32, pad u32, then u64 iterations, cpu_ns, nvcsw, nivcsw,
  *   migrations, max_gap_ns, max_wake_ns, wake_p50_ns, wake_p99_ns,
  *   wake_samples, run_delay_ns (UINT64_MAX: unknown), cpus[4] (a bitmap of
- *   CPUs 0..255 it ran on).
+ *   CPUs 0..255 it ran on); from version 2, cpu_now i32 (the CPU of its
+ *   last iteration, -1 before the first) and a pad u32.
+ *
+ * Versions: 1 is the layout up to cpus[4] (WIRE_WORKER_REC_SIZE_V1 bytes);
+ * 2 appends cpu_now. A reader takes both (WIRE_REC_VERSION_MIN up to
+ * WIRE_REC_VERSION): a version-1 worker has cpu_now -1. A version-2
+ * worker record shorter than version 2's own size is refused
+ * (wire_workers_check), as is a version this side does not know.
  */
-#define WIRE_REC_VERSION 1
+#define WIRE_REC_VERSION 2
+#define WIRE_REC_VERSION_MIN 1
 #define WIRE_REC_HDR 8
 #define WIRE_MAX_RECS 4096
 #define WIRE_PID_REC_SIZE 4
 #define WIRE_WORKER_CPU_WORDS 4
-#define WIRE_WORKER_REC_SIZE (8 + 8 * (11 + WIRE_WORKER_CPU_WORDS))
+#define WIRE_WORKER_REC_SIZE_V1 (8 + 8 * (11 + WIRE_WORKER_CPU_WORDS))
+#define WIRE_WORKER_REC_SIZE (WIRE_WORKER_REC_SIZE_V1 + 8)
 
 struct wire_worker_rec {
 	int32_t pid;
 	uint64_t iterations, cpu_ns, nvcsw, nivcsw, migrations, max_gap_ns, max_wake_ns;
 	uint64_t wake_p50_ns, wake_p99_ns, wake_samples, run_delay_ns;
 	uint64_t cpus[WIRE_WORKER_CPU_WORDS];
+	int32_t cpu_now;	/* -1: unknown (before the first iteration, or version 1) */
 };
 
 void wire_put_pids(struct wire_buf *b, const char *key, const int32_t *pids, size_t n);
@@ -217,6 +227,8 @@ void wire_put_workers(struct wire_buf *b, const char *key, const struct wire_wor
  * records; false with why. */
 bool wire_recs_check(const struct wire_field *f, size_t min_size, size_t *n, char *why,
 		     size_t why_size);
+/* The same for worker records, of either version (see above). */
+bool wire_workers_check(const struct wire_field *f, size_t *n, char *why, size_t why_size);
 /* Record i of a checked field. */
 int32_t wire_pid_at(const struct wire_field *f, size_t i);
 void wire_worker_at(const struct wire_field *f, size_t i, struct wire_worker_rec *out);

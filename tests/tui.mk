@@ -7,7 +7,8 @@ INT_TESTS += tests/integration/console.int tests/integration/console-replay.int 
 	tests/integration/console-crash.int tests/integration/console-schedout.int \
 	tests/integration/console-slots.int tests/integration/console-polish.int \
 	tests/integration/docs-console.int \
-	tests/integration/console-restart.int tests/integration/console-sh.int
+	tests/integration/console-restart.int tests/integration/console-sh.int \
+	tests/integration/console-workers.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
@@ -52,4 +53,9 @@ check_PROGRAMS += tests/unit/test_con_cands
 tests_unit_test_con_cands_SOURCES = tests/unit/test_con_cands.c
 tests_unit_test_con_cands_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_cands_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_workers
+tests_unit_test_con_workers_SOURCES = tests/unit/test_con_workers.c
+tests_unit_test_con_workers_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_workers_LDADD = $(CONSOLE_TEST_LDADD)
 

@@ -319,6 +319,7 @@ out:
 	con_log_free(c.log);
 	con_syms_free(c.syms);
 	con_logslot_free(&c.logslot);
+	con_treeslot_free(&c.treeslot);
 	con_rq_destroy(&c.rq);
 	free(a.header);
 	return rc;

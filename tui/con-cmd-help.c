@@ -166,24 +166,65 @@ static void key_names(const char *cmd, char *buf, size_t size)
 	}
 }
 
+/* The entry after k with a command not seen before it, or NULL. */
+static const struct con_key *next_command(const struct con_key *k)
+{
+	for (const struct con_key *n = k + 1; n->seq; n++) {
+		bool first = true;
+
+		for (const struct con_key *p = con_keys; p < n && first; p++)
+			first = strcmp(p->command, n->command) != 0;
+		if (first)
+			return n;
+	}
+	return NULL;
+}
+
+/* "select up" and "select down" with the same condition: one entry,
+ * "Up/Down  select up|down", so the list fits the log pane at 80x24. */
+static bool pairs_with(const struct con_key *a, const struct con_key *b)
+{
+	const char *sa = strrchr(a->command, ' '), *sb = b ? strrchr(b->command, ' ') : NULL;
+
+	return sa && sb && a->flags == b->flags && sa - a->command == sb - b->command &&
+	       !strncmp(a->command, b->command, (size_t)(sa - a->command)) &&
+	       (!strcmp(sa, " up") || !strcmp(sa, " next")) &&
+	       (!strcmp(sb, " down") || !strcmp(sb, " prev"));
+}
+
 CON_CMD(keys)
 {
-	char line[256] = "", names[48], entry[128];
+	char line[256] = "", names[48], names2[48], entry[128], cmd[64];
 	size_t len = 0;
 	int col = c->cols > 40 ? c->cols / 2 : 80;
+	const struct con_key *skip = NULL;
 
 	con_log_add(c->log, CON_A_CMD, "keys (each runs the console command beside it):");
 	for (const struct con_key *k = con_keys; k->seq; k++) {
 		bool first = true;
+		const struct con_key *pair;
 
 		for (const struct con_key *p = con_keys; p < k; p++)
 			first = first && strcmp(p->command, k->command);
-		if (!first)
+		if (!first || k == skip)
 			continue;
 		key_names(k->command, names, sizeof(names));
-		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, k->command,
+		snprintf(cmd, sizeof(cmd), "%s", k->command);
+		pair = next_command(k);
+		if (pairs_with(k, pair)) {
+			key_names(pair->command, names2, sizeof(names2));
+			if (strlen(names) + 1 + strlen(names2) < sizeof(names)) {
+				strcat(names, "/");
+				strcat(names, names2);
+			}
+			snprintf(cmd, sizeof(cmd), "%s|%s", k->command, strrchr(pair->command, ' ') + 1);
+			skip = pair;
+		}
+		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, cmd,
 			 k->flags & CON_KEY_BROWSING ? " (browsing)"
 			 : k->flags & CON_KEY_SEARCHING ? " (searching)"
+			 : k->flags & CON_KEY_TREE ? " (tree)"
+			 : k->flags & CON_KEY_WORKERS ? " (workers)"
 			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
 		/* Two to a row where they fit. */
 		if (len && (int)(len + strlen(entry)) < 2 * col && (int)len <= col) {

@@ -47,5 +47,7 @@ CON_CMD(restart);
 CON_CMD(tab);
 CON_CMD(filter);
 CON_CMD(search);
+CON_CMD(select);
+CON_CMD(workers);
 
 #endif

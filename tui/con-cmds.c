@@ -57,6 +57,12 @@ const struct con_cmd con_cmds[] = {
 	{ "focus", "focus next|tree|sched|captures|log", "move the focus (scroll and zoom act on "
 	  "the focused pane)", con_cmd_focus },
 	{ "zoom", "zoom", "show the focused pane alone, or all panes again", con_cmd_zoom },
+	{ "select", "select up|down|first|last|CGROUP", "move the cgroup tree's selection "
+	  "(keys: Up, Down while the tree has the focus)", con_cmd_select },
+	{ "workers", "workers [CGROUP|close]", "show a cgroup's ktcon workers (pid, CPU now, CPUs "
+	  "seen, iterations/s, CPU time, worst wake latency, migrations) and its cpu.stat, live, "
+	  "in the tree's place; without CGROUP the tree's selection (key: Enter on the tree; Esc "
+	  "or q closes)", con_cmd_workers },
 	{ "scroll", "scroll up|down [N] | top | bottom", "scroll the focused pane", con_cmd_scroll },
 	{ "tab", "tab", "show the log pane's other tab (the log, or the scheduler's own output); "
 	  "on a pane that shares its place (at 80x24 the scheduler and the captures), the next "
@@ -225,6 +231,8 @@ bool console_key(struct ktconsole *c, const struct con_key *k)
 	if ((k->flags & CON_KEY_BROWSING) && !(c->browse && c->focus == CON_P_CAPS))
 		return false;
 	if ((k->flags & CON_KEY_SEARCHING) && !con_logslot_searching(c))
+		return false;
+	if (!con_treeslot_key_ok(c, k))
 		return false;
 	if (!strcmp(k->command, "scroll bottom"))
 		con_logslot_end_search(c);

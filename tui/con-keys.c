@@ -39,6 +39,14 @@ const struct con_key con_keys[] = {
 	{ "\033[C", "Right", "browse fold", CON_KEY_BROWSING | CON_KEY_EMPTY_LINE },
 	{ "\033OC", "Right", "browse fold", CON_KEY_BROWSING | CON_KEY_EMPTY_LINE },
 	{ "q", "q", "browse close", CON_KEY_BROWSING | CON_KEY_EMPTY_LINE },
+	/* The cgroup tree, focused: a selection, and its workers. */
+	{ "\033[A", "Up", "select up", CON_KEY_TREE },
+	{ "\033OA", "Up", "select up", CON_KEY_TREE },
+	{ "\033[B", "Down", "select down", CON_KEY_TREE },
+	{ "\033OB", "Down", "select down", CON_KEY_TREE },
+	{ "\r", "Enter", "workers", CON_KEY_TREE | CON_KEY_EMPTY_LINE },
+	{ "q", "q", "workers close", CON_KEY_WORKERS | CON_KEY_EMPTY_LINE },
+	{ "\033", "Esc", "workers close", CON_KEY_WORKERS | CON_KEY_ALONE },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -47,5 +55,13 @@ const struct con_key *con_key_find(const char *seq, size_t len)
 	for (const struct con_key *k = con_keys; k->seq; k++)
 		if (strlen(k->seq) == len && !memcmp(k->seq, seq, len))
 			return k;
+	return NULL;
+}
+
+const struct con_key *con_key_next(const struct con_key *k)
+{
+	for (const struct con_key *n = k + 1; n->seq; n++)
+		if (!strcmp(n->seq, k->seq))
+			return n;
 	return NULL;
 }

@@ -24,6 +24,14 @@ enum {
 	/* Only while a log search (/TEXT) is on: End or a typed line ends
 	 * it; otherwise the key types itself. */
 	CON_KEY_SEARCHING = 1 << 2,
+	/* Only while the cgroup tree has the focus (con-treeslot.h). */
+	CON_KEY_TREE = 1 << 3,
+	/* Only while a workers view has the focus (con-treeslot.h). */
+	CON_KEY_WORKERS = 1 << 4,
+	/* A read of this byte alone (Esc: terminals send an escape sequence
+	 * in one write, so a lone ESC is the key); not bound in readline,
+	 * where ESC begins Meta sequences. */
+	CON_KEY_ALONE = 1 << 5,
 };
 
 struct con_key {
@@ -35,7 +43,10 @@ struct con_key {
 
 extern const struct con_key con_keys[];	/* ends with seq NULL */
 
-/* The entry for a sequence, or NULL. */
+/* The entry for a sequence, or NULL; the next entry for the same one
+ * (a key may mean one thing while browsing and another in the tree: the
+ * first whose condition holds runs). */
 const struct con_key *con_key_find(const char *seq, size_t len);
+const struct con_key *con_key_next(const struct con_key *k);
 
 #endif

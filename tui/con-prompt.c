@@ -71,13 +71,17 @@ static rl_command_func_t *defaults[64];
 
 static int key_dispatch(int count, int key)
 {
-	const struct con_key *k = con_key_find(rl_executing_keyseq, (size_t)rl_key_sequence_length);
+	const struct con_key *first = con_key_find(rl_executing_keyseq,
+						   (size_t)rl_key_sequence_length), *k;
 	rl_command_func_t *def;
 
-	if (!k)
+	if (!first)
 		return 0;
-	if ((!(k->flags & CON_KEY_EMPTY_LINE) || rl_end == 0) && ops.key && ops.key(ops.ctx, k))
-		return 0;
+	for (k = first; k; k = con_key_next(k))
+		if ((!(k->flags & CON_KEY_EMPTY_LINE) || rl_end == 0) && ops.key &&
+		    ops.key(ops.ctx, k))
+			return 0;
+	k = first;
 	def = (size_t)(k - con_keys) < sizeof(defaults) / sizeof(defaults[0]) ? defaults[k - con_keys]
 										: NULL;
 	if (def && def != key_dispatch)
@@ -220,6 +224,8 @@ void con_prompt_init(const struct con_prompt_ops *o, const char *prompt, const c
 		int type = 0;
 		rl_command_func_t *f = rl_function_of_keyseq(k->seq, NULL, &type);
 
+		if (k->flags & CON_KEY_ALONE)
+			continue;	/* con_prompt_feed's */
 		if (i < sizeof(defaults) / sizeof(defaults[0]) && type == ISFUNC)
 			defaults[i] = f;
 		rl_bind_keyseq(k->seq, key_dispatch);
@@ -227,8 +233,21 @@ void con_prompt_init(const struct con_prompt_ops *o, const char *prompt, const c
 	rl_callback_handler_install(prompt, on_line);
 }
 
+/* A read that is one key of the table's CON_KEY_ALONE entries, taken:
+ * readline never sees it. */
+static bool alone(const char *buf, size_t n)
+{
+	for (const struct con_key *k = con_key_find(buf, n); k; k = con_key_next(k))
+		if ((k->flags & CON_KEY_ALONE) && (!(k->flags & CON_KEY_EMPTY_LINE) || rl_end == 0) &&
+		    ops.key && ops.key(ops.ctx, k))
+			return true;
+	return false;
+}
+
 void con_prompt_feed(const char *buf, size_t n)
 {
+	if (alone(buf, n))
+		return;
 	in_buf = buf;
 	in_len = n;
 	in_off = 0;

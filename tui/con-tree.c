@@ -59,7 +59,7 @@ static void row(const struct kt_gstate_cgroup *c, const struct con_scn *v, struc
 }
 
 int con_tree_render(const struct kt_gstate *g, const struct con_scn *v, struct con_buf *b,
-		    const struct con_rect *r, int scroll)
+		    const struct con_rect *r, int scroll, const char *sel)
 {
 	int namew = r->w - COLS_W;
 
@@ -86,8 +86,14 @@ int con_tree_render(const struct kt_gstate *g, const struct con_scn *v, struct c
 		scroll = (int)g->ncgroups - (r->h - 1);
 	if (scroll < 0)
 		scroll = 0;
-	for (int y = 1; y < r->h && (size_t)(scroll + y - 1) < g->ncgroups; y++)
-		row(&g->cgroups[scroll + y - 1], v, b, r, y);
+	for (int y = 1; y < r->h && (size_t)(scroll + y - 1) < g->ncgroups; y++) {
+		const struct kt_gstate_cgroup *c = &g->cgroups[scroll + y - 1];
+
+		row(c, v, b, r, y);
+		if (sel && !strcmp(c->path, sel))	/* the row in the cursor's colours */
+			for (int x = 0; x < r->w && r->x + x < b->w && r->y + y < b->h; x++)
+				b->cells[(size_t)(r->y + y) * b->w + r->x + x].attr = CON_A_TITLE_FOCUS;
+	}
 	if (g->cgroups_truncated && (int)g->ncgroups - scroll < r->h - 1)
 		con_put(b, r, (int)g->ncgroups - scroll + 1, 1, CON_A_WARN,
 			"(the guest sent only part of the tree)", -1);

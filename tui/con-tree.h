@@ -16,9 +16,10 @@
 #include "tui/con-buf.h"
 #include "tui/con-scn.h"
 
-/* Returns the number of rows the tree wants (to clamp scroll). */
+/* Returns the number of rows the tree wants (to clamp scroll). sel: the
+ * selected cgroup's path, drawn highlighted (NULL: none). */
 int con_tree_render(const struct kt_gstate *g, const struct con_scn *v, struct con_buf *b,
-		    const struct con_rect *r, int scroll);
+		    const struct con_rect *r, int scroll, const char *sel);
 
 /* "3 cgroups, 1 frozen" for the title bar; returns buf. */
 const char *con_tree_summary(const struct kt_gstate *g, char *buf, size_t size);

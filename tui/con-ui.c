@@ -96,6 +96,7 @@ static void refresh_models(struct ktconsole *c)
 		kt_gstate_clear(&c->g);
 		c->g = g;
 		con_sched_update(&c->sched, &c->g);
+		con_treeslot_update(c);
 	} else {
 		kt_gstate_clear(&g);
 	}
@@ -240,7 +241,10 @@ static void draw(struct ktconsole *c)
 		right[0] = '\0';
 		switch (p) {
 		case CON_P_TREE:
-			rows = con_tree_render(&c->g, &c->scn, &b, &r, c->scroll[p]);
+			if (con_treeslot_draw_workers(c, &b, pr, &r, focus))
+				break;		/* a workers view has the slot */
+			rows = con_tree_render(&c->g, &c->scn, &b, &r, c->scroll[p],
+					       con_treeslot_sel(c, focus));
 			c->scroll_max[p] = rows > r.h ? rows - r.h : 0;
 			con_title(&b, pr, "cgroups", con_tree_summary(&c->g, right, sizeof(right)),
 				  focus);

@@ -37,6 +37,7 @@
 #include "tui/con-scn.h"
 #include "tui/con-sched.h"
 #include "tui/con-sym.h"
+#include "tui/con-treeslot.h"
 
 #define CON_FIRES_MAX 64
 
@@ -67,6 +68,7 @@ struct ktconsole {
 	int scroll[CON_P__COUNT];
 	struct con_log_view logview;	/* the log's scroll, held still (con-log.h) */
 	struct con_logslot logslot;	/* the log's tabs, search, filters */
+	struct con_treeslot treeslot;	/* the tree's selection, the workers view */
 	int scroll_max[CON_P__COUNT];	/* as the last draw found */
 	struct con_layout lay;
 	struct con_down down;		/* the guest died: titles greyed (con-down.h) */

@@ -23,7 +23,8 @@ libconsole_a_SOURCES = \
 	tui/con-backdrop.c tui/con-backdrop.h \
 	tui/con-tabs.c tui/con-tabs.h \
 	tui/con-cands.c tui/con-cands.h \
-	tui/con-rq.c tui/con-rq.h
+	tui/con-rq.c tui/con-rq.h \
+	tui/con-workers.c tui/con-workers.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
@@ -46,6 +47,7 @@ ktcon_SOURCES = \
 	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
 	tui/con-restart.c tui/con-shell.c \
 	tui/con-complete.c tui/con-logslot.c tui/con-logslot.h \
+	tui/con-treeslot.c tui/con-treeslot.h \
 	tui/con-engine.c tui/con-engine.h \
 	tui/con-prompt.c tui/con-prompt.h \
 	tui/con-screen.c tui/con-screen.h

@@ -67,7 +67,7 @@ static bool iterations(struct session *s, uint64_t *sum)
 	if (!op(s, "query-workers", NULL, NULL, &m))
 		return false;
 	if (!(f = wire_field(m, "workers")) ||
-	    !wire_recs_check(f, WIRE_WORKER_REC_SIZE, &n, why, sizeof(why))) {
+	    !wire_workers_check(f, &n, why, sizeof(why))) {
 		fprintf(stderr, "bench-timeline: query-workers: %s\n", f ? why : "no reports");
 		return false;
 	}

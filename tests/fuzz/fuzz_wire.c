@@ -36,7 +36,7 @@ static size_t touch(const struct wire_msg *m)
 		if (wire_recs_check(&m->fields[i], WIRE_PID_REC_SIZE, &n, NULL, 0))
 			for (size_t k = 0; k < n; k++)
 				sum += (uint32_t)wire_pid_at(&m->fields[i], k);
-		if (wire_recs_check(&m->fields[i], WIRE_WORKER_REC_SIZE, &n, NULL, 0))
+		if (wire_workers_check(&m->fields[i], &n, NULL, 0))
 			for (size_t k = 0; k < n; k++) {
 				struct wire_worker_rec r;
 

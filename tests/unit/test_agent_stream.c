@@ -27,7 +27,7 @@ unsigned agent_workers_in(const char *cgroup)
 	return 0;
 }
 
-size_t agent_workers_progress(char (*cgroups)[64], uint64_t *iterations, size_t max)
+size_t agent_workers_progress(struct agent_wk *out, size_t max)
 {
 	return 0;
 }

@@ -231,7 +231,7 @@ static void test_tree_nests_and_tells_backdrop_from_step(void **state)
 	assert_null(kt_scn_add_cgroup(&s, "s", true, NULL));
 	assert_int_equal(con_scn_fill(&v, &s, 1), 0);
 	con_buf_init(&b, 5, 44);
-	assert_int_equal(con_tree_render(&g, &v, &b, &r, 0), 4);
+	assert_int_equal(con_tree_render(&g, &v, &b, &r, 0, NULL), 4);
 	assert_string_equal(at(&b, 0), " cgroup    own  cpus      procs wk  state");
 	assert_string_equal(at(&b, 1), " w         bd   0-1           2   2 frozen");
 	assert_string_equal(at(&b, 2), "   inner   -    0-1           0   0 frozen");
@@ -254,11 +254,11 @@ static void test_tree_before_state_and_when_empty(void **state)
 
 	kt_gstate_init(&g);
 	con_buf_init(&b, 3, 40);
-	con_tree_render(&g, NULL, &b, &r, 0);
+	con_tree_render(&g, NULL, &b, &r, 0, NULL);
 	assert_true(con_buf_has(&b, "waiting for the guest's state"));
 	g.valid = true;
 	con_buf_clear(&b);
-	con_tree_render(&g, NULL, &b, &r, 0);
+	con_tree_render(&g, NULL, &b, &r, 0, NULL);
 	assert_true(con_buf_has(&b, "add-cgroup-def w workers=2"));
 	con_buf_free(&b);
 }

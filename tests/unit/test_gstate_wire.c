@@ -317,39 +317,122 @@ static void test_malformed_frames_fail_naming_the_field(void **state)
 }
 
 /* Worker progress rides on every frame: the agent's merged groups reach
- * the host's kt_gstate; a frame without wk.* means none. */
-static size_t fake_progress(char (*cg)[64], uint64_t *it, size_t max)
+ * the host's kt_gstate, each with its workers' records and its cgroup's
+ * cpu.stat; a frame without wk.* means none. */
+static size_t fake_nworkers = 2;
+
+static size_t fake_progress(struct agent_wk *wk, size_t max)
 {
 	assert_true(max >= 2);
-	snprintf(cg[0], 64, "w");
-	it[0] = 22081;
-	snprintf(cg[1], 64, "@runner");
-	it[1] = 6;
+	memset(wk, 0, 2 * sizeof(*wk));
+	snprintf(wk[0].cgroup, 64, "workers");
+	wk[0].iterations = 22081;
+	wk[0].recs = calloc(fake_nworkers, sizeof(*wk[0].recs));
+	assert_non_null(wk[0].recs);
+	wk[0].nrecs = fake_nworkers;
+	for (size_t i = 0; i < fake_nworkers; i++)
+		wk[0].recs[i] = (struct wire_worker_rec){
+			.pid = 100 + (int)i, .cpu_now = (int)i % 2, .iterations = 11000 + i,
+			.cpu_ns = 5000000000ull, .migrations = 3, .max_wake_ns = 250000,
+			.wake_p99_ns = 90000, .run_delay_ns = UINT64_MAX, .cpus = { 0x3 },
+		};
+	snprintf(wk[1].cgroup, 64, "@runner");
+	wk[1].iterations = 6;
 	return 2;
 }
 
 static void test_worker_progress_round_trip(void **state)
 {
 	struct fx *f = *state;
+	const struct kt_gstate_wgroup *g;
+	const struct kt_gstate_worker *w;
 
+	put(f->cgroups, "workers/cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n"
+	    "core_sched.force_idle_usec 0\nnr_periods 40\nnr_throttled 7\n"
+	    "throttled_usec 91000\nnr_bursts 0\nburst_usec 0\n");
 	f->src.progress = fake_progress;
+	fake_nworkers = 2;
 	build(f, 3);
 	assert_null(gstate_from_wire(f->msg, &f->st));
 	assert_int_equal(f->st.nwgroups, 2);
-	assert_string_equal(f->st.wgroups[0].cgroup, "w");
+	assert_string_equal(f->st.wgroups[0].cgroup, "workers");
 	assert_int_equal(f->st.wgroups[0].iterations, 22081);
 	assert_string_equal(f->st.wgroups[1].cgroup, "@runner");
 	assert_int_equal(f->st.wgroups[1].iterations, 6);
+	/* the records */
+	assert_int_equal(f->st.nworkers, 2);
+	g = kt_gstate_wgroup(&f->st, "workers");
+	assert_non_null(g);
+	assert_int_equal(g->first, 0);
+	assert_int_equal(g->nworkers, 2);
+	assert_int_equal(g->unlisted, 0);
+	w = &f->st.workers[g->first + 1];
+	assert_int_equal(w->pid, 101);
+	assert_int_equal(w->cpu_now, 1);
+	assert_int_equal(w->iterations, 11001);
+	assert_int_equal(w->cpu_ns, 5000000000ull);
+	assert_int_equal(w->migrations, 3);
+	assert_int_equal(w->max_wake_ns, 250000);
+	assert_int_equal(w->cpus[0], 0x3);
+	assert_true(w->run_delay_ns == UINT64_MAX);
+	/* cpu.stat, the keys ktcon reads; none for the runner */
+	assert_int_equal(g->cpustat[KT_GSTATE_CPUSTAT_USAGE], 1500);
+	assert_int_equal(g->cpustat[KT_GSTATE_CPUSTAT_SYSTEM], 500);
+	assert_int_equal(g->cpustat[KT_GSTATE_CPUSTAT_NR_PERIODS], 40);
+	assert_int_equal(g->cpustat[KT_GSTATE_CPUSTAT_NR_THROTTLED], 7);
+	assert_int_equal(g->cpustat[KT_GSTATE_CPUSTAT_THROTTLED], 91000);
+	g = kt_gstate_wgroup(&f->st, "@runner");
+	assert_int_equal(g->nworkers, 0);
+	assert_int_equal(g->first, 2);
+	assert_int_equal(g->cpustat[KT_GSTATE_CPUSTAT_USAGE], -1);
 	kt_gstate_clear(&f->st);
-	f->src.progress = NULL;
+
+	/* a cpu.stat without bandwidth lines: those stay unknown */
+	put(f->cgroups, "workers/cpu.stat", "usage_usec 9\nuser_usec 9\nsystem_usec 0\n");
 	build(f, 4);
 	assert_null(gstate_from_wire(f->msg, &f->st));
+	g = kt_gstate_wgroup(&f->st, "workers");
+	assert_int_equal(g->cpustat[KT_GSTATE_CPUSTAT_USAGE], 9);
+	assert_int_equal(g->cpustat[KT_GSTATE_CPUSTAT_NR_THROTTLED], -1);
+	kt_gstate_clear(&f->st);
+
+	f->src.progress = NULL;
+	build(f, 5);
+	assert_null(gstate_from_wire(f->msg, &f->st));
 	assert_int_equal(f->st.nwgroups, 0);
+	assert_int_equal(f->st.nworkers, 0);
 	expect_error(f, (struct kv[]){ { "wk.n", "1" }, { "wk.0.cgroup", "w" }, { 0 } },
 		     "wk.0.iter missing");
 	expect_error(f, (struct kv[]){ { "wk.n", "1" }, { "wk.0.cgroup", "w" },
 				       { "wk.0.iter", "-3" }, { 0 } }, "wk.0.iter: '-3'");
 	expect_error(f, (struct kv[]){ { "wk.n", "9" }, { 0 } }, "9 rows, but the frame has only 1");
+	expect_error(f, (struct kv[]){ { "wk.n", "1" }, { "wk.0.cgroup", "w" }, { "wk.0.iter", "1" },
+				       { "wk.0.cpu.nr_throttled", "x" }, { 0 } },
+		     "wk.0.cpu.nr_throttled: 'x' is not a number");
+	/* text where records belong: refused, naming the field */
+	expect_error(f, (struct kv[]){ { "wk.n", "1" }, { "wk.0.cgroup", "w" }, { "wk.0.iter", "1" },
+				       { "wk.0.workers", "12" }, { 0 } },
+		     "wk.0.workers: records: 2 bytes");
+}
+
+/* Many workers: the records stop at the frame's worker budget, the rest
+ * are counted as unlisted, and the frame stays one write. */
+static void test_too_many_workers_are_counted_not_sent(void **state)
+{
+	struct fx *f = *state;
+	const struct kt_gstate_wgroup *g;
+
+	f->src.progress = fake_progress;
+	fake_nworkers = 500;
+	build(f, 3);
+	assert_null(gstate_from_wire(f->msg, &f->st));
+	g = kt_gstate_wgroup(&f->st, "workers");
+	assert_non_null(g);
+	assert_true(g->nworkers > 20);
+	assert_true(g->nworkers < 500);
+	assert_int_equal(g->nworkers + g->unlisted, 500);
+	assert_int_equal(f->st.nirqs > 0, 1);	/* the IRQ table still came */
+	fake_nworkers = 2;
 }
 
 static void test_wrong_type_and_empty_frames(void **state)
@@ -408,6 +491,7 @@ int main(void)
 		T(test_a_huge_tree_is_cut_to_one_frame_and_says_so),
 		T(test_malformed_frames_fail_naming_the_field),
 		T(test_worker_progress_round_trip),
+		T(test_too_many_workers_are_counted_not_sent),
 		T(test_wrong_type_and_empty_frames),
 		T(test_unknown_keys_are_ignored),
 		T(test_copy_is_deep),

@@ -175,9 +175,34 @@ static void test_missing_root_is_an_error_naming_it(void **state)
 	free(s);
 }
 
+/* cpu.stat: the keys ktcon carries, whatever else the kernel adds; a
+ * garbled or negative value reads as unknown. */
+static void test_cpustat_parse_takes_known_keys(void **state)
+{
+	int64_t v[CG_NCPUSTAT];
+
+	cg_cpustat_parse("usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n"
+			 "core_sched.force_idle_usec 0\nnr_periods 40\nnr_throttled 7\n"
+			 "throttled_usec 91000\nnr_bursts 0\n", v);
+	assert_int_equal(v[0], 1500);
+	assert_int_equal(v[1], 1000);
+	assert_int_equal(v[2], 500);
+	assert_int_equal(v[3], 40);
+	assert_int_equal(v[4], 7);
+	assert_int_equal(v[5], 91000);
+	cg_cpustat_parse("usage_usec x\nuser_usec -4\nsystem_usec 12 \nnr_periods\n"
+			 "usage_usec_extra 5\nthrottled_usec 3", v);
+	for (int k = 0; k < 5; k++)
+		assert_int_equal(v[k], -1);
+	assert_int_equal(v[5], 3);	/* no trailing newline: still a line */
+	cg_cpustat_parse("", v);
+	assert_int_equal(v[0], -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpustat_parse_takes_known_keys),
 		cmocka_unit_test_setup_teardown(test_walk_visits_parents_first_in_name_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_reads_cpus_events_procs_and_knobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_absent_files_read_as_unknown, setup, teardown),

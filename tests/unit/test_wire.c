@@ -261,9 +261,9 @@ static void test_worker_records_round_trip(void **state)
 		{ .pid = 41, .iterations = 1ull << 40, .cpu_ns = 7, .nvcsw = 8, .nivcsw = 9,
 		  .migrations = 10, .max_gap_ns = 11, .max_wake_ns = 900, .wake_p50_ns = 100,
 		  .wake_p99_ns = 800, .wake_samples = 12345, .run_delay_ns = UINT64_MAX,
-		  .cpus = { 0x5, 0, 0, 1ull << 63 } },
-		{ .pid = 42 },
-		{ .pid = INT32_MAX, .iterations = UINT64_MAX },
+		  .cpus = { 0x5, 0, 0, 1ull << 63 }, .cpu_now = 3 },
+		{ .pid = 42, .cpu_now = -1 },
+		{ .pid = INT32_MAX, .iterations = UINT64_MAX, .cpu_now = 255 },
 	}, out;
 	struct wire_buf b;
 	const struct wire_field *f;
@@ -275,14 +275,16 @@ static void test_worker_records_round_trip(void **state)
 	f = records_through(&b, "workers");
 	assert_non_null(f);
 	assert_int_equal(f->len, WIRE_REC_HDR + 3 * WIRE_WORKER_REC_SIZE);
-	assert_true(wire_recs_check(f, WIRE_WORKER_REC_SIZE, &n, NULL, 0));
+	assert_true(wire_workers_check(f, &n, NULL, 0));
 	assert_int_equal(n, 3);
 	for (size_t i = 0; i < 3; i++) {
 		wire_worker_at(f, i, &out);
 		assert_int_equal(out.pid, in[i].pid);
-		/* the members after the pid: every u64, padding aside */
+		assert_int_equal(out.cpu_now, in[i].cpu_now);
+		/* the u64 members after the pid */
 		assert_memory_equal(&out.iterations, &in[i].iterations,
-				    sizeof(out) - offsetof(struct wire_worker_rec, iterations));
+				    offsetof(struct wire_worker_rec, cpu_now) -
+				    offsetof(struct wire_worker_rec, iterations));
 	}
 	wire_buf_free(&b);
 }
@@ -334,10 +336,12 @@ static void test_malformed_records_are_refused_with_a_reason(void **state)
 	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
 	assert_int_equal(n, 0);
 	assert_non_null(strstr(why, "shorter than the 8-byte header"));
-	/* an unknown version */
-	f = hand(buf, WIRE_REC_HDR + 4, 2, 4, 1);
+	/* an unknown version, newer or older */
+	f = hand(buf, WIRE_REC_HDR + 4, WIRE_REC_VERSION + 1, 4, 1);
 	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
-	assert_non_null(strstr(why, "version 2"));
+	assert_non_null(strstr(why, "version 3, this side reads 1 to 2"));
+	f = hand(buf, WIRE_REC_HDR + 4, 0, 4, 1);
+	assert_false(wire_recs_check(&f, WIRE_PID_REC_SIZE, &n, why, sizeof(why)));
 	/* records smaller than this side needs (an old, shorter worker record) */
 	f = hand(buf, WIRE_REC_HDR + 2 * 64, 1, 64, 2);
 	assert_false(wire_recs_check(&f, WIRE_WORKER_REC_SIZE, &n, why, sizeof(why)));
@@ -377,10 +381,52 @@ static void test_malformed_records_are_refused_with_a_reason(void **state)
 			struct wire_field cut = *real;
 
 			cut.len = len;
-			assert_false(wire_recs_check(&cut, WIRE_WORKER_REC_SIZE, &n, NULL, 0));
+			assert_false(wire_workers_check(&cut, &n, NULL, 0));
 		}
 		wire_buf_free(&b);
 	}
+}
+
+/* Version 2 appended cpu_now: a version-1 worker record (an older agent)
+ * still reads, its cpu_now unknown; a version-2 record cut back to
+ * version 1's size is refused (it promised cpu_now). */
+static void test_worker_record_versions(void **state)
+{
+	static uint8_t buf[WIRE_REC_HDR + 2 * (WIRE_WORKER_REC_SIZE + 8)];
+	struct wire_worker_rec r;
+	char why[128];
+	size_t n;
+	struct wire_field f;
+
+	memset(buf, 0, sizeof(buf));
+	f = hand(buf, WIRE_REC_HDR + WIRE_WORKER_REC_SIZE_V1, 1, WIRE_WORKER_REC_SIZE_V1, 1);
+	buf[WIRE_REC_HDR] = 9;				/* pid 9 */
+	buf[WIRE_REC_HDR + 8] = 4;			/* 4 iterations */
+	assert_true(wire_workers_check(&f, &n, why, sizeof(why)));
+	assert_int_equal(n, 1);
+	wire_worker_at(&f, 0, &r);
+	assert_int_equal(r.pid, 9);
+	assert_int_equal(r.iterations, 4);
+	assert_int_equal(r.cpu_now, -1);
+	/* the same bytes said to be version 2 */
+	f = hand(buf, WIRE_REC_HDR + WIRE_WORKER_REC_SIZE_V1, 2, WIRE_WORKER_REC_SIZE_V1, 1);
+	assert_false(wire_workers_check(&f, &n, why, sizeof(why)));
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(why, "version 2 worker records of 128 bytes, fewer than its 136"));
+	/* shorter than version 1 */
+	f = hand(buf, WIRE_REC_HDR + 64, 1, 64, 1);
+	assert_false(wire_workers_check(&f, &n, why, sizeof(why)));
+	/* version 2, a longer record from a newer sender: cpu_now read, the rest skipped */
+	memset(buf, 0, sizeof(buf));
+	f = hand(buf, WIRE_REC_HDR + 2 * (WIRE_WORKER_REC_SIZE + 8), 2, WIRE_WORKER_REC_SIZE + 8,
+		 2);
+	buf[WIRE_REC_HDR + WIRE_WORKER_REC_SIZE + 8] = 7;		/* record 1: pid 7 */
+	buf[WIRE_REC_HDR + WIRE_WORKER_REC_SIZE + 8 + WIRE_WORKER_REC_SIZE_V1] = 2;	/* cpu 2 */
+	assert_true(wire_workers_check(&f, &n, why, sizeof(why)));
+	assert_int_equal(n, 2);
+	wire_worker_at(&f, 1, &r);
+	assert_int_equal(r.pid, 7);
+	assert_int_equal(r.cpu_now, 2);
 }
 
 static void test_builder_refuses_too_many_records(void **state)
@@ -541,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_builder_refuses_bad_keys_and_huge_bodies),
 		cmocka_unit_test(test_crc32c_known_value),
 		cmocka_unit_test(test_worker_records_round_trip),
+		cmocka_unit_test(test_worker_record_versions),
 		cmocka_unit_test(test_pid_records_round_trip_and_empty),
 		cmocka_unit_test(test_malformed_records_are_refused_with_a_reason),
 		cmocka_unit_test(test_builder_refuses_too_many_records),

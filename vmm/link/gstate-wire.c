@@ -255,6 +255,76 @@ static struct kterr *irq_columns(const struct wire_msg *m, struct kt_gstate *s)
 	return e;
 }
 
+/* wk.I.workers: a group's worker records (guest/wire.h), appended to
+ * s->workers. */
+static struct kterr *group_workers(const struct wire_msg *m, struct kt_gstate *s, size_t i,
+				   struct kt_gstate_wgroup *g)
+{
+	const struct wire_field *f;
+	struct kt_gstate_worker *w;
+	char k[32], why[128];
+	size_t n;
+
+	snprintf(k, sizeof(k), "wk.%zu.workers", i);
+	g->first = s->nworkers;
+	if (!(f = wire_field(m, k)))
+		return NULL;	/* an agent from before the records */
+	if (!wire_workers_check(f, &n, why, sizeof(why)))
+		return kterr_new(EPROTO, "STATE field %s: %s", k, why);
+	if (!n)
+		return NULL;
+	w = realloc(s->workers, (s->nworkers + n) * sizeof(*w));
+	if (!w)
+		return kterr_new(ENOMEM, "STATE: %zu workers", s->nworkers + n);
+	s->workers = w;
+	for (size_t r = 0; r < n; r++) {
+		struct wire_worker_rec rec;
+
+		wire_worker_at(f, r, &rec);
+		if (rec.pid <= 0)
+			return kterr_new(EPROTO, "STATE field %s: worker %zu has pid %d", k, r,
+					 (int)rec.pid);
+		w[s->nworkers] = (struct kt_gstate_worker){
+			.pid = rec.pid, .cpu_now = rec.cpu_now, .iterations = rec.iterations,
+			.cpu_ns = rec.cpu_ns, .migrations = rec.migrations,
+			.max_wake_ns = rec.max_wake_ns, .wake_p99_ns = rec.wake_p99_ns,
+			.wake_samples = rec.wake_samples,
+			.nvcsw = rec.nvcsw, .nivcsw = rec.nivcsw, .run_delay_ns = rec.run_delay_ns,
+		};
+		for (unsigned c = 0; c < KT_GSTATE_WORKER_CPU_WORDS && c < WIRE_WORKER_CPU_WORDS; c++)
+			w[s->nworkers].cpus[c] = rec.cpus[c];
+		s->nworkers++;
+		g->nworkers++;
+	}
+	return NULL;
+}
+
+/* wk.I.unlisted and wk.I.cpu.KEY: numbers, each optional. */
+static struct kterr *group_numbers(const struct wire_msg *m, size_t i,
+				   struct kt_gstate_wgroup *g)
+{
+	char k[48];
+	const char *v;
+	int64_t x;
+
+	snprintf(k, sizeof(k), "wk.%zu.unlisted", i);
+	if ((v = wire_get(m, k))) {
+		if (!parse_num(v, false, &x))
+			return bad_num(k, v);
+		g->unlisted = (size_t)x;
+	}
+	for (int c = 0; c < KT_GSTATE_NCPUSTAT; c++) {
+		g->cpustat[c] = -1;
+		snprintf(k, sizeof(k), "wk.%zu.cpu.%s", i, kt_gstate_cpustat_keys[c]);
+		if (!(v = wire_get(m, k)))
+			continue;
+		if (!parse_num(v, false, &x))
+			return bad_num(k, v);
+		g->cpustat[c] = x;
+	}
+	return NULL;
+}
+
 /* wk.*: worker groups' progress, up to KT_GSTATE_WGROUPS of them. */
 static struct kterr *progress(const struct wire_msg *m, struct kt_gstate *s)
 {
@@ -268,6 +338,7 @@ static struct kterr *progress(const struct wire_msg *m, struct kt_gstate *s)
 	if (n > KT_GSTATE_WGROUPS)
 		n = KT_GSTATE_WGROUPS;
 	for (size_t i = 0; i < n; i++) {
+		struct kt_gstate_wgroup *g = &s->wgroups[i];
 		const char *cg, *it;
 		int64_t v;
 
@@ -279,9 +350,12 @@ static struct kterr *progress(const struct wire_msg *m, struct kt_gstate *s)
 			return kterr_new(EINVAL, "STATE field %s missing (wk.n is %zu)", k, n);
 		if (!parse_num(it, false, &v))
 			return bad_num(k, it);
-		copy(s->wgroups[i].cgroup, sizeof(s->wgroups[i].cgroup), cg);
-		s->wgroups[i].iterations = (uint64_t)v;
+		memset(g, 0, sizeof(*g));
+		copy(g->cgroup, sizeof(g->cgroup), cg);
+		g->iterations = (uint64_t)v;
 		s->nwgroups = i + 1;
+		if ((e = group_workers(m, s, i, g)) || (e = group_numbers(m, i, g)))
+			return e;
 	}
 	return NULL;
 }

@@ -105,7 +105,7 @@ static struct kterr *take_workers(const struct wire_field *f, struct kt_greply *
 	char why[128];
 	size_t n;
 
-	if (!wire_recs_check(f, WIRE_WORKER_REC_SIZE, &n, why, sizeof(why)))
+	if (!wire_workers_check(f, &n, why, sizeof(why)))
 		return kterr_new(EPROTO, "workers: %s", why);
 	out->workers = calloc(n ? n : 1, sizeof(*out->workers));
 	if (!out->workers)
