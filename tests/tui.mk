@@ -5,7 +5,7 @@ INT_TESTS += tests/integration/console.int tests/integration/console-replay.int 
 	tests/integration/console-watch.int tests/integration/console-compare.int \
 	tests/integration/console-sym.int \
 	tests/integration/console-crash.int tests/integration/console-schedout.int \
-	tests/integration/console-slots.int
+	tests/integration/console-slots.int tests/integration/console-live.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
@@ -40,3 +40,8 @@ check_PROGRAMS += tests/unit/test_con_views
 tests_unit_test_con_views_SOURCES = tests/unit/test_con_views.c
 tests_unit_test_con_views_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_views_LDADD = $(CONSOLE_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_con_live
+tests_unit_test_con_live_SOURCES = tests/unit/test_con_live.c
+tests_unit_test_con_live_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_live_LDADD = $(CONSOLE_TEST_LDADD)

@@ -46,5 +46,6 @@ CON_CMD(quit);
 CON_CMD(tab);
 CON_CMD(filter);
 CON_CMD(search);
+CON_CMD(live);
 
 #endif

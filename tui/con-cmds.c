@@ -65,6 +65,11 @@ const struct con_cmd con_cmds[] = {
 	{ "search", "search next|prev", "after /TEXT (typed at the prompt: the newest log line "
 	  "holding TEXT): the next older or newer match (keys: n, N; End ends the search)",
 	  con_cmd_search },
+	{ "live", "live [HZ|off|on] | live history|rq | live fold llc|numa|none", "the live "
+	  "views: sample the runqueues at HZ (2..10) without pausing the guest, or stop; show "
+	  "the history (sparklines of the last minute and the event strip) or the runqueues in "
+	  "the scheduler's place (C-t there); fold the runqueues by LLC or NUMA node. Alone: "
+	  "what it samples", con_cmd_live },
 	{ "redraw", "redraw", "repaint the screen", con_cmd_redraw },
 	{ "compare", "compare SCHEDULER [RUNS]", "run the loaded recipe (the replay's file, else "
 	  "the recording's) RUNS times (3) as written and under SCHEDULER on fresh guests beside "

@@ -21,7 +21,8 @@ libconsole_a_SOURCES = \
 	tui/con-sym.c tui/con-sym.h \
 	tui/con-down.c tui/con-down.h \
 	tui/con-tabs.c tui/con-tabs.h \
-	tui/con-rq.c tui/con-rq.h
+	tui/con-rq.c tui/con-rq.h \
+	tui/con-live.c tui/con-live.h tui/con-hist.c tui/con-hist.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
@@ -44,6 +45,7 @@ ktcon_SOURCES = \
 	tui/con-cmd.h tui/con-cmds.c tui/con-cmd-help.c tui/con-cmd-view.c tui/con-cmd-session.c \
 	tui/con-complete.c tui/con-logslot.c tui/con-logslot.h \
 	tui/con-engine.c tui/con-engine.h \
+	tui/con-sampler.c tui/con-sampler.h tui/con-cmd-live.c \
 	tui/con-prompt.c tui/con-prompt.h \
 	tui/con-screen.c tui/con-screen.h
 ktcon_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
