@@ -45,3 +45,9 @@ check_PROGRAMS += tests/unit/test_con_live
 tests_unit_test_con_live_SOURCES = tests/unit/test_con_live.c
 tests_unit_test_con_live_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_live_LDADD = $(CONSOLE_TEST_LDADD)
+
+# The console's timeline and its sampler thread, without a guest.
+check_PROGRAMS += tests/unit/test_con_sampler
+tests_unit_test_con_sampler_SOURCES = tests/unit/test_con_sampler.c tui/con-sampler.c
+tests_unit_test_con_sampler_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_sampler_LDADD = $(CONSOLE_TEST_LDADD)

@@ -57,8 +57,9 @@ const struct con_cmd con_cmds[] = {
 	{ "zoom", "zoom", "show the focused pane alone, or all panes again", con_cmd_zoom },
 	{ "scroll", "scroll up|down [N] | top | bottom", "scroll the focused pane", con_cmd_scroll },
 	{ "tab", "tab", "show the log pane's other tab (the log, or the scheduler's own output); "
-	  "on a pane that shares its place (at 80x24 the scheduler and the captures), the next "
-	  "pane there (keys: C-t, F4)", con_cmd_tab },
+	  "on the scheduler's place its other view (the runqueues, the history); on a pane that "
+	  "shares its place (at 80x24 the scheduler and the captures), the next pane there "
+	  "(keys: C-t, F4)", con_cmd_tab },
 	{ "filter", "filter errors|host|sched|all", "show only some of the log pane's lines: "
 	  "errors (with hints and warnings), the host's notes, lines about the scheduler; all "
 	  "again (key: F5 takes the next)", con_cmd_filter },

@@ -24,12 +24,27 @@ static struct kterr *run_at(struct con_sampler *s, unsigned hz)
 	return run_sampler_start(s->tl, s->in, s->x, &s->rs);
 }
 
+/* The engine's events into the timeline, busy watches thinned. */
+static void on_event(void *ctx, const struct kt_event *ev)
+{
+	struct con_sampler *s = ctx;
+
+	if (ev->kind == KT_EV_FIRE) {
+		uint64_t now = kt_timeline_now(s->tl);
+
+		if (s->last_fire_ns && now - s->last_fire_ns < CON_LIVE_FIRE_NS)
+			return;
+		s->last_fire_ns = now;
+	}
+	kt_timeline_on_event(s->tl, ev);
+}
+
 struct kterr *con_sampler_start(struct con_sampler *s, unsigned ncpus, struct intro *in,
 				struct kt_exec *x, struct kt_events *ev, const char *boot_scheduler)
 {
 	struct kterr *e;
 	struct kt_timeline *tl = kt_timeline_new(CON_LIVE_DEFAULT_HZ, ncpus ? ncpus : 1,
-						 CON_LIVE_SAMPLES, 0);
+						 CON_LIVE_SAMPLES, CON_LIVE_TL_EVENTS);
 
 	if (!tl)
 		return kterr_new(ENOMEM, "the console's timeline (%u CPUs)", ncpus);
@@ -44,7 +59,7 @@ struct kterr *con_sampler_start(struct con_sampler *s, unsigned ncpus, struct in
 	s->in = in;
 	s->x = x;
 	s->ev = ev;
-	s->sub = kt_events_subscribe(ev, kt_timeline_on_event, tl);
+	s->sub = kt_events_subscribe(ev, on_event, s);
 	e = s->off ? NULL : run_at(s, s->hz);
 	pthread_mutex_unlock(&s->lock);
 	return e ? kterr_wrap(e, "the console's live sampler") : NULL;

@@ -29,6 +29,12 @@
 #define CON_LIVE_DEFAULT_HZ 4
 /* Samples kept: two minutes at the highest rate (the views show one). */
 #define CON_LIVE_SAMPLES (120 * CON_LIVE_MAX_HZ)
+/* Events kept: the timeline keeps the first (a run's story); a console
+ * session is longer, so more room, and a busy watch (hundreds of fires a
+ * second) is filed at most once per CON_LIVE_FIRE_NS: the event strip
+ * shows one letter per column anyway. */
+#define CON_LIVE_TL_EVENTS 16384
+#define CON_LIVE_FIRE_NS 100000000ull
 
 struct run_sampler;
 
@@ -43,6 +49,7 @@ struct con_sampler {
 	struct kt_exec *x;
 	struct kt_events *ev;
 	int sub;
+	uint64_t last_fire_ns;		/* the engine thread's (events come there) */
 };
 
 void con_sampler_init(struct con_sampler *s);

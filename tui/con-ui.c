@@ -307,13 +307,12 @@ static void draw(struct ktconsole *c)
 			con_logslot_draw(c, &b, pr, &r, focus);	/* tabs, search, filter */
 			break;
 		}
-		if (p == CON_P_SCHED) {	/* its views are tabs too */
+		if (p != CON_P_LOG) {	/* the log's title has its own tabs */
+			/* the scheduler's views are tabs too */
 			static const char *const views[] = { "scheduler", "history" };
 
-			con_tabs_slot_views(&b, pr, c->rows, c->cols, c->zoom, p, focus, views, 2,
-					    c->history);
-		} else if (p != CON_P_LOG) {	/* the log's title has its own tabs */
-			con_tabs_slot(&b, pr, c->rows, c->cols, c->zoom, p, focus);
+			con_tabs_slot_views(&b, pr, c->rows, c->cols, c->zoom, p, focus, CON_P_SCHED,
+					    views, 2, c->history);
 		}
 		con_down_title(&c->down, &b, pr);
 	}

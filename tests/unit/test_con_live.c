@@ -398,14 +398,27 @@ static void test_view_tabs(void **state)
 	assert_int_equal(con_buf_init(&b, 24, 80), 0);
 	con_layout_compute(24, 80, -1, CON_P_SCHED, &lay);
 	con_title(&b, &lay.pane[CON_P_SCHED], "history", "a long right-hand text", true);
-	con_tabs_slot_views(&b, &lay.pane[CON_P_SCHED], 24, 80, -1, CON_P_SCHED, true, views, 2, 1);
+	con_tabs_slot_views(&b, &lay.pane[CON_P_SCHED], 24, 80, -1, CON_P_SCHED, true, CON_P_SCHED,
+			    views, 2, 1);
 	assert_non_null(strstr(at(&b, 0), ">scheduler [history] captures"));
 	assert_null(strstr(row, "hand"));	/* the word run into goes whole */
+	/* on the captures that share the place: the views, none shown */
+	con_layout_compute(24, 80, -1, CON_P_CAPS, &lay);
+	con_title(&b, &lay.pane[CON_P_CAPS], "captures", "0", false);
+	con_tabs_slot_views(&b, &lay.pane[CON_P_CAPS], 24, 80, -1, CON_P_CAPS, false, CON_P_SCHED,
+			    views, 2, 1);
+	assert_non_null(strstr(at(&b, 0), " scheduler history [captures] "));
+	/* a pane without views alone: nothing */
+	con_buf_clear(&b);
+	con_tabs_slot_views(&b, &lay.pane[CON_P_TREE], 24, 80, -1, CON_P_TREE, false, CON_P_SCHED,
+			    views, 2, 0);
+	assert_string_equal(at(&b, 0), "");
 	con_buf_free(&b);
 	assert_int_equal(con_buf_init(&b, 48, 160), 0);
 	con_layout_compute(48, 160, -1, CON_P_LOG, &lay);
 	con_title(&b, &lay.pane[CON_P_SCHED], "scheduler", "simple", false);
-	con_tabs_slot_views(&b, &lay.pane[CON_P_SCHED], 48, 160, -1, CON_P_SCHED, false, views, 2, 0);
+	con_tabs_slot_views(&b, &lay.pane[CON_P_SCHED], 48, 160, -1, CON_P_SCHED, false,
+			    CON_P_SCHED, views, 2, 0);
 	assert_non_null(strstr(at(&b, 0), " [scheduler] history "));
 	assert_null(strstr(row, "captures"));
 	assert_non_null(strstr(row, "simple"));
