@@ -243,7 +243,9 @@ static void sched_place(struct ktconsole *c, struct con_buf *b, const struct con
 		con_title(b, pr, "history", c->live->seq ? NULL : "no samples", focus);
 		return;
 	}
-	if (c->live && c->live->have && r->h > 4) {
+	/* Without kernel state (no vmlinux) samples have no CPUs: the IRQ
+	 * bars, as before. */
+	if (c->live && c->live->ncpus && r->h > 4) {
 		/* sched_ext's counters take one line where they fit, else two */
 		int th = r->w >= 46 ? 2 : 3;
 		struct con_rect top = { r->y, r->x, th, r->w };
