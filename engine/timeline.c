@@ -90,7 +90,21 @@ uint64_t kt_timeline_now(const struct kt_timeline *tl)
 
 unsigned kt_timeline_rate(const struct kt_timeline *tl)
 {
-	return tl->rate_hz;
+	unsigned hz;
+
+	pthread_mutex_lock((pthread_mutex_t *)&tl->lock);
+	hz = tl->rate_hz;
+	pthread_mutex_unlock((pthread_mutex_t *)&tl->lock);
+	return hz;
+}
+
+void kt_timeline_set_rate(struct kt_timeline *tl, unsigned rate_hz)
+{
+	if (rate_hz < KT_TL_MIN_HZ || rate_hz > KT_TL_MAX_HZ)
+		return;
+	pthread_mutex_lock(&tl->lock);
+	tl->rate_hz = rate_hz;
+	pthread_mutex_unlock(&tl->lock);
 }
 
 unsigned kt_timeline_cpus(const struct kt_timeline *tl)
@@ -315,6 +329,31 @@ void kt_timeline_get_event(const struct kt_timeline *tl, size_t i, struct kt_tl_
 	pthread_mutex_unlock((pthread_mutex_t *)&tl->lock);
 }
 
+uint64_t kt_timeline_seq(const struct kt_timeline *tl)
+{
+	return LOCKED(tl, tl->dropped_samples + tl->n);
+}
+
+bool kt_timeline_copy_seq(const struct kt_timeline *tl, uint64_t seq, struct kt_tl_sample *out,
+			  struct kt_tl_cpu *cpus, struct kt_tl_group *groups)
+{
+	const struct kt_tl_sample *s;
+	bool ok;
+
+	pthread_mutex_lock((pthread_mutex_t *)&tl->lock);
+	ok = seq >= tl->dropped_samples && seq < tl->dropped_samples + tl->n;
+	if (ok) {
+		s = &tl->ring[(tl->head + (size_t)(seq - tl->dropped_samples)) % tl->cap];
+		*out = *s;
+		memcpy(cpus, s->cpu, s->ncpus * sizeof(*cpus));
+		memcpy(groups, s->groups, s->ngroups * sizeof(*groups));
+		out->cpu = cpus;
+		out->groups = groups;
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&tl->lock);
+	return ok;
+}
+
 /* ---- JSON ---- */
 
 static struct json_object *val(const struct kt_tl_val *v)
@@ -336,6 +375,7 @@ static struct json_object *sample_json(const struct kt_tl_sample *s)
 		json_object_object_add(co, "scx_nr_running", val(&cpu->scx_nr_running));
 		json_object_object_add(co, "local_dsq", val(&cpu->local_dsq));
 		json_object_object_add(co, "curr_pid", val(&cpu->curr_pid));
+		json_object_object_add(co, "nr_switches", val(&cpu->nr_switches));
 		json_object_object_add(co, "curr_comm", kjson_string(cpu->curr_comm));
 		json_object_array_add(cpus, co);
 	}

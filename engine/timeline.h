@@ -56,6 +56,7 @@ struct kt_tl_val {
 
 struct kt_tl_cpu {
 	struct kt_tl_val nr_running, scx_nr_running, local_dsq, curr_pid;
+	struct kt_tl_val nr_switches;	/* rq->nr_switches: rates come from two samples */
 	char curr_comm[KT_TL_COMM];	/* any bytes; "" unknown */
 };
 
@@ -108,6 +109,10 @@ void kt_timeline_free(struct kt_timeline *tl);
 /* Now, as ns since the start. */
 uint64_t kt_timeline_now(const struct kt_timeline *tl);
 unsigned kt_timeline_rate(const struct kt_timeline *tl);
+/* A new rate for the samples to come (KT_TL_MIN_HZ..KT_TL_MAX_HZ; others
+ * are ignored): the console's `live HZ`. A sampler reads the rate when it
+ * starts, so restart it. Samples keep their own times. */
+void kt_timeline_set_rate(struct kt_timeline *tl, unsigned rate_hz);
 unsigned kt_timeline_cpus(const struct kt_timeline *tl);
 
 void kt_timeline_add_sample(struct kt_timeline *tl, const struct kt_tl_sample *s);
@@ -133,6 +138,18 @@ uint64_t kt_timeline_t0_unix_ns(const struct kt_timeline *tl);
  * timeline and stay valid until the next add or free. */
 void kt_timeline_sample(const struct kt_timeline *tl, size_t i, struct kt_tl_sample *out);
 void kt_timeline_get_event(const struct kt_timeline *tl, size_t i, struct kt_tl_event *out);
+
+/* For a reader while the sampler runs (the console's views): samples
+ * are numbered by seq from 0 in the order they were added, dropped ones
+ * included, so kt_timeline_seq() is the seq the next sample will get.
+ * kt_timeline_copy_seq copies sample seq whole, under the lock: its CPUs
+ * into cpus (KT_TL_MAX_CPUS of room) and its groups into groups
+ * (KT_TL_MAX_GROUPS), out pointing at them (group names stay valid
+ * until the timeline is freed). False when seq was dropped or is not
+ * there yet. */
+uint64_t kt_timeline_seq(const struct kt_timeline *tl);
+bool kt_timeline_copy_seq(const struct kt_timeline *tl, uint64_t seq, struct kt_tl_sample *out,
+			  struct kt_tl_cpu *cpus, struct kt_tl_group *groups);
 
 /* The "timeline" object of doc/results-json.md to f. */
 void kt_timeline_json(const struct kt_timeline *tl, FILE *f);

@@ -8,7 +8,7 @@ INT_TESTS += tests/integration/console.int tests/integration/console-replay.int 
 	tests/integration/console-slots.int tests/integration/console-polish.int \
 	tests/integration/docs-console.int \
 	tests/integration/console-restart.int tests/integration/console-sh.int \
-	tests/integration/console-workers.int
+	tests/integration/console-workers.int tests/integration/console-live.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
@@ -59,3 +59,13 @@ tests_unit_test_con_workers_SOURCES = tests/unit/test_con_workers.c
 tests_unit_test_con_workers_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_con_workers_LDADD = $(CONSOLE_TEST_LDADD)
 
+check_PROGRAMS += tests/unit/test_con_live
+tests_unit_test_con_live_SOURCES = tests/unit/test_con_live.c
+tests_unit_test_con_live_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_live_LDADD = $(CONSOLE_TEST_LDADD)
+
+# The console's timeline and its sampler thread, without a guest.
+check_PROGRAMS += tests/unit/test_con_sampler
+tests_unit_test_con_sampler_SOURCES = tests/unit/test_con_sampler.c tui/con-sampler.c
+tests_unit_test_con_sampler_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_con_sampler_LDADD = $(CONSOLE_TEST_LDADD)

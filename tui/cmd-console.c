@@ -33,6 +33,7 @@ static const char usage_text[] =
 	"             [--kernel BZIMAGE] [--accel auto|kvm|tcg] [--scheduler NAME [--sched-args ARGS]]\n"
 	"             [--stage-payload NAME=PATH]... [--stage-scheduler NAME=PATH]...\n"
 	"             [--record FILE] [--replay RECIPE] [--timeout-scale F] [--warm | --cold]\n"
+	"             [--live HZ|off]\n"
 	"\n"
 	"Boots a guest and opens the console: panes for the cgroup tree, the\n"
 	"scheduler, captures and the log, and a prompt where each line is a recipe\n"
@@ -42,7 +43,9 @@ static const char usage_text[] =
 	"                `next` / `continue`\n"
 	"--warm          start from the saved ready state of this kernel, vm line and\n"
 	"                initramfs (saving one first when there is none); --cold: boot\n"
-	"                (the default; KTCON_WARM=1 makes --warm the default)\n";
+	"                (the default; KTCON_WARM=1 makes --warm the default)\n"
+	"--live HZ|off   sample the runqueues for the live views at HZ (2..10, default 4)\n"
+	"                without pausing the guest, or not (`live` changes it)\n";
 
 /* The guest options the console takes (guest-opts.h); they become the
  * recipe header's lines. */
@@ -53,6 +56,7 @@ struct console_args {
 	struct session_opts so;		/* accel and kernel override */
 	char *header;			/* built from the options */
 	const char *record, *replay;
+	int live_hz;			/* 0 default, < 0 off */
 };
 
 static struct kterr *append(char **h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -91,12 +95,31 @@ static struct kterr *stage(char **h, const char *dir, const char *arg)
 	return e;
 }
 
+/* --live HZ|off */
+static struct kterr *live_rate(const char *arg, int *hz)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (!strcmp(arg, "off")) {
+		*hz = -1;
+		return NULL;
+	}
+	if (*end || end == arg || v < CON_LIVE_MIN_HZ || v > CON_LIVE_MAX_HZ)
+		return kterr_hint(kterr_new(EINVAL, "--live '%s' is not %d..%d or off", arg,
+					    CON_LIVE_MIN_HZ, CON_LIVE_MAX_HZ),
+				  "samples a second for the live runqueues and history");
+	*hz = (int)v;
+	return NULL;
+}
+
 static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *help)
 {
 	static const struct option own[] = {
 		{ "stage-scheduler", required_argument, NULL, 'Q' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "replay", required_argument, NULL, 'R' },
+		{ "live", required_argument, NULL, 'L' },
 		{ 0 },
 	};
 	const char *cpus = NULL, *topo = NULL, *mem = NULL, *kernel, *sched = NULL,
@@ -119,6 +142,7 @@ static struct kterr *parse(int argc, char **argv, struct console_args *a, bool *
 		case 'Q': e = stage(&stages, "stage-scheduler", optarg); break;
 		case 'r': a->record = optarg; break;
 		case 'R': a->replay = optarg; break;
+		case 'L': e = live_rate(optarg, &a->live_hz); break;
 		}
 	}
 	kernel = g.v.kernel;
@@ -230,7 +254,7 @@ static int cmd_console_exec(int argc, char **argv)
 	c.record_path = a.record ? strdup(a.record) : NULL;
 	c.log = con_log_new(LOG_LINES);
 	c.syms = con_syms_new();
-	con_rq_init(&c.rq);
+	c.live = con_live_new();
 	if (con_logslot_init(&c.logslot)) {
 		say_error("", kterr_new(ENOMEM, "the console's log"));
 		con_log_free(c.log);
@@ -271,6 +295,7 @@ static int cmd_console_exec(int argc, char **argv)
 	eo.on_event = console_on_event;
 	eo.event_ctx = &c;
 	eo.on_job = console_on_job;
+	eo.live_hz = a.live_hz;
 	con_log_add(c.log, CON_A_DIM, "booting the guest...");
 	if (c.replay.r)
 		con_log_add(c.log, CON_A_OK, "loaded %s: %zu statements; `next` applies one, "
@@ -320,7 +345,7 @@ out:
 	con_syms_free(c.syms);
 	con_logslot_free(&c.logslot);
 	con_treeslot_free(&c.treeslot);
-	con_rq_destroy(&c.rq);
+	con_live_free(c.live);
 	free(a.header);
 	return rc;
 }

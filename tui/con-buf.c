@@ -102,14 +102,50 @@ void con_title(struct con_buf *b, const struct con_rect *r, const char *title,
 	}
 }
 
+void con_spark_cell(struct con_buf *b, const struct con_rect *r, int y, int x, int level,
+		    enum con_attr a)
+{
+	int ay = r->y + y, ax = r->x + x;
+
+	if (level < 1 || level > CON_SPARK_LEVELS || y < 0 || y >= r->h || x < 0 || x >= r->w ||
+	    ay < 0 || ay >= b->h || ax < 0 || ax >= b->w)
+		return;
+	b->cells[(size_t)ay * b->w + ax] = (struct con_cell){ (char)level, (unsigned char)a };
+}
+
+int con_spark_level(const struct con_cell *c)
+{
+	return c->ch >= 1 && c->ch <= CON_SPARK_LEVELS ? c->ch : 0;
+}
+
+char con_spark_ascii(int level)
+{
+	/* Low to high by how much of the cell the glyph covers. */
+	static const char ascii[CON_SPARK_LEVELS + 1] = " _.:-=+*#";
+
+	return level >= 1 && level <= CON_SPARK_LEVELS ? ascii[level] : ' ';
+}
+
+const char *con_spark_utf8(int level)
+{
+	static const char *const blocks[CON_SPARK_LEVELS + 1] = {
+		" ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",	/* U+2581.. */
+	};
+	return level >= 1 && level <= CON_SPARK_LEVELS ? blocks[level] : " ";
+}
+
 char *con_buf_row(const struct con_buf *b, int y, char *out, size_t size)
 {
 	size_t n = 0;
 
 	if (!size)
 		return out;
-	for (int x = 0; y >= 0 && y < b->h && x < b->w && n + 1 < size; x++)
-		out[n++] = con_buf_at(b, y, x)->ch;
+	for (int x = 0; y >= 0 && y < b->h && x < b->w && n + 1 < size; x++) {
+		const struct con_cell *c = con_buf_at(b, y, x);
+
+		out[n++] = con_spark_level(c) ? con_spark_ascii(con_spark_level(c)) : c->ch;
+	}
 	while (n && out[n - 1] == ' ')
 		n--;
 	out[n] = '\0';

@@ -77,6 +77,22 @@ void con_fill(struct con_buf *b, const struct con_rect *r, int y, int x, int n, 
 void con_title(struct con_buf *b, const struct con_rect *r, const char *title,
 	       const char *right, bool focus);
 
+/*
+ * Sparkline cells (con-hist.h): level 1 (lowest) to CON_SPARK_LEVELS
+ * (full) is stored as that byte, which text never is (con_put shows
+ * control bytes as '?'). The screen draws the level as a Unicode block
+ * where the locale is UTF-8, else as con_spark_ascii's character; rows
+ * read back (con_buf_row) hold the ASCII.
+ */
+#define CON_SPARK_LEVELS 8
+void con_spark_cell(struct con_buf *b, const struct con_rect *r, int y, int x, int level,
+		    enum con_attr a);
+/* The level a cell holds (0: not a sparkline cell). */
+int con_spark_level(const struct con_cell *c);
+char con_spark_ascii(int level);
+/* U+2581 (lower one eighth block) .. U+2588 (full block), as UTF-8. */
+const char *con_spark_utf8(int level);
+
 /* Row y of the buffer as text without trailing blanks; returns out. */
 char *con_buf_row(const struct con_buf *b, int y, char *out, size_t size);
 

@@ -49,5 +49,6 @@ CON_CMD(filter);
 CON_CMD(search);
 CON_CMD(select);
 CON_CMD(workers);
+CON_CMD(live);
 
 #endif

@@ -65,14 +65,20 @@ const struct con_cmd con_cmds[] = {
 	  "or q closes)", con_cmd_workers },
 	{ "scroll", "scroll up|down [N] | top | bottom", "scroll the focused pane", con_cmd_scroll },
 	{ "tab", "tab", "show the log pane's other tab (the log, or the scheduler's own output); "
-	  "on a pane that shares its place (at 80x24 the scheduler and the captures), the next "
-	  "pane there (keys: C-t, F4)", con_cmd_tab },
+	  "on the scheduler's place its other view (the runqueues, the history); on a pane that "
+	  "shares its place (at 80x24 the scheduler and the captures), the next pane there "
+	  "(keys: C-t, F4)", con_cmd_tab },
 	{ "filter", "filter errors|host|sched|all", "show only some of the log pane's lines: "
 	  "errors (with hints and warnings), the host's notes, lines about the scheduler; all "
 	  "again (key: F5 takes the next)", con_cmd_filter },
 	{ "search", "search next|prev", "after /TEXT (typed at the prompt: the newest log line "
 	  "holding TEXT): the next older or newer match (keys: n, N; End ends the search)",
 	  con_cmd_search },
+	{ "live", "live [HZ|off|on] | live history|rq | live fold llc|numa|none", "the live "
+	  "views: sample the runqueues at HZ (2..10) without pausing the guest, or stop; show "
+	  "the history (sparklines of the last minute and the event strip) or the runqueues in "
+	  "the scheduler's place (C-t there); fold the runqueues by LLC or NUMA node. Alone: "
+	  "what it samples", con_cmd_live },
 	{ "redraw", "redraw", "repaint the screen", con_cmd_redraw },
 	{ "compare", "compare SCHEDULER [RUNS]", "run the loaded recipe (the replay's file, else "
 	  "the recording's) RUNS times (3) as written and under SCHEDULER on fresh guests beside "

@@ -56,6 +56,7 @@ struct con_engine {
 	int step_base;
 	struct con_backdrop bd;
 	char pinned[512];
+	struct con_sampler live;	/* the timeline the live views read (any thread) */
 };
 
 void con_job_free(struct con_job *j)
@@ -185,6 +186,17 @@ static struct kterr *boot(struct con_engine *g)
 	g->hvc = s->m.hvc_fd;
 	pthread_mutex_unlock(&g->lock);
 	publish_scn(g);
+	/* The live views' samples; the console works without them. */
+	e = con_sampler_start(&g->live, h->cpus, kt_backend_intro(g->ge.b), g->ge.x, g->events,
+			      h->scheduler);
+	if (e) {
+		char *m = kterr_strdup(e);
+
+		kt_events_emit(g->events, &(struct kt_event){ .kind = KT_EV_WARN,
+							     .text = m ? m : "no live sampler" });
+		free(m);
+		kterr_free(e);
+	}
 	return NULL;
 }
 
@@ -361,6 +373,7 @@ static void run_job(struct con_engine *g, struct con_job *j)
 		atomic_store(&g->cancel_sh, false);
 		break;
 	case CON_JOB_QUIT:
+		con_sampler_halt(&g->live);
 		set_guest(g, CON_G_OFF);
 		pthread_mutex_lock(&g->lock);
 		g->hvc = -1;
@@ -376,6 +389,18 @@ static void run_job(struct con_engine *g, struct con_job *j)
 	}
 	j->took_ns = kt_now_ns() - t0;
 	publish_scn(g);
+}
+
+/* Nothing left to sample once QEMU is gone: the views keep the last. */
+static void halt_if_down(struct con_engine *g)
+{
+	bool down;
+
+	pthread_mutex_lock(&g->lock);
+	down = g->gs == CON_G_DOWN;
+	pthread_mutex_unlock(&g->lock);
+	if (down)
+		con_sampler_halt(&g->live);
 }
 
 static void *thread_main(void *arg)
@@ -415,6 +440,7 @@ static void *thread_main(void *arg)
 		if (!j) {
 			if (g->x)
 				kt_exec_pump(g->x, IDLE_PUMP_NS);
+			halt_if_down(g);
 			continue;
 		}
 		if (g->o.on_job)
@@ -422,6 +448,7 @@ static void *thread_main(void *arg)
 		run_job(g, j);
 		if (g->o.on_job)
 			g->o.on_job(g->o.event_ctx, j, true);
+		halt_if_down(g);
 		quit = j->kind == CON_JOB_QUIT;
 		finish(g, j);
 	}
@@ -439,6 +466,9 @@ struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engin
 	g->o = *o;
 	g->gs = CON_G_BOOTING;
 	g->hvc = -1;
+	con_sampler_init(&g->live);
+	if (o->live_hz)
+		kterr_free(con_sampler_set_rate(&g->live, o->live_hz < 0 ? 0 : (unsigned)o->live_hz));
 	atomic_init(&g->cancel_sh, false);
 	atomic_init(&g->cancel_boot, false);
 	atomic_init(&g->sh_timeout_ms, (int)kt_limit_ms(KT_LIM_SH));
@@ -645,6 +675,11 @@ bool con_engine_booted(struct con_engine *g, char *kernel, size_t ksize, char *r
 	return up;
 }
 
+struct con_sampler *con_engine_sampler(struct con_engine *g)
+{
+	return &g->live;
+}
+
 bool con_engine_idle(struct con_engine *g)
 {
 	bool idle;
@@ -670,6 +705,7 @@ void con_engine_free(struct con_engine *g)
 		g->dhead = j->next;
 		con_job_free(j);
 	}
+	con_sampler_free(&g->live);	/* stopped before the guest and its events go */
 	guest_exec_free(&g->ge);
 	con_backdrop_clear(&g->bd);
 	kt_events_free(g->events);

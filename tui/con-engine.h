@@ -32,6 +32,7 @@
 #include "engine/events.h"
 #include "engine/gstate.h"
 #include "engine/recipe.h"
+#include "tui/con-sampler.h"
 #include "tui/con-scn.h"
 #include "tui/con-status.h"
 #include "vmm/session.h"
@@ -96,6 +97,9 @@ struct con_engine_opts {
 	 * to the UI (true), on the engine thread (event_ctx), or NULL: what
 	 * it logs falls in line with the events the job caused. */
 	void (*on_job)(void *ctx, struct con_job *j, bool finished);
+	/* The live sampler's rate once the guest is up: 0 the default
+	 * (CON_LIVE_DEFAULT_HZ), < 0 not sampling (`live HZ` starts it). */
+	int live_hz;
 };
 
 /* Start the thread, which boots the guest. The wake fd is readable when
@@ -149,6 +153,10 @@ bool con_engine_booted(struct con_engine *g, char *kernel, size_t ksize, char *r
 		       size_t rsize);
 /* Jobs queued or in flight. */
 bool con_engine_idle(struct con_engine *g);
+
+/* The session's timeline and its sampler (con-sampler.h): started once
+ * the guest is up, halted when it goes down; valid until con_engine_free. */
+struct con_sampler *con_engine_sampler(struct con_engine *g);
 
 /* After the quit job finished: join and free. */
 void con_engine_free(struct con_engine *g);

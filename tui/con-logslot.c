@@ -125,6 +125,9 @@ CON_CMD(tab)
 	(void)argc;
 	(void)argv;
 	(void)rest;
+	/* The scheduler's place has views of its own (con-cmd-live.c). */
+	if (c->focus == CON_P_SCHED && console_live_tab(c))
+		return;
 	/* A place the focused pane shares (at 80x24: the scheduler and the
 	 * captures): the next pane there. */
 	if (c->focus != CON_P_LOG && n > 1) {

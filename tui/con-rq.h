@@ -3,52 +3,48 @@
  * nr_running, sched_ext's nr_running, the local DSQ's depth, the task
  * running (pid, comm), context switches per second and IRQs per second,
  * one row per CPU under a header, scrolling when the CPUs outnumber the
- * rows.
+ * rows, or one row per LLC or NUMA node (folded: sums, how many CPUs
+ * are busy, which CPUs the row holds).
  *
- * The numbers are the host sampler's (vmm/intro/sampler.h: kstate read
- * from guest memory a few times a second without pausing the guest), so
- * a sample's values may be mutually inconsistent; switches/s comes from
- * two samples' nr_switches over the host time between them. The sampler
- * hands each sample to con_rq_take on its own thread (the model is
- * locked); the UI renders the latest. IRQs/s are the scheduler pane's
- * own (con-sched.h, from the agent's state).
- *
- * Hook-in: whoever starts the console's sampler (the engine's backend)
- * calls con_rq_take(&c->rq, sample, now) from its callback; until a
- * sample arrives the pane shows the IRQ bars as before.
+ * The numbers are the session's timeline's (con-live.h: kernel state
+ * read from guest memory a few times a second without pausing the
+ * guest), so a sample's values may be mutually inconsistent; switches/s
+ * comes from two samples' nr_switches. IRQs/s are the scheduler pane's
+ * own (con-sched.h, from the agent's state). Pure.
  */
 #ifndef KTCON_TUI_CON_RQ_H
 #define KTCON_TUI_CON_RQ_H
 
-#include <pthread.h>
 #include <stdbool.h>
-#include <stdint.h>
 
+#include "lib/cpuset.h"
 #include "tui/con-buf.h"
+#include "tui/con-live.h"
 #include "tui/con-sched.h"
-#include "vmm/intro/kstate.h"
 
-struct con_rq {
-	pthread_mutex_t lock;
-	bool have;			/* a sample arrived */
-	struct kstate cur;
-	uint64_t cur_ns;
-	uint64_t prev_sw[KSTATE_MAX_CPUS];
-	bool prev_ok[KSTATE_MAX_CPUS];
-	uint64_t prev_ns;
-	double sw_rate[KSTATE_MAX_CPUS];	/* < 0: not known yet */
+enum con_fold {
+	CON_FOLD_NONE,
+	CON_FOLD_LLC,
+	CON_FOLD_NUMA,
+	CON_FOLD__COUNT,
 };
 
-void con_rq_init(struct con_rq *m);
-void con_rq_destroy(struct con_rq *m);
+/* "none", "llc", "numa"; and back (-1 unknown). */
+const char *con_fold_name(enum con_fold f);
+int con_fold_find(const char *name);
 
-/* A sample taken at now_ns (host monotonic); any thread. */
-void con_rq_take(struct con_rq *m, const struct kstate *s, uint64_t now_ns);
-bool con_rq_have(struct con_rq *m);
+/* The row CPU c belongs to under fold, for topo (CPUs numbered node,
+ * LLC, core, thread, as QEMU lays them out), and how many rows there
+ * are for ncpus CPUs. */
+unsigned con_rq_group(const struct kt_topology *topo, enum con_fold fold, unsigned c);
+unsigned con_rq_groups(const struct kt_topology *topo, enum con_fold fold, unsigned ncpus);
 
-/* The table into r, `scroll` CPU rows down (clamped); irq: the IRQ rates
- * by CPU (may be NULL). Returns the largest useful scroll. */
-int con_rq_render(struct con_rq *m, const struct con_sched *irq, struct con_buf *b,
+/* The table into r, `scroll` rows down (clamped); irq: the IRQ rates by
+ * CPU (may be NULL); dim: the guest is gone, the last data greyed.
+ * Columns that do not fit go from the right (irq/s, then sw/s) before
+ * the comm is cut. Returns the largest useful scroll. */
+int con_rq_render(const struct con_live *m, const struct con_sched *irq,
+		  const struct kt_topology *topo, enum con_fold fold, bool dim, struct con_buf *b,
 		  const struct con_rect *r, int scroll);
 
 #endif

@@ -139,6 +139,16 @@ void con_screen_show_rect(const struct con_buf *b, const struct con_rect *r)
 			/* The last cell of the screen would scroll it. */
 			if (y == LINES - 1 && x == COLS - 1)
 				break;
+			if (con_spark_level(c)) {
+				/* a sparkline: a block where UTF-8 shows one */
+				attrset(attrs[c->attr]);
+				if (lines)
+					addstr(con_spark_utf8(con_spark_level(c)));
+				else
+					addch((chtype)con_spark_ascii(con_spark_level(c)));
+				attrset(A_NORMAL);
+				continue;
+			}
 			addch(ch | attrs[c->attr]);
 		}
 	}

@@ -23,6 +23,14 @@ void con_tabs_title(struct con_buf *b, const struct con_rect *r, const char *con
  * is alone. */
 void con_tabs_slot(struct con_buf *b, const struct con_rect *pane, int rows, int cols, int zoom,
 		   enum con_pane p, bool focus);
+/* The same where one pane, vp, has views of its own (the scheduler's
+ * place: the runqueues and the history): vp's tab becomes its views, the
+ * one shown (active) in brackets when vp is p ("scheduler [history]
+ * captures"; on the captures "scheduler history [captures]"); drawn also
+ * when p is vp alone there, if it has two views or more. */
+void con_tabs_slot_views(struct con_buf *b, const struct con_rect *pane, int rows, int cols,
+			 int zoom, enum con_pane p, bool focus, enum con_pane vp,
+			 const char *const *views, size_t nviews, size_t active);
 
 /* Below CON_MIN_COLS x CON_MIN_ROWS: say so on the first row (panes
  * take turns, and which size would show them all). */

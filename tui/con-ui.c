@@ -22,7 +22,9 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "engine/header.h"
 #include "tui/con-caps.h"
+#include "tui/con-hist.h"
 #include "tui/con-prompt.h"
 #include "tui/con-screen.h"
 #include "tui/con-status.h"
@@ -100,6 +102,10 @@ static void refresh_models(struct ktconsole *c)
 	} else {
 		kt_gstate_clear(&g);
 	}
+	/* The live views: what the sampler added (nothing once the guest
+	 * is gone: they keep the last). */
+	if (c->live && !c->down.down)
+		con_live_pull(c->live, con_sampler_timeline(con_engine_sampler(c->eng)));
 	/* The scenario is copied only when the engine published a new one. */
 	if (scn_gen != c->scn_gen && !con_engine_scn(c->eng, &v)) {
 		con_scn_clear(&c->scn);
@@ -113,7 +119,7 @@ static void refresh_models(struct ktconsole *c)
  * wake-up draws nothing. */
 static uint64_t view_sig(struct ktconsole *c)
 {
-	uint64_t v[7], since = 0, h;
+	uint64_t v[8], since = 0, h;
 	char desc[128];
 	char *busy = con_engine_busy(c->eng, &since);
 	int gs = con_engine_guest(c->eng, desc, sizeof(desc));
@@ -130,6 +136,8 @@ static uint64_t view_sig(struct ktconsole *c)
 	/* The scheduler's tab moves only while it is shown. */
 	v[6] = c->logslot.tab == CON_LT_SCHED && c->logslot.sched ? con_log_gen(c->logslot.sched)
 								    : 0;
+	/* The live views move only while the scheduler's place is shown. */
+	v[7] = c->live && c->lay.pane[CON_P_SCHED].h > 0 ? c->live->gen : 0;
 	h = kt_fnv1a64(KT_FNV_INIT, v, sizeof(v));
 	h = kt_fnv1a64(h, &gs, sizeof(gs));
 	h = kt_fnv1a64(h, desc, strlen(desc));
@@ -220,6 +228,40 @@ static void show_changed(struct ktconsole *c, struct con_buf *b)
 		con_prompt_redraw();
 }
 
+/* The scheduler's place: sched_ext's lines and the live runqueues
+ * (con-rq.h), or the history (con-hist.h); greyed, with the last data,
+ * once the guest is gone. */
+static void sched_place(struct ktconsole *c, struct con_buf *b, const struct con_rect *pr,
+			const struct con_rect *r, bool focus)
+{
+	struct kt_header h;
+	bool dim = c->down.down;
+
+	kt_header_read(c->header, &h);
+	if (c->history && c->live) {
+		c->scroll_max[CON_P_SCHED] = con_hist_render(c->live, dim, b, r,
+							     c->scroll[CON_P_SCHED]);
+		con_title(b, pr, "history", c->live->seq ? NULL : "no samples", focus);
+		return;
+	}
+	/* Without kernel state (no vmlinux) samples have no CPUs: the IRQ
+	 * bars, as before. */
+	if (c->live && c->live->ncpus && r->h > 4) {
+		/* sched_ext's counters take one line where they fit, else two */
+		int th = r->w >= 46 ? 2 : 3;
+		struct con_rect top = { r->y, r->x, th, r->w };
+		struct con_rect rq = { r->y + th, r->x, r->h - th, r->w };
+
+		con_sched_render(&c->sched, &c->g, b, &top);
+		c->scroll_max[CON_P_SCHED] = con_rq_render(c->live, &c->sched, &h.topo, c->fold, dim,
+							   b, &rq, c->scroll[CON_P_SCHED]);
+	} else {
+		con_sched_render(&c->sched, &c->g, b, r);
+		c->scroll_max[CON_P_SCHED] = 0;
+	}
+	con_title(b, pr, "scheduler", c->g.valid ? c->g.sched.ops : "", focus);
+}
+
 static void draw(struct ktconsole *c)
 {
 	struct con_buf b;
@@ -250,19 +292,7 @@ static void draw(struct ktconsole *c)
 				  focus);
 			break;
 		case CON_P_SCHED:
-			if (con_rq_have(&c->rq) && r.h > 4) {
-				/* sched_ext's lines, then the runqueues (con-rq.h) */
-				struct con_rect top = { r.y, r.x, 3, r.w };
-				struct con_rect rq = { r.y + 3, r.x, r.h - 3, r.w };
-
-				con_sched_render(&c->sched, &c->g, &b, &top);
-				c->scroll_max[p] = con_rq_render(&c->rq, &c->sched, &b, &rq,
-								 c->scroll[p]);
-			} else {
-				con_sched_render(&c->sched, &c->g, &b, &r);
-				c->scroll_max[p] = 0;
-			}
-			con_title(&b, pr, "scheduler", c->g.valid ? c->g.sched.ops : "", focus);
+			sched_place(c, &b, pr, &r, focus);
 			break;
 		case CON_P_CAPS:
 			if (c->browse) {
@@ -283,8 +313,13 @@ static void draw(struct ktconsole *c)
 			con_logslot_draw(c, &b, pr, &r, focus);	/* tabs, search, filter */
 			break;
 		}
-		if (p != CON_P_LOG)	/* the log's title has its own tabs */
-			con_tabs_slot(&b, pr, c->rows, c->cols, c->zoom, p, focus);
+		if (p != CON_P_LOG) {	/* the log's title has its own tabs */
+			/* the scheduler's views are tabs too */
+			static const char *const views[] = { "scheduler", "history" };
+
+			con_tabs_slot_views(&b, pr, c->rows, c->cols, c->zoom, p, focus, CON_P_SCHED,
+					    views, 2, c->history);
+		}
 		con_down_title(&c->down, &b, pr);
 	}
 	for (int y = 0; y < c->lay.vsep.h; y++)

@@ -89,7 +89,10 @@ struct ktconsole {
 	/* Models the panes render; refreshed on the UI thread. */
 	struct kt_gstate g;
 	struct con_sched sched;
-	struct con_rq rq;		/* per-CPU runqueues, from the host sampler (con-rq.h) */
+	struct con_live *live;		/* the live views' model, from the session's timeline
+					 * (con-live.h): the runqueues and the history */
+	bool history;			/* the scheduler's place shows the history (con-hist.h) */
+	enum con_fold fold;		/* the runqueues by CPU, LLC or node (con-rq.h) */
 	struct con_scn scn;
 	struct con_browse *browse;	/* a snapshot (or JSON file) open in the captures pane */
 	int browse_from_focus;		/* where the focus and zoom were before it opened */
@@ -132,6 +135,9 @@ void console_restart_done(struct ktconsole *c, struct con_job *j);
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len);
 /* Begin powering off (quit, a signal, the terminal gone). */
 void console_quit(struct ktconsole *c);
+/* C-t on the scheduler's place: its next view (runqueues, history);
+ * false when the next tab is another pane's (con-cmd-live.c). */
+bool console_live_tab(struct ktconsole *c);
 /* Completion candidates (con_prompt_ops.live). */
 size_t console_complete(struct ktconsole *c, const char *line, enum kt_argtype t,
 			const char *prefix, char **out, size_t max);

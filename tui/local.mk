@@ -24,7 +24,8 @@ libconsole_a_SOURCES = \
 	tui/con-tabs.c tui/con-tabs.h \
 	tui/con-cands.c tui/con-cands.h \
 	tui/con-rq.c tui/con-rq.h \
-	tui/con-workers.c tui/con-workers.h
+	tui/con-workers.c tui/con-workers.h \
+	tui/con-live.c tui/con-live.h tui/con-hist.c tui/con-hist.h
 
 bin_PROGRAMS += ktcon
 ktcon_SOURCES = \
@@ -49,6 +50,7 @@ ktcon_SOURCES = \
 	tui/con-complete.c tui/con-logslot.c tui/con-logslot.h \
 	tui/con-treeslot.c tui/con-treeslot.h \
 	tui/con-engine.c tui/con-engine.h \
+	tui/con-sampler.c tui/con-sampler.h tui/con-cmd-live.c \
 	tui/con-prompt.c tui/con-prompt.h \
 	tui/con-screen.c tui/con-screen.h
 ktcon_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)

@@ -13,7 +13,6 @@
 #include "tui/con-down.h"
 #include "tui/con-layout.h"
 #include "tui/con-log.h"
-#include "tui/con-rq.h"
 #include "tui/con-tabs.h"
 
 static char row[512];
@@ -256,63 +255,9 @@ static void test_below_the_minimum_size_says_so(void **state)
 	con_buf_free(&b);
 }
 
-static void set(struct kstate_val *v, uint64_t x)
-{
-	v->present = true;
-	v->v = x;
-}
-
-static void test_runqueues_per_cpu(void **state)
-{
-	static struct kstate k;
-	struct con_rq m;
-	struct con_sched irq = { .ncpus = 2, .cpu = { 0, 1 }, .rate = { 1000, 250 },
-				 .have_rate = true };
-	struct con_buf b;
-	struct con_rect r = { 0, 0, 4, 80 };
-
-	(void)state;
-	con_rq_init(&m);
-	assert_false(con_rq_have(&m));
-	memset(&k, 0, sizeof(k));
-	k.ncpus = 2;
-	set(&k.cpu[0].f[KRQ_NR_RUNNING], 2);
-	set(&k.cpu[0].f[KRQ_SCX_NR_RUNNING], 1);
-	set(&k.cpu[0].f[KRQ_SCX_LOCAL_DSQ_NR], 3);
-	set(&k.cpu[0].f[KRQ_CURR_PID], 61);
-	set(&k.cpu[0].f[KRQ_NR_SWITCHES], 1000);
-	strcpy(k.cpu[0].curr_comm, "stress-ng");
-	set(&k.cpu[1].f[KRQ_NR_RUNNING], 0);
-	set(&k.cpu[1].f[KRQ_NR_SWITCHES], 50);	/* no scx fields: absent */
-	con_rq_take(&m, &k, 1000000000ULL);
-	k.cpu[0].f[KRQ_NR_SWITCHES].v = 1500;	/* +500 in 0.5 s */
-	k.cpu[1].f[KRQ_NR_SWITCHES].v = 60;
-	con_rq_take(&m, &k, 1500000000ULL);
-	assert_true(con_rq_have(&m));
-	assert_int_equal(con_buf_init(&b, 4, 80), 0);
-	assert_int_equal(con_rq_render(&m, &irq, &b, &r, 0), 0);
-	assert_string_equal(at(&b, 0), " cpu    run  scx  dsq     pid comm              sw/s  irq/s");
-	assert_string_equal(at(&b, 1), " cpu0     2    1    3      61 stress-ng         1000   1000");
-	assert_string_equal(at(&b, 2), " cpu1     0    -    -       - -                   20    250");
-	assert_int_equal(con_buf_at(&b, 2, 1)->attr, CON_A_DIM);	/* idle */
-	con_buf_free(&b);
-
-	/* 40 CPUs in 9 rows: it scrolls; the scroll is clamped. */
-	k.ncpus = 40;
-	con_rq_take(&m, &k, 2000000000ULL);
-	assert_int_equal(con_buf_init(&b, 10, 80), 0);
-	r.h = 10;
-	assert_int_equal(con_rq_render(&m, NULL, &b, &r, 100), 31);
-	assert_non_null(strstr(at(&b, 1), "cpu31"));
-	assert_non_null(strstr(at(&b, 9), "cpu39"));
-	con_buf_free(&b);
-	con_rq_destroy(&m);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runqueues_per_cpu),
 		cmocka_unit_test(test_shared_places_and_their_tabs),
 		cmocka_unit_test(test_below_the_minimum_size_says_so),
 		cmocka_unit_test(test_log_filters),

@@ -85,6 +85,49 @@ static void test_ring_keeps_newest(void **state)
 	kt_timeline_free(tl);
 }
 
+/* A reader beside the sampler (the console's views) copies samples by
+ * seq, whole, under the lock: its own CPUs and groups, seqs of dropped
+ * samples refused, the next seq not there yet; the rate can change. */
+static void test_copy_by_seq(void **state)
+{
+	struct kt_timeline *tl = kt_timeline_new(4, 2, 3, 0);
+	struct kt_tl_cpu cpu[2] = { 0 }, got[KT_TL_MAX_CPUS];
+	struct kt_tl_group g = { "w", 0 }, gg[KT_TL_MAX_GROUPS];
+	struct kt_tl_sample s;
+
+	assert_non_null(tl);
+	assert_int_equal(kt_timeline_seq(tl), 0);
+	assert_false(kt_timeline_copy_seq(tl, 0, &s, got, gg));
+	for (uint64_t t = 0; t < 5; t++) {
+		cpu[1].nr_switches = (struct kt_tl_val){ true, (int64_t)(100 * t) };
+		g.iterations = 7 * t;
+		s = sample(t * 250000000ull, cpu, 2);
+		s.groups = &g;
+		s.ngroups = 1;
+		kt_timeline_add_sample(tl, &s);
+	}
+	assert_int_equal(kt_timeline_seq(tl), 5);
+	assert_false(kt_timeline_copy_seq(tl, 1, &s, got, gg));	/* dropped */
+	assert_false(kt_timeline_copy_seq(tl, 5, &s, got, gg));	/* not yet */
+	assert_true(kt_timeline_copy_seq(tl, 3, &s, got, gg));
+	assert_ptr_equal(s.cpu, got);
+	assert_ptr_equal(s.groups, gg);
+	assert_int_equal(s.t_ns, 750000000ull);
+	assert_int_equal(got[1].nr_switches.v, 300);
+	assert_int_equal(gg[0].iterations, 21);
+	assert_string_equal(gg[0].cgroup, "w");
+	/* the copy is the reader's: later samples do not touch it */
+	cpu[1].nr_switches.v = 999;
+	kt_timeline_add_sample(tl, &s);
+	assert_int_equal(got[1].nr_switches.v, 300);
+	kt_timeline_set_rate(tl, 10);
+	assert_int_equal(kt_timeline_rate(tl), 10);
+	kt_timeline_set_rate(tl, 0);		/* out of range: kept */
+	kt_timeline_set_rate(tl, KT_TL_MAX_HZ + 1);
+	assert_int_equal(kt_timeline_rate(tl), 10);
+	kt_timeline_free(tl);
+}
+
 /* Events stay in time order, whatever order they are told in; past the
  * bound they are counted, not kept. */
 static void test_events_ordered_and_bounded(void **state)
@@ -177,6 +220,7 @@ static struct kt_timeline *hostile(void)
 	cpu[0].curr_pid = (struct kt_tl_val){ true, 42 };
 	snprintf(cpu[1].curr_comm, sizeof(cpu[1].curr_comm), "%s", "swapper/1");
 	cpu[1].nr_running = (struct kt_tl_val){ true, 3 };
+	cpu[1].nr_switches = (struct kt_tl_val){ true, 1234 };
 	for (int k = 0; k < 3; k++) {
 		s = sample(100000000ull * k, cpu, 2);
 		s.groups = g;
@@ -219,6 +263,10 @@ static void test_json_contract_with_hostile_bytes(void **state)
 			    json_object_array_get_idx(cpu, 0), "nr_running")) == json_type_null);
 	assert_null(kjson_member_int(json_object_array_get_idx(cpu, 1), "nr_running", &n));
 	assert_int_equal(n, 3);
+	assert_null(kjson_member_int(json_object_array_get_idx(cpu, 1), "nr_switches", &n));
+	assert_int_equal(n, 1234);
+	assert_true(json_object_get_type(json_object_object_get(
+			    json_object_array_get_idx(cpu, 0), "nr_switches")) == json_type_null);
 	assert_true(json_object_get_type(json_object_object_get(
 			    json_object_array_get_idx(json_object_object_get(o, "samples"), 0),
 			    "irqs")) == json_type_null);
@@ -289,6 +337,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_ring_keeps_newest),
+		cmocka_unit_test(test_copy_by_seq),
 		cmocka_unit_test(test_a_fire_is_filed_at_its_own_time),
 		cmocka_unit_test(test_events_ordered_and_bounded),
 		cmocka_unit_test(test_engine_events),

@@ -57,6 +57,7 @@ static void from_kstate(struct run_sampler *rs, struct kt_tl_sample *s)
 		d->scx_nr_running = kval(&kc->f[KRQ_SCX_NR_RUNNING]);
 		d->local_dsq = kval(&kc->f[KRQ_SCX_LOCAL_DSQ_NR]);
 		d->curr_pid = kval(&kc->f[KRQ_CURR_PID]);
+		d->nr_switches = kval(&kc->f[KRQ_NR_SWITCHES]);
 		/* a copy, not snprintf: both live in rs, which GCC's -Wrestrict
 		 * under the sanitizers takes for an overlap */
 		size_t len = strnlen(kc->curr_comm, sizeof(d->curr_comm) - 1);
