@@ -204,6 +204,9 @@ static struct kterr *boot(struct con_engine *g)
  * no executor from here on. */
 static void drop_guest(struct con_engine *g)
 {
+	/* The sampler reads the guest through its introspection: it stops
+	 * before the guest goes (a restart starts it on the new one). */
+	con_sampler_halt(&g->live);
 	pthread_mutex_lock(&g->lock);
 	g->gs = CON_G_BOOTING;
 	g->x = NULL;

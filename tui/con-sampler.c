@@ -43,9 +43,23 @@ struct kterr *con_sampler_start(struct con_sampler *s, unsigned ncpus, struct in
 				struct kt_exec *x, struct kt_events *ev, const char *boot_scheduler)
 {
 	struct kterr *e;
-	struct kt_timeline *tl = kt_timeline_new(CON_LIVE_DEFAULT_HZ, ncpus ? ncpus : 1,
-						 CON_LIVE_SAMPLES, CON_LIVE_TL_EVENTS);
+	struct kt_timeline *tl;
 
+	/* A restarted guest (con-engine's restart): the same timeline goes
+	 * on (the history keeps what the old guest did, the console's
+	 * events stay subscribed), sampled from the new guest. */
+	pthread_mutex_lock(&s->lock);
+	if (s->tl) {
+		s->in = in;
+		s->x = x;
+		s->halted = false;
+		e = s->off ? NULL : run_at(s, s->hz);
+		pthread_mutex_unlock(&s->lock);
+		return e ? kterr_wrap(e, "the console's live sampler") : NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	tl = kt_timeline_new(CON_LIVE_DEFAULT_HZ, ncpus ? ncpus : 1, CON_LIVE_SAMPLES,
+			     CON_LIVE_TL_EVENTS);
 	if (!tl)
 		return kterr_new(ENOMEM, "the console's timeline (%u CPUs)", ncpus);
 	if (boot_scheduler && *boot_scheduler) {

@@ -44,7 +44,7 @@ struct con_sampler {
 	struct run_sampler *rs;		/* NULL: not sampling */
 	unsigned hz;			/* the rate asked for (kept while off) */
 	bool off;			/* `live off` (or --live off before the boot) */
-	bool halted;			/* the guest is gone: no restart */
+	bool halted;			/* the guest is gone (until a restart starts it again) */
 	struct intro *in;
 	struct kt_exec *x;
 	struct kt_events *ev;
