@@ -133,16 +133,19 @@ tests_unit_test_wire_reply_SOURCES = tests/unit/test_wire_reply.c
 tests_unit_test_wire_reply_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_wire_reply_LDADD = $(UNIT_LDADD)
 
-# The real-guest suite on 7.3 (tests/integration/kernel73-pass.int runs the
-# tests where the kernels differ with KTCON_TEST_KERNEL=7.3; kernel73.int
-# is one of them), in make check after the whole suite on 6.12, and alone
-# as `make check-7.3`. A scheduler that every kernel ships runs in
-# schedulers.int, on both.
-INT_TESTS += tests/integration/schedulers.int tests/integration/kernel73-pass.int
+# The real-guest suite on 7.3, in three parts that make -j2 runs beside
+# the rest (each test with KTCON_TEST_KERNEL=7.3): kernel73-pass.int the
+# tests where the kernels differ (kernel73.int is one of them),
+# kernel73-more.int the op and batch tests, kernel73-console.int the
+# console's screens; all three alone as `make check-7.3`. A scheduler that
+# every kernel ships runs in schedulers.int, on both.
+INT_TESTS += tests/integration/schedulers.int tests/integration/kernel73-pass.int \
+	tests/integration/kernel73-more.int tests/integration/kernel73-console.int
 EXTRA_DIST += tests/data/run/each-scheduler.recipe
 check-7.3: all
 	mkdir -p tests/kernel73-pass
-	KTCON='$(abs_top_builddir)/ktcon' KTCON_SRCDIR='$(abs_top_srcdir)' \
-	KTCON_BUILDDIR='$(abs_top_builddir)' KTCON_PASS_LOGS='$(abs_top_builddir)/tests/kernel73-pass' \
-	sh $(top_srcdir)/tests/run-int $(top_srcdir)/tests/integration/kernel73-pass.int
+	for t in kernel73-pass kernel73-more kernel73-console; do \
+	  KTCON='$(abs_top_builddir)/ktcon' KTCON_SRCDIR='$(abs_top_srcdir)' \
+	  KTCON_BUILDDIR='$(abs_top_builddir)' KTCON_PASS_LOGS='$(abs_top_builddir)/tests/kernel73-pass' \
+	  sh $(top_srcdir)/tests/run-int $(top_srcdir)/tests/integration/$$t.int || exit 1; done
 .PHONY: check-7.3

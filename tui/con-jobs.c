@@ -161,8 +161,12 @@ static bool replay_hold(struct ktconsole *c)
 static void replay_end(struct ktconsole *c)
 {
 	tell_skipped(c, INT_MAX);
+	const char *slash = strrchr(c->replay.r->file, '/');
+
+	/* The file's name, as the status line has it: the path was given
+	 * when it was loaded, and a long one would wrap this line. */
 	con_log_add(c->log, CON_A_OK, "replay of %s done: %zu statements applied",
-		    c->replay.r->file, c->replay.napplied);
+		    slash ? slash + 1 : c->replay.r->file, c->replay.napplied);
 	c->continuing = false;
 }
 
