@@ -11,11 +11,17 @@ test_cleanup() { t kill-server 2>/dev/null; }
 screen() { t capture-pane -p -J -S -2000; }
 visible() { t capture-pane -p; }
 
-# wait_for WHAT REGEX [TRIES]: until the visible screen matches (TRIES
-# quarter seconds, stretched on a loaded host: lib.sh's tries).
+# The visible screen with the log's wrapped lines joined again (the log
+# pane continues a long line on the next row, indented four spaces), so a
+# message matches however long the paths in it made it.
+visible_joined() { visible | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n    \([^ ]\)/ \1/g'; }
+
+# wait_for WHAT REGEX [TRIES]: until the visible screen matches, as shown
+# or with the log's wrapped lines joined (TRIES quarter seconds, stretched
+# on a loaded host: lib.sh's tries).
 wait_for() {
 	for i in $(seq 1 "$(tries "${3:-160}")"); do
-		visible | grep -Eq -- "$2" && return 0
+		{ visible; visible_joined; } | grep -Eq -- "$2" && return 0
 		sleep 0.25
 	done
 	visible
