@@ -42,6 +42,10 @@ const struct con_cmd con_cmds[] = {
 	{ "snapshots", "snapshots", "list the snapshots taken", con_cmd_snapshots },
 	{ "show", "show snapshot TAG | show json FILE", "open a snapshot (or any JSON file, "
 	  "e.g. ktcon run --json results) as a tree to browse in the captures pane", con_cmd_show },
+	{ "diff", "diff snapshot A B", "two snapshots side by side in the captures pane, what "
+	  "differs marked (~ changed, + only in B, - only in A) and unfolded", con_cmd_diff },
+	{ "save", "save snapshot TAG FILE", "write a snapshot's JSON to FILE (ktcon diff and "
+	  "show json read it)", con_cmd_save },
 	{ "browse", "browse up|down|pgup|pgdn|top|bottom|fold|open-all|close-all|close | "
 	  "browse find TEXT", "move in the open snapshot (keys: Up, Down, Enter, q; /TEXT "
 	  "searches)", con_cmd_browse },

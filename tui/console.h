@@ -113,6 +113,12 @@ bool console_key(struct ktconsole *c, const struct con_key *k);
 void console_job_done(struct ktconsole *c, struct con_job *j);
 /* Open JSON in the captures pane's browser, zoomed (con-cmd-view.c). */
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len);
+/* b (owned from now) in the captures pane, zoomed; how is said in the log. */
+void console_browse_show(struct ktconsole *c, struct con_browse *b, const char *how);
+/* Open a tree (owned by the caller) the same way, zoomed. */
+void console_browse_tree(struct ktconsole *c, const char *title, struct json_object *tree);
+/* A snapshot job came back: show, diff or save its trees (con-cmd-snap.c). */
+void console_snapshot_done(struct ktconsole *c, struct con_job *j);
 /* Begin powering off (quit, a signal, the terminal gone). */
 void console_quit(struct ktconsole *c);
 /* Completion candidates (con_prompt_ops.live). */
