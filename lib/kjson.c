@@ -158,7 +158,9 @@ struct json_object *kjson_fixed(double v, int decimals)
 	char buf[64];
 
 	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-	return json_object_new_double_s(v, buf);
+	/* The value is the text's too: a reader of the number (the browser)
+	 * sees what a reader of the text does. */
+	return json_object_new_double_s(strtod(buf, NULL), buf);
 }
 
 void kt_json_stringn(FILE *f, const char *s, size_t n)
