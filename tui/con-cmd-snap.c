@@ -1,9 +1,10 @@
-/* con-cmd-snap.c - two snapshots compared, and a snapshot kept: `diff
- * snapshot A B` (side by side in the captures pane, changed fields
- * marked: con-browse.h over lib/jdiff.h) and `save snapshot TAG FILE` (the
- * snapshot's JSON in a file, which `ktcon diff` and `show json` read).
- * The snapshots live with the engine: a job fetches their trees, and what
- * to do with them happens here when it comes back. */
+/* con-cmd-snap.c - snapshots in the captures pane: one opened to browse
+ * (`show snapshot TAG`), two compared (`diff snapshot A B`: side by side,
+ * changed fields marked, con-browse.h over lib/jdiff.h), and one kept
+ * (`save snapshot TAG FILE`: its JSON in a file, which `ktcon diff` and
+ * `show json` read). The snapshots live with the engine: a job fetches
+ * their trees, and what to do with them happens here when it comes back;
+ * the trees are browsed as they are, never printed and parsed again. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,36 @@ CON_CMD(save)
 	}
 	if (have_snapshot(c, "save", argv[2]))
 		submit(c, CON_SNAP_SAVE, argv[2], argv[3], "save");
+}
+
+/* b in the captures pane, zoomed, in place of what was open. */
+void console_browse_show(struct ktconsole *c, struct con_browse *b, const char *how)
+{
+	if (!c->browse) {	/* closing it returns here */
+		c->browse_from_focus = c->focus;
+		c->browse_from_zoom = c->zoom;
+	}
+	con_browse_free(c->browse);
+	c->browse = b;
+	c->focus = CON_P_CAPS;
+	c->zoom = CON_P_CAPS;
+	con_log_add(c->log, CON_A_DIM, "%s: Up/Down move, Enter or Right folds, /TEXT searches, "
+		    "q closes", how);
+}
+
+void console_browse_tree(struct ktconsole *c, const char *title, struct json_object *tree)
+{
+	struct con_browse *b;
+	struct kterr *e;
+
+	con_sym_tree(con_syms_table(c->syms), tree);
+	e = con_browse_open_tree(title, tree, &b);
+	if (e) {
+		con_log_error(c->log, "show: ", e);
+		kterr_free(e);
+		return;
+	}
+	console_browse_show(c, b, title);
 }
 
 /* The first few paths that differ, for the log. */

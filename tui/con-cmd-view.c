@@ -94,21 +94,6 @@ CON_CMD(snapshots)
 		con_log_add(c->log, CON_A_DIM, "no snapshots yet (capture-snapshot TAG takes one)");
 }
 
-/* b in the captures pane, zoomed, in place of what was open. */
-void console_browse_show(struct ktconsole *c, struct con_browse *b, const char *how)
-{
-	if (!c->browse) {	/* closing it returns here */
-		c->browse_from_focus = c->focus;
-		c->browse_from_zoom = c->zoom;
-	}
-	con_browse_free(c->browse);
-	c->browse = b;
-	c->focus = CON_P_CAPS;
-	c->zoom = CON_P_CAPS;
-	con_log_add(c->log, CON_A_DIM, "%s: Up/Down move, Enter or Right folds, /TEXT searches, "
-		    "q closes", how);
-}
-
 /* Open a JSON text (a file) in the captures pane, zoomed. */
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len)
 {
@@ -118,21 +103,6 @@ void console_browse(struct ktconsole *c, const char *title, const char *json, si
 	struct kterr *e = con_browse_open(title, sym ? sym : json, sym ? strlen(sym) : len, &b);
 
 	free(sym);
-	if (e) {
-		con_log_error(c->log, "show: ", e);
-		kterr_free(e);
-		return;
-	}
-	console_browse_show(c, b, title);
-}
-
-void console_browse_tree(struct ktconsole *c, const char *title, struct json_object *tree)
-{
-	struct con_browse *b;
-	struct kterr *e;
-
-	con_sym_tree(con_syms_table(c->syms), tree);
-	e = con_browse_open_tree(title, tree, &b);
 	if (e) {
 		con_log_error(c->log, "show: ", e);
 		kterr_free(e);

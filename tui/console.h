@@ -113,11 +113,12 @@ bool console_key(struct ktconsole *c, const struct con_key *k);
 void console_job_done(struct ktconsole *c, struct con_job *j);
 /* Open JSON in the captures pane's browser, zoomed (con-cmd-view.c). */
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len);
-/* b (owned from now) in the captures pane, zoomed; how is said in the log. */
+/* b (owned from now) in the captures pane, zoomed; how is said in the log
+ * (con-cmd-snap.c, as the next two). */
 void console_browse_show(struct ktconsole *c, struct con_browse *b, const char *how);
-/* Open a tree (owned by the caller) the same way, zoomed. */
+/* Open a tree (the caller's; its RIPs get their symbols) the same way. */
 void console_browse_tree(struct ktconsole *c, const char *title, struct json_object *tree);
-/* A snapshot job came back: show, diff or save its trees (con-cmd-snap.c). */
+/* A snapshot job came back: show, diff or save its trees. */
 void console_snapshot_done(struct ktconsole *c, struct con_job *j);
 /* Begin powering off (quit, a signal, the terminal gone). */
 void console_quit(struct ktconsole *c);
