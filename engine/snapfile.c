@@ -76,7 +76,7 @@ static struct kterr *pick(const struct found *f, const char *path, const char *t
 	size_t len = 0;
 
 	if (!f->n)
-		return kterr_hint(kterr_new(ENOENT, "%s: no snapshot in it", path),
+		return kterr_hint(kterr_new(0, "%s: no snapshot in it", path),
 				  "save one with the console's `save snapshot TAG FILE`, or "
 				  "take one with capture-snapshot and `ktcon run --json FILE`");
 	for (size_t i = f->n; tag && i-- > 0;)
@@ -92,9 +92,9 @@ static struct kterr *pick(const struct found *f, const char *path, const char *t
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
 					tag_of(f->v[i]));
 	if (tag)
-		return kterr_hint(kterr_new(ENOENT, "%s: no snapshot tagged '%s'", path, tag),
+		return kterr_hint(kterr_new(0, "%s: no snapshot tagged '%s'", path, tag),
 				  "it holds: %s", list);
-	return kterr_hint(kterr_new(EINVAL, "%s holds %zu snapshots", path, f->n),
+	return kterr_hint(kterr_new(0, "%s holds %zu snapshots", path, f->n),
 			  "name one as %s:TAG; it holds: %s", path, list);
 }
 

@@ -6,7 +6,7 @@ INT_TESTS += tests/integration/console.int tests/integration/console-replay.int 
 	tests/integration/console-sym.int \
 	tests/integration/console-crash.int tests/integration/console-schedout.int \
 	tests/integration/console-slots.int
-INT_TESTS += tests/integration/console-diff.int
+INT_TESTS += tests/integration/console-diff.int tests/integration/diff-cli.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 
