@@ -454,6 +454,43 @@ bool con_browse_search(struct con_browse *b, const char *text)
 	return found;
 }
 
+/* A row that is itself a difference (not a container holding some). */
+static bool is_change(const struct node *n)
+{
+	return n->mark != '\0' && n->mark != ' ' && !(n->mark == '~' && n->container);
+}
+
+bool con_browse_next_change(struct con_browse *b, int dir)
+{
+	struct node **all = NULL, *cur = b->nrows ? b->rows[b->cursor] : NULL;
+	size_t n = 0, cap = 0, start = 0;
+	bool found = false;
+
+	if (!b->diff)
+		return false;
+	flatten(b->root, &all, &n, &cap);
+	for (size_t i = 0; i < n; i++)
+		if (all[i] == cur)
+			start = i;
+	/* Forward or back, wrapping; a one-sided subtree's members are its
+	 * root's difference, not more of them. */
+	for (size_t k = 1; k <= n && !found; k++) {
+		struct node *c = all[(start + n + (dir < 0 ? n - k : k)) % n];
+		bool inside = false;
+
+		for (struct node *p = c->parent; p; p = p->parent)
+			inside |= p->mark == '+' || p->mark == '-';
+		if (c == b->root || !is_change(c) || inside)
+			continue;
+		for (struct node *p = c->parent; p; p = p->parent)
+			p->open = true;
+		relayout(b, c);
+		found = true;
+	}
+	free(all);
+	return found;
+}
+
 size_t con_browse_rows(const struct con_browse *b)
 {
 	return b->nrows;

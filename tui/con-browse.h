@@ -51,6 +51,10 @@ struct kterr *con_browse_open(const char *title, const char *json, size_t len,
 struct kterr *con_browse_open_diff(const char *title, const char *name_a,
 				   struct json_object *a, const char *name_b,
 				   struct json_object *b, struct con_browse **out);
+/* A diff: the cursor to the next (dir > 0) or previous difference,
+ * wrapping, its parents opened; false when there is none (or b is not a
+ * diff). */
+bool con_browse_next_change(struct con_browse *b, int dir);
 /* A diff's count of differences (lib/jdiff.h's total); 0 otherwise. */
 size_t con_browse_changes(const struct con_browse *b);
 void con_browse_free(struct con_browse *b);

@@ -166,7 +166,8 @@ CON_CMD(browse)
 	}
 	if (argc < 2) {
 		con_log_add(c->log, CON_A_ERROR, "browse: up|down|pgup|pgdn|top|bottom|fold|"
-			    "open-all|close-all|close | browse find TEXT (or /TEXT)");
+			    "open-all|close-all|next-change|prev-change|close | browse find TEXT "
+			    "(or /TEXT)");
 		return;
 	}
 	if (!strcmp(argv[1], "close")) {
@@ -177,6 +178,12 @@ CON_CMD(browse)
 			c->zoom = c->browse_from_zoom;
 		if (c->focus == CON_P_CAPS)
 			c->focus = c->browse_from_focus;
+		return;
+	}
+	if (!strcmp(argv[1], "next-change") || !strcmp(argv[1], "prev-change")) {
+		if (!con_browse_next_change(c->browse, argv[1][0] == 'n' ? 1 : -1))
+			con_log_add(c->log, CON_A_WARN, "no differences in %s",
+				    con_browse_title(c->browse));
 		return;
 	}
 	if (!strcmp(argv[1], "find")) {

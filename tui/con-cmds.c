@@ -46,9 +46,10 @@ const struct con_cmd con_cmds[] = {
 	  "differs marked (~ changed, + only in B, - only in A) and unfolded", con_cmd_diff },
 	{ "save", "save snapshot TAG FILE", "write a snapshot's JSON to FILE (ktcon diff and "
 	  "show json read it)", con_cmd_save },
-	{ "browse", "browse up|down|pgup|pgdn|top|bottom|fold|open-all|close-all|close | "
-	  "browse find TEXT", "move in the open snapshot (keys: Up, Down, Enter, q; /TEXT "
-	  "searches)", con_cmd_browse },
+	{ "browse", "browse up|down|pgup|pgdn|top|bottom|fold|open-all|close-all|next-change|"
+	  "prev-change|close | browse find TEXT", "move in the open snapshot (keys: Up, Down, "
+	  "Enter, q; /TEXT searches; in a diff ] and [ go to the next and previous difference)",
+	  con_cmd_browse },
 	{ "sh", "sh COMMAND", "run a shell command in the guest; its output goes to the log. "
 	  "C-c kills it; so does the limit (sh-timeout)", con_cmd_sh },
 	{ "sh-timeout", "sh-timeout [SECONDS]", "show or set how long an sh command may run "

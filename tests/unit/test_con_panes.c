@@ -481,6 +481,18 @@ static void test_browse_diff_marks_and_unfolds_changes(void **state)
 	assert_string_equal(at(&b, 6), "  + maps             [2]          | [2]");
 	assert_string_equal(at(&b, 7), "- gone               1            |");
 	assert_string_equal(at(&b, 8), "+ new                             | true");
+	/* ] and [: difference to difference, wrapping, past the containers */
+	assert_int_equal(con_browse_cursor(br), 0);		/* tag */
+	assert_true(con_browse_next_change(br, 1));
+	assert_int_equal(con_browse_cursor(br), 3);		/* nr_rejected */
+	assert_true(con_browse_next_change(br, 1));
+	assert_int_equal(con_browse_cursor(br), 6);		/* gone */
+	assert_true(con_browse_next_change(br, 1));
+	assert_int_equal(con_browse_cursor(br), 7);		/* new */
+	assert_true(con_browse_next_change(br, 1));
+	assert_int_equal(con_browse_cursor(br), 0);
+	assert_true(con_browse_next_change(br, -1));
+	assert_int_equal(con_browse_cursor(br), 7);
 	con_browse_move(br, CON_BR_OPEN_ALL, 1);
 	/* maps of one name are matched by id and still labelled by name */
 	assert_true(con_browse_search(br, "id=4"));
@@ -491,6 +503,7 @@ static void test_browse_diff_marks_and_unfolds_changes(void **state)
 	con_buf_free(&b);
 	/* one tree: an element folded reads by its name */
 	assert_null(con_browse_open_tree("a", a, &br));
+	assert_false(con_browse_next_change(br, 1));		/* not a diff */
 	assert_true(con_browse_search(br, "maps"));
 	con_browse_move(br, CON_BR_TOGGLE, 1);
 	con_buf_init(&b, 12, 50);
