@@ -15,6 +15,7 @@
 #include "engine/hold.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
+#include "lib/kjson.h"
 #include "lib/timeouts.h"
 #include "lib/util.h"
 #include "engine/watches.h"
@@ -436,6 +437,17 @@ static void take_link_events(struct kt_exec *x)
 		queue_event(x, ev, ev->at_ns ? ev->at_ns : x->clock.now_ns(x->clock.ctx));
 }
 
+/* A capture as JSON text for the results, which leave the process: the
+ * one place the executor turns a snapshot's tree into text. */
+static char *snapshot_text(const struct kt_host *h, uint64_t snap)
+{
+	struct json_object *tree = h->ops->snapshot_tree(h->ctx, snap);
+	char *text = tree ? strdup(kjson_text(tree)) : NULL;
+
+	json_object_put(tree);
+	return text;
+}
+
 /* A scheduler died: capture what the kernel looks like now (the seed's
  * failure dump) under the tag "sched-exit", keep it in the results, and
  * say so at the end of TEXT. No snapshot backend: nothing to add. */
@@ -469,7 +481,7 @@ static void failure_dump(struct kt_exec *x, char *text, size_t size)
 	if (!n)
 		return;
 	x->res.failure_dumps = n;
-	n[x->res.nfailure_dumps] = h->ops->snapshot_json ? h->ops->snapshot_json(h->ctx, snap)
+	n[x->res.nfailure_dumps] = h->ops->snapshot_tree ? snapshot_text(h, snap)
 							 : kt_strfmt("{\"snapshot\": %llu}",
 								     (unsigned long long)snap);
 	if (n[x->res.nfailure_dumps])
@@ -500,8 +512,8 @@ static void count_fire(struct kt_exec *x, const struct kt_guest_event *ev)
 	}
 	c = &x->res.fires[i];
 	c->fires++;		/* every fire; only some were captured */
-	if (ev->snap && h->ops && h->ops->snapshot_json) {
-		char *json = h->ops->snapshot_json(h->ctx, ev->snap);
+	if (ev->snap && h->ops && h->ops->snapshot_tree) {
+		char *json = snapshot_text(h, ev->snap);
 
 		if (json) {
 			free(c->last);

@@ -21,15 +21,20 @@
 #include "lib/err.h"
 #include "engine/ktarget.h"
 
+struct json_object;
+
 struct kt_host_ops {
 	/* Freeze, capture, resume; *snap identifies the capture for
 	 * snapshot_var. */
 	struct kterr *(*snapshot_capture)(void *ctx, const char *tag, uint64_t *snap);
 	/* A variable of a capture as a number (BTF-rendered by the VMM). */
 	struct kterr *(*snapshot_var)(void *ctx, uint64_t snap, const char *var, uint64_t *value);
-	/* The whole capture as one JSON object (malloc'd; NULL: none), for
-	 * the results. May be NULL: the results then hold the id only. */
-	char *(*snapshot_json)(void *ctx, uint64_t snap);
+	/* The whole capture as one JSON object: a json-c tree of the
+	 * caller's own (a copy; json_object_put it), NULL when there is none.
+	 * Text is made from it only where it leaves the process (the results,
+	 * a saved file); the console browses and diffs the tree. May be NULL:
+	 * the results then hold the id only. */
+	struct json_object *(*snapshot_tree)(void *ctx, uint64_t snap);
 	/* Arm a 4-byte write watchpoint on symbol in user slot 0..2 (the
 	 * VMM keeps its own slot for the error trigger). Each fire is a
 	 * capture tagged with the symbol, reported as a guest event. */

@@ -27,4 +27,5 @@ libengine_a_SOURCES = \
 	engine/sched-override.h engine/sched-override.c \
 	engine/svg.h engine/svg.c \
 	engine/run-metrics.h engine/run-metrics.c \
-	engine/compare.h engine/compare.c
+	engine/compare.h engine/compare.c \
+	engine/snapfile.h engine/snapfile.c

@@ -8,6 +8,7 @@
 #include "engine/ktarget.h"
 #include "engine/op-exec.h"
 #include "engine/op.h"
+#include "lib/kjson.h"
 
 static struct kterr *need_tag(const struct kt_stmt *st, const struct kt_recipe *r)
 {
@@ -60,7 +61,7 @@ static struct kterr *exec_capture_snapshot(struct kt_exec *x, const struct kt_st
 	const char *tag = kt_stmt_posval(st, 0);
 	struct kt_capture *c;
 	uint64_t snap;
-	char *json;
+	struct json_object *tree;
 	struct kterr *e;
 
 	/* The seed: with no snapshot bridge, warn and continue, so recipes
@@ -77,12 +78,13 @@ static struct kterr *exec_capture_snapshot(struct kt_exec *x, const struct kt_st
 		c->snap = snap;
 		c->retake = true;
 	}
-	json = h->ops->snapshot_json ? h->ops->snapshot_json(h->ctx, snap) : NULL;
-	if (json)
-		kt_exec_captured(x, "%s", json);
+	/* Text here: the results leave the process. */
+	tree = h->ops->snapshot_tree ? h->ops->snapshot_tree(h->ctx, snap) : NULL;
+	if (tree)
+		kt_exec_captured(x, "%s", kjson_text(tree));
 	else
 		kt_exec_captured(x, "{\"snapshot\": %llu}", (unsigned long long)snap);
-	free(json);
+	json_object_put(tree);
 	return NULL;
 }
 

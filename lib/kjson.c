@@ -2,6 +2,7 @@
 #include "lib/kjson.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -111,6 +112,55 @@ const char *kjson_text(struct json_object *v)
 	/* No "\/": a path or a cgroup stays readable. */
 	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 						 JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+const char *kjson_text_pretty(struct json_object *v)
+{
+	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY |
+						 JSON_C_TO_STRING_SPACED |
+						 JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+void kjson_add(struct json_object *obj, const char *key, struct json_object *v)
+{
+	if (!obj || json_object_object_add(obj, key, v))
+		json_object_put(v);
+}
+
+void kjson_push(struct json_object *arr, struct json_object *v)
+{
+	if (!arr || json_object_array_add(arr, v))
+		json_object_put(v);
+}
+
+struct json_object *kjson_u64(uint64_t v)
+{
+	/* json-c writes and compares an int64 the same; uint64 only when it
+	 * must be, so a number reads back as the same type it was built. */
+	return v <= INT64_MAX ? json_object_new_int64((int64_t)v) : json_object_new_uint64(v);
+}
+
+struct json_object *kjson_i64(int64_t v)
+{
+	return json_object_new_int64(v);
+}
+
+struct json_object *kjson_hex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return json_object_new_string(buf);
+}
+
+struct json_object *kjson_fixed(double v, int decimals)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	/* The value is the text's too: a reader of the number (the browser)
+	 * sees what a reader of the text does. */
+	return json_object_new_double_s(strtod(buf, NULL), buf);
 }
 
 void kt_json_stringn(FILE *f, const char *s, size_t n)

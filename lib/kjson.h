@@ -41,8 +41,26 @@ char *kjson_utf8(const char *s, size_t n, size_t *out_len);
 struct json_object *kjson_stringn(const char *s, size_t n);
 struct json_object *kjson_string(const char *s);
 
+/* Building a tree (a snapshot is one, kept until it leaves the process).
+ * Each takes ownership of v; a NULL v is JSON null (json-c's), so an out
+ * of memory deep inside shows as a null, never as a crash. A NULL obj or
+ * arr drops v. */
+void kjson_add(struct json_object *obj, const char *key, struct json_object *v);
+void kjson_push(struct json_object *arr, struct json_object *v);
+/* Numbers as json-c keeps them exactly: u64 past INT64_MAX included. */
+struct json_object *kjson_u64(uint64_t v);
+struct json_object *kjson_i64(int64_t v);
+/* "0x1f": addresses and registers, as strings (a reader sees hex). */
+struct json_object *kjson_hex(uint64_t v);
+/* A number with a fixed text ("12.3"), so it is written as shown rather
+ * than as the nearest double's 17 digits. */
+struct json_object *kjson_fixed(double v, int decimals);
+
 /* v as compact JSON text (owned by v, valid until v changes or is freed). */
 const char *kjson_text(struct json_object *v);
+
+/* v as indented JSON text, for a file a person may read. */
+const char *kjson_text_pretty(struct json_object *v);
 
 /* The JSON string literal of s (quotes included) to f. */
 void kt_json_string(FILE *f, const char *s);

@@ -109,3 +109,9 @@ check_PROGRAMS += tests/unit/test_shard
 tests_unit_test_shard_SOURCES = tests/unit/test_shard.c
 tests_unit_test_shard_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_shard_LDADD = $(ENGINE_TEST_LDADD)
+
+# A saved capture read back for `ktcon diff` (engine/snapfile.c).
+check_PROGRAMS += tests/unit/test_snapfile
+tests_unit_test_snapfile_SOURCES = tests/unit/test_snapfile.c
+tests_unit_test_snapfile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_snapfile_LDADD = $(ENGINE_TEST_LDADD)

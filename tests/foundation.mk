@@ -35,3 +35,9 @@ check_PROGRAMS += tests/unit/test_ksched
 tests_unit_test_ksched_SOURCES = tests/unit/test_ksched.c tui/recipe-scheds.c
 tests_unit_test_ksched_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ksched_LDADD = $(UNIT_LDADD)
+
+# The diff of two JSON trees (lib/jdiff.c): snapshot diffs and `ktcon diff`.
+check_PROGRAMS += tests/unit/test_jdiff
+tests_unit_test_jdiff_SOURCES = tests/unit/test_jdiff.c
+tests_unit_test_jdiff_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_jdiff_LDADD = $(UNIT_LDADD)

@@ -9,6 +9,7 @@ INT_TESTS += tests/integration/console.int tests/integration/console-replay.int 
 	tests/integration/docs-console.int \
 	tests/integration/console-restart.int tests/integration/console-sh.int \
 	tests/integration/console-workers.int tests/integration/console-live.int
+INT_TESTS += tests/integration/console-diff.int tests/integration/diff-cli.int
 
 CONSOLE_TEST_LDADD = libconsole.a $(VMM_LIBS) $(CMOCKA_LIBS)
 

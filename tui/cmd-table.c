@@ -10,6 +10,7 @@ extern const struct ktcmd_entry ktcmd_boot_entry;
 extern const struct ktcmd_entry ktcmd_console_entry;
 extern const struct ktcmd_entry ktcmd_run_entry;
 extern const struct ktcmd_entry ktcmd_compare_entry;
+extern const struct ktcmd_entry ktcmd_diff_entry;
 extern const struct ktcmd_entry ktcmd_help_entry;
 
 const struct ktcmd_entry *const ktcmd_table[] = {
@@ -17,6 +18,7 @@ const struct ktcmd_entry *const ktcmd_table[] = {
 	&ktcmd_boot_entry,
 	&ktcmd_run_entry,
 	&ktcmd_compare_entry,
+	&ktcmd_diff_entry,
 	&ktcmd_check_entry,
 	&ktcmd_kernel_entry,
 	&ktcmd_help_entry,

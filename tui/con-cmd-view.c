@@ -94,7 +94,7 @@ CON_CMD(snapshots)
 		con_log_add(c->log, CON_A_DIM, "no snapshots yet (capture-snapshot TAG takes one)");
 }
 
-/* Open a JSON text in the captures pane, zoomed. */
+/* Open a JSON text (a file) in the captures pane, zoomed. */
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len)
 {
 	struct con_browse *b;
@@ -108,16 +108,7 @@ void console_browse(struct ktconsole *c, const char *title, const char *json, si
 		kterr_free(e);
 		return;
 	}
-	if (!c->browse) {	/* closing it returns here */
-		c->browse_from_focus = c->focus;
-		c->browse_from_zoom = c->zoom;
-	}
-	con_browse_free(c->browse);
-	c->browse = b;
-	c->focus = CON_P_CAPS;
-	c->zoom = CON_P_CAPS;
-	con_log_add(c->log, CON_A_DIM, "%s: Up/Down move, Enter or Right folds, /TEXT searches, "
-		    "q closes", title);
+	console_browse_show(c, b, title);
 }
 
 static void show_json(struct ktconsole *c, const char *path)
@@ -175,7 +166,8 @@ CON_CMD(browse)
 	}
 	if (argc < 2) {
 		con_log_add(c->log, CON_A_ERROR, "browse: up|down|pgup|pgdn|top|bottom|fold|"
-			    "open-all|close-all|close | browse find TEXT (or /TEXT)");
+			    "open-all|close-all|next-change|prev-change|close | browse find TEXT "
+			    "(or /TEXT)");
 		return;
 	}
 	if (!strcmp(argv[1], "close")) {
@@ -186,6 +178,12 @@ CON_CMD(browse)
 			c->zoom = c->browse_from_zoom;
 		if (c->focus == CON_P_CAPS)
 			c->focus = c->browse_from_focus;
+		return;
+	}
+	if (!strcmp(argv[1], "next-change") || !strcmp(argv[1], "prev-change")) {
+		if (!con_browse_next_change(c->browse, argv[1][0] == 'n' ? 1 : -1))
+			con_log_add(c->log, CON_A_WARN, "no differences in %s",
+				    con_browse_title(c->browse));
 		return;
 	}
 	if (!strcmp(argv[1], "find")) {

@@ -4,6 +4,7 @@
  * cmd_entry); con-cmds.c holds the table that names them and dispatches
  * a line; the functions live with their kind: con-cmd-help.c (help, keys),
  * con-cmd-view.c (focus, zoom, scroll, redraw, snapshots, show, browse),
+ * con-cmd-snap.c (diff, save),
  * con-cmd-session.c (record, replay, next, continue, sh, cancel, quit,
  * compare), con-restart.c (restart).
  */
@@ -33,6 +34,8 @@ CON_CMD(redraw);
 CON_CMD(snapshots);
 CON_CMD(show);
 CON_CMD(browse);
+CON_CMD(diff);
+CON_CMD(save);
 CON_CMD(record);
 CON_CMD(replay);
 CON_CMD(next);

@@ -42,9 +42,14 @@ const struct con_cmd con_cmds[] = {
 	{ "snapshots", "snapshots", "list the snapshots taken", con_cmd_snapshots },
 	{ "show", "show snapshot TAG | show json FILE", "open a snapshot (or any JSON file, "
 	  "e.g. ktcon run --json results) as a tree to browse in the captures pane", con_cmd_show },
-	{ "browse", "browse up|down|pgup|pgdn|top|bottom|fold|open-all|close-all|close | "
-	  "browse find TEXT", "move in the open snapshot (keys: Up, Down, Enter, q; /TEXT "
-	  "searches)", con_cmd_browse },
+	{ "diff", "diff snapshot A B", "two snapshots side by side in the captures pane, what "
+	  "differs marked (~ changed, + only in B, - only in A) and unfolded", con_cmd_diff },
+	{ "save", "save snapshot TAG FILE", "write a snapshot's JSON to FILE (ktcon diff and "
+	  "show json read it)", con_cmd_save },
+	{ "browse", "browse up|down|pgup|pgdn|top|bottom|fold|open-all|close-all|next-change|"
+	  "prev-change|close | browse find TEXT", "move in the open snapshot (keys: Up, Down, "
+	  "Enter, q; /TEXT searches; in a diff ] and [ go to the next and previous difference)",
+	  con_cmd_browse },
 	{ "sh", "sh [COMMAND]", "run a shell command in the guest; its output goes to the log. "
 	  "C-c kills it; so does the limit (sh-timeout). Alone: the guest's interactive shell in "
 	  "this terminal; `exit` comes back, C-] comes back and keeps it for the next `sh`",

@@ -4,6 +4,7 @@
  * from the guest's state and the scenario, capture tags, armed watches
  * (unwatch), the kernel's and staged schedulers, staged payloads, and
  * vmlinux's symbols for a kernel target (con-sym.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,24 @@ size_t console_complete(struct ktconsole *c, const char *line, enum kt_argtype t
 		add(out, &n, max, "next", prefix);
 		for (int p = 0; p < CON_P__COUNT; p++)
 			add(out, &n, max, con_pane_name(p), prefix);
+		return n;
+	}
+	/* diff snapshot A B, save snapshot TAG FILE: the word, tags, a file */
+	if (!strcmp(first, "diff") || !strcmp(first, "save")) {
+		size_t words = 0;
+
+		for (const char *w = line; *w; w++)
+			words += !isspace((unsigned char)*w) && (w == line || isspace((unsigned char)w[-1]));
+		words -= *prefix != '\0';	/* the one being typed */
+		if (words < 2) {
+			add(out, &n, max, "snapshot", prefix);
+			return n;
+		}
+		if (first[0] == 's' && words >= 3)
+			return CON_PROMPT_FILES;
+		for (size_t i = 0; i < c->scn.ncaps; i++)
+			if (c->scn.caps[i].kind == KT_CAP_SNAPSHOT)
+				add(out, &n, max, c->scn.caps[i].tag, prefix);
 		return n;
 	}
 	if (!strcmp(first, "show")) {

@@ -13,6 +13,7 @@
 #include "lib/timeouts.h"
 #include "engine/executor.h"
 #include "engine/scenario.h"
+#include "lib/kjson.h"
 #include "lib/util.h"
 #include "tui/con-backdrop.h"
 #include "tui/guest-exec.h"
@@ -66,7 +67,10 @@ void con_job_free(struct con_job *j)
 	kt_stmt_clear(&j->st);
 	free(j->text);
 	free(j->echo);
+	free(j->text2);
 	free(j->out);
+	json_object_put(j->tree[0]);
+	json_object_put(j->tree[1]);
 	kterr_free(j->err);
 	kterr_free(j->xfail);
 	free(j);
@@ -280,6 +284,25 @@ static struct kterr *no_guest(void)
 			  "boots it again, `quit` leaves");
 }
 
+/* The snapshot tagged tag, as the host's tree (a copy the job owns). */
+static struct kterr *snapshot_tree(struct con_engine *g, const char *tag,
+				   struct json_object **out)
+{
+	const struct kt_host *h = &g->host;
+	const struct kt_capture *cap = g->x ? kt_scn_capture(kt_exec_scenario(g->x), tag,
+							      KT_CAP_SNAPSHOT) : NULL;
+
+	*out = NULL;
+	if (!g->x)
+		return no_guest();
+	if (!cap)
+		return kterr_hint(kterr_new(ENOENT, "no snapshot tagged '%s'", tag),
+				  "`snapshots` lists them");
+	if (!h->ops || !h->ops->snapshot_tree || !(*out = h->ops->snapshot_tree(h->ctx, cap->snap)))
+		return kterr_new(ENODATA, "snapshot %s: nothing from the host", tag);
+	return NULL;
+}
+
 static void run_job(struct con_engine *g, struct con_job *j)
 {
 	uint64_t t0 = kt_now_ns();
@@ -343,21 +366,11 @@ static void run_job(struct con_engine *g, struct con_job *j)
 				usleep(20000);
 		}
 		break;
-	case CON_JOB_SNAPSHOT: {
-		const struct kt_host *h = &g->host;
-		const struct kt_capture *cap = g->x ? kt_scn_capture(kt_exec_scenario(g->x), j->text,
-								      KT_CAP_SNAPSHOT) : NULL;
-
-		if (!g->x)
-			j->err = no_guest();
-		else if (!cap)
-			j->err = kterr_hint(kterr_new(ENOENT, "no snapshot tagged '%s'", j->text),
-					    "`snapshots` lists them");
-		else if (!h->ops || !h->ops->snapshot_json ||
-			 !(j->out = h->ops->snapshot_json(h->ctx, cap->snap)))
-			j->err = kterr_new(ENODATA, "snapshot %s: no JSON from the host", j->text);
+	case CON_JOB_SNAPSHOT:
+		j->err = snapshot_tree(g, j->text, &j->tree[0]);
+		if (!j->err && j->use == CON_SNAP_DIFF)
+			j->err = snapshot_tree(g, j->text2, &j->tree[1]);
 		break;
-	}
 	case CON_JOB_UNWATCH:
 		j->err = g->x ? kt_exec_unwatch(g->x, j->text) : no_guest();
 		if (!j->err)

@@ -37,6 +37,8 @@
 #include "tui/con-status.h"
 #include "vmm/session.h"
 
+struct json_object;
+
 enum con_job_kind {
 	CON_JOB_BOOT,		/* finished once, by the thread itself */
 	CON_JOB_APPLY,		/* st: a statement (op, cgroup line, expect) */
@@ -44,7 +46,7 @@ enum con_job_kind {
 	CON_JOB_SH,		/* text: a shell command in the guest */
 	CON_JOB_HOLD,		/* ns: wait, pumping; cancel ends it */
 	CON_JOB_QUIT,		/* tear down the scenario, power off */
-	CON_JOB_SNAPSHOT,	/* text: a capture's tag; out: its snapshot as JSON */
+	CON_JOB_SNAPSHOT,	/* text (and text2 for a diff): tags; tree[]: the snapshots */
 	CON_JOB_UNWATCH,	/* text: the symbol whose watch to disarm */
 	/* Power the guest off if it still runs, boot it again as before (the
 	 * kernel booted first, pinned by path; the same vm line, accel,
@@ -77,7 +79,13 @@ struct con_job {
 	/* Results. */
 	struct kterr *err;
 	struct kterr *xfail;	/* APPLY: the failure that xerr wanted */
-	char *out;		/* SH: the output; SNAPSHOT: the JSON */
+	char *out;		/* SH: the output */
+	/* SNAPSHOT: what the trees are for; text2 is the second tag (diff)
+	 * or the file (save), owned; tree[i] is text's (and for a diff
+	 * text2's) snapshot, a json-c tree the job owns until taken. */
+	enum con_snap_use { CON_SNAP_SHOW, CON_SNAP_DIFF, CON_SNAP_SAVE } use;
+	char *text2;
+	struct json_object *tree[2];
 	int status;		/* SH, SHELL: the exit status */
 	bool detached;		/* SHELL: detached, the shell lives on */
 	uint64_t took_ns;

@@ -369,10 +369,7 @@ void console_job_done(struct ktconsole *c, struct con_job *j)
 	case CON_JOB_HOLD:
 		break;
 	case CON_JOB_SNAPSHOT:
-		if (j->err)
-			con_log_error(c->log, "show: ", j->err);
-		else
-			console_browse(c, j->text, j->out, strlen(j->out));
+		console_snapshot_done(c, j);
 		break;
 	case CON_JOB_QUIT:
 		if (j->err) {

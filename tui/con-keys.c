@@ -39,6 +39,8 @@ const struct con_key con_keys[] = {
 	{ "\033[C", "Right", "browse fold", CON_KEY_BROWSING | CON_KEY_EMPTY_LINE },
 	{ "\033OC", "Right", "browse fold", CON_KEY_BROWSING | CON_KEY_EMPTY_LINE },
 	{ "q", "q", "browse close", CON_KEY_BROWSING | CON_KEY_EMPTY_LINE },
+	{ "]", "]", "browse next-change", CON_KEY_BROWSING | CON_KEY_EMPTY_LINE },
+	{ "[", "[", "browse prev-change", CON_KEY_BROWSING | CON_KEY_EMPTY_LINE },
 	/* The cgroup tree, focused: a selection, and its workers. */
 	{ "\033[A", "Up", "select up", CON_KEY_TREE },
 	{ "\033OA", "Up", "select up", CON_KEY_TREE },

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "lib/kjson.h"
 #include "lib/util.h"
 #include "vmm/kernel/kcache.h"
 
@@ -161,4 +163,38 @@ size_t con_syms_complete(const struct con_syms *s, const char *prefix, char **ou
 			k++;
 	}
 	return k;
+}
+
+void con_sym_tree(const struct ksyms *ks, struct json_object *v)
+{
+	char sym[160], *text;
+
+	if (!ks)
+		return;
+	if (json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			con_sym_tree(ks, json_object_array_get_idx(v, i));
+		return;
+	}
+	if (!json_object_is_type(v, json_type_object))
+		return;
+	json_object_object_foreach(v, key, m) {
+		const char *s = json_object_get_string(m);
+		uint64_t addr;
+		char *end;
+
+		if (!json_object_is_type(m, json_type_string)) {
+			con_sym_tree(ks, m);
+			continue;
+		}
+		if (strcasecmp(key, "rip") || strncmp(s, "0x", 2))
+			continue;
+		errno = 0;
+		addr = strtoull(s, &end, 16);
+		if (errno || *end || ksyms_fmt_addr(ks, addr, sym, sizeof(sym)) <= 0)
+			continue;
+		if ((text = kt_strfmt("%s (%s)", s, sym)))
+			json_object_set_string(m, text);
+		free(text);
+	}
 }

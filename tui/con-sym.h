@@ -41,6 +41,10 @@ const struct ksyms *con_syms_table(const struct con_syms *s);
  * when the address is in the kernel image: malloc'd, or NULL when nothing
  * changed (no table, no RIP, not in the image). */
 char *con_sym_rewrite(const struct ksyms *ks, const char *text);
+/* The same for a snapshot's tree: each string member "rip" holding 0xHEX
+ * in the kernel image becomes "0xHEX (symbol+0xoff/0xlen)", in place. */
+struct json_object;
+void con_sym_tree(const struct ksyms *ks, struct json_object *v);
 /* The same as a con_log_rewrite_fn; ctx is the con_syms. */
 char *con_syms_rewrite(void *ctx, const char *text);
 

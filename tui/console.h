@@ -133,6 +133,13 @@ void console_shell(struct ktconsole *c, int sig_fd);
 void console_restart_done(struct ktconsole *c, struct con_job *j);
 /* Open JSON in the captures pane's browser, zoomed (con-cmd-view.c). */
 void console_browse(struct ktconsole *c, const char *title, const char *json, size_t len);
+/* b (owned from now) in the captures pane, zoomed; how is said in the log
+ * (con-cmd-snap.c, as the next two). */
+void console_browse_show(struct ktconsole *c, struct con_browse *b, const char *how);
+/* Open a tree (the caller's; its RIPs get their symbols) the same way. */
+void console_browse_tree(struct ktconsole *c, const char *title, struct json_object *tree);
+/* A snapshot job came back: show, diff or save its trees. */
+void console_snapshot_done(struct ktconsole *c, struct con_job *j);
 /* Begin powering off (quit, a signal, the terminal gone). */
 void console_quit(struct ktconsole *c);
 /* C-t on the scheduler's place: its next view (runqueues, history);

@@ -33,6 +33,7 @@ ktcon_SOURCES = \
 	tui/cmd.h tui/cmd-table.c \
 	tui/cmd-kernel.c tui/cmd-kernel.h \
 	tui/cmd-check.c \
+	tui/cmd-diff.c tui/con-cmd-snap.c \
 	tui/cmd-boot.c tui/guest-opts.c tui/guest-opts.h \
 	tui/cmd-console.c \
 	tui/cmd-run.c tui/cmd-help.c tui/run-timeline.c tui/run-timeline.h \

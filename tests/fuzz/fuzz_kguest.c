@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/kjson.h"
 #include "vmm/intro/kbtf.h"
 #include "vmm/intro/kidr.h"
 #include "vmm/intro/kva.h"
@@ -154,8 +155,13 @@ static void btf_types(const uint8_t *data, size_t size)
 			kbtf_enum_value(btf, name, &v);
 		}
 		kbtf_enum_name(btf, id, 1);
-		if (null && id < 128)
-			kbtf_json(null, btf, id, data, size, 4, 8);
+		if (id < 128) {	/* the tree, and the text it leaves as */
+			struct json_object *v = kbtf_to_json(btf, id, data, size, 4, 8);
+
+			if (null && v)
+				fputs(kjson_text(v), null);
+			json_object_put(v);
+		}
 	}
 	if (null)
 		fclose(null);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/kjson.h"
 #include "tui/con-browse.h"
 #include "tui/con-buf.h"
 #include "tui/con-caps.h"
@@ -446,6 +447,75 @@ static void test_browse_folds_moves_and_finds(void **state)
 	con_buf_free(&b);
 }
 
+/* Two snapshots side by side: a head row, the differences marked and
+ * unfolded, what is the same folded; an array element by its name. */
+static void test_browse_diff_marks_and_unfolds_changes(void **state)
+{
+	static const char a_text[] =
+		"{\"tag\": \"a\", \"scx\": {\"state\": \"enabled\", \"nr_rejected\": 0}, "
+		"\"same\": {\"x\": 1}, \"maps\": [{\"id\": 3, \"name\": \"bss\"}, "
+		"{\"id\": 4, \"name\": \"bss\"}], \"gone\": 1}";
+	static const char b_text[] =
+		"{\"tag\": \"b\", \"scx\": {\"state\": \"enabled\", \"nr_rejected\": 2}, "
+		"\"same\": {\"x\": 1}, \"maps\": [{\"id\": 3, \"name\": \"bss\"}, "
+		"{\"id\": 4, \"name\": \"bss\"}], \"new\": true}";
+	struct json_object *a, *b2;
+	struct con_browse *br;
+	struct con_buf b;
+	struct con_rect r = { 0, 0, 12, 50 };
+
+	(void)state;
+	assert_null(kjson_parse(a_text, strlen(a_text), &a));
+	assert_null(kjson_parse(b_text, strlen(b_text), &b2));
+	assert_null(con_browse_open_diff("diff a b", "a", a, "b", b2, &br));
+	assert_int_equal(con_browse_changes(br), 4);	/* tag, nr_rejected, gone, new */
+	con_buf_init(&b, 12, 50);
+	con_browse_render(br, &b, &r);
+	/* key 20 columns, then A's value and B's (13 each), '|' between */
+	assert_string_equal(at(&b, 0), " 4 differences       a              b");
+	assert_string_equal(at(&b, 1), "~ tag                \"a\"          | \"b\"");
+	assert_string_equal(at(&b, 2), "~ - scx              {2}          | {2}");
+	assert_string_equal(at(&b, 3), "    state            \"enabled\"    | \"enabled\"");
+	assert_string_equal(at(&b, 4), "~   nr_rejected      0            | 2");
+	assert_string_equal(at(&b, 5), "  + same             {1}          | {1}");
+	assert_string_equal(at(&b, 6), "  + maps             [2]          | [2]");
+	assert_string_equal(at(&b, 7), "- gone               1            |");
+	assert_string_equal(at(&b, 8), "+ new                             | true");
+	/* ] and [: difference to difference, wrapping, past the containers */
+	assert_int_equal(con_browse_cursor(br), 0);		/* tag */
+	assert_true(con_browse_next_change(br, 1));
+	assert_int_equal(con_browse_cursor(br), 3);		/* nr_rejected */
+	assert_true(con_browse_next_change(br, 1));
+	assert_int_equal(con_browse_cursor(br), 6);		/* gone */
+	assert_true(con_browse_next_change(br, 1));
+	assert_int_equal(con_browse_cursor(br), 7);		/* new */
+	assert_true(con_browse_next_change(br, 1));
+	assert_int_equal(con_browse_cursor(br), 0);
+	assert_true(con_browse_next_change(br, -1));
+	assert_int_equal(con_browse_cursor(br), 7);
+	con_browse_move(br, CON_BR_OPEN_ALL, 1);
+	/* maps of one name are matched by id and still labelled by name */
+	assert_true(con_browse_search(br, "id=4"));
+	con_buf_clear(&b);
+	con_browse_render(br, &b, &r);
+	assert_non_null(strstr(at(&b, 1 + (int)con_browse_cursor(br)), "[id=4] bss"));
+	con_browse_free(br);
+	con_buf_free(&b);
+	/* one tree: an element folded reads by its name */
+	assert_null(con_browse_open_tree("a", a, &br));
+	assert_false(con_browse_next_change(br, 1));		/* not a diff */
+	assert_true(con_browse_search(br, "maps"));
+	con_browse_move(br, CON_BR_TOGGLE, 1);
+	con_buf_init(&b, 12, 50);
+	con_browse_render(br, &b, &r);
+	assert_string_equal(at(&b, 3), " - maps: [2]");
+	assert_string_equal(at(&b, 4), "   + [0] bss: {2}");
+	con_browse_free(br);
+	con_buf_free(&b);
+	json_object_put(a);
+	json_object_put(b2);
+}
+
 static void test_browse_refuses_what_is_not_json(void **state)
 {
 	struct con_browse *br;
@@ -476,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_captures_say_how_to_capture_until_there_are_some),
 		cmocka_unit_test(test_browse_folds_moves_and_finds),
 		cmocka_unit_test(test_browse_refuses_what_is_not_json),
+		cmocka_unit_test(test_browse_diff_marks_and_unfolds_changes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -211,9 +211,33 @@ static void test_depth_limit(void **state)
 	parse_bad(deep, n + 1, "json: byte ");
 }
 
+/* A snapshot is built as a tree with these: exact u64, hex strings, a
+ * fixed number whose value is its text's, a NULL as JSON null. */
+static void test_tree_builders(void **state)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	(void)state;
+	kjson_add(o, "big", kjson_u64(18446744073709551615ull));
+	kjson_add(o, "small", kjson_u64(7));
+	kjson_add(o, "neg", kjson_i64(-1));
+	kjson_add(o, "rip", kjson_hex(0xffffffff81000000ull));
+	kjson_add(o, "us", kjson_fixed(682.134, 1));
+	kjson_add(o, "none", NULL);
+	kjson_push(a, NULL);
+	kjson_add(o, "a", a);
+	kjson_add(NULL, "dropped", kjson_u64(1));	/* freed, not leaked */
+	assert_string_equal(kjson_text(o), "{\"big\":18446744073709551615,\"small\":7,"
+			    "\"neg\":-1,\"rip\":\"0xffffffff81000000\",\"us\":682.1,"
+			    "\"none\":null,\"a\":[null]}");
+	assert_true(json_object_get_double(kjson_get(o, "us")) == 682.1);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tree_builders),
 		cmocka_unit_test(test_a_comm_with_invalid_utf8_stays_valid_json),
 		cmocka_unit_test(test_valid_utf8_and_escapes_are_kept),
 		cmocka_unit_test(test_utf8_repair_alone),

@@ -567,94 +567,109 @@ void bpfsnap_finish(struct bpfsnap_plan *p, const struct kmem *km, struct bpfsna
 	}
 }
 
-/* ---- JSON and variables ---- */
+/* ---- JSON (a json-c tree) and variables ---- */
 
-static void json_hex(FILE *f, const uint8_t *b, size_t n)
+static struct json_object *json_hex(const uint8_t *b, size_t n)
 {
 	size_t shown = n < 64 ? n : 64;
+	char text[64 * 2 + 4], *o = text;
 
-	fputc('"', f);
-	for (size_t i = 0; i < shown; i++)
-		fprintf(f, "%02x", b[i]);
-	fputs(shown < n ? "...\"" : "\"", f);
+	for (size_t i = 0; i < shown; i++, o += 2)
+		snprintf(o, 3, "%02x", b[i]);
+	strcpy(o, shown < n ? "..." : "");
+	return json_object_new_string(text);
 }
 
-static void json_value(FILE *f, const struct bmap *m, uint32_t tid, const uint8_t *b, size_t n)
+static struct json_object *json_value(const struct bmap *m, uint32_t tid, const uint8_t *b,
+				      size_t n)
 {
 	if (m->btf && tid)
-		kbtf_json(f, m->btf, tid, b, n, 4, 16);
-	else
-		json_hex(f, b, n);
+		return kbtf_to_json(m->btf, tid, b, n, 4, 16);
+	return json_hex(b, n);
 }
 
-void bpfsnap_json(FILE *f, const struct bpfsnap *s)
+/* A hash map's entries, {"key": ..., "value": ...} each. */
+static void json_entries(struct json_object *o, const struct bmap *m)
 {
-	fputs("\"bpf_maps\": [", f);
-	for (size_t i = 0; i < s->n; i++) {
-		const struct bmap *m = &s->maps[i];
-		const struct btf_type *vt = m->btf ? btf__type_by_id(m->btf, m->value_tid) : NULL;
+	struct json_object *arr = json_object_new_array();
+	size_t stride = (size_t)m->key_size + m->value_size;
 
-		fprintf(f, "%s{\"id\": %u, \"name\": ", i ? ", " : "", m->id);
-		kt_json_string(f, m->name);
-		fputs(", \"type\": ", f);
-		if (m->type_name)
-			kt_json_string(f, m->type_name);
-		else
-			fprintf(f, "%u", m->type);
-		fprintf(f, ", \"key_size\": %u, \"value_size\": %u, \"max_entries\": %u, "
-			"\"flags\": %u", m->key_size, m->value_size, m->max_entries, m->flags);
-		if (vt && btf_is_datasec(vt) && m->data && m->n) {
-			fputs(", \"globals\": ", f);
-			kbtf_json(f, m->btf, m->value_tid, m->data, m->value_size, 4, 16);
-		} else if (m->data && m->hash) {
-			size_t stride = (size_t)m->key_size + m->value_size;
+	for (uint32_t k = 0; arr && k < m->n; k++) {
+		const uint8_t *e = m->data + k * stride;
+		struct json_object *kv = json_object_new_object();
 
-			fputs(", \"entries\": [", f);
-			for (uint32_t k = 0; k < m->n; k++) {
-				const uint8_t *e = m->data + k * stride;
-
-				fputs(k ? ", {\"key\": " : "{\"key\": ", f);
-				json_value(f, m, m->key_tid, e, m->key_size);
-				fputs(", \"value\": ", f);
-				json_value(f, m, m->value_tid, e + m->key_size, m->value_size);
-				fputc('}', f);
-			}
-			fprintf(f, "], \"truncated\": %s", m->truncated ? "true" : "false");
-		} else if (m->data && m->ncpus) {
-			fputs(", \"values_per_cpu\": [", f);
-			for (uint32_t k = 0; k < m->n && k < BPFSNAP_MAX_ARRAY_JSON; k++) {
-				fputs(k ? ", [" : "[", f);
-				for (uint32_t c = 0; c < m->ncpus; c++) {
-					fputs(c ? ", " : "", f);
-					json_value(f, m, m->value_tid,
-						   m->data + ((size_t)k * m->ncpus + c) * m->value_size,
-						   m->value_size);
-				}
-				fputc(']', f);
-			}
-			fputc(']', f);
-		} else if (m->data) {
-			fputs(", \"values\": [", f);
-			for (uint32_t k = 0; k < m->n && k < BPFSNAP_MAX_ARRAY_JSON; k++) {
-				fputs(k ? ", " : "", f);
-				json_value(f, m, m->value_tid, m->data + (size_t)k * m->value_size,
-					   m->value_size);
-			}
-			fputc(']', f);
-			if (m->n > BPFSNAP_MAX_ARRAY_JSON)
-				fprintf(f, ", \"values_shown\": %d", BPFSNAP_MAX_ARRAY_JSON);
-		}
-		if (m->note[0] || m->btf_why) {
-			fputs(", \"note\": ", f);
-			kt_json_string(f, m->note[0] ? m->note : m->btf_why);
-		}
-		fputc('}', f);
+		kjson_add(kv, "key", json_value(m, m->key_tid, e, m->key_size));
+		kjson_add(kv, "value", json_value(m, m->value_tid, e + m->key_size, m->value_size));
+		kjson_push(arr, kv);
 	}
-	fputc(']', f);
-	if (s->why[0]) {
-		fputs(", \"bpf_maps_error\": ", f);
-		kt_json_string(f, s->why);
+	kjson_add(o, "entries", arr);
+	kjson_add(o, "truncated", json_object_new_boolean(m->truncated));
+}
+
+/* A per-CPU array: one array of the CPUs' values per index. */
+static void json_per_cpu(struct json_object *o, const struct bmap *m)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (uint32_t k = 0; arr && k < m->n && k < BPFSNAP_MAX_ARRAY_JSON; k++) {
+		struct json_object *cpus = json_object_new_array();
+
+		for (uint32_t c = 0; cpus && c < m->ncpus; c++)
+			kjson_push(cpus, json_value(m, m->value_tid,
+						    m->data + ((size_t)k * m->ncpus + c) *
+						    m->value_size, m->value_size));
+		kjson_push(arr, cpus);
 	}
+	kjson_add(o, "values_per_cpu", arr);
+}
+
+static void json_values(struct json_object *o, const struct bmap *m)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (uint32_t k = 0; arr && k < m->n && k < BPFSNAP_MAX_ARRAY_JSON; k++)
+		kjson_push(arr, json_value(m, m->value_tid, m->data + (size_t)k * m->value_size,
+					   m->value_size));
+	kjson_add(o, "values", arr);
+	if (m->n > BPFSNAP_MAX_ARRAY_JSON)
+		kjson_add(o, "values_shown", kjson_u64(BPFSNAP_MAX_ARRAY_JSON));
+}
+
+static struct json_object *json_map(const struct bmap *m)
+{
+	const struct btf_type *vt = m->btf ? btf__type_by_id(m->btf, m->value_tid) : NULL;
+	struct json_object *o = json_object_new_object();
+
+	kjson_add(o, "id", kjson_u64(m->id));
+	kjson_add(o, "name", kjson_string(m->name));
+	kjson_add(o, "type", m->type_name ? kjson_string(m->type_name) : kjson_u64(m->type));
+	kjson_add(o, "key_size", kjson_u64(m->key_size));
+	kjson_add(o, "value_size", kjson_u64(m->value_size));
+	kjson_add(o, "max_entries", kjson_u64(m->max_entries));
+	kjson_add(o, "flags", kjson_u64(m->flags));
+	if (vt && btf_is_datasec(vt) && m->data && m->n)
+		kjson_add(o, "globals", kbtf_to_json(m->btf, m->value_tid, m->data, m->value_size,
+						     4, 16));
+	else if (m->data && m->hash)
+		json_entries(o, m);
+	else if (m->data && m->ncpus)
+		json_per_cpu(o, m);
+	else if (m->data)
+		json_values(o, m);
+	if (m->note[0] || m->btf_why)
+		kjson_add(o, "note", kjson_string(m->note[0] ? m->note : m->btf_why));
+	return o;
+}
+
+void bpfsnap_to_json(struct json_object *snap, const struct bpfsnap *s)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; arr && i < s->n; i++)
+		kjson_push(arr, json_map(&s->maps[i]));
+	kjson_add(snap, "bpf_maps", arr);
+	if (s->why[0])
+		kjson_add(snap, "bpf_maps_error", kjson_string(s->why));
 }
 
 /* "name", or "MAP.name" for map m. */

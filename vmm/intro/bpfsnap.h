@@ -53,8 +53,10 @@ struct kterr *bpfsnap_take(const struct bpfsnap_plan *p, const struct kmem *km,
 /* After the resume: BTF of each map, globals decoded. */
 void bpfsnap_finish(struct bpfsnap_plan *p, const struct kmem *km, struct bpfsnap *s);
 
-/* "bpf_maps": [...] (the member, without braces around it). */
-void bpfsnap_json(FILE *f, const struct bpfsnap *s);
+/* Adds "bpf_maps": [...] (and "bpf_maps_error" when the walk failed) to
+ * the object snap (a json-c tree). */
+struct json_object;
+void bpfsnap_to_json(struct json_object *snap, const struct bpfsnap *s);
 
 /* A global of a BPF program: "nr_enqueued" (the first map that has it) or
  * "MAP.nr_enqueued" ("scx_qmap.bss.nr_enqueued"). False when no map has

@@ -11,6 +11,7 @@
 
 #include <bpf/btf.h>
 
+#include "lib/kjson.h"
 #include "lib/util.h"
 #include "vmm/intro/intro-priv.h"
 
@@ -287,18 +288,23 @@ static struct kterr *op_snapshot_var(void *ctx, uint64_t snap, const char *var, 
 	return e;
 }
 
-static char *op_snapshot_json(void *ctx, uint64_t snap)
+static struct json_object *op_snapshot_tree(void *ctx, uint64_t snap)
 {
 	struct intro *in = ctx;
 	struct snapshot *s;
-	char *json = NULL;
+	struct json_object *copy = NULL;
 
+	/* A copy, not a reference: a watch that fires again replaces the
+	 * tree under its tag while the console still shows the old one, and
+	 * json-c's reference counts are not atomic. */
 	pthread_mutex_lock(&in->lock);
 	s = find_snapshot(in, snap);
-	if (s && s->json)
-		json = strdup(s->json);
+	if (s && s->tree && json_object_deep_copy(s->tree, &copy, NULL)) {
+		json_object_put(copy);
+		copy = NULL;
+	}
 	pthread_mutex_unlock(&in->lock);
-	return json;
+	return copy;
 }
 
 /* ---- the engine's interface ---- */
@@ -306,7 +312,7 @@ static char *op_snapshot_json(void *ctx, uint64_t snap)
 static const struct kt_host_ops intro_ops = {
 	.snapshot_capture = op_snapshot_capture,
 	.snapshot_var = op_snapshot_var,
-	.snapshot_json = op_snapshot_json,
+	.snapshot_tree = op_snapshot_tree,
 	.watch_arm = intro_watch_arm,
 	.watch_disarm = intro_watch_disarm,
 	.kernel_write = op_kernel_write,

@@ -284,31 +284,30 @@ bool kbtf_is_char_array(const struct btf *btf, uint32_t id, uint32_t *len)
 
 /* A char array as a string: up to its first NUL, at most 511 bytes; bytes
  * that are not UTF-8 become U+FFFD (kjson.h). */
-static void json_text(FILE *f, const uint8_t *p, size_t max)
+static struct json_object *json_text(const uint8_t *p, size_t max)
 {
 	size_t n = 0;
 
 	while (n < max && n < 511 && p[n])
 		n++;
-	kt_json_stringn(f, (const char *)p, n);
+	return kjson_stringn((const char *)p, n);
 }
 
-static void json_scalar(FILE *f, const struct btf *btf, const struct kbtf_scalar *s,
-			const void *data)
+static struct json_object *json_scalar(const struct btf *btf, const struct kbtf_scalar *s,
+				       const void *data)
 {
 	uint64_t v = kbtf_load(data, s->size, s->is_signed);
 	const char *name;
 
 	if (s->is_ptr)
-		fprintf(f, "\"0x%" PRIx64 "\"", v);
-	else if (s->is_bool)
-		fputs(v ? "true" : "false", f);
-	else if (s->enum_id && (name = kbtf_enum_name(btf, s->enum_id, (int64_t)v)))
-		kt_json_string(f, name);
-	else if (s->is_signed)
-		fprintf(f, "%" PRId64, (int64_t)v);
-	else
-		fprintf(f, "%" PRIu64, v);
+		return kjson_hex(v);
+	if (s->is_bool)
+		return json_object_new_boolean(v != 0);
+	if (s->enum_id && (name = kbtf_enum_name(btf, s->enum_id, (int64_t)v)))
+		return kjson_string(name);
+	if (s->is_signed)
+		return kjson_i64((int64_t)v);
+	return kjson_u64(v);
 }
 
 bool kbtf_datasec_var(const struct btf *btf, uint32_t id, const char *name,
@@ -333,37 +332,89 @@ bool kbtf_datasec_var(const struct btf *btf, uint32_t id, const char *name,
 }
 
 /* A DATASEC's variables as an object; variables past size are left out. */
-static void json_datasec(FILE *f, const struct btf *btf, const struct btf_type *t,
-			 const uint8_t *data, size_t size, unsigned depth, unsigned max_elems)
+static struct json_object *json_datasec(const struct btf *btf, const struct btf_type *t,
+					const uint8_t *data, size_t size, unsigned depth,
+					unsigned max_elems)
 {
 	const struct btf_var_secinfo *vs = btf_var_secinfos(t);
-	bool first = true;
+	struct json_object *o = json_object_new_object();
 
-	fputc('{', f);
-	for (unsigned i = 0; i < btf_vlen(t); i++, vs++) {
+	for (unsigned i = 0; o && i < btf_vlen(t); i++, vs++) {
 		const struct btf_type *v = btf__type_by_id(btf, vs->type), *vt;
+		const char *vn;
 
 		if (!v || !btf_is_var(v) || (uint64_t)vs->offset + vs->size > size)
 			continue;
-		fputs(first ? "" : ", ", f);
-		first = false;
-		kt_json_string(f, name_of(btf, v->name_off));
-		fputs(": ", f);
+		vn = name_of(btf, v->name_off);
 		/* Variables render at the section's own depth; a variable whose
 		 * type is a section would recurse without end (a made-up BTF,
 		 * found by fuzz_kguest). */
 		vt = btf__type_by_id(btf, kbtf_skip_mods(btf, v->type));
 		if (vt && btf_is_datasec(vt)) {
-			fputs("null", f);
+			kjson_add(o, vn, NULL);
 			continue;
 		}
-		kbtf_json(f, btf, v->type, data + vs->offset, vs->size, depth, max_elems);
+		kjson_add(o, vn, kbtf_to_json(btf, v->type, data + vs->offset, vs->size, depth,
+					      max_elems));
 	}
-	fputc('}', f);
+	return o;
 }
 
-void kbtf_json(FILE *f, const struct btf *btf, uint32_t id, const void *data, size_t size,
-	       unsigned depth, unsigned max_elems)
+static struct json_object *json_array(const struct btf *btf, const struct btf_type *t,
+				      const void *data, unsigned depth, unsigned max_elems)
+{
+	const struct btf_array *a = btf_array(t);
+	int64_t esz = btf__resolve_size(btf, a->type);
+	struct json_object *arr = json_object_new_array();
+	char more[48];
+
+	for (uint32_t i = 0; arr && esz > 0 && i < a->nelems; i++) {
+		if (i == max_elems) {
+			snprintf(more, sizeof(more), "... %u more", a->nelems - i);
+			kjson_push(arr, json_object_new_string(more));
+			break;
+		}
+		kjson_push(arr, kbtf_to_json(btf, a->type, (const uint8_t *)data + i * esz,
+					     (size_t)esz, depth - 1, max_elems));
+	}
+	return arr;
+}
+
+static struct json_object *json_composite(const struct btf *btf, const struct btf_type *t,
+					  const void *data, size_t size, unsigned depth,
+					  unsigned max_elems)
+{
+	const struct btf_member *m = btf_members(t);
+	struct json_object *o = json_object_new_object();
+
+	for (unsigned i = 0; o && i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		uint32_t bits = btf_member_bit_offset(t, i), bsz = btf_member_bitfield_size(t, i);
+		const char *key = mn && *mn ? mn : "(anon)";
+
+		/* The BTF is the guest's: a member may claim to lie past the
+		 * struct's end (found by fuzz_kguest). */
+		if ((bsz ? bits / 64 * 8 : bits / 8) >= size) {
+			kjson_add(o, key, NULL);
+			continue;
+		}
+		if (bsz) {
+			uint64_t w = kbtf_load((const uint8_t *)data + bits / 64 * 8,
+					       (uint32_t)(size - bits / 64 * 8 < 8 ?
+							  size - bits / 64 * 8 : 8), false);
+
+			kjson_add(o, key, kjson_u64((w >> (bits % 64)) &
+						    (bsz >= 64 ? ~0ULL : (1ULL << bsz) - 1)));
+			continue;
+		}
+		kjson_add(o, key, kbtf_to_json(btf, m->type, (const uint8_t *)data + bits / 8,
+					       size - bits / 8, depth - 1, max_elems));
+	}
+	return o;
+}
+
+struct json_object *kbtf_to_json(const struct btf *btf, uint32_t id, const void *data,
+				 size_t size, unsigned depth, unsigned max_elems)
 {
 	const struct btf_type *t;
 	struct kbtf_scalar s;
@@ -372,77 +423,20 @@ void kbtf_json(FILE *f, const struct btf *btf, uint32_t id, const void *data, si
 
 	id = kbtf_skip_mods(btf, id);
 	t = btf__type_by_id(btf, id);
-	if (t && btf_is_datasec(t)) {	/* its size is the section's: check per variable */
-		json_datasec(f, btf, t, data, size, depth, max_elems);
-		return;
-	}
+	if (t && btf_is_datasec(t))	/* its size is the section's: check per variable */
+		return json_datasec(btf, t, data, size, depth, max_elems);
 	tsz = btf__resolve_size(btf, id);
-	if (!t || tsz < 0 || (size_t)tsz > size) {
-		fputs("null", f);
-		return;
-	}
-	if (kbtf_scalar(btf, id, &s)) {
-		json_scalar(f, btf, &s, data);
-		return;
-	}
-	if (kbtf_is_char_array(btf, id, &len)) {
-		json_text(f, data, len);
-		return;
-	}
-	if (!depth) {
-		fputs("\"...\"", f);
-		return;
-	}
-	if (btf_is_array(t)) {
-		const struct btf_array *a = btf_array(t);
-		int64_t esz = btf__resolve_size(btf, a->type);
-
-		fputc('[', f);
-		for (uint32_t i = 0; esz > 0 && i < a->nelems; i++) {
-			if (i == max_elems) {
-				fprintf(f, ", \"... %u more\"", a->nelems - i);
-				break;
-			}
-			fputs(i ? ", " : "", f);
-			kbtf_json(f, btf, a->type, (const uint8_t *)data + i * esz, (size_t)esz,
-				  depth - 1, max_elems);
-		}
-		fputc(']', f);
-		return;
-	}
-	if (btf_is_composite(t)) {
-		const struct btf_member *m = btf_members(t);
-		bool first = true;
-
-		fputc('{', f);
-		for (unsigned i = 0; i < btf_vlen(t); i++, m++) {
-			const char *mn = btf__name_by_offset(btf, m->name_off);
-			uint32_t bits = btf_member_bit_offset(t, i), bsz = btf_member_bitfield_size(t, i);
-
-			fputs(first ? "" : ", ", f);
-			first = false;
-			kt_json_string(f, mn && *mn ? mn : "(anon)");
-			fputs(": ", f);
-			/* The BTF is the guest's: a member may claim to lie past
-			 * the struct's end (found by fuzz_kguest). */
-			if ((bsz ? bits / 64 * 8 : bits / 8) >= size) {
-				fputs("null", f);
-				continue;
-			}
-			if (bsz) {
-				uint64_t w = kbtf_load((const uint8_t *)data + bits / 64 * 8,
-						       (uint32_t)(size - bits / 64 * 8 < 8 ?
-								  size - bits / 64 * 8 : 8), false);
-
-				fprintf(f, "%" PRIu64, (uint64_t)((w >> (bits % 64)) &
-					(bsz >= 64 ? ~0ULL : (1ULL << bsz) - 1)));
-				continue;
-			}
-			kbtf_json(f, btf, m->type, (const uint8_t *)data + bits / 8,
-				  size - bits / 8, depth - 1, max_elems);
-		}
-		fputc('}', f);
-		return;
-	}
-	fputs("null", f);
+	if (!t || tsz < 0 || (size_t)tsz > size)
+		return NULL;
+	if (kbtf_scalar(btf, id, &s))
+		return json_scalar(btf, &s, data);
+	if (kbtf_is_char_array(btf, id, &len))
+		return json_text(data, len);
+	if (!depth)
+		return json_object_new_string("...");
+	if (btf_is_array(t))
+		return json_array(btf, t, data, depth, max_elems);
+	if (btf_is_composite(t))
+		return json_composite(btf, t, data, size, depth, max_elems);
+	return NULL;
 }

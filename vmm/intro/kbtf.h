@@ -22,6 +22,8 @@
 
 #include "lib/err.h"
 
+struct json_object;
+
 struct btf;
 
 struct kbtf_field {
@@ -81,12 +83,13 @@ struct kbtf_secvar {
 bool kbtf_datasec_var(const struct btf *btf, uint32_t id, const char *name,
 		      struct kbtf_secvar *out);
 
-/* Render data (size bytes, of type id) as a JSON value: numbers, enum
+/* data (size bytes, of type id) as a JSON value (a new json-c tree, or
+ * NULL for JSON null): numbers, enum
  * names as strings, char arrays as strings, arrays and structs as JSON
  * arrays and objects, a DATASEC as an object of its variables by name, at
  * most max_elems elements per array and depth levels deep (deeper:
  * "..."); pointers as "0x..." strings. */
-void kbtf_json(FILE *f, const struct btf *btf, uint32_t id, const void *data, size_t size,
-	       unsigned depth, unsigned max_elems);
+struct json_object *kbtf_to_json(const struct btf *btf, uint32_t id, const void *data,
+				 size_t size, unsigned depth, unsigned max_elems);
 
 #endif

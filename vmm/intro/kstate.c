@@ -364,76 +364,65 @@ struct kterr *kstate_read(const struct kstate_plan *p, const struct kmem *km, st
 	return NULL;
 }
 
-static void json_val(FILE *f, const struct kstate_val *v, bool text)
+static struct json_object *json_val(const struct kstate_val *v, bool text)
 {
 	if (!v->present)
-		fputs("null", f);
-	else if (text)
-		kt_json_string(f, v->text);
-	else if (v->vname)
-		kt_json_string(f, v->vname);
-	else if (v->is_signed)
-		fprintf(f, "%" PRId64, (int64_t)v->v);
-	else
-		fprintf(f, "%" PRIu64, v->v);
+		return NULL;
+	if (text)
+		return kjson_string(v->text);
+	if (v->vname)
+		return kjson_string(v->vname);
+	if (v->is_signed)
+		return kjson_i64((int64_t)v->v);
+	return kjson_u64(v->v);
 }
 
-void kstate_json(FILE *f, const struct kstate_plan *p, const struct kstate *s)
+static struct json_object *json_runqueues(const struct kstate_plan *p, const struct kstate *s)
 {
-	bool any = false;
+	struct json_object *arr = json_object_new_array();
 
-	fputs("\"runqueues\": [", f);
-	for (unsigned cpu = 0; cpu < s->ncpus; cpu++) {
+	for (unsigned cpu = 0; arr && cpu < s->ncpus; cpu++) {
 		const struct kstate_cpu *c = &s->cpu[cpu];
+		struct json_object *o = json_object_new_object();
 
-		fprintf(f, "%s{\"cpu\": %u", cpu ? ", " : "", cpu);
-		for (int i = 0; i < KRQ_N; i++) {
-			if (!p->rq[i].present)
-				continue;
-			fprintf(f, ", \"%s\": ", rq_names[i]);
-			json_val(f, &c->f[i], false);
-		}
-		if (p->have_comm) {
-			fputs(", \"curr.comm\": ", f);
-			kt_json_string(f, c->curr_comm);
-		}
-		fputc('}', f);
+		kjson_add(o, "cpu", kjson_u64(cpu));
+		for (int i = 0; i < KRQ_N; i++)
+			if (p->rq[i].present)
+				kjson_add(o, rq_names[i], json_val(&c->f[i], false));
+		if (p->have_comm)
+			kjson_add(o, "curr.comm", kjson_string(c->curr_comm));
+		kjson_push(arr, o);
 	}
-	fputs("], \"sched_ext\": {", f);
-	for (int i = 0; i < KSCX_N; i++) {
+	return arr;
+}
+
+/* Why each absent value is absent. */
+static struct json_object *json_absent(const struct kstate_plan *p)
+{
+	struct json_object *o = json_object_new_object();
+	char key[64];
+
+	for (int i = 0; i < KSCX_N; i++)
 		if (!p->scx[i].present)
-			continue;
-		fprintf(f, "%s\"%s\": ", any ? ", " : "", scx_names[i]);
-		json_val(f, &s->scx[i], p->scx[i].text_len > 0);
-		any = true;
-		if (s->scx[i].vname) {	/* the number too, for comparisons */
-			fprintf(f, ", \"%s_value\": %" PRId64, scx_names[i], (int64_t)s->scx[i].v);
-		}
-	}
-	fprintf(f, "%s\"absent\": {", any ? ", " : "");
-	any = false;
-	for (int i = 0; i < KSCX_N; i++) {
-		if (p->scx[i].present)
-			continue;
-		fprintf(f, "%s\"%s\": ", any ? ", " : "", scx_names[i]);
-		kt_json_string(f, p->scx[i].why);
-		any = true;
-	}
+			kjson_add(o, scx_names[i], kjson_string(p->scx[i].why));
 	for (int i = 0; i < KRQ_N; i++) {
 		if (p->rq[i].present)
 			continue;
-		fprintf(f, "%s\"cpu.%s\": ", any ? ", " : "", rq_names[i]);
-		kt_json_string(f, p->rq[i].why);
-		any = true;
+		snprintf(key, sizeof(key), "cpu.%s", rq_names[i]);
+		kjson_add(o, key, kjson_string(p->rq[i].why));
 	}
-	/* Where each value was read, as this kernel's BTF laid it out: the
-	 * same name sits at different offsets (or behind scx_root) across
-	 * releases. */
-	fputs("}, \"layout\": {", f);
-	any = false;
+	return o;
+}
+
+/* Where each value was read, as this kernel's BTF laid it out: the same
+ * name sits at different offsets (or behind scx_root) across releases. */
+static struct json_object *json_layout(const struct kstate_plan *p)
+{
+	struct json_object *o = json_object_new_object();
+	char key[64], where[128];
+
 	for (int i = 0; i < KSCX_N; i++) {
 		const struct scx_plan *sp = &p->scx[i];
-		char where[128];
 
 		if (!sp->present)
 			continue;
@@ -442,19 +431,38 @@ void kstate_json(FILE *f, const struct kstate_plan *p, const struct kstate *s)
 				 sp->deref ? "->" : ".", sp->src->member, sp->off);
 		else
 			snprintf(where, sizeof(where), "%s", sp->src->sym);
-		fprintf(f, "%s\"%s\": ", any ? ", " : "", scx_names[i]);
-		kt_json_string(f, where);
-		any = true;
+		kjson_add(o, scx_names[i], kjson_string(where));
 	}
 	for (int i = 0; i < KRQ_N; i++) {
 		if (!p->rq[i].present)
 			continue;
-		fprintf(f, "%s\"cpu.%s\": \"%s.%s at +%" PRIu64 "\"", any ? ", " : "",
-			rq_names[i], i == KRQ_CURR_PID ? "task_struct" : "rq",
-			i == KRQ_CURR_PID ? "pid" : rq_names[i], p->rq[i].off);
-		any = true;
+		snprintf(key, sizeof(key), "cpu.%s", rq_names[i]);
+		snprintf(where, sizeof(where), "%s.%s at +%" PRIu64,
+			 i == KRQ_CURR_PID ? "task_struct" : "rq",
+			 i == KRQ_CURR_PID ? "pid" : rq_names[i], p->rq[i].off);
+		kjson_add(o, key, kjson_string(where));
 	}
-	fputs("}}", f);
+	return o;
+}
+
+void kstate_to_json(struct json_object *snap, const struct kstate_plan *p, const struct kstate *s)
+{
+	struct json_object *scx = json_object_new_object();
+	char key[64];
+
+	kjson_add(snap, "runqueues", json_runqueues(p, s));
+	for (int i = 0; i < KSCX_N; i++) {
+		if (!p->scx[i].present)
+			continue;
+		kjson_add(scx, scx_names[i], json_val(&s->scx[i], p->scx[i].text_len > 0));
+		if (s->scx[i].vname) {	/* the number too, for comparisons */
+			snprintf(key, sizeof(key), "%s_value", scx_names[i]);
+			kjson_add(scx, key, kjson_i64((int64_t)s->scx[i].v));
+		}
+	}
+	kjson_add(scx, "absent", json_absent(p));
+	kjson_add(scx, "layout", json_layout(p));
+	kjson_add(snap, "sched_ext", scx);
 }
 
 bool kstate_var(const struct kstate_plan *p, const struct kstate *s, const char *name,

@@ -95,9 +95,10 @@ const char *kstate_scx_absent(const struct kstate_plan *p, enum kstate_scx_field
  * cannot be read are left not present. */
 struct kterr *kstate_read(const struct kstate_plan *p, const struct kmem *km, struct kstate *out);
 
-/* As JSON: {"runqueues": [...], "sched_ext": {..., "absent": {...}}}'s two
- * members, written without the braces around them. */
-void kstate_json(FILE *f, const struct kstate_plan *p, const struct kstate *s);
+/* Adds "runqueues": [...] and "sched_ext": {..., "absent": {...},
+ * "layout": {...}} to the object snap (a json-c tree). */
+struct json_object;
+void kstate_to_json(struct json_object *snap, const struct kstate_plan *p, const struct kstate *s);
 
 /* A value by name: "scx.nr_rejected", "cpu1.nr_running", "cpu0.scx.nr_running".
  * Returns false when no such name exists; an absent field sets *why. */

@@ -155,70 +155,64 @@ struct kterr *snapshot_take(struct snapshot *s, const struct snapctx *c, const s
 	return NULL;
 }
 
-/* ---- JSON ---- */
+/* ---- the tree ---- */
 
-static void json_regs(FILE *f, const struct snapshot *s)
+static struct json_object *json_regs(const struct snapshot *s)
 {
-	fputs("\"vcpus\": [", f);
-	for (size_t i = 0; i < s->nvcpus; i++) {
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; arr && i < s->nvcpus; i++) {
 		const struct gdb_x86_regs *r = &s->regs[i];
 		const uint64_t *v = &r->rax;
+		struct json_object *o = json_object_new_object();
 
-		fprintf(f, "%s{\"vcpu\": %zu", i ? ", " : "", i);
+		kjson_add(o, "vcpu", kjson_u64(i));
 		for (size_t k = 0; k < gdb_x86_reg_count(); k++)
 			if (r->have & (1ULL << k))
-				fprintf(f, ", \"%s\": \"0x%" PRIx64 "\"", gdb_x86_reg_name(k), v[k]);
-		fputc('}', f);
+				kjson_add(o, gdb_x86_reg_name(k), kjson_hex(v[k]));
+		kjson_push(arr, o);
 	}
-	fputc(']', f);
+	return arr;
 }
 
-static void json_watch(FILE *f, const struct snapshot_watch *w)
+static struct json_object *json_watch(const struct snapshot_watch *w)
 {
-	fputs("\"watch\": {\"symbol\": ", f);
-	kt_json_string(f, w->symbol);
-	fprintf(f, ", \"addr\": \"0x%" PRIx64 "\", \"vcpu\": %u, \"rip\": \"0x%" PRIx64 "\", "
-		"\"old\": \"0x%" PRIx32 "\", \"new\": \"0x%" PRIx32 "\", \"t_us\": %" PRIu64 "}",
-		w->addr, w->vcpu, w->rip, w->old, w->new, w->t_ns / 1000);
+	struct json_object *o = json_object_new_object();
+
+	kjson_add(o, "symbol", kjson_string(w->symbol));
+	kjson_add(o, "addr", kjson_hex(w->addr));
+	kjson_add(o, "vcpu", kjson_u64(w->vcpu));
+	kjson_add(o, "rip", kjson_hex(w->rip));
+	kjson_add(o, "old", kjson_hex(w->old));
+	kjson_add(o, "new", kjson_hex(w->new));
+	kjson_add(o, "t_us", kjson_u64(w->t_ns / 1000));
+	return o;
 }
 
 void snapshot_finish(struct snapshot *s, const struct snapctx *c)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct json_object *o;
 
 	keep_kdata(s, c);
 	if (s->bpf && c->bpf)
 		bpfsnap_finish(c->bpf, c->km, s->bpf);
-	if (!f)
+	json_object_put(s->tree);
+	s->tree = o = json_object_new_object();
+	if (!o)
 		return;
-	fprintf(f, "{\"snapshot\": %" PRIu64 ", \"tag\": ", s->id);
-	kt_json_string(f, s->tag);
-	fprintf(f, ", \"wall_ns\": %" PRIu64 ", \"freeze_us\": %.1f, \"capture_us\": %.1f, ",
-		s->wall_ns, s->freeze_ns / 1000.0, s->capture_ns / 1000.0);
-	if (s->has_watch) {
-		json_watch(f, &s->watch);
-		fputs(", ", f);
-	}
-	json_regs(f, s);
-	if (s->have_kstate && c->plan) {
-		fputs(", ", f);
-		kstate_json(f, c->plan, &s->ks);
-	}
-	if (s->bpf) {
-		fputs(", ", f);
-		bpfsnap_json(f, s->bpf);
-	}
-	fputs(", \"notes\": ", f);
-	if (s->notes)
-		kt_json_string(f, s->notes);
-	else
-		fputs("null", f);
-	fputc('}', f);
-	fclose(f);
-	free(s->json);
-	s->json = buf;
+	kjson_add(o, "snapshot", kjson_u64(s->id));
+	kjson_add(o, "tag", kjson_string(s->tag));
+	kjson_add(o, "wall_ns", kjson_u64(s->wall_ns));
+	kjson_add(o, "freeze_us", kjson_fixed(s->freeze_ns / 1000.0, 1));
+	kjson_add(o, "capture_us", kjson_fixed(s->capture_ns / 1000.0, 1));
+	if (s->has_watch)
+		kjson_add(o, "watch", json_watch(&s->watch));
+	kjson_add(o, "vcpus", json_regs(s));
+	if (s->have_kstate && c->plan)
+		kstate_to_json(o, c->plan, &s->ks);
+	if (s->bpf)
+		bpfsnap_to_json(o, s->bpf);
+	kjson_add(o, "notes", s->notes ? kjson_string(s->notes) : NULL);
 }
 
 /* ---- variables ---- */
@@ -312,6 +306,6 @@ void snapshot_free(struct snapshot *s)
 	bpfsnap_free(s->bpf);
 	free(s->tag);
 	free(s->notes);
-	free(s->json);
+	json_object_put(s->tree);
 	memset(s, 0, sizeof(*s));
 }

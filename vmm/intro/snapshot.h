@@ -8,7 +8,8 @@
  * Taken in two halves so the freeze window holds only what must be
  * coherent: snapshot_take() runs inside the freeze and only reads
  * (registers over gdb, memory copies); snapshot_finish() runs after the
- * resume and decodes and renders the JSON.
+ * resume and decodes it into a JSON tree (json-c objects, kept as
+ * they are until they leave the process: see doc/architecture.md).
  *
  * Variables by name (`expect snapshot TAG var NAME`), first match wins:
  *   scx.FIELD              sched_ext globals (kstate.h)
@@ -35,6 +36,7 @@
 #include "vmm/intro/kstate.h"
 
 struct bpfsnap;
+struct json_object;
 struct bpfsnap_plan;
 
 /* A write watchpoint fired: this capture is its record. */
@@ -68,7 +70,7 @@ struct snapshot {
 	bool has_watch;
 	struct snapshot_watch watch;
 	char *notes;			/* what could not be read, for the JSON */
-	char *json;			/* after snapshot_finish */
+	struct json_object *tree;	/* after snapshot_finish; owned */
 };
 
 /* What a capture reads through. */
@@ -98,7 +100,7 @@ void snapshot_prefault(const struct snapctx *c);
 struct kterr *snapshot_take(struct snapshot *s, const struct snapctx *c, const struct freeze *f,
 			    const char *tag);
 
-/* After the resume: freeze_ns set by the caller; renders s->json. */
+/* After the resume: freeze_ns set by the caller; builds s->tree. */
 void snapshot_finish(struct snapshot *s, const struct snapctx *c);
 
 /* A variable as a number (see above); the error says what names exist. */
