@@ -199,7 +199,11 @@ CON_CMD(keys)
 	int col = c->cols > 40 ? c->cols / 2 : 80;
 	const struct con_key *skip = NULL;
 
-	con_log_add(c->log, CON_A_CMD, "keys (each runs the console command beside it):");
+	/* The heading says what the short marks mean: with them every
+	 * entry fits half a row, so the list fits the log pane at 80x24
+	 * (13 rows: the heading, 11 rows of two, the readline row). */
+	con_log_add(c->log, CON_A_CMD, "keys (each runs the command beside it; (b) a snapshot "
+		    "is open, (s) after /TEXT):");
 	for (const struct con_key *k = con_keys; k->seq; k++) {
 		bool first = true;
 		const struct con_key *pair;
@@ -221,8 +225,8 @@ CON_CMD(keys)
 			skip = pair;
 		}
 		snprintf(entry, sizeof(entry), "  %-11s %s%s", names, cmd,
-			 k->flags & CON_KEY_BROWSING ? " (browsing)"
-			 : k->flags & CON_KEY_SEARCHING ? " (searching)"
+			 k->flags & CON_KEY_BROWSING ? " (b)"
+			 : k->flags & CON_KEY_SEARCHING ? " (s)"
 			 : k->flags & CON_KEY_TREE ? " (tree)"
 			 : k->flags & CON_KEY_WORKERS ? " (workers)"
 			 : k->flags & CON_KEY_EMPTY_LINE ? " (empty line)" : "");
@@ -244,7 +248,4 @@ CON_CMD(keys)
 	 * and at col. */
 	con_log_add(c->log, CON_A_NORMAL, "  %-11s %-*s  %-11s %s", "Tab", col - 14,
 		    "complete", "Up/C-r", "history");
-	/* One row: the whole list fits the log pane at 80x24 (13 rows). */
-	con_log_add(c->log, CON_A_DIM, "  (browsing): a snapshot is open (show snapshot); "
-		    "(searching): after /TEXT");
 }
