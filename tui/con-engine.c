@@ -354,6 +354,24 @@ void con_engine_submit(struct con_engine *g, struct con_job *j)
 	pthread_mutex_unlock(&g->lock);
 }
 
+bool con_engine_submit_stmt(struct con_engine *g, enum con_job_kind kind, struct kt_stmt *st,
+			    const struct kt_stmt *xerr, int origin)
+{
+	struct con_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		kt_stmt_clear(st);
+		return false;
+	}
+	j->kind = kind;
+	j->st = *st;
+	memset(st, 0, sizeof(*st));
+	j->xerr = xerr;
+	j->origin = origin;
+	con_engine_submit(g, j);
+	return true;
+}
+
 struct con_job *con_engine_take(struct con_engine *g)
 {
 	struct con_job *j;

@@ -80,6 +80,11 @@ void con_engine_wake(struct con_engine *g);
 
 /* Queue a job (ownership passes). */
 void con_engine_submit(struct con_engine *g, struct con_job *j);
+/* Queue a statement's job (APPLY, STEP): st's contents move into it, xerr
+ * is its `expect error` (NULL: none), origin the submitter's tag. False
+ * when out of memory (st is cleared all the same). */
+bool con_engine_submit_stmt(struct con_engine *g, enum con_job_kind kind, struct kt_stmt *st,
+			    const struct kt_stmt *xerr, int origin);
 /* Finished jobs, oldest first (ownership passes); also drains the wake fd. */
 struct con_job *con_engine_take(struct con_engine *g);
 void con_job_free(struct con_job *j);

@@ -20,20 +20,12 @@
 void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt *st,
 		    enum con_origin origin)
 {
-	struct con_job *j = calloc(1, sizeof(*j));
-
-	if (!j) {
-		kt_stmt_clear(st);
+	if (!con_engine_submit_stmt(c->eng, kind, st, NULL, origin)) {
 		con_log_add(c->log, CON_A_ERROR, "out of memory");
 		return;
 	}
-	j->kind = kind;
-	j->st = *st;
-	memset(st, 0, sizeof(*st));
-	j->origin = origin;
 	if (origin == CON_FROM_REPLAY)
 		c->replay_wait = true;
-	con_engine_submit(c->eng, j);
 }
 
 void console_submit_text(struct ktconsole *c, enum con_job_kind kind, const char *text,
@@ -54,20 +46,11 @@ void console_submit_text(struct ktconsole *c, enum con_job_kind kind, const char
 static void console_submit_expect(struct ktconsole *c, struct kt_stmt *st,
 				  const struct kt_stmt *xerr)
 {
-	struct con_job *j = calloc(1, sizeof(*j));
-
-	if (!j) {
-		kt_stmt_clear(st);
+	if (!con_engine_submit_stmt(c->eng, CON_JOB_APPLY, st, xerr, CON_FROM_REPLAY)) {
 		con_log_add(c->log, CON_A_ERROR, "out of memory");
 		return;
 	}
-	j->kind = CON_JOB_APPLY;
-	j->st = *st;
-	memset(st, 0, sizeof(*st));
-	j->xerr = xerr;
-	j->origin = CON_FROM_REPLAY;
 	c->replay_wait = true;
-	con_engine_submit(c->eng, j);
 }
 
 /* A copy of a replayed statement for the engine (the job owns it). It

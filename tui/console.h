@@ -104,8 +104,10 @@ struct ktconsole {
 	int exit_status;
 };
 
-/* A line typed at the prompt (NULL: end of input). */
-void console_line(struct ktconsole *c, const char *line);
+/* A line typed at the prompt (NULL: end of input). It is the prompt's
+ * line hook itself (con_prompt_ops.line, ctx the console), so a typed line
+ * goes from readline straight to the command table. */
+void console_line(void *ctx, const char *line);
 /* A key (con-keys.h): run its command; false when it is not the
  * console's now. */
 bool console_key(struct ktconsole *c, const struct con_key *k);
