@@ -681,6 +681,9 @@ static struct kterr *apply_one(struct kt_exec *x, const struct kt_stmt *st)
 	}
 	if (st->form->validate)
 		e = st->form->validate(st, x->r);
+	/* A plain guest op is the form's table data: sent from here. */
+	if (!e && kt_form_is(st->form, KT_FORM_GUEST_CGROUP_OP))
+		e = kt_exec_guest_simple(x, st->form->op, kt_stmt_posval(st, 0));
 	if (!e && st->form->exec)
 		e = st->form->exec(x, st);
 	/* The cancel came, but the op was done all the same (the guest had
