@@ -66,8 +66,8 @@ struct kt_exec {
 	struct kterr *thread_err;
 	pthread_mutex_t qlock;
 	struct gev_node *qhead, *qtail;
-	/* The guest's latest state: written on the executor's thread,
-	 * read by kt_exec_gstate from any, under glock. */
+	/* The guest's latest state not yet handed out: written on the
+	 * executor's thread, taken by kt_exec_gstate from any, under glock. */
 	pthread_mutex_t glock;
 	struct kt_gstate gstate;
 	uint64_t gstate_gen;		/* the link's count of the one we have */
@@ -327,13 +327,15 @@ void kt_exec_pump(struct kt_exec *x, uint64_t ns)
 
 bool kt_exec_gstate(struct kt_exec *x, struct kt_gstate *out)
 {
-	struct kterr *e;
+	struct kt_gstate newest;
 
+	/* Handed over, not copied: the executor keeps it only until then. */
 	kt_gstate_init(out);
 	pthread_mutex_lock(&x->glock);
-	e = x->gstate.valid ? kt_gstate_copy(out, &x->gstate) : NULL;
+	newest = x->gstate;
+	x->gstate = *out;
 	pthread_mutex_unlock(&x->glock);
-	kterr_free(e);		/* out of memory: out stays empty */
+	*out = newest;
 	return out->valid;
 }
 

@@ -15,7 +15,7 @@
  * and results (results.h). It can run on its own thread; kt_exec_cancel()
  * aborts the op in flight or the hold, from any thread. It keeps the
  * guest's latest state (gstate.h) as the link reports it, pumping the
- * link through holds; kt_exec_gstate() reads it from any thread.
+ * link through holds; kt_exec_gstate() hands it over to any thread.
  */
 #ifndef KTCON_EXECUTOR_H
 #define KTCON_EXECUTOR_H
@@ -105,9 +105,11 @@ struct kterr *kt_exec_finish(struct kt_exec *x);
  * link has no poll). */
 void kt_exec_pump(struct kt_exec *x, uint64_t ns);
 
-/* Thread-safe: a copy of the guest's latest state as the link last
- * reported it (free it with kt_gstate_clear). False, with out empty, when
- * none has arrived (or the link cannot hear it). */
+/* Thread-safe: the guest's latest state as the link last reported it,
+ * handed over (moved, not copied: free it with kt_gstate_clear) the first
+ * time it is asked for. False, with out empty, when no state newer than
+ * the last one handed out has arrived (or the link cannot hear it): the
+ * caller keeps what it took. */
 bool kt_exec_gstate(struct kt_exec *x, struct kt_gstate *out);
 
 const struct kt_results *kt_exec_results(const struct kt_exec *x);

@@ -151,6 +151,12 @@ void wire_put_i64(struct wire_buf *b, const char *key, int64_t v)
 	wire_put(b, key, s, snprintf(s, sizeof(s), "%" PRId64, v));
 }
 
+void wire_set_seq(struct wire_buf *b, uint32_t seq)
+{
+	if (b->len >= WIRE_HDR_SIZE)
+		put32(b->data + 8, seq);
+}
+
 bool wire_finish(struct wire_buf *b)
 {
 	uint32_t crc;

@@ -100,7 +100,8 @@ void con_engine_cancel(struct con_engine *g);
 void con_engine_set_sh_timeout(struct con_engine *g, int ms);
 int con_engine_sh_timeout(struct con_engine *g);
 
-/* What the UI shows. */
+/* What the UI shows. The guest's state is handed over (kt_exec_gstate):
+ * true only when one newer than the last taken has come. */
 bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out);
 int con_engine_scn(struct con_engine *g, struct con_scn *out);
 /* Bumped each time the scenario's copy changes: the UI takes a copy only

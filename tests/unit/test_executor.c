@@ -524,7 +524,10 @@ static void test_holds_pump_the_link_and_keep_its_latest_state(void **state)
 	assert_int_equal(g.ncgroups, 1);
 	assert_string_equal(g.cgroups[0].path, "a");
 	kt_gstate_clear(&g);
-	/* A newer state replaces it; the copy handed out was the caller's. */
+	/* Handed over, not copied: nothing newer, nothing to take. */
+	assert_false(kt_exec_gstate(h.x, &g));
+	assert_false(g.valid);
+	/* A newer state comes next; what was handed out was the caller's. */
 	fake_state(&h.link, 2, "b");
 	kt_exec_pump(h.x, 0);
 	assert_true(kt_exec_gstate(h.x, &g));

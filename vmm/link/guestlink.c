@@ -194,8 +194,16 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	int timeout = req->verb == KT_GREQ_OP && req->op == KT_OP_WAIT_PAYLOAD ? -1
 										: (int)kt_limit_ms(KT_LIM_GUEST_REQUEST);
 
+	struct wire_buf b;
+
 	memset(reply, 0, sizeof(*reply));
-	e = agentlink_request(l, op, fill, (void *)req, timeout, cancel, &m);
+	/* Encoded here, then handed to the channel: no hook called back. */
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REQ, 0);
+	wire_put_str(&b, "op", op);
+	fill(&b, (void *)req);
+	e = agentlink_request_frame(l, op, &b, timeout, cancel, &m);
+	wire_buf_free(&b);
 	if (e)
 		return e;
 	e = take_reply(m, reply);
@@ -320,7 +328,10 @@ static struct kterr *batch(void *ctx, const struct kt_greq *reqs, size_t n,
 }
 
 /* Drain the channel through the executor's holds; hand over a newer
- * state. Rounded up to whole ms, the channel's granularity. */
+ * state. Rounded up to whole ms, the channel's granularity. The state is
+ * handed over, not copied: swapped with the empty one the executor gives,
+ * so the link keeps nothing the executor has (it only ever hands the
+ * newest on; its count says whether one is newer). */
 static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 			       struct kt_gstate *state)
 {
@@ -329,13 +340,11 @@ static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 	struct kterr *e = agentlink_pump(l, ms > INT_MAX ? INT_MAX : (int)ms);
 
 	if (l->nstates != *gen && l->state.valid) {
-		struct kterr *ce = kt_gstate_copy(state, &l->state);
+		struct kt_gstate empty = *state;
 
-		/* Out of memory: keep the old one; the next poll tries again. */
-		if (ce)
-			kterr_free(ce);
-		else
-			*gen = l->nstates;
+		*state = l->state;
+		l->state = empty;
+		*gen = l->nstates;
 	}
 	return e;
 }
