@@ -20,20 +20,16 @@ CON_CMD(cancel)
 		con_log_add(c->log, CON_A_WARN, "replay stopped (`continue` resumes it)");
 	}
 	if (!busy) {
-		struct con_scn v;
+		const struct con_scn *v = &c->scn;	/* the UI's, taken at each wake-up */
 
 		con_prompt_clear_line();
 		/* C-c never drops a watch (a stray key would end a measurement):
 		 * say what does. */
-		if (!con_engine_scn(c->eng, &v)) {
-			for (size_t i = 0; i < v.nwatches; i++)
-				if (v.watches[i].armed)
-					con_log_add(c->log, CON_A_DIM, "C-c cancels the op in flight; "
-						    "the watch on %s stays armed: `unwatch %s` "
-						    "disarms it", v.watches[i].symbol,
-						    v.watches[i].symbol);
-			con_scn_clear(&v);
-		}
+		for (size_t i = 0; i < v->nwatches; i++)
+			if (v->watches[i].armed)
+				con_log_add(c->log, CON_A_DIM, "C-c cancels the op in flight; "
+					    "the watch on %s stays armed: `unwatch %s` "
+					    "disarms it", v->watches[i].symbol, v->watches[i].symbol);
 		return;
 	}
 	con_log_add(c->log, CON_A_WARN, "cancelling %s", busy);

@@ -38,6 +38,7 @@ struct con_engine {
 	char kernel[512], release[128];
 	struct con_scn scn;
 	uint64_t scn_gen;		/* bumped with each new copy of scn */
+	bool scn_fresh;			/* scn not yet handed to the UI */
 	bool quit_seen;
 
 	/* The engine thread's own. */
@@ -101,6 +102,7 @@ static void publish_scn(struct con_engine *g)
 	con_scn_clear(&g->scn);
 	g->scn = v;
 	g->scn_gen++;
+	g->scn_fresh = true;
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -424,10 +426,17 @@ bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out)
 
 int con_engine_scn(struct con_engine *g, struct con_scn *out)
 {
-	int rc;
+	int rc = 1;
 
+	/* Handed over, not copied: the view was built for the UI alone. */
+	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&g->lock);
-	rc = con_scn_copy(out, &g->scn);
+	if (g->scn_fresh) {
+		*out = g->scn;
+		memset(&g->scn, 0, sizeof(g->scn));
+		g->scn_fresh = false;
+		rc = 0;
+	}
 	pthread_mutex_unlock(&g->lock);
 	return rc;
 }

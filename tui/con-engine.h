@@ -103,6 +103,8 @@ int con_engine_sh_timeout(struct con_engine *g);
 /* What the UI shows. The guest's state is handed over (kt_exec_gstate):
  * true only when one newer than the last taken has come. */
 bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out);
+/* The scenario's view, handed over (moved) once it is published: 0 with
+ * it, 1 (out empty) when the last one published was taken already. */
 int con_engine_scn(struct con_engine *g, struct con_scn *out);
 /* Bumped each time the scenario's copy changes: the UI takes a copy only
  * then. */
