@@ -129,8 +129,8 @@ static void on_event(void *ctx, const struct kt_event *ev)
 		g->cur->xfail = kterr_new(0, "%s", m ? m : "failed");
 		free(m);
 	}
-	if (g->o.on_event)
-		g->o.on_event(g->o.event_ctx, ev);
+	/* The caller's handler was told first, straight from the events
+	 * (con_engine_start): wake the UI for both. */
 	con_engine_wake(g);
 }
 
@@ -326,6 +326,11 @@ struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engin
 		free(g);
 		return kterr_new(ENOMEM, "the engine thread");
 	}
+	/* The caller's handler (the console's log) hears the events
+	 * straight from them, before this thread's bookkeeping, which wakes
+	 * the UI last. */
+	if (o->on_event)
+		kt_events_subscribe(g->events, o->on_event, o->event_ctx);
 	kt_events_subscribe(g->events, on_event, g);
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->cond, NULL);
