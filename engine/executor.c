@@ -516,7 +516,7 @@ static void apply_watch_fire(struct kt_exec *x, const struct kt_guest_event *ev,
 {
 	const char *tag = ev->name ? ev->name : "";
 	struct kt_watch *w = kt_watch_of(&x->s, tag);
-	char fire[512], text[1024];
+	struct kt_watch_report r;
 	struct kt_capture *c;
 
 	count_fire(x, ev);
@@ -530,22 +530,19 @@ static void apply_watch_fire(struct kt_exec *x, const struct kt_guest_event *ev,
 			c->retake = false;	/* the next fire replaces it */
 		}
 	}
-	kt_gev_text(ev, fire, sizeof(fire));
 	/* Counted always, told at most once a second of the fires' own time
 	 * (watches.h), even when they are heard late (the engine was busy
 	 * with a long op or a console sh). */
 	if (w) {
-		bool first = !w->reported_ns;
-
-		if (!kt_watch_fire(w, at_ns, fire, ev->snap != 0, text, sizeof(text)))
+		if (!kt_watch_fire(w, at_ns, &ev->fire, ev->snap != 0, &r))
 			return;
-		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = text,
-					   .gev = first ? ev : NULL });
+		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r,
+					   .gev = r.kind == KT_WL_FIRED ? ev : NULL });
 		return;
 	}
 	/* Not a watch of the scenario's: the exit trigger's failure dump. */
-	snprintf(text, sizeof(text), "watch on %s fired: %s", tag, fire);
-	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = text, .gev = ev });
+	r = (struct kt_watch_report){ .kind = KT_WL_FIRED, .symbol = tag, .fire = &ev->fire };
+	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r, .gev = ev });
 }
 
 static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev, uint64_t at_ns)
@@ -601,12 +598,12 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 /* Watch fires counted since their last line, once it is due (force: now). */
 static void tell_watches(struct kt_exec *x, bool force)
 {
-	char line[512];
+	struct kt_watch_report r;
 	uint64_t now = x->clock.now_ns(x->clock.ctx);
 
 	for (size_t i = 0; i < x->s.nwatches; i++)
-		if (kt_watch_due(&x->s.watches[i], now, force, line, sizeof(line)))
-			emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
+		if (kt_watch_due(&x->s.watches[i], now, force, &r))
+			emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r });
 }
 
 static void drain_guest_events(struct kt_exec *x)
@@ -1266,8 +1263,8 @@ static void teardown_owner(struct kt_exec *x, enum kt_owner o)
 static struct kterr *disarm_watch(struct kt_exec *x, size_t i, const char *why)
 {
 	struct kt_watch *w = &x->s.watches[i];
+	struct kt_watch_report r;
 	struct kterr *e = NULL;
-	char line[512];
 
 	if (!w->armed)
 		return NULL;
@@ -1277,11 +1274,10 @@ static struct kterr *disarm_watch(struct kt_exec *x, size_t i, const char *why)
 		return kterr_wrap(e, "disarm the watch on %s", w->symbol);
 	w->armed = false;
 	drain_guest_events(x);
-	if (kt_watch_due(w, x->clock.now_ns(x->clock.ctx), true, line, sizeof(line)))
-		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
-	snprintf(line, sizeof(line), "watch %s disarmed (%s): %" PRIu64 " fire%s in all, %" PRIu64
-		 " captured", w->symbol, why, w->fires, w->fires == 1 ? "" : "s", w->captures);
-	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
+	if (kt_watch_due(w, x->clock.now_ns(x->clock.ctx), true, &r))
+		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r });
+	kt_watch_disarmed(w, why, &r);
+	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r });
 	emit(x, (struct kt_event){ .kind = KT_EV_STATE });
 	return NULL;
 }
