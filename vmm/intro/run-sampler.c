@@ -77,9 +77,15 @@ static void from_kstate(struct run_sampler *rs, struct kt_tl_sample *s)
 
 static void from_gstate(struct run_sampler *rs, struct kt_tl_sample *s)
 {
-	struct kt_gstate *g = &rs->gs;
+	struct kt_gstate *g = &rs->gs, fresh;
 
-	if (!kt_exec_gstate(rs->x, g))
+	/* The executor hands each state over once: keep the latest taken,
+	 * so samples between two STATE frames repeat it. */
+	if (kt_exec_gstate(rs->x, &fresh)) {
+		kt_gstate_clear(g);
+		*g = fresh;
+	}
+	if (!g->valid)
 		return;
 	if (g->gen != rs->last_gen && g->ncpus) {
 		uint64_t total = 0;
@@ -120,7 +126,6 @@ static void take(struct run_sampler *rs)
 	if (rs->x)
 		from_gstate(rs, &s);
 	kt_timeline_add_sample(rs->tl, &s);
-	kt_gstate_clear(&rs->gs);
 }
 
 static void *run(void *arg)
@@ -195,5 +200,6 @@ void run_sampler_stop(struct run_sampler *rs)
 	pthread_join(rs->th, NULL);
 	pthread_cond_destroy(&rs->cond);
 	pthread_mutex_destroy(&rs->lock);
+	kt_gstate_clear(&rs->gs);
 	free(rs);
 }
