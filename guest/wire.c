@@ -382,9 +382,9 @@ const char *wire_get(const struct wire_msg *m, const char *key)
 	return f ? f->val : NULL;
 }
 
-bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v)
+bool wire_val_u64(const struct wire_field *f, uint64_t *v)
 {
-	const char *s = wire_get(m, key);
+	const char *s = f ? f->val : NULL;
 	char *end;
 
 	if (!s || !*s || *s == '-')
@@ -393,15 +393,25 @@ bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v)
 	return *end == '\0';
 }
 
-bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v)
+bool wire_val_i64(const struct wire_field *f, int64_t *v)
 {
-	const char *s = wire_get(m, key);
+	const char *s = f ? f->val : NULL;
 	char *end;
 
 	if (!s || !*s)
 		return false;
 	*v = strtoll(s, &end, 10);
 	return *end == '\0';
+}
+
+bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v)
+{
+	return wire_val_u64(wire_field(m, key), v);
+}
+
+bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v)
+{
+	return wire_val_i64(wire_field(m, key), v);
 }
 
 /* ---- typed records ---- */

@@ -132,6 +132,9 @@ const struct wire_field *wire_field(const struct wire_msg *m, const char *key);
 const char *wire_get(const struct wire_msg *m, const char *key);
 bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v);
 bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v);
+/* The same for a field in hand (a reader that walks m->fields once). */
+bool wire_val_u64(const struct wire_field *f, uint64_t *v);
+bool wire_val_i64(const struct wire_field *f, int64_t *v);
 
 /*
  * ---- batches (wire-batch.c) ----
