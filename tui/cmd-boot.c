@@ -81,6 +81,16 @@ static struct kterr *add_payload(struct boot_args *a, const char *arg)
 	return NULL;
 }
 
+/* "ktcon boot: [WHAT: ]the chain" on stderr; e is freed. */
+static void say_error(const char *what, struct kterr *e, const char *dflt)
+{
+	char *m = kterr_strdup(e);
+
+	fprintf(stderr, "ktcon boot: %s%s%s\n", what ? what : "", what ? ": " : "", m ? m : dflt);
+	free(m);
+	kterr_free(e);
+}
+
 static void print_console(const char *line, void *ctx)
 {
 	fprintf(stderr, "[console] %s\n", line);
@@ -251,11 +261,7 @@ static int print_state(struct session *s)
 		e = agentlink_wait_state(&s->link, s->link.nstates,
 					 (int)kt_limit_ms(KT_LIM_STATE));
 	if (e) {
-		char *m = kterr_strdup(e);
-
-		fprintf(stderr, "ktcon boot: state: %s\n", m ? m : "failed");
-		free(m);
-		kterr_free(e);
+		say_error("state", e, "failed");
 		return -1;
 	}
 	printf("  state after        %8s  (%llu STATE frames so far, the last %zu bytes)\n",
@@ -300,10 +306,7 @@ static int freeze_once(struct session *s)
 		free(out);
 	}
 	if (e) {
-		char *m = kterr_strdup(e);
-		fprintf(stderr, "ktcon boot: freeze: %s\n", m ? m : "failed");
-		free(m);
-		kterr_free(e);
+		say_error("freeze", e, "failed");
 		return -1;
 	}
 	printf("  froze %zu vCPUs for %llu us; the guest answers after resume\n", f.nvcpus,
@@ -321,15 +324,13 @@ static int cmd_boot_exec(int argc, char **argv)
 	struct kterr *e = parse(argc, argv, &a, &help);
 
 	if (e || help) {
-		if (e) {
-			char *m = kterr_strdup(e);
-			fprintf(stderr, "ktcon boot: %s\n", m ? m : "bad arguments");
-			free(m);
-			kterr_free(e);
-		}
-		fputs(usage_text, e ? stderr : stdout);
-		guest_opts_help(e ? stderr : stdout, BOOT_GUEST_OPTS);
-		return e ? KTCMD_USAGE : KTCMD_OK;
+		FILE *to = e ? stderr : stdout;
+
+		if (e)
+			say_error(NULL, e, "bad arguments");
+		fputs(usage_text, to);
+		guest_opts_help(to, BOOT_GUEST_OPTS);
+		return to == stderr ? KTCMD_USAGE : KTCMD_OK;
 	}
 	if (a.verbose)
 		a.so.on_console = print_console;
@@ -340,10 +341,7 @@ static int cmd_boot_exec(int argc, char **argv)
 						       .no_exit_trigger = true }, &b);
 	print_events(b);
 	if (e) {
-		char *m = kterr_strdup(e);
-		fprintf(stderr, "ktcon boot: %s\n", m ? m : "failed");
-		free(m);
-		kterr_free(e);
+		say_error(NULL, e, "failed");
 		kt_backend_free(b);
 		return KTCMD_FAIL;
 	}
@@ -391,10 +389,7 @@ static int cmd_boot_exec(int argc, char **argv)
 					: kterr_new(ENOTSUP, "no host introspection (the [host] "
 						    "line above says why)");
 		if (e) {
-			char *m = kterr_strdup(e);
-			fprintf(stderr, "ktcon boot: --sched-state: %s\n", m ? m : "failed");
-			free(m);
-			kterr_free(e);
+			say_error("--sched-state", e, "failed");
 			rc = KTCMD_FAIL;
 		}
 	}
@@ -405,10 +400,7 @@ static int cmd_boot_exec(int argc, char **argv)
 		e = agentlink_sh(&s->link, a.sh, 0, &status, &out);
 		print_events(b);
 		if (e) {
-			char *m = kterr_strdup(e);
-			fprintf(stderr, "ktcon boot: %s\n", m ? m : "sh failed");
-			free(m);
-			kterr_free(e);
+			say_error(NULL, e, "sh failed");
 			rc = KTCMD_FAIL;
 		} else {
 			fputs(out, stdout);
