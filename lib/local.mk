@@ -1,5 +1,6 @@
 # lib/: what guest/, engine/ and vmm/ all use: chained errors, small
 # utilities, CPU sets, work types, the timeout table and stall-aware waits,
+# a fixed-rate thread,
 # input limits, the cgroup name rule, and JSON (json-c). It includes nothing
 # from another ktcon folder.
 noinst_LIBRARIES += libkt.a
@@ -10,4 +11,5 @@ libkt_a_SOURCES = \
 	lib/cpuset.h lib/cpuset-spec.c \
 	lib/limits.h lib/cgroup-name.h lib/cgroup-name.c \
 	lib/work.h lib/work.c \
+	lib/ticker.h lib/ticker.c \
 	lib/kjson.h lib/kjson.c

@@ -48,7 +48,6 @@ libvmm_a_SOURCES = \
 	vmm/intro/snapshot.c vmm/intro/snapshot.h \
 	vmm/intro/watch.c vmm/intro/watch.h \
 	vmm/intro/sampler.c vmm/intro/sampler.h \
-	vmm/intro/ticker.c vmm/intro/ticker.h \
 	vmm/intro/run-sampler.c vmm/intro/run-sampler.h \
 	vmm/intro/intro.c vmm/intro/intro.h vmm/intro/intro-priv.h \
 	vmm/intro/intro-watch.c

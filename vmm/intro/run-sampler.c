@@ -7,7 +7,7 @@
 
 #include "engine/gstate.h"
 #include "vmm/intro/kstate.h"
-#include "vmm/intro/ticker.h"
+#include "lib/ticker.h"
 
 struct run_sampler {
 	struct kt_timeline *tl;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/intro/ticker.h"
+#include "lib/ticker.h"
 
 struct sampler {
 	const struct kstate_plan *plan;

@@ -1,5 +1,5 @@
 /* ticker.c - a fixed-rate thread; see ticker.h. */
-#include "vmm/intro/ticker.h"
+#include "lib/ticker.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,13 +1,14 @@
 /*
  * ticker.h - a thread that calls a function at a fixed rate until it is
- * stopped: what the samplers (sampler.h, run-sampler.h) share.
+ * stopped: what the samplers (vmm/intro/sampler.h, run-sampler.h) and
+ * `ktcon run`'s status line (tui/run-status.c) share.
  *
  * Deadlines are absolute (tick k at t0 + k * period), so a slow tick
  * delays one deadline, not every one after it; deadlines that passed while
  * a tick ran are skipped, not bunched. The first tick runs at once.
  */
-#ifndef KTCON_VMM_INTRO_TICKER_H
-#define KTCON_VMM_INTRO_TICKER_H
+#ifndef KTCON_LIB_TICKER_H
+#define KTCON_LIB_TICKER_H
 
 #include <stdint.h>
 
