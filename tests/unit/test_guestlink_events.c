@@ -236,19 +236,12 @@ static void test_a_request_and_its_reply_fields(void **state)
 static void test_the_poll_hands_the_state_over(void **state)
 {
 	struct fx *f = *state;
+	static const char *const frame[] = { "cg.n", "1", "cg.0.path", "a", "sched.state",
+					     "disabled", NULL };
 	struct kt_gstate st;
 	uint64_t gen = 0;
-	struct wire_buf b;
 
-	wire_buf_init(&b);
-	wire_begin(&b, WIRE_STATE, 3);
-	wire_put_str(&b, "cg.n", "1");
-	wire_put_str(&b, "cg.0.path", "a");
-	wire_put_str(&b, "sched.state", "disabled");
-	assert_true(wire_finish(&b));
-	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
-	wire_buf_free(&b);
-
+	send_frame(f, WIRE_STATE, frame);
 	kt_gstate_init(&st);
 	assert_null(f->link.ops->poll(f->link.ctx, 0, &gen, &st));
 	assert_true(st.valid);
