@@ -30,8 +30,9 @@ enum kt_event_kind {
 	KT_EV_STATE,		/* the scenario state changed (cgroups, workers, ...) */
 	KT_EV_NOTE,		/* text; gev: the host's own news (a freeze and its window),
 				 * gev->severity says whether it is a warning */
-	KT_EV_WATCH,		/* text: a watch's line (watches.h); gev: the fire it
-				 * tells, or NULL for a rate-limited summary of several */
+	KT_EV_WATCH,		/* watch: a watch's line, typed (watches.h:
+				 * kt_watch_text renders it); gev: the fire it tells,
+				 * or NULL for a summary of several or the totals */
 	KT_EV_LOG,		/* text; gev: a line the guest agent logged */
 	KT_EV_DIED,		/* text: how the guest went down; gev: it, with the
 				 * console's tail */
@@ -39,6 +40,8 @@ enum kt_event_kind {
 				 * that file them by time (the timeline); not a line to
 				 * print: KT_EV_WATCH is */
 };
+
+struct kt_watch_report;
 
 struct kt_event {
 	enum kt_event_kind kind;
@@ -52,6 +55,8 @@ struct kt_event {
 	/* GUEST, NOTE, WATCH, LOG, DIED, FIRE: the event as the link gave it;
 	 * a listener files them by gev->kind, never by their text. */
 	const struct kt_guest_event *gev;
+	/* WATCH: what the line tells (watches.h). */
+	const struct kt_watch_report *watch;
 };
 
 typedef void (*kt_event_fn)(void *ctx, const struct kt_event *ev);

@@ -67,11 +67,12 @@ struct kt_exec {
 	struct kterr *thread_err;
 	pthread_mutex_t qlock;
 	struct gev_node *qhead, *qtail;
-	/* The guest's latest state: written on the executor's thread,
-	 * read by kt_exec_gstate from any, under glock. */
+	/* The guest's latest state not yet handed out: written on the
+	 * executor's thread, taken by kt_exec_gstate from any, under glock. */
 	pthread_mutex_t glock;
 	struct kt_gstate gstate;
 	uint64_t gstate_gen;		/* the link's count of the one we have */
+	uint64_t gstate_ver;		/* gstate_vers' value when it came (glock) */
 	bool poll_broken;		/* the link's poll failed: sleep instead */
 	bool rechecking;		/* kt_exec_rechecking() */
 	bool listened;			/* waited the whole bound for a scheduler exit */
@@ -237,6 +238,11 @@ static void note_gone(struct kt_exec *x, const struct kterr *e)
 		x->gone = strdup(why);
 }
 
+/* Versions of the states every executor keeps, from one counter so a
+ * reader's version never matches a state of another executor (a console
+ * restart builds a new one). */
+static atomic_uint_fast64_t gstate_vers;
+
 static bool poll_link(struct kt_exec *x, uint64_t ns)
 {
 	struct kt_gstate fresh;
@@ -251,6 +257,7 @@ static bool poll_link(struct kt_exec *x, uint64_t ns)
 		pthread_mutex_lock(&x->glock);
 		kt_gstate_clear(&x->gstate);
 		x->gstate = fresh;
+		x->gstate_ver = atomic_fetch_add(&gstate_vers, 1) + 1;
 		pthread_mutex_unlock(&x->glock);
 		x->gstate_gen = gen;
 	} else {
@@ -326,16 +333,28 @@ void kt_exec_pump(struct kt_exec *x, uint64_t ns)
 		x->clock.sleep_ns(x->clock.ctx, ns);
 }
 
-bool kt_exec_gstate(struct kt_exec *x, struct kt_gstate *out)
+bool kt_exec_gstate(struct kt_exec *x, uint64_t *ver, struct kt_gstate *out)
 {
-	struct kterr *e;
+	bool fresh;
 
+	/* Copied, once per reader per state: the console's UI and its live
+	 * sampler both read it, so it cannot be handed over to the first. */
 	kt_gstate_init(out);
 	pthread_mutex_lock(&x->glock);
-	e = x->gstate.valid ? kt_gstate_copy(out, &x->gstate) : NULL;
+	fresh = x->gstate.valid && x->gstate_ver != *ver;
+	if (fresh) {
+		struct kterr *e = kt_gstate_copy(out, &x->gstate);
+
+		if (e) {	/* out of memory: this reader tries again */
+			kterr_free(e);
+			kt_gstate_clear(out);
+			fresh = false;
+		} else {
+			*ver = x->gstate_ver;
+		}
+	}
 	pthread_mutex_unlock(&x->glock);
-	kterr_free(e);		/* out of memory: out stays empty */
-	return out->valid;
+	return fresh;
 }
 
 struct kterr *kt_exec_guest_simple(struct kt_exec *x, enum kt_op_kind op, const char *cgroup)
@@ -526,7 +545,7 @@ static void apply_watch_fire(struct kt_exec *x, const struct kt_guest_event *ev,
 {
 	const char *tag = ev->name ? ev->name : "";
 	struct kt_watch *w = kt_watch_of(&x->s, tag);
-	char fire[512], text[1024];
+	struct kt_watch_report r;
 	struct kt_capture *c;
 
 	count_fire(x, ev);
@@ -540,22 +559,19 @@ static void apply_watch_fire(struct kt_exec *x, const struct kt_guest_event *ev,
 			c->retake = false;	/* the next fire replaces it */
 		}
 	}
-	kt_gev_text(ev, fire, sizeof(fire));
 	/* Counted always, told at most once a second of the fires' own time
 	 * (watches.h), even when they are heard late (the engine was busy
 	 * with a long op or a console sh). */
 	if (w) {
-		bool first = !w->reported_ns;
-
-		if (!kt_watch_fire(w, at_ns, fire, ev->snap != 0, text, sizeof(text)))
+		if (!kt_watch_fire(w, at_ns, &ev->fire, ev->snap != 0, &r))
 			return;
-		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = text,
-					   .gev = first ? ev : NULL });
+		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r,
+					   .gev = r.kind == KT_WL_FIRED ? ev : NULL });
 		return;
 	}
 	/* Not a watch of the scenario's: the exit trigger's failure dump. */
-	snprintf(text, sizeof(text), "watch on %s fired: %s", tag, fire);
-	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = text, .gev = ev });
+	r = (struct kt_watch_report){ .kind = KT_WL_FIRED, .symbol = tag, .fire = &ev->fire };
+	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r, .gev = ev });
 }
 
 static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev, uint64_t at_ns)
@@ -611,12 +627,12 @@ static void apply_guest_event(struct kt_exec *x, const struct kt_guest_event *ev
 /* Watch fires counted since their last line, once it is due (force: now). */
 static void tell_watches(struct kt_exec *x, bool force)
 {
-	char line[512];
+	struct kt_watch_report r;
 	uint64_t now = x->clock.now_ns(x->clock.ctx);
 
 	for (size_t i = 0; i < x->s.nwatches; i++)
-		if (kt_watch_due(&x->s.watches[i], now, force, line, sizeof(line)))
-			emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
+		if (kt_watch_due(&x->s.watches[i], now, force, &r))
+			emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r });
 }
 
 static void drain_guest_events(struct kt_exec *x)
@@ -693,6 +709,9 @@ static struct kterr *apply_one(struct kt_exec *x, const struct kt_stmt *st)
 	}
 	if (st->form->validate)
 		e = st->form->validate(st, x->r);
+	/* A plain guest op is the form's table data: sent from here. */
+	if (!e && kt_form_is(st->form, KT_FORM_GUEST_CGROUP_OP))
+		e = kt_exec_guest_simple(x, st->form->op, kt_stmt_posval(st, 0));
 	if (!e && st->form->exec)
 		e = st->form->exec(x, st);
 	/* The cancel came, but the op was done all the same (the guest had
@@ -1273,8 +1292,8 @@ static void teardown_owner(struct kt_exec *x, enum kt_owner o)
 static struct kterr *disarm_watch(struct kt_exec *x, size_t i, const char *why)
 {
 	struct kt_watch *w = &x->s.watches[i];
+	struct kt_watch_report r;
 	struct kterr *e = NULL;
-	char line[512];
 
 	if (!w->armed)
 		return NULL;
@@ -1284,11 +1303,10 @@ static struct kterr *disarm_watch(struct kt_exec *x, size_t i, const char *why)
 		return kterr_wrap(e, "disarm the watch on %s", w->symbol);
 	w->armed = false;
 	drain_guest_events(x);
-	if (kt_watch_due(w, x->clock.now_ns(x->clock.ctx), true, line, sizeof(line)))
-		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
-	snprintf(line, sizeof(line), "watch %s disarmed (%s): %" PRIu64 " fire%s in all, %" PRIu64
-		 " captured", w->symbol, why, w->fires, w->fires == 1 ? "" : "s", w->captures);
-	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .text = line });
+	if (kt_watch_due(w, x->clock.now_ns(x->clock.ctx), true, &r))
+		emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r });
+	kt_watch_disarmed(w, why, &r);
+	emit(x, (struct kt_event){ .kind = KT_EV_WATCH, .watch = &r });
 	emit(x, (struct kt_event){ .kind = KT_EV_STATE });
 	return NULL;
 }

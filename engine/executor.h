@@ -15,7 +15,7 @@
  * and results (results.h). It can run on its own thread; kt_exec_cancel()
  * aborts the op in flight or the hold, from any thread. It keeps the
  * guest's latest state (gstate.h) as the link reports it, pumping the
- * link through holds; kt_exec_gstate() reads it from any thread.
+ * link through holds; kt_exec_gstate() hands it over to any thread.
  */
 #ifndef KTCON_EXECUTOR_H
 #define KTCON_EXECUTOR_H
@@ -105,10 +105,13 @@ struct kterr *kt_exec_finish(struct kt_exec *x);
  * link has no poll). */
 void kt_exec_pump(struct kt_exec *x, uint64_t ns);
 
-/* Thread-safe: a copy of the guest's latest state as the link last
- * reported it (free it with kt_gstate_clear). False, with out empty, when
- * none has arrived (or the link cannot hear it). */
-bool kt_exec_gstate(struct kt_exec *x, struct kt_gstate *out);
+/* Thread-safe: the guest's latest state as the link last reported it,
+ * copied into out (free it with kt_gstate_clear) when it is not the one
+ * this reader took last: *ver is the reader's own (start at 0), updated
+ * here. False, with out empty, when nothing newer has arrived (or the link
+ * cannot hear it): the reader keeps what it took. Several readers (the
+ * console's UI and its live sampler) each get every state once. */
+bool kt_exec_gstate(struct kt_exec *x, uint64_t *ver, struct kt_gstate *out);
 
 const struct kt_results *kt_exec_results(const struct kt_exec *x);
 const struct kt_scenario *kt_exec_scenario(const struct kt_exec *x);

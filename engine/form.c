@@ -365,13 +365,28 @@ static const struct kt_form *line_form(const struct kt_arg *args, size_t *skip)
 	return f;
 }
 
+/* The positional the word being typed is (fresh: a new word begins), or
+ * NULL when every positional is given. */
+static const struct kt_argspec *typed_positional(const struct kt_form *f,
+						 const struct kt_arg *args, size_t nargs,
+						 size_t skip, bool fresh)
+{
+	const struct kt_argspec *pos[KT_FORM_MAX_ARGS];
+	size_t npos = positionals(f, pos), used = 0;
+
+	for (size_t i = skip; i < nargs - (fresh ? 0 : 1); i++)
+		if (!args[i].key && !flag_spec(f, args[i].val))
+			used++;
+	return used < npos ? pos[used] : NULL;
+}
+
 enum kt_argtype kt_complete_argtype(const char *line)
 {
 	struct kt_arg *args = NULL;
-	size_t nargs = 0, len = strlen(line), skip, npos, used_pos = 0;
+	size_t nargs = 0, len = strlen(line), skip;
 	int ec, el;
 	bool fresh = !len || line[len - 1] == ' ' || line[len - 1] == '\t';
-	const struct kt_argspec *pos[KT_FORM_MAX_ARGS];
+	const struct kt_argspec *p;
 	const struct kt_form *f;
 	enum kt_argtype t = KT_T_NONE;
 	struct kterr *e = kt_lex_line(line, len, &args, &nargs, &ec, &el);
@@ -392,12 +407,8 @@ enum kt_argtype kt_complete_argtype(const char *line)
 		t = s ? s->type : KT_T_NONE;
 		goto done;
 	}
-	npos = positionals(f, pos);
-	for (size_t i = skip; i < nargs - (fresh ? 0 : 1); i++)
-		if (!args[i].key && !flag_spec(f, args[i].val))
-			used_pos++;
-	if (used_pos < npos)
-		t = pos[used_pos]->type;
+	if ((p = typed_positional(f, args, nargs, skip, fresh)))
+		t = p->type;
 done:
 	kt_args_free(args, nargs);
 	return t;
@@ -410,8 +421,7 @@ size_t kt_complete(const char *line, struct kt_completion *out, size_t max)
 	int ec, el;
 	const char *prefix;
 	const struct kt_form *f;
-	const struct kt_argspec *pos[KT_FORM_MAX_ARGS];
-	size_t npos, used_pos = 0;
+	const struct kt_argspec *p;
 	bool fresh = !len || line[len - 1] == ' ' || line[len - 1] == '\t';
 	struct kterr *e = kt_lex_line(line, len, &args, &nargs, &ec, &el);
 
@@ -446,12 +456,8 @@ size_t kt_complete(const char *line, struct kt_completion *out, size_t max)
 				out[n++] = (struct kt_completion){ *c, false };
 		goto done;
 	}
-	npos = positionals(f, pos);
-	for (size_t i = skip; i < nargs - (fresh ? 0 : 1); i++)
-		if (!args[i].key && !flag_spec(f, args[i].val))
-			used_pos++;
-	if (used_pos < npos) {
-		const char *const *c = kt_argtypes[pos[used_pos]->type].choices;
+	if ((p = typed_positional(f, args, nargs, skip, fresh))) {
+		const char *const *c = kt_argtypes[p->type].choices;
 
 		for (; c && *c && n < max; c++)
 			if (!strncmp(*c, prefix, strlen(prefix)))

@@ -104,6 +104,13 @@ enum {
 	 * before (`expect error`). The parser requires an op before it; the
 	 * executor hands it that op's error. */
 	KT_FORM_CATCHES_ERROR = 1 << 3,
+	/* The op is one guest request, without results, on the cgroup its
+	 * first positional names (freeze-cgroup, unfreeze-cgroup,
+	 * clear-cpuset): the executor sends it itself, and exec, when set,
+	 * runs only once the guest has done it, for what the scenario tracks.
+	 * The request goes from the executor to the link, not through the
+	 * op's file and back. */
+	KT_FORM_GUEST_CGROUP_OP = 1 << 4,
 	/* The first positional names a scheduler: help lists the ones the
 	 * kernel built, completion offers them. */
 	KT_FORM_SCHEDULER = 1 << 7,
@@ -130,7 +137,8 @@ struct kt_form {
 	 */
 	struct kterr *(*validate)(const struct kt_stmt *st, const struct kt_recipe *r);
 	/* Apply against the scenario (executor.h); NULL for forms the
-	 * executor handles itself (sections, directives). */
+	 * executor handles itself (sections, directives). With
+	 * KT_FORM_GUEST_CGROUP_OP: what follows the guest's ok. */
 	struct kterr *(*exec)(struct kt_exec *x, const struct kt_stmt *st);
 	/*
 	 * Optional: apply a run of n adjacent statements of this form at once

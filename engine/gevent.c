@@ -56,14 +56,12 @@ void kt_gev_free(struct kt_guest_event *ev)
 	free(ev);
 }
 
-static void fire_text(const struct kt_guest_event *ev, char *buf, size_t size)
+void kt_fire_text(const struct kt_watch_fire *f, const char *tag, char *buf, size_t size)
 {
-	const struct kt_watch_fire *f = &ev->fire;
-
 	if (f->trigger)
 		snprintf(buf, size, "scheduler exit %s (%" PRId32 "): failure dump %s taken on "
 			 "vCPU %u at rip 0x%" PRIx64, f->exit_kind ? f->exit_kind : "?",
-			 f->exit_value, ev->name ? ev->name : "?", f->vcpu, f->rip);
+			 f->exit_value, tag ? tag : "?", f->vcpu, f->rip);
 	else if (!f->has_rip)
 		snprintf(buf, size, "fire %" PRIu64 " on vCPU %u (no capture): 0x%" PRIx32
 			 " -> 0x%" PRIx32 " at +%.3f ms", f->n, f->vcpu, f->old_value, f->new_value,
@@ -119,7 +117,7 @@ void kt_gev_text(const struct kt_guest_event *ev, char *buf, size_t size)
 		sched_text(ev, buf, size);
 		break;
 	case KT_GEV_WATCH_FIRE:
-		fire_text(ev, buf, size);
+		kt_fire_text(&ev->fire, ev->name, buf, size);
 		break;
 	case KT_GEV_LOG:
 	case KT_GEV_NOTE:

@@ -89,6 +89,11 @@ void kt_gev_free(struct kt_guest_event *ev);
  * watch fire, the fire only; for a scheduler exit, the reason only. */
 void kt_gev_text(const struct kt_guest_event *ev, char *buf, size_t size);
 
+/* One fire as kt_gev_text() renders it ("fire 3 on vCPU 1 at rip ...");
+ * tag names the exit trigger's failure dump. Also a watch's summary line
+ * renders its latest fire so (watches.h). */
+void kt_fire_text(const struct kt_watch_fire *f, const char *tag, char *buf, size_t size);
+
 /* "watch-fire", "sched-exit", ...: for logs and JSON. */
 const char *kt_gev_name(enum kt_guest_event_kind kind);
 

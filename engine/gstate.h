@@ -3,8 +3,9 @@
  * cgroup tree, sched_ext's sysfs state and per-CPU IRQ counts.
  *
  * A plain value: the VMM fills one from each STATE frame (vmm/link/gstate-wire.c
- * parses the wire), the executor keeps a copy (kt_exec_gstate), front-ends
- * render it. Arrays are malloc'd and owned by the struct: copy with
+ * parses the wire), and the same one is handed on, moved and never copied:
+ * the link's poll to the executor, kt_exec_gstate to a front end, which
+ * renders it. Arrays are malloc'd and owned by the struct: copy with
  * kt_gstate_copy, free with kt_gstate_clear. Nothing here knows how the
  * state travelled.
  *

@@ -147,8 +147,8 @@ struct kt_link_ops {
 	 * Optional (NULL: the link has nothing to drain). Handle what the
 	 * guest sends unasked for up to timeout_ns (0: only what is already
 	 * there), then return. When the guest's latest state is newer than
-	 * *gen (the link's own count; 0 before the first), copy it into
-	 * *state, which is empty, and update *gen. An error means the link
+	 * *gen (the link's own count; 0 before the first), hand it over
+	 * into *state, which is empty (kt_gstate_init), and update *gen. An error means the link
 	 * is broken (the guest is gone); the executor then sleeps instead
 	 * and the next request reports why.
 	 */

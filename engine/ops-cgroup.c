@@ -342,14 +342,14 @@ const struct kt_form kt_op_set_cpuset = {
 	.exec = exec_set_cpuset,
 };
 
+/* After the guest cleared it (KT_FORM_GUEST_CGROUP_OP sent it). */
 static struct kterr *exec_clear_cpuset(struct kt_exec *x, const struct kt_stmt *st)
 {
-	struct kterr *e = kt_exec_guest_simple(x, KT_OP_CLEAR_CPUSET, kt_stmt_posval(st, 0));
 	struct kt_cg *cg = kt_scn_cgroup(kt_exec_state(x), kt_stmt_posval(st, 0));
 
-	if (!e && cg)
+	if (cg)
 		cg->has_cpus = false;
-	return e;
+	return NULL;
 }
 
 const struct kt_form kt_op_clear_cpuset = {
@@ -357,6 +357,7 @@ const struct kt_form kt_op_clear_cpuset = {
 	.side = KT_SIDE_GUEST,
 	.help = "Clear a cgroup's cpuset (allow all CPUs): every CPU its parent allows. With tasks "
 		"inside, where cgroup v2 refuses an empty cpuset, the parent's CPUs are written.",
+	.flags = KT_FORM_GUEST_CGROUP_OP,
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_clear_cpuset,
@@ -396,16 +397,15 @@ const struct kt_form kt_op_swap_cpusets = {
 
 /* ---- freeze ---- */
 
+/* After the guest did it (KT_FORM_GUEST_CGROUP_OP sent it): tracked so
+ * teardown thaws before stopping and removing. */
 static struct kterr *set_frozen(struct kt_exec *x, const struct kt_stmt *st, bool frozen)
 {
-	const char *name = kt_stmt_posval(st, 0);
-	struct kterr *e = kt_exec_guest_simple(x, st->form->op, name);
-	struct kt_cg *cg = kt_scn_cgroup(kt_exec_state(x), name);
+	struct kt_cg *cg = kt_scn_cgroup(kt_exec_state(x), kt_stmt_posval(st, 0));
 
-	/* Tracked so teardown thaws before stopping and removing. */
-	if (!e && cg)
+	if (cg)
 		cg->frozen = frozen;
-	return e;
+	return NULL;
 }
 
 static struct kterr *exec_freeze(struct kt_exec *x, const struct kt_stmt *st)
@@ -424,6 +424,7 @@ const struct kt_form kt_op_freeze_cgroup = {
 	.help = "Freeze every task in a cgroup (cgroup.freeze = 1). Idempotent; a missing cgroup "
 		"fails the step. Teardown thaws it if you do not. Never freeze a cgroup holding "
 		"your own observers.",
+	.flags = KT_FORM_GUEST_CGROUP_OP,
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_freeze,
@@ -433,6 +434,7 @@ const struct kt_form kt_op_unfreeze_cgroup = {
 	.name = "unfreeze-cgroup", .kind = KT_STMT_OP, .op = KT_OP_UNFREEZE_CGROUP,
 	.side = KT_SIDE_GUEST,
 	.help = "Thaw a cgroup (cgroup.freeze = 0). Idempotent.",
+	.flags = KT_FORM_GUEST_CGROUP_OP,
 	.args = { { NULL, KT_T_NAME, 0 } },
 	.validate = need_name,
 	.exec = exec_unfreeze,

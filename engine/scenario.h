@@ -25,6 +25,7 @@
 
 #include "lib/cpuset.h"
 #include "lib/err.h"
+#include "engine/gevent.h"
 #include "engine/ktarget.h"
 
 /* The hardware keeps slot 0 for the scheduler-error trigger; 3 are left. */
@@ -46,7 +47,9 @@ struct kt_watch {
 	uint64_t fires, captures;	/* exact totals */
 	uint64_t told, told_captures;	/* ...as of the last line */
 	uint64_t reported_ns;	/* that line's time; 0: none yet */
-	char latest[256];	/* the latest fire as the host described it */
+	/* The latest fire as the host reported it (its strings not kept:
+	 * a watch's own fires are no exit trigger). */
+	struct kt_watch_fire latest;
 };
 
 struct kt_cg {

@@ -151,6 +151,12 @@ void wire_put_i64(struct wire_buf *b, const char *key, int64_t v)
 	wire_put(b, key, s, snprintf(s, sizeof(s), "%" PRId64, v));
 }
 
+void wire_set_seq(struct wire_buf *b, uint32_t seq)
+{
+	if (b->len >= WIRE_HDR_SIZE)
+		put32(b->data + 8, seq);
+}
+
 bool wire_finish(struct wire_buf *b)
 {
 	uint32_t crc;
@@ -376,9 +382,9 @@ const char *wire_get(const struct wire_msg *m, const char *key)
 	return f ? f->val : NULL;
 }
 
-bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v)
+bool wire_val_u64(const struct wire_field *f, uint64_t *v)
 {
-	const char *s = wire_get(m, key);
+	const char *s = f ? f->val : NULL;
 	char *end;
 
 	if (!s || !*s || *s == '-')
@@ -387,15 +393,25 @@ bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v)
 	return *end == '\0';
 }
 
-bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v)
+bool wire_val_i64(const struct wire_field *f, int64_t *v)
 {
-	const char *s = wire_get(m, key);
+	const char *s = f ? f->val : NULL;
 	char *end;
 
 	if (!s || !*s)
 		return false;
 	*v = strtoll(s, &end, 10);
 	return *end == '\0';
+}
+
+bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v)
+{
+	return wire_val_u64(wire_field(m, key), v);
+}
+
+bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v)
+{
+	return wire_val_i64(wire_field(m, key), v);
 }
 
 /* ---- typed records ---- */

@@ -74,6 +74,9 @@ void wire_put(struct wire_buf *b, const char *key, const void *val, size_t len);
 void wire_put_str(struct wire_buf *b, const char *key, const char *val);
 void wire_put_u64(struct wire_buf *b, const char *key, uint64_t v);
 void wire_put_i64(struct wire_buf *b, const char *key, int64_t v);
+/* Number a frame begun before its sequence was known (the host's link
+ * numbers a request as it sends it). */
+void wire_set_seq(struct wire_buf *b, uint32_t seq);
 /* Fill in length and CRC. False when the frame cannot be sent (failed, or
  * the body exceeds WIRE_MAX_BODY). */
 bool wire_finish(struct wire_buf *b);
@@ -129,6 +132,9 @@ const struct wire_field *wire_field(const struct wire_msg *m, const char *key);
 const char *wire_get(const struct wire_msg *m, const char *key);
 bool wire_get_u64(const struct wire_msg *m, const char *key, uint64_t *v);
 bool wire_get_i64(const struct wire_msg *m, const char *key, int64_t *v);
+/* The same for a field in hand (a reader that walks m->fields once). */
+bool wire_val_u64(const struct wire_field *f, uint64_t *v);
+bool wire_val_i64(const struct wire_field *f, int64_t *v);
 
 /*
  * ---- batches (wire-batch.c) ----

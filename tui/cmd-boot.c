@@ -18,10 +18,10 @@
 #include "lib/util.h"
 #include "tui/guest-opts.h"
 #include "tui/state-print.h"
+#include "vmm/backend.h"
 #include "vmm/machine/freeze.h"
 #include "vmm/intro/intro.h"
 #include "vmm/intro/sampler.h"
-#include "vmm/session.h"
 #include "vmm/machine/warm.h"
 
 static const char usage_text[] =
@@ -81,6 +81,16 @@ static struct kterr *add_payload(struct boot_args *a, const char *arg)
 	return NULL;
 }
 
+/* "ktcon boot: [WHAT: ]the chain" on stderr; e is freed. */
+static void say_error(const char *what, struct kterr *e, const char *dflt)
+{
+	char *m = kterr_strdup(e);
+
+	fprintf(stderr, "ktcon boot: %s%s%s\n", what ? what : "", what ? ": " : "", m ? m : dflt);
+	free(m);
+	kterr_free(e);
+}
+
 static void print_console(const char *line, void *ctx)
 {
 	fprintf(stderr, "[console] %s\n", line);
@@ -103,9 +113,30 @@ static void print_sched(void *ctx, const char *line)
 	fprintf(stderr, "[sched] %s\n", line);
 }
 
-static void print_log(const char *line, void *ctx)
+/* What the guest and the host said unasked (the backend's one event
+ * source: the agent's log lines, the host's notes, the guest going down),
+ * on stderr, each with whose it is. Printed after each thing the command
+ * does, and after a boot that failed (what the agent said on the way). */
+static void print_events(struct kt_backend *b)
 {
-	fprintf(stderr, "[agent] %s\n", line);
+	static const char *const whose[] = {
+		[KT_GEV_LOG] = "agent", [KT_GEV_NOTE] = "host", [KT_GEV_DIED] = "ktcon",
+	};
+	struct kt_guest_event *ev;
+	char line[4096];
+
+	while (b && (ev = kt_backend_next_event(b))) {
+		const char *w = (size_t)ev->kind < ARRAY_SIZE(whose) && whose[ev->kind] ?
+				whose[ev->kind] : "guest";
+
+		kt_gev_text(ev, line, sizeof(line));
+		if (ev->kind == KT_GEV_DIED)
+			fprintf(stderr, "[%s] the guest went down: %s\n", w, line);
+		else
+			fprintf(stderr, "[%s] %s\n", w, line);
+		kt_gev_free(ev);
+	}
+	fflush(stderr);
 }
 
 static struct kterr *parse(int argc, char **argv, struct boot_args *a, bool *help)
@@ -230,11 +261,7 @@ static int print_state(struct session *s)
 		e = agentlink_wait_state(&s->link, s->link.nstates,
 					 (int)kt_limit_ms(KT_LIM_STATE));
 	if (e) {
-		char *m = kterr_strdup(e);
-
-		fprintf(stderr, "ktcon boot: state: %s\n", m ? m : "failed");
-		free(m);
-		kterr_free(e);
+		say_error("state", e, "failed");
 		return -1;
 	}
 	printf("  state after        %8s  (%llu STATE frames so far, the last %zu bytes)\n",
@@ -279,10 +306,7 @@ static int freeze_once(struct session *s)
 		free(out);
 	}
 	if (e) {
-		char *m = kterr_strdup(e);
-		fprintf(stderr, "ktcon boot: freeze: %s\n", m ? m : "failed");
-		free(m);
-		kterr_free(e);
+		say_error("freeze", e, "failed");
 		return -1;
 	}
 	printf("  froze %zu vCPUs for %llu us; the guest answers after resume\n", f.nvcpus,
@@ -293,46 +317,48 @@ static int freeze_once(struct session *s)
 static int cmd_boot_exec(int argc, char **argv)
 {
 	struct boot_args a;
-	struct session s;
+	struct kt_backend *b = NULL;
+	struct session *s;
 	bool help;
 	char d1[32], d2[32], d3[32];
 	struct kterr *e = parse(argc, argv, &a, &help);
 
 	if (e || help) {
-		if (e) {
-			char *m = kterr_strdup(e);
-			fprintf(stderr, "ktcon boot: %s\n", m ? m : "bad arguments");
-			free(m);
-			kterr_free(e);
-		}
-		fputs(usage_text, e ? stderr : stdout);
-		guest_opts_help(e ? stderr : stdout, BOOT_GUEST_OPTS);
-		return e ? KTCMD_USAGE : KTCMD_OK;
+		FILE *to = e ? stderr : stdout;
+
+		if (e)
+			say_error(NULL, e, "bad arguments");
+		fputs(usage_text, to);
+		guest_opts_help(to, BOOT_GUEST_OPTS);
+		return to == stderr ? KTCMD_USAGE : KTCMD_OK;
 	}
 	if (a.verbose)
 		a.so.on_console = print_console;
-	a.so.on_log = print_log;
-	e = session_boot(&a.so, &s);
+	/* Through the front door, as `ktcon run` and the console boot. The
+	 * host is read only for --sched-state, and then only sampled: no
+	 * introspection otherwise, and never the exit trigger. */
+	e = kt_backend_boot(&(struct kt_backend_opts){ .so = a.so, .no_host = !a.sched_state_ms,
+						       .no_exit_trigger = true }, &b);
+	print_events(b);
 	if (e) {
-		char *m = kterr_strdup(e);
-		fprintf(stderr, "ktcon boot: %s\n", m ? m : "failed");
-		free(m);
-		kterr_free(e);
+		say_error(NULL, e, "failed");
+		kt_backend_free(b);
 		return KTCMD_FAIL;
 	}
-	const struct agent_hello *h = &s.link.hello;
+	s = kt_backend_session(b);	/* HELLO, the timings, the agent link for --sh */
+	const struct agent_hello *h = &s->link.hello;
 	printf("guest: %s, %u CPUs (%s), %u MiB, %s (%s)\n", h->release, h->cpus,
-	       h->cpus_online, a.so.topo.memory_mib, accel_name(s.m.accel), s.m.accel_why);
+	       h->cpus_online, a.so.topo.memory_mib, accel_name(s->m.accel), s->m.accel_why);
 	printf("  initramfs built    %8s\n",
-	       kt_fmt_duration(s.t.initramfs_ns - s.t.start_ns, d1, sizeof(d1)));
-	printf("  qemu started       %8s\n", kt_fmt_duration(s.t.qemu_ns - s.t.start_ns, d1, sizeof(d1)));
-	if (s.start == SESSION_RESTORED)
+	       kt_fmt_duration(s->t.initramfs_ns - s->t.start_ns, d1, sizeof(d1)));
+	printf("  qemu started       %8s\n", kt_fmt_duration(s->t.qemu_ns - s->t.start_ns, d1, sizeof(d1)));
+	if (s->start == SESSION_RESTORED)
 		printf("  guest uptime       %8s  (restored: its cold boot's, continued)\n",
-		       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
+		       kt_fmt_duration(s->t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
 	else
 		printf("  kernel to /init    %8s  (guest uptime when the agent started)\n",
-		       kt_fmt_duration(s.t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
-	printf("  agent HELLO        %8s\n", kt_fmt_duration(s.t.hello_ns - s.t.start_ns, d3, sizeof(d3)));
+		       kt_fmt_duration(s->t.kernel_init_ms * 1000000ULL, d2, sizeof(d2)));
+	printf("  agent HELLO        %8s\n", kt_fmt_duration(s->t.hello_ns - s->t.start_ns, d3, sizeof(d3)));
 	if (h->scheduler[0])
 		printf("  sched_ext          %s under %s\n", h->sched_ext, h->scheduler);
 	if (h->agent_class[0])
@@ -343,7 +369,7 @@ static int cmd_boot_exec(int argc, char **argv)
 			[SESSION_RESTORED] = "warm (restored from a saved state)",
 		};
 
-		printf("  start              %s\n", starts[s.start]);
+		printf("  start              %s\n", starts[s->start]);
 	}
 	printf("  timeout scale      %g (%s)\n", kt_scale(), kt_scale_origin_name(kt_scale_origin()));
 	if (h->mount_errors[0])
@@ -352,19 +378,18 @@ static int cmd_boot_exec(int argc, char **argv)
 		printf("  warning: managed cgroup controllers are '%s'\n", h->controllers);
 	fflush(stdout);
 	int rc = KTCMD_OK;
-	if (a.freeze && freeze_once(&s) != 0)
+	if (a.freeze && freeze_once(s) != 0)
 		rc = KTCMD_FAIL;
-	struct intro *in = NULL;
+	print_events(b);
 	struct sched_lines sl = { .last = NULL };
 	if (a.sched_state_ms) {
-		e = intro_open(&s.m, s.vmlinux, NULL, &in);
-		if (!e)
-			e = intro_sample(in, a.sched_state_ms, print_sched, &sl);
+		/* Not required to boot: its failure was a note (printed). */
+		e = kt_backend_intro(b) ? intro_sample(kt_backend_intro(b), a.sched_state_ms,
+						       print_sched, &sl)
+					: kterr_new(ENOTSUP, "no host introspection (the [host] "
+						    "line above says why)");
 		if (e) {
-			char *m = kterr_strdup(e);
-			fprintf(stderr, "ktcon boot: --sched-state: %s\n", m ? m : "failed");
-			free(m);
-			kterr_free(e);
+			say_error("--sched-state", e, "failed");
 			rc = KTCMD_FAIL;
 		}
 	}
@@ -372,12 +397,10 @@ static int cmd_boot_exec(int argc, char **argv)
 		int status;
 		char *out = NULL;
 
-		e = agentlink_sh(&s.link, a.sh, 0, &status, &out);
+		e = agentlink_sh(&s->link, a.sh, 0, &status, &out);
+		print_events(b);
 		if (e) {
-			char *m = kterr_strdup(e);
-			fprintf(stderr, "ktcon boot: %s\n", m ? m : "sh failed");
-			free(m);
-			kterr_free(e);
+			say_error(NULL, e, "sh failed");
 			rc = KTCMD_FAIL;
 		} else {
 			fputs(out, stdout);
@@ -387,17 +410,20 @@ static int cmd_boot_exec(int argc, char **argv)
 		free(out);
 	}
 	fflush(stdout);
-	if (a.state && print_state(&s) != 0)
+	if (a.state && print_state(s) != 0)
 		rc = KTCMD_FAIL;
-	intro_close(in);	/* the sampler stops with it */
-	free(sl.last);
+	intro_sample_stop(kt_backend_intro(b));	/* not into the shell */
+	print_events(b);
 	if (a.so.shell)
-		relay_shell(&s);
+		relay_shell(s);
 	uint64_t t0 = kt_now_ns();
-	bool was_up = !machine_exited(&s.m);
-	session_shutdown(&s, (int)kt_limit_ms(KT_LIM_POWEROFF));
+	bool was_up = !machine_exited(&s->m);
+	kt_backend_shutdown(b, (int)kt_limit_ms(KT_LIM_POWEROFF));
 	if (was_up)
 		printf("  powered off        %8s\n", kt_fmt_duration(kt_now_ns() - t0, d1, sizeof(d1)));
+	print_events(b);
+	kt_backend_free(b);
+	free(sl.last);
 	return rc;
 }
 

@@ -53,6 +53,7 @@
 #include "lib/kjson.h"
 #include "engine/timeline.h"
 #include "engine/trace-tef.h"
+#include "engine/watches.h"
 #include "tui/recipe-scheds.h"
 #include "tui/run-timeline.h"
 #include "vmm/machine/warm.h"
@@ -345,9 +346,15 @@ static void on_event(void *ctx, const struct kt_event *ev)
 		say(j, "  warn         %s\n", ev->text ? ev->text : "");
 		break;
 	case KT_EV_GUEST:
-	case KT_EV_WATCH:
 		say(j, "  guest        %s\n", ev->text ? ev->text : "");
 		break;
+	case KT_EV_WATCH: {
+		char line[1024];
+
+		kt_watch_text(ev->watch, line, sizeof(line));
+		say(j, "  guest        %s\n", line);
+		break;
+	}
 	case KT_EV_LOG:
 		if (j->o->verbose)
 			say(j, "  [agent] %s\n", ev->text ? ev->text : "");

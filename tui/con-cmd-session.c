@@ -21,15 +21,13 @@ static void cancel_watches(struct ktconsole *c)
 {
 	uint64_t now = kt_now_ns();
 	bool again = c->watch_cc_ns && now - c->watch_cc_ns < WATCH_CC_NS;
-	struct con_scn v;
+	const struct con_scn *v = &c->scn;	/* the UI's, taken at each wake-up */
 
 	c->watch_cc_ns = 0;
-	if (con_engine_scn(c->eng, &v))
-		return;
-	for (size_t i = 0; i < v.nwatches; i++) {
-		const char *sym = v.watches[i].symbol;
+	for (size_t i = 0; i < v->nwatches; i++) {
+		const char *sym = v->watches[i].symbol;
 
-		if (!v.watches[i].armed)
+		if (!v->watches[i].armed)
 			continue;
 		if (again) {
 			console_echo_line(c, kt_strfmt("> unwatch %s  (C-c C-c)", sym));
@@ -41,7 +39,6 @@ static void cancel_watches(struct ktconsole *c)
 			    sym, sym);
 		c->watch_cc_ns = now;
 	}
-	con_scn_clear(&v);
 }
 
 CON_CMD(cancel)

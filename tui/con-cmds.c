@@ -139,7 +139,10 @@ static void statement(struct ktconsole *c, const char *line)
 			kt_stmt_clear(&st);
 			return;
 		}
-		console_submit(c, CON_JOB_STEP, &st, CON_FROM_TYPED);
+		/* straight to the engine thread's queue */
+		if (!con_engine_submit_stmt(c->eng, CON_JOB_STEP, &st, NULL, CON_FROM_TYPED,
+					    console_take_echo(c)))
+			con_log_add(c->log, CON_A_ERROR, "out of memory");
 		return;
 	case KT_STMT_EXPECT:
 		if (kt_form_is(st.form, KT_FORM_CATCHES_ERROR)) {
@@ -155,7 +158,10 @@ static void statement(struct ktconsole *c, const char *line)
 	default:
 		break;
 	}
-	console_submit(c, CON_JOB_APPLY, &st, CON_FROM_TYPED);
+	/* straight to the engine thread's queue */
+	if (!con_engine_submit_stmt(c->eng, CON_JOB_APPLY, &st, NULL, CON_FROM_TYPED,
+				    console_take_echo(c)))
+		con_log_add(c->log, CON_A_ERROR, "out of memory");
 }
 
 static void cmd_step(struct ktconsole *c, int argc, char **argv, const char *rest)
@@ -197,8 +203,9 @@ static void run(struct ktconsole *c, const char *line)
 	free(copy);
 }
 
-void console_line(struct ktconsole *c, const char *line)
+void console_line(void *ctx, const char *line)
 {
+	struct ktconsole *c = ctx;
 	char *t;
 
 	if (!line) {

@@ -37,11 +37,13 @@ struct con_engine {
 	atomic_bool cancel_boot;	/* C-c on the restart in flight: its boot gives up */
 	atomic_int sh_timeout_ms;
 	enum con_guest_state gs;
+	uint64_t ui_gver;		/* the UI's kt_exec_gstate reader version (lock) */
 	int hvc;			/* the guest's hvc0 while up (the session's), -1 */
 	char desc[256];
 	char kernel[512], release[128];
 	struct con_scn scn;
 	uint64_t scn_gen;		/* bumped with each new copy of scn */
+	bool scn_fresh;			/* scn not yet handed to the UI */
 	bool quit_seen;
 
 	/* The engine thread's own. */
@@ -116,6 +118,7 @@ static void publish_scn(struct con_engine *g)
 	con_scn_clear(&g->scn);
 	g->scn = v;
 	g->scn_gen++;
+	g->scn_fresh = true;
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -152,8 +155,8 @@ static void on_event(void *ctx, const struct kt_event *ev)
 		g->cur->xfail = kterr_new(0, "%s", m ? m : "failed");
 		free(m);
 	}
-	if (g->o.on_event)
-		g->o.on_event(g->o.event_ctx, ev);
+	/* The caller's handler was told first, straight from the events
+	 * (con_engine_start): wake the UI for both. */
 	con_engine_wake(g);
 }
 
@@ -499,6 +502,11 @@ struct kterr *con_engine_start(const struct con_engine_opts *o, struct con_engin
 		free(g);
 		return kterr_new(ENOMEM, "the engine thread");
 	}
+	/* The caller's handler (the console's log) hears the events
+	 * straight from them, before this thread's bookkeeping, which wakes
+	 * the UI last. */
+	if (o->on_event)
+		kt_events_subscribe(g->events, o->on_event, o->event_ctx);
 	kt_events_subscribe(g->events, on_event, g);
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->cond, NULL);
@@ -527,6 +535,26 @@ void con_engine_submit(struct con_engine *g, struct con_job *j)
 	g->qtail = j;
 	pthread_cond_signal(&g->cond);
 	pthread_mutex_unlock(&g->lock);
+}
+
+bool con_engine_submit_stmt(struct con_engine *g, enum con_job_kind kind, struct kt_stmt *st,
+			    const struct kt_stmt *xerr, int origin, char *echo)
+{
+	struct con_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		kt_stmt_clear(st);
+		free(echo);
+		return false;
+	}
+	j->echo = echo;
+	j->kind = kind;
+	j->st = *st;
+	memset(st, 0, sizeof(*st));
+	j->xerr = xerr;
+	j->origin = origin;
+	con_engine_submit(g, j);
+	return true;
 }
 
 struct con_job *con_engine_take(struct con_engine *g)
@@ -597,7 +625,7 @@ bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out)
 	 * away here, under the same lock). */
 	pthread_mutex_lock(&g->lock);
 	if ((g->gs == CON_G_UP || g->gs == CON_G_DOWN) && g->x)
-		have = kt_exec_gstate(g->x, out);
+		have = kt_exec_gstate(g->x, &g->ui_gver, out);
 	else
 		kt_gstate_init(out);
 	pthread_mutex_unlock(&g->lock);
@@ -606,10 +634,17 @@ bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out)
 
 int con_engine_scn(struct con_engine *g, struct con_scn *out)
 {
-	int rc;
+	int rc = 1;
 
+	/* Handed over, not copied: the view was built for the UI alone. */
+	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&g->lock);
-	rc = con_scn_copy(out, &g->scn);
+	if (g->scn_fresh) {
+		*out = g->scn;
+		memset(&g->scn, 0, sizeof(g->scn));
+		g->scn_fresh = false;
+		rc = 0;
+	}
 	pthread_mutex_unlock(&g->lock);
 	return rc;
 }

@@ -119,6 +119,12 @@ void con_engine_wake(struct con_engine *g);
 
 /* Queue a job (ownership passes). */
 void con_engine_submit(struct con_engine *g, struct con_job *j);
+/* Queue a statement's job (APPLY, STEP): st's contents move into it, xerr
+ * is its `expect error` (NULL: none), origin the submitter's tag, echo
+ * the typed line's echo (con_job.echo; owned, may be NULL). False when out
+ * of memory (st is cleared and echo freed all the same). */
+bool con_engine_submit_stmt(struct con_engine *g, enum con_job_kind kind, struct kt_stmt *st,
+			    const struct kt_stmt *xerr, int origin, char *echo);
 /* Finished jobs, oldest first (ownership passes); also drains the wake fd. */
 struct con_job *con_engine_take(struct con_engine *g);
 void con_job_free(struct con_job *j);
@@ -146,8 +152,11 @@ int con_engine_console_fd(struct con_engine *g);
 void con_engine_set_sh_timeout(struct con_engine *g, int ms);
 int con_engine_sh_timeout(struct con_engine *g);
 
-/* What the UI shows. */
+/* What the UI shows. The guest's state is handed over (kt_exec_gstate):
+ * true only when one newer than the last taken has come. */
 bool con_engine_gstate(struct con_engine *g, struct kt_gstate *out);
+/* The scenario's view, handed over (moved) once it is published: 0 with
+ * it, 1 (out empty) when the last one published was taken already. */
 int con_engine_scn(struct con_engine *g, struct con_scn *out);
 /* Bumped each time the scenario's copy changes: the UI takes a copy only
  * then. */

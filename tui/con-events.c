@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/watches.h"
 #include "lib/util.h"
 #include "tui/console.h"
 #include "tui/con-logslot.h"
@@ -126,13 +127,17 @@ void console_on_event(void *ctx, const struct kt_event *ev)
 	case KT_EV_GUEST:
 		con_log_add(c->log, CON_A_GUEST, "guest %s", ev->text ? ev->text : "");
 		break;
-	case KT_EV_WATCH:
-		con_log_add(c->log, CON_A_GUEST, "guest %s", ev->text ? ev->text : "");
+	case KT_EV_WATCH: {
+		char line[1024];
+
+		kt_watch_text(ev->watch, line, sizeof(line));	/* the text is made here */
+		con_log_add(c->log, CON_A_GUEST, "guest %s", line);
 		/* A fire told on its own (the first of a watch, the exit
 		 * trigger's) is kept for the captures pane; summaries are not. */
-		if (ev->gev && ev->text)
-			add_fire(c, ev->text);
+		if (ev->gev)
+			add_fire(c, line);
 		break;
+	}
 	case KT_EV_LOG:
 		agent_log(c, ev->text ? ev->text : "");
 		break;

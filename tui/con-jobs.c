@@ -21,22 +21,12 @@
 void console_submit(struct ktconsole *c, enum con_job_kind kind, struct kt_stmt *st,
 		    enum con_origin origin)
 {
-	struct con_job *j = calloc(1, sizeof(*j));
-
-	if (!j) {
-		kt_stmt_clear(st);
+	if (!con_engine_submit_stmt(c->eng, kind, st, NULL, origin, console_take_echo(c))) {
 		con_log_add(c->log, CON_A_ERROR, "out of memory");
 		return;
 	}
-	j->kind = kind;
-	j->st = *st;
-	memset(st, 0, sizeof(*st));
-	j->origin = origin;
-	j->echo = c->echo;
-	c->echo = NULL;
 	if (origin == CON_FROM_REPLAY)
 		c->replay_wait = true;
-	con_engine_submit(c->eng, j);
 }
 
 void console_submit_text(struct ktconsole *c, enum con_job_kind kind, const char *text,
@@ -50,9 +40,16 @@ void console_submit_text(struct ktconsole *c, enum con_job_kind kind, const char
 		return;
 	}
 	j->kind = kind;
-	j->echo = c->echo;
-	c->echo = NULL;
+	j->echo = console_take_echo(c);
 	con_engine_submit(c->eng, j);
+}
+
+char *console_take_echo(struct ktconsole *c)
+{
+	char *e = c->echo;
+
+	c->echo = NULL;
+	return e;
 }
 
 void console_echo_line(struct ktconsole *c, char *text)
@@ -78,22 +75,12 @@ void console_echo(struct ktconsole *c)
 static void console_submit_expect(struct ktconsole *c, struct kt_stmt *st,
 				  const struct kt_stmt *xerr)
 {
-	struct con_job *j = calloc(1, sizeof(*j));
-
-	if (!j) {
-		kt_stmt_clear(st);
+	if (!con_engine_submit_stmt(c->eng, CON_JOB_APPLY, st, xerr, CON_FROM_REPLAY,
+				    console_take_echo(c))) {
 		con_log_add(c->log, CON_A_ERROR, "out of memory");
 		return;
 	}
-	j->kind = CON_JOB_APPLY;
-	j->st = *st;
-	memset(st, 0, sizeof(*st));
-	j->xerr = xerr;
-	j->origin = CON_FROM_REPLAY;
-	j->echo = c->echo;
-	c->echo = NULL;
 	c->replay_wait = true;
-	con_engine_submit(c->eng, j);
 }
 
 /* A copy of a replayed statement for the engine (the job owns it). It

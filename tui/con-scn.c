@@ -81,46 +81,6 @@ oom:
 	return -1;
 }
 
-int con_scn_copy(struct con_scn *dst, const struct con_scn *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	dst->in_backdrop = src->in_backdrop;
-	dst->step = src->step;
-	dst->sched_attached = src->sched_attached;
-	if (src->sched && !(dst->sched = strdup(src->sched)))
-		goto oom;
-	if (src->ncgs && !(dst->cgs = calloc(src->ncgs, sizeof(*dst->cgs))))
-		goto oom;
-	for (size_t i = 0; i < src->ncgs; i++) {
-		dst->cgs[i] = src->cgs[i];
-		if (!(dst->cgs[i].name = strdup(src->cgs[i].name)))
-			goto oom;
-		dst->ncgs++;
-	}
-	if (src->ncaps && !(dst->caps = calloc(src->ncaps, sizeof(*dst->caps))))
-		goto oom;
-	for (size_t i = 0; i < src->ncaps; i++) {
-		struct con_scn_cap *c = &dst->caps[i];
-
-		c->kind = src->caps[i].kind;
-		c->tag = strdup(src->caps[i].tag);
-		c->what = strdup(src->caps[i].what);
-		dst->ncaps++;
-		if (!c->tag || !c->what)
-			goto oom;
-	}
-	for (size_t i = 0; i < src->nwatches; i++) {
-		dst->watches[i] = src->watches[i];
-		if (!(dst->watches[i].symbol = strdup(src->watches[i].symbol)))
-			goto oom;
-		dst->nwatches++;
-	}
-	return 0;
-oom:
-	con_scn_clear(dst);
-	return -1;
-}
-
 const struct con_scn_cg *con_scn_cgroup(const struct con_scn *v, const char *name)
 {
 	for (size_t i = 0; i < v->ncgs; i++)

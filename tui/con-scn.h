@@ -5,9 +5,9 @@
  * and where the session is (backdrop or step N).
  *
  * The scenario (engine/scenario.h) lives on the engine's thread; the
- * console copies this view out of it there (at each state event, after
- * each job) and the UI reads its own copy. A plain value: fill, copy and
- * clear; strings and arrays are owned.
+ * console builds this view out of it there (at each state event, after
+ * each job) and hands it over to the UI, which keeps it: one copy, made
+ * once. A plain value: fill and clear; strings and arrays are owned.
  */
 #ifndef KTCON_TUI_CON_SCN_H
 #define KTCON_TUI_CON_SCN_H
@@ -44,7 +44,6 @@ struct con_scn {
 
 /* 0, or -1 when out of memory (v is then empty). */
 int con_scn_fill(struct con_scn *v, const struct kt_scenario *s, int step);
-int con_scn_copy(struct con_scn *dst, const struct con_scn *src);
 void con_scn_clear(struct con_scn *v);
 
 /* The tracked cgroup called name, or NULL. */

@@ -333,11 +333,6 @@ static void draw(struct ktconsole *c)
 
 /* ---- prompt hooks ---- */
 
-static void on_line(void *ctx, const char *line)
-{
-	console_line(ctx, line);
-}
-
 /* A /TEXT search while a snapshot is open (console_line's reading) is not
  * a command to recall. */
 static bool on_remember(void *ctx, const char *line)
@@ -387,7 +382,7 @@ int console_ui_run(struct ktconsole *c)
 {
 	char msg[256], *hist;
 	struct con_prompt_ops ops = {
-		.line = on_line, .key = on_key, .live = on_live, .matches = on_matches,
+		.line = console_line, .key = on_key, .live = on_live, .matches = on_matches,
 		.remember = on_remember,
 		.draw = on_draw, .ctx = c,
 	};

@@ -116,8 +116,10 @@ struct ktconsole {
 	int exit_status;
 };
 
-/* A line typed at the prompt (NULL: end of input). */
-void console_line(struct ktconsole *c, const char *line);
+/* A line typed at the prompt (NULL: end of input). It is the prompt's
+ * line hook itself (con_prompt_ops.line, ctx the console), so a typed line
+ * goes from readline straight to the command table. */
+void console_line(void *ctx, const char *line);
 /* A key (con-keys.h): run its command; false when it is not the
  * console's now. */
 bool console_key(struct ktconsole *c, const struct con_key *k);
@@ -162,6 +164,9 @@ void console_on_job(void *ctx, struct con_job *j, bool finished);
 void console_echo_line(struct ktconsole *c, char *text);
 /* The kept echo, now (before an error the line gave at once). */
 void console_echo(struct ktconsole *c);
+/* The kept echo for the job that takes it (ownership passes; NULL when
+ * there is none). */
+char *console_take_echo(struct ktconsole *c);
 
 /* The UI loop: returns the exit status once the guest is off. */
 int console_ui_run(struct ktconsole *c);

@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "lib/ticker.h"
 #include "lib/util.h"
 
 #define STATUS_SLOTS 64
-#define STATUS_TICK_NS (250 * 1000000L)
+#define STATUS_TICK_NS (250 * 1000000ull)
 
 struct slot {
 	bool used;
@@ -25,10 +25,9 @@ struct slot {
 
 struct run_status {
 	int fd;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t ticker;
-	bool stopping, shown;
+	pthread_mutex_t lock;	/* the slots and the terminal's line */
+	struct ticker *tick;
+	bool shown;
 	struct slot slots[STATUS_SLOTS];
 };
 
@@ -94,39 +93,28 @@ static void draw_locked(struct run_status *st)
 	st->shown = true;
 }
 
-static void *tick(void *arg)
+static void tick(void *ctx)
 {
-	struct run_status *st = arg;
+	struct run_status *st = ctx;
 
 	pthread_mutex_lock(&st->lock);
-	while (!st->stopping) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += STATUS_TICK_NS;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&st->wake, &st->lock, &ts);
-		if (!st->stopping)
-			draw_locked(st);
-	}
-	erase_locked(st);
+	draw_locked(st);
 	pthread_mutex_unlock(&st->lock);
-	return NULL;
 }
 
 struct run_status *run_status_start(int fd)
 {
 	struct run_status *st;
+	struct kterr *e;
 
 	if (!isatty(fd) || !(st = calloc(1, sizeof(*st))))
 		return NULL;
 	st->fd = fd;
 	pthread_mutex_init(&st->lock, NULL);
-	pthread_cond_init(&st->wake, NULL);
-	if (pthread_create(&st->ticker, NULL, tick, st)) {
+	e = ticker_start(STATUS_TICK_NS, tick, st, "status line", &st->tick);
+	if (e) {
+		kterr_free(e);
+		pthread_mutex_destroy(&st->lock);
 		free(st);
 		return NULL;
 	}
@@ -137,13 +125,11 @@ void run_status_stop(struct run_status *st)
 {
 	if (!st)
 		return;
+	ticker_stop(st->tick);
 	pthread_mutex_lock(&st->lock);
-	st->stopping = true;
-	pthread_cond_signal(&st->wake);
+	erase_locked(st);
 	pthread_mutex_unlock(&st->lock);
-	pthread_join(st->ticker, NULL);
 	pthread_mutex_destroy(&st->lock);
-	pthread_cond_destroy(&st->wake);
 	free(st);
 }
 

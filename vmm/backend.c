@@ -84,9 +84,11 @@ bool kt_backend_up(const struct kt_backend *b)
 
 /* Host introspection over the booted guest. Not required: a warning note,
  * and the host-side ops then say why they cannot run. */
-static struct kterr *open_host(struct kt_backend *b, bool required)
+static struct kterr *open_host(struct kt_backend *b, const struct kt_backend_opts *o)
 {
-	struct intro_opts io = { .exit_trigger = true, .on_event = on_intro_event, .ctx = b };
+	struct intro_opts io = { .exit_trigger = !o->no_exit_trigger, .on_event = on_intro_event,
+				 .ctx = b };
+	bool required = o->host_required;
 	struct kterr *e = intro_open(&b->s.m, b->s.vmlinux, &io, &b->in);
 	char *m;
 
@@ -126,7 +128,9 @@ struct kterr *kt_backend_boot(const struct kt_backend_opts *o, struct kt_backend
 		return e;
 	b->up = true;
 	guestlink_attach(&b->gl, &b->s.link);
-	e = open_host(b, o->host_required);
+	if (o->no_host)
+		return NULL;
+	e = open_host(b, o);
 	if (e)
 		kt_backend_shutdown(b, (int)kt_limit_ms(KT_LIM_POWEROFF));
 	return e;

@@ -43,6 +43,13 @@ struct kt_backend_opts {
 	 * host-side ops); otherwise that is a warning note and the host's
 	 * ops say why they cannot run. */
 	bool host_required;
+	/* A front end that reads nothing of the host (`ktcon boot` without
+	 * --sched-state): no introspection is opened at all. */
+	bool no_host;
+	/* Introspection without the sched_ext exit trigger (slot 0's
+	 * watchpoint and its failure dump): `ktcon boot --sched-state`
+	 * only samples. */
+	bool no_exit_trigger;
 };
 
 struct kt_backend;

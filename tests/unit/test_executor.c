@@ -520,17 +520,31 @@ static void test_holds_pump_the_link_and_keep_its_latest_state(void **state)
 	assert_true(h.now - t0 >= 2000000000ULL);
 	assert_true(h.link.poll_ns >= 2000000000ULL);
 	assert_true(h.link.npolls >= 100);
-	assert_true(kt_exec_gstate(h.x, &g));
+	uint64_t ui = 0, sampler = 0;
+
+	assert_true(kt_exec_gstate(h.x, &ui, &g));
 	assert_int_equal(g.ncgroups, 1);
 	assert_string_equal(g.cgroups[0].path, "a");
 	kt_gstate_clear(&g);
-	/* A newer state replaces it; the copy handed out was the caller's. */
+	/* Once per reader: nothing newer for this one, ... */
+	assert_false(kt_exec_gstate(h.x, &ui, &g));
+	assert_false(g.valid);
+	/* ... while another reader still gets it (the console's UI and its
+	 * live sampler both read the state). */
+	assert_true(kt_exec_gstate(h.x, &sampler, &g));
+	assert_string_equal(g.cgroups[0].path, "a");
+	kt_gstate_clear(&g);
+	/* A newer state comes next: each reader gets it once. */
 	fake_state(&h.link, 2, "b");
 	kt_exec_pump(h.x, 0);
-	assert_true(kt_exec_gstate(h.x, &g));
+	assert_true(kt_exec_gstate(h.x, &ui, &g));
 	assert_int_equal(g.gen, 2);
 	assert_string_equal(g.cgroups[0].path, "b");
 	kt_gstate_clear(&g);
+	assert_true(kt_exec_gstate(h.x, &sampler, &g));
+	assert_int_equal(g.gen, 2);
+	kt_gstate_clear(&g);
+	assert_false(kt_exec_gstate(h.x, &sampler, &g));
 	harness_free(&h);
 }
 
@@ -547,7 +561,7 @@ static void test_state_arriving_during_a_request_is_kept(void **state)
 	harness_run(&h, "step\n  add-cgroup x\n");
 	assert_null(h.err);
 	assert_int_equal(h.link.poll_ns, 0);
-	assert_true(kt_exec_gstate(h.x, &g));
+	assert_true(kt_exec_gstate(h.x, &(uint64_t){ 0 }, &g));
 	assert_int_equal(g.gen, 5);
 	kt_gstate_clear(&g);
 	harness_free(&h);
@@ -560,7 +574,7 @@ static void test_link_without_poll_sleeps_and_has_no_state(void **state)
 	RUN(h, "step hold=1s\n  add-cgroup a\n");
 	assert_null(h.err);
 	assert_int_equal(h.link.npolls, 0);
-	assert_false(kt_exec_gstate(h.x, &g));
+	assert_false(kt_exec_gstate(h.x, &(uint64_t){ 0 }, &g));
 	assert_false(g.valid);
 	assert_null(g.cgroups);
 	harness_free(&h);

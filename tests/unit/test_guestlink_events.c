@@ -162,6 +162,100 @@ static void test_log_lines_and_events_keep_their_order(void **state)
 	assert_null(f->link.ops->next_event(f->link.ctx));
 }
 
+/* A request goes out encoded by the link, numbered by the channel; its
+ * reply's fields are read once each, by key (the first of a key said
+ * twice counts), and a reply with nothing but "ok" gives an empty one. */
+static void test_a_request_and_its_reply_fields(void **state)
+{
+	struct fx *f = *state;
+	struct kt_greq req = { .verb = KT_GREQ_OP, .op = KT_OP_FREEZE_CGROUP, .cgroup = "a/b" };
+	struct kt_greply reply;
+	struct wire_buf b;
+	struct wire_msg *m = malloc(sizeof(*m));
+	uint8_t in[4096];
+	size_t used;
+	ssize_t n;
+	int32_t pids[2] = { 41, 42 };
+	char why[128];
+
+	assert_non_null(m);
+	/* the guest's answers, written first: seq 1 then seq 2 */
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REPLY, 1);
+	wire_put_str(&b, "ok", "1");
+	assert_true(wire_finish(&b));
+	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
+	wire_begin(&b, WIRE_OP_REPLY, 2);
+	wire_put_str(&b, "ok", "1");
+	wire_put_str(&b, "handle", "7");
+	wire_put_str(&b, "handle", "9");
+	wire_put_pids(&b, "pids", pids, 2);
+	wire_put_str(&b, "frozen", "1");
+	wire_put_str(&b, "cpus", "0-1");
+	wire_put_str(&b, "state", "enabled");
+	wire_put_str(&b, "ops", "simple");
+	wire_put_str(&b, "exit_status", "-9");
+	wire_put_str(&b, "output", "bye");
+	wire_put_str(&b, "something-newer", "x");
+	assert_true(wire_finish(&b));
+	assert_int_equal(write(f->guest, b.data, b.len), (ssize_t)b.len);
+	wire_buf_free(&b);
+
+	assert_null(f->link.ops->request(f->link.ctx, &req, &reply, NULL));
+	assert_null(reply.pids);
+	assert_false(reply.cgroup.frozen);
+	assert_null(reply.output);
+	kt_greply_clear(&reply);
+	/* what the guest read: op and cgroup, numbered 1 */
+	n = read(f->guest, in, sizeof(in));
+	assert_true(n > 0);
+	assert_int_equal(wire_decode(in, (size_t)n, m, &used, why, sizeof(why)), WIRE_OK);
+	assert_int_equal(m->type, WIRE_OP_REQ);
+	assert_int_equal(m->seq, 1);
+	assert_string_equal(wire_get(m, "op"), "freeze-cgroup");
+	assert_string_equal(wire_get(m, "cgroup"), "a/b");
+
+	req.verb = KT_GREQ_QUERY_CGROUP;
+	assert_null(f->link.ops->request(f->link.ctx, &req, &reply, NULL));
+	assert_int_equal(reply.handle, 7);
+	assert_int_equal(reply.npids, 2);
+	assert_int_equal(reply.pids[1], 42);
+	assert_true(reply.cgroup.frozen);
+	assert_true(reply.cgroup.has_cpus);
+	assert_true(kt_cpuset_has(&reply.cgroup.cpus, 1));
+	assert_true(reply.sched.enabled);
+	assert_string_equal(reply.sched.ops, "simple");
+	assert_int_equal(reply.exit_status, -9);
+	assert_string_equal(reply.output, "bye");
+	kt_greply_clear(&reply);
+	free(m);
+}
+
+/* The guest's state is handed over by the poll, not copied: the link
+ * keeps nothing of it, and a poll with the count it gave hands nothing. */
+static void test_the_poll_hands_the_state_over(void **state)
+{
+	struct fx *f = *state;
+	static const char *const frame[] = { "cg.n", "1", "cg.0.path", "a", "sched.state",
+					     "disabled", NULL };
+	struct kt_gstate st;
+	uint64_t gen = 0;
+
+	send_frame(f, WIRE_STATE, frame);
+	kt_gstate_init(&st);
+	assert_null(f->link.ops->poll(f->link.ctx, 0, &gen, &st));
+	assert_true(st.valid);
+	assert_int_equal(gen, 1);
+	assert_string_equal(st.cgroups[0].path, "a");
+	assert_false(f->l.state.valid);		/* moved out */
+	assert_null(f->l.state.cgroups);
+	kt_gstate_clear(&st);
+	kt_gstate_init(&st);
+	assert_null(f->link.ops->poll(f->link.ctx, 0, &gen, &st));
+	assert_false(st.valid);
+	kt_gstate_clear(&st);
+}
+
 /* The renderer, for what the host itself reports. */
 static void test_fires_and_exits_render_as_before(void **state)
 {
@@ -207,6 +301,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_lines_and_events_keep_their_order, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_a_request_and_its_reply_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_the_poll_hands_the_state_over, setup, teardown),
 		cmocka_unit_test(test_fires_and_exits_render_as_before),
 	};
 

@@ -350,6 +350,14 @@ struct kterr *intro_sample(struct intro *in, unsigned period_ms,
 	return sampler_start(in->plan, &in->km, period_ms, on_sample, in, &in->sampler);
 }
 
+void intro_sample_stop(struct intro *in)
+{
+	if (!in)
+		return;
+	sampler_stop(in->sampler);
+	in->sampler = NULL;
+}
+
 struct kterr *intro_kstate_read(struct intro *in, struct kstate *out)
 {
 	if (!in->plan)

@@ -77,6 +77,9 @@ uint64_t intro_freezes(const struct intro *in);
 struct kterr *intro_sample(struct intro *in, unsigned period_ms,
 			   void (*fn)(void *ctx, const char *line), void *ctx);
 
+/* Stop the sampler (nothing when none runs); the introspection stays. */
+void intro_sample_stop(struct intro *in);
+
 /* The scheduler's kernel state now, read while the guest runs (values
  * may be mutually inconsistent); ENOENT when this kernel gives no plan.
  * Any thread; no lock (hot reads only). */

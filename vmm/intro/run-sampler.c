@@ -2,22 +2,18 @@
 #include "vmm/intro/run-sampler.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine/gstate.h"
 #include "vmm/intro/kstate.h"
+#include "lib/ticker.h"
 
 struct run_sampler {
 	struct kt_timeline *tl;
 	struct intro *in;
 	struct kt_exec *x;
-	pthread_t th;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stop;
+	struct ticker *tick;
 	/* the IRQ rate between the two latest STATE frames */
 	uint64_t last_gen, last_total, last_rx_ns;
 	bool have_last, have_rate;
@@ -26,6 +22,7 @@ struct run_sampler {
 	struct kt_tl_cpu cpu[KT_TL_MAX_CPUS];
 	struct kt_tl_group groups[KT_GSTATE_WGROUPS];
 	struct kt_gstate gs;
+	uint64_t gver;			/* kt_exec_gstate's reader version */
 };
 
 static struct kt_tl_val kval(const struct kstate_val *v)
@@ -78,9 +75,15 @@ static void from_kstate(struct run_sampler *rs, struct kt_tl_sample *s)
 
 static void from_gstate(struct run_sampler *rs, struct kt_tl_sample *s)
 {
-	struct kt_gstate *g = &rs->gs;
+	struct kt_gstate *g = &rs->gs, fresh;
 
-	if (!kt_exec_gstate(rs->x, g))
+	/* The executor gives each reader each state once: keep the latest
+	 * taken, so samples between two STATE frames repeat it. */
+	if (kt_exec_gstate(rs->x, &rs->gver, &fresh)) {
+		kt_gstate_clear(g);
+		*g = fresh;
+	}
+	if (!g->valid)
 		return;
 	if (g->gen != rs->last_gen && g->ncpus) {
 		uint64_t total = 0;
@@ -121,46 +124,18 @@ static void take(struct run_sampler *rs)
 	if (rs->x)
 		from_gstate(rs, &s);
 	kt_timeline_add_sample(rs->tl, &s);
-	kt_gstate_clear(&rs->gs);
 }
 
-static void *run(void *arg)
+static void tick(void *ctx)
 {
-	struct run_sampler *rs = arg;
-	uint64_t period = 1000000000ull / kt_timeline_rate(rs->tl);
-	struct timespec t0;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pthread_mutex_lock(&rs->lock);
-	for (uint64_t k = 1; !rs->stop; k++) {
-		struct timespec now, until;
-		uint64_t at = (uint64_t)t0.tv_nsec + k * period;
-
-		pthread_mutex_unlock(&rs->lock);
-		take(rs);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		/* Behind (a slow read): skip the deadlines already gone. */
-		while ((uint64_t)t0.tv_sec * 1000000000ull + at <
-		       (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec) {
-			k++;
-			at += period;
-		}
-		until.tv_sec = t0.tv_sec + (time_t)(at / 1000000000ull);
-		until.tv_nsec = (long)(at % 1000000000ull);
-		pthread_mutex_lock(&rs->lock);
-		while (!rs->stop && pthread_cond_timedwait(&rs->cond, &rs->lock, &until) == 0)
-			;
-	}
-	pthread_mutex_unlock(&rs->lock);
-	return NULL;
+	take(ctx);
 }
 
 struct kterr *run_sampler_start(struct kt_timeline *tl, struct intro *in, struct kt_exec *x,
 				struct run_sampler **out)
 {
 	struct run_sampler *rs = calloc(1, sizeof(*rs));
-	pthread_condattr_t ca;
-	int err;
+	struct kterr *e;
 
 	*out = NULL;
 	if (!rs)
@@ -169,17 +144,11 @@ struct kterr *run_sampler_start(struct kt_timeline *tl, struct intro *in, struct
 	rs->in = in;
 	rs->x = x;
 	kt_gstate_init(&rs->gs);
-	pthread_mutex_init(&rs->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&rs->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	err = pthread_create(&rs->th, NULL, run, rs);
-	if (err) {
-		pthread_cond_destroy(&rs->cond);
-		pthread_mutex_destroy(&rs->lock);
+	e = ticker_start(1000000000ull / kt_timeline_rate(tl), tick, rs, "timeline sampler thread",
+			 &rs->tick);
+	if (e) {
 		free(rs);
-		return kterr_new(err, "timeline sampler thread");
+		return e;
 	}
 	*out = rs;
 	return NULL;
@@ -189,12 +158,7 @@ void run_sampler_stop(struct run_sampler *rs)
 {
 	if (!rs)
 		return;
-	pthread_mutex_lock(&rs->lock);
-	rs->stop = true;
-	pthread_cond_signal(&rs->cond);
-	pthread_mutex_unlock(&rs->lock);
-	pthread_join(rs->th, NULL);
-	pthread_cond_destroy(&rs->cond);
-	pthread_mutex_destroy(&rs->lock);
+	ticker_stop(rs->tick);
+	kt_gstate_clear(&rs->gs);
 	free(rs);
 }

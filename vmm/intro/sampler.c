@@ -3,12 +3,12 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "lib/ticker.h"
 
 struct sampler {
 	const struct kstate_plan *plan;
@@ -16,10 +16,8 @@ struct sampler {
 	unsigned period_ms;
 	sampler_fn fn;
 	void *ctx;
-	pthread_t th;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stop;
+	struct kstate *st;	/* read into, on the ticker's thread */
+	struct ticker *tick;
 };
 
 static void add(char *buf, size_t size, size_t *n, const char *fmt, ...)
@@ -78,58 +76,35 @@ const char *kstate_summary(const struct kstate_plan *p, const struct kstate *s, 
 	return buf;
 }
 
-static void *run(void *arg)
+static void tick(void *ctx)
 {
-	struct sampler *sm = arg;
-	struct kstate *st = malloc(sizeof(*st));
+	struct sampler *sm = ctx;
 	char line[1024];
+	struct kterr *e = kstate_read(sm->plan, sm->km, sm->st);
 
-	pthread_mutex_lock(&sm->lock);
-	while (st && !sm->stop) {
-		struct timespec until;
-		struct kterr *e;
-
-		pthread_mutex_unlock(&sm->lock);
-		e = kstate_read(sm->plan, sm->km, st);
-		if (!e)
-			sm->fn(sm->ctx, st, kstate_summary(sm->plan, st, line, sizeof(line)));
-		kterr_free(e);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += (long)(sm->period_ms % 1000) * 1000000L;
-		until.tv_sec += sm->period_ms / 1000 + until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
-		pthread_mutex_lock(&sm->lock);
-		while (!sm->stop && pthread_cond_timedwait(&sm->cond, &sm->lock, &until) == 0)
-			;
-	}
-	pthread_mutex_unlock(&sm->lock);
-	free(st);
-	return NULL;
+	if (!e)
+		sm->fn(sm->ctx, sm->st, kstate_summary(sm->plan, sm->st, line, sizeof(line)));
+	kterr_free(e);
 }
 
 struct kterr *sampler_start(const struct kstate_plan *plan, const struct kmem *km,
 			    unsigned period_ms, sampler_fn fn, void *ctx, struct sampler **out)
 {
 	struct sampler *sm = calloc(1, sizeof(*sm));
-	pthread_condattr_t ca;
-	int err;
+	struct kterr *e;
 
 	*out = NULL;
 	if (!sm)
 		return kterr_new(ENOMEM, "sampler");
 	*sm = (struct sampler){ .plan = plan, .km = km, .fn = fn, .ctx = ctx,
 				.period_ms = period_ms < SAMPLER_MIN_MS ? SAMPLER_MIN_MS : period_ms };
-	pthread_mutex_init(&sm->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&sm->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	err = pthread_create(&sm->th, NULL, run, sm);
-	if (err) {
-		pthread_cond_destroy(&sm->cond);
-		pthread_mutex_destroy(&sm->lock);
+	sm->st = malloc(sizeof(*sm->st));
+	e = sm->st ? ticker_start(sm->period_ms * 1000000ull, tick, sm, "sampler thread", &sm->tick)
+		   : kterr_new(ENOMEM, "sampler");
+	if (e) {
+		free(sm->st);
 		free(sm);
-		return kterr_new(err, "sampler thread");
+		return e;
 	}
 	*out = sm;
 	return NULL;
@@ -139,12 +114,7 @@ void sampler_stop(struct sampler *sm)
 {
 	if (!sm)
 		return;
-	pthread_mutex_lock(&sm->lock);
-	sm->stop = true;
-	pthread_cond_signal(&sm->cond);
-	pthread_mutex_unlock(&sm->lock);
-	pthread_join(sm->th, NULL);
-	pthread_cond_destroy(&sm->cond);
-	pthread_mutex_destroy(&sm->lock);
+	ticker_stop(sm->tick);
+	free(sm->st);
 	free(sm);
 }

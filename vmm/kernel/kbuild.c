@@ -703,6 +703,23 @@ static void kb_free(struct kb *b)
 	free(b->add_path);
 }
 
+/* The build the key names is in the cache already: *found, res says where.
+ * Never for --force, nor for a tree, which is always built: make, in its
+ * kept directory, knows what changed. */
+static struct kterr *cached(const struct kbuild_opts *o, const char *root, const char *key,
+			    struct kbuild_result *res, bool *found)
+{
+	struct kterr *e;
+
+	*found = false;
+	if (o->force || o->source)
+		return NULL;
+	e = kcache_find_key(root, key, &res->entry, found);
+	if (e || *found)
+		res->cached = *found;
+	return e;
+}
+
 struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *res)
 {
 	/* The caller's options with the version's tarball filled in. */
@@ -771,15 +788,9 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 	if (e)
 		goto out;
 
-	/* Fast path: already built, no lock or tools needed. A tree is
-	 * always built: make, in its kept directory, knows what changed. */
-	if (!o->force && !o->source) {
-		e = kcache_find_key(b.root, key, &res->entry, &found);
-		if (e || found) {
-			res->cached = found;
-			goto out;
-		}
-	}
+	/* Fast path: already built, no lock or tools needed. */
+	if ((e = cached(o, b.root, key, res, &found)) || found)
+		goto out;
 	e = check_tools();
 	if (e)
 		goto out;
@@ -787,13 +798,8 @@ struct kterr *kbuild_run(const struct kbuild_opts *user, struct kbuild_result *r
 	if (e)
 		goto out;
 	/* Someone may have built it while we waited. */
-	if (!o->force && !o->source) {
-		e = kcache_find_key(b.root, key, &res->entry, &found);
-		if (e || found) {
-			res->cached = found;
-			goto out;
-		}
-	}
+	if ((e = cached(o, b.root, key, res, &found)) || found)
+		goto out;
 	if (kcache_gc(b.root, key))
 		progress_note(&b.prog, "removed the leftovers of other interrupted builds");
 

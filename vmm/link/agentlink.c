@@ -314,12 +314,10 @@ static struct kterr *cancel_in_guest(struct agentlink *l, const char *op, uint32
 	return e;
 }
 
-struct kterr *agentlink_request(struct agentlink *l, const char *op,
-				void (*fill)(struct wire_buf *, void *), void *ctx,
-				int timeout_ms, const atomic_bool *cancel,
-				const struct wire_msg **reply)
+struct kterr *agentlink_request_frame(struct agentlink *l, const char *op, struct wire_buf *b,
+				      int timeout_ms, const atomic_bool *cancel,
+				      const struct wire_msg **reply)
 {
-	struct wire_buf b;
 	struct reply_want w = { .seq = l->next_seq++ };
 	struct kterr *e;
 
@@ -327,17 +325,10 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 		*reply = NULL;
 	if (l->gone)
 		return already_gone(l, op);
-	wire_buf_init(&b);
-	wire_begin(&b, WIRE_OP_REQ, w.seq);
-	wire_put_str(&b, "op", op);
-	if (fill)
-		fill(&b, ctx);
-	if (!wire_finish(&b)) {
-		wire_buf_free(&b);
+	wire_set_seq(b, w.seq);
+	if (!wire_finish(b))
 		return kterr_new(EMSGSIZE, "%s: request too large (over %u bytes)", op, WIRE_MAX_BODY);
-	}
-	e = send_all(l, &b);
-	wire_buf_free(&b);
+	e = send_all(l, b);
 	if (!e)
 		e = pump_until(l, is_reply, &w, timeout_ms, cancel, op);
 	if (e && kterr_errno_of(e) == ECANCELED && !l->gone)
@@ -349,11 +340,29 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 	e = wire_get_error(l->msg);
 	if (reply)
 		*reply = l->msg;
-	if (e)
-		return e;
+	return e;
+}
+
+struct kterr *agentlink_request(struct agentlink *l, const char *op,
+				void (*fill)(struct wire_buf *, void *), void *ctx,
+				int timeout_ms, const atomic_bool *cancel,
+				const struct wire_msg **reply)
+{
+	struct wire_buf b;
+	struct kterr *e;
+
 	if (reply)
-		*reply = l->msg;
-	return NULL;
+		*reply = NULL;
+	if (l->gone)
+		return already_gone(l, op);
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REQ, 0);
+	wire_put_str(&b, "op", op);
+	if (fill)
+		fill(&b, ctx);
+	e = agentlink_request_frame(l, op, &b, timeout_ms, cancel, reply);
+	wire_buf_free(&b);
+	return e;
 }
 
 static bool never(const struct wire_msg *m, void *ctx)

@@ -97,6 +97,14 @@ struct kterr *agentlink_request(struct agentlink *l, const char *op,
 				int timeout_ms, const atomic_bool *cancel,
 				const struct wire_msg **reply);
 
+/* The same with the frame built by the caller: b was begun with
+ * wire_begin(b, WIRE_OP_REQ, 0) and holds "op" and the request's fields;
+ * the link numbers it, finishes and sends it (b is the caller's to free).
+ * The guest link encodes its requests so, without a hook called back. */
+struct kterr *agentlink_request_frame(struct agentlink *l, const char *op, struct wire_buf *b,
+				      int timeout_ms, const atomic_bool *cancel,
+				      const struct wire_msg **reply);
+
 /* Handle every frame that has arrived or arrives within timeout_ms (0:
  * only what is already there), then return. An error only when the guest
  * is gone or the channel broke. */

@@ -132,54 +132,157 @@ static struct kterr *take_workers(const struct wire_field *f, struct kt_greply *
 	return NULL;
 }
 
-static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
+/* ---- the reply's fields: one handler a key, the fields walked once ---- */
+
+static struct kterr *take_pids_field(const struct wire_field *f, struct kt_greply *out)
 {
-	const char *v;
+	struct kterr *e = take_pids(f, out);
+
+	return e ? kterr_wrap(e, "the guest's pids") : NULL;
+}
+
+static struct kterr *take_workers_field(const struct wire_field *f, struct kt_greply *out)
+{
+	struct kterr *e = take_workers(f, out);
+
+	return e ? kterr_wrap(e, "the guest's worker reports") : NULL;
+}
+
+static struct kterr *take_handle(const struct wire_field *f, struct kt_greply *out)
+{
+	wire_val_u64(f, &out->handle);
+	return NULL;
+}
+
+static struct kterr *take_exit_status(const struct wire_field *f, struct kt_greply *out)
+{
 	int64_t i;
+
+	if (wire_val_i64(f, &i))
+		out->exit_status = (int)i;
+	return NULL;
+}
+
+static struct kterr *take_runtime(const struct wire_field *f, struct kt_greply *out)
+{
+	wire_val_u64(f, &out->runtime_ns);
+	return NULL;
+}
+
+static struct kterr *take_output(const struct wire_field *f, struct kt_greply *out)
+{
+	free(out->output);
+	out->output = strdup(f->val);
+	return out->output ? NULL : kterr_new(ENOMEM, "payload output");
+}
+
+static struct kterr *take_implicit(const struct wire_field *f, struct kt_greply *out)
+{
 	uint64_t u;
 
-	const struct wire_field *f;
-
-	if ((f = wire_field(m, "pids"))) {
-		struct kterr *e = take_pids(f, out);
-		if (e)
-			return kterr_wrap(e, "the guest's pids");
-	}
-	if ((f = wire_field(m, "workers"))) {
-		struct kterr *e = take_workers(f, out);
-		if (e)
-			return kterr_wrap(e, "the guest's worker reports");
-	}
-	if (wire_get_u64(m, "handle", &u))
-		out->handle = u;
-	if (wire_get_i64(m, "exit_status", &i))
-		out->exit_status = (int)i;
-	if (wire_get_u64(m, "runtime_ns", &u))
-		out->runtime_ns = u;
-	if ((v = wire_get(m, "output")) && !(out->output = strdup(v)))
-		return kterr_new(ENOMEM, "payload output");
-	if (wire_get_u64(m, "implicit", &u))
+	if (wire_val_u64(f, &u))
 		out->implicit = (unsigned)u;
-	if (wire_get_i64(m, "missing", &i))
-		out->missing = i == 1;
-	if (wire_get_i64(m, "frozen", &i))
-		out->cgroup.frozen = i == 1;
-	if (wire_get_i64(m, "populated", &i))
-		out->cgroup.populated = i == 1;
-	if ((v = wire_get(m, "cpus")) && *v) {
-		struct kterr *e = kt_cpulist_parse(v, &out->cgroup.cpus);
-		if (e)
-			return kterr_wrap(e, "the guest's cpuset '%s'", v);
-		out->cgroup.has_cpus = true;
-	}
-	if ((v = wire_get(m, "state")))
-		out->sched.enabled = !strcmp(v, "enabled");
-	if ((v = wire_get(m, "ops")))
-		snprintf(out->sched.ops, sizeof(out->sched.ops), "%s", v);
-	if ((v = wire_get(m, "replaced")))
-		snprintf(out->sched.replaced, sizeof(out->sched.replaced), "%s", v);
-	if (wire_get_u64(m, "window_ns", &u))
-		out->sched.window_ns = u;
+	return NULL;
+}
+
+/* "1" or not: missing, frozen, populated. */
+static bool one(const struct wire_field *f)
+{
+	int64_t i;
+
+	return wire_val_i64(f, &i) && i == 1;
+}
+
+static struct kterr *take_missing(const struct wire_field *f, struct kt_greply *out)
+{
+	out->missing = one(f);
+	return NULL;
+}
+
+static struct kterr *take_frozen(const struct wire_field *f, struct kt_greply *out)
+{
+	out->cgroup.frozen = one(f);
+	return NULL;
+}
+
+static struct kterr *take_populated(const struct wire_field *f, struct kt_greply *out)
+{
+	out->cgroup.populated = one(f);
+	return NULL;
+}
+
+static struct kterr *take_cpus(const struct wire_field *f, struct kt_greply *out)
+{
+	struct kterr *e;
+
+	if (!*f->val)
+		return NULL;
+	e = kt_cpulist_parse(f->val, &out->cgroup.cpus);
+	if (e)
+		return kterr_wrap(e, "the guest's cpuset '%s'", f->val);
+	out->cgroup.has_cpus = true;
+	return NULL;
+}
+
+static struct kterr *take_state(const struct wire_field *f, struct kt_greply *out)
+{
+	out->sched.enabled = !strcmp(f->val, "enabled");
+	return NULL;
+}
+
+static struct kterr *take_ops(const struct wire_field *f, struct kt_greply *out)
+{
+	snprintf(out->sched.ops, sizeof(out->sched.ops), "%s", f->val);
+	return NULL;
+}
+
+static struct kterr *take_replaced(const struct wire_field *f, struct kt_greply *out)
+{
+	snprintf(out->sched.replaced, sizeof(out->sched.replaced), "%s", f->val);
+	return NULL;
+}
+
+static struct kterr *take_window(const struct wire_field *f, struct kt_greply *out)
+{
+	wire_val_u64(f, &out->sched.window_ns);
+	return NULL;
+}
+
+static const struct {
+	const char *key;
+	struct kterr *(*take)(const struct wire_field *f, struct kt_greply *out);
+} reply_fields[] = {
+	{ "pids", take_pids_field }, { "workers", take_workers_field },
+	{ "handle", take_handle }, { "exit_status", take_exit_status },
+	{ "runtime_ns", take_runtime }, { "output", take_output },
+	{ "implicit", take_implicit }, { "missing", take_missing },
+	{ "frozen", take_frozen }, { "populated", take_populated }, { "cpus", take_cpus },
+	{ "state", take_state }, { "ops", take_ops }, { "replaced", take_replaced },
+	{ "window_ns", take_window },
+};
+_Static_assert(ARRAY_SIZE(reply_fields) <= 32, "take_reply's seen mask");
+
+/* The reply's fields as wire_next decoded them, walked once: a reply
+ * without results ("ok" and nothing else: freeze, unfreeze, ...) reads
+ * nothing more. A key the table does not know is another op's business
+ * (the error chain, a batch's "done") or a newer agent's. */
+static struct kterr *take_reply(const struct wire_msg *m, struct kt_greply *out)
+{
+	uint32_t seen = 0;	/* a key said twice: the first counts, as wire_get's */
+
+	for (size_t i = 0; i < m->n; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(reply_fields); k++) {
+			struct kterr *e;
+
+			if (strcmp(m->fields[i].key, reply_fields[k].key))
+				continue;
+			if (seen & (1u << k))
+				break;
+			seen |= 1u << k;
+			if ((e = reply_fields[k].take(&m->fields[i], out)))
+				return e;
+			break;
+		}
 	return NULL;
 }
 
@@ -194,8 +297,16 @@ static struct kterr *request(void *ctx, const struct kt_greq *req, struct kt_gre
 	int timeout = req->verb == KT_GREQ_OP && req->op == KT_OP_WAIT_PAYLOAD ? -1
 										: (int)kt_limit_ms(KT_LIM_GUEST_REQUEST);
 
+	struct wire_buf b;
+
 	memset(reply, 0, sizeof(*reply));
-	e = agentlink_request(l, op, fill, (void *)req, timeout, cancel, &m);
+	/* Encoded here, then handed to the channel: no hook called back. */
+	wire_buf_init(&b);
+	wire_begin(&b, WIRE_OP_REQ, 0);
+	wire_put_str(&b, "op", op);
+	fill(&b, (void *)req);
+	e = agentlink_request_frame(l, op, &b, timeout, cancel, &m);
+	wire_buf_free(&b);
 	if (e)
 		return e;
 	e = take_reply(m, reply);
@@ -320,7 +431,10 @@ static struct kterr *batch(void *ctx, const struct kt_greq *reqs, size_t n,
 }
 
 /* Drain the channel through the executor's holds; hand over a newer
- * state. Rounded up to whole ms, the channel's granularity. */
+ * state. Rounded up to whole ms, the channel's granularity. The state is
+ * handed over, not copied: swapped with the empty one the executor gives,
+ * so the link keeps nothing the executor has (it only ever hands the
+ * newest on; its count says whether one is newer). */
 static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 			       struct kt_gstate *state)
 {
@@ -329,13 +443,11 @@ static struct kterr *link_poll(void *ctx, uint64_t timeout_ns, uint64_t *gen,
 	struct kterr *e = agentlink_pump(l, ms > INT_MAX ? INT_MAX : (int)ms);
 
 	if (l->nstates != *gen && l->state.valid) {
-		struct kterr *ce = kt_gstate_copy(state, &l->state);
+		struct kt_gstate empty = *state;
 
-		/* Out of memory: keep the old one; the next poll tries again. */
-		if (ce)
-			kterr_free(ce);
-		else
-			*gen = l->nstates;
+		*state = l->state;
+		l->state = empty;
+		*gen = l->nstates;
 	}
 	return e;
 }
