@@ -138,8 +138,9 @@ tests_unit_test_wire_reply_LDADD = $(UNIT_LDADD)
 # is one of them), in make check after the whole suite on 6.12, and alone
 # as `make check-7.3`. A scheduler that every kernel ships runs in
 # schedulers.int, on both.
-INT_TESTS += tests/integration/schedulers.int tests/integration/kernel73-pass.int
-EXTRA_DIST += tests/data/run/each-scheduler.recipe
+INT_TESTS += tests/integration/schedulers.int tests/integration/central.int \
+	tests/integration/kernel73-pass.int
+EXTRA_DIST += tests/data/run/each-scheduler.recipe tests/data/run/central-repeat.recipe
 check-7.3: all
 	mkdir -p tests/kernel73-pass
 	KTCON='$(abs_top_builddir)/ktcon' KTCON_SRCDIR='$(abs_top_srcdir)' \
