@@ -26,11 +26,12 @@ static const struct {
 	  "through an arena pointer before its addr_space_cast, a code generation bug fixed "
 	  "in later clang; bookworm has no newer one" },
 	/*
-	 * Not a race and not TCG's: 6.12's scx_central.c pins its loader to
+	 * Not TCG's and not ktcon's: 6.12's scx_central.c pins its loader to
 	 * CPU 0 before it attaches, but 6.12's scx_ops_enable() (kernel/sched/
 	 * ext.c) runs the enable, ops.init included, in the unbound RT kthread
-	 * it creates on the first attach, which stays where it last ran (CPU
-	 * 1 on every attach of a 2-CPU guest seen here). Later tools/sched_ext
+	 * it creates on the first attach, which wakes where it last ran: where
+	 * it was made decides for the boot (one 2-CPU guest failed 10 attaches
+	 * out of 10, another passed 5 of 5). Later tools/sched_ext
 	 * (7.3's) no longer checks: central_init kicks the central CPU and its
 	 * dispatch starts the timer. tests/integration/central.int shows both
 	 * by pinning that kthread. ktcon does not pin it for the user: that
