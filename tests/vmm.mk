@@ -139,9 +139,10 @@ tests_unit_test_wire_reply_LDADD = $(UNIT_LDADD)
 # kernel73-more.int the op and batch tests, kernel73-console.int the
 # console's screens; all three alone as `make check-7.3`. A scheduler that
 # every kernel ships runs in schedulers.int, on both.
-INT_TESTS += tests/integration/schedulers.int tests/integration/kernel73-pass.int \
+INT_TESTS += tests/integration/schedulers.int tests/integration/central.int \
+	tests/integration/kernel73-pass.int \
 	tests/integration/kernel73-more.int tests/integration/kernel73-console.int
-EXTRA_DIST += tests/data/run/each-scheduler.recipe
+EXTRA_DIST += tests/data/run/each-scheduler.recipe tests/data/run/central-repeat.recipe
 check-7.3: all
 	mkdir -p tests/kernel73-pass
 	for t in kernel73-pass kernel73-more kernel73-console; do \

@@ -103,6 +103,9 @@ static void test_broken_table(void **state)
 	assert_null(ksched_broken("6.12", "scx_qmap"));
 	assert_null(ksched_broken("7.3", "scx_simple"));
 	assert_non_null(ksched_broken("6.12", "scx_central"));
+	/* The reason names the check that fails and the kthread it runs in. */
+	assert_non_null(strstr(ksched_broken("6.12", "scx_central"), "non-central CPU"));
+	assert_non_null(strstr(ksched_broken("6.12", "scx_central"), "scx_ops_enable_helper"));
 	assert_null(ksched_broken("7.3", "scx_central"));
 	assert_null(ksched_broken(NULL, NULL));
 }
