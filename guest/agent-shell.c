@@ -14,6 +14,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* In a new session's child: the shell on the terminal fd (taken as the
+ * controlling terminal, stolen from another session when steal), with
+ * TERM as term (NULL or "": the environment's, else "linux"). Never
+ * returns. */
+static void __attribute__((noreturn)) exec_shell(int fd, const char *term, int steal)
+{
+	ioctl(fd, TIOCSCTTY, steal);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+	setenv("HOME", "/root", 1);
+	if (term && *term)
+		setenv("TERM", term, 1);
+	else
+		setenv("TERM", "linux", 0);
+	setenv("PS1", "ktcon:\\w# ", 1);
+	if (chdir("/") < 0)
+		_exit(127);
+	execl("/bin/sh", "sh", "-i", (char *)NULL);
+	_exit(127);
+}
+
 void agent_shell_start(struct agent *a)
 {
 	pid_t pid = fork();
@@ -29,18 +53,7 @@ void agent_shell_start(struct agent *a)
 		fd = open("/dev/hvc0", O_RDWR);
 		if (fd < 0)
 			_exit(127);
-		ioctl(fd, TIOCSCTTY, 0);
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-		setenv("HOME", "/root", 1);
-		setenv("TERM", "linux", 0);
-		setenv("PS1", "ktcon:\\w# ", 1);
-		chdir("/");
-		execl("/bin/sh", "sh", "-i", (char *)NULL);
-		_exit(127);
+		exec_shell(fd, NULL, 0);
 	}
 	a->shell_pid = pid;
 }
@@ -66,19 +79,7 @@ static pid_t start_on(int fd, const char *term)
 	if (pid != 0)
 		return pid;
 	setsid();
-	ioctl(fd, TIOCSCTTY, 1);
-	dup2(fd, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
-	setenv("HOME", "/root", 1);
-	setenv("TERM", term && *term ? term : "linux", 1);
-	setenv("PS1", "ktcon:\\w# ", 1);
-	if (chdir("/") < 0)
-		_exit(127);
-	execl("/bin/sh", "sh", "-i", (char *)NULL);
-	_exit(127);
+	exec_shell(fd, term, 1);
 }
 
 static bool alive(pid_t pid, int *status)
