@@ -318,7 +318,7 @@ static void put_progress(struct wire_buf *b, const struct agent_state_src *src, 
 {
 	struct agent_wk wk[WIRE_STATE_MAX_WGROUPS];
 	size_t n, start = b->len;
-	char k[32];
+	char k[48];	/* "wk.<index>.<the longest field>" */
 
 	if (!src->progress)
 		return;
