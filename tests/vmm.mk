@@ -19,19 +19,23 @@ EXTRA_DIST += tests/integration/lib.sh
 
 # Benchmarks: built by `make bench`, never part of `make check` timings.
 EXTRA_PROGRAMS += tests/bench/bench-boot
-tests_bench_bench_boot_SOURCES = tests/bench/bench-boot.c
+tests_bench_bench_boot_SOURCES = tests/bench/bench-boot.c tests/bench/bench-util.c \
+	tests/bench/bench-util.h
 tests_bench_bench_boot_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-boot
 EXTRA_PROGRAMS += tests/bench/bench-ops
-tests_bench_bench_ops_SOURCES = tests/bench/bench-ops.c
+tests_bench_bench_ops_SOURCES = tests/bench/bench-ops.c tests/bench/bench-util.c \
+	tests/bench/bench-util.h
 tests_bench_bench_ops_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-ops
 EXTRA_PROGRAMS += tests/bench/bench-freeze
-tests_bench_bench_freeze_SOURCES = tests/bench/bench-freeze.c
+tests_bench_bench_freeze_SOURCES = tests/bench/bench-freeze.c tests/bench/bench-util.c \
+	tests/bench/bench-util.h
 tests_bench_bench_freeze_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-freeze
 EXTRA_PROGRAMS += tests/bench/bench-warm
-tests_bench_bench_warm_SOURCES = tests/bench/bench-warm.c
+tests_bench_bench_warm_SOURCES = tests/bench/bench-warm.c tests/bench/bench-util.c \
+	tests/bench/bench-util.h
 tests_bench_bench_warm_LDADD = $(VMM_LIBS)
 CLEANFILES += tests/bench/bench-warm
 EXTRA_PROGRAMS += tests/bench/bench-timeline

@@ -27,24 +27,15 @@
 #include "vmm/kernel/kcache.h"
 #include "vmm/kernel/kpick.h"
 #include "vmm/session.h"
+#include "tests/bench/bench-util.h"
 #include "vmm/machine/tsc.h"
 
 #define BARE_LINE "KTCON-BARE-INIT-OK"
 #define TIMEOUT_MS 60000
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double median_ms(uint64_t *v, int n)
 {
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1e6;
+	return bench_median(v, n) / 1e6;
 }
 
 /* A cpio with /init (a busybox script), /bin/busybox and /dev/console,

@@ -33,16 +33,10 @@
 #include "vmm/kernel/kpick.h"
 #include "vmm/machine/qmp.h"
 #include "vmm/session.h"
+#include "tests/bench/bench-util.h"
 
 #define MAX_ROUNDS 1000
 #define QMAP_WAIT_S 30
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 struct series {
 	const char *name;
@@ -52,10 +46,7 @@ struct series {
 
 static double median_us(struct series *s)
 {
-	if (!s->n)
-		return 0;
-	qsort(s->v, s->n, sizeof(s->v[0]), cmp_u64);
-	return (s->n % 2 ? s->v[s->n / 2] : (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2) / 1e3;
+	return bench_median(s->v, s->n) / 1e3;
 }
 
 static double max_us(const struct series *s)

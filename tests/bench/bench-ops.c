@@ -18,22 +18,13 @@
 
 #include "lib/util.h"
 #include "vmm/session.h"
+#include "tests/bench/bench-util.h"
 
 #define TIMEOUT_MS 30000
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double median_us(uint64_t *v, int n)
 {
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1e3;
+	return bench_median(v, n) / 1e3;
 }
 
 struct args {

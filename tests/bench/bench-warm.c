@@ -20,20 +20,11 @@
 #include "lib/timeouts.h"
 #include "lib/util.h"
 #include "vmm/session.h"
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
+#include "tests/bench/bench-util.h"
 
 static double median_ms(uint64_t *v, int n)
 {
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1e6;
+	return bench_median(v, n) / 1e6;
 }
 
 static void quiet(const char *line, void *ctx)
