@@ -427,23 +427,24 @@ static void flatten(struct node *n, struct node ***v, size_t *len, size_t *cap)
 		flatten(n->kids[i], v, len, cap);
 }
 
-bool con_browse_search(struct con_browse *b, const char *text)
+/* From the cursor, forward (dir > 0) or back, wrapping once around every
+ * node: the first that is not the root and that want() takes is revealed
+ * (its ancestors opened) and becomes the cursor. */
+static bool walk_to(struct con_browse *b, int dir,
+		    bool (*want)(const struct node *c, const void *arg), const void *arg)
 {
 	struct node **all = NULL, *cur = b->nrows ? b->rows[b->cursor] : NULL;
 	size_t n = 0, cap = 0, start = 0;
 	bool found = false;
 
-	if (!*text)
-		return false;
 	flatten(b->root, &all, &n, &cap);
 	for (size_t i = 0; i < n; i++)
 		if (all[i] == cur)
 			start = i;
 	for (size_t k = 1; k <= n && !found; k++) {
-		struct node *c = all[(start + k) % n];
+		struct node *c = all[(start + n + (dir < 0 ? n - k : k)) % n];
 
-		if (c == b->root || !(strstr(c->key, text) || (c->value && strstr(c->value, text)) ||
-				      (c->value_b && strstr(c->value_b, text))))
+		if (c == b->root || !want(c, arg))
 			continue;
 		for (struct node *p = c->parent; p; p = p->parent)
 			p->open = true;
@@ -452,6 +453,19 @@ bool con_browse_search(struct con_browse *b, const char *text)
 	}
 	free(all);
 	return found;
+}
+
+static bool has_text(const struct node *c, const void *arg)
+{
+	const char *text = arg;
+
+	return strstr(c->key, text) || (c->value && strstr(c->value, text)) ||
+	       (c->value_b && strstr(c->value_b, text));
+}
+
+bool con_browse_search(struct con_browse *b, const char *text)
+{
+	return *text && walk_to(b, 1, has_text, text);
 }
 
 /* A row that is itself a difference (not a container holding some). */
@@ -460,35 +474,20 @@ static bool is_change(const struct node *n)
 	return n->mark != '\0' && n->mark != ' ' && !(n->mark == '~' && n->container);
 }
 
+/* A difference of its own: a one-sided subtree's members are its root's
+ * difference, not more of them. */
+static bool own_change(const struct node *c, const void *arg)
+{
+	(void)arg;
+	for (struct node *p = c->parent; p; p = p->parent)
+		if (p->mark == '+' || p->mark == '-')
+			return false;
+	return is_change(c);
+}
+
 bool con_browse_next_change(struct con_browse *b, int dir)
 {
-	struct node **all = NULL, *cur = b->nrows ? b->rows[b->cursor] : NULL;
-	size_t n = 0, cap = 0, start = 0;
-	bool found = false;
-
-	if (!b->diff)
-		return false;
-	flatten(b->root, &all, &n, &cap);
-	for (size_t i = 0; i < n; i++)
-		if (all[i] == cur)
-			start = i;
-	/* Forward or back, wrapping; a one-sided subtree's members are its
-	 * root's difference, not more of them. */
-	for (size_t k = 1; k <= n && !found; k++) {
-		struct node *c = all[(start + n + (dir < 0 ? n - k : k)) % n];
-		bool inside = false;
-
-		for (struct node *p = c->parent; p; p = p->parent)
-			inside |= p->mark == '+' || p->mark == '-';
-		if (c == b->root || !is_change(c) || inside)
-			continue;
-		for (struct node *p = c->parent; p; p = p->parent)
-			p->open = true;
-		relayout(b, c);
-		found = true;
-	}
-	free(all);
-	return found;
+	return b->diff && walk_to(b, dir, own_change, NULL);
 }
 
 size_t con_browse_rows(const struct con_browse *b)
